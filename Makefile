@@ -1,0 +1,45 @@
+# Aduan: `make run` serves the demo, `make test` runs the tests. Needs Python 3.11+ with venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-postgres install install-dev migrate demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Development mode, SQLite in var/, the web server and the huey worker in one terminal.
+# Ctrl-C stops both (they share the terminal's process group; the trap catches any leftover).
+run: export ADUAN_ENV ?= development
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Aduan: http://$(HOST):$(PORT)/  (akun demo: lihat README, kata sandi aduan-demo)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py run_huey --quiet & \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	wait
+
+test: export ADUAN_ENV := test
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install-dev
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/aduan} ADUAN_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var/ .pytest_cache

@@ -1,0 +1,170 @@
+"""Master data: regions, agencies, categories, the working-day calendar and SLA limits."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """A Kemendagri administrative region: province, regency, district (kecamatan) or village."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("Provinsi")
+        REGENCY = 2, _("Kabupaten/Kota")
+        DISTRICT = 3, _("Kecamatan")
+        VILLAGE = 4, _("Desa/Kelurahan")
+
+    code = models.CharField(_("kode"), max_length=13, primary_key=True)  # 52.04.08.1001
+    name = models.CharField(_("nama"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("tingkat"), choices=Level.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+        indexes = [models.Index(fields=["level", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agency(models.Model):
+    """A perangkat daerah (or the Inspektorat). Deactivated, never deleted: reports keep it."""
+
+    class Kind(models.TextChoices):
+        INSPECTORATE = "inspectorate", _("Inspektorat")
+        DINAS = "dinas", _("Dinas")
+        BADAN = "badan", _("Badan")
+        SECRETARIAT = "sekretariat", _("Sekretariat")
+        UNIT = "satuan", _("Satuan")
+        HOSPITAL = "rsud", _("Rumah Sakit")
+        EXTERNAL = "external", _("Instansi Luar")
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    short_name = models.CharField(_("singkatan"), max_length=60)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices, default=Kind.DINAS)
+    email = models.EmailField(_("e-mail"), blank=True)
+    head_email = models.EmailField(_("e-mail pimpinan"), blank=True, help_text=_("Menerima eskalasi."))
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("perangkat daerah")
+        verbose_name_plural = _("perangkat daerah")
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def is_inspectorate(self) -> bool:
+        return self.kind == self.Kind.INSPECTORATE
+
+
+class Category(models.Model):
+    """A LAPOR! category; `supervisory` marks complaints routed to the Inspektorat by default."""
+
+    code = models.SlugField(_("kode"), max_length=60, unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    supervisory = models.BooleanField(_("berkadar pengawasan"), default=False)
+    default_agency = models.ForeignKey(
+        Agency, verbose_name=_("perangkat daerah bawaan"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="default_categories",
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+
+class CategoryQuestion(models.Model):
+    """An extra question a category asks (Open311 publishes these as service attributes)."""
+
+    class Type(models.TextChoices):
+        TEXT = "text", _("Teks")
+        NUMBER = "number", _("Angka")
+        DATE = "date", _("Tanggal")
+        SINGLE = "single", _("Pilihan tunggal")
+        MULTI = "multi", _("Pilihan ganda")
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(_("kode"), max_length=40)
+    label = models.CharField(_("pertanyaan"), max_length=200)
+    type = models.CharField(_("jenis"), max_length=10, choices=Type.choices, default=Type.TEXT)
+    required = models.BooleanField(_("wajib"), default=False)
+    # For single/multi: [{"key": "rusak-berat", "name": "Rusak berat"}, ...]
+    choices = models.JSONField(_("pilihan"), default=list, blank=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["category", "order", "id"]
+        unique_together = [("category", "code")]
+        verbose_name = _("pertanyaan kategori")
+        verbose_name_plural = _("pertanyaan kategori")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Holiday(models.Model):
+    """A day off: national holidays and cuti bersama (seeded from `holidays`) or added by a sysadmin."""
+
+    class Source(models.TextChoices):
+        NATIONAL = "national", _("Libur nasional / cuti bersama")
+        LOCAL = "local", _("Ditambahkan admin")
+
+    date = models.DateField(_("tanggal"), unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+    source = models.CharField(_("sumber"), max_length=10, choices=Source.choices, default=Source.LOCAL)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("hari libur")
+        verbose_name_plural = _("hari libur")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class SlaStep(models.TextChoices):
+    """The clocks of the life cycle (DESIGN §4)."""
+
+    VERIFY = "verify", _("Verifikasi dan disposisi")
+    ACCEPT = "accept", _("Penerimaan oleh perangkat daerah")
+    ANSWER = "answer", _("Tindak lanjut")
+    VERDICT = "verdict", _("Tanggapan pelapor")
+    COMPLETE = "complete", _("Kelengkapan laporan")
+
+
+class SlaPolicy(models.Model):
+    """A time limit for one step. The most specific matching row wins (category > supervisory
+    flag > classification > default); see `aduan.reports.sla.limit_for`."""
+
+    step = models.CharField(_("tahap"), max_length=10, choices=SlaStep.choices)
+    days = models.PositiveSmallIntegerField(_("batas (hari)"))
+    working_days = models.BooleanField(_("hari kerja"), default=True)
+    classification = models.CharField(_("klasifikasi"), max_length=30, blank=True)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE)
+    supervisory = models.BooleanField(_("berkadar pengawasan"), null=True, blank=True)
+    # Yellow zone: due within one working day, or once this share of the limit is left.
+    warn_share = models.FloatField(_("porsi peringatan"), default=0.2)
+
+    class Meta:
+        verbose_name = _("batas waktu")
+        verbose_name_plural = _("batas waktu")
+
+    def __str__(self) -> str:
+        unit = _("hari kerja") if self.working_days else _("hari")
+        return f"{self.get_step_display()}: {self.days} {unit}"
+
+    @property
+    def specificity(self) -> int:
+        return (4 if self.category_id else 0) + (2 if self.supervisory is not None else 0) + (
+            1 if self.classification else 0
+        )

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from aduan.directory import loading
+from aduan.reports import demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (password aduan-demo) and demo reports. Never in production."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("Data demo tidak boleh dimuat dalam mode produksi (ADUAN_ENV=production).")
+        loading.load_all()
+        result = demo.seed()
+        self.stdout.write(f"{result['accounts']} akun demo, {result['reports']} laporan demo baru\n")

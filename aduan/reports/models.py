@@ -1,0 +1,273 @@
+"""The report, who held it (dispositions), its timeline and its attachments.
+
+A report's state changes only in `aduan.reports.actions`; nothing else writes `status`.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aduan.directory.models import SlaStep
+
+# Readable on a phone: no 0/O, 1/I/L.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_tracking_code() -> str:
+    return f"{settings.REPORT_CODE_PREFIX}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Belum Terverifikasi")
+    RETURNED = "returned", _("Perlu Dilengkapi")
+    DISPOSITIONED = "dispositioned", _("Terdisposisi")
+    IN_PROGRESS = "in_progress", _("Diproses")
+    RESPONDED = "responded", _("Ditindaklanjuti")
+    CLOSED = "closed", _("Selesai")
+    ARCHIVED = "archived", _("Diarsipkan")
+
+
+# Screens and statistics ask "is it open?" rather than listing statuses everywhere.
+OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.RETURNED, Status.DISPOSITIONED, Status.IN_PROGRESS, Status.RESPONDED})
+DONE_STATUSES = frozenset({Status.CLOSED, Status.ARCHIVED})
+# Verified by the dispatcher: the only statuses the public may ever see.
+VERIFIED_STATUSES = frozenset({Status.DISPOSITIONED, Status.IN_PROGRESS, Status.RESPONDED, Status.CLOSED})
+
+
+class Classification(models.TextChoices):
+    COMPLAINT = "complaint", _("Pengaduan")
+    ASPIRATION = "aspiration", _("Aspirasi")
+    INFORMATION_REQUEST = "information_request", _("Permintaan Informasi")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Situs web")
+    MOBILE = "mobile", _("Aplikasi / API")
+    OPEN311 = "open311", _("Open311")
+    SMS = "sms", _("SMS")
+    PAPER = "paper", _("Surat")
+    PHONE = "phone", _("Telepon")
+    WALK_IN = "walk_in", _("Datang langsung")
+    REPRESENTATIVE = "representative", _("Melalui RT/RW")
+    IMPORT = "import", _("Impor data lama")
+
+
+class ArchiveReason(models.TextChoices):
+    SPAM = "spam", _("Spam / tidak pantas")
+    DUPLICATE = "duplicate", _("Duplikat")
+    OUT_OF_AUTHORITY = "out_of_authority", _("Bukan kewenangan")
+    TOO_GENERAL = "too_general", _("Terlalu umum")
+    INCOMPLETE = "incomplete", _("Tidak dilengkapi")
+
+
+class Report(models.Model):
+    code = models.CharField(_("kode pelacakan"), max_length=20, unique=True, default=new_tracking_code)
+    # Keyed hash of the tracking secret; the secret itself is shown once to the reporter.
+    secret_hash = models.CharField(max_length=64, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)  # bumped by every action
+
+    classification = models.CharField(
+        _("klasifikasi"), max_length=30, choices=Classification.choices, default=Classification.COMPLAINT
+    )
+    category = models.ForeignKey("directory.Category", verbose_name=_("kategori"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="reports")
+    supervisory = models.BooleanField(_("berkadar pengawasan"), default=False)
+    title = models.CharField(_("judul"), max_length=200)
+    description = models.TextField(_("isi laporan"))
+    incident_date = models.DateField(_("tanggal kejadian"), null=True, blank=True)
+    district = models.ForeignKey("directory.Region", verbose_name=_("kecamatan"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("directory.Region", verbose_name=_("desa/kelurahan"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
+    parties_involved = models.TextField(_("pihak terkait"), blank=True)
+    extra_answers = models.JSONField(_("jawaban tambahan"), default=dict, blank=True)
+    channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+
+    anonymous = models.BooleanField(_("anonim"), default=False)
+    confidential = models.BooleanField(_("rahasia"), default=False)
+
+    # The reporter is the person the report is about; `filed_by` is who typed it in when that is
+    # someone else (an RT/RW representative, or staff at the desk). Reporters without an account
+    # (SMS, walk-in, a resident) are described by the contact fields.
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pelapor"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="reports")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("diinput oleh"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="filed_reports")
+    reporter_name = models.CharField(_("nama pelapor"), max_length=150, blank=True)
+    reporter_phone = models.CharField(_("telepon pelapor"), max_length=20, blank=True)
+    reporter_email = models.EmailField(_("e-mail pelapor"), blank=True)
+    representative_relationship = models.CharField(_("hubungan dengan warga"), max_length=100, blank=True)
+    consent_recorded_at = models.DateTimeField(_("persetujuan warga dicatat"), null=True, blank=True)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    agency = models.ForeignKey("directory.Agency", verbose_name=_("perangkat daerah"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="reports")
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("petugas"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="assigned_reports")
+
+    # The clock of the current step (DESIGN §4), recomputed by every action.
+    due_step = models.CharField(max_length=10, choices=SlaStep.choices, blank=True)
+    due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True)
+    warn_at = models.DateTimeField(null=True, blank=True)
+    # Set while the agency waits for the reporter's information: the agency's clock is paused.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    # The current step's clock started here, and was paused this many working days so far.
+    clock_started_at = models.DateTimeField(null=True, blank=True)
+    paused_days = models.PositiveSmallIntegerField(default=0)
+    # Set once by the sweep when the deadline passes; reset when a new deadline is set.
+    overdue_since = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+
+    submitted_at = models.DateTimeField(_("dikirim"), db_index=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True, db_index=True)
+    dispositioned_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    reopen_count = models.PositiveSmallIntegerField(_("dibuka kembali"), default=0)
+    rating = models.PositiveSmallIntegerField(_("penilaian"), null=True, blank=True)
+    rating_comment = models.TextField(_("komentar penilaian"), blank=True)
+    archive_reason = models.CharField(_("alasan arsip"), max_length=20, choices=ArchiveReason.choices, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
+    external_body = models.CharField(_("instansi berwenang"), max_length=200, blank=True)
+    close_reason = models.TextField(_("alasan penutupan"), blank=True)
+
+    class Meta:
+        verbose_name = _("laporan")
+        verbose_name_plural = _("laporan")
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["agency", "status", "due_at"]),
+            models.Index(fields=["confidential", "status", "submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_public(self) -> bool:
+        return not self.confidential and self.status in VERIFIED_STATUSES
+
+    @property
+    def waiting_for_reporter(self) -> bool:
+        return self.paused_at is not None
+
+
+class Disposition(models.Model):
+    """One hand-over of a report to an agency, and what the agency did with it."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="dispositions")
+    agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="dispositions")
+    instruction = models.TextField(_("instruksi"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)  # moved elsewhere, declined or report finished
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report.code} → {self.agency}"
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Laporan dikirim")
+    RETURNED = "returned", _("Dikembalikan untuk dilengkapi")
+    RESUBMITTED = "resubmitted", _("Laporan dilengkapi")
+    DISPOSITIONED = "dispositioned", _("Didisposisikan")
+    REDISPOSITIONED = "redispositioned", _("Didisposisikan ulang")
+    ACCEPTED = "accepted", _("Diterima perangkat daerah")
+    DECLINED = "declined", _("Ditolak perangkat daerah")
+    ASSIGNED = "assigned", _("Ditugaskan kepada petugas")
+    NOTE = "note", _("Catatan")
+    INFO_REQUESTED = "info_requested", _("Permintaan informasi kepada pelapor")
+    INFO_PROVIDED = "info_provided", _("Informasi dari pelapor")
+    ANSWERED = "answered", _("Tindak lanjut")
+    SATISFIED = "satisfied", _("Pelapor puas")
+    REOPENED = "reopened", _("Pelapor tidak puas")
+    AUTO_CLOSED = "auto_closed", _("Ditutup otomatis")
+    CLOSED = "closed", _("Ditutup")
+    ARCHIVED = "archived", _("Diarsipkan")
+    AUTO_ARCHIVED = "auto_archived", _("Diarsipkan otomatis")
+    MERGED = "merged", _("Digabungkan")
+    RECLASSIFIED = "reclassified", _("Klasifikasi diubah")
+    REMINDED = "reminded", _("Pengingat batas waktu")
+    OVERDUE = "overdue", _("Melewati batas waktu")
+    ESCALATED = "escalated", _("Eskalasi")
+
+
+class Audience(models.TextChoices):
+    """Who sees a timeline event."""
+
+    PUBLIC = "public", _("Publik")  # anyone who may see the report
+    PARTIES = "parties", _("Pelapor dan petugas")  # the reporter and staff, not the public
+    INTERNAL = "internal", _("Internal")  # staff who work on or watch the report
+
+
+class TimelineEvent(models.Model):
+    """The report's history and audit trail: one row per action, append-only."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")  # None: the system (sweeps)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.PUBLIC)
+    text = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # Random name: stored files are never reachable by a guessable path.
+    return f"attachments/{instance.report_id}/{secrets.token_hex(16)}"
+
+
+class Attachment(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(TimelineEvent, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    public = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Support(models.Model):
+    """A citizen's "Dukung" on a public report; one per account."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "user"], name="one_support_per_user")]
