@@ -514,7 +514,7 @@ def _required(value, field: str, message) -> str:
 def _begin(report: Report, action: Action, actor, expected_version) -> Report:
     """Lock the row, then check that nobody acted since the caller looked, and that the actor
     may take the action in the report's status."""
-    fresh = Report.objects.select_for_update().select_related("agency").get(pk=report.pk)
+    fresh = Report.objects.select_for_update(of=("self",)).select_related("agency").get(pk=report.pk)
     if (expected_version is not None and int(expected_version) != fresh.version) or report.status != fresh.status:
         raise errors.Conflict(fresh.get_status_display())
     refusal = transitions.refusal(action, fresh, actor)
