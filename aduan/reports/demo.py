@@ -166,7 +166,16 @@ def plans() -> list[Plan]:
         P(6, 18.0, [("disposition", 0.5), ("accept", 1.0), ("answer", 12.0)], reporter="warga3",
           anonymous=True, confidential=True),
         P(1, 14.0, [("disposition", 0.5), ("accept", 3.0)], reporter="warga2"),
+        # Anonymous and confidential at Dinas PUPR too (the Inspektorat has one above).
+        P(2, 6.0, [("disposition", 0.5), ("accept", 1.0)], reporter="warga3", anonymous=True, confidential=True),
     ]
+
+
+# Answers to the extra questions of categories that ask them (aduan/directory/data/category_questions.json).
+EXTRA_ANSWERS = {
+    "infrastruktur-jalan": {"status-jalan": "kabupaten", "luas-kerusakan": 20, "jenis-kerusakan": ["berlubang"]},
+    "sosial-bansos": {"nama-program": "pkh"},
+}
 
 
 def _moment(now: dt.datetime, days_ago: float) -> dt.datetime:
@@ -218,13 +227,16 @@ def create_reports(users: dict, now: dt.datetime | None = None) -> list[Report]:
                 address=f"{village.name}, Kecamatan {village.parent.name}", parties_involved=parties,
                 incident_date=(filed_at - dt.timedelta(days=rng.randint(1, 6))).date(),
                 anonymous=plan.anonymous, confidential=plan.confidential,
+                extra_answers=EXTRA_ANSWERS.get(category_code, {}),
                 **({"channel": Channel.WEB} | resident),
             )
         survivors.setdefault(plan.story, report)
         agency = agencies[agency_code]
+        last = filed_at
         for step in plan.steps:
             verb, offset, *args = step
-            at = _moment(now, plan.days_ago - offset)
+            # Moving weekend moments to Monday may reorder them: a step never precedes the one before.
+            at = last = max(_moment(now, plan.days_ago - offset), last + dt.timedelta(minutes=20))
             officer = officers.get(report.agency.code) if report.agency_id else None
             with time_machine.travel(at, tick=False):
                 _play(verb, args, report, dispatcher=dispatcher, officer=officer, agency=agency,
@@ -281,7 +293,8 @@ def create_out_of_authority(users: dict, now: dt.datetime) -> Report:
     title, description, category = OUT_OF_AUTHORITY
     with time_machine.travel(_moment(now, 11.0), tick=False):
         report, _ = actions.do_file_report(reporter=users["warga"], title=title, description=description,
-                                           category=Category.objects.get(code=category))
+                                           category=Category.objects.get(code=category),
+                                           extra_answers={"status-jalan": "provinsi"})
     with time_machine.travel(_moment(now, 10.0), tick=False):
         actions.do_archive(report, actor=users["dispatcher"], reason=ArchiveReason.OUT_OF_AUTHORITY,
                            external_body="Dinas PUPR Provinsi Nusa Tenggara Barat")

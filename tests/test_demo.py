@@ -1,0 +1,85 @@
+"""The demo data set shows every feature (DESIGN §10) and is never loaded in production."""
+
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from aduan.accounts.models import Role, User
+from aduan.reports import sla
+from aduan.reports.models import Channel, EventKind, Report, Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(capsys):
+    call_command("seed_demo")
+    return capsys.readouterr().out
+
+
+def test_it_creates_the_demo_accounts_with_the_documented_password(demo):
+    roles = {
+        "dispatcher": Role.DISPATCHER, "agency-pupr": Role.OFFICER, "agency-inspektorat": Role.OFFICER,
+        "supervisor": Role.SUPERVISOR, "warga": Role.CITIZEN, "rt01": Role.CITIZEN, "sysadmin": Role.SYSADMIN,
+    }
+    for username, role in roles.items():
+        user = User.objects.get(username=username)
+        assert user.role == role and user.check_password("aduan-demo")
+    assert User.objects.get(username="agency-pupr").agency.code == "pupr"
+    assert User.objects.get(username="rt01").is_representative
+    assert User.objects.get(username="sysadmin").is_staff
+
+
+def test_it_has_reports_in_every_status_and_zone(demo):
+    statuses = Counter(Report.objects.values_list("status", flat=True))
+    assert set(statuses) == set(Status.values)
+    assert sum(statuses.values()) >= 36
+    zones = {sla.zone(r) for r in Report.objects.filter(due_at__isnull=False)}
+    assert zones == {sla.Zone.GREEN, sla.Zone.YELLOW, sla.Zone.RED, sla.Zone.PAUSED}
+
+
+def test_it_shows_the_features_a_reviewer_looks_for(demo):
+    hidden = Report.objects.filter(anonymous=True, confidential=True, agency__isnull=False)
+    assert set(hidden.values_list("agency__code", flat=True)) >= {"pupr", "inspektorat"}
+    assert Report.objects.filter(channel=Channel.REPRESENTATIVE, filed_by__username="rt01").count() >= 3
+    assert Report.objects.filter(reopen_count__gt=0, status=Status.CLOSED).exists()
+    assert Report.objects.filter(reopen_count__gt=0, status=Status.IN_PROGRESS).exists()
+    assert Report.objects.filter(rating__isnull=False).count() >= 8
+    assert Report.objects.filter(merged_into__isnull=False).count() >= 2
+    assert Report.objects.filter(archive_reason="out_of_authority").exists()
+    assert Report.objects.filter(events__kind=EventKind.AUTO_CLOSED).exists()
+    assert Report.objects.filter(events__kind=EventKind.AUTO_ARCHIVED).exists()
+    assert Report.objects.filter(events__kind=EventKind.DECLINED).exists()
+    asking = Report.objects.filter(category__code__in=["infrastruktur-jalan", "sosial-bansos"])
+    assert asking.exists()
+    for report in asking:
+        required = report.category.questions.filter(required=True).values_list("code", flat=True)
+        assert set(required) <= set(report.extra_answers)
+    first, last = Report.objects.order_by("submitted_at")[0], Report.objects.order_by("-submitted_at")[0]
+    assert (last.submitted_at - first.submitted_at).days >= 35  # a few weeks of history for the trend
+
+
+def test_every_timeline_is_in_order_and_consistent(demo):
+    for report in Report.objects.prefetch_related("events"):
+        events = list(report.events.all())
+        assert events[0].kind == EventKind.SUBMITTED
+        assert [e.created_at for e in events] == sorted(e.created_at for e in events)
+        status_changes = [e for e in events if e.to_status and e.to_status != e.from_status]
+        if status_changes:
+            assert status_changes[-1].to_status == report.status
+
+
+def test_seeding_again_adds_nothing(demo, capsys):
+    count = Report.objects.count()
+    call_command("seed_demo")
+    assert "0 laporan demo baru" in capsys.readouterr().out
+    assert Report.objects.count() == count
+
+
+def test_it_refuses_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="produksi"):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="dispatcher").exists()

@@ -1,0 +1,36 @@
+"""Background work on Redis (REDIS_URL): a task enqueued by one huey instance is run by another,
+as when the web server and the worker run on different machines."""
+
+import pytest
+from huey import RedisHuey
+
+
+def test_a_task_travels_through_redis(redis_url):
+    producer = RedisHuey("aduan-test", url=redis_url)
+    consumer = RedisHuey("aduan-test", url=redis_url)
+    producer.flush()
+
+    @producer.task()
+    def add(a, b):
+        return a + b
+
+    consumer._registry = producer._registry  # the same code base on both machines
+    result = add(2, 3)
+    task = consumer.dequeue()
+    assert task is not None
+    consumer.execute(task)
+    assert result.get() == 5
+    producer.flush()
+
+
+def test_settings_pick_redis_when_redis_url_is_set(redis_url):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import django; django.setup(); from huey.contrib.djhuey import HUEY; print(type(HUEY).__name__)"
+    env = {**os.environ, "REDIS_URL": redis_url, "ADUAN_ENV": "test", "DJANGO_SETTINGS_MODULE": "aduan.settings"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "PriorityRedisHuey", out.stderr

@@ -1,0 +1,50 @@
+"""Production mode refuses to start when it is not safe."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STRONG = "k8Vt3pQz9LmN2wXy7RbC4dFg6HjK1sA5eU0oI-_zqWvE3rT8yU2iO9pL"
+
+
+def start(**env):
+    """Import the settings in a fresh interpreter, as a server would at start-up."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "ADUAN_ENV")}
+    clean.update(env, ADUAN_DOTENV="/nonexistent", DJANGO_SETTINGS_MODULE="aduan.settings")
+    return subprocess.run([sys.executable, "-c", "import django; django.setup(); print('started')"],
+                          cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("env, message", [
+    ({}, "SECRET_KEY is missing or insecure"),
+    ({"SECRET_KEY": "django-insecure-" + "x" * 50, "ALLOWED_HOSTS": "a.example"}, "SECRET_KEY"),
+    ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "a.example"}, "SECRET_KEY"),
+    ({"SECRET_KEY": STRONG, "DEBUG": "1", "ALLOWED_HOSTS": "a.example"}, "DEBUG on"),
+    ({"SECRET_KEY": STRONG}, "ALLOWED_HOSTS"),
+])
+def test_production_refuses_to_start(env, message):
+    result = start(ADUAN_ENV="production", **env)
+    assert result.returncode != 0 and message in result.stderr
+
+
+def test_production_starts_with_safe_settings():
+    result = start(ADUAN_ENV="production", SECRET_KEY=STRONG, ALLOWED_HOSTS="aduan.example")
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_production_is_the_default_mode():
+    assert start().returncode != 0
+
+
+def test_every_variable_read_is_listed_in_the_example_env_file():
+    import re
+
+    settings = (ROOT / "aduan" / "settings.py").read_text()
+    read = set(re.findall(r'(?:os\.environ\.get|envbool|envint|envlist)\("([A-Z_]+)"', settings))
+    listed = set(re.findall(r"^#? ?([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read and read <= listed, read - listed

@@ -1,0 +1,168 @@
+"""Every (status × action × role) combination of the life cycle, allowed or refused.
+
+ALLOWED below is written out by hand from DESIGN §3; the test checks that the one transition table
+(`transitions.available_actions`) agrees with it, and then really calls every action as every
+member of the cast on a report in every status: the allowed ones succeed, the others are refused
+with an `ActionError` and change nothing (status, version, timeline, outbox).
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from aduan.notifications.models import Notification
+from aduan.reports import actions, errors, transitions
+from aduan.reports.models import Report, Status, TimelineEvent
+from aduan.reports.transitions import Action
+
+from .conftest import file_report, report_in
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["reporter", "other_citizen", "representative", "dispatcher", "officer_a", "officer_b", "inspector",
+         "supervisor", "sysadmin", "system"]
+STATES = ["submitted", "returned", "dispositioned", "in_progress", "in_progress_paused", "responded", "closed",
+          "archived"]
+
+A = Action
+DISPATCHER_ON_OPEN = {A.DISPATCHER_NOTE, A.CLOSE, A.RECLASSIFY}
+ALLOWED = {
+    ("submitted", "dispatcher"): {A.RETURN, A.DISPOSITION, A.ARCHIVE, A.MERGE} | DISPATCHER_ON_OPEN,
+    ("returned", "reporter"): {A.RESUBMIT},
+    ("returned", "dispatcher"): DISPATCHER_ON_OPEN,
+    ("returned", "system"): {A.AUTO_ARCHIVE},
+    ("dispositioned", "dispatcher"): {A.REDISPOSITION} | DISPATCHER_ON_OPEN,
+    ("dispositioned", "officer_a"): {A.ACCEPT, A.DECLINE, A.ASSIGN},
+    ("in_progress", "dispatcher"): DISPATCHER_ON_OPEN,
+    ("in_progress", "officer_a"): {A.ASSIGN, A.NOTE, A.REQUEST_INFO, A.ANSWER},
+    ("in_progress_paused", "dispatcher"): DISPATCHER_ON_OPEN,
+    ("in_progress_paused", "officer_a"): {A.ASSIGN, A.NOTE, A.ANSWER},
+    ("in_progress_paused", "reporter"): {A.PROVIDE_INFO},
+    ("responded", "dispatcher"): DISPATCHER_ON_OPEN,
+    ("responded", "reporter"): {A.ACCEPT_ANSWER, A.REJECT_ANSWER},
+    ("responded", "system"): {A.AUTO_CLOSE},
+}
+SYSTEM_ACTIONS = {A.AUTO_CLOSE, A.AUTO_ARCHIVE}
+
+
+def build(cast, state) -> Report:
+    if state == "in_progress_paused":
+        return report_in(cast, Status.IN_PROGRESS, paused=True)
+    return report_in(cast, Status(state))
+
+
+def person(cast, role):
+    return None if role == "system" else getattr(cast, "citizen" if role == "reporter" else role)
+
+
+def call(action, report, actor, cast):
+    """Take `action` through its real function, with valid arguments."""
+    later = timezone.now() + dt.timedelta(days=120)  # past every deadline, for the sweeps' actions
+    if action == A.AUTO_CLOSE:
+        with time_machine.travel(later):
+            return actions.do_auto_close(report)
+    if action == A.AUTO_ARCHIVE:
+        with time_machine.travel(later):
+            return actions.do_auto_archive(report)
+    calls = {
+        A.RETURN: lambda: actions.do_return(report, actor=actor, text="Lengkapi lokasi."),
+        A.RESUBMIT: lambda: actions.do_resubmit(report, actor=actor, changes={"address": "Jalan Garuda 5"}),
+        A.DISPOSITION: lambda: actions.do_disposition(report, cast.agency_a, actor=actor, instruction="Tangani."),
+        A.REDISPOSITION: lambda: actions.do_redisposition(report, cast.agency_b, actor=actor),
+        A.ARCHIVE: lambda: actions.do_archive(report, actor=actor, reason="spam"),
+        A.MERGE: lambda: actions.do_merge(report, cast.merge_target, actor=actor),
+        A.ACCEPT: lambda: actions.do_accept(report, actor=actor),
+        A.DECLINE: lambda: actions.do_decline(report, actor=actor, reason="Bukan kewenangan kami."),
+        A.ASSIGN: lambda: actions.do_assign(report, cast.officer_a, actor=actor),
+        A.NOTE: lambda: actions.do_add_note(report, actor=actor, text="Sudah ditinjau.", public=True),
+        A.DISPATCHER_NOTE: lambda: actions.do_dispatcher_note(report, actor=actor, text="Cek ulang."),
+        A.REQUEST_INFO: lambda: actions.do_request_info(report, actor=actor, text="Kirim foto."),
+        A.PROVIDE_INFO: lambda: actions.do_provide_info(report, actor=actor, text="Ini fotonya."),
+        A.ANSWER: lambda: actions.do_answer(report, actor=actor, text="Sudah diperbaiki."),
+        A.ACCEPT_ANSWER: lambda: actions.do_accept_answer(report, actor=actor, rating=4),
+        A.REJECT_ANSWER: lambda: actions.do_reject_answer(report, actor=actor, reason="Belum selesai."),
+        A.CLOSE: lambda: actions.do_close(report, actor=actor, reason="Selesai di kantor."),
+        A.RECLASSIFY: lambda: actions.do_reclassify(report, actor=actor, classification="aspiration"),
+    }
+    return calls[action]()
+
+
+def snapshot(report):
+    report = Report.objects.get(pk=report.pk)
+    return (report.status, report.version, TimelineEvent.objects.filter(report=report).count(),
+            Notification.objects.count())
+
+
+def test_it_covers_every_action_of_the_table():
+    assert set(Action) == set(transitions.TRANSITIONS)
+    assert set().union(*ALLOWED.values()) == set(Action)  # every action is allowed somewhere
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_table_allows_exactly_what_the_design_says(cast, state):
+    report = build(cast, state)
+    for role in ROLES:
+        expected = ALLOWED.get((state, role), set())
+        if role == "system":
+            got = {a for a in Action if transitions.refusal(a, report, None) is None}
+        else:
+            got = set(transitions.available_actions(report, person(cast, role)))
+        assert got == expected, (state, role)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_every_action_by_every_role_is_taken_or_refused(cast, state):
+    shared = build(cast, state)  # refused actions leave it untouched, so it is reused for them
+    cast.merge_target = file_report(cast, title="Laporan yang sama, lebih dulu")
+    for role in ROLES:
+        actor = person(cast, role)
+        for action in Action:
+            allowed = action in ALLOWED.get((state, role), set())
+            if action in SYSTEM_ACTIONS and role != "system":
+                # Not callable by a person at all; the table refuses them too.
+                assert transitions.refusal(action, shared, actor) is not None
+                continue
+            if role == "system" and action not in SYSTEM_ACTIONS:
+                actor = None
+            if allowed:
+                report = build(cast, state)
+                result = call(action, report, actor, cast)
+                expected_status = transitions.TRANSITIONS[action].target or state.removesuffix("_paused")
+                assert Report.objects.get(pk=report.pk).status == expected_status, (state, role, action)
+                assert result.version == Report.objects.get(pk=report.pk).version
+            else:
+                before = snapshot(shared)
+                with pytest.raises(errors.ActionError):
+                    call(action, shared, actor, cast)
+                assert snapshot(shared) == before, (state, role, action)
+
+
+def test_a_representative_acts_as_the_reporter_of_what_they_filed(cast):
+    report = file_report(cast, reporter=None, filed_by=cast.representative, reporter_name="Inaq Rahmah",
+                         reporter_phone="+6281339100099", consent=True)
+    actions.do_return(report, actor=cast.dispatcher, text="Lengkapi waktu kejadian.")
+    actions.do_resubmit(report, actor=cast.representative, changes={"incident_date": dt.date(2026, 3, 1)})
+    assert report.status == Status.SUBMITTED
+
+
+def test_an_officer_of_another_agency_is_not_permitted(cast):
+    report = report_in(cast, Status.DISPOSITIONED)
+    with pytest.raises(errors.NotPermitted):
+        actions.do_accept(report, actor=cast.officer_b)
+
+
+def test_a_wrong_status_says_which_action_and_status(cast):
+    report = report_in(cast, Status.SUBMITTED)
+    with pytest.raises(errors.InvalidState) as refused:
+        actions.do_accept_answer(report, actor=cast.citizen, rating=5)
+    assert "Puas" in refused.value.message and "Belum Terverifikasi" in refused.value.message
+
+
+def test_an_inactive_user_may_do_nothing(cast):
+    report = report_in(cast, Status.SUBMITTED)
+    cast.dispatcher.is_active = False
+    cast.dispatcher.save()
+    with pytest.raises(errors.NotPermitted):
+        actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher)
