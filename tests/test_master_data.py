@@ -72,3 +72,13 @@ def test_holidays_for_a_later_year():
     added = loading.load_holidays([2031])
     assert added > 10
     assert Holiday.objects.filter(date__year=2031, name__icontains="Kemerdekaan").exists()
+
+
+def test_the_monthly_task_keeps_holidays_loaded_ahead():
+    import datetime as dt
+
+    from aduan.directory.tasks import refresh_national_holidays
+
+    Holiday.objects.filter(date__year=dt.date.today().year + 2).delete()
+    assert refresh_national_holidays.call_local() > 0
+    assert Holiday.objects.filter(date__year=dt.date.today().year + 2).exists()
