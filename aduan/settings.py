@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "aduan.reports",
     "aduan.notifications",
     "aduan.web",
+    "aduan.ops",
 ]
 
 MIDDLEWARE = [

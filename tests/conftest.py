@@ -107,3 +107,14 @@ def redis_url():
     except redis.exceptions.ConnectionError as exc:
         pytest.skip(f"Redis is not reachable at {url}: {exc}")
     return url
+
+
+@pytest.fixture
+def tx_cast():
+    # A transactional test empties the tables afterwards, master data included: load it again.
+    loading.load_agencies()
+    loading.load_categories()
+    loading.load_regions(("52.04",))
+    loading.load_sla_policies()
+    loading.load_holidays(range(2025, 2029))
+    return Cast()

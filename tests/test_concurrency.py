@@ -7,25 +7,13 @@ import threading
 import pytest
 from django.db import connections
 
-from aduan.directory import loading
 from aduan.reports import actions, errors
 from aduan.reports.models import Disposition, EventKind, Report, Status
 
-from .conftest import Cast, file_report, report_in
+from .conftest import file_report, report_in
 
 # Real transactions: each thread has its own connection and commits for real.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def tx_cast():
-    # A transactional test empties the tables afterwards, master data included: load it again.
-    loading.load_agencies()
-    loading.load_categories()
-    loading.load_regions(("52.04",))
-    loading.load_sla_policies()
-    loading.load_holidays(range(2025, 2029))
-    return Cast()
 
 
 def race(*calls):
