@@ -48,3 +48,13 @@ def test_every_variable_read_is_listed_in_the_example_env_file():
     read = set(re.findall(r'(?:os\.environ\.get|envbool|envint|envlist)\("([A-Z_]+)"', settings))
     listed = set(re.findall(r"^#? ?([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read and read <= listed, read - listed
+
+
+def test_production_settings_pass_the_deployment_checks():
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "ALLOWED_HOSTS")}
+    env = {**clean, "ADUAN_ENV": "production", "SECRET_KEY": STRONG, "ALLOWED_HOSTS": "aduan.example",
+           "ADUAN_DOTENV": "/nonexistent"}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
