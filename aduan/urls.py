@@ -7,5 +7,6 @@ admin.site.site_title = "Aduan"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("aduan.ops.urls")),
     path("", include("aduan.web.urls")),
 ]

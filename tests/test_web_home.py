@@ -44,3 +44,8 @@ def test_sysadmin_reaches_the_admin_and_citizen_does_not(client, cast):
 
 def test_healthz(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_livez_needs_no_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/livez").content == b"ok"

@@ -1,0 +1,206 @@
+"""Load runner: concurrent clients on 127.0.0.1 against gunicorn, p50/p95/p99 and throughput of
+each endpoint, next to the framework floor (a trivial view served by the same server in the
+same run).
+
+    ADUAN_ENV=development DATABASE_URL=... .venv/bin/python bench/load.py --label sqlite-10k
+
+Run `bench/generate.py` on the same database first. Starts gunicorn itself (production settings,
+`--workers`), logs the clients in by creating their sessions, runs each endpoint for `--seconds`
+with `--clients` concurrent clients, writes `bench/results/<label>.json`, prints a table. Every
+loop is bounded in time and the server is stopped at the end.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings")
+os.environ.setdefault("ADUAN_ENV", "development")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+
+from aduan.accounts.models import User  # noqa: E402
+from aduan.reports.models import Report  # noqa: E402
+from aduan.reports.visibility import public_reports  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+BENCH_SECRET = "bench-secret-key-" + "x" * 40
+
+
+def session_cookie(username: str) -> str:
+    user = User.objects.get(username=username)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def endpoints() -> dict:
+    """name → (method, path or callable returning (path, body, headers), headers)."""
+    public_code = public_reports().order_by("-submitted_at").values_list("code", flat=True).first()
+    dispatcher = {"Cookie": session_cookie("bench-dispatcher")}
+    officer = {"Cookie": session_cookie("bench-officer")}
+    supervisor = {"Cookie": session_cookie("bench-supervisor")}
+    found = {
+        "floor (trivial view)": ("GET", "/livez", {}),
+        "public feed": ("GET", "/laporan/", {}),
+        "public report page": ("GET", f"/laporan/{public_code}/", {}),
+        "search": ("GET", "/laporan/?" + urlencode({"q": "jalan rusak"}), {}),
+        "dispatcher queue": ("GET", "/kantor/antrean/", dispatcher),
+        "agency inbox": ("GET", "/kantor/kotak-masuk/", officer),
+        "supervisor dashboard": ("GET", "/kantor/statistik/", supervisor),
+        "open311 GET requests": ("GET", "/open311/v2/requests.json", {}),
+    }
+    extra = _write_endpoints()
+    found.update(extra)
+    return found
+
+
+def _write_endpoints() -> dict:
+    """API create and Open311 POST, when those surfaces are installed."""
+    out = {}
+    try:
+        from aduan.api.tokens import issue_token  # noqa: F401
+    except ImportError:
+        issue_token = None
+    if issue_token:
+        token = issue_token(User.objects.filter(username__startswith="bench-warga-").first(), device="bench")
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+        def api_create():
+            body = json.dumps({"title": "Jalan berlubang di depan pasar",
+                               "description": "Kemarin pagi lubang besar di jalan depan pasar membuat motor jatuh.",
+                               "classification": "complaint"})
+            return "/api/v1/reports", body, {**headers, "Idempotency-Key": uuid.uuid4().hex}
+
+        out["API create"] = ("POST", api_create, {})
+    return out
+
+
+class Client(threading.Thread):
+    def __init__(self, port, method, target, headers, stop_at, samples):
+        super().__init__(daemon=True)
+        self.port, self.method, self.target, self.headers = port, method, target, headers
+        self.stop_at, self.samples, self.errors = stop_at, samples, 0
+
+    def run(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        while time.monotonic() < self.stop_at:
+            if callable(self.target):
+                path, body, headers = self.target()
+            else:
+                path, body, headers = self.target, None, {}
+            started = time.perf_counter()
+            try:
+                conn.request(self.method, path, body=body, headers={**self.headers, **headers})
+                response = conn.getresponse()
+                response.read()
+                ok = response.status < 400
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            elapsed = time.perf_counter() - started
+            if ok:
+                self.samples.append(elapsed)
+            else:
+                self.errors += 1
+        conn.close()
+
+
+def measure(port, method, target, headers, clients, seconds) -> dict:
+    samples: list[float] = []
+    stop_at = time.monotonic() + seconds
+    threads = [Client(port, method, target, headers, stop_at, samples) for _ in range(clients)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(seconds + 60)
+    wall = time.monotonic() - started
+    errors = sum(t.errors for t in threads)
+    if not samples:
+        return {"requests": 0, "errors": errors}
+    ordered = sorted(samples)
+
+    def pct(p):
+        return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 1)
+
+    return {"requests": len(samples), "errors": errors, "rps": round(len(samples) / wall, 1),
+            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
+            "mean_ms": round(statistics.fmean(samples) * 1000, 1)}
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "ADUAN_ENV": "production", "SECRET_KEY": os.environ.get("SECRET_KEY", BENCH_SECRET),
+           "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
+           "SECURE_HSTS_SECONDS": "0", "LOG_LEVEL": "WARNING", "API_RATE_LIMIT_PER_MINUTE": "0",
+           "DB_CONN_MAX_AGE": "60"}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
+                   check=True)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "aduan.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/livez")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    os.killpg(server.pid, signal.SIGTERM)
+    raise SystemExit("gunicorn did not start")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--label", required=True)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8390)
+    args = parser.parse_args(argv)
+    targets = endpoints()
+    server = start_server(args.port, args.workers)
+    results = {"label": args.label, "reports": Report.objects.count(), "clients": args.clients,
+               "seconds": args.seconds, "workers": args.workers, "database": django.db.connection.vendor,
+               "endpoints": {}}
+    try:
+        for name, (method, target, headers) in targets.items():
+            measure(args.port, method, target, headers, 2, 1.0)  # warm-up
+            results["endpoints"][name] = measure(args.port, method, target, headers, args.clients, args.seconds)
+            print(name, results["endpoints"][name], flush=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+    floor = results["endpoints"]["floor (trivial view)"].get("rps") or 0
+    for row in results["endpoints"].values():
+        row["ratio_to_floor"] = round(row["rps"] / floor, 3) if floor and row.get("rps") else None
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{args.label}.json").write_text(json.dumps(results, indent=2))
+    print(f"written bench/results/{args.label}.json")
+
+
+if __name__ == "__main__":
+    main()
