@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres install install-dev migrate demo clean
+.PHONY: run test test-postgres bench install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: install-dev
 
 test-postgres: install-dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/aduan} ADUAN_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Load benchmark (see bench/README.md); BENCH_SIZES="10000 100000 1000000" for the full run.
+bench: install-dev
+	bash bench/run.sh
 
 clean:
 	rm -rf var/ .pytest_cache
