@@ -22,8 +22,8 @@ from .auth import caller_identity
 from .errors import error_response
 from .models import IdempotencyRecord
 
-# URL names of the operations that take multipart/form-data (files); all others take JSON.
-MULTIPART_OPERATIONS = {"file_report"}
+# Routes (relative to /api/v1/) whose POST takes multipart/form-data (files); all others take JSON.
+MULTIPART_ROUTES = {"reports"}
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -31,15 +31,15 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 def guard_urls(patterns: list) -> list:
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
-            pattern.callback = guard(pattern.callback, pattern.name or "")
+            pattern.callback = guard(pattern.callback, str(pattern.pattern))
     return patterns
 
 
-def guard(view, url_name: str):
+def guard(view, route: str):
     @functools.wraps(view)
     def guarded(request, *args, **kwargs):
         try:
-            refusal = _refusal(request, url_name)
+            refusal = _refusal(request, route)
             if refusal is not None:
                 return refusal
             key = request.headers.get(IDEMPOTENCY_HEADER)
@@ -57,7 +57,7 @@ def guard(view, url_name: str):
     return guarded
 
 
-def _refusal(request, url_name: str) -> HttpResponse | None:
+def _refusal(request, route: str) -> HttpResponse | None:
     retry_after = _rate_limited(request)
     if retry_after is not None:
         return error_response(429, _("Terlalu banyak permintaan; coba lagi dalam %(n)s detik.") % {"n": retry_after},
@@ -71,7 +71,7 @@ def _refusal(request, url_name: str) -> HttpResponse | None:
                               % {"n": settings.API_MAX_REQUEST_BYTES // (1024 * 1024)})
     if request.method in ("POST", "PUT", "PATCH") and length > 0:
         media_type = request.content_type or ""
-        allowed = FORM_TYPES if url_name in MULTIPART_OPERATIONS else ("application/json",)
+        allowed = FORM_TYPES if route in MULTIPART_ROUTES and request.method == "POST" else ("application/json",)
         if media_type not in allowed:
             return error_response(415, _("Jenis isi %(got)s tidak didukung; gunakan %(want)s.")
                                   % {"got": media_type or "?", "want": " atau ".join(allowed)})

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Path, Router
+from ninja import Path, Router, Status
 
 from aduan.accounts.models import Role
 
@@ -37,7 +37,7 @@ def create_token(request, data: TokenIn):
     if user is None or not user.is_active:
         raise ApiError(401, _("Nama pengguna atau kata sandi salah."))
     token, raw = ApiToken.issue(user, data.device_name.strip() or "?")
-    return 201, {**_token(token), "token": raw}
+    return Status(201, {**_token(token), "token": raw})
 
 
 def _token(token: ApiToken) -> dict:
@@ -55,7 +55,7 @@ def revoke_token(request, token_id: int = Path(..., ge=1, le=2**62)):
     """Cabut token satu perangkat (mis. ponsel hilang). Token milik orang lain: 404."""
     token = get_object_or_404(ApiToken, pk=token_id, user=request.auth, revoked_at__isnull=True)
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/register", response={201: ProfileOut, **ERRORS}, url_name="register", summary="Daftar sebagai warga")
@@ -82,7 +82,7 @@ def register(request, data: RegisterIn):
     except IntegrityError:  # the same name registered a moment ago by someone else
         raise ApiError(422, _("Pendaftaran belum dapat diproses."),
                        fields={"username": [_("Nama pengguna sudah dipakai.")]}) from None
-    return 201, profile(candidate)
+    return Status(201, profile(candidate))
 
 
 @router.get("/me", response={200: ProfileOut, **ERRORS}, auth=ANY, summary="Profil saya")

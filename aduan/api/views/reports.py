@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
+from ninja import Status as Reply
 
 from aduan.directory.models import Category, Region
 from aduan.reports import actions
@@ -16,6 +17,7 @@ from aduan.reports.models import Channel, Classification, Report, Status
 from aduan.reports.visibility import get_report_for, own_reports, visible_reports
 
 from .. import present
+from ..answers import clean_answers
 from ..auth import ANY
 from ..errors import ApiError
 from ..pagination import page
@@ -133,7 +135,7 @@ def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] =
         confidential=data.confidential, attachments=checked(files),
     )
     full = present.detail_queryset(own_reports(user)).get(pk=report.pk)
-    return 201, {"report": present.detail(full, user), "secret": secret}
+    return Reply(201, {"report": present.detail(full, user), "secret": secret})
 
 
 def _coordinate(value: float | None) -> Decimal | None:
@@ -181,14 +183,8 @@ def _extra_answers(raw: str, category: Category | None) -> dict:
                 or not all(isinstance(v, (str, int, float, list)) for v in answers.values())):
             raise ApiError(422, _("Jawaban tambahan harus berupa objek JSON."),
                            fields={"extra_answers": [_("Harus berupa objek JSON.")]})
-    questions = {q.code: q for q in category.questions.all()} if category else {}
-    fields = {}
-    for code, question in questions.items():
-        if question.required and answers.get(code) in (None, "", []):
-            fields[f"extra_answers.{code}"] = [_("Wajib diisi.")]
-    unknown = set(answers) - set(questions)
-    for code in unknown:
-        fields[f"extra_answers.{code[:40]}"] = [_("Pertanyaan tidak dikenal untuk kategori ini.")]
-    if fields:
-        raise ApiError(422, _("Jawaban tambahan belum lengkap."), fields=fields)
-    return answers
+    cleaned, problems = clean_answers(category, answers)
+    if problems:
+        raise ApiError(422, _("Jawaban tambahan belum lengkap."),
+                       fields={f"extra_answers.{code}": [message] for code, message in problems.items()})
+    return cleaned
