@@ -298,6 +298,12 @@ class VerdictIn(VersionIn):
     reason: Str(5000, example="Lubang masih ada di sisi kiri.") = ""
 
 
+class DeclinedOut(Schema):
+    code: str
+    status: str = Field(examples=["submitted"])
+    status_label: str = Field(examples=["Belum Terverifikasi"])
+
+
 class SupportOut(Schema):
     supported: bool
     supports: int

@@ -16,7 +16,7 @@ from aduan.reports.visibility import get_report_for, visible_reports
 from ..auth import ANY
 from ..errors import ApiError
 from ..schemas import (
-    ArchiveIn, AssignIn, DispositionIn, MergeIn, NoteIn, ReasonIn, ReclassifyIn, ReportDetail, ResubmitIn, SupportOut,
+    ArchiveIn, AssignIn, DeclinedOut, DispositionIn, MergeIn, NoteIn, ReasonIn, ReclassifyIn, ReportDetail, ResubmitIn, SupportOut,
     TextIn, VerdictIn, VersionIn,
 )
 from .accounts import ERRORS
@@ -110,10 +110,13 @@ def accept(request, data: VersionIn, code: str = CodePath):
     return _act(request, code, lambda r, u: actions.do_accept(r, actor=u, expected_version=data.expected_version))
 
 
-@router.post("/reports/{code}/decline", response=RESPONSES, auth=ANY, summary="Tolak disposisi")
+@router.post("/reports/{code}/decline", response={200: DeclinedOut, **ERRORS}, auth=ANY, summary="Tolak disposisi")
 def decline(request, data: ReasonIn, code: str = CodePath):
-    return _act(request, code, lambda r, u: actions.do_decline(r, actor=u, reason=data.reason,
-                                                              expected_version=data.expected_version))
+    """Laporan kembali ke antrean Admin Kabupaten; setelah itu perangkat daerah Anda tidak lagi
+    memegangnya, jadi jawaban hanya berisi kode dan status baru."""
+    report = get_report_for(request.auth, code)
+    actions.do_decline(report, actor=request.auth, reason=data.reason, expected_version=data.expected_version)
+    return {"code": report.code, "status": report.status, "status_label": str(report.get_status_display())}
 
 
 @router.post("/reports/{code}/assign", response=RESPONSES, auth=ANY, summary="Tugaskan petugas")
