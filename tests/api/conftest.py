@@ -49,3 +49,6 @@ def error_of(response, status):
     body = response.json()
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}, body
     return body["error"]
+
+
+from tests.master_data_hook import pytest_runtest_teardown  # noqa: E402,F401  (restores master data)

@@ -1,0 +1,3 @@
+"""Open311 tests share the API helpers and the master-data hook."""
+
+from tests.master_data_hook import pytest_runtest_teardown  # noqa: F401
