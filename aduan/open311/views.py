@@ -1,6 +1,6 @@
 """Open311 GeoReport v2 (`/open311/v2/`), as the specification at wiki.open311.org/GeoReport_v2 says.
 
-Services are the active categories without active subcategories, grouped by their parent; a
+Services are the active categories, grouped by their top-level category (`group`); a
 request is a report, identified by its tracking code. Lists show only `public_reports()` (never a
 confidential or unverified report), plus, for the application that sends its `api_key`, the
 non-confidential reports it filed itself. No reporter identity is ever part of a response.
@@ -48,8 +48,7 @@ def discovery(request, fmt):
 # --- services ---------------------------------------------------------------------------------
 
 def _services():
-    parents_with_children = Category.objects.filter(is_active=True, parent__isnull=False).values("parent_id")
-    return (Category.objects.filter(is_active=True).exclude(pk__in=parents_with_children)
+    return (Category.objects.filter(is_active=True).order_by("parent__name", "name")
             .select_related("parent").prefetch_related(
                 Prefetch("questions", queryset=CategoryQuestion.objects.order_by("order", "id"))))
 
