@@ -1,1 +1,5 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("webhook", views.webhook, name="sms-webhook")]
