@@ -10,7 +10,7 @@ from ninja import NinjaAPI, Swagger
 
 from . import errors
 from .guard import IDEMPOTENCY_HEADER, guard_urls
-from .views import accounts, actions, catalog, notifications, public, reports, staff
+from .views import accounts, actions, catalog, notifications, phone, public, reports, staff
 
 DESCRIPTION = """
 API untuk aplikasi Android dan integrasi Aduan Kabupaten Sumbawa.
@@ -54,7 +54,7 @@ api = AduanAPI(
     docs=Swagger(settings={"persistAuthorization": True}), docs_url="/docs",
 )
 errors.install(api)
-for module in (accounts, catalog, reports, actions, staff, public, notifications):
+for module in (accounts, phone, catalog, reports, actions, staff, public, notifications):
     api.add_router("", module.router)
 
 

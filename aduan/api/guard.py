@@ -62,6 +62,9 @@ def _refusal(request, route: str) -> HttpResponse | None:
     if retry_after is not None:
         return error_response(429, _("Terlalu banyak permintaan; coba lagi dalam %(n)s detik.") % {"n": retry_after},
                               headers={"Retry-After": str(retry_after)})
+    if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+        # PostgreSQL cannot compare text with NUL in it; no real client sends one.
+        return error_response(400, _("Alamat atau parameter berisi karakter NUL."))
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:

@@ -30,3 +30,21 @@ class VerifiedPhone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone} → {self.user}"
+
+
+class PhoneChallenge(models.Model):
+    """A one-time code sent by SMS to prove that a number is the account holder's."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_challenges")
+    phone = models.CharField(max_length=20)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.phone}"

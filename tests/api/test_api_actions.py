@@ -137,3 +137,33 @@ def test_two_dispatchers_at_once_exactly_one_wins(cast):
         t.join()
     assert sorted(results) == [200, 409]
     assert Report.objects.get(pk=report.pk).dispositions.count() == 1
+
+
+@pytest.mark.parametrize("action, body", [
+    ("accept", {}), ("decline", {"reason": "x"}), ("assign", {"officer": "petugas-pupr"}), ("note", {"text": "x"}),
+    ("request-info", {"text": "x"}), ("answer", {"text": "x"}),
+])
+def test_each_agency_action_denies_the_dispatcher_and_another_agency(cast, action, body):
+    report = report_in(cast, Status.DISPOSITIONED if action in ("accept", "decline") else Status.IN_PROGRESS)
+    assert error_of(ApiClient(cast.dispatcher).post(f"/reports/{report.code}/{action}", body), 403)
+    assert error_of(ApiClient(cast.officer_b).post(f"/reports/{report.code}/{action}", body), 403)
+
+
+@pytest.mark.parametrize("status, action, body", [
+    (Status.RETURNED, "resubmit", {"text": "x"}), (Status.IN_PROGRESS, "provide-info", {"text": "x"}),
+    (Status.RESPONDED, "verdict", {"satisfied": True, "rating": 4}),
+])
+def test_each_reporter_action_denies_others(cast, status, action, body):
+    report = report_in(cast, status, paused=True) if action == "provide-info" else report_in(cast, status)
+    expected = 404 if status == Status.RETURNED else 403  # a returned report is not public
+    error_of(ApiClient(cast.other_citizen).post(f"/reports/{report.code}/{action}", body), expected)
+    error_of(ApiClient(cast.officer_a).post(f"/reports/{report.code}/{action}", body),
+             404 if status == Status.RETURNED else 403)
+
+
+def test_redisposition_and_merge_deny_a_citizen(cast):
+    report = report_in(cast, Status.DISPOSITIONED)
+    other = report_in(cast, Status.DISPOSITIONED)
+    citizen = ApiClient(cast.citizen)
+    error_of(citizen.post(f"/reports/{report.code}/redisposition", {"agency": "dinkes"}), 403)
+    error_of(citizen.post(f"/reports/{report.code}/merge", {"into": other.code}), 403)

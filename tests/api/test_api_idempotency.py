@@ -64,3 +64,15 @@ def test_a_request_still_running_gets_409(cast):
 
 def test_an_unprintable_key_is_a_400(cast):
     error_of(ApiClient(cast.citizen).post("/register", {}, idempotency_key="x" * 201), 400)
+
+
+def test_old_records_are_pruned_after_a_day(cast):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from aduan.api.tasks import prune_idempotency_records
+
+    ApiClient(cast.citizen).post("/register", {}, idempotency_key="old")
+    assert prune_idempotency_records() == 0
+    assert prune_idempotency_records(timezone.now() + dt.timedelta(hours=25)) == 1

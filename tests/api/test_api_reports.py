@@ -171,3 +171,10 @@ def test_it_throttles_with_429_and_retry_after(cast):
     assert 1 <= int(response["Retry-After"]) <= 60
     assert ApiClient(cast.other_citizen).get("/me").status_code == 200  # another token has its own count
     cache.clear()
+
+
+def test_nul_in_the_address_or_a_parameter_is_a_400(cast):
+    citizen = ApiClient(cast.citizen)
+    error_of(citizen.get("/reports", {"agency": "a\x00b"}), 400)
+    error_of(citizen.get("/reports/SBW-%00"), 400)
+    assert "title" in error_of(citizen.post_form("/reports", form(title="a\x00b")), 422)["fields"]

@@ -200,3 +200,13 @@ def test_service_requests_are_linked_to_their_application(db, client):
     client.post(f"{BASE}/requests.json", {"api_key": DEMO_KEY, "service_code": "kesehatan", "lat": "-8.5",
                                           "long": "117.4", "description": "Antrean lama.", "phone": "0812"})
     assert ServiceRequest.objects.get().application.name == "Aplikasi Demo Open311"
+
+
+def test_nul_characters_are_a_400_not_a_server_error(db, client):
+    seed_demo_application()
+    assert client.get(f"{BASE}/requests.json?service_code=a%00b").status_code == 400
+    assert client.get(f"{BASE}/services/a%00b.json").status_code == 400
+    response = client.post(f"{BASE}/requests.json", {"api_key": DEMO_KEY, "service_code": "kesehatan",
+                                                     "lat": "1", "long": "1", "description": "a\x00b"})
+    assert response.status_code == 400
+    jsonschema.validate(response.json(), schemas.ERRORS)
