@@ -12,7 +12,7 @@ LIST_RELATED = ("category", "agency", "district", "village")
 
 
 def _ref(obj, name_attr: str = "name"):
-    return {"code": obj.pk if not hasattr(obj, "code") else obj.code, "name": getattr(obj, name_attr)} if obj else None
+    return {"code": obj.code, "name": getattr(obj, name_attr)} if obj else None
 
 
 def summary(report: Report) -> dict:

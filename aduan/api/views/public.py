@@ -1,9 +1,9 @@
 """What anyone may see, without an account: only `public_reports()`."""
 
 from django.db.models import Avg, Count
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from aduan.reports.models import Status
 from aduan.reports.visibility import public_reports
 
 from .. import present
@@ -26,7 +26,7 @@ def feed(request, filters: Query[ReportFilter]):
 def public_report(request, code: str = CodePath):
     report = present.detail_queryset(public_reports()).filter(code=code).first()
     if report is None:
-        raise ApiError(404, "Laporan tidak ditemukan.")
+        raise ApiError(404, _("Laporan tidak ditemukan."))
     return present.detail(report, None)
 
 

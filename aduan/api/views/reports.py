@@ -13,7 +13,7 @@ from ninja import Status as Reply
 
 from aduan.directory.models import Category, Region
 from aduan.reports import actions
-from aduan.reports.models import Channel, Classification, Report, Status
+from aduan.reports.models import Channel, Classification, Status
 from aduan.reports.visibility import get_report_for, own_reports, visible_reports
 
 from .. import present
