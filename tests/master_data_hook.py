@@ -1,4 +1,6 @@
-"""Transactional tests (threads, live servers) end with a flush of every table, the master data
+"""Shared by the API, Open311 and SMS tests.
+
+Transactional tests (threads, live servers) end with a flush of every table, the master data
 loaded once per session included. This hook loads it again after such a test, so that the tests
 that follow, in any folder, still find their regions, agencies and categories."""
 
@@ -24,3 +26,10 @@ def pytest_runtest_teardown(item, nextitem):
             loading.load_categories()
             loading.load_holidays(range(2024, 2029))
             loading.load_sla_policies()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The cast's nine accounts are hashed with Argon2 in every test, which costs seconds on a busy
+    machine; these tests are about the API, not the hasher (the login tests keep Argon2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -51,4 +51,4 @@ def error_of(response, status):
     return body["error"]
 
 
-from tests.master_data_hook import pytest_runtest_teardown  # noqa: E402,F401  (restores master data)
+from tests.master_data_hook import fast_password_hashing, pytest_runtest_teardown  # noqa: E402,F401
