@@ -11,6 +11,7 @@ from aduan.open311.models import Application, ServiceRequest
 from aduan.reports import actions
 from aduan.reports.models import Channel, Report, Status
 from aduan.reports.visibility import visible_reports
+from tests.api.conftest import ApiClient
 from tests.conftest import file_report, report_in
 from tests.open311 import schemas
 
@@ -101,6 +102,8 @@ def test_a_post_lands_in_the_dispatcher_queue(live_cast, client, cast):
     code, token = response.json()[0]["service_request_id"], response.json()[0]["token"]
     report = visible_reports(cast.dispatcher).get(code=code)
     assert (report.status, report.channel) == (Status.SUBMITTED, Channel.OPEN311)
+    queue = ApiClient(cast.dispatcher).get("/staff/queue", {"channel": "open311"}).json()["items"]
+    assert [r["code"] for r in queue] == [code]
     assert report.extra_answers == {"status-jalan": "kabupaten", "jenis-kerusakan": ["berlubang", "retak"]}
     assert report.reporter_name == "Ketut Suastika" and not report.anonymous
     tokens = client.get(f"{BASE}/tokens/{token}.json").json()
