@@ -232,6 +232,13 @@ class ReportIn(Schema):
                         description="Jawaban pertanyaan tambahan kategori, sebagai objek JSON.") = ""
     anonymous: bool = False
     confidential: bool = False
+    # RT/RW representatives only: the resident the report is for (the report is theirs).
+    resident_name: Str(150, example="Siti Rahmah",
+                       description="Hanya RT/RW: nama warga yang diwakili; laporan menjadi milik warga itu.") = ""
+    resident_phone: Annotated[str, Field(max_length=20, pattern=r"^\+?[0-9 -]{0,19}$")] = ""
+    resident_email: Email = ""
+    relationship: Str(100, example="Warga RT 01") = ""
+    consent: bool = Field(False, description="Hanya RT/RW: warga menyetujui laporan dikirim atas namanya.")
 
 
 # --- actions ----------------------------------------------------------------------------------

@@ -178,3 +178,32 @@ def test_nul_in_the_address_or_a_parameter_is_a_400(cast):
     error_of(citizen.get("/reports", {"agency": "a\x00b"}), 400)
     error_of(citizen.get("/reports/SBW-%00"), 400)
     assert "title" in error_of(citizen.post_form("/reports", form(title="a\x00b")), 422)["fields"]
+
+
+def test_attachments_are_downloaded_by_who_may_see_them(cast):
+    photo = SimpleUploadedFile("lubang.png", PNG)
+    body = ApiClient(cast.citizen).post_form("/reports", form(files=[photo], anonymous="true")).json()["report"]
+    url = f"/reports/{body['code']}/attachments/{body['attachments'][0]['id']}"
+    response = ApiClient(cast.citizen).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    assert ApiClient(cast.dispatcher).get(url).status_code == 200
+    report = Report.objects.get(code=body["code"])
+    from aduan.reports import actions
+    actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher)
+    # An anonymous reporter's photo is not public: another citizen gets 404 although the report is public.
+    error_of(ApiClient(cast.other_citizen).get(url), 404)
+    assert ApiClient(cast.officer_a).get(url).status_code == 200
+    error_of(ApiClient(cast.citizen).get(f"/reports/{body['code']}/attachments/999999"), 404)
+
+
+def test_a_representative_files_for_a_resident_with_consent(cast):
+    rt = ApiClient(cast.representative)
+    error = error_of(rt.post_form("/reports", form(resident_name="Siti Rahmah", resident_phone="+6281200000002")), 422)
+    assert "consent" in error["fields"]
+    response = rt.post_form("/reports", form(resident_name="Siti Rahmah", resident_phone="+6281200000002",
+                                             relationship="Warga RT 01", consent="true"))
+    assert response.status_code == 201
+    report = Report.objects.get(code=response.json()["report"]["code"])
+    assert (report.reporter, report.filed_by, report.reporter_name) == (None, cast.representative, "Siti Rahmah")
+    assert report.consent_recorded_at is not None
+    error_of(ApiClient(cast.citizen).post_form("/reports", form(resident_name="Orang Lain", consent="true")), 403)

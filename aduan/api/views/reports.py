@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 from django.db.models import Q
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
@@ -14,7 +15,7 @@ from ninja import Status as Reply
 from aduan.directory.models import Category, Region
 from aduan.reports import actions
 from aduan.reports.models import Channel, Classification, Status
-from aduan.reports.visibility import get_report_for, own_reports, visible_reports
+from aduan.reports.visibility import get_report_for, is_own, may_see_internal, own_reports, visible_reports
 
 from .. import present
 from ..answers import clean_answers
@@ -127,7 +128,7 @@ def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] =
     district, village = _regions(data.district, data.village)
     extra = _extra_answers(data.extra_answers, category)
     report, secret = actions.do_file_report(
-        reporter=user, channel=Channel.MOBILE, title=data.title, description=data.description,
+        **_who(user, data), channel=Channel.MOBILE, title=data.title, description=data.description,
         classification=data.classification, category=category, incident_date=data.incident_date,
         district=district, village=village, address=data.address.strip(),
         latitude=_coordinate(data.latitude), longitude=_coordinate(data.longitude),
@@ -136,6 +137,18 @@ def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] =
     )
     full = present.detail_queryset(own_reports(user)).get(pk=report.pk)
     return Reply(201, {"report": present.detail(full, user), "secret": secret})
+
+
+def _who(user, data: ReportIn) -> dict:
+    """The reporter: the caller, or, for an RT/RW representative, the resident named in the form."""
+    if not data.resident_name.strip():
+        return {"reporter": user}
+    if not user.is_representative:
+        raise ApiError(403, _("Hanya RT/RW yang dapat melapor atas nama warga."),
+                       fields={"resident_name": [_("Hanya untuk RT/RW.")]})
+    return {"reporter": None, "filed_by": user, "reporter_name": data.resident_name.strip(),
+            "reporter_phone": data.resident_phone.strip(), "reporter_email": data.resident_email,
+            "representative_relationship": data.relationship.strip(), "consent": data.consent}
 
 
 def _coordinate(value: float | None) -> Decimal | None:
@@ -188,3 +201,26 @@ def _extra_answers(raw: str, category: Category | None) -> dict:
         raise ApiError(422, _("Jawaban tambahan belum lengkap."),
                        fields={f"extra_answers.{code}": [message] for code, message in problems.items()})
     return cleaned
+
+
+@router.get("/reports/{code}/attachments/{attachment_id}", auth=ANY, url_name="attachment",
+            response={200: None, **ERRORS}, summary="Unduh lampiran",
+            openapi_extra={"responses": {"200": {"description": "Isi berkas", "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}})
+def attachment(request, code: str = CodePath, attachment_id: int = Path(..., ge=1, le=2**62)):
+    """Lampiran yang boleh Anda lihat: semua bagi pelapor dan petugas yang menangani, lampiran
+    publik bagi yang lain. Selebihnya 404."""
+    user = request.auth
+    report = get_report_for(user, code)
+    party = may_see_internal(report, user) or is_own(report, user)
+    found = report.attachments.filter(pk=attachment_id).first()
+    if found is None or not (party or found.public):
+        raise ApiError(404, _("Lampiran tidak ditemukan."))
+    try:
+        handle = found.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise ApiError(404, _("Berkas lampiran tidak tersedia.")) from None
+    response = FileResponse(handle, content_type=found.content_type, as_attachment=True,
+                            filename=found.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
