@@ -71,3 +71,16 @@ def test_notifications_are_listed_and_marked_read_by_their_owner_only(cast):
     assert first not in [n["id"] for n in citizen.get("/notifications", {"unread": "true"}).json()["items"]]
     error_of(ApiClient(cast.other_citizen).post(f"/notifications/{first}/read"), 404)
     assert Notification.objects.get(pk=first).recipient == cast.citizen
+
+
+def test_the_public_feed_and_notifications_pin_their_queries(cast, django_assert_num_queries):
+    for _ in range(3):
+        report_in(cast, Status.DISPOSITIONED)
+    # 1 one page of public reports with category, agency, district and village
+    with django_assert_num_queries(1):
+        assert len(ApiClient().get("/public/reports").json()["items"]) == 3
+    citizen = ApiClient(cast.citizen)
+    citizen.get("/me")
+    # 1 the token and its user, 2 one page of notifications with their reports
+    with django_assert_num_queries(2):
+        assert len(citizen.get("/notifications").json()["items"]) == 6  # received and dispositioned, for each of the three

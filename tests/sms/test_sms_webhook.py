@@ -157,3 +157,13 @@ def test_without_a_configured_secret_nothing_is_accepted(client, cast):
     with override_settings(SMS_WEBHOOK_SECRET=""):
         response = call(client, {"from": PHONE, "text": "LAPOR x"}, secret="apa-saja")
     assert response.status_code == 503 and not Report.objects.exists()
+
+
+def test_an_oversized_body_is_a_413(client, cast, gateway):
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100):
+        response = call(client, {"from": PHONE, "text": "LAPOR " + "x" * 500})
+    assert response.status_code == 413 and not Report.objects.exists()
+
+
+def test_a_get_is_not_allowed(client, cast, gateway):
+    assert client.get("/sms/webhook").status_code == 405
