@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 
 from . import errors
-from .guard import IDEMPOTENCY_HEADER, guard_urls
+from .guard import IDEMPOTENCY_HEADER, NOT_REPLAYED_ROUTES, guard_urls
 from .views import accounts, actions, catalog, notifications, phone, public, reports, staff
 
 DESCRIPTION = """
@@ -42,9 +42,10 @@ class AduanAPI(NinjaAPI):
             "description": _("Kunci unik dari klien (1–200 karakter) agar pengulangan tidak membuat data ganda."),
             "schema": {"type": "string", "minLength": 1, "maxLength": 200}, "example": "4f1c2a9e-0d1b-4c55-9f1e-7a2b",
         }
-        for path_item in schema["paths"].values():
+        root = self.get_root_path({})
+        for path, path_item in schema["paths"].items():
             operation = path_item.get("post")
-            if operation is not None:
+            if operation is not None and path.removeprefix(root) not in NOT_REPLAYED_ROUTES:
                 operation.setdefault("parameters", []).append(header)
         return schema
 

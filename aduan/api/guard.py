@@ -25,6 +25,9 @@ from .models import IdempotencyRecord
 # Routes (relative to /api/v1/) whose POST takes multipart/form-data (files); all others take JSON.
 MULTIPART_ROUTES = {"reports"}
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+# Never stored for replay: the answer is a new Bearer token, which must not sit in the database in
+# clear. A retry there simply issues another token (the unused one can be revoked).
+NOT_REPLAYED_ROUTES = {"auth/tokens"}
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
@@ -43,7 +46,7 @@ def guard(view, route: str):
             if refusal is not None:
                 return refusal
             key = request.headers.get(IDEMPOTENCY_HEADER)
-            if request.method == "POST" and key is not None:
+            if request.method == "POST" and key is not None and route not in NOT_REPLAYED_ROUTES:
                 return _idempotent(view, request, key, args, kwargs)
             return _plain_errors(view(request, *args, **kwargs))
         except RequestDataTooBig:

@@ -76,3 +76,14 @@ def test_old_records_are_pruned_after_a_day(cast):
     ApiClient(cast.citizen).post("/register", {}, idempotency_key="old")
     assert prune_idempotency_records() == 0
     assert prune_idempotency_records(timezone.now() + dt.timedelta(hours=25)) == 1
+
+
+def test_a_new_token_is_never_kept_for_replay(cast):
+    from tests.conftest import PASSWORD
+
+    body = {"username": "warga-uji", "password": PASSWORD, "device_name": "hp"}
+    first = ApiClient().post("/auth/tokens", body, idempotency_key="t-1")
+    again = ApiClient().post("/auth/tokens", body, idempotency_key="t-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["token"] != again.json()["token"]
+    assert not IdempotencyRecord.objects.exists()
