@@ -251,6 +251,18 @@ class TextIn(VersionIn):
     text: Str(5000, example="Mohon lengkapi lokasi dan foto kerusakan.")
 
 
+class AttachmentIn(Schema):
+    """A photo or PDF inside a JSON body (base64), for actions that carry files."""
+
+    name: Str(255, min_length=1, example="foto-perbaikan.jpg")
+    content_base64: Annotated[str, Field(max_length=14_000_000, description="Isi berkas, base64 (maks. 10 MB).")]
+
+
+class WithFilesIn(TextIn):
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5,
+                                            description="Lampiran (foto JPEG/PNG/WebP/GIF atau PDF), base64.")
+
+
 class ReasonIn(VersionIn):
     reason: Str(5000, example="Sudah ditangani oleh instansi lain.")
 
@@ -283,12 +295,13 @@ class AssignIn(VersionIn):
     officer: Str(150, min_length=1, example="agency-pupr")
 
 
-class NoteIn(TextIn):
+class NoteIn(WithFilesIn):
     public: bool = False
 
 
 class ResubmitIn(VersionIn):
     text: Str(5000, example="Lokasi sudah saya lengkapi.") = ""
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5)
     title: Str(200, min_length=1) | None = None
     description: Str(10000, min_length=1) | None = None
     address: Str(255) | None = None

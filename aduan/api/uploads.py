@@ -1,6 +1,10 @@
 """Attachments sent to the API: counted, measured and typed by their content, not their name."""
 
+import base64
+import binascii
+
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
 
 from .errors import ApiError
@@ -43,3 +47,20 @@ def checked(files) -> list:
         upload.content_type = content_type
         upload.name = (upload.name or "lampiran").replace("\x00", "")[-255:] or "lampiran"
     return files
+
+
+def from_json(items) -> list:
+    """Base64 attachments of a JSON body as uploads, then the same checks as multipart files."""
+    files = []
+    for item in items or []:
+        if len(item.content_base64) * 3 // 4 > settings.API_MAX_FILE_BYTES + 3:
+            raise ApiError(413, _("Lampiran %(name)s lebih dari %(mb)s MB.") % {
+                "name": item.name[:80], "mb": settings.API_MAX_FILE_BYTES // (1024 * 1024)},
+                fields={"attachments": [_("Lampiran terlalu besar.")]})
+        try:
+            content = base64.b64decode(item.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ApiError(422, _("Lampiran harus berupa base64 yang valid."),
+                           fields={"attachments": [_("Bukan base64.")]}) from None
+        files.append(SimpleUploadedFile(item.name, content))
+    return checked(files)

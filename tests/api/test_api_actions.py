@@ -167,3 +167,26 @@ def test_redisposition_and_merge_deny_a_citizen(cast):
     citizen = ApiClient(cast.citizen)
     error_of(citizen.post(f"/reports/{report.code}/redisposition", {"agency": "dinkes"}), 403)
     error_of(citizen.post(f"/reports/{report.code}/merge", {"into": other.code}), 403)
+
+
+def test_answers_and_information_carry_photos_as_base64(cast):
+    import base64
+
+    from django.test import override_settings
+
+    from tests.api.test_api_reports import PNG
+
+    photo = {"name": "sesudah.png", "content_base64": base64.b64encode(PNG).decode()}
+    report = report_in(cast, Status.IN_PROGRESS, paused=True)
+    citizen, officer = ApiClient(cast.citizen), ApiClient(cast.officer_a)
+    body = citizen.post(f"/reports/{report.code}/provide-info", {"text": "Ini fotonya.", "attachments": [photo]}).json()
+    assert [a["name"] for a in body["attachments"]] == ["sesudah.png"]
+    bad = {"name": "x.png", "content_base64": "bukan base64!"}
+    assert "attachments" in error_of(officer.post(f"/reports/{report.code}/answer",
+                                                  {"text": "Selesai.", "attachments": [bad]}), 422)["fields"]
+    script = {"name": "x.png", "content_base64": base64.b64encode(b"#!/bin/sh").decode()}
+    error_of(officer.post(f"/reports/{report.code}/answer", {"text": "Selesai.", "attachments": [script]}), 415)
+    with override_settings(API_MAX_FILE_BYTES=10):
+        error_of(officer.post(f"/reports/{report.code}/answer", {"text": "Selesai.", "attachments": [photo]}), 413)
+    body = officer.post(f"/reports/{report.code}/answer", {"text": "Selesai.", "attachments": [photo]}).json()
+    assert body["status"] == "responded" and len(body["attachments"]) == 2

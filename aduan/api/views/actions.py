@@ -15,9 +15,10 @@ from aduan.reports.visibility import get_report_for, visible_reports
 
 from ..auth import ANY
 from ..errors import ApiError
+from ..uploads import from_json
 from ..schemas import (
     ArchiveIn, AssignIn, DeclinedOut, DispositionIn, MergeIn, NoteIn, ReasonIn, ReclassifyIn, ReportDetail, ResubmitIn, SupportOut,
-    TextIn, VerdictIn, VersionIn,
+    TextIn, VerdictIn, VersionIn, WithFilesIn,
 )
 from .accounts import ERRORS
 from .reports import CodePath, _coordinate, detail_for
@@ -129,7 +130,9 @@ def assign(request, data: AssignIn, code: str = CodePath):
 
 @router.post("/reports/{code}/note", response=RESPONSES, auth=ANY, summary="Catatan perkembangan")
 def note(request, data: NoteIn, code: str = CodePath):
+    files = from_json(data.attachments)
     return _act(request, code, lambda r, u: actions.do_add_note(r, actor=u, text=data.text, public=data.public,
+                                                               attachments=files,
                                                                expected_version=data.expected_version))
 
 
@@ -140,8 +143,9 @@ def request_info(request, data: TextIn, code: str = CodePath):
 
 
 @router.post("/reports/{code}/answer", response=RESPONSES, auth=ANY, summary="Kirim tindak lanjut")
-def answer(request, data: TextIn, code: str = CodePath):
-    return _act(request, code, lambda r, u: actions.do_answer(r, actor=u, text=data.text,
+def answer(request, data: WithFilesIn, code: str = CodePath):
+    files = from_json(data.attachments)
+    return _act(request, code, lambda r, u: actions.do_answer(r, actor=u, text=data.text, attachments=files,
                                                              expected_version=data.expected_version))
 
 
@@ -149,18 +153,21 @@ def answer(request, data: TextIn, code: str = CodePath):
 
 @router.post("/reports/{code}/resubmit", response=RESPONSES, auth=ANY, summary="Lengkapi laporan yang dikembalikan")
 def resubmit(request, data: ResubmitIn, code: str = CodePath):
-    changes = data.model_dump(exclude_unset=True, exclude={"expected_version", "text"})
+    files = from_json(data.attachments)
+    changes = data.model_dump(exclude_unset=True, exclude={"expected_version", "text", "attachments"})
     changes = {k: v for k, v in changes.items() if v is not None}
     for field in ("latitude", "longitude"):
         if field in changes:
             changes[field] = _coordinate(changes[field])
     return _act(request, code, lambda r, u: actions.do_resubmit(r, actor=u, changes=changes, text=data.text,
+                                                               attachments=files,
                                                                expected_version=data.expected_version))
 
 
 @router.post("/reports/{code}/provide-info", response=RESPONSES, auth=ANY, summary="Jawab permintaan informasi")
-def provide_info(request, data: TextIn, code: str = CodePath):
-    return _act(request, code, lambda r, u: actions.do_provide_info(r, actor=u, text=data.text,
+def provide_info(request, data: WithFilesIn, code: str = CodePath):
+    files = from_json(data.attachments)
+    return _act(request, code, lambda r, u: actions.do_provide_info(r, actor=u, text=data.text, attachments=files,
                                                                    expected_version=data.expected_version))
 
 
