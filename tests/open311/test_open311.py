@@ -213,3 +213,9 @@ def test_nul_characters_are_a_400_not_a_server_error(db, client):
                                                      "lat": "1", "long": "1", "description": "a\x00b"})
     assert response.status_code == 400
     jsonschema.validate(response.json(), schemas.ERRORS)
+
+
+def test_xml_stays_well_formed_whatever_the_text(db, client, cast):
+    report = report_in(cast, Status.DISPOSITIONED, description="Pipa <bocor> & air \x0b keruh \"lagi\"")
+    parsed = xmltodict.parse(client.get(f"{BASE}/requests/{report.code}.xml").content)
+    assert parsed["service_requests"]["request"]["description"] == 'Pipa <bocor> & air  keruh "lagi"'
