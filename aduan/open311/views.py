@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -243,13 +244,14 @@ def create_request(request, fmt):
         fields = _report_fields(data, category)
     except ValueError as exc:
         return error(fmt, 400, str(exc))
+    token = secrets.token_urlsafe(16)
     try:
-        report, _secret = actions.do_file_report(channel=Channel.OPEN311, category=category, **fields)
+        with transaction.atomic():  # the report and its link to the application, or neither
+            report, _secret = actions.do_file_report(channel=Channel.OPEN311, category=category, **fields)
+            ServiceRequest.objects.create(application=application, report=report, token=token,
+                                          media_url=data.get("media_url", "").strip()[:500])
     except errors.ActionError as exc:
         return error(fmt, 400, str(exc.message))
-    token = secrets.token_urlsafe(16)
-    ServiceRequest.objects.create(application=application, report=report, token=token,
-                                  media_url=data.get("media_url", "").strip()[:500])
     return respond(fmt, "service_requests", [{
         "service_request_id": report.code, "token": token,
         "service_notice": _("Laporan diterima dan menunggu verifikasi Admin Kabupaten."), "account_id": "",
