@@ -86,12 +86,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "huey.contrib.djhuey",
+    "ninja",  # only for its bundled Swagger UI assets and templates (no CDN)
     "aduan.accounts",
     "aduan.directory",
     "aduan.reports",
     "aduan.notifications",
     "aduan.web",
     "aduan.ops",
+    "aduan.api",
+    "aduan.open311",
+    "aduan.sms",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +219,23 @@ else:
 # Outbox delivery: attempts before a notification is given up, and the base of the backoff.
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_BACKOFF_SECONDS = envint("OUTBOX_BACKOFF_SECONDS", 60)
+
+# JSON API: requests per minute per token/account/address (0: no limit), request and file sizes.
+API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 300)
+API_MAX_REQUEST_BYTES = envint("API_MAX_REQUEST_BYTES", 25 * 1024 * 1024)
+API_MAX_FILE_BYTES = envint("API_MAX_FILE_BYTES", 10 * 1024 * 1024)
+API_MAX_FILES = envint("API_MAX_FILES", 5)
+# Uploaded files above this size go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+
+# SMS channel: the gateway that sends replies (HTTP POST, JSON {"to", "message"}, Bearer token) and the
+# shared secret that signs its webhook calls to /sms/webhook (HMAC-SHA256).
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = envint("SMS_GATEWAY_TIMEOUT", 10)
+SMS_WEBHOOK_SECRET = os.environ.get("SMS_WEBHOOK_SECRET", "")
+# How far a webhook's timestamp may be from the server's clock, in seconds.
+SMS_WEBHOOK_TOLERANCE = envint("SMS_WEBHOOK_TOLERANCE", 300)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", False) else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", PRODUCTION)

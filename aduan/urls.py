@@ -1,11 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from aduan.api.api import urlpatterns as api_urls
+
 admin.site.site_header = "Aduan — Administrasi"
 admin.site.site_title = "Aduan"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api_urls()),
+    path("open311/v2/", include("aduan.open311.urls")),
+    path("sms/", include("aduan.sms.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("aduan.ops.urls")),
     path("", include("aduan.web.urls")),

@@ -101,6 +101,10 @@ def _send(notification: Notification) -> None:
     if notification.channel == Channel.EMAIL:
         EmailMessage(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL,
                      [notification.address]).send(fail_silently=False)
+    elif notification.channel == Channel.SMS:
+        from aduan.sms import gateway  # the HTTP gateway configured by SMS_GATEWAY_URL
+
+        gateway.send(notification.address, notification.body)
     else:
         raise ValueError(f"no delivery for channel {notification.channel}")
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from aduan.accounts.models import Role
 from aduan.directory.models import Agency, Category, Region
 from aduan.notifications.models import Notification
+from aduan.open311.demo import seed_demo_application
 
 from . import actions, tasks
 from .models import ArchiveReason, Channel, Classification, Report
@@ -306,6 +307,7 @@ def seed(now: dt.datetime | None = None) -> dict[str, int]:
     """Create the demo accounts and, if there are no reports yet, the demo reports."""
     now = now or timezone.now()
     users = create_accounts()
+    seed_demo_application()  # Open311 application with api_key demo-open311-key
     if Report.objects.exists():
         return {"accounts": len(users), "reports": 0}
     reports = create_reports(users, now)

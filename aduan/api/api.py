@@ -1,0 +1,70 @@
+"""The JSON API v1 (`/api/v1/`), its OpenAPI document and its interactive page.
+
+The page's Swagger UI scripts and styles are the copies django-ninja ships in its own static
+folder (served by WhiteNoise, because `ninja` is in INSTALLED_APPS); no CDN is used.
+"""
+
+from django.urls import re_path
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Swagger
+
+from . import errors
+from .guard import IDEMPOTENCY_HEADER, NOT_REPLAYED_ROUTES, guard_urls
+from .views import accounts, actions, catalog, notifications, phone, public, reports, staff
+
+DESCRIPTION = """
+API untuk aplikasi Android dan integrasi Aduan Kabupaten Sumbawa.
+
+**Masuk**: `POST /api/v1/auth/tokens` dengan nama pengguna, kata sandi dan nama perangkat
+memberi token; kirim sebagai `Authorization: Bearer <token>`. Sesi situs web juga berlaku
+(dengan token CSRF untuk POST).
+
+**Galat** selalu berbentuk `{"error": {"code", "message", "fields"}}`: 400 permintaan tak
+terbaca, 401 belum masuk, 403 tidak berwenang, 404 tidak ada atau tidak boleh Anda lihat,
+409 status laporan tidak mengizinkan atau laporan baru diubah orang lain, 413 terlalu besar,
+415 jenis isi tidak didukung, 422 data tidak valid (rincian per kolom di `fields`), 429 terlalu
+banyak permintaan (lihat `Retry-After`).
+
+**Idempotency-Key**: setiap POST boleh membawa header ini. Mengulang dengan kunci dan isi yang
+sama mengembalikan jawaban pertama (header `Idempotent-Replayed: true`) tanpa membuat apa pun;
+kunci yang sama dengan isi lain ditolak (422).
+
+**Halaman**: daftar memakai kursor (`next_cursor` → `cursor`). Untuk sinkronisasi kirim
+`updated_since` = `server_time` dari sinkronisasi sebelumnya.
+"""
+
+
+class AduanAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        header = {
+            "name": IDEMPOTENCY_HEADER, "in": "header", "required": False,
+            "description": _("Kunci unik dari klien (1–200 karakter) agar pengulangan tidak membuat data ganda."),
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200}, "example": "4f1c2a9e-0d1b-4c55-9f1e-7a2b",
+        }
+        root = self.get_root_path({})
+        for path, path_item in schema["paths"].items():
+            operation = path_item.get("post")
+            if operation is not None and path.removeprefix(root) not in NOT_REPLAYED_ROUTES:
+                operation.setdefault("parameters", []).append(header)
+        return schema
+
+
+api = AduanAPI(
+    title="Aduan API", version="1.0.0", description=DESCRIPTION, urls_namespace="api",
+    docs=Swagger(settings={"persistAuthorization": True}), docs_url="/docs",
+)
+errors.install(api)
+for module in (accounts, phone, catalog, reports, actions, staff, public, notifications):
+    api.add_router("", module.router)
+
+
+def unknown(request, rest=""):
+    return errors.error_response(404, _("Alamat API ini tidak ada."))
+
+
+def urlpatterns():
+    patterns, app_name, namespace = api.urls
+    guard_urls(patterns)
+    patterns.append(re_path(r"^.*$", unknown))
+    return patterns, app_name, namespace

@@ -1,0 +1,168 @@
+"""What every API request passes before its view: rate limit, size, media type, idempotency.
+
+`guard_urls()` wraps each URL pattern of the NinjaAPI, so that these run before django-ninja
+parses anything (an oversized or mistyped body is refused before it is read) and so that the
+first response to a POST with an `Idempotency-Key` can be stored whole and replayed.
+"""
+
+import functools
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern
+from django.utils.translation import gettext as _
+
+from .auth import caller_identity
+from .errors import error_response
+from .models import IdempotencyRecord
+
+# Routes (relative to /api/v1/) whose POST takes multipart/form-data (files); all others take JSON.
+MULTIPART_ROUTES = {"reports"}
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+# Never stored for replay: the answer is a new Bearer token, which must not sit in the database in
+# clear. A retry there simply issues another token (the unused one can be revoked).
+NOT_REPLAYED_ROUTES = {"auth/tokens"}
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def guard_urls(patterns: list) -> list:
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = guard(pattern.callback, str(pattern.pattern))
+    return patterns
+
+
+def guard(view, route: str):
+    @functools.wraps(view)
+    def guarded(request, *args, **kwargs):
+        try:
+            refusal = _refusal(request, route)
+            if refusal is not None:
+                return refusal
+            key = request.headers.get(IDEMPOTENCY_HEADER)
+            if request.method == "POST" and key is not None and route not in NOT_REPLAYED_ROUTES:
+                return _idempotent(view, request, key, args, kwargs)
+            return _plain_errors(view(request, *args, **kwargs))
+        except RequestDataTooBig:
+            return error_response(413, _("Permintaan terlalu besar."))
+        except TooManyFieldsSent:
+            return error_response(413, _("Terlalu banyak kolom dalam permintaan."))
+        except MultiPartParserError:
+            return error_response(400, _("Data multipart tidak dapat dibaca."))
+
+    guarded.csrf_exempt = True  # django-ninja checks CSRF itself for session-authenticated calls
+    return guarded
+
+
+def _refusal(request, route: str) -> HttpResponse | None:
+    retry_after = _rate_limited(request)
+    if retry_after is not None:
+        return error_response(429, _("Terlalu banyak permintaan; coba lagi dalam %(n)s detik.") % {"n": retry_after},
+                              headers={"Retry-After": str(retry_after)})
+    if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+        # PostgreSQL cannot compare text with NUL in it; no real client sends one.
+        return error_response(400, _("Alamat atau parameter berisi karakter NUL."))
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return error_response(400, _("Header Content-Length tidak valid."))
+    if length > settings.API_MAX_REQUEST_BYTES:
+        return error_response(413, _("Permintaan terlalu besar (maksimal %(n)s MB).")
+                              % {"n": settings.API_MAX_REQUEST_BYTES // (1024 * 1024)})
+    if request.method in ("POST", "PUT", "PATCH") and length > 0:
+        media_type = request.content_type or ""
+        allowed = FORM_TYPES if route in MULTIPART_ROUTES and request.method == "POST" else ("application/json",)
+        if media_type not in allowed:
+            return error_response(415, _("Jenis isi %(got)s tidak didukung; gunakan %(want)s.")
+                                  % {"got": media_type or "?", "want": " atau ".join(allowed)})
+    return None
+
+
+def _rate_limited(request) -> int | None:
+    """A fixed one-minute window per caller in the cache. Seconds to wait when over the limit."""
+    limit = settings.API_RATE_LIMIT_PER_MINUTE
+    if limit <= 0:
+        return None
+    now = time.time()
+    key = f"api-rate:{caller_identity(request)}:{int(now // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    return max(1, 60 - int(now % 60)) if count > limit else None
+
+
+def _plain_errors(response: HttpResponse) -> HttpResponse:
+    """Django's own bare 405 answers get the API's error shape."""
+    if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+        return error_response(405, _("Metode HTTP ini tidak didukung di alamat ini."),
+                              headers={"Allow": response.get("Allow", "")})
+    return response
+
+
+def _fingerprint(request) -> str:
+    """A hash of what the client sent. Multipart bodies are hashed by their fields and files, not
+    their bytes, because a retry may choose another boundary."""
+    digest = hashlib.sha256()
+    if (request.content_type or "") in FORM_TYPES:
+        for name in sorted(request.POST):
+            for value in request.POST.getlist(name):
+                digest.update(f"{name}={value}\n".encode())
+        for name in sorted(request.FILES):
+            for upload in request.FILES.getlist(name):
+                file_digest = hashlib.sha256()
+                for chunk in upload.chunks():
+                    file_digest.update(chunk)
+                upload.seek(0)
+                digest.update(f"{name}:{upload.name}:{upload.size}:{file_digest.hexdigest()}\n".encode())
+    else:
+        digest.update(request.body)
+    return digest.hexdigest()
+
+
+def _idempotent(view, request, key: str, args, kwargs) -> HttpResponse:
+    """1. Claim the key (a row with no response yet); a concurrent retry finds it and gets 409.
+    2. Run the view. 3. Store its response, or drop the claim if the server failed or throttled,
+    so that the client may retry with the same key."""
+    key = key.strip()
+    if not key or len(key) > 200 or not key.isprintable():
+        return error_response(400, _("Idempotency-Key harus 1–200 karakter yang dapat dicetak."),
+                              fields={IDEMPOTENCY_HEADER: [_("Nilai tidak valid.")]})
+    owner, endpoint, body_hash = caller_identity(request), f"POST {request.path}"[:300], _fingerprint(request)
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.create(owner=owner, key=key, endpoint=endpoint, body_hash=body_hash)
+    except IntegrityError:
+        first = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
+        if first is None:  # dropped in between: the first attempt failed; ask for a retry
+            return error_response(409, _("Permintaan dengan Idempotency-Key ini sedang diproses; coba lagi."),
+                                  code="idempotency_in_progress")
+        if first.endpoint != endpoint or first.body_hash != body_hash:
+            return error_response(422, _("Idempotency-Key ini sudah dipakai untuk permintaan lain."),
+                                  code="idempotency_key_reused", fields={IDEMPOTENCY_HEADER: [_("Sudah dipakai.")]})
+        if first.status_code is None:
+            return error_response(409, _("Permintaan dengan Idempotency-Key ini sedang diproses; coba lagi."),
+                                  code="idempotency_in_progress")
+        replay = HttpResponse(bytes(first.body), status=first.status_code, content_type=first.content_type or None)
+        replay["Idempotent-Replayed"] = "true"
+        return replay
+    try:
+        response = _plain_errors(view(request, *args, **kwargs))
+    except BaseException:
+        record.delete()
+        raise
+    if response.status_code >= 500 or response.status_code == 429 or getattr(response, "streaming", False):
+        record.delete()
+    else:
+        IdempotencyRecord.objects.filter(pk=record.pk).update(
+            status_code=response.status_code, content_type=response.get("Content-Type", "")[:100],
+            body=response.content)
+    return response

@@ -1,0 +1,104 @@
+"""Tokens, registration and the caller's profile."""
+
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Path, Router, Status
+
+from aduan.accounts.models import Role
+
+from ..auth import ANY
+from ..errors import ApiError
+from ..models import ApiToken
+from ..schemas import ErrorOut, NewTokenOut, ProfileIn, ProfileOut, RegisterIn, TokenIn, TokenOut
+
+router = Router(tags=["Akun"])
+User = get_user_model()
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 415: ErrorOut,
+          422: ErrorOut, 429: ErrorOut}
+
+
+def profile(user) -> dict:
+    return {"username": user.username, "full_name": user.full_name, "email": user.email, "phone": user.phone,
+            "role": user.role, "role_label": str(user.get_role_display()),
+            "agency": user.agency.code if user.agency_id else None, "is_representative": user.is_representative}
+
+
+@router.post("/auth/tokens", response={201: NewTokenOut, **ERRORS}, url_name="create_token",
+             summary="Buat token akses untuk satu perangkat")
+def create_token(request, data: TokenIn):
+    """Tukar nama pengguna dan kata sandi dengan token Bearer untuk satu perangkat. Simpan token
+    itu di perangkat; server hanya menyimpan hash-nya."""
+    user = authenticate(request, username=data.username, password=data.password)
+    if user is None or not user.is_active:
+        raise ApiError(401, _("Nama pengguna atau kata sandi salah."))
+    token, raw = ApiToken.issue(user, data.device_name.strip() or "?")
+    return Status(201, {**_token(token), "token": raw})
+
+
+def _token(token: ApiToken) -> dict:
+    return {"id": token.pk, "device_name": token.device_name, "hint": token.hint, "created_at": token.created_at,
+            "last_used_at": token.last_used_at}
+
+
+@router.get("/auth/tokens", response={200: list[TokenOut], **ERRORS}, auth=ANY, summary="Token aktif saya")
+def list_tokens(request):
+    return [_token(t) for t in ApiToken.objects.filter(user=request.auth, revoked_at__isnull=True)]
+
+
+@router.delete("/auth/tokens/{token_id}", response={204: None, **ERRORS}, auth=ANY, summary="Cabut token")
+def revoke_token(request, token_id: int = Path(..., ge=1, le=2**62)):
+    """Cabut token satu perangkat (mis. ponsel hilang). Token milik orang lain: 404."""
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.auth, revoked_at__isnull=True)
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    return Status(204, None)
+
+
+@router.post("/register", response={201: ProfileOut, **ERRORS}, url_name="register", summary="Daftar sebagai warga")
+def register(request, data: RegisterIn):
+    """Buat akun warga. Setelah itu buat token dengan `POST /auth/tokens`."""
+    fields = {}
+    if User.objects.filter(username__iexact=data.username).exists():
+        fields["username"] = [_("Nama pengguna sudah dipakai.")]
+    if data.email and User.objects.filter(email__iexact=data.email).exists():
+        fields["email"] = [_("E-mail sudah terdaftar.")]
+    candidate = User(username=data.username, email=data.email, full_name=data.full_name.strip(),
+                     phone=data.phone.strip())
+    try:
+        validate_password(data.password, candidate)
+    except DjangoValidationError as exc:
+        fields["password"] = [str(m) for m in exc.messages]
+    if fields:
+        raise ApiError(422, _("Pendaftaran belum dapat diproses."), fields=fields)
+    candidate.role = Role.CITIZEN
+    candidate.set_password(data.password)
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError:  # the same name registered a moment ago by someone else
+        raise ApiError(422, _("Pendaftaran belum dapat diproses."),
+                       fields={"username": [_("Nama pengguna sudah dipakai.")]}) from None
+    return Status(201, profile(candidate))
+
+
+@router.get("/me", response={200: ProfileOut, **ERRORS}, auth=ANY, summary="Profil saya")
+def me(request):
+    return profile(request.auth)
+
+
+@router.patch("/me", response={200: ProfileOut, **ERRORS}, auth=ANY, summary="Ubah profil saya")
+def update_me(request, data: ProfileIn):
+    user = request.auth
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "email" in changes and changes["email"] and User.objects.filter(email__iexact=changes["email"]).exclude(
+            pk=user.pk).exists():
+        raise ApiError(422, _("Profil belum dapat disimpan."), fields={"email": [_("E-mail sudah terdaftar.")]})
+    for field, value in changes.items():
+        setattr(user, field, value.strip())
+    if changes:
+        user.save(update_fields=list(changes))
+    return profile(user)

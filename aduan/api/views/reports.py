@@ -1,0 +1,226 @@
+"""Filing, listing and reading reports. Lists and reads go through `visible_reports` and
+`get_report_for`; filing goes through `actions.do_file_report`."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from django.db.models import Q
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
+from ninja import Status as Reply
+
+from aduan.directory.models import Category, Region
+from aduan.reports import actions
+from aduan.reports.models import Channel, Classification, Status
+from aduan.reports.visibility import get_report_for, is_own, may_see_internal, own_reports, visible_reports
+
+from .. import present
+from ..answers import clean_answers
+from ..auth import ANY
+from ..errors import ApiError
+from ..pagination import page
+from ..schemas import FiledReportOut, ReportDetail, ReportIn, ReportPage
+from ..uploads import checked
+from .accounts import ERRORS
+
+router = Router(tags=["Laporan"])
+CodePath = Path(..., min_length=1, max_length=40, description="Kode pelacakan", examples=["SBW-7K3Q9M"])
+
+
+class ReportFilter(Schema):
+    status: str | None = Field(None, max_length=200, pattern=r"^[a-z_,]*$",
+                               description="Satu atau beberapa status, dipisah koma", examples=["submitted,returned"])
+    mine: bool = Field(False, description="Hanya laporan saya (yang saya kirim atau dikirim untuk saya)")
+    agency: str | None = Field(None, max_length=40, examples=["pupr"])
+    category: str | None = Field(None, max_length=60, examples=["infrastruktur-jalan"])
+    classification: Classification | None = None
+    channel: Channel | None = None
+    overdue: bool | None = Field(None, description="true: melewati batas waktu")
+    assigned_to_me: bool = False
+    q: str | None = Field(None, max_length=100, description="Cari di kode dan judul", examples=["jalan"])
+    updated_since: dt.datetime | None = Field(None, description="Hanya yang berubah sejak waktu ini (sinkronisasi); "
+                                                                "urutan menjadi terlama dulu")
+    cursor: str | None = Field(None, max_length=200)
+    limit: int = Field(25, ge=1, le=100)
+
+
+def aware(moment: dt.datetime | None, field: str) -> dt.datetime | None:
+    if moment is None:
+        return None
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        moment.astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        raise ApiError(422, _("Waktu di luar jangkauan."), fields={field: [_("Nilai tidak valid.")]}) from None
+    return moment
+
+
+def filtered(queryset, f: ReportFilter, user):
+    if f.status:
+        statuses = [s for s in f.status.split(",") if s]
+        unknown = set(statuses) - set(Status.values)
+        if unknown:
+            raise ApiError(422, _("Status tidak dikenal."), fields={"status": [", ".join(sorted(unknown))]})
+        queryset = queryset.filter(status__in=statuses)
+    if f.mine:
+        queryset = queryset.filter(Q(reporter=user) | Q(filed_by=user))
+    if f.agency:
+        queryset = queryset.filter(agency__code=f.agency)
+    if f.category:
+        queryset = queryset.filter(category__code=f.category)
+    if f.classification:
+        queryset = queryset.filter(classification=f.classification)
+    if f.channel:
+        queryset = queryset.filter(channel=f.channel)
+    if f.overdue is not None:
+        overdue = Q(due_at__lt=timezone.now(), paused_at__isnull=True)
+        queryset = queryset.filter(overdue) if f.overdue else queryset.exclude(overdue)
+    if f.assigned_to_me:
+        queryset = queryset.filter(assigned_to=user)
+    if f.q:
+        term = f.q.replace("\x00", "").strip()
+        if term:
+            queryset = queryset.filter(Q(code__iexact=term) | Q(title__icontains=term))
+    return queryset
+
+
+def report_page(queryset, f: ReportFilter) -> dict:
+    since = aware(f.updated_since, "updated_since")
+    if since is not None:
+        queryset = queryset.filter(updated_at__gt=since)
+    server_time = timezone.now()
+    rows, next_cursor = page(queryset.select_related(*present.LIST_RELATED), cursor=f.cursor, limit=f.limit,
+                             ascending=since is not None)
+    return {"items": [present.summary(r) for r in rows], "next_cursor": next_cursor, "server_time": server_time}
+
+
+def detail_for(user, code: str) -> dict:
+    get_report_for(user, code)  # 404 for what the caller may not see
+    report = present.detail_queryset(visible_reports(user)).get(code=code)
+    return present.detail(report, user)
+
+
+@router.get("/reports", response={200: ReportPage, **ERRORS}, auth=ANY, summary="Laporan yang dapat saya lihat")
+def list_reports(request, filters: Query[ReportFilter]):
+    """Semua laporan yang boleh Anda buka, terbaru dulu, per halaman (kursor). Dengan
+    `updated_since`: hanya yang berubah sejak itu, terlama dulu, untuk sinkronisasi ponsel."""
+    user = request.auth
+    return report_page(filtered(visible_reports(user), filters, user), filters)
+
+
+@router.get("/reports/{code}", response={200: ReportDetail, **ERRORS}, auth=ANY, summary="Satu laporan")
+def read_report(request, code: str = CodePath):
+    """Laporan yang tidak boleh Anda lihat dijawab 404, sama seperti kode yang tidak ada."""
+    return detail_for(request.auth, code)
+
+
+@router.post("/reports", response={201: FiledReportOut, **ERRORS}, auth=ANY, url_name="file_report",
+             summary="Kirim laporan (multipart, dengan lampiran)")
+def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] = None):
+    """Kirim laporan baru sebagai `multipart/form-data`; lampiran (foto JPEG/PNG/WebP/GIF atau PDF)
+    di kolom `files`. Jawaban tersimpan dengan kode pelacakan dan kode rahasia (sekali tampil)."""
+    user = request.auth
+    category = _category(data.category)
+    district, village = _regions(data.district, data.village)
+    extra = _extra_answers(data.extra_answers, category)
+    report, secret = actions.do_file_report(
+        **_who(user, data), channel=Channel.MOBILE, title=data.title, description=data.description,
+        classification=data.classification, category=category, incident_date=data.incident_date,
+        district=district, village=village, address=data.address.strip(),
+        latitude=_coordinate(data.latitude), longitude=_coordinate(data.longitude),
+        parties_involved=data.parties_involved.strip(), extra_answers=extra, anonymous=data.anonymous,
+        confidential=data.confidential, attachments=checked(files),
+    )
+    full = present.detail_queryset(own_reports(user)).get(pk=report.pk)
+    return Reply(201, {"report": present.detail(full, user), "secret": secret})
+
+
+def _who(user, data: ReportIn) -> dict:
+    """The reporter: the caller, or, for an RT/RW representative, the resident named in the form."""
+    if not data.resident_name.strip():
+        return {"reporter": user}
+    if not user.is_representative:
+        raise ApiError(403, _("Hanya RT/RW yang dapat melapor atas nama warga."),
+                       fields={"resident_name": [_("Hanya untuk RT/RW.")]})
+    return {"reporter": None, "filed_by": user, "reporter_name": data.resident_name.strip(),
+            "reporter_phone": data.resident_phone.strip(), "reporter_email": data.resident_email,
+            "representative_relationship": data.relationship.strip(), "consent": data.consent}
+
+
+def _coordinate(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 6)))
+
+
+def _category(code: str | None) -> Category | None:
+    if not code:
+        return None
+    category = Category.objects.filter(code=code, is_active=True).prefetch_related("questions").first()
+    if category is None:
+        raise ApiError(422, _("Kategori tidak dikenal."), fields={"category": [_("Kategori tidak dikenal.")]})
+    return category
+
+
+def _regions(district_code: str | None, village_code: str | None):
+    district = village = None
+    if district_code:
+        district = Region.objects.filter(code=district_code, level=Region.Level.DISTRICT).first()
+        if district is None:
+            raise ApiError(422, _("Kecamatan tidak dikenal."), fields={"district": [_("Kecamatan tidak dikenal.")]})
+    if village_code:
+        village = Region.objects.filter(code=village_code, level=Region.Level.VILLAGE).first()
+        if village is None:
+            raise ApiError(422, _("Desa/kelurahan tidak dikenal."),
+                           fields={"village": [_("Desa/kelurahan tidak dikenal.")]})
+        if district is None:
+            district = village.parent
+    return district, village
+
+
+def _no_constant(name):
+    raise ValueError(name)  # NaN and Infinity are not JSON and PostgreSQL refuses them
+
+
+def _extra_answers(raw: str, category: Category | None) -> dict:
+    """The category's extra questions, answered as a JSON object keyed by question code."""
+    answers = {}
+    if raw.strip():
+        try:
+            answers = json.loads(raw, parse_constant=_no_constant)
+        except (json.JSONDecodeError, ValueError, RecursionError):
+            answers = None
+        if (not isinstance(answers, dict) or "\x00" in json.dumps(answers, ensure_ascii=False)
+                or not all(isinstance(v, (str, int, float, list)) for v in answers.values())):
+            raise ApiError(422, _("Jawaban tambahan harus berupa objek JSON."),
+                           fields={"extra_answers": [_("Harus berupa objek JSON.")]})
+    cleaned, problems = clean_answers(category, answers)
+    if problems:
+        raise ApiError(422, _("Jawaban tambahan belum lengkap."),
+                       fields={f"extra_answers.{code}": [message] for code, message in problems.items()})
+    return cleaned
+
+
+@router.get("/reports/{code}/attachments/{attachment_id}", auth=ANY, url_name="attachment",
+            response={200: None, **ERRORS}, summary="Unduh lampiran",
+            openapi_extra={"responses": {"200": {"description": "Isi berkas", "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}})
+def attachment(request, code: str = CodePath, attachment_id: int = Path(..., ge=1, le=2**62)):
+    """Lampiran yang boleh Anda lihat: semua bagi pelapor dan petugas yang menangani, lampiran
+    publik bagi yang lain. Selebihnya 404."""
+    user = request.auth
+    report = get_report_for(user, code)
+    party = may_see_internal(report, user) or is_own(report, user)
+    found = report.attachments.filter(pk=attachment_id).first()
+    if found is None or not (party or found.public):
+        raise ApiError(404, _("Lampiran tidak ditemukan."))
+    try:
+        handle = found.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise ApiError(404, _("Berkas lampiran tidak tersedia.")) from None
+    response = FileResponse(handle, content_type=found.content_type, as_attachment=True,
+                            filename=found.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,69 @@
+"""The webhook the SMS gateway calls for every incoming message (`POST /sms/webhook`).
+
+1. The shared secret must be configured (503 otherwise: refuse rather than accept unsigned mail).
+2. Timestamp, nonce and signature headers must be present and the signature valid (401).
+3. The timestamp must be within SMS_WEBHOOK_TOLERANCE of now (401), and the nonce new (409):
+   a captured request cannot be replayed later, nor twice at once (unique constraint).
+4. The body is JSON `{"from": "+62…", "text": "…"}` (400 otherwise).
+"""
+
+import datetime as dt
+import json
+import time
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, transaction
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import commands, signing
+from .models import WebhookNonce
+
+
+def _refuse(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": status, "message": message}}, status=status)
+
+
+@csrf_exempt
+@require_POST
+def webhook(request):
+    secret = settings.SMS_WEBHOOK_SECRET
+    if not secret:
+        return _refuse(503, "SMS_WEBHOOK_SECRET belum diatur.")
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return _refuse(413, "Permintaan terlalu besar.")
+    timestamp = request.headers.get("X-Aduan-Timestamp", "")
+    nonce = request.headers.get("X-Aduan-Nonce", "")
+    signature = request.headers.get("X-Aduan-Signature", "")
+    if not (timestamp and 8 <= len(nonce) <= 100 and signature):
+        return _refuse(401, "Permintaan tidak bertanda tangan.")
+    if not signing.valid(secret, timestamp, nonce, body, signature):
+        return _refuse(401, "Tanda tangan tidak valid.")
+    try:
+        sent_at = int(timestamp)
+    except ValueError:
+        return _refuse(401, "Timestamp tidak valid.")
+    if abs(time.time() - sent_at) > settings.SMS_WEBHOOK_TOLERANCE:
+        return _refuse(401, "Timestamp terlalu lama atau di masa depan.")
+    try:
+        message = json.loads(body)
+        phone, text = commands.normalize_phone(str(message["from"])), str(message["text"])
+    except (ValueError, KeyError, TypeError):
+        return _refuse(400, 'Isi harus JSON {"from": "+62…", "text": "…"}.')
+    if not 8 <= len(phone) <= 20 or "\x00" in text:
+        return _refuse(400, "Nomor pengirim atau teks tidak valid.")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            WebhookNonce.objects.create(nonce=nonce, received_at=now)
+            reply = commands.handle(phone, text)
+    except IntegrityError:
+        return _refuse(409, "Permintaan ini sudah pernah diterima (nonce dipakai ulang).")
+    horizon = now - dt.timedelta(seconds=2 * settings.SMS_WEBHOOK_TOLERANCE)
+    WebhookNonce.objects.filter(received_at__lt=horizon).delete()
+    return JsonResponse({"status": "ok", "reply": reply})

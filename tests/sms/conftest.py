@@ -1,0 +1,3 @@
+"""SMS tests use the master-data hook."""
+
+from tests.master_data_hook import fast_password_hashing, pytest_runtest_teardown  # noqa: F401

@@ -1,0 +1,49 @@
+import re
+
+import pytest
+
+from aduan.notifications.models import Channel, Notification
+from aduan.sms import commands
+from aduan.sms.models import PhoneChallenge, VerifiedPhone
+from tests.api.conftest import ApiClient, error_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _sent_code() -> str:
+    body = Notification.objects.filter(channel=Channel.SMS).latest("id").body
+    return re.search(r"\b(\d{6})\b", body).group(1)
+
+
+def test_a_citizen_proves_a_number_and_sms_from_it_files_for_the_account(cast):
+    citizen = ApiClient(cast.citizen)
+    response = citizen.post("/me/phone/verification", {"phone": "0813-3910-0011"})
+    assert response.status_code == 202 and response.json()["phone"] == "+6281339100011"
+    assert _sent_code() not in PhoneChallenge.objects.get().code_hash
+    confirmed = citizen.post("/me/phone/verification/confirm", {"code": _sent_code()})
+    assert confirmed.status_code == 200
+    assert commands.account_for("+6281339100011") == cast.citizen
+
+
+def test_a_wrong_code_is_refused_and_guessing_stops_after_five_tries(cast):
+    citizen = ApiClient(cast.citizen)
+    citizen.post("/me/phone/verification", {"phone": "+6281339100011"})
+    wrong = "000000" if _sent_code() != "000000" else "111111"
+    for _ in range(5):
+        assert error_of(citizen.post("/me/phone/verification/confirm", {"code": wrong}), 422)["fields"] == {
+            "code": ["Kode verifikasi salah."]}
+    error_of(citizen.post("/me/phone/verification/confirm", {"code": _sent_code()}), 409)
+    assert not VerifiedPhone.objects.exists()
+
+
+def test_nobody_confirms_without_a_code_sent_and_bad_numbers_are_422(cast):
+    citizen = ApiClient(cast.citizen)
+    error_of(citizen.post("/me/phone/verification/confirm", {"code": "123456"}), 409)
+    error_of(citizen.post("/me/phone/verification", {"phone": "12345678"}), 422)
+    error_of(ApiClient().post("/me/phone/verification", {"phone": "+6281339100011"}), 401)
+
+
+def test_a_second_request_within_a_minute_is_refused(cast):
+    citizen = ApiClient(cast.citizen)
+    citizen.post("/me/phone/verification", {"phone": "+6281339100011"})
+    error_of(citizen.post("/me/phone/verification", {"phone": "+6281339100011"}), 409)
