@@ -123,3 +123,20 @@ def test_in_app_notifications_need_no_delivery(cast):
     report = file_report(cast)
     in_app = Notification.objects.get(report=report, channel="in_app", recipient=cast.citizen)
     assert in_app.state == "sent" and in_app.read_at is None
+
+
+def test_a_reporter_known_only_by_phone_hears_by_sms_when_a_gateway_is_set(cast, settings):
+    from aduan.reports import actions
+
+    settings.SMS_GATEWAY_URL = "http://127.0.0.1:9/kirim"
+    report = file_report(cast, reporter=None, reporter_phone="+6281339100077", channel="sms")
+    actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher)
+    sms = Notification.objects.filter(report=report, channel="sms").order_by("id")
+    assert [n.kind for n in sms] == ["report_dispositioned"]  # the webhook itself answers the filing
+    assert all(n.address == "+6281339100077" and report.code in n.body and len(n.body) <= 320 for n in sms)
+
+
+def test_no_sms_is_queued_without_a_gateway(cast, settings):
+    settings.SMS_GATEWAY_URL = ""
+    report = file_report(cast, reporter=None, reporter_phone="+6281339100077", channel="sms")
+    assert not Notification.objects.filter(report=report, channel="sms").exists()

@@ -35,8 +35,10 @@ def render(kind: str, context: dict) -> tuple[str, str]:
     return subject, body.strip() + "\n"
 
 
-def queue(kind: str, *, report=None, users: Iterable = (), addresses: Iterable[str] = (), context=None) -> list[Notification]:
-    """Write in-app and e-mail notifications for `users` (and e-mail for bare `addresses`)."""
+def queue(kind: str, *, report=None, users: Iterable = (), addresses: Iterable[str] = (),
+          phones: Iterable[str] = (), context=None) -> list[Notification]:
+    """Write in-app and e-mail notifications for `users`, e-mail for bare `addresses`, and a short
+    SMS (the subject and the link) for bare `phones` when an SMS gateway is configured."""
     context = {"report": report, **(context or {})}
     subject, body = render(kind, context)
     now = timezone.now()
@@ -53,11 +55,20 @@ def queue(kind: str, *, report=None, users: Iterable = (), addresses: Iterable[s
             seen_emails.add(address.lower())
             rows.append(Notification(address=address, channel=Channel.EMAIL, kind=kind, report=report,
                                      subject=subject, body=body, next_attempt_at=now))
+    if settings.SMS_GATEWAY_URL:
+        link = context_link(report) if report is not None else ""
+        for phone in dict.fromkeys(p for p in phones if p):
+            rows.append(Notification(address=phone, channel=Channel.SMS, kind=kind, report=report,
+                                     subject=subject, body=f"{subject} {link}".strip()[:320], next_attempt_at=now))
     created = Notification.objects.bulk_create(rows)
     to_send = [n.pk for n in created if n.state == Notification.State.PENDING]
     if to_send:
         transaction.on_commit(lambda: _schedule(to_send))
     return created
+
+
+def context_link(report) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/laporan/{report.code}/"
 
 
 def _schedule(ids: list[int]) -> None:

@@ -97,8 +97,11 @@ def do_file_report(
         event = _event(report, EventKind.SUBMITTED, filed_by or reporter, "", Status.SUBMITTED, now=now,
                        data={"channel": channel})
         _attach(report, attachments, event, filed_by or reporter, public=not anonymous)
-        outbox.queue("report_received", report=report, users=_reporters(report),
-                     addresses=_contact_addresses(report), context={"secret": secret})
+        contacts = _contacts(report)
+        if channel == Channel.SMS:
+            contacts.pop("phones", None)  # the SMS channel answers with the code and secret itself
+        outbox.queue("report_received", report=report, users=_reporters(report), **contacts,
+                     context={"secret": secret})
     return report, secret
 
 
@@ -119,7 +122,7 @@ def do_return(report: Report, *, actor, text: str, expected_version=None) -> Rep
         r = _begin(report, Action.RETURN, actor, expected_version)
         _set_clock(r, SlaStep.COMPLETE, _now())
         _finish(r, Action.RETURN, actor, EventKind.RETURNED, text=text, audience=Audience.PARTIES)
-        outbox.queue("report_returned", report=r, users=_reporters(r), addresses=_contact_addresses(r),
+        outbox.queue("report_returned", report=r, users=_reporters(r), **_contacts(r),
                      context={"text": text})
     return _sync(report, r)
 
@@ -153,7 +156,7 @@ def _hand_over(report, agency, action, *, actor, instruction, expected_version) 
         if previous is not None:
             data["previous_agency"] = previous.code
         _finish(r, action, actor, kind, data=data)
-        outbox.queue("report_dispositioned", report=r, users=_reporters(r), addresses=_contact_addresses(r))
+        outbox.queue("report_dispositioned", report=r, users=_reporters(r), **_contacts(r))
         outbox.queue("report_dispositioned", report=r, users=_officers(agency),
                      context={"for_agency": True, "text": instruction})
     return _sync(report, r)
@@ -172,7 +175,7 @@ def do_archive(report: Report, *, actor, reason: str, text: str = "", external_b
         _stop_clock(r)
         _finish(r, Action.ARCHIVE, actor, EventKind.ARCHIVED, text=text.strip(), audience=Audience.PARTIES,
                 data={"reason": reason, "external_body": r.external_body})
-        outbox.queue("report_archived", report=r, users=_reporters(r), addresses=_contact_addresses(r),
+        outbox.queue("report_archived", report=r, users=_reporters(r), **_contacts(r),
                      context={"reason": ArchiveReason(reason).label, "text": _archive_text(r, text)})
     return _sync(report, r)
 
@@ -206,7 +209,7 @@ def do_merge(report: Report, into: Report, *, actor, text: str = "", expected_ve
         r.supports.exclude(user_id__in=already).update(report=target)
         _event(target, EventKind.MERGED, actor, target.status, target.status, audience=Audience.INTERNAL,
                data={"from": r.code})
-        outbox.queue("report_merged", report=r, users=_reporters(r), addresses=_contact_addresses(r),
+        outbox.queue("report_merged", report=r, users=_reporters(r), **_contacts(r),
                      context={"target": target})
     return _sync(report, r)
 
@@ -261,7 +264,7 @@ def do_close(report: Report, *, actor, reason: str, expected_version=None) -> Re
         _stop_clock(r)
         _finish(r, Action.CLOSE, actor, EventKind.CLOSED, text=reason)
         outbox.queue("report_closed", report=r, users=[*_reporters(r), *_officers(r.agency)],
-                     addresses=_contact_addresses(r), context={"text": reason})
+                     **_contacts(r), context={"text": reason})
     return _sync(report, r)
 
 
@@ -279,7 +282,7 @@ def do_accept(report: Report, *, actor, expected_version=None) -> Report:
         # The answer's limit counts from the disposition, not from the acceptance (DESIGN §4).
         _set_clock(r, SlaStep.ANSWER, current.created_at)
         _finish(r, Action.ACCEPT, actor, EventKind.ACCEPTED)
-        outbox.queue("report_accepted", report=r, users=_reporters(r), addresses=_contact_addresses(r))
+        outbox.queue("report_accepted", report=r, users=_reporters(r), **_contacts(r))
     return _sync(report, r)
 
 
@@ -324,7 +327,7 @@ def do_add_note(report: Report, *, actor, text: str, public: bool = False, attac
                         audience=Audience.PUBLIC if public else Audience.INTERNAL)
         _attach(r, attachments, event, actor, public=public)
         if public:
-            outbox.queue("report_note", report=r, users=_reporters(r), addresses=_contact_addresses(r),
+            outbox.queue("report_note", report=r, users=_reporters(r), **_contacts(r),
                          context={"text": text})
     return _sync(report, r)
 
@@ -336,7 +339,7 @@ def do_request_info(report: Report, *, actor, text: str, expected_version=None) 
         r = _begin(report, Action.REQUEST_INFO, actor, expected_version)
         r.paused_at = _now()
         _finish(r, Action.REQUEST_INFO, actor, EventKind.INFO_REQUESTED, text=text, audience=Audience.PARTIES)
-        outbox.queue("info_requested", report=r, users=_reporters(r), addresses=_contact_addresses(r),
+        outbox.queue("info_requested", report=r, users=_reporters(r), **_contacts(r),
                      context={"text": text})
     return _sync(report, r)
 
@@ -352,7 +355,7 @@ def do_answer(report: Report, *, actor, text: str, attachments=(), expected_vers
         event = _finish(r, Action.ANSWER, actor, EventKind.ANSWERED, text=text,
                         data={"agency": r.agency.code, "round": r.reopen_count + 1})
         _attach(r, attachments, event, actor, public=True)
-        outbox.queue("report_answered", report=r, users=_reporters(r), addresses=_contact_addresses(r),
+        outbox.queue("report_answered", report=r, users=_reporters(r), **_contacts(r),
                      context={"text": text})
     return _sync(report, r)
 
@@ -448,7 +451,7 @@ def do_auto_close(report: Report) -> Report:
         _finish(r, Action.AUTO_CLOSE, None, EventKind.AUTO_CLOSED,
                 text=_("Ditutup otomatis karena pelapor tidak memberi tanggapan dalam batas waktu."))
         outbox.queue("report_closed", report=r, users=[*_reporters(r), *_officers(r.agency)],
-                     addresses=_contact_addresses(r))
+                     **_contacts(r))
     return _sync(report, r)
 
 
@@ -461,7 +464,7 @@ def do_auto_archive(report: Report) -> Report:
         _stop_clock(r)
         _finish(r, Action.AUTO_ARCHIVE, None, EventKind.AUTO_ARCHIVED, audience=Audience.PARTIES,
                 text=_("Diarsipkan otomatis karena tidak dilengkapi dalam batas waktu."))
-        outbox.queue("report_archived", report=r, users=_reporters(r), addresses=_contact_addresses(r),
+        outbox.queue("report_archived", report=r, users=_reporters(r), **_contacts(r),
                      context={"reason": ArchiveReason.INCOMPLETE.label})
     return _sync(report, r)
 
@@ -606,9 +609,13 @@ def _reporters(r: Report) -> list:
     return [u for u in users if u is not None and u.is_active]
 
 
-def _contact_addresses(r: Report) -> list[str]:
-    """E-mail of a reporter without an account (SMS, walk-in, a resident filed for)."""
-    return [r.reporter_email] if r.reporter_email and r.reporter_id is None else []
+def _contacts(r: Report) -> dict:
+    """E-mail and phone of a reporter without an account (SMS, walk-in, a resident filed for):
+    keyword arguments of `outbox.queue`."""
+    if r.reporter_id is not None:
+        return {}
+    return {"addresses": [r.reporter_email] if r.reporter_email else [],
+            "phones": [r.reporter_phone] if r.reporter_phone else []}
 
 
 def _officers(agency) -> list:
