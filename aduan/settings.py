@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "aduan.reports",
     "aduan.notifications",
     "aduan.web",
+    "aduan.audit",
+    "aduan.backoffice",
+    "aduan.stats",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import Role
+from aduan.audit import trail as audit_trail
 from aduan.directory.models import Agency, Category, SlaStep
 from aduan.notifications import outbox
 
@@ -539,10 +540,14 @@ def _finish(r: Report, action: Action, actor, kind: str, *, text: str = "", audi
 
 def _event(report, kind, actor, from_status, to_status, *, text="", audience=Audience.PUBLIC, data=None,
            now=None) -> TimelineEvent:
-    return TimelineEvent.objects.create(
+    event = TimelineEvent.objects.create(
         report=report, kind=kind, actor=actor, from_status=from_status, to_status=to_status, text=text,
         audience=audience, data=data or {}, created_at=now or _now(),
     )
+    # The audit row is written in the action's own transaction: it exists if and only if the action did.
+    audit_trail.record(kind, actor=actor, report=report,
+                       detail={"from": from_status, "to": to_status, "event": event.pk, **(data or {})})
+    return event
 
 
 def _sync(caller_copy: Report, fresh: Report) -> Report:
