@@ -348,10 +348,12 @@ def do_answer(report: Report, *, actor, text: str, attachments=(), expected_vers
     with transaction.atomic():
         r = _begin(report, Action.ANSWER, actor, expected_version)
         now = _now()
+        # Whether the agency answered within its limit, kept for the dashboard (the clock is reset below).
+        on_time = r.due_at is None or r.paused_at is not None or now <= r.due_at
         r.responded_at = now
         _set_clock(r, SlaStep.VERDICT, now)
         event = _finish(r, Action.ANSWER, actor, EventKind.ANSWERED, text=text,
-                        data={"agency": r.agency.code, "round": r.reopen_count + 1})
+                        data={"agency": r.agency.code, "round": r.reopen_count + 1, "on_time": on_time})
         _attach(r, attachments, event, actor, public=True)
         outbox.queue("report_answered", report=r, users=_reporters(r), addresses=_contact_addresses(r),
                      context={"text": text})
