@@ -489,6 +489,64 @@ def do_mark_overdue(report: Report) -> bool:
     return True
 
 
+# Whose clock runs in which status: staff (reminded and escalated) or the reporter (reminded only).
+STAFF_CLOCK = (Status.SUBMITTED, Status.DISPOSITIONED, Status.IN_PROGRESS)
+REPORTER_CLOCK = (Status.RETURNED, Status.RESPONDED)
+
+
+def do_remind(report: Report) -> bool:
+    """Warn once per step that its deadline is near (the report entered the yellow zone): the
+    agency's officers, the dispatchers while it waits for verification, or the reporter while it
+    waits for them. Compare-and-swap on `reminded_at` (reset by every new step) so that two
+    sweeps at once send one reminder. True if it reminded."""
+    now = _now()
+    with transaction.atomic():
+        marked = Report.objects.filter(
+            pk=report.pk, reminded_at__isnull=True, paused_at__isnull=True, warn_at__lte=now, due_at__gt=now,
+            status__in=[*STAFF_CLOCK, *REPORTER_CLOCK],
+        ).update(reminded_at=now)
+        if not marked:
+            return False
+        r = Report.objects.select_related("agency").get(pk=report.pk)
+        for_reporter = r.status in REPORTER_CLOCK
+        _event(r, EventKind.REMINDED, None, r.status, r.status,
+               audience=Audience.PARTIES if for_reporter else Audience.INTERNAL,
+               data={"step": r.due_step, "due_at": r.due_at.isoformat()})
+        if for_reporter:
+            outbox.queue("report_reminder", report=r, users=_reporters(r), addresses=_contact_addresses(r),
+                         context={"for_reporter": True})
+        else:
+            outbox.queue("report_reminder", report=r, users=_officers(r.agency) if r.agency_id else _dispatchers())
+    _sync(report, r)
+    return True
+
+
+def do_escalate(report: Report, level: int, *, after_working_days: int) -> bool:
+    """Raise an overdue report to `level` once it has been overdue `after_working_days` working
+    days: level 1 tells the agency's officers (the dispatchers before a disposition) and the
+    agency head; level 2 the supervisors. Levels go up one at a time, by compare-and-swap on
+    `escalation_level` (reset by every new step), so each is sent once. True if it escalated."""
+    now = _now()
+    with transaction.atomic():
+        r = Report.objects.select_for_update(of=("self",)).select_related("agency").get(pk=report.pk)
+        if (r.status not in STAFF_CLOCK or r.paused_at is not None or r.due_at is None
+                or r.escalation_level != level - 1
+                or now <= sla.extend_by_working_days(r.due_at, after_working_days)):
+            return False
+        r.escalation_level = level
+        r.save(update_fields=["escalation_level"])
+        _event(r, EventKind.ESCALATED, None, r.status, r.status, audience=Audience.INTERNAL,
+               data={"level": level, "step": r.due_step, "due_at": r.due_at.isoformat()})
+        addresses = [r.agency.head_email] if r.agency_id and r.agency.head_email else []
+        if level == 1:
+            users = _officers(r.agency) if r.agency_id else _dispatchers()
+        else:
+            users, addresses = _supervisors(), []
+        outbox.queue("report_escalated", report=r, users=users, addresses=addresses, context={"level": level})
+    _sync(report, r)
+    return True
+
+
 # --- support ----------------------------------------------------------------------------------
 
 def do_support(report: Report, *, actor) -> bool:
@@ -626,5 +684,9 @@ def _officers(agency) -> list:
 
 def _dispatchers() -> list:
     return list(User.objects.filter(role=Role.DISPATCHER, is_active=True))
+
+
+def _supervisors() -> list:
+    return list(User.objects.filter(role=Role.SUPERVISOR, is_active=True))
 
 
