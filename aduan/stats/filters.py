@@ -113,9 +113,13 @@ def filter_reports(qs: QuerySet, params, now=None) -> QuerySet:
         qs = qs.filter(agency__isnull=True)
     elif _int(agency):
         qs = qs.filter(agency_id=_int(agency))
-    if _int(params.get("category")):
+    if params.get("category") == "none":
+        qs = qs.filter(category__isnull=True)
+    elif _int(params.get("category")):
         qs = qs.filter(category_id=_int(params.get("category")))
-    if params.get("district"):
+    if params.get("district") == "none":
+        qs = qs.filter(district__isnull=True)
+    elif params.get("district"):
         qs = qs.filter(district_id=params.get("district"))
     for field in ("classification", "channel"):
         if params.get(field):
