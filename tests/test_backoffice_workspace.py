@@ -148,3 +148,18 @@ def test_dispatcher_intake_keeps_what_was_typed_when_refused(client, cast):
     assert response.status_code == 422
     assert "Lampu jalan padam" in body and "Sejak seminggu." in body
     assert "Kolom ini wajib diisi." in body and "Alamat e-mail tidak valid." in body
+
+
+def test_the_queue_filters_by_zone(client, cast):
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 4, 6, 9, tzinfo=dt.UTC), tick=False):
+        late = report_in(cast, Status.SUBMITTED)
+    with time_machine.travel(dt.datetime(2026, 4, 20, 9, tzinfo=dt.UTC), tick=False):
+        fresh = report_in(cast, Status.SUBMITTED)
+        client.force_login(cast.dispatcher)
+        assert [r.code for r in client.get("/kantor/antrean/?zone=red").context["page"]] == [late.code]
+        assert [r.code for r in client.get("/kantor/antrean/?zone=green").context["page"]] == [fresh.code]
+        assert [r.code for r in client.get("/kantor/antrean/?zone=yellow").context["page"]] == []

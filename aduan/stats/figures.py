@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from aduan.reports import sla
 from aduan.reports.models import OPEN_STATUSES, Disposition, EventKind, Report, Status, TimelineEvent
@@ -26,6 +27,9 @@ GROUPS = {
     "agency": ("agency", "agency__short_name"),
     "category": ("category", "category__name"),
     "district": ("district", "district__name"),
+}
+NONE_NAMES = {
+    "agency": _("Belum didisposisikan"), "category": _("Tanpa kategori"), "district": _("Tanpa kecamatan"),
 }
 
 
@@ -54,11 +58,11 @@ class Row:
 
     @property
     def median_accept(self):
-        return statistics.median(self.accept_days) if self.accept_days else None
+        return round(statistics.median(self.accept_days), 1) if self.accept_days else None
 
     @property
     def median_answer(self):
-        return statistics.median(self.answer_days) if self.answer_days else None
+        return round(statistics.median(self.answer_days), 1) if self.answer_days else None
 
     @property
     def param(self):
@@ -73,7 +77,7 @@ def _aggregate(base, group: str, now) -> dict:
         overdue=Count("id", filter=overdue_q(now)), answered=Count("id", filter=Q(responded_at__isnull=False)),
         reopened=Count("id", filter=Q(reopen_count__gt=0)), avg_rating=Avg("rating"),
     ).order_by(name):
-        rows[values[key]] = Row(values[key], values[name] or "—", values["received"], values["open"], values["overdue"],
+        rows[values[key]] = Row(values[key], values[name] or str(NONE_NAMES[group]), values["received"], values["open"], values["overdue"],
                                 values["answered"], values["reopened"],
                                 round(values["avg_rating"], 2) if values["avg_rating"] is not None else None)
     return rows

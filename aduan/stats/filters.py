@@ -124,6 +124,14 @@ def filter_reports(qs: QuerySet, params, now=None) -> QuerySet:
     for field in ("classification", "channel"):
         if params.get(field):
             qs = qs.filter(**{field: params.get(field)})
+    zone = params.get("zone")
+    now_ = now or timezone.now()
+    if zone == "red":
+        qs = qs.filter(overdue_q(now_))
+    elif zone == "yellow":
+        qs = qs.filter(status__in=STAFF_CLOCK_STATUSES, paused_at__isnull=True, warn_at__lte=now_, due_at__gte=now_)
+    elif zone == "green":
+        qs = qs.filter(status__in=STAFF_CLOCK_STATUSES, paused_at__isnull=True, warn_at__gt=now_)
     if params.get("metric") in METRICS:
         qs = apply_metric(qs, params["metric"], now)
     q = (params.get("q") or "").strip()
