@@ -96,6 +96,7 @@ def to_pdf(data) -> bytes:
         pdf.set_fill_color(11, 83, 148)
         pdf.cell(max(120 * count / peak, 0.1), 4, "", fill=True)
         pdf.cell(15, 5, f" {count}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_fill_color(255, 255, 255)
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(0, 7, _latin1(_("Laporan yang melewati batas waktu (%(n)s)") % {"n": len(data["overdue"])}),
