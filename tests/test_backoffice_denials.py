@@ -110,3 +110,21 @@ def test_a_citizen_is_turned_away_from_a_workspace(client, cast):
     report = report_in(cast, Status.DISPOSITIONED)
     client.force_login(cast.citizen)
     assert client.get(f"/kantor/laporan/{report.code}/").status_code == 403
+
+
+def test_an_anonymous_reporters_file_name_is_hidden_from_the_agency(client, cast):
+    from django.core.files.base import ContentFile
+
+    upload = ContentFile(b"%PDF-1.4 ktp", name="KTP_Wayan_Sudarsana.pdf")
+    upload.content_type = "application/pdf"
+    report = report_in(cast, Status.IN_PROGRESS, anonymous=True, attachments=[upload])
+    attachment = report.attachments.get()
+    client.force_login(cast.officer_a)
+    page = client.get(f"/kantor/laporan/{report.code}/").content.decode()
+    assert "Wayan" not in page and f"lampiran-pelapor-{attachment.pk}.pdf" in page
+    download = client.get(f"/kantor/laporan/{report.code}/lampiran/{attachment.pk}/")
+    assert "Wayan" not in download["Content-Disposition"]
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 ktp"
+    client.force_login(cast.dispatcher)
+    download = client.get(f"/kantor/laporan/{report.code}/lampiran/{attachment.pk}/")
+    assert "KTP_Wayan_Sudarsana.pdf" in download["Content-Disposition"]
