@@ -68,3 +68,11 @@ def test_the_overdue_list_shows_what_is_late(client, cast):
         rows = client.get("/kantor/statistik/terlambat/").context["rows"]
     assert [r.code for r in rows] == [late.code]
     assert fresh.code not in [r.code for r in rows]
+
+
+def test_it_survives_answers_dated_after_now(client, cast):
+    _history(cast)  # answers on 8 April and 6 May
+    client.force_login(cast.supervisor)
+    with time_machine.travel(dt.datetime(2026, 4, 7, 10, tzinfo=WITA), tick=False):  # a server clock set back
+        response = client.get("/kantor/statistik/?dari=2026-04-01&sampai=2026-04-30")
+    assert response.status_code == 200

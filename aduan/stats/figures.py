@@ -87,28 +87,34 @@ def dashboard(period: Period, now=None, scope=None) -> dict:
     now = now or timezone.now()
     base = period.filter(scope if scope is not None else Report.objects.all())
     tables = {group: _aggregate(base, group, now) for group in GROUPS}
-    calendar = sla.Calendar(period.start - dt.timedelta(days=7), max(timezone.localdate(now), period.end) + dt.timedelta(days=7))
+    accepted = list(Disposition.objects.filter(report__in=base, accepted_at__isnull=False).values_list(
+        "report__agency", "report__category", "report__district", "created_at", "accepted_at"))
+    answered = list(TimelineEvent.objects.filter(report__in=base, kind=EventKind.ANSWERED).values_list(
+        "report__agency", "report__category", "report__district", "report__dispositioned_at", "created_at", "data"))
+    # One calendar over every date involved (a clock set wrong on a server must not break the page).
+    days = [sla.local_date(m) for row in accepted for m in row[3:5]] + [
+        sla.local_date(m) for row in answered for m in row[3:5] if m]
+    calendar = sla.Calendar(min([period.start, *days]) - dt.timedelta(days=1),
+                            max([timezone.localdate(now), period.end, *days]) + dt.timedelta(days=1))
 
     def working_days(a, b):
         return calendar.working_days_between(sla.local_date(a), sla.local_date(b)) if b > a else 0
 
-    for d in Disposition.objects.filter(report__in=base, accepted_at__isnull=False).values_list(
-            "report__agency", "report__category", "report__district", "created_at", "accepted_at"):
-        days = working_days(d[3], d[4])
-        for group, k in zip(GROUPS, d[:3]):
+    for row in accepted:
+        waited = working_days(row[3], row[4])
+        for group, k in zip(GROUPS, row[:3]):
             if k in tables[group]:
-                tables[group][k].accept_days.append(days)
-    for e in TimelineEvent.objects.filter(report__in=base, kind=EventKind.ANSWERED).values_list(
-            "report__agency", "report__category", "report__district", "created_at", "report__dispositioned_at",
-            "data"):
-        for group, k in zip(GROUPS, e[:3]):
-            row = tables[group].get(k)
-            if row is None:
+                tables[group][k].accept_days.append(waited)
+    for row in answered:
+        data = row[5]
+        for group, k in zip(GROUPS, row[:3]):
+            target = tables[group].get(k)
+            if target is None:
                 continue
-            row.answers += 1
-            row.answers_on_time += bool(e[5].get("on_time", True))
-            if e[5].get("round") == 1 and e[4]:
-                row.answer_days.append(working_days(e[4], e[3]))
+            target.answers += 1
+            target.answers_on_time += bool(data.get("on_time", True))
+            if data.get("round") == 1 and row[3]:
+                target.answer_days.append(working_days(row[3], row[4]))
     agencies = list(tables["agency"].values())
     total = Row(None, "Total")
     for row in agencies:
