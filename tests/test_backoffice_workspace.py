@@ -163,3 +163,34 @@ def test_the_queue_filters_by_zone(client, cast):
         assert [r.code for r in client.get("/kantor/antrean/?zone=red").context["page"]] == [late.code]
         assert [r.code for r in client.get("/kantor/antrean/?zone=green").context["page"]] == [fresh.code]
         assert [r.code for r in client.get("/kantor/antrean/?zone=yellow").context["page"]] == []
+
+
+def test_it_redispositions_and_closes_with_a_reason(client, cast):
+    report = report_in(cast, Status.DISPOSITIONED)
+    client.force_login(cast.dispatcher)
+    assert _post(client, report, "redisposition", agency=cast.agency_a.pk).status_code == 422  # already there
+    assert _post(client, report, "redisposition", agency=cast.agency_b.pk, instruction="Kewenangan Dinkes.").status_code == 302
+    report.refresh_from_db()
+    assert report.agency == cast.agency_b
+    assert _post(client, report, "close").status_code == 422
+    assert _post(client, report, "close", reason="Ditangani lewat rapat koordinasi.").status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.close_reason) == (Status.CLOSED, "Ditangani lewat rapat koordinasi.")
+
+
+@pytest.mark.parametrize("data", [{}, {"version": "abc"}])
+def test_it_refuses_a_form_without_a_version(client, cast, data):
+    report = report_in(cast, Status.SUBMITTED)
+    client.force_login(cast.dispatcher)
+    response = client.post(f"/kantor/laporan/{report.code}/aksi/close/", {"reason": "x", **data})
+    assert response.status_code == 422
+    assert "muat ulang halaman" in response.content.decode()
+
+
+def test_it_ignores_bad_filters_instead_of_failing(client, cast):
+    report_in(cast, Status.SUBMITTED)
+    client.force_login(cast.supervisor)
+    for query in ("agency=abc&category=x&dari=kemarin&zone=ungu&halaman=-3", "metric=apa&status=bukan"):
+        assert client.get(f"/kantor/laporan/?{query}").status_code == 200
+    assert client.get("/kantor/statistik/?dari=abc&sampai=2026-13-01").status_code == 200
+    assert client.get("/kantor/audit/?dari=abc&halaman=x").status_code == 200
