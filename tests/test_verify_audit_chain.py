@@ -77,3 +77,14 @@ def test_it_refuses_changes_through_the_orm(cast):
         AuditEntry.objects.all().update(action="x")
     with pytest.raises(AppendOnly):
         AuditEntry.objects.all().delete()
+
+
+def test_the_nightly_task_counts_the_problems(cast):
+    from aduan.audit.tasks import verify_audit_chain_nightly
+
+    _chain(cast)
+    assert verify_audit_chain_nightly.call_local() == 0
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET detail = %s WHERE id = %s",
+                       ['{"to": "closed"}', AuditEntry.objects.order_by("id")[0].pk])
+    assert verify_audit_chain_nightly.call_local() >= 1
