@@ -13,5 +13,7 @@ urlpatterns = [
     path("sms/", include("aduan.sms.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("aduan.ops.urls")),
+    path("kantor/statistik/", include("aduan.stats.urls")),
+    path("kantor/", include("aduan.backoffice.urls")),
     path("", include("aduan.web.urls")),
 ]

@@ -1,15 +1,59 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Role, User
+
+
+class RoleAgencyMixin:
+    """An officer works for exactly one agency; nobody else has one."""
+
+    def clean(self):
+        cleaned = super().clean()
+        role, agency = cleaned.get("role"), cleaned.get("agency")
+        if role == Role.OFFICER and agency is None:
+            raise forms.ValidationError({"agency": _("Petugas perangkat daerah wajib memiliki perangkat daerah.")})
+        if role != Role.OFFICER and agency is not None:
+            raise forms.ValidationError({"agency": _("Hanya petugas perangkat daerah yang memiliki perangkat daerah.")})
+        if agency is not None and not agency.is_active and "agency" in getattr(self, "changed_data", ()):
+            raise forms.ValidationError({"agency": _("Perangkat daerah ini tidak aktif.")})
+        return cleaned
+
+
+class AduanUserChangeForm(RoleAgencyMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+
+
+class AduanUserCreationForm(RoleAgencyMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "role", "agency", "full_name", "email", "phone")
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = AduanUserChangeForm
+    add_form = AduanUserCreationForm
     list_display = ("username", "full_name", "email", "role", "agency", "is_representative", "is_active")
     list_filter = ("role", "agency", "is_representative", "is_active")
     search_fields = ("username", "full_name", "email")
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Aduan"), {"fields": ("role", "full_name", "phone", "agency", "is_representative")}),
     )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": (
+            "username", "role", "agency", "full_name", "email", "phone", "usable_password", "password1", "password2",
+        )}),
+    )
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: reports, timelines and the audit trail keep the account
+
+    @admin.action(description=_("Nonaktifkan pengguna terpilih"))
+    def deactivate(self, request, queryset):
+        count = queryset.exclude(pk=request.user.pk).update(is_active=False)
+        self.message_user(request, _("%(n)s pengguna dinonaktifkan.") % {"n": count}, messages.SUCCESS)

@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, Category, CategoryQuestion, Holiday, Region, SlaPolicy
 
@@ -11,11 +13,32 @@ class RegionAdmin(admin.ModelAdmin):
     raw_id_fields = ("parent",)
 
 
+@admin.action(description=_("Nonaktifkan yang dipilih (riwayat tetap tersimpan)"))
+def deactivate(modeladmin, request, queryset):
+    count = queryset.update(is_active=False)
+    modeladmin.message_user(request, _("%(n)s dinonaktifkan.") % {"n": count}, messages.SUCCESS)
+
+
+@admin.action(description=_("Aktifkan kembali yang dipilih"))
+def activate(modeladmin, request, queryset):
+    count = queryset.update(is_active=True)
+    modeladmin.message_user(request, _("%(n)s diaktifkan.") % {"n": count}, messages.SUCCESS)
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ("short_name", "name", "kind", "is_active")
+    list_display = ("short_name", "name", "kind", "head_email", "officer_count", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name", "short_name")
+    actions = [deactivate, activate]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            n_officers=Count("officers", filter=Q(officers__is_active=True)))
+
+    @admin.display(description=_("petugas aktif"), ordering="n_officers")
+    def officer_count(self, obj):
+        return obj.n_officers
 
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: reports and their history keep the agency
@@ -29,9 +52,17 @@ class CategoryQuestionInline(admin.TabularInline):
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ("name", "parent", "supervisory", "default_agency", "is_active")
-    list_filter = ("supervisory", "is_active")
+    list_editable = ("supervisory", "default_agency")
+    list_filter = ("supervisory", "is_active", "default_agency")
     search_fields = ("code", "name")
+    list_select_related = ("parent", "default_agency")
     inlines = [CategoryQuestionInline]
+    actions = [deactivate, activate]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "default_agency":
+            kwargs["queryset"] = Agency.objects.filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -47,4 +78,5 @@ class HolidayAdmin(admin.ModelAdmin):
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
     list_display = ("step", "days", "working_days", "classification", "category", "supervisory", "warn_share")
+    list_editable = ("days", "working_days", "warn_share")
     list_filter = ("step",)

@@ -25,6 +25,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import Role
+from aduan.audit import trail as audit_trail
 from aduan.directory.models import Agency, Category, SlaStep
 from aduan.notifications import outbox
 
@@ -350,10 +351,12 @@ def do_answer(report: Report, *, actor, text: str, attachments=(), expected_vers
     with transaction.atomic():
         r = _begin(report, Action.ANSWER, actor, expected_version)
         now = _now()
+        # Whether the agency answered within its limit, kept for the dashboard (the clock is reset below).
+        on_time = r.due_at is None or r.paused_at is not None or now <= r.due_at
         r.responded_at = now
         _set_clock(r, SlaStep.VERDICT, now)
         event = _finish(r, Action.ANSWER, actor, EventKind.ANSWERED, text=text,
-                        data={"agency": r.agency.code, "round": r.reopen_count + 1})
+                        data={"agency": r.agency.code, "round": r.reopen_count + 1, "on_time": on_time})
         _attach(r, attachments, event, actor, public=True)
         outbox.queue("report_answered", report=r, users=_reporters(r), **_contacts(r),
                      context={"text": text})
@@ -489,6 +492,64 @@ def do_mark_overdue(report: Report) -> bool:
     return True
 
 
+# Whose clock runs in which status: staff (reminded and escalated) or the reporter (reminded only).
+STAFF_CLOCK = (Status.SUBMITTED, Status.DISPOSITIONED, Status.IN_PROGRESS)
+REPORTER_CLOCK = (Status.RETURNED, Status.RESPONDED)
+
+
+def do_remind(report: Report) -> bool:
+    """Warn once per step that its deadline is near (the report entered the yellow zone): the
+    agency's officers, the dispatchers while it waits for verification, or the reporter while it
+    waits for them. Compare-and-swap on `reminded_at` (reset by every new step) so that two
+    sweeps at once send one reminder. True if it reminded."""
+    now = _now()
+    with transaction.atomic():
+        marked = Report.objects.filter(
+            pk=report.pk, reminded_at__isnull=True, paused_at__isnull=True, warn_at__lte=now, due_at__gt=now,
+            status__in=[*STAFF_CLOCK, *REPORTER_CLOCK],
+        ).update(reminded_at=now)
+        if not marked:
+            return False
+        r = Report.objects.select_related("agency").get(pk=report.pk)
+        for_reporter = r.status in REPORTER_CLOCK
+        _event(r, EventKind.REMINDED, None, r.status, r.status,
+               audience=Audience.PARTIES if for_reporter else Audience.INTERNAL,
+               data={"step": r.due_step, "due_at": r.due_at.isoformat()})
+        if for_reporter:
+            outbox.queue("report_reminder", report=r, users=_reporters(r), addresses=_contact_addresses(r),
+                         context={"for_reporter": True})
+        else:
+            outbox.queue("report_reminder", report=r, users=_officers(r.agency) if r.agency_id else _dispatchers())
+    _sync(report, r)
+    return True
+
+
+def do_escalate(report: Report, level: int, *, after_working_days: int) -> bool:
+    """Raise an overdue report to `level` once it has been overdue `after_working_days` working
+    days: level 1 tells the agency's officers (the dispatchers before a disposition) and the
+    agency head; level 2 the supervisors. Levels go up one at a time, by compare-and-swap on
+    `escalation_level` (reset by every new step), so each is sent once. True if it escalated."""
+    now = _now()
+    with transaction.atomic():
+        r = Report.objects.select_for_update(of=("self",)).select_related("agency").get(pk=report.pk)
+        if (r.status not in STAFF_CLOCK or r.paused_at is not None or r.due_at is None
+                or r.escalation_level != level - 1
+                or now <= sla.extend_by_working_days(r.due_at, after_working_days)):
+            return False
+        r.escalation_level = level
+        r.save(update_fields=["escalation_level"])
+        _event(r, EventKind.ESCALATED, None, r.status, r.status, audience=Audience.INTERNAL,
+               data={"level": level, "step": r.due_step, "due_at": r.due_at.isoformat()})
+        addresses = [r.agency.head_email] if r.agency_id and r.agency.head_email else []
+        if level == 1:
+            users = _officers(r.agency) if r.agency_id else _dispatchers()
+        else:
+            users, addresses = _supervisors(), []
+        outbox.queue("report_escalated", report=r, users=users, addresses=addresses, context={"level": level})
+    _sync(report, r)
+    return True
+
+
 # --- support ----------------------------------------------------------------------------------
 
 def do_support(report: Report, *, actor) -> bool:
@@ -542,10 +603,14 @@ def _finish(r: Report, action: Action, actor, kind: str, *, text: str = "", audi
 
 def _event(report, kind, actor, from_status, to_status, *, text="", audience=Audience.PUBLIC, data=None,
            now=None) -> TimelineEvent:
-    return TimelineEvent.objects.create(
+    event = TimelineEvent.objects.create(
         report=report, kind=kind, actor=actor, from_status=from_status, to_status=to_status, text=text,
         audience=audience, data=data or {}, created_at=now or _now(),
     )
+    # The audit row is written in the action's own transaction: it exists if and only if the action did.
+    audit_trail.record(kind, actor=actor, report=report,
+                       detail={"from": from_status, "to": to_status, "event": event.pk, **(data or {})})
+    return event
 
 
 def _sync(caller_copy: Report, fresh: Report) -> Report:
@@ -626,5 +691,9 @@ def _officers(agency) -> list:
 
 def _dispatchers() -> list:
     return list(User.objects.filter(role=Role.DISPATCHER, is_active=True))
+
+
+def _supervisors() -> list:
+    return list(User.objects.filter(role=Role.SUPERVISOR, is_active=True))
 
 

@@ -5,8 +5,10 @@ deadline, so two workers (or a sweep and a person) acting at once change a repor
 and running a sweep twice does nothing the second time.
 """
 
+import datetime as dt
 import logging
 
+from django.conf import settings
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
@@ -48,11 +50,38 @@ def mark_overdue() -> int:
     return sum(actions.do_mark_overdue(report) for report in candidates.order_by("due_at")[:BATCH])
 
 
+def send_reminders() -> int:
+    """Reports entering the yellow zone: one reminder per step."""
+    now = timezone.now()
+    candidates = Report.objects.filter(
+        status__in=[*actions.STAFF_CLOCK, *actions.REPORTER_CLOCK], reminded_at__isnull=True,
+        paused_at__isnull=True, warn_at__lte=now, due_at__gt=now,
+    )
+    return sum(actions.do_remind(report) for report in candidates.order_by("due_at")[:BATCH])
+
+
+def escalate_overdue() -> int:
+    """Overdue reports go up one escalation level per threshold in ESCALATION_WORKING_DAYS (working
+    days after the deadline). A working day is at least a calendar day, so the query can leave out
+    everything overdue for fewer calendar days; the action checks the working days."""
+    now, done = timezone.now(), 0
+    for level, days in enumerate(settings.ESCALATION_WORKING_DAYS, start=1):
+        candidates = Report.objects.filter(
+            status__in=actions.STAFF_CLOCK, paused_at__isnull=True, escalation_level=level - 1,
+            due_at__lt=now - dt.timedelta(days=days),
+        )
+        for report in candidates.order_by("due_at")[:BATCH]:
+            done += actions.do_escalate(report, level, after_working_days=days)
+    return done
+
+
 def run_sweeps() -> dict[str, int]:
     return {
         "auto_closed": auto_close_unrated(),
         "auto_archived": auto_archive_returned(),
         "marked_overdue": mark_overdue(),
+        "escalated": escalate_overdue(),
+        "reminded": send_reminders(),
     }
 
 

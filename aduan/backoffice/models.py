@@ -1,0 +1,40 @@
+"""Reusable texts for the back office: what a returned report lacks, dispositions' instructions and
+agencies' answers. Edited by sysadmins in the Django admin."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class TemplateKind(models.TextChoices):
+    RETURN = "return", _("Pengembalian (yang perlu dilengkapi)")
+    INSTRUCTION = "instruction", _("Instruksi disposisi")
+    ANSWER = "answer", _("Tindak lanjut / jawaban")
+    REQUEST_INFO = "request_info", _("Permintaan informasi")
+
+
+class ResponseTemplate(models.Model):
+    kind = models.CharField(_("jenis"), max_length=20, choices=TemplateKind.choices)
+    # Empty: every agency may use it; otherwise only that agency's officers see it.
+    agency = models.ForeignKey("directory.Agency", verbose_name=_("perangkat daerah"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="response_templates")
+    title = models.CharField(_("judul"), max_length=120)
+    body = models.TextField(_("isi"))
+    is_active = models.BooleanField(_("aktif"), default=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["kind", "order", "title"]
+        verbose_name = _("templat tanggapan")
+        verbose_name_plural = _("templat tanggapan")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def templates_for(kind: str, user) -> list[ResponseTemplate]:
+    """The active templates of `kind` that `user` may use: shared ones and their agency's."""
+    qs = ResponseTemplate.objects.filter(kind=kind, is_active=True)
+    qs = qs.filter(Q(agency__isnull=True) | Q(agency_id=user.agency_id)) if user.agency_id else qs.filter(
+        agency__isnull=True)
+    return list(qs)

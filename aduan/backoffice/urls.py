@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import audit_views, intake, views
+
+app_name = "backoffice"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("antrean/", views.queue, name="queue"),
+    path("kotak-masuk/", views.inbox, name="inbox"),
+    path("laporan/", views.report_list, name="reports"),
+    path("laporan/<str:code>/", views.workspace, name="workspace"),
+    path("laporan/<str:code>/aksi/<str:action>/", views.act, name="act"),
+    path("laporan/<str:code>/lampiran/<int:pk>/", views.attachment, name="attachment"),
+    path("pengaduan-baru/", intake.intake, name="intake"),
+    path("audit/", audit_views.audit_log, name="audit"),
+]

@@ -1,0 +1,183 @@
+"""The back office (DESIGN §5): the dispatcher's queue, the agency's inbox, the report workspace
+with the actions of its status, staff intake and the staff report list with its exports."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aduan.audit import trail as audit_trail
+from aduan.audit.models import AuditEntry
+from aduan.directory.models import Agency, Category
+from aduan.reports import errors, sla
+from aduan.reports.models import (
+    ArchiveReason, Attachment, Audience, Classification, Disposition, EventKind, Report, Status, TimelineEvent,
+)
+from aduan.reports.transitions import TRANSITIONS, Action, available_actions
+from aduan.reports.visibility import present_reporter
+from aduan.stats.filters import by_deadline, filter_reports
+
+from . import handlers
+from .access import get_workspace_report, staff_only, workspace_reports
+from .models import TemplateKind, ResponseTemplate
+
+User = get_user_model()
+PAGE_SIZE = 50
+LIST_RELATED = ("category", "agency", "district", "assigned_to")
+
+
+def _page(request, qs):
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    for report in page.object_list:
+        report.zone = sla.zone(report)
+    return page
+
+
+def _filter_choices():
+    return {
+        "agencies": list(Agency.objects.order_by("short_name").values_list("pk", "short_name")),
+        "categories": list(Category.objects.filter(is_active=True).order_by("name").values_list("pk", "name")),
+        "statuses": Status.choices, "classifications": Classification.choices,
+    }
+
+
+@staff_only(roles=("dispatcher",))
+def queue(request):
+    """New reports, reports an agency declined and completed returns: everything waiting for
+    the dispatcher, the nearest deadline first. One query for the page, one for its count."""
+    declined = Disposition.objects.filter(report=OuterRef("pk"), declined_at__isnull=False, ended_at__isnull=False)
+    resubmitted = TimelineEvent.objects.filter(report=OuterRef("pk"), kind=EventKind.RESUBMITTED)
+    params = request.GET.copy()
+    params.setdefault("status", Status.SUBMITTED)
+    qs = filter_reports(Report.objects.select_related(*LIST_RELATED), params).annotate(
+        was_declined=Exists(declined), was_resubmitted=Exists(resubmitted))
+    return render(request, "backoffice/queue.html", {
+        "page": _page(request, by_deadline(qs)), "params": params, **_filter_choices(), "title": _("Antrean verifikasi"),
+    })
+
+
+@staff_only(roles=("officer",))
+def inbox(request):
+    """The reports the officer's agency holds now, the nearest deadline first."""
+    params = request.GET.copy()
+    qs = Report.objects.filter(agency_id=request.user.agency_id).select_related(*LIST_RELATED)
+    if not params.get("status"):
+        qs = qs.filter(status__in=[Status.DISPOSITIONED, Status.IN_PROGRESS])
+    if params.get("mine"):
+        qs = qs.filter(assigned_to=request.user)
+    qs = filter_reports(qs, params)
+    return render(request, "backoffice/inbox.html", {
+        "page": _page(request, by_deadline(qs)), "params": params, **_filter_choices(),
+        "title": _("Kotak masuk %(agency)s") % {"agency": request.user.agency.short_name},
+    })
+
+
+@staff_only()
+def report_list(request):
+    """Any filtered list of the reports the user may open, and its CSV/XLSX export."""
+    qs = filter_reports(workspace_reports(request.user).select_related(*LIST_RELATED), request.GET)
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        from aduan.stats import exports
+
+        return exports.export_reports(request, by_deadline(qs.select_related("reporter")), export)
+    return render(request, "backoffice/list.html", {
+        "page": _page(request, by_deadline(qs)), "params": request.GET, **_filter_choices(),
+        "title": _("Daftar laporan"), "query": request.GET.urlencode(),
+    })
+
+
+@staff_only()
+def home(request):
+    user = request.user
+    if user.is_dispatcher:
+        return redirect("backoffice:queue")
+    if user.is_officer:
+        return redirect("backoffice:inbox")
+    return redirect("stats:dashboard")
+
+
+# --- the workspace ----------------------------------------------------------------------------
+
+def _workspace(request, report, *, status=200, failed_action=None, error=None):
+    user = request.user
+    reporter = present_reporter(report, user)
+    if not reporter.hidden and user.pk not in (report.reporter_id, report.filed_by_id):
+        audit_trail.record(AuditEntry.Kind.IDENTITY_VIEWED, actor=user, report=report, detail={"page": "workspace"})
+    events = report.events.select_related("actor").order_by("created_at", "id")
+    attachments = list(report.attachments.order_by("created_at", "id"))
+    for item in attachments:
+        item.shown_name = shown_name(report, item, reporter.hidden)
+    templates = {}
+    for t in ResponseTemplate.objects.filter(is_active=True).order_by("order", "title"):
+        if t.agency_id is None or t.agency_id == user.agency_id:
+            templates.setdefault(t.kind, []).append(t)
+    allowed = [a for a in available_actions(report, user) if a in handlers.STAFF_ACTIONS]
+    typed = request.POST if failed_action else {}
+    return render(request, "backoffice/workspace.html", {
+        "report": report, "reporter": reporter, "events": events, "attachments": attachments,
+        "dispositions": report.dispositions.select_related("agency", "created_by", "accepted_by"),
+        "actions": [(a.value, TRANSITIONS[a].label) for a in allowed], "allowed": {a.value for a in allowed},
+        "zone": sla.zone(report), "templates": templates, "TemplateKind": TemplateKind,
+        "agencies": Agency.objects.filter(is_active=True).order_by("short_name") if allowed else [],
+        "colleagues": User.objects.filter(agency_id=report.agency_id, role="officer", is_active=True)
+        if Action.ASSIGN in allowed else [],
+        "categories": Category.objects.filter(is_active=True).order_by("name") if Action.RECLASSIFY in allowed else [],
+        "classifications": Classification.choices,
+        "archive_reasons": [c for c in ArchiveReason.choices if c[0] != ArchiveReason.DUPLICATE],
+        "failed_action": failed_action, "typed": typed, "error": error, "internal": Audience.INTERNAL,
+    }, status=status)
+
+
+@staff_only()
+def workspace(request, code):
+    return _workspace(request, get_workspace_report(request.user, code))
+
+
+@require_POST
+@staff_only(roles=("dispatcher", "officer"))
+def act(request, code, action):
+    report = get_workspace_report(request.user, code)
+    try:
+        action = Action(action)
+    except ValueError:
+        raise Http404 from None
+    if action not in handlers.STAFF_ACTIONS:
+        raise Http404
+    try:
+        handlers.run(action, report, request.user, request.POST, request.FILES)
+    except errors.ActionError as exc:
+        # Show the state as it is now (someone else may have changed it) and keep what was typed.
+        fresh = get_workspace_report(request.user, code) if _still_visible(request.user, code) else None
+        if fresh is None:
+            messages.error(request, exc.message)
+            return redirect("backoffice:home")
+        return _workspace(request, fresh, status=exc.http_status, failed_action=action.value, error=exc)
+    messages.success(request, _("Berhasil: %(label)s.") % {"label": TRANSITIONS[action].label})
+    if not workspace_reports(request.user).filter(code=code).exists():
+        return redirect("backoffice:home")  # e.g. declined: the report left the agency
+    return redirect("backoffice:workspace", code=code)
+
+
+def _still_visible(user, code) -> bool:
+    return workspace_reports(user).filter(code=code).exists()
+
+
+def shown_name(report, item, reporter_hidden: bool) -> str:
+    """A reporter's file name can name them ("KTP_Wayan.jpg"): hidden with the reporter."""
+    if reporter_hidden and item.uploaded_by_id in (report.reporter_id, report.filed_by_id, None):
+        extension = item.original_name.rsplit(".", 1)[-1][:5] if "." in item.original_name else "bin"
+        return f"lampiran-pelapor-{item.pk}.{extension}"
+    return item.original_name
+
+
+@staff_only()
+def attachment(request, code, pk):
+    report = get_workspace_report(request.user, code)
+    item = get_object_or_404(Attachment, report=report, pk=pk)
+    name = shown_name(report, item, present_reporter(report, request.user).hidden)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=name, content_type=item.content_type)

@@ -1,0 +1,116 @@
+"""The monthly evaluation report for the Inspektorat (issue 4 §5): the per-agency table, the
+overdue list and the trend, as PDF (fpdf2) and XLSX (openpyxl). Built from the same figures as the
+dashboard. Anonymous reporters never appear: the report names no reporter at all."""
+
+import io
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aduan.reports.models import Report
+
+from . import figures
+from .charts import MONTHS
+from .exports import neutralise
+from .filters import Period, by_deadline, overdue_q
+
+
+def gather(period: Period) -> dict:
+    data = figures.dashboard(period)
+    data["overdue"] = list(by_deadline(Report.objects.filter(overdue_q(timezone.now())).select_related("agency"))[:500])
+    data["period"] = period
+    return data
+
+
+def _agency_rows(data):
+    def fmt(v, suffix=""):
+        return "-" if v is None else f"{v}{suffix}"
+
+    for r in [*data["agencies"], data["total"]]:
+        yield [r.name, r.received, r.open, r.overdue, fmt(r.on_time_pct, "%"), fmt(r.median_accept),
+               fmt(r.median_answer), fmt(r.reopen_pct, "%"), fmt(r.avg_rating)]
+
+
+def _agency_header():
+    return [_("Perangkat daerah"), _("Diterima"), _("Belum selesai"), _("Terlambat"), _("Tepat waktu"),
+            _("Median hari kerja terima"), _("Median hari kerja jawab"), _("Dibuka kembali"), _("Rata-rata nilai")]
+
+
+def _title(period: Period) -> str:
+    return _("Evaluasi Pengelolaan Pengaduan %(site)s, %(a)s s.d. %(b)s") % {
+        "site": settings.SITE_NAME, "a": period.start.strftime("%d-%m-%Y"), "b": period.end.strftime("%d-%m-%Y")}
+
+
+def to_xlsx(data) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Per perangkat daerah")
+    sheet.append([_title(data["period"])])
+    sheet.append(_agency_header())
+    for row in _agency_rows(data):
+        sheet.append([neutralise(v) for v in row])
+    overdue = book.create_sheet(_("Terlambat"))
+    overdue.append([_("Kode"), _("Judul"), _("Perangkat daerah"), _("Tahap"), _("Batas waktu")])
+    for r in data["overdue"]:
+        overdue.append([neutralise(v) for v in (r.code, r.title, r.agency.short_name if r.agency else "-",
+                                                 r.get_due_step_display(), timezone.localtime(r.due_at).strftime("%Y-%m-%d"))])
+    trend = book.create_sheet(_("Tren"))
+    trend.append([_("Bulan"), _("Laporan diterima")])
+    for day, count in data["trend"]:
+        trend.append([f"{MONTHS[day.month - 1]} {day.year}", count])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _latin1(text) -> str:
+    # The PDF's core fonts are Latin-1: replace what they cannot draw rather than fail.
+    return str(text).replace("›", ">").replace("–", "-").replace("—", "-").encode("latin-1", "replace").decode("latin-1")
+
+
+def to_pdf(data) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_auto_page_break(True, margin=12)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.multi_cell(0, 7, _latin1(_title(data["period"])))
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "", 8)
+    widths = [70, 20, 24, 20, 22, 34, 34, 26, 24]
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
+        table.row([_latin1(h) for h in _agency_header()])
+        for row in _agency_rows(data):
+            table.row([_latin1(v) for v in row])
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(0, 7, _latin1(_("Tren laporan diterima per bulan")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 8)
+    peak = max((c for _d, c in data["trend"]), default=0) or 1
+    for day, count in data["trend"]:
+        pdf.cell(25, 5, _latin1(f"{MONTHS[day.month - 1]} {day.year}"))
+        pdf.set_fill_color(11, 83, 148)
+        pdf.cell(max(120 * count / peak, 0.1), 4, "", fill=True)
+        pdf.cell(15, 5, f" {count}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_fill_color(255, 255, 255)
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(0, 7, _latin1(_("Laporan yang melewati batas waktu (%(n)s)") % {"n": len(data["overdue"])}),
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 8)
+    if data["overdue"]:
+        with pdf.table(col_widths=[30, 120, 40, 50, 30], text_align="LEFT", line_height=5) as table:
+            table.row([_latin1(h) for h in (_("Kode"), _("Judul"), _("Perangkat daerah"), _("Tahap"), _("Batas waktu"))])
+            for r in data["overdue"]:
+                table.row([_latin1(v) for v in (r.code, r.title, r.agency.short_name if r.agency else "-",
+                                                r.get_due_step_display(), timezone.localtime(r.due_at).strftime("%Y-%m-%d"))])
+    return bytes(pdf.output())
+
+
+def render(period: Period, fmt: str) -> bytes:
+    data = gather(period)
+    return to_pdf(data) if fmt == "pdf" else to_xlsx(data)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stats"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("terlambat/", views.overdue, name="overdue"),
+    path("evaluasi/", views.evaluation, name="evaluation"),
+    path("evaluasi/<int:pk>/", views.evaluation_file, name="evaluation_file"),
+]

@@ -1,0 +1,90 @@
+"""Supervisor dashboard, overdue list and the monthly evaluation report."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aduan.backoffice.access import staff_only
+from aduan.reports import sla
+from aduan.reports.models import Report
+
+from . import charts, figures
+from .exports import XLSX_TYPE
+from .filters import Period, by_deadline, overdue_q
+from .models import EvaluationReport
+from .tasks import generate_evaluation
+
+
+@staff_only(roles=("dispatcher", "supervisor"))
+def dashboard(request):
+    period = Period.from_params(request.GET)
+    data = figures.dashboard(period)
+    return render(request, "stats/dashboard.html", {
+        **data, "period": period, "title": _("Dasbor pengawasan"),
+        "trend_svg": charts.trend_chart(data["trend"], _("Laporan diterima per bulan")),
+        "share_svg": charts.share_chart(data["status_share"], _("Sebaran laporan menurut status")),
+    })
+
+
+@staff_only(roles=("dispatcher", "supervisor"))
+def overdue(request):
+    """Every open report past the deadline of a step staff hold, the oldest deadline first."""
+    qs = by_deadline(Report.objects.filter(overdue_q(timezone.now())).select_related("agency", "category"))
+    rows = list(qs[:1000])
+    for r in rows:
+        r.zone = sla.zone(r)
+    return render(request, "stats/overdue.html", {"rows": rows, "title": _("Laporan melewati batas waktu")})
+
+
+def _month_period(value: str | None) -> Period | None:
+    try:
+        year, month = (int(p) for p in (value or "").split("-"))
+        start = dt.date(year, month, 1)
+    except ValueError:
+        return None
+    end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return Period(start, end)
+
+
+@staff_only(roles=("dispatcher", "supervisor"))
+def evaluation(request):
+    """A month (bulan=YYYY-MM) or a period (dari, sampai). Up to EVALUATION_INLINE_MAX_DAYS it is
+    built in the request; a longer period goes to the worker and appears in the list when done."""
+    from . import evaluation as build
+
+    fmt = request.GET.get("format")
+    period = _month_period(request.GET.get("bulan")) or (
+        Period.from_params(request.GET, default_month=False) if request.GET.get("dari") else None)
+    error = None
+    if fmt in ("pdf", "xlsx") and period is None:
+        error = _("Pilih bulan atau periode yang valid.")
+    elif fmt in ("pdf", "xlsx"):
+        if period.days <= settings.EVALUATION_INLINE_MAX_DAYS:
+            content = build.render(period, fmt)
+            response = HttpResponse(content, content_type="application/pdf" if fmt == "pdf" else XLSX_TYPE)
+            response["Content-Disposition"] = (
+                f'attachment; filename="evaluasi-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"')
+            return response
+        job = EvaluationReport.objects.create(requested_by=request.user, period_start=period.start,
+                                              period_end=period.end, format=fmt)
+        generate_evaluation(job.pk)
+        messages.info(request, _("Laporan evaluasi periode panjang sedang dibuat; unduh dari daftar di bawah bila sudah selesai."))
+        return redirect("stats:evaluation")
+    jobs = EvaluationReport.objects.filter(requested_by=request.user)[:20]
+    return render(request, "stats/evaluation.html", {
+        "jobs": jobs, "error": error, "title": _("Laporan evaluasi bulanan"),
+        "this_month": timezone.localdate().strftime("%Y-%m"),
+    }, status=422 if error else 200)
+
+
+@staff_only(roles=("dispatcher", "supervisor"))
+def evaluation_file(request, pk):
+    job = get_object_or_404(EvaluationReport, pk=pk, requested_by=request.user)
+    if job.state != EvaluationReport.State.DONE:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])

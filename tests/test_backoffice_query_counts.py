@@ -1,0 +1,66 @@
+"""Every list and the dashboard run a fixed number of queries, whatever the number of rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from aduan.reports import actions
+from aduan.reports.models import Status
+from tests.conftest import report_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _grow(cast, n):
+    for i in range(n):
+        report = report_in(cast, Status.IN_PROGRESS, title=f"Laporan {i}")
+        actions.do_answer(report, actor=cast.officer_a, text="Selesai.")
+        actions.do_reject_answer(report, actor=cast.citizen, reason="Belum.")
+        report_in(cast, Status.SUBMITTED, title=f"Baru {i}")
+        report_in(cast, Status.DISPOSITIONED, title=f"Disposisi {i}")
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+# (who, url, queries): session, user, then the page's own queries, listed in the comment.
+PAGES = [
+    # count + page of reports (with its category, agency, district, officer), agencies and categories for the filters
+    ("dispatcher", "/kantor/antrean/", 2 + 4),
+    # the same, and the officer's agency for the heading
+    ("officer_a", "/kantor/kotak-masuk/", 2 + 5),
+    ("supervisor", "/kantor/laporan/?status=open", 2 + 4),
+    # count + page of audit entries
+    ("supervisor", "/kantor/audit/", 2 + 2),
+    # 3 grouped aggregates, acceptances, answers, holidays, average rating, trend, share by status
+    ("supervisor", "/kantor/statistik/?dari=2020-01-01&sampai=2030-12-31", 2 + 9),
+    # the overdue reports with agency and category
+    ("dispatcher", "/kantor/statistik/terlambat/", 2 + 1),
+]
+
+
+@pytest.mark.parametrize("who,url,expected", PAGES)
+def test_it_pins_the_query_count_of_each_list(client, cast, who, url, expected):
+    client.force_login(getattr(cast, who))
+    _grow(cast, 1)
+    few = _count(client, url)
+    _grow(cast, 4)
+    many = _count(client, url)
+    assert few == many == expected
+
+
+def test_it_pins_the_export_query_count(client, cast):
+    client.force_login(cast.supervisor)
+    _grow(cast, 1)
+    counts = []
+    for _round in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/kantor/laporan/?format=csv")
+            b"".join(response.streaming_content)
+        counts.append(len(ctx.captured_queries))
+        _grow(cast, 3)
+    assert counts[0] == counts[1]

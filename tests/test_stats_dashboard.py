@@ -1,0 +1,78 @@
+"""The supervisor dashboard: figures, server-drawn charts and numbers that click through."""
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from aduan.reports import actions
+from aduan.reports.models import Status
+from tests.conftest import report_in
+
+pytestmark = pytest.mark.django_db
+WITA = ZoneInfo("Asia/Makassar")
+
+
+def _history(cast):
+    with time_machine.travel(dt.datetime(2026, 4, 6, 9, tzinfo=WITA), tick=False):
+        late = report_in(cast, Status.IN_PROGRESS)
+        on_time = report_in(cast, Status.IN_PROGRESS, district=None, village=None)
+        report_in(cast, Status.SUBMITTED)
+    with time_machine.travel(dt.datetime(2026, 4, 8, 10, tzinfo=WITA), tick=False):
+        actions.do_answer(on_time, actor=cast.officer_a, text="Sudah.")
+    with time_machine.travel(dt.datetime(2026, 5, 6, 10, tzinfo=WITA), tick=False):
+        actions.do_answer(late, actor=cast.officer_a, text="Terlambat.")
+        actions.do_reject_answer(late, actor=cast.citizen, reason="Belum beres.")
+    return late, on_time
+
+
+def test_it_computes_the_figures_per_agency(client, cast):
+    _history(cast)
+    client.force_login(cast.supervisor)
+    with time_machine.travel(dt.datetime(2026, 5, 7, 10, tzinfo=WITA), tick=False):
+        response = client.get("/kantor/statistik/?dari=2026-04-01&sampai=2026-04-30")
+    pupr = next(r for r in response.context["agencies"] if r.key == cast.agency_a.pk)
+    assert (pupr.received, pupr.open, pupr.answered, pupr.reopened) == (2, 2, 2, 1)  # responded is still open
+    assert pupr.answers == 2 and pupr.on_time_pct == 50
+    assert pupr.median_accept == 0  # accepted the day it arrived
+    assert pupr.median_answer == (2 + 21) / 2  # 8 April: 2 working days; 6 May: 21 (1 May is a holiday)
+    assert response.context["total"].received == 3
+    unassigned = next(r for r in response.context["agencies"] if r.key is None)
+    assert unassigned.received == 1
+    body = response.content.decode()
+    assert body.count("<svg") == 2 and "<script" not in body
+    assert "Apr 2026: 3" in body  # the trend chart says its numbers in words too
+
+
+def test_every_number_clicks_through_to_its_reports(client, cast):
+    _history(cast)
+    client.force_login(cast.supervisor)
+    with time_machine.travel(dt.datetime(2026, 5, 7, 10, tzinfo=WITA), tick=False):
+        body = client.get("/kantor/statistik/?dari=2026-04-01&sampai=2026-04-30").content.decode()
+        links = re.findall(r'<a href="(/kantor/laporan/\?[^"]+)" class="n">(\d+)</a>', body)
+        assert len(links) > 10
+        for url, number in links:
+            listed = client.get(url.replace("&amp;", "&")).context["page"].paginator.count
+            assert listed == int(number), url
+
+
+def test_the_overdue_list_shows_what_is_late(client, cast):
+    with time_machine.travel(dt.datetime(2026, 4, 6, 9, tzinfo=WITA), tick=False):
+        late = report_in(cast, Status.DISPOSITIONED)
+        fresh = None
+    with time_machine.travel(dt.datetime(2026, 4, 30, 9, tzinfo=WITA), tick=False):
+        fresh = report_in(cast, Status.DISPOSITIONED)
+        client.force_login(cast.dispatcher)
+        rows = client.get("/kantor/statistik/terlambat/").context["rows"]
+    assert [r.code for r in rows] == [late.code]
+    assert fresh.code not in [r.code for r in rows]
+
+
+def test_it_survives_answers_dated_after_now(client, cast):
+    _history(cast)  # answers on 8 April and 6 May
+    client.force_login(cast.supervisor)
+    with time_machine.travel(dt.datetime(2026, 4, 7, 10, tzinfo=WITA), tick=False):  # a server clock set back
+        response = client.get("/kantor/statistik/?dari=2026-04-01&sampai=2026-04-30")
+    assert response.status_code == 200
