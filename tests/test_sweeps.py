@@ -96,4 +96,4 @@ def test_the_periodic_task_runs_all_sweeps(cast):
         report_in(cast, Status.RESPONDED)
     with time_machine.travel(at(2027, 1, 20, 9, 0), tick=False):
         result = tasks.sla_sweep.call_local()
-    assert result == {"auto_closed": 1, "auto_archived": 0, "marked_overdue": 0}
+    assert result == {"auto_closed": 1, "auto_archived": 0, "marked_overdue": 0, "escalated": 0, "reminded": 0}
