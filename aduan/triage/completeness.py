@@ -61,9 +61,11 @@ DAY_NAME = re.compile(r"\b(?:hari\s+)?(" + "|".join(DAYS) + r")(\s+(lalu|kemarin
 PLACE_CUES = {"di", "ke", "dari", "desa", "ds", "dusun", "dsn", "kampung", "kp", "kelurahan", "kel", "kecamatan",
               "kec", "kabupaten", "kab", "kota", "daerah", "wilayah", "arah", "sekitar", "dekat", "jalan", "jl",
               "jln", "lingkungan", "perumahan", "pasar", "wilayah", "menuju", "rel", "simpang"}
-ADDRESS = re.compile(r"\b(jl|jln|jalan|gg|gang|lorong|dusun|dsn|perum|perumahan|komplek|kompleks)\.?\s+[a-z0-9]"
+ADDRESS = re.compile(r"\b(jl|jln|gg|dusun|dsn|perum|perumahan|komplek|kompleks|lingkungan)\.?\s+[a-z0-9]"
                      r"|\brt\.?\s*\d|\brw\.?\s*\d|\b(depan|belakang|samping|seberang|dekat)\s+(sd|smp|sma|smk|"
                      r"masjid|musholla|mushola|pasar|kantor|puskesmas|rumah|sekolah|jembatan|terminal|lapangan)\b")
+# "jalan rusak" is a road that is damaged; "Jalan Garuda" is an address: the capital tells them apart.
+NAMED_STREET = re.compile(r"\b(Jalan|JALAN|Gang|GANG|Lorong)\.?\s+[A-Z0-9]")
 PARTY = re.compile(
     r"\b(petugas|pegawai|oknum|pejabat|aparat|aparatur|kades|kepala\s+(desa|dusun|sekolah|dinas|puskesmas|kantor|"
     r"bidang|seksi)|lurah|camat|sekdes|perangkat\s+desa|bupati|wakil\s+bupati|dprd|dinas|badan|kantor|puskesmas|"
@@ -100,7 +102,7 @@ class Completeness:
     def missing(self) -> list[str]:
         return [item.key for item in self.items if not item.answered]
 
-    def __getitem__(self, key: str) -> Item:
+    def item(self, key: str) -> Item:
         return next(item for item in self.items if item.key == key)
 
 
@@ -218,7 +220,7 @@ def assess(*, title: str = "", description: str = "", parties_involved: str = ""
     ))
 
     places = find_places(text)
-    address_cue = ADDRESS.search(normalise(f"{address} {text}"))
+    address_cue = ADDRESS.search(normalise(f"{address} {text}")) or NAMED_STREET.search(text)
     where_found = (village.name if village else district.name if district else "") or ", ".join(places[:2]) or (
         address.strip()[:60] if address.strip() else (address_cue.group(0) if address_cue else ""))
     result.items.append(Item(
