@@ -186,7 +186,7 @@ class FeedFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from aduan.reports.models import VERIFIED_STATUSES
 
-        self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("name")
+        self.fields["category"].queryset = Category.objects.filter(is_active=True).select_related("parent").order_by("name")
         self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
         self.fields["district"].queryset = regency_districts()
         self.fields["status"].choices = [("", _("Semua status"))] + [
