@@ -120,10 +120,12 @@ def _reencode(data: bytes, stem: str, name: str) -> Cleaned:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning,
             Image.DecompressionBombError):
         raise AttachmentRefused(broken, name) from None
+    source_format = image.format
     image = ImageOps.exif_transpose(image)  # keep what the camera meant, then drop the EXIF
     image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
     out = io.BytesIO()
-    if image.mode in ("RGBA", "LA", "P") and (image.mode != "P" or "transparency" in image.info):
+    # Screenshots (PNG) and transparent images stay PNG; photos become JPEG.
+    if source_format == "PNG" or image.mode in ("RGBA", "LA") or "transparency" in image.info:
         # A fresh image: nothing of the original's info (text chunks, ICC, EXIF) comes along.
         clean = Image.new("RGBA", image.size)
         clean.paste(image.convert("RGBA"))

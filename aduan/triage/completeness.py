@@ -58,6 +58,13 @@ DATE_WORDS = re.compile(r"\b(?:tgl\.?|tanggal)?\s*(\d{1,2})\s+(" + "|".join(sort
 DATE_TGL = re.compile(r"\b(?:tgl\.?|tanggal)\s*(\d{1,2})\b")
 DAY_NAME = re.compile(r"\b(?:hari\s+)?(" + "|".join(DAYS) + r")(\s+(lalu|kemarin|kemaren))?\b")
 
+# One-word place names that are also everyday words: never a place on their own.
+COMMON_WORDS = {"raya", "baru", "utara", "selatan", "timur", "barat", "tengah", "kota", "pasar", "sungai", "air",
+                "gunung", "bukit", "jaya", "makmur", "indah", "sari", "mulya", "mulia", "maju", "suruh", "karang",
+                "tanjung", "pulau", "batu", "danau", "laut", "pantai", "kampung", "sumber", "lama", "besar", "kecil",
+                "atas", "bawah", "dalam", "luar", "simpang", "lembah", "muara", "teluk", "padang", "rawa", "bandar",
+                "pusat", "sejahtera", "merdeka", "damai", "harapan", "bahagia", "sentosa", "mekar", "tani", "kali",
+                "kemang", "siang", "malam", "pagi", "sore", "rumah", "jalan", "umum", "bersama", "lestari"}
 PLACE_CUES = {"di", "ke", "dari", "desa", "ds", "dusun", "dsn", "kampung", "kp", "kelurahan", "kel", "kecamatan",
               "kec", "kabupaten", "kab", "kota", "daerah", "wilayah", "arah", "sekitar", "dekat", "jalan", "jl",
               "jln", "lingkungan", "perumahan", "pasar", "wilayah", "menuju", "rel", "simpang"}
@@ -71,9 +78,15 @@ PARTY = re.compile(
     r"bidang|seksi)|lurah|camat|sekdes|perangkat\s+desa|bupati|wakil\s+bupati|dprd|dinas|badan|kantor|puskesmas|"
     r"rsud|rumah\s+sakit|sekolah|guru|dokter|bidan|perawat|polisi|polsek|polres|satpol(\s+pp)?|tni|koramil|"
     r"kontraktor|pemborong|perusahaan|pabrik|pt|cv|koperasi|bank|pdam|pln|bpjs|telkom|sopir|supir|ojek|pedagang|"
-    r"pengusaha|tetangga|warga|pemilik|pengelola|operator|panitia|ketua|pengurus|rt|rw|bumdes|upt|uptd|"
-    r"(pak|bu|bapak|ibu|sdr|saudara|saudari)\s+[a-z]{3,})\b"
+    r"pengusaha|tetangga|warga|pemilik|pengelola|operator|panitia|ketua|pengurus|rt|rw|bumdes|upt|uptd"
+    r")\b"
 )
+# "Pak Lurah", "Bu Siti": a person named with an honorific (capitalised, in the text as typed),
+# except the addressee of the channel itself ("Bapak Gubernur", "Pak Bupati").
+HONORIFIC = re.compile(r"\b(?:Pak|Bu|Bapak|Ibu|Sdr|Saudara|Saudari)\.?\s+(?!Gub|Bupati\b|Wali\s*kota|Presiden)[A-Z][a-z]{2,}")
+# The salutation that opens many complaints names whom it is sent to, not who is involved.
+SALUTATION = re.compile(r"^\s*(yth|yang\s+terhormat|kepada|dengan\s+hormat|assalamu.alaikum|selamat\s+\w+)\b[^.,!?\n]*[.,!?\n]",
+                        re.IGNORECASE)
 
 
 @dataclass
@@ -145,7 +158,7 @@ def find_places(text: str) -> list[str]:
             if tuple(tokens[i:i + len(words)]) != words:
                 continue
             cued = any(t in PLACE_CUES for t in tokens[max(0, i - 2):i])
-            if len(words) > 1 or cued:
+            if len(words) > 1 or (cued and words[0] not in COMMON_WORDS):
                 if name not in found:
                     found.append(name)
     return found
@@ -241,7 +254,8 @@ def assess(*, title: str = "", description: str = "", parties_involved: str = ""
         hint=_("Sebutkan kapan terjadinya: tanggal, atau misalnya “kemarin sore”."),
     ))
 
-    party = PARTY.search(normalise(f"{parties_involved} {text}"))
+    body = SALUTATION.sub(" ", f"{title}\n{SALUTATION.sub(' ', description)}")
+    party = PARTY.search(normalise(body)) or HONORIFIC.search(body)
     result.items.append(Item(
         "who", _("Siapa yang terlibat"), bool(parties_involved.strip() or party),
         found=parties_involved.strip()[:60] or (party.group(0) if party else ""),
