@@ -23,7 +23,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 # Python, no gettext needed) and never committed.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard aduan/locale/*/LC_MESSAGES/django.po))
 %.mo: %.po $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ -l $(word 3,$(subst /, ,$<)) >/dev/null
+	$(BIN)/pybabel compile -i $< -o $@ -l $(word 3,$(subst /, ,$<)) >/dev/null
 messages: $(MO_FILES)
 
 install: $(VENV)/.installed messages

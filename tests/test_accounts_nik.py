@@ -83,3 +83,10 @@ def test_it_refuses_invalid_phone_numbers(raw):
     with pytest.raises(ValidationError) as error:
         normalise_phone(raw)
     assert "Contoh: 0813 3910 0011" in error.value.messages[0]
+
+
+def test_the_admin_shows_the_nik_masked(client, cast):
+    give_profile(cast.citizen)
+    client.force_login(cast.sysadmin)
+    body = client.get(f"/admin/accounts/user/{cast.citizen.pk}/change/").content.decode()
+    assert "520408••••••0001" in body and NIK not in body

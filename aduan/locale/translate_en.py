@@ -16,6 +16,8 @@ def main(path: str) -> int:
     translations = runpy.run_path(path)["EN"]
     with PO.open("rb") as f:
         catalog = read_po(f, locale="en")
+    catalog.fuzzy = False  # the header: Babel compiles nothing of a catalog marked fuzzy
+    catalog.project, catalog.language_team = "Aduan", "Aduan"
     missing = []
     for message in catalog:
         if not message.id:

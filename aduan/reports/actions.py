@@ -486,6 +486,25 @@ def do_mark_overdue(report: Report) -> bool:
     return True
 
 
+def do_remind_verdict(report: Report) -> bool:
+    """Remind the reporter, once, that an answer waits for their verdict before the report closes
+    by itself (not a status change). Compare-and-swap on `reminded_at`, so that two sweeps at once
+    send one reminder. True if it sent it."""
+    now = _now()
+    with transaction.atomic():
+        marked = Report.objects.filter(
+            pk=report.pk, status=Status.RESPONDED, reminded_at__isnull=True, warn_at__lte=now, due_at__gt=now,
+        ).update(reminded_at=now)
+        if not marked:
+            return False
+        r = Report.objects.select_related("agency").get(pk=report.pk)
+        _event(r, EventKind.REMINDED, None, r.status, r.status, audience=Audience.PARTIES,
+               data={"step": r.due_step, "due_at": r.due_at.isoformat()})
+        outbox.queue("verdict_reminder", report=r, users=_reporters(r), addresses=_contact_addresses(r))
+    _sync(report, r)
+    return True
+
+
 # --- support ----------------------------------------------------------------------------------
 
 def do_support(report: Report, *, actor) -> bool:

@@ -48,8 +48,17 @@ def mark_overdue() -> int:
     return sum(actions.do_mark_overdue(report) for report in candidates.order_by("due_at")[:BATCH])
 
 
+def remind_verdict() -> int:
+    """Answered reports whose verdict deadline is near: the reporter is reminded once."""
+    now = timezone.now()
+    candidates = Report.objects.filter(status=Status.RESPONDED, reminded_at__isnull=True, warn_at__lte=now,
+                                       due_at__gt=now)
+    return sum(actions.do_remind_verdict(report) for report in candidates.order_by("due_at")[:BATCH])
+
+
 def run_sweeps() -> dict[str, int]:
     return {
+        "verdict_reminded": remind_verdict(),
         "auto_closed": auto_close_unrated(),
         "auto_archived": auto_archive_returned(),
         "marked_overdue": mark_overdue(),

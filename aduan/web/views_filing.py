@@ -129,7 +129,9 @@ def _file(request, form, behalf, cleaned, token):
 @login_required
 def filed(request, code):
     report = get_object_or_404(own_reports(request.user), code=code)
-    secret = request.session.get(SESSION_SECRETS, {}).get(code)
+    # Shown once: the session does not keep the secret after this page (the e-mail has it too).
+    secret = request.session.get(SESSION_SECRETS, {}).pop(code, None)
+    request.session.modified = True
     return render(request, "web/filed.html", {"report": report, "secret": secret})
 
 
@@ -153,7 +155,9 @@ def _assess_fields(form) -> dict:
 def checklist(request):
     """The live checklist (htmx): which of what/where/when/who the text answers so far."""
     form = ReportForm(request.POST)
-    return render(request, "web/_checklist.html", {"checklist": assess(**_assess_fields(form))})
+    fields = _assess_fields(form)
+    return render(request, "web/_checklist.html", {"checklist": assess(**fields),
+                                                   "incident_date_given": fields["incident_date"] is not None})
 
 
 @require_GET
