@@ -3,8 +3,10 @@
 import datetime as dt
 import io
 
+import pytest
 from PIL import Image
 
+from aduan.directory import loading
 from aduan.directory.models import Region
 
 NIK = "5204081203900001"  # Kecamatan Sumbawa, born 12 March 1990, male, serial 0001
@@ -42,3 +44,15 @@ def png_bytes(size=(20, 20)) -> bytes:
 
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def master_data_again(transactional_db):
+    """Transactional tests (live server, threads) start from whatever the previous one left: each
+    empties every table when it ends. Load the master data the session loaded (only what is
+    missing, so this is quick when it is still there)."""
+    loading.load_regions(("52.04",))
+    loading.load_agencies()
+    loading.load_categories()
+    loading.load_holidays(range(2024, 2029))
+    loading.load_sla_policies()

@@ -13,11 +13,10 @@ import pytest
 from django.core import mail
 
 from aduan.accounts.models import Role, User
-from aduan.directory import loading
 from aduan.directory.models import Agency
 from aduan.reports import actions
 from aduan.reports.models import Report, Status
-from tests.portal import jpeg_with_gps
+from tests.portal import jpeg_with_gps, master_data_again  # noqa: F401 (fixture)
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -49,16 +48,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def master_data_again(django_db_blocker):
-    """A transactional test empties every table when it ends; put the master data back for the
-    tests that follow (it was loaded once per session)."""
-    yield
-    with django_db_blocker.unblock():
-        loading.load_regions(("52.04",))
-        loading.load_agencies()
-        loading.load_categories()
-        loading.load_holidays(range(2024, 2029))
-        loading.load_sla_policies()
+def _master_data(master_data_again):
+    pass
 
 
 @pytest.fixture
@@ -71,7 +62,7 @@ def page():
         context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID",
                                       device_scale_factor=1, is_mobile=True, has_touch=True)
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(30000)
         yield page
         context.close()
         browser.close()
@@ -82,8 +73,14 @@ def _shot(page, name, full_page=True):
 
 
 def test_it_registers_files_tracks_and_rates_on_a_phone(page, live_server, tmp_path):
-    url = live_server.url
+    try:
+        _story(page, live_server.url, tmp_path)
+    except Exception as exc:
+        _shot(page, "failure")  # what the browser showed when the story broke
+        raise AssertionError(f"{exc}\n--- at {page.url}:\n{page.inner_text('body')[:1500]}") from exc
 
+
+def _story(page, url, tmp_path):
     # 1. register
     page.goto(f"{url}/daftar/")
     page.fill("#id_username", "ani")
