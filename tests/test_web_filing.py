@@ -23,7 +23,8 @@ def _data(token, **extra):
     data = {"form_token": token, "classification": "complaint",
             "category": Category.objects.get(code="infrastruktur-jalan").pk, "title": "Jalan berlubang",
             "description": DESCRIPTION, "incident_date": "2026-03-02", "district": village.parent_id,
-            "village": village.pk, "address": "Jl. Garuda", "parties_involved": "Dinas PUPR"}
+            "village": village.pk, "address": "Jl. Garuda", "parties_involved": "Dinas PUPR",
+            "q_status-jalan": "kabupaten", "q_jenis-kerusakan": ["berlubang", "retak"]}
     data.update(extra)
     return data
 
@@ -162,3 +163,19 @@ def test_it_completes_the_profile(client, cast):
     cast.citizen.refresh_from_db()
     assert cast.citizen.profile_complete and cast.citizen.phone == "+6281339100011"
     assert cast.citizen.nik == NIK and NIK not in cast.citizen.nik_encrypted
+
+
+def test_it_asks_the_questions_of_the_category(client, cast):
+    give_profile(cast.citizen)
+    client.force_login(cast.citizen)
+    category = Category.objects.get(code="infrastruktur-jalan")
+    fragment = client.get("/lapor/pertanyaan/", {"category": category.pk}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Status jalan" in fragment and 'name="q_status-jalan"' in fragment and "<html" not in fragment
+    missing = _data(_form(client))
+    del missing["q_status-jalan"]
+    refused = client.post("/lapor/", missing)
+    assert refused.status_code == 200 and Report.objects.count() == 0
+    assert refused.context["form"].errors["q_status-jalan"]
+    client.post("/lapor/", _data(refused.context["form_token"]))
+    report = Report.objects.get()
+    assert report.extra_answers == {"status-jalan": "kabupaten", "jenis-kerusakan": ["berlubang", "retak"]}

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts import nik as niks
@@ -11,6 +12,8 @@ from aduan.accounts.forms import regency_districts, village_choice_attrs
 from aduan.accounts.phone import normalise_phone
 from aduan.directory.models import Agency, Category, Region
 from aduan.reports.models import Classification, Status
+
+from . import extra_questions
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -97,7 +100,20 @@ class ReportForm(LocationFields):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True).select_related("parent").order_by(
             "name")
+        self.fields["category"].widget.attrs.update({"hx-get": reverse("web:questions"), "hx-target": "#extra-questions",
+                                                     "hx-trigger": "change", "hx-swap": "innerHTML"})
         self.fields["title"].widget.attrs["autocomplete"] = "off"
+        # The chosen category's extra questions, so that they are validated with the rest.
+        chosen = self.data.get(self.add_prefix("category")) if self.is_bound else None
+        category = Category.objects.filter(pk=chosen).first() if chosen and str(chosen).isdigit() else None
+        self.question_names = extra_questions.add_fields(self, category)
+
+    @property
+    def question_fields(self):
+        return [self[name] for name in self.question_names]
+
+    def extra_answers(self) -> dict:
+        return extra_questions.answers(self.cleaned_data, self.question_names)
 
 
 class OnBehalfForm(forms.Form):

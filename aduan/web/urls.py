@@ -8,6 +8,7 @@ app_name = "web"
 urlpatterns = [
     path("lapor/", views_filing.file_report, name="file_report"),
     path("lapor/periksa/", views_filing.checklist, name="checklist"),
+    path("lapor/pertanyaan/", views_filing.questions, name="questions"),
     path("wilayah/desa/", views_filing.villages, name="villages"),
     path("akun/profil/", views_filing.profile, name="profile"),
     path("laporan/", views_public.feed, name="feed"),

@@ -92,7 +92,7 @@ def _file(request, form, behalf, cleaned, token):
         category=data["category"], incident_date=data["incident_date"], district=data["district"],
         village=data["village"], address=data["address"], latitude=data["latitude"], longitude=data["longitude"],
         parties_involved=data["parties_involved"], anonymous=data["anonymous"], confidential=data["confidential"],
-        attachments=[c.as_file() for c in cleaned],
+        attachments=[c.as_file() for c in cleaned], extra_answers=form.extra_answers(),
     )
     if on_behalf:
         extra = {}
@@ -103,7 +103,7 @@ def _file(request, form, behalf, cleaned, token):
                       reporter_name=behalf.cleaned_data["resident_name"].strip(),
                       reporter_phone=behalf.cleaned_data["resident_phone"],
                       representative_relationship=behalf.cleaned_data["relationship"].strip(),
-                      consent=True, extra_answers=extra)
+                      consent=True, extra_answers={**kwargs["extra_answers"], **extra})
     else:
         kwargs.update(reporter=user, channel=Channel.WEB)
     with transaction.atomic():
@@ -168,3 +168,10 @@ def villages(request):
         raise Http404
     items = Region.objects.filter(parent_id=district, level=Region.Level.VILLAGE).order_by("name") if district else []
     return render(request, "web/_village_options.html", {"villages": items})
+
+
+@require_GET
+def questions(request):
+    """The extra questions of the chosen category (htmx, when the category changes)."""
+    form = ReportForm({"category": request.GET.get("category", "")})
+    return render(request, "web/_questions.html", {"form": form})
