@@ -77,3 +77,28 @@ def test_password_reset_sends_a_link(client, cast):
 def test_social_login_buttons_appear_only_when_configured(client):
     body = client.get("/masuk/").content.decode()
     assert "google" not in body.lower() and "facebook" not in body.lower()
+
+
+def test_a_social_provider_is_installed_only_when_both_its_keys_are_set():
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = ("import json, django; from django.conf import settings; django.setup(); "
+              "print(json.dumps([[a for a in settings.INSTALLED_APPS if '.providers.' in a], "
+              "sorted(settings.SOCIALACCOUNT_PROVIDERS)]))")
+
+    def configured(**keys):
+        env = {k: v for k, v in os.environ.items() if not k.endswith(("_CLIENT_ID", "_CLIENT_SECRET"))}
+        env.update(ADUAN_ENV="test", DJANGO_SETTINGS_MODULE="aduan.settings", ADUAN_DOTENV="/nonexistent", **keys)
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True,
+                             cwd=Path(__file__).resolve().parents[1])
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    assert configured() == [[], []]
+    assert configured(GOOGLE_CLIENT_ID="id-only") == [[], []]
+    apps, providers = configured(GOOGLE_CLIENT_ID="g", GOOGLE_CLIENT_SECRET="s", X_CLIENT_ID="x", X_CLIENT_SECRET="y")
+    assert apps == ["allauth.socialaccount.providers.google", "allauth.socialaccount.providers.twitter_oauth2"]
+    assert providers == ["google", "twitter_oauth2"]
