@@ -93,7 +93,8 @@ def _story(page, url, tmp_path):
     page.fill("#id_birth_date", "1990-03-12")
     page.fill("#id_occupation", "Guru")
     page.fill("#id_phone", "0813 3910 0033")
-    page.select_option("#id_district", "52.04.08")
+    with page.expect_response(re.compile(r".*/wilayah/desa/.*")):
+        page.select_option("#id_district", "52.04.08")
     page.wait_for_selector("#id_village option[value='52.04.08.1004']", state="attached")
     page.select_option("#id_village", "52.04.08.1004")
     page.fill("#id_address", "Jl. Garuda 2")
@@ -119,7 +120,8 @@ def _story(page, url, tmp_path):
                                  "terjatuh; petugas Dinas PUPR belum datang memperbaiki.")
     page.wait_for_selector("#checklist li[data-key=who].ok")
     assert page.locator("#checklist li.ok").count() == 4
-    page.select_option("#id_district", "52.04.08")
+    with page.expect_response(re.compile(r".*/wilayah/desa/.*")):
+        page.select_option("#id_district", "52.04.08")
     page.wait_for_selector("#id_village option[value='52.04.08.1004']", state="attached")
     page.select_option("#id_village", "52.04.08.1004")
     photo = tmp_path / "lubang.jpg"

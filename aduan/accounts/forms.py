@@ -47,8 +47,11 @@ class ProfileFields(forms.Form):
         self.owner = user
         self.fields["district"].widget.attrs.update(village_choice_attrs())
         self.fields["district"].queryset = regency_districts()
-        self.fields["village"].queryset = Region.objects.filter(level=Region.Level.VILLAGE,
-                                                                parent__parent_id=settings.REGENCY_CODE)
+        # Only the villages of the chosen kecamatan; none before one is chosen (htmx fills them in).
+        district = self.data.get(self.add_prefix("district")) or self.initial.get("district")
+        self.fields["village"].queryset = Region.objects.filter(
+            level=Region.Level.VILLAGE, parent__parent_id=settings.REGENCY_CODE, parent_id=district,
+        ) if district else Region.objects.none()
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])

@@ -54,11 +54,10 @@ class LocationFields(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["district"].widget.attrs.update(village_choice_attrs())
         self.fields["district"].queryset = regency_districts()
+        # Only the villages of the chosen kecamatan; none before one is chosen (htmx fills them in).
         district = self.data.get(self.add_prefix("district")) or (self.initial.get("district"))
-        villages = _villages()
-        if district:
-            villages = villages.filter(parent_id=getattr(district, "pk", district))
-        self.fields["village"].queryset = villages
+        self.fields["village"].queryset = _villages().filter(parent_id=getattr(district, "pk", district)) \
+            if district else Region.objects.none()
 
     def clean_incident_date(self):
         date = self.cleaned_data.get("incident_date")
