@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
+from django.db import connections
 
 from aduan.accounts.models import Role, User
 from aduan.directory.models import Agency
@@ -78,6 +79,10 @@ def test_it_registers_files_tracks_and_rates_on_a_phone(page, live_server, tmp_p
     except Exception as exc:
         _shot(page, "failure")  # what the browser showed when the story broke
         raise AssertionError(f"{exc}\n--- at {page.url}:\n{page.inner_text('body')[:1500]}") from exc
+    finally:
+        # The ORM calls above ran in Playwright's greenlet, which has a database connection of
+        # its own; close it, or PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
 
 
 def _story(page, url, tmp_path):
