@@ -14,7 +14,7 @@ from django.core import mail
 from django.db import connections
 
 from aduan.accounts.models import Role, User
-from aduan.directory.models import Agency
+from aduan.directory.models import Agency, Category
 from aduan.reports import actions
 from aduan.reports.models import Report, Status
 from tests.portal import jpeg_with_gps, master_data_again  # noqa: F401 (fixture)
@@ -123,6 +123,10 @@ def _story(page, url, tmp_path):
     page.fill("#id_title", "Jalan berlubang di Seketeng")
     page.fill("#id_description", "Kemarin sore jalan di depan SD Seketeng berlubang besar dan dua motor "
                                  "terjatuh; petugas Dinas PUPR belum datang memperbaiki.")
+    road = Category.objects.get(code="infrastruktur-jalan")
+    with page.expect_response(re.compile(r".*/lapor/pertanyaan/.*")):
+        page.select_option("#id_category", str(road.pk))
+    page.select_option("#id_q_status-jalan", "kabupaten")  # the category's own question
     page.wait_for_selector("#checklist li[data-key=who].ok")
     assert page.locator("#checklist li.ok").count() == 4
     with page.expect_response(re.compile(r".*/wilayah/desa/.*")):
@@ -142,6 +146,7 @@ def _story(page, url, tmp_path):
     _shot(page, "03-filed")
     report = Report.objects.get(code=code)
     assert report.attachments.count() == 1 and report.reporter.username == "ani"
+    assert report.category == road and report.extra_answers == {"status-jalan": "kabupaten"}
 
     # 4. "Laporan Saya"
     page.goto(f"{url}/laporan-saya/")

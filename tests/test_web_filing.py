@@ -171,6 +171,7 @@ def test_it_asks_the_questions_of_the_category(client, cast):
     category = Category.objects.get(code="infrastruktur-jalan")
     fragment = client.get("/lapor/pertanyaan/", {"category": category.pk}, HTTP_HX_REQUEST="true").content.decode()
     assert "Status jalan" in fragment and 'name="q_status-jalan"' in fragment and "<html" not in fragment
+    assert "tidak boleh kosong" not in fragment and "wajib" not in fragment.lower()
     missing = _data(_form(client))
     del missing["q_status-jalan"]
     refused = client.post("/lapor/", missing)

@@ -77,6 +77,8 @@ class LocationFields(forms.Form):
 
 
 class ReportForm(LocationFields):
+    """The filing form. `category` (unbound forms only) adds that category's extra questions."""
+
     field_order = ["classification", "category", "title", "description", "incident_date", "district", "village",
                    "address", "latitude", "longitude", "parties_involved"]
 
@@ -95,7 +97,7 @@ class ReportForm(LocationFields):
                                       help_text=_("Laporan tidak ditampilkan kepada publik; hanya Anda dan "
                                                   "petugas yang menanganinya yang dapat membacanya."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, category=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True).select_related("parent").order_by(
             "name")
@@ -103,8 +105,9 @@ class ReportForm(LocationFields):
                                                      "hx-trigger": "change", "hx-swap": "innerHTML"})
         self.fields["title"].widget.attrs["autocomplete"] = "off"
         # The chosen category's extra questions, so that they are validated with the rest.
-        chosen = self.data.get(self.add_prefix("category")) if self.is_bound else None
-        category = Category.objects.filter(pk=chosen).first() if chosen and str(chosen).isdigit() else None
+        if self.is_bound:
+            chosen = self.data.get(self.add_prefix("category"))
+            category = Category.objects.filter(pk=chosen).first() if chosen and str(chosen).isdigit() else None
         self.question_names = extra_questions.add_fields(self, category)
 
     @property

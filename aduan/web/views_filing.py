@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aduan.accounts.forms import ProfileForm
 from aduan.accounts import nik as niks
 from aduan.accounts.models import Role
-from aduan.directory.models import Region
+from aduan.directory.models import Category, Region
 from aduan.reports import actions, attachments, errors
 from aduan.reports.models import Channel
 from aduan.reports.visibility import own_reports
@@ -173,5 +173,7 @@ def villages(request):
 @require_GET
 def questions(request):
     """The extra questions of the chosen category (htmx, when the category changes)."""
-    form = ReportForm({"category": request.GET.get("category", "")})
+    chosen = request.GET.get("category", "")
+    category = Category.objects.filter(pk=chosen, is_active=True).first() if chosen.isdigit() else None
+    form = ReportForm(category=category)
     return render(request, "web/_questions.html", {"form": form})
