@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres bench install install-dev clean
+.PHONY: run test test-postgres bench install install-dev clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,15 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# Translations: the .po files are the source; the .mo files are compiled here by Babel (pure
+# Python, no gettext needed) and never committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard aduan/locale/*/LC_MESSAGES/django.po))
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@ -l $(word 3,$(subst /, ,$<)) >/dev/null
+messages: $(MO_FILES)
+
+install: $(VENV)/.installed messages
+install-dev: $(VENV)/.installed-dev messages
 
 # Development mode, SQLite in var/, the web server and the huey worker in one terminal.
 # Ctrl-C stops both (they share the terminal's process group; the trap catches any leftover).

@@ -99,19 +99,25 @@ INSTALLED_APPS = [
     "aduan.audit",
     "aduan.backoffice",
     "aduan.stats",
+    "aduan.triage",
+    # After aduan.web, whose templates restyle allauth's pages.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "aduan.web.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "aduan.urls"
@@ -129,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "aduan.web.context.site",
+                "aduan.web.context.notifications",
             ],
         },
     },
@@ -165,6 +172,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -206,6 +217,45 @@ EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
 )
+
+# Accounts (django-allauth): log in with username or e-mail, e-mail verified before the first
+# log-in. The extra profile (NIK, sex, date of birth, ...) is asked at sign-up.
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SIGNUP_FORM_CLASS = "aduan.accounts.forms.ProfileSignupForm"
+ACCOUNT_ADAPTER = "aduan.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "aduan.accounts.forms.LoginForm"}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Aduan] "
+ACCOUNT_LOGOUT_ON_GET = False
+# allauth's default rate limits (failed log-ins, e-mails sent per address, ...); off in tests, where
+# many tests sign up and log in with the same addresses within minutes.
+ACCOUNT_RATE_LIMITS = False if ADUAN_ENV == "test" else {}
+SOCIALACCOUNT_ADAPTER = "aduan.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_PROVIDERS = {}
+# Social log-in appears only for the providers whose keys are set.
+for _provider, _app, _env in (("google", "allauth.socialaccount.providers.google", "GOOGLE"),
+                              ("facebook", "allauth.socialaccount.providers.facebook", "FACEBOOK"),
+                              ("twitter_oauth2", "allauth.socialaccount.providers.twitter_oauth2", "X")):
+    _client_id, _secret = os.environ.get(f"{_env}_CLIENT_ID", ""), os.environ.get(f"{_env}_CLIENT_SECRET", "")
+    if _client_id and _secret:
+        INSTALLED_APPS.append(_app)
+        SOCIALACCOUNT_PROVIDERS[_provider] = {"APPS": [{"client_id": _client_id, "secret": _secret, "key": ""}]}
+
+# NIK at rest: Fernet keys (comma-separated, the first encrypts, all decrypt: rotate by putting a
+# new key first) and the key of the keyed hash used to find an account by NIK. Outside production
+# both default to keys derived from SECRET_KEY; production refuses to store a NIK without them.
+NIK_ENCRYPTION_KEYS = envlist("NIK_ENCRYPTION_KEYS")
+NIK_HASH_KEY = os.environ.get("NIK_HASH_KEY", "")
+
+# Attachments of a report (DESIGN §6): at most this many files, each at most this size.
+ATTACHMENT_MAX_FILES = envint("ATTACHMENT_MAX_FILES", 5)
+ATTACHMENT_MAX_MB = envint("ATTACHMENT_MAX_MB", 10)
+ATTACHMENT_MAX_VIDEO_MB = envint("ATTACHMENT_MAX_VIDEO_MB", 25)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Background work: huey on SQLite by default, Redis when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from aduan.api.api import urlpatterns as api_urls
+from aduan.web.urls import public_urlpatterns
 
 admin.site.site_header = "Aduan — Administrasi"
 admin.site.site_title = "Aduan"
@@ -15,5 +16,6 @@ urlpatterns = [
     path("", include("aduan.ops.urls")),
     path("kantor/statistik/", include("aduan.stats.urls")),
     path("kantor/", include("aduan.backoffice.urls")),
+    *public_urlpatterns,
     path("", include("aduan.web.urls")),
 ]

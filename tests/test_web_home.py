@@ -22,7 +22,7 @@ def test_it_counts_only_public_reports(client, cast):
 
 
 def test_it_logs_in_and_out(client, cast):
-    response = client.post("/masuk/", {"username": "warga-uji", "password": PASSWORD})
+    response = client.post("/masuk/", {"login": "warga-uji", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/").context["user"] == cast.citizen
     client.post("/keluar/")
@@ -30,7 +30,7 @@ def test_it_logs_in_and_out(client, cast):
 
 
 def test_it_refuses_a_wrong_password_with_a_message(client, cast):
-    response = client.post("/masuk/", {"username": "warga-uji", "password": "salah"})
+    response = client.post("/masuk/", {"login": "warga-uji", "password": "salah"})
     assert response.status_code == 200
     assert "Nama pengguna atau kata sandi salah." in response.content.decode()
 

@@ -40,8 +40,11 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "email", "role", "agency", "is_representative", "is_active")
     list_filter = ("role", "agency", "is_representative", "is_active")
     search_fields = ("username", "full_name", "email")
+    readonly_fields = ("nik_display",)
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Aduan"), {"fields": ("role", "full_name", "phone", "agency", "is_representative")}),
+        (_("Profil pelapor"), {"fields": ("nik_display", "sex", "birth_date", "occupation", "district", "village",
+                                          "address")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": (
@@ -57,3 +60,7 @@ class UserAdmin(BaseUserAdmin):
     def deactivate(self, request, queryset):
         count = queryset.exclude(pk=request.user.pk).update(is_active=False)
         self.message_user(request, _("%(n)s pengguna dinonaktifkan.") % {"n": count}, messages.SUCCESS)
+
+    @admin.display(description=_("NIK (disamarkan)"))
+    def nik_display(self, obj):
+        return obj.nik_masked or "—"

@@ -13,6 +13,11 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("Super Admin")
 
 
+class Sex(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+
+
 STAFF_ROLES = frozenset({Role.DISPATCHER, Role.OFFICER, Role.SUPERVISOR, Role.SYSADMIN})
 
 
@@ -29,6 +34,19 @@ class User(AbstractUser):
         _("RT/RW"), default=False, help_text=_("Boleh melapor atas nama warga."),
     )
 
+    # The citizen's profile, as on the KTP (asked at sign-up, or before the first report when the
+    # account came from a social log-in). The NIK is never stored in the clear: see `nik.py`.
+    nik_encrypted = models.TextField(blank=True, editable=False)
+    nik_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    occupation = models.CharField(_("pekerjaan"), max_length=100, blank=True)
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    district = models.ForeignKey("directory.Region", verbose_name=_("kecamatan"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("directory.Region", verbose_name=_("desa/kelurahan"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+
     class Meta:
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")
@@ -39,6 +57,29 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+    def set_nik(self, nik: str) -> None:
+        from . import nik as niks
+
+        self.nik_encrypted, self.nik_hash = niks.encrypt(nik), niks.lookup_hash(nik)
+
+    @property
+    def nik(self) -> str:
+        """The NIK in the clear: only for its owner's own profile page."""
+        from . import nik as niks
+
+        return niks.decrypt(self.nik_encrypted) if self.nik_encrypted else ""
+
+    @property
+    def nik_masked(self) -> str:
+        from . import nik as niks
+
+        return niks.mask(self.nik) if self.nik_encrypted else ""
+
+    @property
+    def profile_complete(self) -> bool:
+        """What a citizen needs before filing a report (staff file through the back office)."""
+        return bool(self.nik_hash and self.full_name and self.phone and self.birth_date and self.sex)
 
     @property
     def is_dispatcher(self) -> bool:

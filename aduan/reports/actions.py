@@ -516,8 +516,9 @@ def do_remind(report: Report) -> bool:
                audience=Audience.PARTIES if for_reporter else Audience.INTERNAL,
                data={"step": r.due_step, "due_at": r.due_at.isoformat()})
         if for_reporter:
-            outbox.queue("report_reminder", report=r, users=_reporters(r), **_contacts(r),
-                         context={"for_reporter": True})
+            # Waiting for a verdict: the reporter is told the report closes by itself if they stay silent.
+            kind = "verdict_reminder" if r.status == Status.RESPONDED else "report_reminder"
+            outbox.queue(kind, report=r, users=_reporters(r), **_contacts(r), context={"for_reporter": True})
         else:
             outbox.queue("report_reminder", report=r, users=_officers(r.agency) if r.agency_id else _dispatchers())
     _sync(report, r)

@@ -1,11 +1,38 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from allauth.account import views as account_views
+from django.urls import include, path
 
-from . import views
+from . import views, views_filing, views_notifications, views_public, views_reports
+
+app_name = "web"
 
 urlpatterns = [
+    path("lapor/", views_filing.file_report, name="file_report"),
+    path("lapor/periksa/", views_filing.checklist, name="checklist"),
+    path("lapor/pertanyaan/", views_filing.questions, name="questions"),
+    path("wilayah/desa/", views_filing.villages, name="villages"),
+    path("akun/profil/", views_filing.profile, name="profile"),
+    path("laporan/", views_public.feed, name="feed"),
+    path("laporan-saya/", views_reports.my_reports, name="my_reports"),
+    path("lacak/", views_reports.track, name="track"),
+    path("laporan/<str:code>/", views_reports.report_detail, name="report"),
+    path("laporan/<str:code>/terkirim/", views_filing.filed, name="filed"),
+    path("laporan/<str:code>/lengkapi/", views_reports.resubmit, name="resubmit"),
+    path("laporan/<str:code>/informasi/", views_reports.provide_info, name="provide_info"),
+    path("laporan/<str:code>/puas/", views_reports.accept_answer, name="accept_answer"),
+    path("laporan/<str:code>/tidak-puas/", views_reports.reject_answer, name="reject_answer"),
+    path("laporan/<str:code>/dukung/", views_reports.support, name="support"),
+    path("laporan/<str:code>/lampiran/<int:pk>/", views_reports.attachment, name="attachment"),
+    path("notifikasi/", views_notifications.notifications, name="notifications"),
+    path("notifikasi/baca-semua/", views_notifications.mark_all_read, name="notifications_read"),
+    path("notifikasi/<int:pk>/", views_notifications.open_notification, name="notification"),
+]
+
+# Names without a namespace that the rest of the project (and Django's LOGIN_URL) use.
+public_urlpatterns = [
     path("", views.home, name="home"),
-    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("masuk/", account_views.login, name="login"),
+    path("keluar/", account_views.logout, name="logout"),
+    path("daftar/", account_views.signup, name="signup"),
+    path("akun/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
 ]

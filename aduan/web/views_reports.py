@@ -1,0 +1,198 @@
+"""One report's page (own or public), the reporter's actions on it, "Laporan Saya", "Dukung",
+attachments behind the permission check, and tracking by code and secret."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aduan.reports import actions, attachments, errors
+from aduan.reports.models import Attachment, Audience, Report, TimelineEvent
+from aduan.reports.transitions import Action, available_actions
+from aduan.reports.visibility import get_report_for, is_own, own_reports, present_reporter
+
+from .forms import AcceptAnswerForm, ProvideInfoForm, RejectAnswerForm, ResubmitForm, TrackForm
+
+REPORTER_ACTIONS = (Action.RESUBMIT, Action.PROVIDE_INFO, Action.ACCEPT_ANSWER, Action.REJECT_ANSWER)
+
+
+@login_required
+def my_reports(request):
+    """Reports the user filed or that were filed for them, newest first, with status and deadline."""
+    reports = (own_reports(request.user).select_related("category", "agency")
+               .order_by("-submitted_at", "-id"))
+    page = Paginator(reports, 20).get_page(request.GET.get("halaman"))
+    return render(request, "web/my_reports.html", {"page": page})
+
+
+def _audiences(report, user):
+    return (Audience.PUBLIC, Audience.PARTIES) if is_own(report, user) else (Audience.PUBLIC,)
+
+
+def _visible_attachments(report, user):
+    audiences = _audiences(report, user)
+    visible = report.attachments.filter(Q(event__isnull=True) | Q(event__audience__in=audiences))
+    if not is_own(report, user):
+        visible = visible.filter(public=True)
+    return visible.order_by("created_at", "id")
+
+
+def _page_context(request, report, forms=None):
+    user = request.user
+    own = is_own(report, user)
+    events = (TimelineEvent.objects.filter(report=report, audience__in=_audiences(report, user))
+              .order_by("created_at", "id"))
+    allowed = [a for a in available_actions(report, user) if a in REPORTER_ACTIONS] if own else []
+    forms = forms or {}
+    context = {
+        "report": report, "own": own, "events": events, "reporter": present_reporter(report, user),
+        "attachments": _visible_attachments(report, user), "actions": allowed,
+        "support_count": report.supports.count(),
+        "supported": user.is_authenticated and report.supports.filter(user=user).exists(),
+    }
+    if Action.RESUBMIT in allowed:
+        context["resubmit_form"] = forms.get("resubmit") or ResubmitForm(initial={
+            "title": report.title, "description": report.description, "incident_date": report.incident_date,
+            "district": report.district_id, "village": report.village_id, "address": report.address,
+            "latitude": report.latitude, "longitude": report.longitude, "parties_involved": report.parties_involved})
+        context["returned_because"] = events.filter(kind="returned").last()
+    if Action.PROVIDE_INFO in allowed:
+        context["provide_form"] = forms.get("provide") or ProvideInfoForm()
+        context["asked"] = events.filter(kind="info_requested").last()
+    if Action.ACCEPT_ANSWER in allowed:
+        context["accept_form"] = forms.get("accept") or AcceptAnswerForm()
+        context["reject_form"] = forms.get("reject") or RejectAnswerForm()
+    return context
+
+
+def report_detail(request, code):
+    report = get_report_for(request.user, code)
+    return render(request, "web/report_detail.html", _page_context(request, report))
+
+
+def _act(request, report, name, form, call):
+    """Run one reporter action; on bad input show the page again with everything typed kept."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except attachments.AttachmentRefused as refused:
+            form.add_error("attachments", refused.message)
+        except errors.InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except (errors.Conflict, errors.InvalidState, errors.NotPermitted) as error:
+            messages.error(request, error.message)
+            return redirect("web:report", code=report.code)
+        else:
+            return redirect("web:report", code=report.code)
+    context = _page_context(request, report, forms={name: form})
+    return render(request, "web/report_detail.html", context, status=422)
+
+
+def _own_report(request, code) -> Report:
+    report = get_report_for(request.user, code)
+    if not is_own(report, request.user):
+        raise Http404
+    return report
+
+
+@login_required
+@require_POST
+def resubmit(request, code):
+    report = _own_report(request, code)
+    form = ResubmitForm(request.POST, request.FILES)
+
+    def call(data):
+        files = [c.as_file() for c in attachments.clean_uploads(data["attachments"])]
+        changes = {k: data[k] for k in ("title", "description", "incident_date", "district", "village", "address",
+                                         "latitude", "longitude", "parties_involved")}
+        actions.do_resubmit(report, actor=request.user, changes=changes, text=data["text"], attachments=files,
+                            expected_version=request.POST.get("version"))
+        messages.success(request, _("Laporan telah dilengkapi dan dikirim ulang untuk diverifikasi."))
+
+    return _act(request, report, "resubmit", form, call)
+
+
+@login_required
+@require_POST
+def provide_info(request, code):
+    report = _own_report(request, code)
+    form = ProvideInfoForm(request.POST, request.FILES)
+
+    def call(data):
+        files = [c.as_file() for c in attachments.clean_uploads(data["attachments"])]
+        actions.do_provide_info(report, actor=request.user, text=data["text"], attachments=files,
+                                expected_version=request.POST.get("version"))
+        messages.success(request, _("Informasi tambahan terkirim."))
+
+    return _act(request, report, "provide", form, call)
+
+
+@login_required
+@require_POST
+def accept_answer(request, code):
+    report = _own_report(request, code)
+    form = AcceptAnswerForm(request.POST)
+
+    def call(data):
+        actions.do_accept_answer(report, actor=request.user, rating=data["rating"], comment=data["comment"],
+                                 expected_version=request.POST.get("version"))
+        messages.success(request, _("Terima kasih atas penilaian Anda. Laporan selesai."))
+
+    return _act(request, report, "accept", form, call)
+
+
+@login_required
+@require_POST
+def reject_answer(request, code):
+    report = _own_report(request, code)
+    form = RejectAnswerForm(request.POST)
+
+    def call(data):
+        actions.do_reject_answer(report, actor=request.user, reason=data["reason"],
+                                 expected_version=request.POST.get("version"))
+        messages.success(request, _("Laporan dikembalikan kepada perangkat daerah untuk ditindaklanjuti lagi."))
+
+    return _act(request, report, "reject", form, call)
+
+
+@require_POST
+def support(request, code):
+    """"Dukung": one per account; the count is shown. htmx swaps the button, a plain form redirects."""
+    report = get_report_for(request.user, code)
+    if not request.user.is_authenticated:
+        messages.info(request, _("Masuk terlebih dahulu untuk mendukung laporan."))
+        return redirect(f"/masuk/?next=/laporan/{report.code}/")
+    try:
+        actions.do_support(report, actor=request.user)
+    except errors.ActionError as error:
+        messages.error(request, error.message)
+    if request.htmx:
+        return render(request, "web/_support.html", {"report": report, "support_count": report.supports.count(),
+                                                      "supported": True})
+    return redirect("web:report", code=report.code)
+
+
+def attachment(request, code, pk):
+    """Files are never served from a public path: each one goes through the report's visibility."""
+    report = get_report_for(request.user, code)
+    item = get_object_or_404(_visible_attachments(report, request.user), pk=pk)
+    inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
+    return FileResponse(item.file.open("rb"), content_type=item.content_type, as_attachment=not inline,
+                        filename=item.original_name)
+
+
+def track(request):
+    """Without an account: code + secret show the report's status and its timeline for the reporter.
+    An unknown code and a wrong secret get the same answer, so codes cannot be probed."""
+    form = TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        report = (Report.objects.select_related("agency", "category").filter(code=form.cleaned_data["code"]).first())
+        if report is not None and actions.check_secret(report, form.cleaned_data["secret"]):
+            events = report.events.filter(audience__in=(Audience.PUBLIC, Audience.PARTIES)).order_by("created_at", "id")
+            return render(request, "web/track.html", {"form": form, "report": report, "events": events})
+        form.add_error(None, _("Kode pelacakan atau kode rahasia tidak cocok."))
+    return render(request, "web/track.html", {"form": form}, status=200 if not form.errors else 404)
