@@ -83,3 +83,13 @@ def test_it_refuses_production(settings):
     with pytest.raises(CommandError, match="produksi"):
         call_command("seed_demo")
     assert not User.objects.filter(username="dispatcher").exists()
+
+
+def test_demo_citizens_can_file_at_once_their_niks_valid(demo):
+    from aduan.accounts import nik
+
+    for username in ("warga", "warga2", "warga3", "rt01"):
+        user = User.objects.get(username=username)
+        assert user.profile_complete, username
+        nik.check_nik(user.nik, birth_date=user.birth_date, sex=user.sex)
+        assert user.nik_masked.startswith(user.nik[:6]) and "•" in user.nik_masked

@@ -186,6 +186,15 @@ def _moment(now: dt.datetime, days_ago: float) -> dt.datetime:
     return min(moment, now - dt.timedelta(minutes=5))
 
 
+# Citizens' profiles as on their (invented) KTP: NIK, sex, birth date, occupation, desa.
+PROFILES = {
+    "warga": ("5204081204850001", "L", dt.date(1985, 4, 12), "Petani", "52.04.08.1004"),
+    "warga2": ("5204086107920003", "P", dt.date(1992, 7, 21), "Guru", "52.04.08.1005"),
+    "warga3": ("5204090511880004", "L", dt.date(1988, 11, 5), "Nelayan", "52.04.09.2001"),
+    "rt01": ("5204081501700005", "L", dt.date(1970, 1, 15), "Wiraswasta", "52.04.08.1004"),
+}
+
+
 def create_accounts() -> dict:
     users = {}
     for username, (role, name, agency, representative, email, phone) in ACCOUNTS.items():
@@ -196,6 +205,12 @@ def create_accounts() -> dict:
         })
         if created:
             user.set_password(PASSWORD)
+            if username in PROFILES:
+                nik, sex, birth_date, occupation, village_code = PROFILES[username]
+                village = Region.objects.get(code=village_code)
+                user.set_nik(nik)
+                user.sex, user.birth_date, user.occupation = sex, birth_date, occupation
+                user.village, user.district, user.address = village, village.parent, f"Desa {village.name}"
             user.save()
         users[username] = user
     return users
