@@ -73,6 +73,18 @@ class NewTokenOut(TokenOut):
     token: str = Field(description="Token Bearer; hanya ditampilkan sekali.", examples=["adn_…"])
 
 
+class CitizenProfileIn(Schema):
+    """As on the KTP; checked like the portal's sign-up (DESIGN §9: the message names the wrong part)."""
+
+    nik: Str(24, min_length=1, example="5204081204850001")
+    sex: Literal["L", "P"] = Field(..., description="L: laki-laki, P: perempuan")
+    birth_date: dt.date = Field(..., examples=["1985-04-12"])
+    occupation: Str(100, min_length=1, example="Petani")
+    district: Str(13, min_length=1, example="52.04.08")
+    village: Str(13, min_length=1, example="52.04.08.1004")
+    address: Str(255, min_length=1, example="Jl. Garuda 2, RT 01/RW 02")
+
+
 class RegisterIn(Schema):
     username: Annotated[str, Field(min_length=3, max_length=150, pattern=r"^[\w.@+-]+$", examples=["wayan.s"]),
                         AfterValidator(_clean_text)]
@@ -80,12 +92,15 @@ class RegisterIn(Schema):
     email: Email
     phone: Annotated[str, Field(max_length=20, pattern=r"^\+?[0-9 -]{0,19}$", examples=["+6281339100011"])] = ""
     password: Str(128, min_length=1, example="rahasia-panjang-sekali")
+    # Optional at registration; needed (with full name and phone) before filing on the web portal.
+    profile: CitizenProfileIn | None = None
 
 
 class ProfileIn(Schema):
     full_name: Str(150, min_length=1, example="Wayan Sudarsana") | None = None
     email: Email | None = None
     phone: Annotated[str, Field(max_length=20, pattern=r"^\+?[0-9 -]{0,19}$")] | None = None
+    profile: CitizenProfileIn | None = None
 
 
 class ProfileOut(Schema):
@@ -97,6 +112,8 @@ class ProfileOut(Schema):
     role_label: str
     agency: str | None
     is_representative: bool
+    nik_masked: str = Field("", description="NIK disamarkan, mis. 520408••••••0001")
+    profile_complete: bool = False
 
 
 # --- master data ------------------------------------------------------------------------------

@@ -91,3 +91,49 @@ def test_it_updates_the_profile(cast):
     cast.citizen.refresh_from_db()
     assert (cast.citizen.full_name, cast.citizen.phone) == ("Wayan S.", "+6281300000000")
     error_of(me.patch("/me", {"email": "warga-lain@example.test"}), 422)
+
+
+PROFILE = {"nik": "5204085203900002", "sex": "P", "birth_date": "1990-03-12", "occupation": "Guru",
+           "district": "52.04.08", "village": "52.04.08.1004", "address": "Jl. Garuda 2"}
+
+
+def test_it_registers_a_citizen_with_the_ktp_profile(cast):
+    response = ApiClient().post("/register", {"username": "ani.s", "full_name": "Ani Suryani", "email": "ani@contoh.id",
+                                              "phone": "081339100033", "password": "sumbawa-sabalong-samalewa",
+                                              "profile": PROFILE})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["profile_complete"] and body["nik_masked"] == "520408••••••0002"
+    assert "5204085203900002" not in response.content.decode()
+    from aduan.accounts.models import User
+
+    user = User.objects.get(username="ani.s")
+    assert user.nik == "5204085203900002" and user.phone == "+6281339100033"
+
+
+@pytest.mark.parametrize("change, field, words", [
+    ({"nik": "5204995203900002"}, "nik", "kode kecamatan 52.04.99"),
+    ({"birth_date": "1990-03-13"}, "nik", "tanggal lahir pada NIK tidak sesuai"),
+    ({"sex": "L"}, "nik", "jenis kelamin"),
+    ({"village": "52.04.09.2001"}, "village", ""),
+])
+def test_it_names_the_wrong_part_of_the_profile(cast, change, field, words):
+    response = ApiClient().post("/register", {"username": "ani.s", "full_name": "Ani Suryani", "email": "ani@contoh.id",
+                                              "phone": "081339100033", "password": "sumbawa-sabalong-samalewa",
+                                              "profile": {**PROFILE, **change}})
+    error = error_of(response, 422)
+    assert field in error["fields"] and words in " ".join(error["fields"][field])
+    from aduan.accounts.models import User
+
+    assert not User.objects.filter(username="ani.s").exists()
+
+
+def test_a_citizen_completes_the_profile_later_and_one_nik_is_one_account(cast, api):
+    client = api(cast.citizen)
+    response = client.patch("/me", {"profile": {**PROFILE, "nik": "5204081204850001", "sex": "L",
+                                                "birth_date": "1985-04-12"}})
+    assert response.status_code == 200, response.content
+    assert response.json()["nik_masked"] == "520408••••••0001"
+    other = api(cast.other_citizen).patch("/me", {"profile": {**PROFILE, "nik": "5204081204850001", "sex": "L",
+                                                              "birth_date": "1985-04-12"}})
+    assert "Satu NIK hanya untuk satu akun" in " ".join(error_of(other, 422)["fields"]["nik"])

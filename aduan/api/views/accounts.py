@@ -25,7 +25,21 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 def profile(user) -> dict:
     return {"username": user.username, "full_name": user.full_name, "email": user.email, "phone": user.phone,
             "role": user.role, "role_label": str(user.get_role_display()),
-            "agency": user.agency.code if user.agency_id else None, "is_representative": user.is_representative}
+            "agency": user.agency.code if user.agency_id else None, "is_representative": user.is_representative,
+            "nik_masked": user.nik_masked, "profile_complete": user.profile_complete}
+
+
+def _checked_profile(user, citizen, *, full_name: str, phone: str):
+    """The portal's profile form checks the NIK (each part named), phone and desa; its errors
+    become the API's `fields`."""
+    # Imported here: allauth imports aduan.accounts.forms as its sign-up form while the URLs load.
+    from aduan.accounts.forms import ProfileFields
+
+    form = ProfileFields(data={**citizen.model_dump(), "full_name": full_name, "phone": phone}, user=user)
+    if not form.is_valid():
+        raise ApiError(422, _("Profil belum dapat disimpan."),
+                       fields={name: [str(m) for m in messages] for name, messages in form.errors.items()})
+    return form
 
 
 @router.post("/auth/tokens", response={201: NewTokenOut, **ERRORS}, url_name="create_token",
@@ -74,6 +88,8 @@ def register(request, data: RegisterIn):
         fields["password"] = [str(m) for m in exc.messages]
     if fields:
         raise ApiError(422, _("Pendaftaran belum dapat diproses."), fields=fields)
+    if data.profile is not None:
+        _checked_profile(None, data.profile, full_name=candidate.full_name, phone=candidate.phone).apply(candidate)
     candidate.role = Role.CITIZEN
     candidate.set_password(data.password)
     try:
@@ -97,8 +113,12 @@ def update_me(request, data: ProfileIn):
     if "email" in changes and changes["email"] and User.objects.filter(email__iexact=changes["email"]).exclude(
             pk=user.pk).exists():
         raise ApiError(422, _("Profil belum dapat disimpan."), fields={"email": [_("E-mail sudah terdaftar.")]})
+    citizen = changes.pop("profile", None)
     for field, value in changes.items():
         setattr(user, field, value.strip())
-    if changes:
+    if citizen is not None:
+        _checked_profile(user, data.profile, full_name=user.full_name, phone=user.phone).apply(user)
+        user.save()
+    elif changes:
         user.save(update_fields=list(changes))
     return profile(user)
