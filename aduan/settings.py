@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "aduan.directory",
     "aduan.reports",
     "aduan.notifications",
+    "aduan.search",
+    "aduan.triage",
     "aduan.web",
 ]
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from aduan.accounts.models import Role
 from aduan.directory.models import Agency, Category, SlaStep
 from aduan.notifications import outbox
+from aduan.search import index as search_index
 
 from . import errors, sla, transitions
 from .models import (
@@ -97,6 +98,7 @@ def do_file_report(
         event = _event(report, EventKind.SUBMITTED, filed_by or reporter, "", Status.SUBMITTED, now=now,
                        data={"channel": channel})
         _attach(report, attachments, event, filed_by or reporter, public=not anonymous)
+        search_index.index_report(report)
         outbox.queue("report_received", report=report, users=_reporters(report),
                      addresses=_contact_addresses(report), context={"secret": secret})
     return report, secret
@@ -534,6 +536,7 @@ def _finish(r: Report, action: Action, actor, kind: str, *, text: str = "", audi
         r.status = target
     r.version += 1
     r.save()
+    search_index.index_report(r)  # in the same transaction: the index never disagrees with the report
     return _event(r, kind, actor, before, r.status, text=text, audience=audience, data=data)
 
 
