@@ -48,11 +48,13 @@ def _key(name: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1)
 def gazetteer() -> dict[tuple[str, ...], list[Place]]:
     """Name (as a tuple of words) → the places of that name."""
-    regencies, districts = {}, defaultdict(list)
+    provinces, regencies, districts = {}, {}, defaultdict(list)
     with gzip.open(GAZETTEER, "rt", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             level, code, name = int(row["level"]), row["kode"], row["nama"]
-            if level == 2:
+            if level == 1:
+                provinces[code] = name
+            elif level == 2:
                 regencies[code] = name
             elif level == 3:
                 districts[_key(name)].append((code, name))
@@ -66,6 +68,10 @@ def gazetteer() -> dict[tuple[str, ...], list[Place]]:
             names[bare].append(place)
         if full[0] == "kabupaten":
             names[("kab",) + bare].append(place)
+    for code, name in provinces.items():
+        key = _key(name)
+        if key and not (len(key) == 1 and key[0] in COMMON):
+            names[key].append(Place(code, name, code, 1))
     for key, places in districts.items():
         regency_codes = {code.rsplit(".", 1)[0] for code, _name in places}
         if len(regency_codes) > 3 or not key or (len(key) == 1 and (
@@ -77,20 +83,42 @@ def gazetteer() -> dict[tuple[str, ...], list[Place]]:
 
 
 def find_places(text: str) -> list[Place]:
-    """The places `text` names, longest names first where they overlap ("Sumbawa Barat" is one
-    place, not "Sumbawa" and a direction)."""
+    """The places `text` names (every candidate of an ambiguous name)."""
+    return [place for match in find_matches(text) for place in match]
+
+
+def find_matches(text: str) -> list[list[Place]]:
+    """Each name `text` mentions, with the places it may mean; the longest name wins where names
+    overlap ("Sumbawa Barat" is one place, not "Sumbawa" and a direction)."""
     tokens, found, i = words(text), [], 0
     names = gazetteer()
     while i < len(tokens):
         for size in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
             places = names.get(tuple(tokens[i:i + size]))
             if places:
-                found.extend(places)
+                found.append(places)
                 i += size
                 break
         else:
             i += 1
     return found
+
+
+def outside_places(text: str, home_regency: str) -> list[Place]:
+    """Places `text` names outside `home_regency` (a Kemendagri code such as "52.04"), when it
+    names none inside: the sign of a report the regency probably has no authority over.
+
+    A name that may also mean a place at home counts as home ("Alas" is a district of Sumbawa and
+    of other regencies); the home province's own name counts as neither.
+    """
+    home_province = home_regency.split(".")[0]
+    outside, at_home = [], False
+    for match in find_matches(text):
+        if any(p.regency == home_regency or p.code.startswith(home_regency + ".") for p in match):
+            at_home = True
+        elif not any(p.level == 1 and p.code == home_province for p in match):
+            outside.append(match[0])
+    return [] if at_home else list({p.code: p for p in outside}.values())
 
 
 def place_tokens(text: str) -> list[str]:
