@@ -84,23 +84,30 @@ def _text_matches(stems: list[str], visible: QuerySet, *, limit: int, offset: in
         match = " & ".join(stems)  # stems are [0-9a-z]+ only: nothing to escape
         base = (f"FROM search_searchdocument d JOIN reports_report r ON r.id = d.report_id "
                 f"WHERE d.vector @@ to_tsquery('simple', %s) AND d.report_id IN ({visible_sql})")
-        ranked = (f"SELECT d.report_id, ts_rank(d.vector, to_tsquery('simple', %s)) AS score {base} "
-                  f"ORDER BY score DESC, r.submitted_at DESC LIMIT %s OFFSET %s")
+        ranked = (f"SELECT d.report_id, ts_rank(d.vector, to_tsquery('simple', %s)) AS score, "
+                  f"count(*) OVER () {base} ORDER BY score DESC, r.submitted_at DESC LIMIT %s OFFSET %s")
         params = [match, match, *visible_params, limit, offset]
     else:
         match = " ".join(f'"{s}"' for s in stems)
-        base = (f"FROM search_fts JOIN reports_report r ON r.id = search_fts.rowid "
-                f"WHERE search_fts MATCH %s AND search_fts.rowid IN ({visible_sql})")
+        # The matches are computed first (MATERIALIZED): left to itself SQLite may walk the reports
+        # and probe the full-text index once per report, which takes seconds at 100,000 reports.
         # bm25() is lower for better matches; negated so that both backends mean "higher is better".
-        ranked = (f"SELECT search_fts.rowid, -bm25(search_fts) AS score {base} "
-                  f"ORDER BY score DESC, r.submitted_at DESC LIMIT %s OFFSET %s")
+        base = (f"FROM (WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25(search_fts) AS score FROM search_fts "
+                f"WHERE search_fts MATCH %s) SELECT * FROM m) AS m JOIN reports_report r ON r.id = m.id "
+                f"WHERE m.id IN ({visible_sql})")
+        ranked = (f"SELECT m.id, m.score, count(*) OVER () {base} "
+                  f"ORDER BY m.score DESC, r.submitted_at DESC LIMIT %s OFFSET %s")
         params = [match, *visible_params, limit, offset]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {base}", [match, *visible_params])
-        total = cursor.fetchone()[0]
+        # One pass: the window count gives the number of matches along with the page.
         cursor.execute(ranked, params)
-        rows = [(pk, float(score)) for pk, score in cursor.fetchall()]
-    return total, rows
+        fetched = cursor.fetchall()
+        if fetched:
+            total = fetched[0][2]
+        else:  # past the last page: count separately
+            cursor.execute(f"SELECT count(*) {base}", [match, *visible_params])
+            total = cursor.fetchone()[0]
+    return total, [(pk, float(score)) for pk, score, _total in fetched]
 
 
 # --- exact finds ------------------------------------------------------------------------------
