@@ -89,7 +89,7 @@ def build(n: int) -> None:
             ))
         with transaction.atomic():
             made = Report.objects.bulk_create(rows)
-            index.index_new([(r.pk, index.source_text(r)) for r in made])
+            index.index_new([(r.pk, index.source_text(r), index.signature(r)) for r in made])
         print(f"{first + len(rows)} reports", file=sys.stderr)
 
 

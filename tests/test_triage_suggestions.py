@@ -88,8 +88,9 @@ def test_it_keeps_versions_and_uses_the_newest(trained, cast):
 
 def test_it_records_each_shown_suggestion_once_and_measures_it(trained, cast):
     _model, test = trained
-    row = next(r for r in test if not suggest_text(r["text"])[0].unsure)
-    report = file_report(cast, description=row["text"])
+    reports = (file_report(cast, title="Laporan", description=row["text"], address="") for row in test)
+    report = next(r for r in reports if not suggest(r, record=False).unsure)
+    assert not SuggestionRecord.objects.exists()
     first = suggest(report, viewer=cast.dispatcher)
     suggest(report, viewer=cast.dispatcher)
     record = SuggestionRecord.objects.get()
@@ -129,3 +130,11 @@ def test_it_trains_from_the_command(trained, cast, capsys):
     assert "Model v2 dilatih" in capsys.readouterr().out
     call_command("train_triage", "--accuracy")
     assert capsys.readouterr().out.strip().startswith("{")
+
+
+def test_it_gives_the_api_plain_data(trained, cast):
+    from aduan.triage.suggestions import suggestion_data
+
+    data = suggestion_data(suggest(file_report(cast, description="Banjir di Kecamatan Mranggen, Demak.")))
+    assert data["out_of_authority"] and data["outside_places"][0]["name"] == "Mranggen"
+    assert set(data) == {"unsure", "model_version", "agencies", "categories", "out_of_authority", "outside_places"}

@@ -79,11 +79,15 @@ def search(user, query: str, *, limit: int = 20, offset: int = 0, within: QueryS
 
 def _text_matches(stems: list[str], visible: QuerySet, *, limit: int, offset: int) -> tuple[int, list]:
     """(number of matches, [(report id, score)]) best first, on the current database."""
-    visible_sql, visible_params = visible.values("pk").query.sql_with_params()
+    # A dispatcher or supervisor sees every report: then the visibility clause is left out.
+    restricted = bool(visible.query.where)
+    visible_sql, visible_params = visible.values("pk").query.sql_with_params() if restricted else ("", ())
     if connection.vendor == "postgresql":
         match = " & ".join(stems)  # stems are [0-9a-z]+ only: nothing to escape
         base = (f"FROM search_searchdocument d JOIN reports_report r ON r.id = d.report_id "
-                f"WHERE d.vector @@ to_tsquery('simple', %s) AND d.report_id IN ({visible_sql})")
+                f"WHERE d.vector @@ to_tsquery('simple', %s)")
+        if restricted:
+            base += f" AND d.report_id IN ({visible_sql})"
         ranked = (f"SELECT d.report_id, ts_rank(d.vector, to_tsquery('simple', %s)) AS score, "
                   f"count(*) OVER () {base} ORDER BY score DESC, r.submitted_at DESC LIMIT %s OFFSET %s")
         params = [match, match, *visible_params, limit, offset]
@@ -93,8 +97,9 @@ def _text_matches(stems: list[str], visible: QuerySet, *, limit: int, offset: in
         # and probe the full-text index once per report, which takes seconds at 100,000 reports.
         # bm25() is lower for better matches; negated so that both backends mean "higher is better".
         base = (f"FROM (WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25(search_fts) AS score FROM search_fts "
-                f"WHERE search_fts MATCH %s) SELECT * FROM m) AS m JOIN reports_report r ON r.id = m.id "
-                f"WHERE m.id IN ({visible_sql})")
+                f"WHERE search_fts MATCH %s) SELECT * FROM m) AS m JOIN reports_report r ON r.id = m.id")
+        if restricted:
+            base += f" WHERE m.id IN ({visible_sql})"
         ranked = (f"SELECT m.id, m.score, count(*) OVER () {base} "
                   f"ORDER BY m.score DESC, r.submitted_at DESC LIMIT %s OFFSET %s")
         params = [match, *visible_params, limit, offset]

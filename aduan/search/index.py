@@ -6,6 +6,8 @@ with it; `rebuild` re-indexes everything (the `rebuild_search_index` command, af
 bulk load).
 """
 
+import hashlib
+
 from django.db import connection
 
 from aduan.reports.models import Report
@@ -27,25 +29,33 @@ def source_text(report: Report) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def signature(report: Report) -> str:
+    fields = (report.title, report.description, report.address, report.village_id, report.district_id,
+              report.category_id, report.agency_id)
+    return hashlib.sha256(repr(fields).encode()).hexdigest()
+
+
 def index_report(report: Report) -> None:
-    """Write the report's search document; does nothing when its words did not change."""
-    content = document(source_text(report))
-    current = SearchDocument.objects.filter(report_id=report.pk).values_list("content", flat=True).first()
-    if current == content:
+    """Write the report's search document; does nothing when the fields it is made of did not
+    change (one query), as for most actions."""
+    sign = signature(report)
+    current = SearchDocument.objects.filter(report_id=report.pk).values_list("signature", flat=True).first()
+    if current == sign:
         return
+    content = document(source_text(report))
     if current is None:
-        SearchDocument.objects.create(report_id=report.pk, content=content)
+        SearchDocument.objects.create(report_id=report.pk, content=content, signature=sign)
     else:
-        SearchDocument.objects.filter(report_id=report.pk).update(content=content)
+        SearchDocument.objects.filter(report_id=report.pk).update(content=content, signature=sign)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [report.pk])
             cursor.execute("INSERT INTO search_fts (rowid, content) VALUES (%s, %s)", [report.pk, content])
 
 
-def index_new(pairs: list[tuple[int, str]]) -> None:
-    """Bulk-add documents of reports that have none yet: [(report id, source text)]."""
-    docs = [SearchDocument(report_id=pk, content=document(text)) for pk, text in pairs]
+def index_new(pairs: list[tuple[int, str, str]]) -> None:
+    """Bulk-add documents of reports that have none yet: [(report id, source text, signature)]."""
+    docs = [SearchDocument(report_id=pk, content=document(text), signature=sign) for pk, text, sign in pairs]
     SearchDocument.objects.bulk_create(docs, batch_size=BATCH)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -62,7 +72,7 @@ def rebuild() -> int:
     reports = Report.objects.select_related("village", "district", "category", "agency").order_by("pk")
     done, batch = 0, []
     for report in reports.iterator(chunk_size=BATCH):
-        batch.append((report.pk, source_text(report)))
+        batch.append((report.pk, source_text(report), signature(report)))
         if len(batch) == BATCH:
             index_new(batch)
             done, batch = done + len(batch), []

@@ -15,6 +15,9 @@ class SearchDocument(models.Model):
     # Stemmed words of the title, description, address, place, category and agency; never the
     # reporter's identity (staff find reporters through exact fields, see `backends`).
     content = models.TextField()
+    # Hash of the report fields the content is made from: an action that changes none of them
+    # (most do) costs one query and no re-indexing (`index.index_report`).
+    signature = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -10,8 +10,9 @@ and the product (`training`, `suggestions`) run the very same code.
 3. Confidence: the SVM's scores turned into probabilities by a softmax whose temperature is
    fitted on cross-validated scores of the training data only.
 4. Abstaining: on the same cross-validated scores, the smallest top-1 probability at which the
-   head's suggestions were right at least `target_precision` of the time; below it the head says
-   nothing ("no suggestion"). Nothing here ever looks at the rows it is scored on.
+   head's suggestions were right at least `target_precision` of the time (lower confidence
+   bound); below it the head says nothing ("no suggestion"). Nothing here ever looks at the rows
+   it is scored on.
 """
 
 import re
@@ -137,14 +138,17 @@ def _best_temperature(scores, truth) -> float:
 
 
 def _threshold(probs, truth, target: float) -> float:
-    """The lowest top-1 probability above which suggestions were right ≥ `target` of the time."""
+    """The lowest top-1 probability above which suggestions were right ≥ `target` of the time,
+    judged by the lower bound of the 90% Wilson interval of that precision rather than its point
+    estimate, so that a lucky run of right answers among few rows does not set the bar."""
     top = probs.max(axis=1)
     right = probs.argmax(axis=1) == truth
     order = np.argsort(-top)
-    precision = np.cumsum(right[order]) / np.arange(1, len(order) + 1)
-    ok = np.flatnonzero(precision >= target)
-    # Require a minimum of support so that one lucky row does not set the bar.
-    ok = ok[ok >= 9]
+    n = np.arange(1, len(order) + 1)
+    p = np.cumsum(right[order]) / n
+    z = 1.645
+    lower = (p + z * z / (2 * n) - z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n)
+    ok = np.flatnonzero(lower >= target)
     return float(top[order][ok.max()]) if len(ok) else 1.01
 
 

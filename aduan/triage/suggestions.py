@@ -70,3 +70,17 @@ def suggest(report: Report, *, viewer=None, record: bool = True) -> Suggestion:
         except IntegrityError:  # two dispatchers opened the report at the same moment
             pass
     return suggestion
+
+
+def suggestion_data(suggestion: Suggestion) -> dict:
+    """The suggestion as plain data, for the JSON API."""
+    return {
+        "unsure": suggestion.unsure,
+        "model_version": suggestion.model_version,
+        "agencies": [{"code": a.code, "name": a.short_name, "confidence": round(c, 3)}
+                     for a, c in suggestion.agencies],
+        "categories": [{"code": c.code, "name": str(c), "confidence": round(p, 3)}
+                       for c, p in suggestion.categories],
+        "out_of_authority": suggestion.out_of_authority,
+        "outside_places": [{"code": p.code, "name": p.name} for p in suggestion.outside_places],
+    }

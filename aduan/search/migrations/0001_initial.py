@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
                                                 related_name="search_document", serialize=False,
                                                 to="reports.report")),
                 ("content", models.TextField()),
+                ("signature", models.CharField(blank=True, max_length=64)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
