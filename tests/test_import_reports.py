@@ -139,3 +139,8 @@ def test_it_imports_the_real_development_file(cast):
     assert Report.objects.count() == created
     out, _err = run(DEV_FILE)
     assert out.strip().splitlines()[-1].startswith("0 laporan diimpor")
+
+
+def test_it_imports_a_row_repeated_in_the_file_once(cast, tmp_path):
+    out, _err = run(write_csv(tmp_path / "lama.csv", [GOOD[0], GOOD[1], GOOD[0]]))
+    assert "2 laporan diimpor, 1 sudah ada" in out

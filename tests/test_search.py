@@ -118,3 +118,21 @@ def test_it_rebuilds_the_index(cast):
     SearchDocument.objects.all().delete()
     call_command("rebuild_search_index", stdout=open("/dev/null", "w"))
     assert codes(search(ANON, "internet")) == [report.code]
+
+
+def test_it_pins_its_queries(cast, django_assert_num_queries):
+    for i in range(3):
+        report_in(cast, Status.DISPOSITIONED, description=f"Sampah menumpuk di pasar nomor {i}.")
+    # 1. ranked text matches with their count, 2. the page of reports with category, agency, places
+    with django_assert_num_queries(2):
+        page = search(ANON, "sampah")
+        assert len(page.hits) == 3
+    # plus 3. reporters found by name, for staff
+    with django_assert_num_queries(3):
+        assert len(search(cast.dispatcher, "sampah").hits) == 3
+
+
+def test_it_finds_nothing_by_nik_until_the_keyed_hash_exists(cast):
+    report_in(cast, Status.DISPOSITIONED)
+    page = search(cast.dispatcher, "5204084107900001")
+    assert page.hits == [] and page.total == 0

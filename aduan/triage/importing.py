@@ -63,6 +63,9 @@ class Importer:
 
     def run(self, path, columns=None) -> Result:
         source = Path(path).name
+        # Read once: a hash per imported report, a few hundred thousand at most. A row imported
+        # by another process meanwhile is still caught by the unique constraint (see `_row`).
+        self._known = set(ImportRecord.objects.values_list("content_hash", flat=True))
         for line, row in sheets.read(path, columns):
             try:
                 self._row(source, line, row)
@@ -82,7 +85,7 @@ class Importer:
         if submitted > timezone.now():
             raise errors.InvalidInput("tanggal laporan di masa depan")
         digest = content_hash(text, submitted)
-        if ImportRecord.objects.filter(content_hash=digest).exists():
+        if digest in self._known:
             self.result.existing += 1
             return
         status = str(row.get("status") or "").strip()
@@ -104,6 +107,7 @@ class Importer:
         except IntegrityError:  # another import took this row at the same moment
             self.result.existing += 1
             return
+        self._known.add(digest)
         self.result.created += 1
 
     def _agency(self, name: str) -> Agency | None:
