@@ -137,4 +137,24 @@ def test_it_gives_the_api_plain_data(trained, cast):
 
     data = suggestion_data(suggest(file_report(cast, description="Banjir di Kecamatan Mranggen, Demak.")))
     assert data["out_of_authority"] and data["outside_places"][0]["name"] == "Mranggen"
-    assert set(data) == {"unsure", "model_version", "agencies", "categories", "out_of_authority", "outside_places"}
+    assert set(data) == {"unsure", "model_version", "agencies", "categories", "out_of_authority", "outside_places",
+                         "external_body"}
+
+
+def test_it_names_the_outside_body_similar_reports_went_to(cast, tmp_path):
+    """Imported history sends a regency's local matters to that regency (an inactive external
+    agency after the import); the model learns it and says so instead of suggesting it."""
+    from aduan.directory.models import Agency
+    from tests.triage_data import dev_rows
+
+    train, _test = routing_rows()
+    outside = [dict(r, code="kab-demak") for r in dev_rows() if r["agency"] == "Kabupaten Demak"]
+    Agency.objects.create(code="kab-demak", name="Kabupaten Demak", short_name="Kab. Demak",
+                          kind=Agency.Kind.EXTERNAL, is_active=False)
+    import_rows(train + outside[:60])
+    training.train()
+    named = [suggest(file_report(cast, title="Laporan", description=r["text"], address=""), record=False)
+             for r in outside[60:90]]
+    flagged = [s for s in named if s.external_body is not None]
+    assert len(flagged) >= 5
+    assert all(s.external_body.code == "kab-demak" and s.out_of_authority and s.agencies == [] for s in flagged)

@@ -25,11 +25,14 @@ class Suggestion:
     unsure: bool = True
     # Places the text names outside the regency (and none inside): probably out of authority.
     outside_places: list[places.Place] = field(default_factory=list)
+    # The body outside the regency that similar past reports went to (an imported history's
+    # regency or national office, kept as an inactive external agency), when the model is sure.
+    external_body: Agency | None = None
     model_version: int | None = None
 
     @property
     def out_of_authority(self) -> bool:
-        return bool(self.outside_places)
+        return bool(self.outside_places) or self.external_body is not None
 
 
 def suggest_text(text: str) -> tuple[Suggestion, object]:
@@ -45,6 +48,8 @@ def suggest_text(text: str) -> tuple[Suggestion, object]:
     # A record made inactive since training (or an imported body outside the regency) cannot be
     # chosen: the head is unsure when its best guess is one of those.
     best = agencies.get(agency_rank.labels[0][0]) if agency_rank.labels else None
+    if agency_rank.confident and best is not None and not best.is_active and best.kind == Agency.Kind.EXTERNAL:
+        suggestion.external_body = best
     if agency_rank.confident and best is not None and best.is_active:
         suggestion.unsure = False
         suggestion.agencies = [(agencies[code], conf) for code, conf in agency_rank.labels
@@ -82,5 +87,6 @@ def suggestion_data(suggestion: Suggestion) -> dict:
         "categories": [{"code": c.code, "name": str(c), "confidence": round(p, 3)}
                        for c, p in suggestion.categories],
         "out_of_authority": suggestion.out_of_authority,
+        "external_body": suggestion.external_body.name if suggestion.external_body else None,
         "outside_places": [{"code": p.code, "name": p.name} for p in suggestion.outside_places],
     }

@@ -21,7 +21,7 @@ from .models import RoutingModel
 
 log = logging.getLogger(__name__)
 MIN_REPORTS = 30
-_cache: dict[int, Router] = {}
+_cache: dict[tuple, Router] = {}
 _lock = threading.Lock()
 
 
@@ -68,13 +68,16 @@ def current() -> tuple[RoutingModel, Router] | tuple[None, None]:
     model = RoutingModel.objects.filter(is_active=True).defer("blob").order_by("-version").first()
     if model is None:
         return None, None
+    # Keyed by more than the id: a database restored from a backup (or a test rolled back) may
+    # give a new model the id of one this process has already loaded.
+    key = (model.pk, model.version, model.created_at)
     with _lock:
-        router = _cache.get(model.pk)
+        router = _cache.get(key)
         if router is None:
             blob = RoutingModel.objects.filter(pk=model.pk).values_list("blob", flat=True).get()
             router = pickle.loads(zlib.decompress(bytes(blob)))  # noqa: S301 (written by `train` only)
             _cache.clear()
-            _cache[model.pk] = router
+            _cache[key] = router
     return model, router
 
 

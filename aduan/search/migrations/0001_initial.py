@@ -16,6 +16,33 @@ def create_index(apps, schema_editor):
         schema_editor.execute("CREATE INDEX search_document_vector ON search_searchdocument USING GIN (vector)")
 
 
+def index_existing_reports(apps, schema_editor):
+    """Reports made before the search app was installed get their documents now, so that an
+    upgraded instance finds them without running `rebuild_search_index`."""
+    from aduan.search.index import signature, source_text
+    from aduan.search.text import document
+
+    Report = apps.get_model("reports", "Report")
+    SearchDocument = apps.get_model("search", "SearchDocument")
+    reports = Report.objects.select_related("village", "district", "category", "agency").order_by("pk")
+    batch = []
+    for report in reports.iterator(chunk_size=1000):
+        batch.append(SearchDocument(report_id=report.pk, content=document(source_text(report)),
+                                    signature=signature(report)))
+        if len(batch) == 1000:
+            _write(schema_editor, SearchDocument, batch)
+            batch = []
+    _write(schema_editor, SearchDocument, batch)
+
+
+def _write(schema_editor, SearchDocument, docs):
+    SearchDocument.objects.bulk_create(docs)
+    if docs and schema_editor.connection.vendor == "sqlite":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.executemany("INSERT INTO search_fts (rowid, content) VALUES (%s, %s)",
+                               [(d.report_id, d.content) for d in docs])
+
+
 def drop_index(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute("DROP TABLE IF EXISTS search_fts")
@@ -41,4 +68,5 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunPython(create_index, drop_index),
+        migrations.RunPython(index_existing_reports, migrations.RunPython.noop),
     ]
