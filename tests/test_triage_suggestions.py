@@ -158,3 +158,13 @@ def test_it_names_the_outside_body_similar_reports_went_to(cast, tmp_path):
     flagged = [s for s in named if s.external_body is not None]
     assert len(flagged) >= 5
     assert all(s.external_body.code == "kab-demak" and s.out_of_authority and s.agencies == [] for s in flagged)
+
+
+def test_it_keeps_only_the_newest_stored_models(trained, cast):
+    for _ in range(3):
+        training.train()
+    sizes = dict(RoutingModel.objects.values_list("version", "trained_on"))
+    assert sorted(sizes) == [1, 2, 3, 4]
+    stored = {m.version: len(bytes(m.blob)) > 0 for m in RoutingModel.objects.all()}
+    assert stored == {1: False, 2: True, 3: True, 4: True}
+    assert suggest(file_report(cast)).model_version == 4

@@ -21,6 +21,9 @@ from .models import RoutingModel
 
 log = logging.getLogger(__name__)
 MIN_REPORTS = 30
+# Versions whose trained model stays stored (~20 MB each for 1,650 reports); older ones keep
+# their row, figures and recorded suggestions but not the model itself.
+KEEP_MODELS = 3
 _cache: dict[tuple, Router] = {}
 _lock = threading.Lock()
 
@@ -52,6 +55,7 @@ def train(*, min_reports: int = MIN_REPORTS) -> RoutingModel | None:
         latest = RoutingModel.objects.select_for_update().order_by("-version").first()
         version = (latest.version if latest else 0) + 1
         RoutingModel.objects.filter(is_active=True).update(is_active=False)
+        RoutingModel.objects.filter(version__lte=version - KEEP_MODELS).update(blob=b"")
         model = RoutingModel.objects.create(
             version=version, trained_on=len(rows), blob=blob,
             metrics={"train_seconds": round(router.train_seconds, 2), "size_bytes": len(blob),
