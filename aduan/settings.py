@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "aduan.directory",
     "aduan.reports",
     "aduan.notifications",
+    "aduan.search",
+    "aduan.triage",
     "aduan.web",
     "aduan.ops",
     "aduan.api",

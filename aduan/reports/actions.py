@@ -28,6 +28,7 @@ from aduan.accounts.models import Role
 from aduan.audit import trail as audit_trail
 from aduan.directory.models import Agency, Category, SlaStep
 from aduan.notifications import outbox
+from aduan.search import index as search_index
 
 from . import errors, sla, transitions
 from .models import (
@@ -98,6 +99,7 @@ def do_file_report(
         event = _event(report, EventKind.SUBMITTED, filed_by or reporter, "", Status.SUBMITTED, now=now,
                        data={"channel": channel})
         _attach(report, attachments, event, filed_by or reporter, public=not anonymous)
+        search_index.index_report(report)
         contacts = _contacts(report)
         if channel == Channel.SMS:
             contacts.pop("phones", None)  # the SMS channel answers with the code and secret itself
@@ -113,6 +115,56 @@ def _unique_code() -> str:
         if not Report.objects.filter(code=code).exists():
             return code
     raise RuntimeError("could not find a free tracking code")
+
+
+# --- history from a previous system ------------------------------------------------------------
+
+def do_import_historical(
+    *, title: str, description: str, submitted_at: dt.datetime, agency: Agency | None = None,
+    category: Category | None = None, channel: str = Channel.IMPORT, response: str = "",
+    out_of_authority: bool = False, external_body: str = "", confidential: bool = True,
+    source: dict | None = None, actor=None,
+) -> Report:
+    """A finished report from a previous system (`import_reports`), recorded as it ended there:
+    closed with its answer, or archived as out of authority. Nobody is notified (no outbox rows),
+    no clock runs, and it has no tracking secret anyone knows. Its disposition is recorded as
+    accepted, so that the routing model learns from it like from the instance's own.
+    Imported reports are confidential unless the caller says otherwise: the people who sent them
+    never agreed to publication on this portal."""
+    description = (description or "").strip()
+    if not description:
+        raise errors.InvalidInput(_("Isi laporan wajib diisi."), field="description")
+    title = (title or "").strip() or description[:80]
+    closed = Status.ARCHIVED if out_of_authority else Status.CLOSED
+    with transaction.atomic():
+        report = Report(
+            title=title[:200], description=description, submitted_at=submitted_at, channel=channel,
+            category=category, supervisory=bool(category and category.supervisory), agency=agency,
+            confidential=confidential, status=closed, closed_at=submitted_at,
+            archive_reason=ArchiveReason.OUT_OF_AUTHORITY if out_of_authority else "",
+            external_body=(external_body or "")[:200] if out_of_authority else "",
+            dispositioned_at=submitted_at if agency else None,
+            responded_at=submitted_at if response else None,
+        )
+        report.code = _unique_code()
+        report.secret_hash = _secret_hash(report.code, secrets.token_hex(16))
+        report.save()
+        data = {"imported": True, **(source or {})}
+        _event(report, EventKind.SUBMITTED, actor, "", Status.SUBMITTED, audience=Audience.INTERNAL, data=data,
+               now=submitted_at)
+        if agency is not None:
+            Disposition.objects.create(report=report, agency=agency, created_at=submitted_at, created_by=actor,
+                                       accepted_at=submitted_at, ended_at=submitted_at)
+            _event(report, EventKind.DISPOSITIONED, actor, Status.SUBMITTED, Status.DISPOSITIONED,
+                   data={"agency": agency.code, "agency_name": agency.short_name, "imported": True},
+                   now=submitted_at)
+        if response.strip():
+            _event(report, EventKind.ANSWERED, actor, Status.IN_PROGRESS, Status.RESPONDED, text=response.strip(),
+                   data={"imported": True}, now=submitted_at)
+        _event(report, EventKind.ARCHIVED if out_of_authority else EventKind.CLOSED, actor, Status.RESPONDED,
+               closed, audience=Audience.INTERNAL, data={"imported": True}, now=submitted_at)
+        search_index.index_report(report)
+    return report
 
 
 # --- the dispatcher ---------------------------------------------------------------------------
@@ -599,6 +651,7 @@ def _finish(r: Report, action: Action, actor, kind: str, *, text: str = "", audi
         r.status = target
     r.version += 1
     r.save()
+    search_index.index_report(r)  # in the same transaction: the index never disagrees with the report
     return _event(r, kind, actor, before, r.status, text=text, audience=audience, data=data)
 
 

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class TriageConfig(AppConfig):
     name = "aduan.triage"
-    verbose_name = "Triage"
+    verbose_name = "Triase"

@@ -1,0 +1,80 @@
+"""Keeping the search documents in step with the reports.
+
+Called inside the action's transaction (`aduan.reports.actions._finish`, `do_file_report`,
+`do_import_historical`), so that the document changes exactly when the report does and rolls back
+with it; `rebuild` re-indexes everything (the `rebuild_search_index` command, after an upgrade or a
+bulk load).
+"""
+
+import hashlib
+
+from django.db import connection
+
+from aduan.reports.models import Report
+
+from .models import SearchDocument
+from .text import document
+
+BATCH = 1000
+
+
+def source_text(report: Report) -> str:
+    """What a report is found by: its content and the names of its place, category and agency."""
+    parts = [report.title, report.description, report.address]
+    for related in ("village", "district", "category", "agency"):
+        if getattr(report, f"{related}_id", None):
+            obj = getattr(report, related)
+            parts.append(getattr(obj, "name", ""))
+            parts.append(getattr(obj, "short_name", ""))
+    return "\n".join(p for p in parts if p)
+
+
+def signature(report: Report) -> str:
+    fields = (report.title, report.description, report.address, report.village_id, report.district_id,
+              report.category_id, report.agency_id)
+    return hashlib.sha256(repr(fields).encode()).hexdigest()
+
+
+def index_report(report: Report) -> None:
+    """Write the report's search document; does nothing when the fields it is made of did not
+    change (one query), as for most actions."""
+    sign = signature(report)
+    current = SearchDocument.objects.filter(report_id=report.pk).values_list("signature", flat=True).first()
+    if current == sign:
+        return
+    content = document(source_text(report))
+    if current is None:
+        SearchDocument.objects.create(report_id=report.pk, content=content, signature=sign)
+    else:
+        SearchDocument.objects.filter(report_id=report.pk).update(content=content, signature=sign)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [report.pk])
+            cursor.execute("INSERT INTO search_fts (rowid, content) VALUES (%s, %s)", [report.pk, content])
+
+
+def index_new(pairs: list[tuple[int, str, str]]) -> None:
+    """Bulk-add documents of reports that have none yet: [(report id, source text, signature)]."""
+    docs = [SearchDocument(report_id=pk, content=document(text), signature=sign) for pk, text, sign in pairs]
+    SearchDocument.objects.bulk_create(docs, batch_size=BATCH)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.executemany("INSERT INTO search_fts (rowid, content) VALUES (%s, %s)",
+                               [(d.report_id, d.content) for d in docs])
+
+
+def rebuild() -> int:
+    """Index every report from scratch; returns how many."""
+    SearchDocument.objects.all().delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts")
+    reports = Report.objects.select_related("village", "district", "category", "agency").order_by("pk")
+    done, batch = 0, []
+    for report in reports.iterator(chunk_size=BATCH):
+        batch.append((report.pk, source_text(report), signature(report)))
+        if len(batch) == BATCH:
+            index_new(batch)
+            done, batch = done + len(batch), []
+    index_new(batch)
+    return done + len(batch)

@@ -1,0 +1,26 @@
+"""Text similarity for duplicate detection, without a database (so that `bench/duplicates.py`
+measures the product's own function)."""
+
+import numpy as np
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize
+
+from aduan.search.text import terms
+
+from .model import char_text
+
+_chars = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=char_text, n_features=2**20,
+                           alternate_sign=False, norm=None)
+_words = HashingVectorizer(analyzer=terms, n_features=2**20, alternate_sign=False, norm=None, binary=True)
+
+
+def text_similarity(text: str, others: list[str]) -> np.ndarray:
+    """Similarity (0–1) of `text` to each of `others`."""
+    if not others:
+        return np.zeros(0)
+    docs = [text, *others]
+    chars = normalize(_chars.transform(docs).log1p())
+    words = normalize(_words.transform(docs))
+    return np.asarray(((chars[1:] @ chars[0].T) + (words[1:] @ words[0].T)).todense()).ravel() / 2
+
+
