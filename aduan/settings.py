@@ -101,7 +101,6 @@ INSTALLED_APPS = [
     "aduan.audit",
     "aduan.backoffice",
     "aduan.stats",
-    "aduan.triage",
     # After aduan.web, whose templates restyle allauth's pages.
     "allauth",
     "allauth.account",
