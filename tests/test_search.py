@@ -132,7 +132,18 @@ def test_it_pins_its_queries(cast, django_assert_num_queries):
         assert len(search(cast.dispatcher, "sampah").hits) == 3
 
 
-def test_it_finds_nothing_by_nik_until_the_keyed_hash_exists(cast):
-    report_in(cast, Status.DISPOSITIONED)
-    page = search(cast.dispatcher, "5204084107900001")
-    assert page.hits == [] and page.total == 0
+def test_staff_find_a_reporter_by_nik_through_the_keyed_hash_and_no_one_else_does(cast):
+    from aduan.reports.models import Report
+
+    cast.citizen.set_nik("5204081204850001")
+    cast.citizen.save()
+    named = report_in(cast, Status.DISPOSITIONED)
+    hidden = report_in(cast, Status.DISPOSITIONED, anonymous=True)
+    resident = report_in(cast, Status.DISPOSITIONED, reporter=None, filed_by=cast.representative, consent=True,
+                         reporter_name="Siti Aminah", reporter_nik="5204084107900001")
+    assert {h.report.pk for h in search(cast.dispatcher, "5204081204850001").hits} == {named.pk, hidden.pk}
+    assert [h.report.pk for h in search(cast.dispatcher, "5204 0841 0790 0001").hits] == [resident.pk]
+    # The supervisor may see named reporters but not the anonymous one; the public finds no NIK.
+    assert [h.report.pk for h in search(cast.supervisor, "5204081204850001").hits] == [named.pk]
+    assert search(ANON, "5204081204850001").hits == []
+    assert "5204081204850001" not in str(Report.objects.values_list("reporter_nik_hash", "reporter_nik_encrypted"))

@@ -121,7 +121,11 @@ def test_it_files_on_behalf_of_a_resident_with_consent(client, cast):
     assert report.reporter is None and report.filed_by == cast.representative
     assert report.reporter_name == "Siti Aminah" and report.reporter_phone == "+6281339100022"
     assert report.channel == Channel.REPRESENTATIVE and report.consent_recorded_at is not None
-    assert report.extra_answers["resident_nik_masked"] == "520408••••••0001"
+    assert "resident_nik_masked" not in report.extra_answers and "5204" not in str(report.extra_answers)
+    assert report.reporter_nik_encrypted and NIK not in report.reporter_nik_encrypted
+    from aduan.reports.visibility import present_reporter
+
+    assert present_reporter(report, cast.dispatcher).nik_masked == "520408••••••0001"
     assert NIK not in str(report.extra_answers)
 
 

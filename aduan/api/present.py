@@ -58,7 +58,7 @@ def detail(report: Report, viewer) -> dict:
         "parties_involved": report.parties_involved,
         "extra_answers": report.extra_answers if party else {},
         "reporter": {"name": reporter.name, "phone": reporter.phone, "email": reporter.email,
-                     "hidden": reporter.hidden},
+                     "nik_masked": reporter.nik_masked, "hidden": reporter.hidden},
         "assigned_to": report.assigned_to.display_name if insider and report.assigned_to else None,
         "rating": report.rating,
         "supports": supports if supports is not None else report.supports.count(),

@@ -159,6 +159,7 @@ class ReporterOut(Schema):
     name: str = Field(description="Nama pelapor; disamarkan atau “Anonim” bila Anda tidak berhak melihatnya.")
     phone: str
     email: str
+    nik_masked: str = Field("", description="NIK disamarkan (520408••••••0001), hanya bila Anda berhak melihat identitas.")
     hidden: bool
 
 

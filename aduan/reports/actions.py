@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from aduan.accounts import nik as niks
 from aduan.accounts.models import Role
 from aduan.audit import trail as audit_trail
 from aduan.directory.models import Agency, Category, SlaStep
@@ -59,7 +60,7 @@ def do_file_report(
     supervisory: bool | None = None, incident_date=None, district=None, village=None, address: str = "",
     latitude=None, longitude=None, parties_involved: str = "", extra_answers: dict | None = None,
     anonymous: bool = False, confidential: bool = False, reporter_name: str = "", reporter_phone: str = "",
-    reporter_email: str = "", representative_relationship: str = "", consent: bool = False,
+    reporter_email: str = "", reporter_nik: str = "", representative_relationship: str = "", consent: bool = False,
     attachments=(), now: dt.datetime | None = None,
 ) -> tuple[Report, str]:
     """File a new report; returns it with its tracking secret (shown once, never stored plain).
@@ -92,6 +93,9 @@ def do_file_report(
             representative_relationship=representative_relationship,
             consent_recorded_at=now if consent else None, submitted_at=now,
         )
+        if reporter_nik:
+            report.reporter_nik_encrypted, report.reporter_nik_hash = niks.encrypt(reporter_nik), niks.lookup_hash(
+                reporter_nik)
         report.code = _unique_code()
         report.secret_hash = _secret_hash(report.code, secret)
         _set_clock(report, SlaStep.VERIFY, now)

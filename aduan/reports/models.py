@@ -101,6 +101,10 @@ class Report(models.Model):
     reporter_name = models.CharField(_("nama pelapor"), max_length=150, blank=True)
     reporter_phone = models.CharField(_("telepon pelapor"), max_length=20, blank=True)
     reporter_email = models.EmailField(_("e-mail pelapor"), blank=True)
+    # A resident's NIK given by the representative who files for them: encrypted, and found through
+    # the same keyed hash as an account's NIK (aduan.accounts.nik); never in the clear.
+    reporter_nik_encrypted = models.TextField(blank=True, editable=False)
+    reporter_nik_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     representative_relationship = models.CharField(_("hubungan dengan warga"), max_length=100, blank=True)
     consent_recorded_at = models.DateTimeField(_("persetujuan warga dicatat"), null=True, blank=True)
 

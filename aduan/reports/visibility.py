@@ -77,6 +77,7 @@ class ReporterView:
     name: str
     phone: str = ""
     email: str = ""
+    nik_masked: str = ""  # 520408••••••0001, never the whole number
     hidden: bool = False  # True when the identity is withheld from this viewer
 
 
@@ -87,7 +88,15 @@ def present_reporter(report: Report, viewer) -> ReporterView:
     phone = report.reporter_phone or (reporter.phone if reporter else "")
     email = report.reporter_email or (reporter.email if reporter else "")
     if may_see_identity(report, viewer):
-        return ReporterView(name=name, phone=phone, email=email)
+        return ReporterView(name=name, phone=phone, email=email, nik_masked=_masked_nik(report))
     if report.anonymous:
         return ReporterView(name=str(_("Anonim")), hidden=True)
     return ReporterView(name=mask_name(name), hidden=True)
+
+
+def _masked_nik(report: Report) -> str:
+    from aduan.accounts import nik as niks
+
+    if report.reporter_nik_encrypted:
+        return niks.mask(niks.decrypt(report.reporter_nik_encrypted))
+    return report.reporter.nik_masked if report.reporter_id else ""

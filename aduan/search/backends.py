@@ -155,23 +155,12 @@ def _exact_matches(user, query: str, visible: QuerySet) -> list[tuple[int, str]]
 
 
 def nik_condition(nik: str) -> Q | None:
-    """Reports of the person with this NIK, through the keyed hash kept by the accounts app.
+    """Reports of the person with this NIK, through the keyed hash of the accounts app: an
+    account's NIK, or a resident's given by the RT/RW who filed for them."""
+    from aduan.accounts.nik import lookup_hash  # noqa: PLC0415 (accounts imports search indirectly)
 
-    The hook for the NIK work (added in another branch): it expects `aduan.accounts.nik.nik_hash(nik)`
-    and a `nik_hash` field on the user and/or `reporter_nik_hash` on the report (a resident filed
-    for by an RT/RW). Until those exist a NIK finds nothing, rather than failing.
-    """
-    try:
-        from aduan.accounts.nik import nik_hash  # noqa: PLC0415 (optional, see above)
-    except ImportError:
-        return None
-    digest = nik_hash(nik)
-    condition = Q(pk__in=[])
-    if any(f.name == "nik_hash" for f in get_user_model()._meta.get_fields()):
-        condition |= Q(reporter__nik_hash=digest)
-    if any(f.name == "reporter_nik_hash" for f in Report._meta.get_fields()):
-        condition |= Q(reporter_nik_hash=digest)
-    return condition
+    digest = lookup_hash(nik)
+    return Q(reporter__nik_hash=digest) | Q(reporter_nik_hash=digest)
 
 
 # --- highlighting -----------------------------------------------------------------------------

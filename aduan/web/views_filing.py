@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aduan.accounts.forms import ProfileForm
-from aduan.accounts import nik as niks
 from aduan.accounts.models import Role
 from aduan.directory.models import Category, Region
 from aduan.reports import actions, attachments, errors
@@ -95,15 +94,12 @@ def _file(request, form, behalf, cleaned, token):
         attachments=[c.as_file() for c in cleaned], extra_answers=form.extra_answers(),
     )
     if on_behalf:
-        extra = {}
-        if behalf.cleaned_data.get("resident_nik"):
-            nik = behalf.cleaned_data["resident_nik"]
-            extra = {"resident_nik_masked": niks.mask(nik), "resident_nik_encrypted": niks.encrypt(nik)}
         kwargs.update(reporter=None, filed_by=user, channel=Channel.REPRESENTATIVE,
                       reporter_name=behalf.cleaned_data["resident_name"].strip(),
                       reporter_phone=behalf.cleaned_data["resident_phone"],
+                      reporter_nik=behalf.cleaned_data.get("resident_nik") or "",
                       representative_relationship=behalf.cleaned_data["relationship"].strip(),
-                      consent=True, extra_answers={**kwargs["extra_answers"], **extra})
+                      consent=True)
     else:
         kwargs.update(reporter=user, channel=Channel.WEB)
     with transaction.atomic():

@@ -91,12 +91,15 @@ def test_the_reporter_reads_it_and_an_outsider_gets_404(cast):
 
 
 def test_an_anonymous_reporter_is_never_identified_to_the_agency_or_supervisor(cast):
+    cast.citizen.set_nik("5204081204850001")
+    cast.citizen.save()
     report = report_in(cast, Status.IN_PROGRESS, anonymous=True)
     for viewer in (cast.officer_a, cast.supervisor):
         body = ApiClient(viewer).get(f"/reports/{report.code}").json()
-        assert body["reporter"] == {"name": "Anonim", "phone": "", "email": "", "hidden": True}
-        assert "Wayan" not in str(body) and "warga-uji" not in str(body)
-    assert ApiClient(cast.dispatcher).get(f"/reports/{report.code}").json()["reporter"]["name"] == "Wayan Sudarsana"
+        assert body["reporter"] == {"name": "Anonim", "phone": "", "email": "", "nik_masked": "", "hidden": True}
+        assert "Wayan" not in str(body) and "warga-uji" not in str(body) and "520408" not in str(body)
+    shown = ApiClient(cast.dispatcher).get(f"/reports/{report.code}").json()["reporter"]
+    assert shown["name"] == "Wayan Sudarsana" and shown["nik_masked"] == "520408••••••0001"
 
 
 def test_the_public_sees_a_masked_name_and_no_internal_notes(cast):
