@@ -194,3 +194,29 @@ def test_it_ignores_bad_filters_instead_of_failing(client, cast):
         assert client.get(f"/kantor/laporan/?{query}").status_code == 200
     assert client.get("/kantor/statistik/?dari=abc&sampai=2026-13-01").status_code == 200
     assert client.get("/kantor/audit/?dari=abc&halaman=x").status_code == 200
+
+
+def test_the_dispatcher_sees_likely_duplicates_and_merges_in_one_click(client, cast):
+    from aduan.reports.models import Report, Status
+    from tests.conftest import file_report
+
+    first = file_report(cast, title="Jalan berlubang di Jalan Garuda Seketeng",
+                        description="Jalan Garuda di depan SD Seketeng berlubang besar sejak awal bulan, motor jatuh.")
+    again = file_report(cast, reporter=cast.other_citizen, title="Jalan Garuda Seketeng berlubang",
+                        description="Di depan SD Seketeng Jalan Garuda berlubang besar sejak awal bulan, motor jatuh.")
+    client.force_login(cast.dispatcher)
+    page = client.get(f"/kantor/laporan/{again.code}/").content.decode()
+    assert "Kemungkinan duplikat" in page and first.code in page and "kemiripan" in page
+    response = client.post(f"/kantor/laporan/{again.code}/aksi/merge/", {"into": first.code, "version": again.version})
+    assert response.status_code == 302
+    again = Report.objects.get(pk=again.pk)
+    assert again.status == Status.ARCHIVED and again.merged_into_id == first.pk
+
+
+def test_an_officer_sees_no_triage_panel(client, cast):
+    from aduan.reports.models import Status
+    from tests.conftest import report_in
+
+    report = report_in(cast, Status.DISPOSITIONED)
+    client.force_login(cast.officer_a)
+    assert "Saran triase" not in client.get(f"/kantor/laporan/{report.code}/").content.decode()

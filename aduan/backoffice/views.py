@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from aduan.reports.models import (
 from aduan.reports.transitions import TRANSITIONS, Action, available_actions
 from aduan.reports.visibility import present_reporter
 from aduan.stats.filters import by_deadline, filter_reports
+from aduan.triage.views_context import triage_context
 
 from . import handlers
 from .access import get_workspace_report, staff_only, workspace_reports
@@ -118,6 +120,13 @@ def _workspace(request, report, *, status=200, failed_action=None, error=None):
             templates.setdefault(t.kind, []).append(t)
     allowed = [a for a in available_actions(report, user) if a in handlers.STAFF_ACTIONS]
     typed = request.POST if failed_action else {}
+    triage = None
+    if user.is_dispatcher and report.status == Status.SUBMITTED:
+        # Routing suggestions and likely duplicates, each a one-click form of the real action.
+        triage = triage_context(
+            report, user,
+            disposition_action=reverse("backoffice:act", args=[report.code, Action.DISPOSITION.value]),
+            merge_action=reverse("backoffice:act", args=[report.code, Action.MERGE.value]))
     return render(request, "backoffice/workspace.html", {
         "report": report, "reporter": reporter, "events": events, "attachments": attachments,
         "dispositions": report.dispositions.select_related("agency", "created_by", "accepted_by"),
@@ -130,6 +139,7 @@ def _workspace(request, report, *, status=200, failed_action=None, error=None):
         "classifications": Classification.choices,
         "archive_reasons": [c for c in ArchiveReason.choices if c[0] != ArchiveReason.DUPLICATE],
         "failed_action": failed_action, "typed": typed, "error": error, "internal": Audience.INTERNAL,
+        "triage": triage,
     }, status=status)
 
 
