@@ -61,3 +61,17 @@ def test_it_pages_with_pinned_queries(client, cast, django_assert_num_queries):
     assert len(response.context["rows"]) == 20 and response.context["page"].has_next()
     second = client.get("/laporan/", {"halaman": 2})
     assert len(second.context["rows"]) == 2
+
+
+def test_search_finds_indonesian_word_forms_ranked_and_highlighted(client, cast):
+    from aduan.reports.models import Status
+    from tests.conftest import report_in
+
+    report_in(cast, Status.DISPOSITIONED, title="Lampu jalan padam", description="Penerangan jalan mati total.")
+    match = report_in(cast, Status.DISPOSITIONED, title="Perbaikan jembatan Kakiang",
+                      description="Jembatan gantung rusak dan miring, mohon diperbaiki segera.")
+    response = client.get("/laporan/", {"q": "memperbaiki jembatan"})
+    page = response.content.decode()
+    assert match.code in page and "Lampu jalan padam" not in page
+    assert "<mark>" in page  # the matching words are highlighted
+    assert response.context["page"].paginator.count == 1

@@ -1,31 +1,62 @@
 """The public feed (DESIGN §2, §5): only reports that may be public, reporter names masked or
-"Anonim", filters and pagination."""
+"Anonim", filters, search in Bahasa Indonesia (ranked, highlighted) and pagination."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 
 from aduan.reports.visibility import present_reporter, public_reports
+from aduan.search.backends import search
 
 from .forms import FeedFilterForm
 
 PAGE_SIZE = 20
 
 
+class RankedResults:
+    """Search hits as a sequence the Paginator pages through: one search per page, ranked by
+    relevance then recency, each report with its highlighted title and snippet."""
+
+    def __init__(self, query: str, within):
+        self.query, self.within, self._total = query, within, None
+
+    def count(self) -> int:
+        if self._total is None:
+            self._total = search(None, self.query, limit=1, within=self.within).total
+        return self._total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice):
+        page = search(None, self.query, limit=window.stop - window.start, offset=window.start, within=self.within)
+        reports = _listed(self.within.filter(pk__in=[hit.report.pk for hit in page.hits])).in_bulk()
+        rows = []
+        for hit in page.hits:
+            if hit.report.pk in reports:
+                report = reports[hit.report.pk]
+                report.highlighted_title, report.snippet = hit.title, hit.snippet
+                rows.append(report)
+        return rows
+
+
+def _listed(reports):
+    return reports.select_related("category", "agency", "district", "reporter").annotate(
+        support_count=Count("supports"))
+
+
 def feed(request):
     form = FeedFilterForm(request.GET or None)
-    reports = public_reports()
+    reports, query = public_reports(), ""
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            reports = reports.filter(Q(title__icontains=data["q"]) | Q(description__icontains=data["q"]))
+        query = (data["q"] or "").strip()
         for field in ("category", "agency", "district", "status"):
             if data[field]:
                 reports = reports.filter(**{field: data[field]})
-    reports = (reports.select_related("category", "agency", "district", "reporter")
-               .annotate(support_count=Count("supports")).order_by("-submitted_at", "-id"))
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    listed = RankedResults(query, reports) if query else _listed(reports).order_by("-submitted_at", "-id")
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("halaman"))
     rows = [(report, present_reporter(report, None)) for report in page]
-    query = request.GET.copy()
-    query.pop("halaman", None)
-    return render(request, "web/feed.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()})
+    params = request.GET.copy()
+    params.pop("halaman", None)
+    return render(request, "web/feed.html", {"form": form, "page": page, "rows": rows, "query": params.urlencode()})
