@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, intake, views
+from . import audit_views, intake, representatives, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("laporan/<str:code>/lampiran/<int:pk>/", views.attachment, name="attachment"),
     path("pengaduan-baru/", intake.intake, name="intake"),
     path("audit/", audit_views.audit_log, name="audit"),
+    path("rt-rw/", representatives.representatives, name="representatives"),
+    path("rt-rw/<int:pk>/", representatives.set_representative, name="set_representative"),
 ]
