@@ -102,3 +102,27 @@ def test_a_social_provider_is_installed_only_when_both_its_keys_are_set():
     apps, providers = configured(GOOGLE_CLIENT_ID="g", GOOGLE_CLIENT_SECRET="s", X_CLIENT_ID="x", X_CLIENT_SECRET="y")
     assert apps == ["allauth.socialaccount.providers.google", "allauth.socialaccount.providers.twitter_oauth2"]
     assert providers == ["google", "twitter_oauth2"]
+
+
+def test_a_nik_taken_by_a_racing_sign_up_is_a_form_message_not_an_error(client, cast):
+    from unittest import mock
+
+    from aduan.accounts import nik as niks
+    from aduan.accounts.forms import ProfileFields
+
+    # Another sign-up with the same NIK committed after this form's NIK was checked.
+    rival = User(username="kembar", email="kembar@example.test")
+    rival.set_nik("5204085203900002")
+    rival.save()
+    original, calls = ProfileFields.clean_nik, []
+
+    def checked_before_the_rival_committed(form):
+        calls.append(1)
+        return niks.clean_nik(form.cleaned_data["nik"]) if len(calls) == 1 else original(form)
+
+    with mock.patch.object(ProfileFields, "clean_nik", checked_before_the_rival_committed):
+        response = client.post("/daftar/", _signup_data())
+    assert response.status_code == 200 and len(calls) == 2
+    assert "NIK ini sudah terdaftar" in response.content.decode()
+    assert response.context["form"]["full_name"].value() == "Ani Suryani"  # nothing typed is lost
+    assert not User.objects.filter(username="ani").exists()

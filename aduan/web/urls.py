@@ -1,6 +1,8 @@
 from allauth.account import views as account_views
 from django.urls import include, path
 
+from aduan.accounts import views as accounts_views
+
 from . import views, views_filing, views_notifications, views_public, views_reports
 
 app_name = "web"
@@ -32,7 +34,7 @@ public_urlpatterns = [
     path("", views.home, name="home"),
     path("masuk/", account_views.login, name="login"),
     path("keluar/", account_views.logout, name="logout"),
-    path("daftar/", account_views.signup, name="signup"),
+    path("daftar/", accounts_views.signup, name="signup"),
     path("akun/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
 ]

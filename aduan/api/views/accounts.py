@@ -95,9 +95,11 @@ def register(request, data: RegisterIn):
     try:
         with transaction.atomic():
             candidate.save()
-    except IntegrityError:  # the same name registered a moment ago by someone else
-        raise ApiError(422, _("Pendaftaran belum dapat diproses."),
-                       fields={"username": [_("Nama pengguna sudah dipakai.")]}) from None
+    except IntegrityError:  # the same name or NIK registered a moment ago by someone else
+        field, message = ("nik", _("NIK ini sudah terdaftar pada akun lain. Satu NIK hanya untuk satu akun.")) if (
+            candidate.nik_hash and User.objects.filter(nik_hash=candidate.nik_hash).exists()
+        ) else ("username", _("Nama pengguna sudah dipakai."))
+        raise ApiError(422, _("Pendaftaran belum dapat diproses."), fields={field: [message]}) from None
     return Status(201, profile(candidate))
 
 
