@@ -119,7 +119,8 @@ def generate(total: int, seed: int = 5204) -> int:
                     reopen_count=1 if rng.random() < 0.05 else 0,
                 ))
             Report.objects.bulk_create(reports, batch_size=BATCH)
-            reports = list(Report.objects.filter(code__in=[r.code for r in reports]))
+            reports = list(Report.objects.filter(code__in=[r.code for r in reports])
+                           .select_related("category", "agency", "district", "village"))
             events, dispositions, attachments = [], [], []
             for r in reports:
                 events.append(TimelineEvent(report=r, kind=EventKind.SUBMITTED, actor_id=r.reporter_id,
@@ -151,14 +152,10 @@ def generate(total: int, seed: int = 5204) -> int:
 
 
 def _index(reports) -> None:
-    """Keep the search index in step, through its own bulk path when the search app has one."""
-    try:
-        from aduan.search import index
-    except ImportError:
-        return
-    bulk = getattr(index, "index_new", None)
-    if bulk:
-        bulk([r.pk for r in reports])
+    """Keep the search index in step through its bulk path (the real index, not a copy)."""
+    from aduan.search import index
+
+    index.index_new([(r.pk, index.source_text(r), index.signature(r)) for r in reports])
 
 
 def main(argv=None):

@@ -28,6 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings")
 os.environ.setdefault("ADUAN_ENV", "development")
+# The sessions made here are checked by the server against its SECRET_KEY: both use this one.
+BENCH_SECRET = "bench-secret-key-" + "x7Qp" * 12
+os.environ.setdefault("SECRET_KEY", BENCH_SECRET)
 
 import django  # noqa: E402
 
@@ -42,7 +45,6 @@ from aduan.reports.models import Report  # noqa: E402
 from aduan.reports.visibility import public_reports  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-BENCH_SECRET = "bench-secret-key-" + "x" * 40
 
 
 def session_cookie(username: str) -> str:
@@ -77,24 +79,35 @@ def endpoints() -> dict:
 
 
 def _write_endpoints() -> dict:
-    """API create and Open311 POST, when those surfaces are installed."""
-    out = {}
-    try:
-        from aduan.api.tokens import issue_token  # noqa: F401
-    except ImportError:
-        issue_token = None
-    if issue_token:
-        token = issue_token(User.objects.filter(username__startswith="bench-warga-").first(), device="bench")
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    """API create (a citizen's token, a new Idempotency-Key each time) and Open311 POST."""
+    from aduan.api.models import ApiToken
+    from aduan.open311.models import Application
 
-        def api_create():
-            body = json.dumps({"title": "Jalan berlubang di depan pasar",
-                               "description": "Kemarin pagi lubang besar di jalan depan pasar membuat motor jatuh.",
-                               "classification": "complaint"})
-            return "/api/v1/reports", body, {**headers, "Idempotency-Key": uuid.uuid4().hex}
+    citizen = User.objects.filter(username__startswith="bench-warga-").first()
+    _token, raw = ApiToken.issue(citizen, "bench")
+    api_headers = {"Authorization": f"Bearer {raw}"}
+    application, _ = Application.objects.get_or_create(name="bench")
+    api_key = application.set_key()
+    application.save()
 
-        out["API create"] = ("POST", api_create, {})
-    return out
+    def api_create():
+        boundary = uuid.uuid4().hex
+        fields = {"title": "Jalan berlubang di depan pasar", "classification": "complaint",
+                  "description": "Kemarin pagi lubang besar di jalan depan pasar membuat motor jatuh.",
+                  "village": "52.04.08.1004"}
+        body = "".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                       for k, v in fields.items()) + f"--{boundary}--\r\n"
+        return "/api/v1/reports", body.encode(), {
+            **api_headers, "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Idempotency-Key": uuid.uuid4().hex}
+
+    def open311_create():
+        body = urlencode({"api_key": api_key, "service_code": "infrastruktur-jalan", "lat": "-8.49", "long": "117.42",
+                          "description": "Lubang besar di jalan depan pasar, kemarin pagi motor jatuh.",
+                          "attribute[status-jalan]": "kabupaten", "email": "bench@bench.invalid"})
+        return "/open311/v2/requests.json", body, {"Content-Type": "application/x-www-form-urlencoded"}
+
+    return {"API create": ("POST", api_create, {}), "open311 POST requests": ("POST", open311_create, {})}
 
 
 class Client(threading.Thread):
@@ -115,7 +128,7 @@ class Client(threading.Thread):
                 conn.request(self.method, path, body=body, headers={**self.headers, **headers})
                 response = conn.getresponse()
                 response.read()
-                ok = response.status < 400
+                ok = 200 <= response.status < 300  # a redirect to the login page is a failure
             except (OSError, http.client.HTTPException):
                 ok = False
                 conn.close()
@@ -152,7 +165,7 @@ def measure(port, method, target, headers, clients, seconds) -> dict:
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "ADUAN_ENV": "production", "SECRET_KEY": os.environ.get("SECRET_KEY", BENCH_SECRET),
+    env = {**os.environ, "ADUAN_ENV": "production", "SECRET_KEY": os.environ["SECRET_KEY"],
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
            "SECURE_HSTS_SECONDS": "0", "LOG_LEVEL": "WARNING", "API_RATE_LIMIT_PER_MINUTE": "0",
            "DB_CONN_MAX_AGE": "60"}
@@ -180,8 +193,11 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=8390)
+    parser.add_argument("--only", nargs="*", help="endpoint names to run (default: all)")
     args = parser.parse_args(argv)
     targets = endpoints()
+    if args.only:
+        targets = {k: v for k, v in targets.items() if k in args.only or k.startswith("floor")}
     server = start_server(args.port, args.workers)
     results = {"label": args.label, "reports": Report.objects.count(), "clients": args.clients,
                "seconds": args.seconds, "workers": args.workers, "database": django.db.connection.vendor,
