@@ -265,6 +265,10 @@ HUEY = {
     "immediate": envbool("HUEY_IMMEDIATE", ADUAN_ENV == "test"),
     "consumer": {"workers": envint("HUEY_WORKERS", 2), "worker_type": "thread"},
 }
+# The cache holds the rate-limit counters (log-in lockout, API): in Redis they are shared by every
+# app server; without Redis they are per process.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+          if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.PriorityRedisHuey", "url": REDIS_URL})
 else:

@@ -34,3 +34,25 @@ def test_settings_pick_redis_when_redis_url_is_set(redis_url):
     out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent, env=env,
                          capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "PriorityRedisHuey", out.stderr
+
+
+def test_rate_limit_counters_are_shared_through_redis_between_processes(redis_url):
+    import os
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    key = f"aduan-test-{uuid.uuid4().hex}"
+    env = {**os.environ, "REDIS_URL": redis_url, "ADUAN_ENV": "test", "DJANGO_SETTINGS_MODULE": "aduan.settings"}
+    root = Path(__file__).resolve().parent.parent
+
+    def run(code):
+        out = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.core.cache import "
+                              f"cache; {code}"], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    run(f"cache.set('{key}', 7, 60)")
+    assert run(f"print(cache.get('{key}'))") == "7"  # another process, like another app server
+    run(f"cache.delete('{key}')")
