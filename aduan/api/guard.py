@@ -129,40 +129,46 @@ def _fingerprint(request) -> str:
 
 
 def _idempotent(view, request, key: str, args, kwargs) -> HttpResponse:
-    """1. Claim the key (a row with no response yet); a concurrent retry finds it and gets 409.
-    2. Run the view. 3. Store its response, or drop the claim if the server failed or throttled,
-    so that the client may retry with the same key."""
+    """One transaction holds the claim of the key, the view's work and the stored response, so
+    they exist together or not at all: a server killed mid-request leaves no claim behind (the
+    client's retry with the same key then runs afresh), and a finished request is replayed.
+    1. Claim the key. A concurrent retry waits on the unique index until the first commits, then
+       finds its response and replays it (or, if the first rolled back, runs itself).
+    2. Run the view. 3. Store its response; if the server failed or throttled, roll everything
+       back so that the client may retry with the same key."""
     key = key.strip()
     if not key or len(key) > 200 or not key.isprintable():
         return error_response(400, _("Idempotency-Key harus 1–200 karakter yang dapat dicetak."),
                               fields={IDEMPOTENCY_HEADER: [_("Nilai tidak valid.")]})
     owner, endpoint, body_hash = caller_identity(request), f"POST {request.path}"[:300], _fingerprint(request)
-    try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(owner=owner, key=key, endpoint=endpoint, body_hash=body_hash)
-    except IntegrityError:
-        first = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
-        if first is None:  # dropped in between: the first attempt failed; ask for a retry
-            return error_response(409, _("Permintaan dengan Idempotency-Key ini sedang diproses; coba lagi."),
-                                  code="idempotency_in_progress")
-        if first.endpoint != endpoint or first.body_hash != body_hash:
-            return error_response(422, _("Idempotency-Key ini sudah dipakai untuk permintaan lain."),
-                                  code="idempotency_key_reused", fields={IDEMPOTENCY_HEADER: [_("Sudah dipakai.")]})
-        if first.status_code is None:
-            return error_response(409, _("Permintaan dengan Idempotency-Key ini sedang diproses; coba lagi."),
-                                  code="idempotency_in_progress")
-        replay = HttpResponse(bytes(first.body), status=first.status_code, content_type=first.content_type or None)
-        replay["Idempotent-Replayed"] = "true"
-        return replay
-    try:
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(owner=owner, key=key, endpoint=endpoint,
+                                                          body_hash=body_hash)
+        except IntegrityError:
+            return _replay(owner, key, endpoint, body_hash)
         response = _plain_errors(view(request, *args, **kwargs))
-    except BaseException:
-        record.delete()
-        raise
-    if response.status_code >= 500 or response.status_code == 429 or getattr(response, "streaming", False):
-        record.delete()
-    else:
-        IdempotencyRecord.objects.filter(pk=record.pk).update(
-            status_code=response.status_code, content_type=response.get("Content-Type", "")[:100],
-            body=response.content)
-    return response
+        if response.status_code >= 500 or response.status_code == 429 or getattr(response, "streaming", False):
+            transaction.set_rollback(True)
+        else:
+            IdempotencyRecord.objects.filter(pk=record.pk).update(
+                status_code=response.status_code, content_type=response.get("Content-Type", "")[:100],
+                body=response.content)
+        return response
+
+
+def _replay(owner: str, key: str, endpoint: str, body_hash: str) -> HttpResponse:
+    first = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
+    in_progress = error_response(409, _("Permintaan dengan Idempotency-Key ini sedang diproses; coba lagi."),
+                                 code="idempotency_in_progress")
+    if first is None:
+        return in_progress
+    if first.endpoint != endpoint or first.body_hash != body_hash:
+        return error_response(422, _("Idempotency-Key ini sudah dipakai untuk permintaan lain."),
+                              code="idempotency_key_reused", fields={IDEMPOTENCY_HEADER: [_("Sudah dipakai.")]})
+    if first.status_code is None:
+        return in_progress
+    replay = HttpResponse(bytes(first.body), status=first.status_code, content_type=first.content_type or None)
+    replay["Idempotent-Replayed"] = "true"
+    return replay
