@@ -219,3 +219,16 @@ def test_xml_stays_well_formed_whatever_the_text(db, client, cast):
     report = report_in(cast, Status.DISPOSITIONED, description="Pipa <bocor> & air \x0b keruh \"lagi\"")
     parsed = xmltodict.parse(client.get(f"{BASE}/requests/{report.code}.xml").content)
     assert parsed["service_requests"]["request"]["description"] == 'Pipa <bocor> & air  keruh "lagi"'
+
+
+def test_a_list_shows_the_newest_public_text_as_status_notes_never_an_internal_one(db, client, cast,
+                                                                                  django_assert_max_num_queries):
+    report = report_in(cast, Status.IN_PROGRESS)
+    actions.do_add_note(report, actor=cast.officer_a, text="Tim turun ke lokasi besok.", public=True)
+    actions.do_add_note(report, actor=cast.officer_a, text="Anggaran belum cair.", public=False)
+    silent = report_in(cast, Status.DISPOSITIONED, title="Belum ada catatan")
+    with django_assert_max_num_queries(4):  # the page of requests with their newest public text, at once
+        rows = client.get("/open311/v2/requests.json").json()
+    notes = {row["service_request_id"]: row["status_notes"] for row in rows}
+    assert notes[report.code] == "Tim turun ke lokasi besok."
+    assert notes[silent.code] == ""
