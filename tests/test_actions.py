@@ -230,3 +230,19 @@ def test_mail_is_plain_text_and_keeps_what_people_typed(cast):
     body = Notification.objects.get(report=report, channel="email").body
     assert 'Air "keruh" & berbau <di> sumur' in body
     assert mail.outbox == []  # nothing is sent before the transaction commits
+
+
+def test_a_malformed_version_is_refused_not_a_crash(cast):
+    report = report_in(cast, Status.SUBMITTED)
+    with pytest.raises(errors.InvalidInput) as refused:
+        actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher, expected_version="abc")
+    assert refused.value.field == "version"
+    assert Report.objects.get(pk=report.pk).status == Status.SUBMITTED
+
+
+def test_a_citizen_posting_a_malformed_version_gets_a_message_not_an_error(client, cast):
+    report = report_in(cast, Status.RESPONDED)
+    client.force_login(cast.citizen)
+    response = client.post(f"/laporan/{report.code}/puas/", {"rating": "5", "comment": "", "version": "x"})
+    assert response.status_code < 500
+    assert Report.objects.get(pk=report.pk).status == Status.RESPONDED

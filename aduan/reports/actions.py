@@ -636,7 +636,12 @@ def _begin(report: Report, action: Action, actor, expected_version) -> Report:
     """Lock the row, then check that nobody acted since the caller looked, and that the actor
     may take the action in the report's status."""
     fresh = Report.objects.select_for_update(of=("self",)).select_related("agency").get(pk=report.pk)
-    if (expected_version is not None and int(expected_version) != fresh.version) or report.status != fresh.status:
+    if expected_version is not None:
+        try:
+            expected_version = int(expected_version)
+        except (TypeError, ValueError):  # a tampered or truncated form: refuse it, do not crash
+            raise errors.InvalidInput(_("Formulir tidak lengkap; muat ulang halaman."), field="version") from None
+    if (expected_version is not None and expected_version != fresh.version) or report.status != fresh.status:
         raise errors.Conflict(fresh.get_status_display())
     refusal = transitions.refusal(action, fresh, actor)
     if refusal is not None:
