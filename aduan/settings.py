@@ -286,8 +286,29 @@ EVALUATION_INLINE_MAX_DAYS = envint("EVALUATION_INLINE_MAX_DAYS", 31)
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_BACKOFF_SECONDS = envint("OUTBOX_BACKOFF_SECONDS", 60)
 
-# JSON API: requests per minute per token/account/address (0: no limit), request and file sizes.
+# Rate limits (aduan/ops/ratelimit.py; 0: no limit). The client's address is REMOTE_ADDR, or,
+# behind this many proxies of ours, the entry the outermost appended to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+# The test settings turn the limits below off (tests send many requests from one address within
+# minutes); the tests of the limits set them.
+_limits_default = ADUAN_ENV != "test"
+# JSON API: requests per minute per token/account (the address when anonymous), and per address.
 API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 300)
+API_RATE_LIMIT_PER_IP_PER_MINUTE = envint("API_RATE_LIMIT_PER_IP_PER_MINUTE", 1200 * _limits_default)
+# New reports per hour (portal and API together; resubmissions and added information are counted
+# apart with the same limits): per account, per RT/RW representative (who files for residents) and
+# per address, which a kelurahan office or a mobile network's NAT shares, hence the largest.
+FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR = envint("FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR", 10 * _limits_default)
+FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR = envint("FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR",
+                                                       40 * _limits_default)
+FILING_RATE_LIMIT_PER_IP_PER_HOUR = envint("FILING_RATE_LIMIT_PER_IP_PER_HOUR", 100 * _limits_default)
+# Open311 POST requests per hour, per application key and per address.
+OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR = envint("OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR", 300 * _limits_default)
+OPEN311_RATE_LIMIT_PER_IP_PER_HOUR = envint("OPEN311_RATE_LIMIT_PER_IP_PER_HOUR", 300 * _limits_default)
+# SMS webhook: messages per hour per sender's number, and calls per hour per address (the gateway's).
+SMS_RATE_LIMIT_PER_PHONE_PER_HOUR = envint("SMS_RATE_LIMIT_PER_PHONE_PER_HOUR", 10 * _limits_default)
+SMS_RATE_LIMIT_PER_IP_PER_HOUR = envint("SMS_RATE_LIMIT_PER_IP_PER_HOUR", 5000 * _limits_default)
+# JSON API: request and file sizes.
 API_MAX_REQUEST_BYTES = envint("API_MAX_REQUEST_BYTES", 25 * 1024 * 1024)
 API_MAX_FILE_BYTES = envint("API_MAX_FILE_BYTES", 10 * 1024 * 1024)
 API_MAX_FILES = envint("API_MAX_FILES", 5)

@@ -168,6 +168,10 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "ADUAN_ENV": "production", "SECRET_KEY": os.environ["SECRET_KEY"],
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
            "SECURE_HSTS_SECONDS": "0", "LOG_LEVEL": "WARNING", "API_RATE_LIMIT_PER_MINUTE": "0",
+           # a load of one client from one address, not an abuse to limit
+           "FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR": "0", "FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR": "0",
+           "FILING_RATE_LIMIT_PER_IP_PER_HOUR": "0", "API_RATE_LIMIT_PER_IP_PER_MINUTE": "0",
+           "OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR": "0", "OPEN311_RATE_LIMIT_PER_IP_PER_HOUR": "0",
            "DB_CONN_MAX_AGE": "60"}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
                    check=True)

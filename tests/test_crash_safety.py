@@ -43,6 +43,10 @@ def start(port: int, media: Path) -> subprocess.Popen:
     env = {**os.environ, "ADUAN_ENV": "production", "SECRET_KEY": "crash-test-" + "k9Tq" * 14,
            "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
            "SECURE_HSTS_SECONDS": "0", "API_RATE_LIMIT_PER_MINUTE": "0", "DATABASE_URL": database_url(),
+           # a load of one client from one address, not an abuse to limit
+           "FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR": "0", "FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR": "0",
+           "FILING_RATE_LIMIT_PER_IP_PER_HOUR": "0", "API_RATE_LIMIT_PER_IP_PER_MINUTE": "0",
+           "OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR": "0", "OPEN311_RATE_LIMIT_PER_IP_PER_HOUR": "0",
            "MEDIA_ROOT": str(media), "HUEY_IMMEDIATE": "0", "LOG_LEVEL": "ERROR", "ADUAN_DOTENV": "/nonexistent",
            "NIK_ENCRYPTION_KEYS": "", "NIK_HASH_KEY": "x" * 40}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

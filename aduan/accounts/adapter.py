@@ -2,6 +2,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.utils.translation import gettext_lazy as _
 
+from aduan.ops import ratelimit
+
 
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
@@ -11,6 +13,10 @@ class AccountAdapter(DefaultAccountAdapter):
         "username_taken": _("Nama pengguna ini sudah dipakai. Pilih nama lain."),
         "email_taken": _("Sudah ada akun dengan alamat e-mail ini."),
     }
+
+    def get_client_ip(self, request):
+        """The log-in throttle counts the same address as every other rate limit (TRUSTED_PROXY_COUNT)."""
+        return ratelimit.client_ip(request)
 
     def save_user(self, request, user, form, commit=True):
         """One save with the profile filled in: the form already refused a taken NIK, and the

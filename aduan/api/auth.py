@@ -5,6 +5,8 @@ import datetime as dt
 from django.utils import timezone
 from ninja.security import HttpBearer, django_auth
 
+from aduan.ops import ratelimit
+
 from .models import ApiToken, hash_token
 
 _UNSET = object()
@@ -39,7 +41,7 @@ def caller_identity(request) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    return f"ip:{request.META.get('REMOTE_ADDR', '')}"
+    return ratelimit.address_identity(request)
 
 
 class BearerAuth(HttpBearer):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import errors as ninja_errors
 
+from aduan.ops import ratelimit
 from aduan.reports import errors as action_errors
 
 log = logging.getLogger(__name__)
@@ -27,11 +28,18 @@ CODES = {
 class ApiError(Exception):
     """Raised by views and the request guard for a refusal that is not a life-cycle action's."""
 
-    def __init__(self, status: int, message, *, code: str | None = None, fields: dict | None = None):
+    def __init__(self, status: int, message, *, code: str | None = None, fields: dict | None = None,
+                 headers: dict | None = None):
         super().__init__(str(message))
         self.status, self.message = status, str(message)
         self.code = code or CODES.get(status, "error")
         self.fields = fields or {}
+        self.headers = headers or {}
+
+    @classmethod
+    def too_many(cls, refusal) -> "ApiError":
+        """429 with `Retry-After` (seconds) and the wait said in words, for an `ops.ratelimit` refusal."""
+        return cls(429, ratelimit.too_many_message(refusal), headers={"Retry-After": str(refusal.retry_after)})
 
 
 def error_response(status: int, message, *, code: str | None = None, fields: dict | None = None,
@@ -41,6 +49,11 @@ def error_response(status: int, message, *, code: str | None = None, fields: dic
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def too_many(refusal) -> JsonResponse:
+    error = ApiError.too_many(refusal)
+    return error_response(error.status, error.message, headers=error.headers)
 
 
 # Pydantic's error types, said in Indonesian.
@@ -114,7 +127,7 @@ def install(api) -> None:
 
     @api.exception_handler(ApiError)
     def api_error(request, exc):
-        return error_response(exc.status, exc.message, code=exc.code, fields=exc.fields)
+        return error_response(exc.status, exc.message, code=exc.code, fields=exc.fields, headers=exc.headers)
 
     @api.exception_handler(action_errors.ActionError)
     def action_error(request, exc):

@@ -7,10 +7,8 @@ first response to a POST with an `Idempotency-Key` can be stored whole and repla
 
 import functools
 import hashlib
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
@@ -18,8 +16,10 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
 
+from aduan.ops import ratelimit
+
 from .auth import caller_identity
-from .errors import error_response
+from .errors import error_response, too_many
 from .models import IdempotencyRecord
 
 # Routes (relative to /api/v1/) whose POST takes multipart/form-data (files); all others take JSON.
@@ -61,10 +61,9 @@ def guard(view, route: str):
 
 
 def _refusal(request, route: str) -> HttpResponse | None:
-    retry_after = _rate_limited(request)
-    if retry_after is not None:
-        return error_response(429, _("Terlalu banyak permintaan; coba lagi dalam %(n)s detik.") % {"n": retry_after},
-                              headers={"Retry-After": str(retry_after)})
+    refusal = ratelimit.api(request, caller_identity(request))
+    if refusal is not None:
+        return too_many(refusal)
     if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
         # PostgreSQL cannot compare text with NUL in it; no real client sends one.
         return error_response(400, _("Alamat atau parameter berisi karakter NUL."))
@@ -82,22 +81,6 @@ def _refusal(request, route: str) -> HttpResponse | None:
             return error_response(415, _("Jenis isi %(got)s tidak didukung; gunakan %(want)s.")
                                   % {"got": media_type or "?", "want": " atau ".join(allowed)})
     return None
-
-
-def _rate_limited(request) -> int | None:
-    """A fixed one-minute window per caller in the cache. Seconds to wait when over the limit."""
-    limit = settings.API_RATE_LIMIT_PER_MINUTE
-    if limit <= 0:
-        return None
-    now = time.time()
-    key = f"api-rate:{caller_identity(request)}:{int(now // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
-    return max(1, 60 - int(now % 60)) if count > limit else None
 
 
 def _plain_errors(response: HttpResponse) -> HttpResponse:

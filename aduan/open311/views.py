@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from aduan.api.answers import clean_answers
 from aduan.directory.models import Category, CategoryQuestion, Region
+from aduan.ops import ratelimit
 from aduan.reports import actions, errors
 from aduan.reports.models import DONE_STATUSES, OPEN_STATUSES, Audience, Channel, Report, TimelineEvent
 from aduan.reports.visibility import public_reports
@@ -253,6 +254,11 @@ def create_request(request, fmt):
         fields = _report_fields(data, category)
     except ValueError as exc:
         return error(fmt, 400, str(exc))
+    refusal = ratelimit.open311(request, application.pk)  # counted once the input is good
+    if refusal is not None:
+        response = error(fmt, 429, ratelimit.too_many_message(refusal))
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
     token = secrets.token_urlsafe(16)
     try:
         with transaction.atomic():  # the report and its link to the application, or neither

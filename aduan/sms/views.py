@@ -5,6 +5,11 @@
 3. The timestamp must be within SMS_WEBHOOK_TOLERANCE of now (401), and the nonce new (409):
    a captured request cannot be replayed later, nor twice at once (unique constraint).
 4. The body is JSON `{"from": "+62…", "text": "…"}` (400 otherwise).
+5. Rate limits (`ops.ratelimit`): calls per address, checked first, and messages per sender's
+   number, checked once the message is proven genuine. Over either: 429 with `Retry-After`, nothing
+   filed and the nonce not used. A refused sender gets one SMS per window saying the message was
+   not processed and when to send it again (one, not one per message: a flood or a loop with an
+   auto-responder costs one SMS). The gateway should not re-deliver a 429: the citizen resends.
 """
 
 import datetime as dt
@@ -16,15 +21,26 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from aduan.ops import ratelimit
+
 from . import commands, signing
 from .models import WebhookNonce
+from .replies import queue_reply
 
 
 def _refuse(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": {"code": status, "message": message}}, status=status)
+
+
+def _too_many(refusal, *, reply: str | None = None) -> JsonResponse:
+    response = JsonResponse({"error": {"code": 429, "message": ratelimit.too_many_message(refusal)}, "reply": reply},
+                            status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 @csrf_exempt
@@ -33,6 +49,9 @@ def webhook(request):
     secret = settings.SMS_WEBHOOK_SECRET
     if not secret:
         return _refuse(503, "SMS_WEBHOOK_SECRET belum diatur.")
+    refusal = ratelimit.sms_address(request)
+    if refusal is not None:
+        return _too_many(refusal)
     try:
         body = request.body
     except RequestDataTooBig:
@@ -57,6 +76,14 @@ def webhook(request):
         return _refuse(400, 'Isi harus JSON {"from": "+62…", "text": "…"}.')
     if not 8 <= len(phone) <= 20 or "\x00" in text:
         return _refuse(400, "Nomor pengirim atau teks tidak valid.")
+    refusal = ratelimit.sms_phone(phone)
+    if refusal is not None:
+        reply = None
+        if ratelimit.first_notice(refusal, phone):
+            reply = _("Aduan Sumbawa: terlalu banyak SMS dari nomor ini. Pesan Anda belum diproses; "
+                      "kirim lagi dalam %(wait)s.") % {"wait": refusal.wait_text()}
+            queue_reply(phone, reply)
+        return _too_many(refusal, reply=reply)
     now = timezone.now()
     try:
         with transaction.atomic():

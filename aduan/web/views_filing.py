@@ -20,6 +20,7 @@ from aduan.reports.models import Channel
 from aduan.reports.visibility import own_reports
 from aduan.triage.completeness import assess
 
+from . import throttle
 from .forms import OnBehalfForm, ReportForm
 from .models import FilingToken
 
@@ -68,9 +69,19 @@ def file_report(request):
             except attachments.AttachmentRefused as refused:
                 form.add_error("attachments", refused.message + " " + _("Isian lain tetap tersimpan; pilih ulang lampiran."))
             else:
+                throttled = throttle.check(request)
+                if throttled is not None:
+                    form.add_error(None, throttled[1])
+                    return throttle.too_many(request, *throttled, page=lambda: _form_page(request, form, behalf, token))
                 report = _file(request, form, behalf, cleaned, token)
                 if report is not None:
                     return redirect("web:filed", code=report.code)
+    return _form_page(request, form, behalf, token)
+
+
+def _form_page(request, form, behalf, token):
+    """The form, bound to what was typed when it comes back; the same token while it is unused."""
+    user = request.user
     token = token if token and FilingToken.objects.filter(token=token, user=user, report__isnull=True).exists() \
         else _issue_token(user)
     checklist = assess(**_assess_fields(form)) if form.is_bound else None

@@ -15,6 +15,7 @@ from aduan.reports.models import Attachment, Audience, Report, TimelineEvent
 from aduan.reports.transitions import Action, available_actions
 from aduan.reports.visibility import get_report_for, is_own, own_reports, present_reporter
 
+from . import throttle
 from .forms import AcceptAnswerForm, ProvideInfoForm, RejectAnswerForm, ResubmitForm, TrackForm
 
 REPORTER_ACTIONS = (Action.RESUBMIT, Action.PROVIDE_INFO, Action.ACCEPT_ANSWER, Action.REJECT_ANSWER)
@@ -74,9 +75,15 @@ def report_detail(request, code):
     return render(request, "web/report_detail.html", _page_context(request, report))
 
 
-def _act(request, report, name, form, call):
-    """Run one reporter action; on bad input show the page again with everything typed kept."""
+def _act(request, report, name, form, call, *, limited=False):
+    """Run one reporter action; on bad input show the page again with everything typed kept.
+    `limited`: a text the reporter writes (with files), counted by the follow-up rate limit."""
     if form.is_valid():
+        throttled = throttle.check(request, scope="followup") if limited else None
+        if throttled is not None:
+            form.add_error(None, throttled[1])
+            return throttle.too_many(request, *throttled, page=lambda: render(
+                request, "web/report_detail.html", _page_context(request, report, forms={name: form})))
         try:
             call(form.cleaned_data)
         except attachments.AttachmentRefused as refused:
@@ -113,7 +120,7 @@ def resubmit(request, code):
                             expected_version=request.POST.get("version"))
         messages.success(request, _("Laporan telah dilengkapi dan dikirim ulang untuk diverifikasi."))
 
-    return _act(request, report, "resubmit", form, call)
+    return _act(request, report, "resubmit", form, call, limited=True)
 
 
 @login_required
@@ -128,7 +135,7 @@ def provide_info(request, code):
                                 expected_version=request.POST.get("version"))
         messages.success(request, _("Informasi tambahan terkirim."))
 
-    return _act(request, report, "provide", form, call)
+    return _act(request, report, "provide", form, call, limited=True)
 
 
 @login_required

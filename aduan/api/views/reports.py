@@ -13,6 +13,7 @@ from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
 from ninja import Status as Reply
 
 from aduan.directory.models import Category, Region
+from aduan.ops import ratelimit
 from aduan.reports import actions
 from aduan.reports.models import Channel, Classification, Status
 from aduan.reports.visibility import get_report_for, is_own, may_see_internal, own_reports, visible_reports
@@ -127,13 +128,17 @@ def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] =
     category = _category(data.category)
     district, village = _regions(data.district, data.village)
     extra = _extra_answers(data.extra_answers, category)
+    who, files = _who(user, data), checked(files)
+    refusal = ratelimit.filing(request, user)  # counted once the input is known to be good
+    if refusal is not None:
+        raise ApiError.too_many(refusal)
     report, secret = actions.do_file_report(
-        **_who(user, data), channel=Channel.MOBILE, title=data.title, description=data.description,
+        **who, channel=Channel.MOBILE, title=data.title, description=data.description,
         classification=data.classification, category=category, incident_date=data.incident_date,
         district=district, village=village, address=data.address.strip(),
         latitude=_coordinate(data.latitude), longitude=_coordinate(data.longitude),
         parties_involved=data.parties_involved.strip(), extra_answers=extra, anonymous=data.anonymous,
-        confidential=data.confidential, attachments=checked(files),
+        confidential=data.confidential, attachments=files,
     )
     full = present.detail_queryset(own_reports(user)).get(pk=report.pk)
     return Reply(201, {"report": present.detail(full, user), "secret": secret})
