@@ -248,8 +248,11 @@ for _provider, _app, _env in (("google", "allauth.socialaccount.providers.google
 # NIK at rest: Fernet keys (comma-separated, the first encrypts, all decrypt: rotate by putting a
 # new key first) and the key of the keyed hash used to find an account by NIK. Outside production
 # both default to keys derived from SECRET_KEY; production refuses to store a NIK without them.
+# NIK_HASH_LOOKUP_KEYS: other hash keys that look-ups also try, only while the hash key rotates
+# (`rotate_nik_keys`, docs/deploy.md).
 NIK_ENCRYPTION_KEYS = envlist("NIK_ENCRYPTION_KEYS")
 NIK_HASH_KEY = os.environ.get("NIK_HASH_KEY", "")
+NIK_HASH_LOOKUP_KEYS = envlist("NIK_HASH_LOOKUP_KEYS")
 
 # Attachments of a report (DESIGN §6): at most this many files, each at most this size.
 ATTACHMENT_MAX_FILES = envint("ATTACHMENT_MAX_FILES", 5)
