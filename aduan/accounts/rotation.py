@@ -116,14 +116,18 @@ def _rotate_row(model, encrypted, digest, pk, token, stored_hash, tally: Tally) 
         changes[digest] = niks.lookup_hash(plain)
     # Compare-and-swap on the ciphertext we read: if the app wrote this row since (a new NIK), its
     # value wins; ours is stale. Fernet tokens carry a random IV, so equal text means no write.
-    try:
-        with transaction.atomic():  # a savepoint: a hash conflict must not undo the whole batch
-            written = model.objects.filter(pk=pk, **{encrypted: token}).update(**changes)
-    except IntegrityError:
-        # The unique hash of accounts: another account holds this NIK under the new hash key (two
-        # sign-ups with one NIK, one before and one after the hash key changed). A person decides.
-        tally.conflicts.append(pk)
-        return
+    same_row = model.objects.filter(pk=pk, **{encrypted: token})
+    if not rehash:
+        written = same_row.update(**changes)
+    else:
+        try:
+            with transaction.atomic():  # a savepoint: a hash conflict must not undo the whole batch
+                written = same_row.update(**changes)
+        except IntegrityError:
+            # The unique hash of accounts: another account holds this NIK under the new hash key
+            # (two sign-ups with one NIK on both sides of the switch). A person decides.
+            tally.conflicts.append(pk)
+            return
     if not written:
         tally.changed_meanwhile += 1
         return
