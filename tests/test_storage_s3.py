@@ -13,6 +13,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from aduan import settings as aduan_settings
 from aduan.reports import actions
@@ -186,6 +187,22 @@ def test_an_instance_on_disk_moves_its_files_to_a_bucket_by_backup_and_restore(t
     call_command("restore", archive, "--force")
     assert {name: bucket.get(name) for name in on_disk} == on_disk
     assert Attachment.objects.get().file.read() == next(iter(on_disk.values()))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_object_is_a_clear_backup_or_restore_error(tx_cast, bucket, s3_endpoint, settings, tmp_path,
+                                                                   capsys):
+    file_report(tx_cast, attachments=[_pdf("surat.pdf", 2)])
+    name = Attachment.objects.get().file.name
+    archive = _backup(tmp_path, capsys)
+    bucket.client.delete_object(Bucket=bucket.name, Key=f"lampiran/{name}")
+    with pytest.raises(CommandError, match=f"Pencadangan gagal: berkas {name} tidak dapat dibaca"):
+        call_command("backup", str(tmp_path / "lagi"))
+    options = {**bucket.env(), "S3_BUCKET": "ember-yang-tidak-ada"}
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": aduan_settings.S3_STORAGE, "OPTIONS": aduan_settings.s3_storage_options(options)}}
+    with pytest.raises(CommandError, match=f"Pemulihan gagal: berkas {name} tidak dapat dipulihkan"):
+        call_command("restore", archive, "--force")
 
 
 def test_production_refuses_object_storage_without_a_bucket():

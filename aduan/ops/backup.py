@@ -177,10 +177,13 @@ def restore_backup(archive: Path, *, force: bool = False) -> dict[str, int]:
 
 def _store(name: str, source: Path) -> None:
     """Put one file back under its own name (the database refers to it by that name)."""
-    if default_storage.exists(name):  # restore --force over an instance that has it already
-        default_storage.delete(name)
-    with open(source, "rb") as handle:
-        stored = default_storage.save(name, File(handle, name=name))
+    try:
+        if default_storage.exists(name):  # restore --force over an instance that has it already
+            default_storage.delete(name)
+        with open(source, "rb") as handle:
+            stored = default_storage.save(name, File(handle, name=name))
+    except Exception as exc:  # disk or object store (botocore's errors are not OSErrors): name the file
+        raise BackupError(f"berkas {name} tidak dapat dipulihkan ke penyimpanan: {exc}") from exc
     if stored != name or default_storage.size(name) != source.stat().st_size:
         raise BackupError(f"berkas {name} tidak dapat dipulihkan ke penyimpanan (tersimpan sebagai {stored})")
 
