@@ -199,8 +199,39 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"  # never served publicly; attachments go through permission-checked views
+S3_STORAGE = "storages.backends.s3.S3Storage"
+
+
+def s3_storage_options(env) -> dict:
+    """S3-compatible object storage (AWS S3, MinIO, Garage, ...), shared by every app server. The
+    bucket stays private: objects are written with a private ACL and read only by the app, which
+    streams each one through its permission-checked views; no page links to a bucket URL (and any
+    URL Django were asked for would be signed and expire in 5 minutes)."""
+    if not env.get("S3_BUCKET"):
+        raise ImproperlyConfigured("STORAGE_BACKEND is S3Storage but S3_BUCKET is not set.")
+    return {
+        "bucket_name": env.get("S3_BUCKET"),
+        "location": env.get("S3_PREFIX", ""),
+        "endpoint_url": env.get("S3_ENDPOINT_URL") or None,  # MinIO, Garage: http(s)://host:port
+        "region_name": env.get("S3_REGION") or None,
+        # Empty: boto3's own chain (instance role, ~/.aws); set both for MinIO, Garage and the like.
+        "access_key": env.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": env.get("S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": env.get("S3_ADDRESSING_STYLE") or None,  # "path" for most self-hosted stores
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "file_overwrite": False,  # as on disk: a name already taken gets a suffix, nothing is replaced
+    }
+
+
+# Attachments on local disk (MEDIA_ROOT) or in object storage (S3_STORAGE and the S3_* variables).
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+DEFAULT_STORAGE = {"BACKEND": STORAGE_BACKEND}
+if STORAGE_BACKEND == S3_STORAGE:
+    DEFAULT_STORAGE["OPTIONS"] = s3_storage_options(os.environ)
 STORAGES = {
-    "default": {"BACKEND": os.environ.get("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
                     if PRODUCTION else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -248,8 +279,11 @@ for _provider, _app, _env in (("google", "allauth.socialaccount.providers.google
 # NIK at rest: Fernet keys (comma-separated, the first encrypts, all decrypt: rotate by putting a
 # new key first) and the key of the keyed hash used to find an account by NIK. Outside production
 # both default to keys derived from SECRET_KEY; production refuses to store a NIK without them.
+# NIK_HASH_LOOKUP_KEYS: other hash keys that look-ups also try, only while the hash key rotates
+# (`rotate_nik_keys`, docs/deploy.md).
 NIK_ENCRYPTION_KEYS = envlist("NIK_ENCRYPTION_KEYS")
 NIK_HASH_KEY = os.environ.get("NIK_HASH_KEY", "")
+NIK_HASH_LOOKUP_KEYS = envlist("NIK_HASH_LOOKUP_KEYS")
 
 # Attachments of a report (DESIGN §6): at most this many files, each at most this size.
 ATTACHMENT_MAX_FILES = envint("ATTACHMENT_MAX_FILES", 5)

@@ -59,7 +59,7 @@ class ProfileFields(forms.Form):
     def clean_nik(self):
         nik = niks.clean_nik(self.cleaned_data["nik"])
         niks.check_nik(nik)  # the parts that stand alone; date and sex are compared in clean()
-        taken = User.objects.filter(nik_hash=niks.lookup_hash(nik))
+        taken = User.objects.filter(nik_hash__in=niks.lookup_hashes(nik))
         if self.owner is not None and self.owner.pk:
             taken = taken.exclude(pk=self.owner.pk)
         if taken.exists():

@@ -6,10 +6,16 @@ birth date with 40 added to the day for women, and a serial that is never 0000.
 At rest a NIK is Fernet-encrypted (`NIK_ENCRYPTION_KEYS`, the first key encrypts, every key
 decrypts, so keys can be rotated) and found through an HMAC (`NIK_HASH_KEY`): the database never
 holds a NIK in the clear, and one account per NIK is a unique constraint on the hash.
+
+Both keys rotate without downtime (`rotate_nik_keys`, docs/deploy.md): a value encrypted under
+any listed key stays readable while the command re-encrypts it under the first one, and look-ups
+also try the hashes of `NIK_HASH_LOOKUP_KEYS` while the command rehashes under `NIK_HASH_KEY`
+(a hash cannot be converted; the command decrypts the NIK and hashes it again).
 """
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import re
@@ -71,17 +77,36 @@ def mask(nik: str) -> str:
     return f"{nik[:6]}{MASK}{nik[12:]}" if len(nik) == 16 else MASK
 
 
+# Every place a NIK is stored: (model, encrypted field, keyed-hash field). `rotate_nik_keys` walks
+# exactly these; a test fails when a model gains a `*nik_encrypted` field that is not listed.
+STORED = (
+    ("accounts.User", "nik_encrypted", "nik_hash"),
+    ("reports.Report", "reporter_nik_encrypted", "reporter_nik_hash"),
+)
+
+
 def _derived(purpose: str) -> bytes:
     return hashlib.sha256(f"{purpose}:{settings.SECRET_KEY}".encode()).digest()
 
 
-def _fernet() -> MultiFernet:
+def _encryption_keys() -> tuple[str, ...]:
     keys = settings.NIK_ENCRYPTION_KEYS
     if not keys:
         if settings.PRODUCTION:
             raise ImproperlyConfigured("NIK_ENCRYPTION_KEYS must be set in production.")
         keys = [base64.urlsafe_b64encode(_derived("aduan.nik.encryption")).decode()]
-    return MultiFernet([Fernet(key.encode()) for key in keys])
+    return tuple(keys)
+
+
+@functools.lru_cache(maxsize=8)
+def _fernets(keys: tuple[str, ...]) -> tuple[Fernet, MultiFernet]:
+    """(the primary key alone, all keys): built once per key list, not once per value."""
+    fernets = [Fernet(key.encode()) for key in keys]
+    return fernets[0], MultiFernet(fernets)
+
+
+def _fernet() -> MultiFernet:
+    return _fernets(_encryption_keys())[1]
 
 
 def encrypt(nik: str) -> str:
@@ -100,12 +125,44 @@ def rotate(token: str) -> str:
     return _fernet().rotate(token.encode()).decode()
 
 
-def lookup_hash(nik: str) -> str:
+def is_under_primary_key(token: str) -> bool:
+    """True when the first key of NIK_ENCRYPTION_KEYS alone decrypts `token`."""
+    try:
+        _fernets(_encryption_keys())[0].decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+def decrypt_or_raise(token: str) -> str:
+    """Like `decrypt`, but a value that no listed key opens raises InvalidToken (the rotation
+    command counts those instead of taking them for an empty NIK)."""
+    return _fernet().decrypt(token.encode()).decode()
+
+
+def _hash_keys() -> list[bytes]:
+    """The key that hashes what is written, then the keys look-ups also try (during a rotation)."""
     key = settings.NIK_HASH_KEY
     if not key:
         if settings.PRODUCTION:
             raise ImproperlyConfigured("NIK_HASH_KEY must be set in production.")
-        key_bytes = _derived("aduan.nik.hash")
+        primary = _derived("aduan.nik.hash")
     else:
-        key_bytes = key.encode()
-    return hmac.new(key_bytes, nik.encode(), hashlib.sha256).hexdigest()
+        primary = key.encode()
+    extra = [k.encode() for k in settings.NIK_HASH_LOOKUP_KEYS if k.encode() != primary]
+    return [primary, *extra]
+
+
+def _hmac(key: bytes, nik: str) -> str:
+    return hmac.new(key, nik.encode(), hashlib.sha256).hexdigest()
+
+
+def lookup_hash(nik: str) -> str:
+    """The hash stored with a NIK (under NIK_HASH_KEY)."""
+    return _hmac(_hash_keys()[0], nik)
+
+
+def lookup_hashes(nik: str) -> list[str]:
+    """Every hash a stored NIK may carry: look-ups filter with `__in` on these, so a row not yet
+    rehashed by `rotate_nik_keys` is still found."""
+    return [_hmac(key, nik) for key in _hash_keys()]

@@ -15,6 +15,7 @@ from aduan.audit import trail as audit_trail
 from aduan.audit.models import AuditEntry
 from aduan.directory.models import Agency, Category
 from aduan.reports import errors, sla
+from aduan.reports.attachments import open_stored
 from aduan.reports.models import (
     ArchiveReason, Attachment, Audience, Classification, Disposition, EventKind, Report, Status, TimelineEvent,
 )
@@ -190,4 +191,4 @@ def attachment(request, code, pk):
     report = get_workspace_report(request.user, code)
     item = get_object_or_404(Attachment, report=report, pk=pk)
     name = shown_name(report, item, present_reporter(report, request.user).hidden)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=name, content_type=item.content_type)
+    return FileResponse(open_stored(item.file), as_attachment=True, filename=name, content_type=item.content_type)

@@ -4,7 +4,13 @@ Archive layout (`aduan-backup-<UTC time>.tar`):
     manifest.json   engine, time, row counts, and the sha256 of every file below
     database.sqlite3  (SQLite: made with the online backup API, consistent while the app runs)
     database.dump     (PostgreSQL: `pg_dump --format=custom`)
-    media/...         every stored file (attachments), as in MEDIA_ROOT
+    media/<name>      every stored file the database refers to (attachments, evaluation reports)
+
+Files are read and written through Django's storage API, never by path: the same commands back
+up local disk (MEDIA_ROOT) and object storage (S3Storage), and an archive made from one restores
+into the other (how an instance moves its files to a bucket). Each file is streamed from the
+storage into the archive, hashed on the way; the list is taken from the database after the dump,
+so it covers every row in the dump (a file is stored before its row commits; the app deletes none).
 
 Restore refuses to overwrite an instance that has reports unless told to, checks every file
 against the manifest, and checks the row counts after loading.
@@ -14,7 +20,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -22,8 +27,10 @@ import tempfile
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection
+from django.db.models import FileField
 
 COUNTED = ["reports.Report", "reports.TimelineEvent", "reports.Attachment", "accounts.User"]
 
@@ -38,6 +45,29 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+class _Hashing:
+    """A file-like reader that hashes what passes through it (into the archive)."""
+
+    def __init__(self, handle):
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def read(self, size=-1) -> bytes:
+        data = self.handle.read(size)
+        self.digest.update(data)
+        return data
+
+
+def _stored_names() -> list[str]:
+    """Every file name held by a FileField of any model (all of them use the default storage)."""
+    names = set()
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, FileField):
+                rows = model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True)
+                names.update(rows.iterator())
+    return sorted(names)
 
 
 def _counts() -> dict[str, int]:
@@ -77,29 +107,39 @@ def create_backup(destination: Path) -> Path:
     destination.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     archive = destination / f"aduan-backup-{stamp}.tar"
-    media = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         counts = _counts()  # before the dump: rows added meanwhile are in the dump, never missing
         database = _dump_database(folder)
         files = {}
-        if media.is_dir():
-            for path in sorted(p for p in media.rglob("*") if p.is_file()):
-                files[f"media/{path.relative_to(media).as_posix()}"] = _sha256(path)
-        manifest = {
-            "format": 1, "created_at": dt.datetime.now(dt.UTC).isoformat(), "engine": connection.vendor,
-            "database": database, "database_sha256": _sha256(folder / database), "counts": counts,
-            "files": files,
-        }
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
         partial = archive.with_suffix(".tar.partial")
         with tarfile.open(partial, "w") as tar:
-            tar.add(folder / "manifest.json", "manifest.json")
             tar.add(folder / database, database)
-            for name in files:
-                tar.add(media / name.removeprefix("media/"), name)
+            for name in _stored_names():
+                files[f"media/{name}"] = _add_stored_file(tar, name)
+            manifest = {
+                "format": 1, "created_at": dt.datetime.now(dt.UTC).isoformat(), "engine": connection.vendor,
+                "database": database, "database_sha256": _sha256(folder / database), "counts": counts,
+                "files": files,
+            }
+            (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
+            tar.add(folder / "manifest.json", "manifest.json")
         partial.rename(archive)  # never leave a half-written archive under the final name
     return archive
+
+
+def _add_stored_file(tar: tarfile.TarFile, name: str) -> str:
+    """Stream one stored file into the archive; returns its sha256."""
+    member = tarfile.TarInfo(f"media/{name}")
+    member.mtime = int(dt.datetime.now(dt.UTC).timestamp())
+    try:
+        member.size = default_storage.size(name)
+        with default_storage.open(name, "rb") as handle:
+            reader = _Hashing(handle)
+            tar.addfile(member, reader)
+    except Exception as exc:  # disk or object store (botocore's errors are not OSErrors): name the file
+        raise BackupError(f"berkas {name} tidak dapat dibaca dari penyimpanan: {exc}") from exc
+    return reader.digest.hexdigest()
 
 
 def _read_manifest(tar: tarfile.TarFile) -> dict:
@@ -127,15 +167,25 @@ def restore_backup(archive: Path, *, force: bool = False) -> dict[str, int]:
             if _sha256(folder / name) != digest:
                 raise BackupError(f"berkas {name} di dalam arsip rusak (sha256 tidak cocok)")
         _load_database(folder / manifest["database"])
-        media = Path(settings.MEDIA_ROOT)
         for name in manifest["files"]:
-            target = media / name.removeprefix("media/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(folder / name, target)
+            _store(name.removeprefix("media/"), folder / name)
     counts = _counts()
     if counts != manifest["counts"]:
         raise BackupError(f"jumlah data setelah pemulihan berbeda: {counts} != {manifest['counts']}")
     return counts
+
+
+def _store(name: str, source: Path) -> None:
+    """Put one file back under its own name (the database refers to it by that name)."""
+    try:
+        if default_storage.exists(name):  # restore --force over an instance that has it already
+            default_storage.delete(name)
+        with open(source, "rb") as handle:
+            stored = default_storage.save(name, File(handle, name=name))
+    except Exception as exc:  # disk or object store (botocore's errors are not OSErrors): name the file
+        raise BackupError(f"berkas {name} tidak dapat dipulihkan ke penyimpanan: {exc}") from exc
+    if stored != name or default_storage.size(name) != source.stat().st_size:
+        raise BackupError(f"berkas {name} tidak dapat dipulihkan ke penyimpanan (tersimpan sebagai {stored})")
 
 
 def _load_database(path: Path) -> None:

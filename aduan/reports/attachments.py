@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -142,3 +143,13 @@ def clean_uploads(uploads) -> list[Cleaned]:
     if len(uploads) > settings.ATTACHMENT_MAX_FILES:
         raise AttachmentRefused(_("Paling banyak %(n)s lampiran per laporan.") % {"n": settings.ATTACHMENT_MAX_FILES})
     return [clean_upload(upload) for upload in uploads]
+
+
+def open_stored(field_file):
+    """A stored file (attachment, evaluation report), opened through the storage API so that local
+    disk and object storage behave alike; a file missing from the storage is a 404 for the person
+    who asked, not a server error. Called by every view that serves a stored file."""
+    try:
+        return field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Berkas lampiran tidak tersedia.")) from None

@@ -157,10 +157,10 @@ def _exact_matches(user, query: str, visible: QuerySet) -> list[tuple[int, str]]
 def nik_condition(nik: str) -> Q | None:
     """Reports of the person with this NIK, through the keyed hash of the accounts app: an
     account's NIK, or a resident's given by the RT/RW who filed for them."""
-    from aduan.accounts.nik import lookup_hash  # noqa: PLC0415 (accounts imports search indirectly)
+    from aduan.accounts.nik import lookup_hashes  # noqa: PLC0415 (accounts imports search indirectly)
 
-    digest = lookup_hash(nik)
-    return Q(reporter__nik_hash=digest) | Q(reporter_nik_hash=digest)
+    digests = lookup_hashes(nik)  # more than one only while the hash key rotates
+    return Q(reporter__nik_hash__in=digests) | Q(reporter_nik_hash__in=digests)
 
 
 # --- highlighting -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from aduan.backoffice.access import staff_only
 from aduan.reports import sla
+from aduan.reports.attachments import open_stored
 from aduan.reports.models import Report
 
 from . import charts, figures
@@ -87,4 +88,4 @@ def evaluation_file(request, pk):
     job = get_object_or_404(EvaluationReport, pk=pk, requested_by=request.user)
     if job.state != EvaluationReport.State.DONE:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+    return FileResponse(open_stored(job.file), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])

@@ -188,7 +188,7 @@ def attachment(request, code, pk):
     report = get_report_for(request.user, code)
     item = get_object_or_404(_visible_attachments(report, request.user), pk=pk)
     inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
-    return FileResponse(item.file.open("rb"), content_type=item.content_type, as_attachment=not inline,
+    return FileResponse(attachments.open_stored(item.file), content_type=item.content_type, as_attachment=not inline,
                         filename=item.original_name)
 
 

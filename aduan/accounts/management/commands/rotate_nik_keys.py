@@ -1,15 +1,52 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from aduan.accounts import nik as niks
-from aduan.accounts.models import User
+from aduan.accounts import rotation
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt every stored NIK with the first key of NIK_ENCRYPTION_KEYS (after rotating keys)."
+    help = ("Re-encrypt every stored NIK under the first key of NIK_ENCRYPTION_KEYS and rehash it under "
+            "NIK_HASH_KEY, in short batches, while the site runs; safe to run again. --check only counts "
+            "what is left (exit status 1 while anything is). Procedure: docs/deploy.md.")
 
-    def handle(self, *args, **options):
-        count = 0
-        for user in User.objects.exclude(nik_encrypted="").only("pk", "nik_encrypted").iterator():
-            User.objects.filter(pk=user.pk).update(nik_encrypted=niks.rotate(user.nik_encrypted))
-            count += 1
-        self.stdout.write(f"{count} NIK re-encrypted")
+    def add_arguments(self, parser):
+        parser.add_argument("--check", action="store_true",
+                            help="count values not yet under the first key / hash key; write nothing")
+        parser.add_argument("--batch-size", type=int, default=500, help="rows per transaction (default 500)")
+
+    def handle(self, *args, check, batch_size, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
+        if check:
+            return self._check(batch_size)
+        if len(settings.NIK_ENCRYPTION_KEYS) < 2 and not settings.NIK_HASH_LOOKUP_KEYS:
+            self.stdout.write("Only one encryption key and no previous hash key are configured: "
+                              "nothing to rotate from; checking that every value is current.")
+        tallies = rotation.rotate(batch_size, progress=self._progress)
+        trouble = []
+        for t in tallies:
+            self.stdout.write(f"{t.place}: done, {t.seen} rows, {t.reencrypted} re-encrypted, {t.rehashed} rehashed, "
+                              f"{t.changed_meanwhile} rewritten by the app meanwhile, {t.unreadable} unreadable")
+            if t.unreadable:
+                trouble.append(f"{t.unreadable} value(s) of {t.place} open with no listed key: put the old key back")
+            if t.conflicts:
+                trouble.append(f"{t.place}: rows {t.conflicts[:20]} share a NIK with another account under the "
+                               "new hash key; merge or clear one of each pair, then run again")
+        if trouble:
+            raise CommandError("; ".join(trouble))
+        self.stdout.write("Now run `rotate_nik_keys --check`; remove the old key once it reports 0.")
+
+    def _progress(self, tally):
+        self.stdout.write(f"{tally.place}: {tally.seen}/{tally.total} rows, {tally.reencrypted} re-encrypted, "
+                          f"{tally.rehashed} rehashed")
+        self.stdout.flush()
+
+    def _check(self, batch_size):
+        tallies = rotation.survey(batch_size)
+        for t in tallies:
+            self.stdout.write(f"{t.place}: {t.seen} rows, {t.reencrypted} not under the first key, "
+                              f"{t.rehashed} hashed with an old key, {t.unreadable} unreadable")
+        pending = sum(t.pending for t in tallies)
+        self.stdout.write(f"pending: {pending}")
+        if pending:
+            raise CommandError(f"{pending} stored NIK value(s) still need `rotate_nik_keys`; keep the old keys")
