@@ -5,6 +5,9 @@ import datetime as dt
 from django.utils import timezone
 from ninja.security import HttpBearer, django_auth
 
+from aduan.accounts.mfa import SETUP_REQUIRED_MESSAGE, lacks_required_mfa
+
+from .errors import ApiError
 from .models import ApiToken, hash_token
 
 _UNSET = object()
@@ -47,6 +50,10 @@ class BearerAuth(HttpBearer):
         found = bearer_token(request)
         if found is None:
             return None
+        if lacks_required_mfa(found.user):
+            # A token issued before the second factor was required, or by an older client: staff
+            # set up their authenticator app first (the session path: StaffMfaMiddleware).
+            raise ApiError(403, SETUP_REQUIRED_MESSAGE, code="mfa_setup_required")
         request.user = found.user
         return found.user
 
