@@ -155,7 +155,8 @@ def test_staff_log_in_with_the_password_then_the_code(client, cast):
     assert "_auth_user_id" not in client.session  # not logged in on the password alone
     assert client.get("/kantor/antrean/")["Location"].startswith("/masuk/")
     page = client.get(AUTHENTICATE).content.decode()
-    assert "Autentikasi Dua Faktor" in page and 'autocomplete="one-time-code"' in page  # allauth's Indonesian
+    assert "Verifikasi dua langkah" in page and "kode pemulihan" in page and 'autocomplete="one-time-code"' in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page) and not re.search(r"\son[a-z]+=", page)
 
     refused = client.post(AUTHENTICATE, {"code": wrong_code(STAFF_TOTP_SECRET)})
     assert refused.status_code == 200 and "Kode salah." in refused.content.decode()
@@ -217,6 +218,16 @@ def test_staff_need_the_code_for_an_api_token(cast):
     error_of(api().post("/auth/tokens", {**body, "otp_code": recovery}), 401)
 
 
+def test_wrong_api_codes_count_against_the_log_in_limit(cast, settings):
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/5m/key"}
+    body = {"username": cast.supervisor.username, "password": PASSWORD, "device_name": "tablet"}
+    for _attempt in range(3):
+        error_of(api().post("/auth/tokens", {**body, "otp_code": wrong_code(STAFF_TOTP_SECRET)}), 401)
+    error = error_of(api().post("/auth/tokens", {**body, "otp_code": totp(STAFF_TOTP_SECRET)}), 429)
+    assert "Coba lagi nanti" in error["message"]
+    assert not ApiToken.objects.filter(user=cast.supervisor).exists()
+
+
 def test_staff_cannot_switch_their_authenticator_off(client, cast):
     log_in_with_password(client, cast.dispatcher.username)
     client.post(AUTHENTICATE, {"code": totp(STAFF_TOTP_SECRET)})
@@ -250,3 +261,14 @@ def test_demo_staff_have_the_documented_demo_authenticator(client, capsys):
     client.post("/masuk/", {"login": "dispatcher", "password": "aduan-demo"})
     assert client.post(AUTHENTICATE, {"code": totp(DEMO_TOTP_SECRET)}).status_code == 302
     assert client.get("/kantor/antrean/").status_code == 200
+
+
+def test_the_deployment_check_warns_when_the_requirement_is_off(settings):
+    from django.core import checks
+
+    def ids():
+        return {m.id for m in checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=True)}
+
+    assert "aduan.W001" not in ids()
+    settings.STAFF_MFA_REQUIRED = False
+    assert "aduan.W001" in ids()

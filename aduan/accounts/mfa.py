@@ -53,17 +53,29 @@ def give_totp(user, secret: str) -> Authenticator:
     return TOTP.activate(user, secret).instance
 
 
+class TooManyAttempts(Exception):
+    pass
+
+
 def check_code(user, code: str) -> bool:
     """A TOTP code or an unused recovery code of `user` (the API's token issuance).
 
     allauth's own checks do the work: a TOTP code is accepted once (it is remembered in the cache
-    for its period), a recovery code is spent under a row lock."""
+    for its period), a recovery code is spent under a row lock, and failures count against the
+    same per-account limit as the web log-in's (`ACCOUNT_RATE_LIMITS["login_failed"]`), so the
+    API is no faster way to guess a code. Raises TooManyAttempts when that limit is reached."""
+    from allauth.mfa.base.internal.flows import check_rate_limit
+    from django.core.exceptions import ValidationError
+
+    try:
+        clear_failures = check_rate_limit(user)
+    except ValidationError:
+        raise TooManyAttempts from None
     code = (code or "").strip().replace(" ", "")
-    if not code:
-        return False
     for authenticator in Authenticator.objects.filter(
             user_id=user.pk, type__in=(Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES)):
-        if authenticator.wrap().validate_code(code):
+        if code and authenticator.wrap().validate_code(code):
             authenticator.record_usage()
+            clear_failures()
             return True
     return False

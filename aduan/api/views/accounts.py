@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
-from aduan.accounts.mfa import SETUP_REQUIRED_MESSAGE, check_code, has_totp, lacks_required_mfa
+from aduan.accounts.mfa import SETUP_REQUIRED_MESSAGE, TooManyAttempts, check_code, has_totp, lacks_required_mfa
 from aduan.accounts.models import Role
 
 from ..auth import ANY
@@ -66,7 +66,11 @@ def _check_second_factor(user, code: str | None) -> None:
     if not code:
         raise ApiError(401, _("Akun ini memakai verifikasi dua langkah: kirim juga kode dari aplikasi "
                               "autentikator di otp_code."), code="mfa_code_required", fields={"otp_code": [_("Wajib diisi.")]})
-    if not check_code(user, code):
+    try:
+        accepted = check_code(user, code)
+    except TooManyAttempts:
+        raise ApiError(429, _("Terlalu banyak kode yang salah untuk akun ini. Coba lagi nanti.")) from None
+    if not accepted:
         raise ApiError(401, _("Kode autentikator salah atau sudah dipakai."), code="mfa_code_invalid",
                        fields={"otp_code": [_("Kode salah atau sudah dipakai.")]})
 
