@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "aduan.accounts.middleware.StaffMfaMiddleware",
 ]
 
 ROOT_URLCONF = "aduan.urls"
@@ -264,6 +266,13 @@ ACCOUNT_LOGOUT_ON_GET = False
 # allauth's default rate limits (failed log-ins, e-mails sent per address, ...); off in tests, where
 # many tests sign up and log in with the same addresses within minutes.
 ACCOUNT_RATE_LIMITS = False if ADUAN_ENV == "test" else {}
+# Second factor (allauth.mfa): an authenticator app (TOTP) and recovery codes. Required for every
+# staff account (dispatcher, officer, supervisor, sysadmin, admin users) unless turned off; see
+# aduan/accounts/mfa.py. One step of clock drift either way is accepted (phones' clocks drift).
+STAFF_MFA_REQUIRED = envbool("STAFF_MFA_REQUIRED", True)
+MFA_ADAPTER = "aduan.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_TOLERANCE = 1
 SOCIALACCOUNT_ADAPTER = "aduan.accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_PROVIDERS = {}

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,6 +7,8 @@ from aduan.web.urls import public_urlpatterns
 
 admin.site.site_header = "Aduan — Administrasi"
 admin.site.site_title = "Aduan"
+# The admin's own log-in form would skip the second factor: send it to /masuk/ (allauth, with MFA).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

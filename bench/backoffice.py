@@ -27,6 +27,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from allauth.mfa.totp.internal.auth import generate_totp_secret  # noqa: E402
+
+from aduan.accounts.mfa import give_totp, has_totp, is_staff_account  # noqa: E402
 from aduan.accounts.models import Role, User  # noqa: E402
 from aduan.directory.models import Agency, Category, Region  # noqa: E402
 from aduan.reports import actions  # noqa: E402
@@ -35,6 +38,8 @@ from aduan.reports.models import Report  # noqa: E402
 
 def user(name, role, agency=None):
     u, _ = User.objects.get_or_create(username=f"bench-{name}", defaults={"role": role, "agency": agency})
+    if is_staff_account(u) and not has_totp(u):
+        give_totp(u, generate_totp_secret())  # staff need an authenticator app (STAFF_MFA_REQUIRED)
     return u
 
 

@@ -32,6 +32,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from allauth.mfa.totp.internal.auth import generate_totp_secret  # noqa: E402
+
+from aduan.accounts.mfa import give_totp, has_totp  # noqa: E402
 from aduan.accounts.models import Role, User  # noqa: E402
 from aduan.directory import loading  # noqa: E402
 from aduan.directory.models import Agency, Category, Region  # noqa: E402
@@ -68,6 +71,10 @@ def cast():
         users[username], _ = User.objects.get_or_create(
             username=username, defaults={"role": role, "full_name": username,
                                          "agency": Agency.objects.get(code=agency) if agency else None})
+        if not has_totp(users[username]):
+            # Staff without an authenticator app reach nothing (STAFF_MFA_REQUIRED); the load runner
+            # logs in by making sessions, so the secret itself is never needed.
+            give_totp(users[username], generate_totp_secret())
     citizens = list(User.objects.filter(username__startswith="bench-warga-"))
     if len(citizens) < 2000:
         User.objects.bulk_create(

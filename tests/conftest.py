@@ -6,11 +6,13 @@ import os
 import pytest
 from django.db import connection
 
+from aduan.accounts.mfa import give_totp, is_staff_account
 from aduan.accounts.models import Role, User
 from aduan.directory import loading
 from aduan.directory.models import Agency, Category, Region
 from aduan.reports import actions
 from aduan.reports.models import Status
+from tests.totp import STAFF_TOTP_SECRET
 
 PASSWORD = "kata-sandi-uji-123"
 
@@ -28,8 +30,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 def _user(username, role=Role.CITIZEN, agency=None, **extra):
     fields = {"email": f"{username}@example.test", "full_name": username.title(), **extra}
-    return User.objects.create_user(username=username, password=PASSWORD, role=role,
+    user = User.objects.create_user(username=username, password=PASSWORD, role=role,
                                     agency=Agency.objects.get(code=agency) if agency else None, **fields)
+    if is_staff_account(user):
+        # Staff must have an authenticator app (STAFF_MFA_REQUIRED is on in tests as in
+        # production); tests compute its codes with tests.totp.totp(STAFF_TOTP_SECRET).
+        give_totp(user, STAFF_TOTP_SECRET)
+    return user
 
 
 class Cast:

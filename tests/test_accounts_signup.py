@@ -64,8 +64,10 @@ def test_it_refuses_wrong_data_with_a_precise_message_and_keeps_the_rest(client,
 
 def test_staff_made_accounts_log_in_without_an_allauth_email_record(client, cast):
     from tests.conftest import PASSWORD
+    from tests.totp import STAFF_TOTP_SECRET, totp
 
     client.post("/masuk/", {"login": "dispatcher-uji", "password": PASSWORD})
+    client.post("/akun/2fa/authenticate/", {"code": totp(STAFF_TOTP_SECRET)})  # staff: the second factor
     assert client.session.get("_auth_user_id") == str(cast.dispatcher.pk)
 
 

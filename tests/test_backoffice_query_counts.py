@@ -27,20 +27,20 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
-# (who, url, queries): session, user, unread notifications (the menu's badge), then the page's own
-# queries, listed in the comment.
+# (who, url, queries): session, user, the user's authenticator app (staff MFA, StaffMfaMiddleware),
+# unread notifications (the menu's badge), then the page's own queries, listed in the comment.
 PAGES = [
     # count + page of reports (with its category, agency, district, officer), agencies and categories for the filters
-    ("dispatcher", "/kantor/antrean/", 3 + 4),
+    ("dispatcher", "/kantor/antrean/", 4 + 4),
     # the same, and the officer's agency for the heading
-    ("officer_a", "/kantor/kotak-masuk/", 3 + 5),
-    ("supervisor", "/kantor/laporan/?status=open", 3 + 4),
+    ("officer_a", "/kantor/kotak-masuk/", 4 + 5),
+    ("supervisor", "/kantor/laporan/?status=open", 4 + 4),
     # count + page of audit entries
-    ("supervisor", "/kantor/audit/", 3 + 2),
+    ("supervisor", "/kantor/audit/", 4 + 2),
     # 3 grouped aggregates, acceptances, answers, holidays, average rating, trend, share by status
-    ("supervisor", "/kantor/statistik/?dari=2020-01-01&sampai=2030-12-31", 3 + 9),
+    ("supervisor", "/kantor/statistik/?dari=2020-01-01&sampai=2030-12-31", 4 + 9),
     # the overdue reports with agency and category
-    ("dispatcher", "/kantor/statistik/terlambat/", 3 + 1),
+    ("dispatcher", "/kantor/statistik/terlambat/", 4 + 1),
 ]
 
 

@@ -1,5 +1,11 @@
+import datetime
+import time
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from aduan.ops import ratelimit
@@ -18,6 +24,16 @@ class AccountAdapter(DefaultAccountAdapter):
         """The log-in throttle counts the same address as every other rate limit (TRUSTED_PROXY_COUNT)."""
         return ratelimit.client_ip(request)
 
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """allauth asks for the password again before any change to the second factor. A staff
+        member sent to the set-up right after logging in would type it twice in a row: when the
+        password was checked in this session within the reauthentication timeout and the account
+        had no authenticator before that, the set-up and its recovery codes need no second prompt.
+        Any change to an authenticator older than the log-in still asks."""
+        if app == "allauth.mfa" and _first_factor_just_checked():
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def save_user(self, request, user, form, commit=True):
         """One save with the profile filled in: the form already refused a taken NIK, and the
         unique `nik_hash` stops the rare second sign-up racing with the same NIK."""
@@ -29,6 +45,38 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
 
+def _first_factor_just_checked() -> bool:
+    from allauth.account import app_settings as account_settings
+    from allauth.account.internal.flows.login import get_authentication_records
+    from allauth.core import context
+
+    request = context.request
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
+        return False
+    checked = [r["at"] for r in get_authentication_records(request, user) if r.get("method") == "password"]
+    if not checked or time.time() - checked[-1] >= account_settings.REAUTHENTICATION_TIMEOUT:
+        return False
+    # Only authenticators made after that password check (the set-up, then its recovery codes).
+    since = datetime.datetime.fromtimestamp(checked[-1], tz=datetime.timezone.utc)
+    return not Authenticator.objects.filter(user_id=user.pk, created_at__lt=since).exists()
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Social log-in creates a citizen without a profile; the portal asks for it (NIK included)
     before the first report (`aduan.web.views_filing`)."""
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Staff may not switch their authenticator app off while `STAFF_MFA_REQUIRED` holds (they
+    may set up a new one by asking a sysadmin to remove the old one in the admin)."""
+
+    def get_totp_issuer(self) -> str:
+        return settings.SITE_NAME
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        from .mfa import requires_mfa
+
+        if authenticator.type == Authenticator.Type.TOTP and requires_mfa(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)

@@ -2,11 +2,15 @@
 
 import datetime as dt
 
+from allauth.mfa.models import Authenticator
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from ninja.security import HttpBearer, django_auth
 
+from aduan.accounts.mfa import SETUP_REQUIRED_MESSAGE, lacks_required_mfa
 from aduan.ops import ratelimit
 
+from .errors import ApiError
 from .models import ApiToken, hash_token
 
 _UNSET = object()
@@ -23,9 +27,12 @@ def bearer_token(request) -> ApiToken | None:
     scheme, _space, raw = request.headers.get("Authorization", "").partition(" ")
     raw = raw.strip()
     if scheme.lower() == "bearer" and raw and len(raw) <= 200:
-        token = (ApiToken.objects.select_related("user", "user__agency")
+        # Whether the user has an authenticator app comes in the same query (staff need one).
+        has_totp = Exists(Authenticator.objects.filter(user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP))
+        token = (ApiToken.objects.select_related("user", "user__agency").annotate(user_has_totp=has_totp)
                  .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True).first())
         if token is not None:
+            token.user._aduan_has_totp = token.user_has_totp
             now = timezone.now()
             if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
                 ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -49,6 +56,10 @@ class BearerAuth(HttpBearer):
         found = bearer_token(request)
         if found is None:
             return None
+        if lacks_required_mfa(found.user):
+            # A token issued before the second factor was required, or by an older client: staff
+            # set up their authenticator app first (the session path: StaffMfaMiddleware).
+            raise ApiError(403, SETUP_REQUIRED_MESSAGE, code="mfa_setup_required")
         request.user = found.user
         return found.user
 

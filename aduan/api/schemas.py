@@ -59,6 +59,9 @@ class TokenIn(Schema):
     username: Str(150, min_length=1, example="warga")
     password: Str(128, min_length=1, example="kata-sandi-anda")
     device_name: Str(100, min_length=1, example="Android Samsung A15 milik Wayan")
+    otp_code: Str(20, example="492039") | None = Field(
+        None, description="Kode dari aplikasi autentikator (atau satu kode pemulihan); wajib untuk akun yang "
+                          "memakai verifikasi dua langkah, termasuk setiap akun petugas.")
 
 
 class TokenOut(Schema):

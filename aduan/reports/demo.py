@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from aduan.accounts.mfa import give_totp, has_totp, is_staff_account
 from aduan.accounts.models import Role
 from aduan.directory.models import Agency, Category, Region
 from aduan.notifications.models import Notification
@@ -24,6 +25,10 @@ from .models import ArchiveReason, Channel, Classification, Report
 
 User = get_user_model()
 PASSWORD = "aduan-demo"
+# Staff must sign in with a second factor (STAFF_MFA_REQUIRED): every demo staff account has an
+# authenticator with this published, demo-only secret, so that the demo shows the real log-in.
+# Add it to an authenticator app, or print the current code with `manage.py demo_totp_code`.
+DEMO_TOTP_SECRET = "ADUANDEMOSUMBAWAADUANDEMOSUMBAWA"
 
 # username: (role, full name, agency code, representative, email, phone)
 ACCOUNTS = {
@@ -212,6 +217,8 @@ def create_accounts() -> dict:
                 user.sex, user.birth_date, user.occupation = sex, birth_date, occupation
                 user.village, user.district, user.address = village, village.parent, f"Desa {village.name}"
             user.save()
+        if is_staff_account(user) and not has_totp(user):
+            give_totp(user, DEMO_TOTP_SECRET)
         users[username] = user
     return users
 

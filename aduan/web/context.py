@@ -4,7 +4,7 @@ from aduan.notifications.models import Channel, Notification
 
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME}
+    return {"SITE_NAME": settings.SITE_NAME, "STAFF_MFA_REQUIRED": settings.STAFF_MFA_REQUIRED}
 
 
 def notifications(request):

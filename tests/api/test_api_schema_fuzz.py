@@ -18,9 +18,11 @@ from schemathesis.specs.openapi.checks import (
     content_type_conformance, response_schema_conformance, status_code_conformance,
 )
 
+from aduan.accounts.mfa import give_totp
 from aduan.accounts.models import Role, User
 from aduan.api.models import ApiToken
 from aduan.reports import actions
+from tests.totp import STAFF_TOTP_SECRET
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -39,6 +41,7 @@ def wsgi_keeps_connection():
 @pytest.fixture
 def dispatcher_token(wsgi_keeps_connection, db):
     dispatcher = User.objects.create(username="fuzz-dispatcher", role=Role.DISPATCHER, email="fuzz@example.test")
+    give_totp(dispatcher, STAFF_TOTP_SECRET)  # staff need an authenticator app, or every call is refused
     citizen = User.objects.create(username="fuzz-warga", role=Role.CITIZEN)
     actions.do_file_report(reporter=citizen, title="Jalan rusak", description="Berlubang.")
     _token, raw = ApiToken.issue(dispatcher, "fuzz")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
+from aduan.accounts.mfa import SETUP_REQUIRED_MESSAGE, TooManyAttempts, check_code, has_totp, lacks_required_mfa
 from aduan.accounts.models import Role
 
 from ..auth import ANY
@@ -50,8 +51,28 @@ def create_token(request, data: TokenIn):
     user = authenticate(request, username=data.username, password=data.password)
     if user is None or not user.is_active:
         raise ApiError(401, _("Nama pengguna atau kata sandi salah."))
+    _check_second_factor(user, data.otp_code)
     token, raw = ApiToken.issue(user, data.device_name.strip() or "?")
     return Status(201, {**_token(token), "token": raw})
+
+
+def _check_second_factor(user, code: str | None) -> None:
+    """The password alone does not give a token to an account with an authenticator app: that
+    would bypass the second factor the web log-in asks for."""
+    if lacks_required_mfa(user):
+        raise ApiError(403, SETUP_REQUIRED_MESSAGE, code="mfa_setup_required")
+    if not has_totp(user):
+        return
+    if not code:
+        raise ApiError(401, _("Akun ini memakai verifikasi dua langkah: kirim juga kode dari aplikasi "
+                              "autentikator di otp_code."), code="mfa_code_required", fields={"otp_code": [_("Wajib diisi.")]})
+    try:
+        accepted = check_code(user, code)
+    except TooManyAttempts:
+        raise ApiError(429, _("Terlalu banyak kode yang salah untuk akun ini. Coba lagi nanti.")) from None
+    if not accepted:
+        raise ApiError(401, _("Kode autentikator salah atau sudah dipakai."), code="mfa_code_invalid",
+                       fields={"otp_code": [_("Kode salah atau sudah dipakai.")]})
 
 
 def _token(token: ApiToken) -> dict:
