@@ -31,18 +31,9 @@ pytestmark = [
 ]
 
 
-def _free_port(first=8130, last=8149) -> str:
-    import socket
-
-    for port in range(first, last + 1):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) != 0:
-                return str(port)
-    return "0"
-
-
-# The live server listens on a port of the range this project's tests use (unless told otherwise).
-os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", f"127.0.0.1:{_free_port()}")
+# The live server takes a port the system gives it (port 0): a fixed range collides with other test
+# runs on the same machine.
+os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1:0")
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are plain
 # synchronous code all the same.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
