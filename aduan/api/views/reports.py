@@ -15,7 +15,8 @@ from ninja import Status as Reply
 from aduan.directory.models import Category, Region
 from aduan.reports import actions
 from aduan.reports.models import Channel, Classification, Status
-from aduan.reports.visibility import get_report_for, is_own, may_see_internal, own_reports, visible_reports
+from aduan.reports.visibility import (attachment_name, get_report_for, is_own, may_see_internal, own_reports,
+                                      visible_reports)
 
 from .. import present
 from ..answers import clean_answers
@@ -221,6 +222,6 @@ def attachment(request, code: str = CodePath, attachment_id: int = Path(..., ge=
     except (FileNotFoundError, OSError):
         raise ApiError(404, _("Berkas lampiran tidak tersedia.")) from None
     response = FileResponse(handle, content_type=found.content_type, as_attachment=True,
-                            filename=found.original_name)
+                            filename=attachment_name(report, found, user))
     response["X-Content-Type-Options"] = "nosniff"
     return response
