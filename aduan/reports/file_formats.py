@@ -198,6 +198,9 @@ def clean_pdf(data: bytes, *, strip_metadata: bool) -> bytes:
         writer = PdfWriter(clone_from=reader)
         writer.metadata = None  # the document information: Author, Creator, Producer, dates
         _walk(writer._root_object, _drop_metadata)  # XMP of the document, its pages and images
+        # The clone copies every object of the file, reachable or not (old revisions, the XMP
+        # just unlinked): only what the document still uses is written.
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         out = io.BytesIO()
         writer.write(out)
         return out.getvalue()
