@@ -122,8 +122,8 @@ def read_report(request, code: str = CodePath):
 @router.post("/reports", response={201: FiledReportOut, **ERRORS}, auth=ANY, url_name="file_report",
              summary="Kirim laporan (multipart, dengan lampiran)")
 def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] = None):
-    """Kirim laporan baru sebagai `multipart/form-data`; lampiran (foto JPEG/PNG/WebP/GIF atau PDF)
-    di kolom `files`. Jawaban tersimpan dengan kode pelacakan dan kode rahasia (sekali tampil)."""
+    """Kirim laporan baru sebagai `multipart/form-data`; lampiran (foto, PDF, dokumen Office, video
+    pendek; diperiksa menurut isinya) di kolom `files`. Jawaban tersimpan dengan kode pelacakan dan kode rahasia (sekali tampil)."""
     user = request.auth
     category = _category(data.category)
     district, village = _regions(data.district, data.village)
