@@ -231,7 +231,9 @@ def _viewer(cast, who):
     return None if who == PUBLIC else getattr(cast, who)
 
 
-def test_an_anonymous_reporter_is_never_identified_to_agencies_supervisors_or_the_public(client, cast, mailoutbox):
+def test_an_anonymous_reporter_is_never_identified_to_agencies_supervisors_or_the_public(client, cast, mailoutbox,
+                                                                                         settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     report = _anonymous_report_everywhere(client, cast)
     # What the worker does: deliver the outbox (its scheduling waits for a commit the test's
     # transaction never makes).

@@ -182,4 +182,6 @@ def attachment(request, code, pk):
     report = get_workspace_report(request.user, code)
     item = get_object_or_404(Attachment, report=report, pk=pk)
     name = attachment_name(report, item, request.user)
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=name, content_type=item.content_type)
+    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=name, content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

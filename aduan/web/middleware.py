@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -51,7 +51,9 @@ class RequestSizeMiddleware:
                         "Kembali, kurangi atau perkecil lampiran, lalu kirim lagi.") % {
                 "size": length // (1024 * 1024), "limit": limit // (1024 * 1024)}
             if request.path.startswith("/api/"):
-                return JsonResponse({"error": message}, status=413)
+                from aduan.api.errors import error_response  # noqa: PLC0415 (the API app loads after this)
+
+                return error_response(413, message)
             page = format_html('<!doctype html><html lang="{}"><meta charset="utf-8"><title>{}</title><p>{}</p></html>',
                                translation.get_language(), _("Kiriman terlalu besar"), message)
             return HttpResponse(page, status=413, headers={"Connection": "close"})
