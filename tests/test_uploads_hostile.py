@@ -322,3 +322,34 @@ def test_stored_files_have_random_names_and_no_public_media_path(client, cast, s
     with pytest.raises(Resolver404):
         resolve(f"/media/{item.file.name}")
     assert Report.objects.filter(pk=report.pk).exists()
+
+
+def test_production_serves_nothing_from_the_storage_folder(tmp_path):
+    """In a production start-up (fresh interpreter, production settings, WhiteNoise in front), a
+    file that is in MEDIA_ROOT is not served at /media/ nor at any other path built from its name."""
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from tests.test_settings import ROOT, STRONG, UNSET  # noqa: PLC0415
+
+    media = tmp_path / "media"
+    (media / "attachments" / "1").mkdir(parents=True)
+    (media / "attachments" / "1" / "0123456789abcdef0123456789abcdef").write_bytes(b"ISI-RAHASIA")
+    (media / "KTP.jpg").write_bytes(b"ISI-RAHASIA")
+    script = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "c = Client(HTTP_HOST='aduan.example')\n"
+        "for path in ('/media/attachments/1/0123456789abcdef0123456789abcdef', '/media/KTP.jpg',\n"
+        "             '/static/../media/KTP.jpg', '/attachments/1/0123456789abcdef0123456789abcdef', '/KTP.jpg'):\n"
+        "    r = c.get(path, secure=True)\n"
+        "    body = b''.join(r.streaming_content) if r.streaming else r.content\n"
+        "    print(path, r.status_code, b'ISI-RAHASIA' in body)\n")
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    env.update(ADUAN_ENV="production", SECRET_KEY=STRONG, ALLOWED_HOSTS="aduan.example", MEDIA_ROOT=str(media),
+               ADUAN_DOTENV="/nonexistent", DJANGO_SETTINGS_MODULE="aduan.settings", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.split("\n")[:5]
+    assert len(lines) == 5 and all(line.endswith(" 404 False") for line in lines), result.stdout
