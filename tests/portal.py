@@ -43,7 +43,21 @@ def png_bytes(size=(20, 20)) -> bytes:
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+def pdf_bytes(text: str = "Surat pengantar", author: str = "") -> bytes:
+    """A real one-page PDF (fpdf2), optionally with an author in its document information."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text=text)
+    if author:
+        pdf.set_author(author)
+        pdf.set_creator(author)
+    return bytes(pdf.output())
+
+
+PDF = pdf_bytes()
 
 
 @pytest.fixture

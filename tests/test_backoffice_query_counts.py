@@ -35,8 +35,8 @@ PAGES = [
     # the same, and the officer's agency for the heading
     ("officer_a", "/kantor/kotak-masuk/", 4 + 5),
     ("supervisor", "/kantor/laporan/?status=open", 4 + 4),
-    # count + page of audit entries
-    ("supervisor", "/kantor/audit/", 4 + 2),
+    # count + page of audit entries, the anonymous reports on the page (their reporters' names hidden)
+    ("supervisor", "/kantor/audit/", 4 + 3),
     # 3 grouped aggregates, acceptances, answers, holidays, average rating, trend, share by status
     ("supervisor", "/kantor/statistik/?dari=2020-01-01&sampai=2030-12-31", 4 + 9),
     # the overdue reports with agency and category

@@ -8,10 +8,10 @@ from aduan.directory.models import Category
 from aduan.reports import actions
 from aduan.reports.models import Attachment, EventKind, Status
 from tests.conftest import file_report
+from tests.portal import PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _post(client, report, action, **data):

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch
 from aduan.reports import sla
 from aduan.reports.models import Attachment, Audience, Report, TimelineEvent
 from aduan.reports.transitions import available_actions
-from aduan.reports.visibility import is_own, may_see_internal, present_reporter
+from aduan.reports.visibility import attachment_name, is_own, may_see_internal, present_reporter
 
 LIST_RELATED = ("category", "agency", "district", "village")
 
@@ -45,7 +45,7 @@ def detail(report: Report, viewer) -> dict:
         for e in report.events.all() if e.audience in audiences
     ]
     attachments = [
-        {"id": a.pk, "name": a.original_name, "content_type": a.content_type, "size": a.size,
+        {"id": a.pk, "name": attachment_name(report, a, viewer), "content_type": a.content_type, "size": a.size,
          "created_at": a.created_at}
         for a in report.attachments.all() if party or a.public
     ]

@@ -273,7 +273,7 @@ class TextIn(VersionIn):
 
 
 class AttachmentIn(Schema):
-    """A photo or PDF inside a JSON body (base64), for actions that carry files."""
+    """A file inside a JSON body (base64), for actions that carry files."""
 
     name: Str(255, min_length=1, example="foto-perbaikan.jpg")
     content_base64: Annotated[str, Field(max_length=14_000_000, description="Isi berkas, base64 (maks. 10 MB).")]
@@ -281,7 +281,7 @@ class AttachmentIn(Schema):
 
 class WithFilesIn(TextIn):
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5,
-                                            description="Lampiran (foto JPEG/PNG/WebP/GIF atau PDF), base64.")
+                                            description="Lampiran (foto, PDF, dokumen Office, video pendek), base64.")
 
 
 class ReasonIn(VersionIn):

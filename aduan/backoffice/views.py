@@ -20,7 +20,7 @@ from aduan.reports.models import (
     ArchiveReason, Attachment, Audience, Classification, Disposition, EventKind, Report, Status, TimelineEvent,
 )
 from aduan.reports.transitions import TRANSITIONS, Action, available_actions
-from aduan.reports.visibility import present_reporter
+from aduan.reports.visibility import attachment_name, present_reporter
 from aduan.stats.filters import by_deadline, filter_reports
 from aduan.triage.views_context import triage_context
 
@@ -114,7 +114,7 @@ def _workspace(request, report, *, status=200, failed_action=None, error=None):
     events = report.events.select_related("actor").order_by("created_at", "id")
     attachments = list(report.attachments.order_by("created_at", "id"))
     for item in attachments:
-        item.shown_name = shown_name(report, item, reporter.hidden)
+        item.shown_name = attachment_name(report, item, user)
     templates = {}
     for t in ResponseTemplate.objects.filter(is_active=True).order_by("order", "title"):
         if t.agency_id is None or t.agency_id == user.agency_id:
@@ -178,17 +178,11 @@ def _still_visible(user, code) -> bool:
     return workspace_reports(user).filter(code=code).exists()
 
 
-def shown_name(report, item, reporter_hidden: bool) -> str:
-    """A reporter's file name can name them ("KTP_Wayan.jpg"): hidden with the reporter."""
-    if reporter_hidden and item.uploaded_by_id in (report.reporter_id, report.filed_by_id, None):
-        extension = item.original_name.rsplit(".", 1)[-1][:5] if "." in item.original_name else "bin"
-        return f"lampiran-pelapor-{item.pk}.{extension}"
-    return item.original_name
-
-
 @staff_only()
 def attachment(request, code, pk):
     report = get_workspace_report(request.user, code)
     item = get_object_or_404(Attachment, report=report, pk=pk)
-    name = shown_name(report, item, present_reporter(report, request.user).hidden)
-    return FileResponse(open_stored(item.file), as_attachment=True, filename=name, content_type=item.content_type)
+    name = attachment_name(report, item, request.user)
+    response = FileResponse(open_stored(item.file), as_attachment=True, filename=name, content_type=item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,18 +1,33 @@
-"""Checking and cleaning files a person uploads with a report (DESIGN §6, files).
+"""Checking and cleaning every file a person uploads (DESIGN §6, files): the one checker behind
+the web portal (filing, completing, answering a question), the back office (notes, answers) and the
+JSON API (multipart and base64). Open311 and SMS take no files.
 
-Called by the web forms (and available to the API) before `actions.do_file_report(attachments=)`:
-1. the type is read from the first bytes of the content (`filetype`), never from the name or the
-   browser's Content-Type;
-2. each kind has a size cap (settings `ATTACHMENT_MAX_MB`, `ATTACHMENT_MAX_VIDEO_MB`);
-3. images are decoded and re-encoded by Pillow: EXIF (GPS of a reporter's home, camera serial),
-   XMP and comments do not survive, the orientation is applied to the pixels, and a file Pillow
-   cannot decode is refused as broken;
-4. what comes out is a `ContentFile` with `name`, `content_type` and `size`, ready to store.
-Every refusal is an `AttachmentRefused` whose message names the file and says what to do.
+1. the name is only a label: one with a path, control or direction-override characters, or longer
+   than MAX_NAME characters is refused (multipart parsing has already cut paths and non-printable
+   characters; the JSON API sends names as typed); the stored name is random (`attachment_path`);
+2. the type is read from the content (`filetype`), never from the name or the browser's
+   Content-Type; SVG, HTML, programs, archives and old binary Office files (macros we cannot
+   inspect) are refused;
+3. each kind has a size cap (settings `ATTACHMENT_MAX_MB`, `ATTACHMENT_MAX_VIDEO_MB`), checked on
+   the upload's size before anything is read; a request body above what the files could ever make
+   is refused before it is read (`aduan.web.middleware.RequestSizeMiddleware`);
+4. images are checked for a second life (a ZIP, a page or a program glued to the picture: see
+   `file_formats.check_image_bytes`) and for a pixel count that would fill the memory, then
+   decoded and re-encoded by Pillow: EXIF (GPS of a reporter's home, camera serial), XMP and
+   comments do not survive, the orientation is applied to the pixels, a file that does not decode
+   whole is refused as broken;
+5. PDFs with JavaScript, launch or submit actions, embedded files or XFA forms are refused; a
+   reporter's PDF is rewritten without its document information and XMP (author, software); staff
+   PDFs are kept byte for byte so that a signed letter stays valid;
+6. Office documents are measured before they are inflated (bombs), and refused with macros,
+   ActiveX or external templates; videos keep their frames but lose the `udta`/`meta` boxes.
+What comes out is a `Cleaned` (name, content type, bytes). Every refusal is an `AttachmentRefused`
+whose message names the file and says what to do.
 """
 
 import io
 import os
+import unicodedata
 import warnings
 from dataclasses import dataclass
 
@@ -24,12 +39,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import file_formats
+
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 DOCUMENT_TYPES = {
     "application/pdf": "pdf",
-    "application/msword": "doc",
-    "application/vnd.ms-excel": "xls",
-    "application/vnd.ms-powerpoint": "ppt",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
     "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
@@ -39,9 +53,15 @@ DOCUMENT_TYPES = {
 }
 VIDEO_TYPES = {"video/mp4": "mp4", "video/3gpp": "3gp", "video/webm": "webm", "video/quicktime": "mov"}
 # The file input's `accept`: a hint for the phone's picker; the content decides.
-ACCEPT = "image/*,video/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp"
+ACCEPT = "image/*,video/*,.pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp"
 # Longest side of a stored photo: enough to read a street sign, small enough for slow links.
 MAX_IMAGE_SIDE = 2560
+# Pixels decoded at most: a JPEG is decoded at a reduced scale (draft mode), so a 200-megapixel phone
+# photo costs little; a PNG, GIF or WebP is decoded whole (4 bytes a pixel).
+MAX_JPEG_PIXELS = 250_000_000
+MAX_OTHER_PIXELS = 40_000_000
+MAX_NAME = 200
+ISO_VIDEO_TYPES = {"video/mp4", "video/3gpp", "video/quicktime"}
 LIMITS_TEXT = gettext_lazy(
     "Maksimal %(files)s berkas: foto (JPG, PNG, WEBP), PDF, dokumen Office, masing-masing hingga %(mb)s MB; "
     "video pendek (MP4, 3GP, WEBM, MOV) hingga %(video_mb)s MB."
@@ -54,9 +74,11 @@ def limits_text() -> str:
 
 
 class AttachmentRefused(Exception):
-    def __init__(self, message: str, name: str = ""):
+    """`code`: size, type, name, empty, count, or the code of a `file_formats.Finding`."""
+
+    def __init__(self, message: str, name: str = "", code: str = "invalid"):
         super().__init__(message)
-        self.message, self.name = message, name
+        self.message, self.name, self.code = message, name, code
 
 
 @dataclass
@@ -71,8 +93,31 @@ class Cleaned:
         return upload
 
 
-def _display_name(upload) -> str:
-    return os.path.basename(getattr(upload, "name", "") or _("lampiran"))[:120]
+def shown_name(upload) -> str:
+    """The name as shown in a message: printable, without a path, not too long."""
+    name = str(getattr(upload, "name", "") or "")
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").replace("\\", "/").rsplit("/", 1)[-1]
+    return (name[:60] + "…" if len(name) > 60 else name) or str(_("lampiran"))
+
+
+def check_name(name: str, shown: str) -> None:
+    """Called on the name as sent: by `clean_upload`, and by the JSON API before Django's file
+    object cuts a path off it."""
+    if len(name) > MAX_NAME:
+        raise AttachmentRefused(_("Nama berkas “%(name)s” terlalu panjang (lebih dari %(n)s karakter). Ganti "
+                                  "namanya dengan yang lebih pendek lalu unggah lagi.") % {"name": shown, "n": MAX_NAME},
+                                shown, "name")
+    # Cc: control characters (NUL, CR, LF); Cf: format characters, among them the right-to-left
+    # override that makes "fotoexe.jpg" out of "foto\u202egpj.exe".
+    if "/" in name or "\\" in name or name in (".", "..") or any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
+        raise AttachmentRefused(_("Nama berkas “%(name)s” berisi karakter yang tidak diizinkan (garis miring, "
+                                  "karakter kendali atau pembalik arah teks). Ganti namanya dengan huruf dan "
+                                  "angka biasa lalu unggah lagi.") % {"name": shown}, shown, "name")
+
+
+def _too_big(name: str, size: int, limit_mb: int) -> AttachmentRefused:
+    return AttachmentRefused(_("Berkas “%(name)s” terlalu besar (%(size).1f MB); batasnya %(limit)s MB.")
+                             % {"name": name, "size": size / 1024 / 1024, "limit": limit_mb}, name, "size")
 
 
 def _read(upload, limit: int) -> bytes:
@@ -82,12 +127,41 @@ def _read(upload, limit: int) -> bytes:
     return data
 
 
-def clean_upload(upload) -> Cleaned:
-    name = _display_name(upload)
+FINDINGS = {
+    "broken": gettext_lazy("Berkas “%(name)s” rusak atau tidak dapat dibuka. Simpan ulang berkasnya lalu unggah lagi."),
+    "truncated": gettext_lazy("Berkas “%(name)s” rusak atau tidak lengkap (terpotong). Unggah ulang berkas aslinya."),
+    "polyglot": gettext_lazy("Berkas “%(name)s” berisi data lain selain gambar (misalnya arsip, program atau "
+                             "skrip) sehingga ditolak. Ambil foto ulang atau simpan ulang dari galeri lalu unggah lagi."),
+    "active_pdf": gettext_lazy("PDF “%(name)s” berisi skrip, tindakan otomatis atau berkas sisipan sehingga "
+                               "ditolak. Cetak ulang dokumen sebagai PDF biasa (Cetak → Simpan sebagai PDF) lalu "
+                               "unggah lagi."),
+    "encrypted_pdf": gettext_lazy("PDF “%(name)s” dilindungi kata sandi. Unggah PDF tanpa kata sandi."),
+    "too_complex": gettext_lazy("Berkas “%(name)s” terlalu rumit untuk diperiksa. Simpan ulang sebagai PDF "
+                                "biasa lalu unggah lagi."),
+    "bomb": gettext_lazy("Berkas “%(name)s” mengembang terlalu besar saat dibuka sehingga ditolak. Unggah "
+                         "dokumen yang lebih kecil atau simpan sebagai PDF."),
+    "macro": gettext_lazy("Dokumen “%(name)s” berisi makro, kontrol ActiveX atau templat dari luar sehingga "
+                          "ditolak. Simpan sebagai dokumen tanpa makro (DOCX/XLSX) atau PDF lalu unggah lagi."),
+    "nested": gettext_lazy("Dokumen “%(name)s” berisi arsip atau program di dalamnya sehingga ditolak. Simpan "
+                           "sebagai PDF lalu unggah lagi."),
+}
+
+
+def _refused(finding: file_formats.Finding, name: str) -> AttachmentRefused:
+    return AttachmentRefused(str(FINDINGS[finding.code]) % {"name": name}, name, finding.code)
+
+
+def clean_upload(upload, *, keep_document_bytes: bool = False) -> Cleaned:
+    """`keep_document_bytes`: staff uploads, whose PDFs keep their bytes (and signatures)."""
+    name = shown_name(upload)
+    check_name(str(getattr(upload, "name", "") or ""), name)
     mb, video_mb = settings.ATTACHMENT_MAX_MB, settings.ATTACHMENT_MAX_VIDEO_MB
+    declared = getattr(upload, "size", None)
+    if declared is not None and declared > max(mb, video_mb) * 1024 * 1024:
+        raise _too_big(name, declared, max(mb, video_mb))
     data = _read(upload, max(mb, video_mb) * 1024 * 1024)
     if not data:
-        raise AttachmentRefused(_("Berkas “%(name)s” kosong.") % {"name": name}, name)
+        raise AttachmentRefused(_("Berkas “%(name)s” kosong.") % {"name": name}, name, "empty")
     kind = filetype.guess(data[:8192])
     mime = kind.mime if kind else ""
     if mime in VIDEO_TYPES:
@@ -97,30 +171,48 @@ def clean_upload(upload) -> Cleaned:
     else:
         raise AttachmentRefused(
             _("Berkas “%(name)s” bukan jenis yang diterima. Unggah foto (JPG, PNG, WEBP), PDF, dokumen Office, "
-              "atau video pendek (MP4).") % {"name": name}, name)
+              "atau video pendek (MP4).") % {"name": name}, name, "type")
     if len(data) > limit * 1024 * 1024:
-        raise AttachmentRefused(
-            _("Berkas “%(name)s” terlalu besar (%(size).1f MB); batasnya %(limit)s MB.")
-            % {"name": name, "size": len(data) / 1024 / 1024, "limit": limit}, name)
+        raise _too_big(name, len(data), limit)
     stem = os.path.splitext(name)[0] or "lampiran"
-    if mime in IMAGE_TYPES:
-        return _reencode(data, stem, name)
+    try:
+        if mime in IMAGE_TYPES:
+            return _reencode(data, stem, name)
+        if mime == "application/pdf":
+            data = file_formats.clean_pdf(data, strip_metadata=not keep_document_bytes)
+        elif mime in DOCUMENT_TYPES:
+            file_formats.check_office(data)
+        elif mime in ISO_VIDEO_TYPES:
+            data = file_formats.blank_video_metadata(data)
+    except file_formats.Finding as finding:
+        raise _refused(finding, name) from None
     extension = DOCUMENT_TYPES.get(mime) or VIDEO_TYPES[mime]
-    if mime == "application/pdf" and b"%%EOF" not in data[-2048:]:
-        raise AttachmentRefused(_("Berkas “%(name)s” rusak atau tidak lengkap (PDF terpotong).") % {"name": name}, name)
     return Cleaned(f"{stem}.{extension}", mime, data)
 
 
 def _reencode(data: bytes, stem: str, name: str) -> Cleaned:
-    broken = _("Berkas “%(name)s” rusak atau bukan gambar yang dapat dibuka.") % {"name": name}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
+            file_formats.check_image_bytes(data, image.format)
+            width, height = image.size
+            if width * height > (MAX_JPEG_PIXELS if image.format == "JPEG" else MAX_OTHER_PIXELS):
+                raise file_formats.Finding("bomb_image")
+            if image.format == "JPEG":
+                image.draft(None, (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))  # decode at 1/2, 1/4 or 1/8 scale
             image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning,
-            Image.DecompressionBombError):
-        raise AttachmentRefused(broken, name) from None
+    except file_formats.Finding as finding:
+        if finding.code == "bomb_image":
+            raise AttachmentRefused(
+                _("Gambar “%(name)s” terlalu besar resolusinya (%(w)s × %(h)s piksel). Kecilkan gambarnya lalu "
+                  "unggah lagi.") % {"name": name, "w": width, "h": height}, name, "bomb") from None
+        raise _refused(finding, name) from None
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):  # Pillow's own alarm, past ours
+        raise _refused(file_formats.Finding("bomb"), name) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise AttachmentRefused(_("Berkas “%(name)s” rusak atau bukan gambar yang dapat dibuka.") % {"name": name},
+                                name, "broken") from None
     source_format = image.format
     image = ImageOps.exif_transpose(image)  # keep what the camera meant, then drop the EXIF
     image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
@@ -138,11 +230,12 @@ def _reencode(data: bytes, stem: str, name: str) -> Cleaned:
     return Cleaned(f"{stem}.jpg", "image/jpeg", out.getvalue())
 
 
-def clean_uploads(uploads) -> list[Cleaned]:
+def clean_uploads(uploads, *, keep_document_bytes: bool = False) -> list[Cleaned]:
     uploads = [u for u in uploads if u]
     if len(uploads) > settings.ATTACHMENT_MAX_FILES:
-        raise AttachmentRefused(_("Paling banyak %(n)s lampiran per laporan.") % {"n": settings.ATTACHMENT_MAX_FILES})
-    return [clean_upload(upload) for upload in uploads]
+        raise AttachmentRefused(_("Paling banyak %(n)s lampiran per laporan.") % {"n": settings.ATTACHMENT_MAX_FILES},
+                                code="count")
+    return [clean_upload(upload, keep_document_bytes=keep_document_bytes) for upload in uploads]
 
 
 def open_stored(field_file):

@@ -60,6 +60,16 @@ def may_see_identity(report: Report, user) -> bool:
     return user.is_supervisor or (user.is_officer and user.agency_id == report.agency_id)
 
 
+def attachment_name(report: Report, item, viewer) -> str:
+    """A reporter's file name can name them ("KTP_Wayan.jpg"): to whoever may not see the reporter,
+    the files the reporter (or whoever filed for them) uploaded are `lampiran-pelapor-<id>.<ext>`.
+    Used by every page, API answer and download that names an attachment."""
+    if item.uploaded_by_id in (report.reporter_id, report.filed_by_id, None) and not may_see_identity(report, viewer):
+        extension = item.original_name.rsplit(".", 1)[-1][:5] if "." in item.original_name else "bin"
+        return f"lampiran-pelapor-{item.pk}.{extension}"
+    return item.original_name
+
+
 def may_see_internal(report: Report, user) -> bool:
     """Internal notes and the full timeline: staff who may work on or watch the report."""
     if user is None or not user.is_authenticated:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from aduan.reports import actions, attachments, errors
 from aduan.reports.models import Attachment, Audience, Report, TimelineEvent
 from aduan.reports.transitions import Action, available_actions
-from aduan.reports.visibility import get_report_for, is_own, own_reports, present_reporter
+from aduan.reports.visibility import attachment_name, get_report_for, is_own, own_reports, present_reporter
 
 from . import throttle
 from .forms import AcceptAnswerForm, ProvideInfoForm, RejectAnswerForm, ResubmitForm, TrackForm
@@ -39,7 +39,10 @@ def _visible_attachments(report, user):
     visible = report.attachments.filter(Q(event__isnull=True) | Q(event__audience__in=audiences))
     if not is_own(report, user):
         visible = visible.filter(public=True)
-    return visible.order_by("created_at", "id")
+    visible = list(visible.order_by("created_at", "id"))
+    for item in visible:
+        item.shown_name = attachment_name(report, item, user)
+    return visible
 
 
 def _page_context(request, report, forms=None):
@@ -186,10 +189,14 @@ def support(request, code):
 def attachment(request, code, pk):
     """Files are never served from a public path: each one goes through the report's visibility."""
     report = get_report_for(request.user, code)
-    item = get_object_or_404(_visible_attachments(report, request.user), pk=pk)
+    item = next((a for a in _visible_attachments(report, request.user) if a.pk == int(pk)), None)
+    if item is None:
+        raise Http404
     inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
-    return FileResponse(attachments.open_stored(item.file), content_type=item.content_type, as_attachment=not inline,
-                        filename=item.original_name)
+    response = FileResponse(attachments.open_stored(item.file), content_type=item.content_type,
+                            as_attachment=not inline, filename=item.shown_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def track(request):

@@ -130,7 +130,7 @@ def assign(request, data: AssignIn, code: str = CodePath):
 
 @router.post("/reports/{code}/note", response=RESPONSES, auth=ANY, summary="Catatan perkembangan")
 def note(request, data: NoteIn, code: str = CodePath):
-    files = from_json(data.attachments)
+    files = from_json(data.attachments, keep_document_bytes=True)
     return _act(request, code, lambda r, u: actions.do_add_note(r, actor=u, text=data.text, public=data.public,
                                                                attachments=files,
                                                                expected_version=data.expected_version))
@@ -144,7 +144,7 @@ def request_info(request, data: TextIn, code: str = CodePath):
 
 @router.post("/reports/{code}/answer", response=RESPONSES, auth=ANY, summary="Kirim tindak lanjut")
 def answer(request, data: WithFilesIn, code: str = CodePath):
-    files = from_json(data.attachments)
+    files = from_json(data.attachments, keep_document_bytes=True)
     return _act(request, code, lambda r, u: actions.do_answer(r, actor=u, text=data.text, attachments=files,
                                                              expected_version=data.expected_version))
 

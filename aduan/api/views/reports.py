@@ -16,7 +16,8 @@ from aduan.directory.models import Category, Region
 from aduan.ops import ratelimit
 from aduan.reports import actions
 from aduan.reports.models import Channel, Classification, Status
-from aduan.reports.visibility import get_report_for, is_own, may_see_internal, own_reports, visible_reports
+from aduan.reports.visibility import (attachment_name, get_report_for, is_own, may_see_internal, own_reports,
+                                      visible_reports)
 
 from .. import present
 from ..answers import clean_answers
@@ -122,8 +123,8 @@ def read_report(request, code: str = CodePath):
 @router.post("/reports", response={201: FiledReportOut, **ERRORS}, auth=ANY, url_name="file_report",
              summary="Kirim laporan (multipart, dengan lampiran)")
 def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] = None):
-    """Kirim laporan baru sebagai `multipart/form-data`; lampiran (foto JPEG/PNG/WebP/GIF atau PDF)
-    di kolom `files`. Jawaban tersimpan dengan kode pelacakan dan kode rahasia (sekali tampil)."""
+    """Kirim laporan baru sebagai `multipart/form-data`; lampiran (foto, PDF, dokumen Office, video
+    pendek; diperiksa menurut isinya) di kolom `files`. Jawaban tersimpan dengan kode pelacakan dan kode rahasia (sekali tampil)."""
     user = request.auth
     category = _category(data.category)
     district, village = _regions(data.district, data.village)
@@ -226,6 +227,6 @@ def attachment(request, code: str = CodePath, attachment_id: int = Path(..., ge=
     except (FileNotFoundError, OSError):
         raise ApiError(404, _("Berkas lampiran tidak tersedia.")) from None
     response = FileResponse(handle, content_type=found.content_type, as_attachment=True,
-                            filename=found.original_name)
+                            filename=attachment_name(report, found, user))
     response["X-Content-Type-Options"] = "nosniff"
     return response
