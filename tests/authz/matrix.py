@@ -218,6 +218,7 @@ MATRIX = (
         data=lambda world, role: {"code": world.tracked.code, "secret": "SALAH123"})),
     E("web:report", C(GET, at("/laporan/{code}/", "in_progress"), report_page(), name="held"),
       C(GET, at("/laporan/{code}/", "submitted"), report_page(held=False), name="submitted"),
+      C(GET, at("/laporan/{code}/", "moved"), report_page(held=False) | {"officer_b": OK}, name="moved to B"),
       C(GET, at("/laporan/{code}/", "public"), every(OK), name="public")),
     E("web:attachment",
       C(GET, at("/laporan/{code}/lampiran/{attachment}/", "in_progress"), report_page(), name="confidential"),
@@ -309,7 +310,9 @@ MATRIX = (
       C(GET, at("/kantor/laporan/{code}/", "in_progress"), staff("dispatcher", "officer_a", "supervisor") | {
           "officer_b": 404}, name="held"),
       C(GET, at("/kantor/laporan/{code}/", "submitted"), staff("dispatcher", "supervisor") | {
-          "officer_a": 404, "officer_b": 404}, name="submitted")),
+          "officer_a": 404, "officer_b": 404}, name="submitted"),
+      C(GET, at("/kantor/laporan/{code}/", "moved"), staff("dispatcher", "officer_b", "supervisor") | {
+          "officer_a": 404}, name="moved to B")),
     E("backoffice:act",
       C(POST, at("/kantor/laporan/{code}/aksi/note/", "in_progress"), staff("officer_a") | {"officer_b": 404},
         data=with_version("in_progress", text="Tim sudah ke lokasi."), name="agency note"),
@@ -390,7 +393,9 @@ MATRIX = (
     E("api:list_reports", C(GET, "/api/v1/reports", report_page(SHOWN, public=401) | {
         "other_citizen": HIDDEN, "officer_b": HIDDEN, "sysadmin": HIDDEN}, subject="in_progress")),
     E("api:file_report", C(POST, "/api/v1/reports", signed_in(public=401), data=api_report_form)),
-    E("api:read_report", C(GET, at("/api/v1/reports/{code}", "in_progress"), report_page(public=401))),
+    E("api:read_report", C(GET, at("/api/v1/reports/{code}", "in_progress"), report_page(public=401), name="held"),
+      C(GET, at("/api/v1/reports/{code}", "moved"), report_page(public=401, held=False) | {"officer_b": OK},
+        name="moved to B")),
     E("api:attachment", C(GET, at("/api/v1/reports/{code}/attachments/{attachment}", "in_progress"),
                           report_page(public=401), name="confidential"),
       C(GET, at("/api/v1/reports/{code}/attachments/{attachment}", "public"), signed_in(public=401), name="public")),
@@ -419,7 +424,12 @@ MATRIX = (
     E("api:decline", C(POST, at("/api/v1/reports/{code}/decline", "dispositioned"), api_agency_action(),
                        body="json", data={"reason": "Bukan kewenangan kami."})),
     E("api:assign", C(POST, at("/api/v1/reports/{code}/assign", "dispositioned"), api_agency_action(), body="json",
-                      data=lambda world, role: {"officer": world.cast.officer_a.username})),
+                      data=lambda world, role: {"officer": world.cast.officer_a.username}),
+      # Permission before input: otherwise anyone who sees the report learns, by 422 or 403, which
+      # usernames are officers of the agency holding it.
+      C(POST, at("/api/v1/reports/{code}/assign", "dispositioned"), api_agency_action() | {"officer_a": 422},
+        body="json", data=lambda world, role: {"officer": world.cast.officer_b.username},
+        name="officer of another agency")),
     E("api:note", C(POST, at("/api/v1/reports/{code}/note", "in_progress"), api_agency_action(), body="json",
                     data={"text": "Tim ke lokasi besok."})),
     E("api:request_info", C(POST, at("/api/v1/reports/{code}/request-info", "in_progress"), api_agency_action(),

@@ -55,6 +55,10 @@ class World:
             # The one public report: verified and not confidential.
             "public": held(Status.IN_PROGRESS, confidential=False, attachments=[photo()]),
         }
+        # Held by agency A, then moved to agency B: A no longer reaches it.
+        moved = held(Status.DISPOSITIONED, title="Saluran tersumbat")
+        self.reports["moved"] = actions.do_redisposition(moved, cast.agency_b, actor=cast.dispatcher,
+                                                         instruction="Kewenangan Dinkes.")
         self.attachments = {key: r.attachments.get().pk for key, r in self.reports.items() if r.attachments.exists()}
         # A report whose tracking secret the matrix knows (report_in does not keep it).
         self.tracked, self.tracked_secret = actions.do_file_report(
