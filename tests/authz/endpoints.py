@@ -36,3 +36,28 @@ def openapi_operations(schema: dict):
         for method, operation in item.items():
             if method in ("get", "post", "put", "patch", "delete", "head", "options"):
                 yield path, method.upper(), operation.get("operationId", "")
+
+
+def missing_patterns(table: dict, excluded: dict, resolver=None) -> list[str]:
+    """Keys of URL patterns with neither an entry in the matrix nor an explicit exclusion."""
+    served = {key for key, _route in url_patterns(resolver)}
+    return sorted(served - set(table) - set(excluded))
+
+
+def stale_entries(table: dict, excluded: dict, resolver=None) -> list[str]:
+    """Matrix entries and exclusions that name no URL pattern any more."""
+    served = {key for key, _route in url_patterns(resolver)}
+    return sorted((set(table) | set(excluded)) - served)
+
+
+def missing_operations(schema: dict, table: dict, resolver=None) -> list[str]:
+    """OpenAPI operations whose path has no matrix case with the operation's method."""
+    routes = {}
+    for key, route in url_patterns(resolver):
+        routes.setdefault(openapi_template(route), set()).add(key)
+    missing = []
+    for path, method, operation_id in openapi_operations(schema):
+        methods = {case.method for key in routes.get(path, ()) if key in table for case in table[key].cases}
+        if method not in methods:
+            missing.append(f"{method} {path} ({operation_id})")
+    return missing

@@ -474,9 +474,10 @@ GROUPS = {
 EXCLUDED: dict[str, str] = {}
 
 
-def entries() -> dict[str, Entry]:
+def entries(matrix=MATRIX) -> dict[str, Entry]:
+    """The table by key, refusing a duplicate key or a case that leaves a role undecided."""
     table = {}
-    for entry in MATRIX:
+    for entry in matrix:
         assert entry.key not in table, f"two entries for {entry.key}"
         for case in entry.cases:
             missing = set(ROLES) - set(case.expect)
