@@ -41,12 +41,14 @@ Decisions worth knowing:
 """
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from django.contrib import admin
 
-from .world import OPEN311_KEY, PNG, ROLES, World
+from tests.conftest import PASSWORD
+
+from .world import OPEN311_KEY, ROLES, World
 
 OK, SHOWN, HIDDEN, LOGIN, ADMIN_LOGIN, REACHED = "ok", "shown", "hidden", "login", "admin-login", "reached"
 ALLOWED = (OK, SHOWN, HIDDEN, REACHED)
@@ -173,8 +175,6 @@ def api_report_form(world, role):
 
 def own_credentials(world, role):
     user = world.users[role]
-    from tests.conftest import PASSWORD
-
     return {"username": user.username if user else "tidak-ada", "password": PASSWORD, "device_name": "matriks"}
 
 
@@ -494,5 +494,3 @@ def payload(case: Case, world: World, role: str):
     data = case.data(world, role) if callable(case.data) else (case.data or {})
     return json.dumps(data) if case.body == "json" else data
 
-
-__all__ = ["MATRIX", "GROUPS", "EXCLUDED", "ALLOWED", "Case", "Entry", "entries", "payload", "PNG"]
