@@ -246,3 +246,17 @@ def test_a_citizen_posting_a_malformed_version_gets_a_message_not_an_error(clien
     response = client.post(f"/laporan/{report.code}/puas/", {"rating": "5", "comment": "", "version": "x"})
     assert response.status_code < 500
     assert Report.objects.get(pk=report.pk).status == Status.RESPONDED
+
+
+def test_assign_checks_the_actor_before_the_officer(cast):
+    """Whoever may not assign learns nothing about who is an officer of the holding agency."""
+    report = report_in(cast, Status.DISPOSITIONED)
+    for outsider in (cast.citizen, cast.supervisor, cast.dispatcher):
+        for officer in (cast.officer_a, cast.officer_b, cast.citizen):
+            with pytest.raises(errors.NotPermitted):
+                actions.do_assign(report, officer, actor=outsider)
+    with pytest.raises(errors.InvalidInput):
+        actions.do_assign(report, cast.officer_b, actor=cast.officer_a)
+    actions.do_assign(report, cast.officer_a, actor=cast.officer_a)
+    report.refresh_from_db()
+    assert report.assigned_to == cast.officer_a

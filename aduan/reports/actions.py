@@ -361,10 +361,13 @@ def do_decline(report: Report, *, actor, reason: str, expected_version=None) -> 
 
 
 def do_assign(report: Report, officer, *, actor, expected_version=None) -> Report:
-    if officer is None or not officer.is_active or not officer.is_officer or officer.agency_id != report.agency_id:
-        raise errors.InvalidInput(_("Pilih petugas dari perangkat daerah yang menangani laporan."), field="officer")
     with transaction.atomic():
+        # The actor's permission first: checking the officer before it told anyone who may see the
+        # report (its reporter, a supervisor) which usernames are officers of the agency holding it.
         r = _begin(report, Action.ASSIGN, actor, expected_version)
+        if officer is None or not officer.is_active or not officer.is_officer or officer.agency_id != r.agency_id:
+            raise errors.InvalidInput(_("Pilih petugas dari perangkat daerah yang menangani laporan."),
+                                      field="officer")
         r.assigned_to = officer
         _finish(r, Action.ASSIGN, actor, EventKind.ASSIGNED, audience=Audience.INTERNAL,
                 data={"officer": officer.username})

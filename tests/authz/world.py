@@ -1,0 +1,80 @@
+"""The data every cell of the authorisation matrix is asked about, built once per module.
+
+The cast of tests/conftest.py plays the roles; every report is made by the real actions. The
+reports the matrix asks about are *confidential* (never public) and were filed by the RT/RW
+representative on behalf of the citizen, so that whether a role reaches one depends only on who
+the role is: the reporter and the representative who filed it, the dispatcher, the agency that
+holds it (agency A), the supervisor, or an outsider (another citizen, agency B, the sysadmin).
+"""
+
+import datetime as dt
+
+from django.core.files.base import ContentFile
+
+from aduan.api.models import ApiToken
+from aduan.notifications.models import Channel as NotificationChannel
+from aduan.notifications.models import Notification
+from aduan.open311.models import Application, ServiceRequest
+from aduan.reports import actions
+from aduan.reports.models import Channel, Status
+from aduan.stats.models import EvaluationReport
+from tests.conftest import Cast, report_in
+
+ROLES = ("public", "citizen", "other_citizen", "representative", "dispatcher", "officer_a", "officer_b",
+         "supervisor", "sysadmin")
+OPEN311_KEY = "matrix-open311-key"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def photo(name="foto-lokasi.png"):
+    upload = ContentFile(PNG, name=name)
+    upload.content_type = "image/png"
+    return upload
+
+
+class World:
+    def __init__(self):
+        cast = self.cast = Cast()
+        self.users = {role: getattr(cast, role) for role in ROLES if role != "public"}
+        self.users["public"] = None
+        self.tokens = {role: ApiToken.issue(user, "matrix")[1] for role, user in self.users.items() if user}
+
+        def held(status, **extra):
+            fields = dict(filed_by=cast.representative, consent=True, channel=Channel.REPRESENTATIVE,
+                          representative_relationship="Ketua RT", confidential=True)
+            return report_in(cast, status, **{**fields, **extra})
+
+        self.reports = {
+            "submitted": held(Status.SUBMITTED),
+            "duplicate_target": held(Status.SUBMITTED, title="Jalan berlubang lagi"),
+            "returned": held(Status.RETURNED),
+            "dispositioned": held(Status.DISPOSITIONED),
+            "in_progress": held(Status.IN_PROGRESS, attachments=[photo()]),
+            "paused": held(Status.IN_PROGRESS, paused=True),
+            "responded": held(Status.RESPONDED),
+            # The one public report: verified and not confidential.
+            "public": held(Status.IN_PROGRESS, confidential=False, attachments=[photo()]),
+        }
+        # Held by agency A, then moved to agency B: A no longer reaches it.
+        moved = held(Status.DISPOSITIONED, title="Saluran tersumbat")
+        self.reports["moved"] = actions.do_redisposition(moved, cast.agency_b, actor=cast.dispatcher,
+                                                         instruction="Kewenangan Dinkes.")
+        self.attachments = {key: r.attachments.get().pk for key, r in self.reports.items() if r.attachments.exists()}
+        # A report whose tracking secret the matrix knows (report_in does not keep it).
+        self.tracked, self.tracked_secret = actions.do_file_report(
+            reporter=cast.citizen, title="Lampu jalan padam", description="Gelap sejak dua minggu di Jalan Garuda.")
+        self.notification = Notification.objects.filter(
+            recipient=cast.citizen, channel=NotificationChannel.IN_APP).order_by("pk").first().pk
+        application = Application(name="Aplikasi uji matriks")
+        application.set_key(OPEN311_KEY)
+        application.save()
+        self.open311_token = "matrix-token-1"
+        ServiceRequest.objects.create(application=application, report=self.reports["public"], token=self.open311_token)
+        job = EvaluationReport(requested_by=cast.supervisor, period_start=dt.date(2026, 3, 1),
+                               period_end=dt.date(2026, 3, 31), format="xlsx", state=EvaluationReport.State.DONE)
+        job.file.save("evaluasi-matriks.xlsx", ContentFile(b"PK\x03\x04 uji"), save=True)
+        self.evaluation = job.pk
+        self.citizen_token_id = ApiToken.objects.filter(user=cast.citizen).get().pk
+
+    def code(self, key: str) -> str:
+        return self.reports[key].code
