@@ -46,7 +46,9 @@ from typing import Callable
 
 from django.contrib import admin
 
+from aduan.accounts.mfa import is_staff_account
 from tests.conftest import PASSWORD
+from tests.totp import STAFF_TOTP_SECRET, totp
 
 from .world import OPEN311_KEY, ROLES, World
 
@@ -174,8 +176,13 @@ def api_report_form(world, role):
 
 
 def own_credentials(world, role):
+    """The role's own user name and password, and for staff (who must have an authenticator app)
+    the current code from it."""
     user = world.users[role]
-    return {"username": user.username if user else "tidak-ada", "password": PASSWORD, "device_name": "matriks"}
+    data = {"username": user.username if user else "tidak-ada", "password": PASSWORD, "device_name": "matriks"}
+    if user is not None and is_staff_account(user):
+        data["otp_code"] = totp(STAFF_TOTP_SECRET)
+    return data
 
 
 def open311_request(with_key: bool):
@@ -190,7 +197,8 @@ def admin_cases() -> tuple:
     """The admin index, its log-in page, every registered model's list, and one write."""
     cases = [
         C(GET, "/admin/", every(ADMIN_LOGIN) | {"sysadmin": OK}, name="index"),
-        C(GET, "/admin/login/", every(OK), name="login page"),
+        # The admin's own log-in form would skip the second factor: it sends the public to /masuk/.
+        C(GET, "/admin/login/", every(403) | {"public": LOGIN, "sysadmin": OK}, name="login page"),
         C(POST, "/admin/directory/holiday/add/", every(ADMIN_LOGIN) | {"sysadmin": OK}, name="add holiday",
           data={"date": "2026-12-31", "name": "Libur uji matriks"}),
     ]
@@ -285,6 +293,25 @@ MATRIX = (
     E("account_reset_password_from_key_done", C(GET, "/akun/password/reset/key/done/", every(OK))),
     E("account_reset_password_from_key", C(GET, "/akun/password/reset/key/1-kunci-palsu/", every(OK))),
     E("account_reset_password_done", C(GET, "/akun/password/reset/done/", every(OK))),
+    # Second factor (allauth.mfa): each person's own authenticator, so every signed-in role reaches
+    # its own pages; a page about something the account does not have (recovery codes, a TOTP to
+    # switch off) is 404. Pages behind allauth's reauthentication send the public to allauth's own
+    # log-in URL. Staff cannot switch their TOTP off (tests/test_accounts_mfa.py): the matrix only
+    # records that the page is reached.
+    E("mfa_index", C(GET, "/akun/2fa/", signed_in())),
+    E("mfa_activate_totp", C(GET, "/akun/2fa/totp/activate/",
+                             signed_in(public="to:/akun/login/?next=%2Fakun%2F2fa%2Ftotp%2Factivate%2F"))),
+    E("mfa_deactivate_totp", C(GET, "/akun/2fa/totp/deactivate/",
+                               roles(REACHED, public=LOGIN, citizen=404, other_citizen=404, representative=404))),
+    E("mfa_authenticate", C(GET, "/akun/2fa/authenticate/", roles("to:/", public="to:/akun/login/")),
+      note="Only meaningful in the middle of a log-in; otherwise allauth sends everyone on."),
+    E("mfa_reauthenticate", C(GET, "/akun/2fa/reauthenticate/",
+                              roles(OK, public=LOGIN, **dict.fromkeys(OWNERS + ("other_citizen",),
+                                                                      "to:/akun/reauthenticate/")))),
+    E("mfa_view_recovery_codes", C(GET, "/akun/2fa/recovery-codes/", roles(404, public=LOGIN))),
+    E("mfa_generate_recovery_codes", C(GET, "/akun/2fa/recovery-codes/generate/", signed_in(
+        public="to:/akun/login/?next=%2Fakun%2F2fa%2Frecovery-codes%2Fgenerate%2F"))),
+    E("mfa_download_recovery_codes", C(GET, "/akun/2fa/recovery-codes/download/", roles(404, public=LOGIN))),
     E("socialaccount_login_cancelled", C(GET, "/akun/3rdparty/login/cancelled/", every(OK))),
     E("socialaccount_login_error", C(GET, "/akun/3rdparty/login/error/", every(401)),
       note="allauth answers its third-party log-in error page with 401, to everyone."),
