@@ -321,7 +321,8 @@ X_FRAME_OPTIONS = "DENY"
 # stylesheet comes from the app's own static files; no inline script, no inline style, no eval
 # (htmx is told not to use it, see web/base.html), no plugins, no framing, forms post only to us.
 # `data:` images: the Swagger UI's icons. CSP_REPORT_URI: where browsers send violation reports.
-# CSP_REPORT_ONLY=1 reports without blocking (to try a change of policy on a live site first).
+# CSP_REPORT_ONLY=1 reports without blocking (to try a change of policy on a live site first); on
+# by default with DEBUG, where Django's own error pages need their inline script and style.
 # A social log-in posts to us and is redirected to the provider's authorisation page; browsers
 # apply form-action to that redirect, so the configured providers' pages are allowed there.
 SOCIAL_AUTHORIZE_ORIGINS = {"google": ["https://accounts.google.com"], "facebook": ["https://www.facebook.com"],
@@ -338,7 +339,7 @@ _CSP = {
                                 for origin in SOCIAL_AUTHORIZE_ORIGINS[provider])],
     "report-uri": [uri] if (uri := os.environ.get("CSP_REPORT_URI", "")) else [],
 }
-CSP_REPORT_ONLY = envbool("CSP_REPORT_ONLY", False)
+CSP_REPORT_ONLY = envbool("CSP_REPORT_ONLY", DEBUG)
 SECURE_CSP = {} if CSP_REPORT_ONLY else _CSP
 SECURE_CSP_REPORT_ONLY = _CSP if CSP_REPORT_ONLY else {}
 
