@@ -35,8 +35,8 @@ class Browser:
         self.url, self.violations = url, []
         self.browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
 
-    def page_for(self, user=None):
-        context = self.browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+    def page_for(self, user=None, **options):
+        context = self.browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID", **options)
         context.expose_function("cspViolation", lambda text: self.violations.append(text))
         context.add_init_script(LISTEN)
         if user is not None:
@@ -98,7 +98,8 @@ def test_the_public_and_citizen_pages_work_under_the_policy(browser, tx_cast):
     assert browser.violations == []
 
     # The filing form: htmx configured for the policy, and every script-driven part working.
-    page = browser.page_for(cast.citizen)
+    page = browser.page_for(cast.citizen, geolocation={"latitude": -8.4876, "longitude": 117.4193},
+                            permissions=["geolocation"])
     browser.visit(page, "/lapor/")
     config = page.evaluate("({eval: htmx.config.allowEval, styles: htmx.config.includeIndicatorStyles,"
                            " scripts: htmx.config.allowScriptTags, inline: document.querySelectorAll('style').length})")
@@ -124,10 +125,14 @@ def test_the_public_and_citizen_pages_work_under_the_policy(browser, tx_cast):
     page.wait_for_selector("#id_village option[value='52.04.08.1004']", state="attached")
     page.select_option("#id_village", "52.04.08.1004")
     page.select_option("#id_q_status-jalan", "kabupaten")
+    page.click("details.field summary")
+    page.click("#use-location")  # "use my location" (file_report.js)
+    page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    assert (page.input_value("#id_latitude"), page.input_value("#id_longitude")) == ("-8.487600", "117.419300")
     page.click("#report-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/terkirim/$"))
     filed = Report.objects.get(code=page.inner_text("#tracking-code").strip())
-    assert filed.incident_date is not None and filed.village_id is not None
+    assert filed.incident_date is not None and filed.village_id is not None and filed.latitude is not None
     for path in ("/laporan-saya/", "/notifikasi/", f"/laporan/{filed.code}/", "/akun/profil/"):
         browser.visit(page, path)
 
