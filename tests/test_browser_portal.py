@@ -32,9 +32,12 @@ pytestmark = [
 
 
 def _free_port(first=8130, last=8149) -> str:
+    """A free port of the range, tried in random order: several suites running at once on this
+    machine would otherwise all pick the first free one at collection and collide when they bind."""
+    import random
     import socket
 
-    for port in range(first, last + 1):
+    for port in random.sample(range(first, last + 1), last - first + 1):
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) != 0:
                 return str(port)
