@@ -10,8 +10,8 @@ import re
 
 import pytest
 from django.db import connections
-from playwright.sync_api import expect
 from django.test import Client
+from playwright.sync_api import expect
 
 from aduan.directory.models import Category
 from aduan.reports.models import Report, Status
