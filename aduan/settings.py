@@ -109,6 +109,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "aduan.web.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -375,8 +376,37 @@ SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (aduan.web.csp; the shape of Django 6.0's SECURE_CSP): every script and
+# stylesheet comes from the app's own static files; no inline script, no inline style, no eval
+# (htmx is told not to use it, see web/base.html), no plugins, no framing, forms post only to us.
+# `data:` images: the Swagger UI's icons. CSP_REPORT_URI: where browsers send violation reports.
+# CSP_REPORT_ONLY=1 reports without blocking (to try a change of policy on a live site first); on
+# by default with DEBUG, where Django's own error pages need their inline script and style.
+# A social log-in posts to us and is redirected to the provider's authorisation page; browsers
+# apply form-action to that redirect, so the configured providers' pages are allowed there.
+SOCIAL_AUTHORIZE_ORIGINS = {"google": ["https://accounts.google.com"], "facebook": ["https://www.facebook.com"],
+                            "twitter_oauth2": ["https://x.com", "https://twitter.com"]}
+_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'", *(origin for provider in SOCIALACCOUNT_PROVIDERS
+                                for origin in SOCIAL_AUTHORIZE_ORIGINS[provider])],
+    "report-uri": [uri] if (uri := os.environ.get("CSP_REPORT_URI", "")) else [],
+}
+CSP_REPORT_ONLY = envbool("CSP_REPORT_ONLY", DEBUG)
+SECURE_CSP = {} if CSP_REPORT_ONLY else _CSP
+SECURE_CSP_REPORT_ONLY = _CSP if CSP_REPORT_ONLY else {}
 
 LOGGING = {
     "version": 1,

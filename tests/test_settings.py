@@ -1,5 +1,6 @@
 """Production mode refuses to start when it is not safe."""
 
+import json
 import os
 import subprocess
 import sys
@@ -61,3 +62,56 @@ def test_production_settings_pass_the_deployment_checks():
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+PRODUCTION_REQUESTS = """
+import json
+import django; django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="aduan.example")
+page = client.get("/tidak-ada/", secure=True)
+print("HEADERS", json.dumps(dict(page.headers)))
+print("PLAIN", client.get("/tidak-ada/").headers.get("Location"))
+print("COOKIE", client.post("/i18n/setlang/", {"language": "en"}, secure=True).cookies["django_language"].output())
+"""
+
+
+def test_production_sends_hsts_csp_and_secure_cookies():
+    """What `check --deploy` checks in the settings, seen on the wire: HTTPS only (HSTS, plain HTTP
+    redirected), the Content-Security-Policy, and even the language cookie marked Secure."""
+    clean = {k: v for k, v in os.environ.items() if k not in UNSET}
+    env = {**clean, "ADUAN_ENV": "production", "SECRET_KEY": STRONG, "ALLOWED_HOSTS": "aduan.example",
+           "ADUAN_DOTENV": "/nonexistent", "DJANGO_SETTINGS_MODULE": "aduan.settings"}
+    result = subprocess.run([sys.executable, "-c", PRODUCTION_REQUESTS], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if line.split(" ", 1)[0].isupper())
+    headers = json.loads(lines["HEADERS"])
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["Content-Security-Policy"] == (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+        "base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+    assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+    assert lines["PLAIN"] == "https://aduan.example/tidak-ada/"
+    assert "; Secure" in lines["COOKIE"] and "HttpOnly" in lines["COOKIE"]
+
+
+@pytest.mark.parametrize("env, form_action, header", [
+    ({"CSP_REPORT_URI": "https://csp.example/r"}, "form-action 'self'", "Content-Security-Policy"),
+    ({"CSP_REPORT_ONLY": "1"}, "form-action 'self'", "Content-Security-Policy-Report-Only"),
+    ({"GOOGLE_CLIENT_ID": "id", "GOOGLE_CLIENT_SECRET": "s"}, "form-action 'self' https://accounts.google.com",
+     "Content-Security-Policy"),
+])
+def test_the_policy_follows_the_environment(env, form_action, header):
+    clean = {k: v for k, v in os.environ.items() if k not in UNSET}
+    code = ("import django, json; django.setup()\nfrom django.test import Client\n"
+            "print(json.dumps(dict(Client().get('/tidak-ada/').headers)))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={**clean, "ADUAN_ENV": "test", "ADUAN_DOTENV": "/nonexistent",
+                                 "DJANGO_SETTINGS_MODULE": "aduan.settings", **env})
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.strip().splitlines()[-1])
+    other = ({"Content-Security-Policy", "Content-Security-Policy-Report-Only"} - {header}).pop()
+    assert other not in headers
+    assert form_action in headers[header].split("; ")
+    assert ("report-uri https://csp.example/r" in headers[header]) == ("CSP_REPORT_URI" in env)

@@ -66,7 +66,7 @@ class Row:
 
     @property
     def param(self):
-        return "none" if self.key is None else self.key
+        return "none" if self.key is None else str(self.key)  # a pk: the template joins it to a URL
 
 
 def _aggregate(base, group: str, now) -> dict:

@@ -211,7 +211,8 @@ def _extra_answers(raw: str, category: Category | None) -> dict:
 
 @router.get("/reports/{code}/attachments/{attachment_id}", auth=ANY, url_name="attachment",
             response={200: None, **ERRORS}, summary="Unduh lampiran",
-            openapi_extra={"responses": {"200": {"description": "Isi berkas", "content": {
+            # 200 as an int, the key django-ninja uses: a "200" string would be a second "200" in the JSON.
+            openapi_extra={"responses": {200: {"description": "Isi berkas", "content": {
                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}})
 def attachment(request, code: str = CodePath, attachment_id: int = Path(..., ge=1, le=2**62)):
     """Lampiran yang boleh Anda lihat: semua bagi pelapor dan petugas yang menangani, lampiran

@@ -1,0 +1,42 @@
+/* The filing form (web/file_report.html): category search, "use my location", filling in the
+   incident date the checklist found, and one submit per click. Small and optional: the form works
+   without it. A static file, so that the Content-Security-Policy needs no inline script. */
+(function () {
+  "use strict";
+  var form = document.getElementById("report-form");
+  if (!form) return;
+
+  var filter = document.getElementById("category-filter");
+  var select = filter && document.getElementById(filter.getAttribute("aria-controls"));
+  if (filter && select) filter.addEventListener("input", function () {
+    var q = filter.value.toLowerCase(), first = null;
+    Array.prototype.forEach.call(select.options, function (o) {
+      var show = !o.value || o.text.toLowerCase().indexOf(q) >= 0;
+      o.hidden = !show;
+      if (show && o.value && !first) first = o;
+    });
+    if (q && first) select.value = first.value;
+  });
+
+  var button = document.getElementById("use-location"), status = document.getElementById("location-status");
+  if (button) button.addEventListener("click", function () {
+    if (!navigator.geolocation) { status.textContent = button.dataset.failed; return; }
+    status.textContent = button.dataset.busy;
+    navigator.geolocation.getCurrentPosition(function (p) {
+      document.getElementById("id_latitude").value = p.coords.latitude.toFixed(6);
+      document.getElementById("id_longitude").value = p.coords.longitude.toFixed(6);
+      status.textContent = "";
+    }, function () { status.textContent = button.dataset.failed; }, {timeout: 15000});
+  });
+
+  // The checklist is replaced by htmx as the reporter types: listen on the form, not the button.
+  form.addEventListener("click", function (event) {
+    var fill = event.target.closest("#fill-incident-date"), date = document.getElementById("id_incident_date");
+    if (fill && date) date.value = fill.dataset.date;
+  });
+
+  form.addEventListener("submit", function () {
+    var submit = form.querySelector("button[type=submit]");
+    setTimeout(function () { submit.disabled = true; }, 0);
+  });
+})();
