@@ -347,6 +347,10 @@ FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR = envint("FILING_RATE_LIMIT_PER_ACCOUNT_P
 FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR = envint("FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR",
                                                        40 * _limits_default)
 FILING_RATE_LIMIT_PER_IP_PER_HOUR = envint("FILING_RATE_LIMIT_PER_IP_PER_HOUR", 100 * _limits_default)
+# Tracking without an account (code + secret): tries per hour per address and per tracking code, so
+# that a secret cannot be guessed by trying, from one address or from many.
+TRACK_RATE_LIMIT_PER_IP_PER_HOUR = envint("TRACK_RATE_LIMIT_PER_IP_PER_HOUR", 30 * _limits_default)
+TRACK_RATE_LIMIT_PER_CODE_PER_HOUR = envint("TRACK_RATE_LIMIT_PER_CODE_PER_HOUR", 20 * _limits_default)
 # Open311 POST requests per hour, per application key and per address.
 OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR = envint("OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR", 300 * _limits_default)
 OPEN311_RATE_LIMIT_PER_IP_PER_HOUR = envint("OPEN311_RATE_LIMIT_PER_IP_PER_HOUR", 300 * _limits_default)

@@ -169,6 +169,13 @@ def api(request, caller: str) -> Refusal | None:
         Rule("api:ip", address_identity(request), settings.API_RATE_LIMIT_PER_IP_PER_MINUTE, MINUTE))
 
 
+def track(request, code: str) -> Refusal | None:
+    """Tries of the tracking form (code + secret, no account), per address and per code."""
+    return first_refusal(
+        Rule("track:ip", address_identity(request), settings.TRACK_RATE_LIMIT_PER_IP_PER_HOUR, HOUR),
+        Rule("track:code", f"code:{code.strip().upper()}", settings.TRACK_RATE_LIMIT_PER_CODE_PER_HOUR, HOUR))
+
+
 def open311(request, application_id: int) -> Refusal | None:
     """Open311 POST requests, per registered application (its api_key) and per address."""
     return first_refusal(

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aduan.ops import ratelimit
 from aduan.reports import actions, attachments, errors
 from aduan.reports.models import Attachment, Audience, Report, TimelineEvent
 from aduan.reports.transitions import Action, available_actions
@@ -204,6 +205,13 @@ def track(request):
     An unknown code and a wrong secret get the same answer, so codes cannot be probed."""
     form = TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        refusal = ratelimit.track(request, form.cleaned_data["code"])
+        if refusal is not None:  # secrets are not guessed by trying: every try counts, right or wrong
+            form.add_error(None, _("Terlalu banyak percobaan melacak laporan. Coba lagi dalam %(wait)s.")
+                           % {"wait": refusal.wait_text()})
+            response = render(request, "web/track.html", {"form": form}, status=429)
+            response["Retry-After"] = str(refusal.retry_after)
+            return response
         report = (Report.objects.select_related("agency", "category").filter(code=form.cleaned_data["code"]).first())
         if report is not None and actions.check_secret(report, form.cleaned_data["secret"]):
             events = report.events.filter(audience__in=(Audience.PUBLIC, Audience.PARTIES)).order_by("created_at", "id")
