@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings")
 os.environ.setdefault("ADUAN_ENV", "development")
+os.environ.setdefault("DEBUG", "0")  # DEBUG would keep the last 9,000 (huge) bulk INSERTs in memory
 
 import django  # noqa: E402
 

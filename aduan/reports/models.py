@@ -145,9 +145,15 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("laporan")
         verbose_name_plural = _("laporan")
+        # The back-office lists are ordered by (due_at, submitted_at, id) (`stats.filters.by_deadline`):
+        # with the whole key in the index a page is read in order and the walk stops after it,
+        # instead of sorting every report of the status (70,000 waiting at a million reports).
         indexes = [
-            models.Index(fields=["status", "due_at"]),
-            models.Index(fields=["agency", "status", "due_at"]),
+            models.Index(fields=["status", "due_at", "submitted_at", "id"], name="report_status_deadline"),
+            models.Index(fields=["agency", "status", "due_at", "submitted_at", "id"], name="report_agency_deadline"),
+            # The agency inbox's default view: what the agency holds now, two statuses in one order.
+            models.Index(fields=["agency", "due_at", "submitted_at", "id"], name="report_inbox_deadline",
+                         condition=models.Q(status__in=["dispositioned", "in_progress"])),
             models.Index(fields=["confidential", "status", "submitted_at"]),
         ]
 
