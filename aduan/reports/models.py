@@ -190,6 +190,10 @@ class Disposition(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # The dispatcher's queue marks reports an agency declined (an EXISTS per row): without it
+        # PostgreSQL scans every disposition ever made to answer it.
+        indexes = [models.Index(fields=["report"], name="disposition_declined",
+                                condition=models.Q(declined_at__isnull=False, ended_at__isnull=False))]
 
     def __str__(self) -> str:
         return f"{self.report.code} → {self.agency}"
@@ -245,6 +249,12 @@ class TimelineEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # The queue marks resubmitted reports (an EXISTS per row) and the dashboard counts late
+        # answers: each reads only the events of its kind, not the whole timeline of the archive.
+        indexes = [
+            models.Index(fields=["report"], name="event_resubmitted", condition=models.Q(kind="resubmitted")),
+            models.Index(fields=["report", "created_at"], name="event_answered", condition=models.Q(kind="answered")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -144,9 +144,18 @@ def _candidates(stems: list[str], visible: QuerySet, low: int, high: int) -> lis
         shown = visible.filter(id__gt=low, id__lte=high).extra(
             where=["reports_report.id IN (SELECT report_id FROM m)"]).order_by().values_list("id", "submitted_at")
         shown_sql, shown_params = shown.query.sql_with_params()
-        sql = (f"{matches}SELECT c.id, m.score, c.submitted_at FROM ({shown_sql}) c "
-               f"JOIN m ON m.report_id = c.id ORDER BY c.id DESC")
+        # Scores and visible reports come back as two lists in one answer, joined here: the
+        # planner underestimates the matches and joined them by comparing every pair.
+        sql = (f"{matches}SELECT report_id, score, NULL FROM m "
+               f"UNION ALL SELECT c.id, NULL, c.submitted_at FROM ({shown_sql}) c")
         params = [match, match, low, high, *shown_params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        scores = {pk: score for pk, score, submitted in rows if submitted is None}
+        shown_rows = sorted(((pk, scores[pk], submitted) for pk, _score, submitted in rows if submitted is not None),
+                            reverse=True)
+        return shown_rows
     else:
         # A dispatcher or supervisor sees every report: then the visibility clause is left out.
         restricted = bool(visible.query.where)
