@@ -72,6 +72,7 @@ def endpoints() -> dict:
         "agency inbox": ("GET", "/kantor/kotak-masuk/", officer),
         "supervisor dashboard": ("GET", "/kantor/statistik/", supervisor),
         "open311 GET requests": ("GET", "/open311/v2/requests.json", {}),
+        "open311 GET request": ("GET", f"/open311/v2/requests/{public_code}.json", {}),
     }
     extra = _write_endpoints()
     found.update(extra)
@@ -107,7 +108,10 @@ def _write_endpoints() -> dict:
                           "attribute[status-jalan]": "kabupaten", "email": "bench@bench.invalid"})
         return "/open311/v2/requests.json", body, {"Content-Type": "application/x-www-form-urlencoded"}
 
-    return {"API create": ("POST", api_create, {}), "open311 POST requests": ("POST", open311_create, {})}
+    public_code = public_reports().order_by("-submitted_at").values_list("code", flat=True).first()
+    return {"API list": ("GET", "/api/v1/reports", api_headers),
+            "API detail": ("GET", f"/api/v1/reports/{public_code}", api_headers),
+            "API create": ("POST", api_create, {}), "open311 POST requests": ("POST", open311_create, {})}
 
 
 class Client(threading.Thread):

@@ -1,22 +1,92 @@
-"""Write the table of bench/results/*.json into bench/README.md (between the RESULTS markers)."""
+"""Write the tables of bench/results/*.json into bench/README.md (between the RESULTS markers).
+
+1. A summary per database: each endpoint's p95 at every size measured, the ratio of the p95 at
+   the largest size to the p95 at 10,000 reports, and the targets of issue #7 next to them
+   (PostgreSQL, 1M reports, 20 clients: reads p95 < 150 ms, dashboard p95 < 300 ms, API create
+   ≥ 100 reports/s, p95 at 1M ≤ 1.5 × p95 at 10k), with whether each is met.
+2. Every run in full (p50/p95/p99, throughput, ratio to the floor, errors).
+"""
 
 import json
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 START, END = "<!-- RESULTS:START -->", "<!-- RESULTS:END -->"
+BASE = 10_000
+GROWTH = 1.5
+# endpoint → (what is measured, limit): "p95" below the limit in ms, or "rps" at least the limit.
+TARGETS = {
+    "supervisor dashboard": ("p95", 300),
+    "API create": ("rps", 100),
+    "open311 POST requests": (None, None),
+    "floor (trivial view)": (None, None),
+}
+READ_TARGET = ("p95", 150)
+
+
+def runs() -> list[dict]:
+    found = []
+    for path in sorted((HERE / "results").glob("*.json")):
+        run = json.loads(path.read_text())
+        database, _, size = run["label"].rpartition("-")
+        run["database"], run["size"] = database or run.get("database", "?"), int(size) if size.isdigit() else None
+        found.append(run)
+    return found
+
+
+def target_text(name: str) -> str:
+    kind, limit = TARGETS.get(name, READ_TARGET)
+    if kind == "p95":
+        return f"p95 < {limit} ms"
+    if kind == "rps":
+        return f"≥ {limit} req/s"
+    return "–"
+
+
+def met(name: str, row: dict | None, ratio: float | None) -> str:
+    kind, limit = TARGETS.get(name, READ_TARGET)
+    if kind is None or row is None or "p95_ms" not in row:
+        return "–"
+    ok = row["p95_ms"] < limit if kind == "p95" else row.get("rps", 0) >= limit
+    if kind == "p95" and ratio is not None:
+        ok = ok and ratio <= GROWTH
+    return "yes" if ok else "**no**"
+
+
+def summary(database: str, by_size: dict[int, dict]) -> list[str]:
+    sizes = sorted(by_size)
+    largest = sizes[-1]
+    head = (f"| endpoint | target | " + " | ".join(f"p95 ms at {s:,}" for s in sizes)
+            + f" | p95 {largest:,} / {BASE:,} (≤ {GROWTH}) | req/s at {largest:,} | met at {largest:,} |")
+    rows = [f"**{database}**", "", head, "|---|---|" + "---:|" * len(sizes) + "---:|---:|---|"]
+    names = list(dict.fromkeys(n for s in sizes for n in by_size[s]["endpoints"]))
+    for name in names:
+        cells = [by_size[s]["endpoints"].get(name, {}) for s in sizes]
+        base = by_size.get(BASE, {}).get("endpoints", {}).get(name, {})
+        top = cells[-1]
+        ratio = (round(top["p95_ms"] / base["p95_ms"], 2)
+                 if largest != BASE and base.get("p95_ms") and top.get("p95_ms") else None)
+        rows.append(f"| {name} | {target_text(name)} | " + " | ".join(str(c.get("p95_ms", "–")) for c in cells)
+                    + f" | {ratio if ratio is not None else '–'} | {top.get('rps', '–')} | {met(name, top, ratio)} |")
+    return rows
 
 
 def table() -> str:
-    rows = ["| run | reports | endpoint | p50 ms | p95 ms | p99 ms | req/s | ratio to floor | errors |",
+    found = runs()
+    out = []
+    for database in sorted({r["database"] for r in found}, key=lambda d: d != "postgres"):
+        by_size = {r["size"]: r for r in found if r["database"] == database and r["size"]}
+        if by_size:
+            out += summary(database, by_size) + [""]
+    out += ["All runs:", "",
+            "| run | reports | endpoint | p50 ms | p95 ms | p99 ms | req/s | ratio to floor | errors |",
             "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
-    for path in sorted((HERE / "results").glob("*.json")):
-        run = json.loads(path.read_text())
+    for run in found:
         for name, r in run["endpoints"].items():
-            rows.append(f"| {run['label']} | {run['reports']:,} | {name} | {r.get('p50_ms', '–')} | "
-                        f"{r.get('p95_ms', '–')} | {r.get('p99_ms', '–')} | {r.get('rps', '–')} | "
-                        f"{r.get('ratio_to_floor') or '–'} | {r.get('errors', 0)} |")
-    return "\n".join(rows)
+            out.append(f"| {run['label']} | {run['reports']:,} | {name} | {r.get('p50_ms', '–')} | "
+                       f"{r.get('p95_ms', '–')} | {r.get('p99_ms', '–')} | {r.get('rps', '–')} | "
+                       f"{r.get('ratio_to_floor') or '–'} | {r.get('errors', 0)} |")
+    return "\n".join(out)
 
 
 def main():

@@ -123,12 +123,13 @@ def test_it_rebuilds_the_index(cast):
 def test_it_pins_its_queries(cast, django_assert_num_queries):
     for i in range(3):
         report_in(cast, Status.DISPOSITIONED, description=f"Sampah menumpuk di pasar nomor {i}.")
-    # 1. ranked text matches with their count, 2. the page of reports with category, agency, places
-    with django_assert_num_queries(2):
+    # 1. the newest report id, 2. the visible matches of the newest range of ids with their scores
+    # (one range holds every report here), 3. the page of reports with category, agency, places
+    with django_assert_num_queries(3):
         page = search(ANON, "sampah")
         assert len(page.hits) == 3
-    # plus 3. reporters found by name, for staff
-    with django_assert_num_queries(3):
+    # plus 4. reporters found by name, for staff
+    with django_assert_num_queries(4):
         assert len(search(cast.dispatcher, "sampah").hits) == 3
 
 
@@ -147,3 +148,31 @@ def test_staff_find_a_reporter_by_nik_through_the_keyed_hash_and_no_one_else_doe
     assert [h.report.pk for h in search(cast.supervisor, "5204081204850001").hits] == [named.pk]
     assert search(ANON, "5204081204850001").hits == []
     assert "5204081204850001" not in str(Report.objects.values_list("reporter_nik_hash", "reporter_nik_encrypted"))
+
+def test_it_ranks_only_the_newest_matches_and_says_there_are_more(cast, monkeypatch):
+    from aduan.search import backends
+
+    monkeypatch.setattr(backends, "MAX_CANDIDATES", 3)
+    monkeypatch.setattr(backends, "WINDOW", 2)  # several ranges of ids are searched
+    made = [report_in(cast, Status.DISPOSITIONED, description=f"Drainase tersumbat nomor {i}.") for i in range(4)]
+    best_but_oldest = report_in(cast, Status.DISPOSITIONED, title="Drainase drainase",
+                                description="Drainase tersumbat, drainase meluap, drainase rusak.")
+    # Filed first, the best match is no longer among the three newest once three more are filed.
+    newer = [report_in(cast, Status.DISPOSITIONED, description=f"Drainase tersumbat lagi {i}.") for i in range(3)]
+    page = search(ANON, "drainase", limit=10)
+    assert page.capped and page.total == 3
+    assert set(codes(page)) == {r.code for r in newer}
+    assert best_but_oldest.code not in codes(page) and made[0].code not in codes(page)
+
+
+def test_the_newest_matches_are_ranked_by_relevance(cast, monkeypatch):
+    from aduan.search import backends
+
+    monkeypatch.setattr(backends, "MAX_CANDIDATES", 2)
+    monkeypatch.setattr(backends, "WINDOW", 1)
+    report_in(cast, Status.DISPOSITIONED, description="Drainase tersumbat.")
+    often = report_in(cast, Status.DISPOSITIONED, title="Drainase", description="Drainase drainase drainase tersumbat.")
+    once = report_in(cast, Status.DISPOSITIONED, description="Drainase tersumbat di pasar.")
+    report_in(cast, Status.IN_PROGRESS, description="Drainase rahasia.", confidential=True)  # never a candidate
+    page = search(ANON, "drainase")
+    assert codes(page) == [often.code, once.code] and page.capped

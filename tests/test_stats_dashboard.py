@@ -76,3 +76,28 @@ def test_it_survives_answers_dated_after_now(client, cast):
     with time_machine.travel(dt.datetime(2026, 4, 7, 10, tzinfo=WITA), tick=False):  # a server clock set back
         response = client.get("/kantor/statistik/?dari=2026-04-01&sampai=2026-04-30")
     assert response.status_code == 200
+
+
+def test_its_figures_are_cached_for_the_configured_seconds(client, cast, settings):
+    from django.core.cache import cache
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    client.force_login(cast.supervisor)
+    url = "/kantor/statistik/?dari=2026-04-01&sampai=2026-04-30"
+    with time_machine.travel(dt.datetime(2026, 4, 6, 9, tzinfo=WITA), tick=False):
+        report_in(cast, Status.SUBMITTED)
+        first = client.get(url)
+        report_in(cast, Status.SUBMITTED)
+        again = client.get(url)
+    assert first.context["total"].received == again.context["total"].received == 1  # served from the cache
+    assert "Angka dihitung pukul 09:00:00" in again.content.decode()
+    with time_machine.travel(dt.datetime(2026, 4, 6, 9, 1, 1, tzinfo=WITA), tick=False):
+        later = client.get(url)
+    assert later.context["total"].received == 2  # recomputed after 60 seconds
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    with time_machine.travel(dt.datetime(2026, 4, 6, 9, 1, 2, tzinfo=WITA), tick=False):
+        report_in(cast, Status.SUBMITTED)
+        assert client.get(url).context["total"].received == 3
+        assert "Angka dihitung" not in client.get(url).content.decode()
+    cache.clear()

@@ -88,3 +88,50 @@ def test_the_nightly_task_counts_the_problems(cast):
         cursor.execute("UPDATE audit_auditentry SET detail = %s WHERE id = %s",
                        ['{"to": "closed"}', AuditEntry.objects.order_by("id")[0].pk])
     assert verify_audit_chain_nightly.call_local() >= 1
+
+
+def _reports_on_two_chains(cast):
+    from aduan.audit.trail import CHAINS
+
+    first = _chain(cast)
+    second = report_in(cast, Status.SUBMITTED)
+    while second.pk % CHAINS == first.pk % CHAINS:  # ids are consecutive: at most a few tries
+        second = report_in(cast, Status.SUBMITTED)
+    return first, second
+
+
+def test_each_report_is_chained_on_its_own_chain_and_every_chain_verifies(cast, capsys):
+    from aduan.audit.models import AuditHead
+    from aduan.audit.trail import CHAINS
+
+    first, second = _reports_on_two_chains(cast)
+    for report in (first, second):
+        chains = set(AuditEntry.objects.filter(report_code=report.code).values_list("chain", flat=True))
+        assert chains == {report.pk % CHAINS}
+        entries = list(AuditEntry.objects.filter(chain=report.pk % CHAINS).order_by("id"))
+        assert entries[0].prev_hash == "0" * 64
+        assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:]))
+        head = AuditHead.objects.get(pk=report.pk % CHAINS + 1)
+        assert (head.last_id, head.last_hash, head.count) == (entries[-1].pk, entries[-1].hash, len(entries))
+    call_command("verify_audit_chain")
+    assert f"Jejak audit utuh: {AuditEntry.objects.count()} entri." in capsys.readouterr().out
+
+
+def test_it_detects_a_row_moved_to_another_chain(cast):
+    from aduan.audit.trail import CHAINS
+
+    first, second = _reports_on_two_chains(cast)
+    moved = AuditEntry.objects.filter(report_code=second.code).order_by("id").first()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET chain = %s WHERE id = %s", [first.pk % CHAINS, moved.pk])
+    with pytest.raises(CommandError, match="RUSAK"):
+        call_command("verify_audit_chain")
+
+
+def test_it_detects_the_newest_row_of_one_chain_deleted(cast):
+    first, second = _reports_on_two_chains(cast)
+    newest_of_first = AuditEntry.objects.filter(report_code=first.code).order_by("-id").first()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [newest_of_first.pk])
+    with pytest.raises(CommandError, match="RUSAK"):
+        call_command("verify_audit_chain")

@@ -75,3 +75,30 @@ def test_search_finds_indonesian_word_forms_ranked_and_highlighted(client, cast)
     assert match.code in page and "Lampu jalan padam" not in page
     assert "<mark>" in page  # the matching words are highlighted
     assert response.context["page"].paginator.count == 1
+
+
+def test_it_counts_at_most_a_bound_and_says_there_are_more(client, cast, monkeypatch, django_assert_num_queries):
+    from aduan.reports import paging
+
+    made = [report_in(cast, Status.DISPOSITIONED, title=f"Laporan {i}") for i in range(5)]
+    monkeypatch.setattr(paging, "MAX_ROWS", 3)
+    with django_assert_num_queries(5):  # the same queries as without a bound
+        response = client.get("/laporan/", {"halaman": 9})
+    paginator = response.context["page"].paginator
+    assert paginator.count == 3 and paginator.capped and paginator.num_pages == 1
+    # The newest three are listed; an older page is not offered (no deep OFFSET).
+    assert [r.code for r, _ in response.context["rows"]] == [r.code for r in reversed(made)][:3]
+    assert "Lebih dari 3 laporan" in response.content.decode()
+    monkeypatch.setattr(paging, "MAX_ROWS", 5)
+    response = client.get("/laporan/")
+    assert response.context["page"].paginator.count == 5 and "Lebih dari" not in response.content.decode()
+
+
+def test_a_search_with_more_matches_than_are_ranked_says_so(client, cast, monkeypatch):
+    from aduan.search import backends
+
+    monkeypatch.setattr(backends, "MAX_CANDIDATES", 2)
+    for i in range(3):
+        report_in(cast, Status.DISPOSITIONED, description=f"Drainase tersumbat nomor {i}.")
+    response = client.get("/laporan/", {"q": "drainase"})
+    assert len(response.context["rows"]) == 2 and "Lebih dari 2 laporan" in response.content.decode()

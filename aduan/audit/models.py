@@ -32,6 +32,8 @@ class AuditEntry(models.Model):
     action = models.CharField(_("tindakan"), max_length=40, db_index=True)
     report_code = models.CharField(_("kode laporan"), max_length=20, blank=True, db_index=True)
     detail = models.JSONField(_("rincian"), default=dict, blank=True)
+    # Which of the CHAINS this entry is linked in (`aduan.audit.trail`); covered by its hash.
+    chain = models.PositiveSmallIntegerField(default=0)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -39,6 +41,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        indexes = [models.Index(fields=["chain", "id"], name="audit_entry_chain")]
         verbose_name = _("jejak audit")
         verbose_name_plural = _("jejak audit")
 
@@ -55,9 +58,9 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """One row: the end of the chain. Locked by every writer, so that entries are chained in the
-    order of their ids even when many actions commit at once; it also lets the verifier notice
-    that the newest rows were deleted."""
+    """One row per chain (pk = chain + 1): its end. Locked by every writer of that chain, so that
+    its entries are chained in the order of their ids even when many actions commit at once; it
+    also lets the verifier notice that the newest rows were deleted."""
 
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)

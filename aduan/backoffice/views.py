@@ -3,7 +3,6 @@ with the actions of its status, staff intake and the staff report list with its 
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from aduan.reports.attachments import open_stored
 from aduan.reports.models import (
     ArchiveReason, Attachment, Audience, Classification, Disposition, EventKind, Report, Status, TimelineEvent,
 )
+from aduan.reports.paging import BoundedPaginator
 from aduan.reports.transitions import TRANSITIONS, Action, available_actions
 from aduan.reports.visibility import attachment_name, present_reporter
 from aduan.stats.filters import by_deadline, filter_reports
@@ -34,7 +34,7 @@ LIST_RELATED = ("category", "agency", "district", "assigned_to")
 
 
 def _page(request, qs):
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page = BoundedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("halaman"))
     for report in page.object_list:
         report.zone = sla.zone(report)
     return page

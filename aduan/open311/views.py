@@ -95,6 +95,10 @@ def _visible(application: Application | None):
     return reports.select_related("category", "agency", "village", "open311")
 
 
+LIST_FIELDS = ("code", "status", "description", "submitted_at", "updated_at", "due_at", "address", "village_id",
+               "latitude", "longitude", "category__code", "category__name", "agency__name", "open311__media_url")
+
+
 def _status_notes(report: Report) -> str:
     """The newest public text on the timeline: the answer, a public note or the closing reason."""
     if hasattr(report, "latest_public_text"):
@@ -187,6 +191,9 @@ def requests_view(request, fmt):
         reports = reports.annotate(latest_public_text=Subquery(
             TimelineEvent.objects.filter(report=OuterRef("pk"), audience=Audience.PUBLIC).exclude(text="")
             .order_by("-created_at", "-id").values("text")[:1]))
+    # Only the columns a request shows: up to 1,000 rows are built per call, and building every
+    # column of the report and its category, agency and place took half of the time.
+    reports = reports.select_related(None).select_related("category", "agency", "open311").only(*LIST_FIELDS)
     rows = reports.order_by("-submitted_at", "-id")[(page - 1) * page_size: page * page_size]
     return respond(fmt, "service_requests", [_request(r, extensions) for r in rows])
 

@@ -101,7 +101,7 @@ def do_file_report(
         _set_clock(report, SlaStep.VERIFY, now)
         report.save()
         event = _event(report, EventKind.SUBMITTED, filed_by or reporter, "", Status.SUBMITTED, now=now,
-                       data={"channel": channel})
+                       data={"channel": channel}, audit=False)
         _attach(report, attachments, event, filed_by or reporter, public=not anonymous)
         search_index.index_report(report)
         contacts = _contacts(report)
@@ -109,6 +109,7 @@ def do_file_report(
             contacts.pop("phones", None)  # the SMS channel answers with the code and secret itself
         outbox.queue("report_received", report=report, users=_reporters(report), **contacts,
                      context={"secret": secret})
+        _audit(event)  # last: the chain's head stays locked from here to the commit
     return report, secret
 
 
@@ -668,15 +669,21 @@ def _finish(r: Report, action: Action, actor, kind: str, *, text: str = "", audi
 
 
 def _event(report, kind, actor, from_status, to_status, *, text="", audience=Audience.PUBLIC, data=None,
-           now=None) -> TimelineEvent:
+           now=None, audit=True) -> TimelineEvent:
     event = TimelineEvent.objects.create(
         report=report, kind=kind, actor=actor, from_status=from_status, to_status=to_status, text=text,
         audience=audience, data=data or {}, created_at=now or _now(),
     )
-    # The audit row is written in the action's own transaction: it exists if and only if the action did.
-    audit_trail.record(kind, actor=actor, report=report,
-                       detail={"from": from_status, "to": to_status, "event": event.pk, **(data or {})})
+    if audit:
+        _audit(event)
     return event
+
+
+def _audit(event: TimelineEvent) -> None:
+    """The audit row is written in the action's own transaction: it exists if and only if the
+    action did. It locks its chain's head until commit, so it is the action's last write."""
+    audit_trail.record(event.kind, actor=event.actor, report=event.report,
+                       detail={"from": event.from_status, "to": event.to_status, "event": event.pk, **event.data})
 
 
 def _sync(caller_copy: Report, fresh: Report) -> Report:

@@ -26,6 +26,10 @@ from .text import STOPWORDS, stem, terms
 
 MAX_TERMS = 12
 MAX_EXACT = 50
+# Text matches ranked per search: the newest this many (see `_text_matches`).
+MAX_CANDIDATES = 1000
+# The first id range searched, newest reports first (see `_text_matches`).
+WINDOW = 5_000
 SNIPPET_WORDS = 30
 WORD_SPAN = re.compile(r"[0-9A-Za-z]+")
 
@@ -44,75 +48,132 @@ class Page:
     query: str
     hits: list[Hit]
     total: int
+    capped: bool = False  # more text matches exist than the MAX_CANDIDATES newest that were ranked
+
+
+@dataclass
+class Ranking:
+    """Every result of one search in order, as (report id, score, how found); `page` loads a window."""
+
+    query: str
+    stems: list[str]
+    order: list[tuple[int, float, str]]
+    capped: bool
+
+    @property
+    def total(self) -> int:
+        return len(self.order)
+
+    def page(self, offset: int = 0, limit: int = 20) -> Page:
+        window = self.order[offset:offset + limit]
+        reports = Report.objects.select_related("category", "agency", "district", "village").in_bulk(
+            [pk for pk, _s, _h in window]) if window else {}
+        wanted = set(self.stems)
+        hits = [
+            Hit(report=reports[pk], score=score, matched=how, title=highlight(reports[pk].title, wanted),
+                snippet=snippet(reports[pk].description, wanted))
+            for pk, score, how in window if pk in reports
+        ]
+        return Page(query=self.query, hits=hits, total=self.total, capped=self.capped)
 
 
 def search(user, query: str, *, limit: int = 20, offset: int = 0, within: QuerySet | None = None) -> Page:
     """Reports `user` may see that match `query`; `within` narrows further (feed filters)."""
+    return rank(user, query, within=within).page(offset, limit)
+
+
+def rank(user, query: str, *, within: QuerySet | None = None) -> Ranking:
+    """The order of every result (one query for the text, one more for staff's exact finds)."""
     query = (query or "").strip()[:200]
     stems = list(dict.fromkeys(terms(query)))[:MAX_TERMS]
     visible = visible_reports(user)
     if within is not None:
-        visible = visible.filter(pk__in=within.values("pk"))
+        # One WHERE clause over both (not `pk IN (subquery)`), so that the planner can walk the
+        # newest reports and stop early (`_text_matches`).
+        visible = visible & within
     exact = _exact_matches(user, query, visible)
-    text_total, ranked = (0, [])
-    if stems:
-        text_total, ranked = _text_matches(stems, visible, limit=offset + limit + len(exact), offset=0)
+    ranked, capped = (_text_matches(stems, visible) if stems else ([], False))
     order, seen = [], set()
     for pk, score, how in [(pk, 1e9, how) for pk, how in exact] + [(pk, s, "text") for pk, s in ranked]:
         if pk not in seen:
             seen.add(pk)
             order.append((pk, score, how))
-    total = text_total + sum(1 for pk, _how in exact if pk not in {p for p, _s in ranked})
-    window = order[offset:offset + limit]
-    reports = Report.objects.select_related("category", "agency", "district", "village").in_bulk(
-        [pk for pk, _s, _h in window])
-    wanted = set(stems)
-    hits = [
-        Hit(report=reports[pk], score=score, matched=how, title=highlight(reports[pk].title, wanted),
-            snippet=snippet(reports[pk].description, wanted))
-        for pk, score, how in window if pk in reports
-    ]
-    return Page(query=query, hits=hits, total=total)
+    return Ranking(query=query, stems=stems, order=order, capped=capped)
 
 
 # --- text -------------------------------------------------------------------------------------
 
-def _text_matches(stems: list[str], visible: QuerySet, *, limit: int, offset: int) -> tuple[int, list]:
-    """(number of matches, [(report id, score)]) best first, on the current database."""
-    # A dispatcher or supervisor sees every report: then the visibility clause is left out.
-    restricted = bool(visible.query.where)
-    visible_sql, visible_params = visible.values("pk").query.sql_with_params() if restricted else ("", ())
+def _text_matches(stems: list[str], visible: QuerySet) -> tuple[list, bool]:
+    """([(report id, score)] best first, whether there were more), on the current database.
+
+    Only the MAX_CANDIDATES most recently filed matching reports are ranked: ranking every match
+    makes a common word cost time in proportion to the whole archive (50,000 matches for "jalan
+    rusak" in a million reports). So the matches are gathered newest first, one range of report
+    ids at a time (WINDOW ids, then 4 times as many, and so on), until more than MAX_CANDIDATES
+    are found or the oldest report is reached; the database intersects the full-text index with
+    the id range before it reads any document. A common word costs one range; a rare one a few
+    more, each reading only the index.
+    """
+    newest = Report.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    found: list = []
+    high, window = newest, WINDOW
+    while len(found) <= MAX_CANDIDATES and high > 0:
+        low = max(0, high - window)
+        more = _candidates(stems, visible, low, high)
+        found += more
+        # The next range: as wide as the matches seen so far say is needed for the rest (a
+        # quarter more), at most 8 times the last one.
+        needed = MAX_CANDIDATES + 1 - len(found)
+        high, window = low, (min(window * 8, needed * window * 5 // (4 * len(more)) + 100) if more
+                             else window * 8)
+    capped = len(found) > MAX_CANDIDATES
+    found = found[:MAX_CANDIDATES]
+    ranked = sorted(found, key=lambda row: (row[1], row[2], row[0]), reverse=True)
+    return [(pk, float(score)) for pk, score, _submitted in ranked], capped
+
+
+def _candidates(stems: list[str], visible: QuerySet, low: int, high: int) -> list[tuple[int, float, object]]:
+    """[(report id, score, submitted_at)] of the visible matches with low < id <= high, newest first."""
     if connection.vendor == "postgresql":
         match = " & ".join(stems)  # stems are [0-9a-z]+ only: nothing to escape
-        base = (f"FROM search_searchdocument d JOIN reports_report r ON r.id = d.report_id "
-                f"WHERE d.vector @@ to_tsquery('simple', %s)")
-        if restricted:
-            base += f" AND d.report_id IN ({visible_sql})"
-        ranked = (f"SELECT d.report_id, ts_rank(d.vector, to_tsquery('simple', %s)) AS score, "
-                  f"count(*) OVER () {base} ORDER BY score DESC, r.submitted_at DESC LIMIT %s OFFSET %s")
-        params = [match, match, *visible_params, limit, offset]
+        # The matches of the range first (MATERIALIZED: the full-text index ANDed with the id range
+        # of the documents' key), then only those reports are read to check visibility.
+        matches = ("WITH m AS MATERIALIZED (SELECT report_id, ts_rank(vector, to_tsquery('simple', %s)) AS score "
+                   "FROM search_searchdocument WHERE vector @@ to_tsquery('simple', %s) "
+                   "AND report_id > %s AND report_id <= %s) ")
+        shown = visible.filter(id__gt=low, id__lte=high).extra(
+            where=["reports_report.id IN (SELECT report_id FROM m)"]).order_by().values_list("id", "submitted_at")
+        shown_sql, shown_params = shown.query.sql_with_params()
+        # Scores and visible reports come back as two lists in one answer, joined here: the
+        # planner underestimates the matches and joined them by comparing every pair.
+        sql = (f"{matches}SELECT report_id, score, NULL FROM m "
+               f"UNION ALL SELECT c.id, NULL, c.submitted_at FROM ({shown_sql}) c")
+        params = [match, match, low, high, *shown_params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        scores = {pk: score for pk, score, submitted in rows if submitted is None}
+        shown_rows = sorted(((pk, scores[pk], submitted) for pk, _score, submitted in rows if submitted is not None),
+                            reverse=True)
+        return shown_rows
     else:
+        # A dispatcher or supervisor sees every report: then the visibility clause is left out.
+        restricted = bool(visible.query.where)
+        visible_sql, visible_params = visible.values("pk").query.sql_with_params() if restricted else ("", ())
         match = " ".join(f'"{s}"' for s in stems)
         # The matches are computed first (MATERIALIZED): left to itself SQLite may walk the reports
         # and probe the full-text index once per report, which takes seconds at 100,000 reports.
         # bm25() is lower for better matches; negated so that both backends mean "higher is better".
-        base = (f"FROM (WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25(search_fts) AS score FROM search_fts "
-                f"WHERE search_fts MATCH %s) SELECT * FROM m) AS m JOIN reports_report r ON r.id = m.id")
+        sql = ("SELECT m.id, m.score, r.submitted_at FROM (WITH m AS MATERIALIZED "
+               "(SELECT rowid AS id, -bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH %s "
+               "AND rowid > %s AND rowid <= %s) SELECT * FROM m) AS m JOIN reports_report r ON r.id = m.id")
         if restricted:
-            base += f" WHERE m.id IN ({visible_sql})"
-        ranked = (f"SELECT m.id, m.score, count(*) OVER () {base} "
-                  f"ORDER BY m.score DESC, r.submitted_at DESC LIMIT %s OFFSET %s")
-        params = [match, *visible_params, limit, offset]
+            sql += f" WHERE m.id IN ({visible_sql})"
+        sql += " ORDER BY m.id DESC"
+        params = [match, low, high, *visible_params]
     with connection.cursor() as cursor:
-        # One pass: the window count gives the number of matches along with the page.
-        cursor.execute(ranked, params)
-        fetched = cursor.fetchall()
-        if fetched:
-            total = fetched[0][2]
-        else:  # past the last page: count separately
-            cursor.execute(f"SELECT count(*) {base}", [match, *visible_params])
-            total = cursor.fetchone()[0]
-    return total, [(pk, float(score)) for pk, score, _total in fetched]
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 # --- exact finds ------------------------------------------------------------------------------

@@ -4,9 +4,11 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from aduan.backoffice.access import staff_only
@@ -24,12 +26,34 @@ from .tasks import generate_evaluation
 @staff_only(roles=("dispatcher", "supervisor"))
 def dashboard(request):
     period = Period.from_params(request.GET)
-    data = figures.dashboard(period)
     return render(request, "stats/dashboard.html", {
-        **data, "period": period, "title": _("Dasbor pengawasan"),
+        **_dashboard_figures(period), "period": period, "title": _("Dasbor pengawasan"),
+        "cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
+    })
+
+
+def _dashboard_figures(period: Period) -> dict:
+    """The figures and charts of a period, kept in the cache for DASHBOARD_CACHE_SECONDS.
+
+    Every figure aggregates all the reports of the period (and the trend a whole year of them), so
+    its cost grows with the archive: about a second at a million reports. Supervisors watching
+    the same month share one computation per interval, and the page says when it was made.
+    """
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    key = f"stats:dashboard:{period.start.isoformat()}:{period.end.isoformat()}:{get_language()}"
+    if seconds > 0:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    data = figures.dashboard(period)
+    data.update({
         "trend_svg": charts.trend_chart(data["trend"], _("Laporan diterima per bulan")),
         "share_svg": charts.share_chart(data["status_share"], _("Sebaran laporan menurut status")),
+        "computed_at": timezone.now(),
     })
+    if seconds > 0:
+        cache.set(key, data, seconds)
+    return data
 
 
 @staff_only(roles=("dispatcher", "supervisor"))

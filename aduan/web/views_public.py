@@ -1,14 +1,14 @@
 """The public feed (DESIGN §2, §5): only reports that may be public, reporter names masked or
 "Anonim", filters, search in Bahasa Indonesia (ranked, highlighted) and pagination."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 
 from aduan.reports.models import Support
+from aduan.reports.paging import BoundedPaginator
 from aduan.reports.visibility import present_reporter, public_reports
-from aduan.search.backends import search
+from aduan.search.backends import rank
 
 from .forms import FeedFilterForm
 
@@ -16,22 +16,23 @@ PAGE_SIZE = 20
 
 
 class RankedResults:
-    """Search hits as a sequence the Paginator pages through: one search per page, ranked by
-    relevance then recency, each report with its highlighted title and snippet."""
+    """Search hits as a sequence the paginator pages through: one ranking per request (at most
+    MAX_CANDIDATES results, see `aduan.search.backends`), then the page's reports, each with its
+    highlighted title and snippet."""
 
     def __init__(self, query: str, within):
-        self.query, self.within, self._total = query, within, None
+        self.within = within
+        self.ranking = rank(None, query, within=within)
 
-    def count(self) -> int:
-        if self._total is None:
-            self._total = search(None, self.query, limit=1, within=self.within).total
-        return self._total
+    @property
+    def capped(self) -> bool:
+        return self.ranking.capped
 
     def __len__(self) -> int:
-        return self.count()
+        return self.ranking.total
 
     def __getitem__(self, window: slice):
-        page = search(None, self.query, limit=window.stop - window.start, offset=window.start, within=self.within)
+        page = self.ranking.page(window.start, window.stop - window.start)
         reports = _listed(self.within.filter(pk__in=[hit.report.pk for hit in page.hits])).in_bulk()
         rows = []
         for hit in page.hits:
@@ -61,8 +62,10 @@ def feed(request):
             if data[field]:
                 reports = reports.filter(**{field: data[field]})
     listed = RankedResults(query, reports) if query else _listed(reports).order_by("-submitted_at", "-id")
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    paginator = BoundedPaginator(listed, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("halaman"))
     rows = [(report, present_reporter(report, None)) for report in page]
     params = request.GET.copy()
     params.pop("halaman", None)
-    return render(request, "web/feed.html", {"form": form, "page": page, "rows": rows, "query": params.urlencode()})
+    return render(request, "web/feed.html", {"form": form, "page": page, "rows": rows, "query": params.urlencode(),
+                                              "more": listed.capped if query else paginator.capped})
