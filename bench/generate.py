@@ -103,11 +103,11 @@ def generate(total: int, seed: int = 5204) -> int:
     """Add reports until the database holds `total`. Memory stays bounded: one batch of BATCH
     reports (and their events, dispositions, attachments, search documents) at a time, each in
     its own transaction; reports get their ids back from the bulk insert, so nothing is re-read."""
+    users, citizens = cast()  # also on a reused database: its staff may predate the MFA requirement
     have = Report.objects.count()
     if have >= total:
         return 0
     rng = random.Random(seed + have)
-    users, citizens = cast()
     agencies = list(Agency.objects.filter(is_active=True))
     categories = list(Category.objects.filter(is_active=True))
     villages = list(Region.objects.filter(level=4, code__startswith="52.04.").select_related("parent"))
