@@ -1,9 +1,12 @@
 """The fixed cast (STYLE §9) and report builders that go through the real actions."""
 
+import contextlib
 import datetime as dt
 import os
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.db import connection
 
 from aduan.accounts.mfa import give_totp, is_staff_account
@@ -125,3 +128,13 @@ def tx_cast():
     loading.load_sla_policies()
     loading.load_holidays(range(2025, 2029))
     return Cast()
+
+
+@contextlib.contextmanager
+def frozen_with_fresh_counters(moment):
+    """Rate-limit tests: the clock stands still at `moment` (so a window's end is known) and the
+    cache's counters start and end empty."""
+    cache.clear()
+    with time_machine.travel(moment, tick=False) as traveller:
+        yield traveller
+    cache.clear()

@@ -4,14 +4,13 @@ with the portal); a 429 with Retry-After in the API's error shape, and nothing f
 import datetime as dt
 
 import pytest
-import time_machine
-from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from aduan.reports.models import Report
 from tests.api.conftest import ApiClient, error_of
 from tests.api.test_api_reports import form
+from tests.conftest import frozen_with_fresh_counters
 from tests.portal import give_profile
 from tests.test_web_filing import _data, _form
 
@@ -21,10 +20,8 @@ MORNING = dt.datetime(2026, 11, 30, 10, 15, 20, tzinfo=timezone.get_fixed_timezo
 
 @pytest.fixture(autouse=True)
 def clock():
-    cache.clear()
-    with time_machine.travel(MORNING, tick=False) as traveller:
+    with frozen_with_fresh_counters(MORNING) as traveller:
         yield traveller
-    cache.clear()
 
 
 @override_settings(FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR=2, FILING_RATE_LIMIT_PER_IP_PER_HOUR=100)

@@ -4,13 +4,12 @@ Retry-After in the GeoReport error document, and no request created."""
 import datetime as dt
 
 import pytest
-import time_machine
-from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
 from aduan.open311.demo import DEMO_KEY, seed_demo_application
 from aduan.open311.models import Application, ServiceRequest
+from tests.conftest import frozen_with_fresh_counters
 
 pytestmark = pytest.mark.django_db
 BASE = "/open311/v2"
@@ -19,10 +18,8 @@ MORNING = dt.datetime(2026, 11, 30, 10, 15, tzinfo=timezone.get_fixed_timezone(8
 
 @pytest.fixture(autouse=True)
 def clock():
-    cache.clear()
-    with time_machine.travel(MORNING, tick=False) as traveller:
+    with frozen_with_fresh_counters(MORNING) as traveller:
         yield traveller
-    cache.clear()
 
 
 def post(client, fmt="json", key=DEMO_KEY, **extra):

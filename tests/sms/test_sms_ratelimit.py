@@ -5,14 +5,13 @@ one "send it again later" reply per window, not one per message."""
 import datetime as dt
 
 import pytest
-import time_machine
-from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
 from aduan.notifications.models import Channel as NotificationChannel
 from aduan.notifications.models import Notification
 from aduan.reports.models import Report
+from tests.conftest import frozen_with_fresh_counters
 from tests.sms.test_sms_webhook import PHONE, call, gateway  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +20,8 @@ MORNING = dt.datetime(2026, 11, 30, 10, 15, tzinfo=timezone.get_fixed_timezone(8
 
 @pytest.fixture(autouse=True)
 def clock():
-    cache.clear()
-    with time_machine.travel(MORNING, tick=False) as traveller:
+    with frozen_with_fresh_counters(MORNING) as traveller:
         yield traveller
-    cache.clear()
 
 
 @override_settings(SMS_RATE_LIMIT_PER_PHONE_PER_HOUR=2, SMS_RATE_LIMIT_PER_IP_PER_HOUR=100)
