@@ -10,6 +10,8 @@ admin.site.site_title = "Aduan"
 # The admin's own log-in form would skip the second factor: send it to /masuk/ (allauth, with MFA).
 admin.site.login = secure_admin_login(admin.site.login)
 
+handler500 = "aduan.web.errors.server_error_page"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api_urls()),

@@ -138,3 +138,21 @@ def frozen_with_fresh_counters(moment):
     with time_machine.travel(moment, tick=False) as traveller:
         yield traveller
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def production_static_root(tmp_path_factory):
+    """Production serves static files from WhiteNoise's manifest, which `collectstatic` writes at
+    deploy time (docs/deploy.md §3); a start-up with production settings gets one, collected once."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from tests.test_settings import ROOT, STRONG, UNSET  # noqa: PLC0415
+
+    root = tmp_path_factory.mktemp("static")
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    env.update(ADUAN_ENV="production", SECRET_KEY=STRONG, ALLOWED_HOSTS="aduan.example", STATIC_ROOT=str(root),
+               ADUAN_DOTENV="/nonexistent", DJANGO_SETTINGS_MODULE="aduan.settings")
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT,
+                   env=env, check=True, timeout=600)
+    return root

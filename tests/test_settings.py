@@ -76,12 +76,13 @@ print("COOKIE", client.post("/i18n/setlang/", {"language": "en"}, secure=True).c
 """
 
 
-def test_production_sends_hsts_csp_and_secure_cookies():
+def test_production_sends_hsts_csp_and_secure_cookies(production_static_root):
     """What `check --deploy` checks in the settings, seen on the wire: HTTPS only (HSTS, plain HTTP
     redirected), the Content-Security-Policy, and even the language cookie marked Secure."""
     clean = {k: v for k, v in os.environ.items() if k not in UNSET}
     env = {**clean, "ADUAN_ENV": "production", "SECRET_KEY": STRONG, "ALLOWED_HOSTS": "aduan.example",
-           "ADUAN_DOTENV": "/nonexistent", "DJANGO_SETTINGS_MODULE": "aduan.settings"}
+           "ADUAN_DOTENV": "/nonexistent", "DJANGO_SETTINGS_MODULE": "aduan.settings",
+           "STATIC_ROOT": str(production_static_root)}
     result = subprocess.run([sys.executable, "-c", PRODUCTION_REQUESTS], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

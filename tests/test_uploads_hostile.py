@@ -324,7 +324,7 @@ def test_stored_files_have_random_names_and_no_public_media_path(client, cast, s
     assert Report.objects.filter(pk=report.pk).exists()
 
 
-def test_production_serves_nothing_from_the_storage_folder(tmp_path):
+def test_production_serves_nothing_from_the_storage_folder(tmp_path, production_static_root):
     """In a production start-up (fresh interpreter, production settings, WhiteNoise in front), a
     file that is in MEDIA_ROOT is not served at /media/ nor at any other path built from its name."""
     import os  # noqa: PLC0415
@@ -348,7 +348,8 @@ def test_production_serves_nothing_from_the_storage_folder(tmp_path):
         "    print(path, r.status_code, b'ISI-RAHASIA' in body)\n")
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
     env.update(ADUAN_ENV="production", SECRET_KEY=STRONG, ALLOWED_HOSTS="aduan.example", MEDIA_ROOT=str(media),
-               ADUAN_DOTENV="/nonexistent", DJANGO_SETTINGS_MODULE="aduan.settings", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+               ADUAN_DOTENV="/nonexistent", DJANGO_SETTINGS_MODULE="aduan.settings", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+               STATIC_ROOT=str(production_static_root))
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.split("\n")[:5]
