@@ -329,6 +329,11 @@ EVALUATION_INLINE_MAX_DAYS = envint("EVALUATION_INLINE_MAX_DAYS", 31)
 # The supervisor dashboard's figures are kept this many seconds in the cache (0: computed on
 # every view; the default in tests, where each test expects the figures of its own data).
 DASHBOARD_CACHE_SECONDS = envint("DASHBOARD_CACHE_SECONDS", 0 if ADUAN_ENV == "test" else 60)
+# The busiest lists (public feed and search, dispatcher queue, agency inbox, Open311 list) are kept
+# rendered in the cache until a report changes (aduan/reports/fragments.py); this bounds what the
+# change counter cannot see (the clock moving deadlines between zones). 0 renders them every time,
+# the default in tests (the tests that check the cache turn it on).
+FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", 0 if ADUAN_ENV == "test" else 30)
 
 # Outbox delivery: attempts before a notification is given up, and the base of the backoff.
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 8)

@@ -6,14 +6,16 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aduan.audit import trail as audit_trail
 from aduan.audit.models import AuditEntry
 from aduan.directory.models import Agency, Category
-from aduan.reports import errors, sla
+from aduan.reports import errors, fragments, sla
 from aduan.reports.attachments import open_stored
 from aduan.reports.models import (
     ArchiveReason, Attachment, Audience, Classification, Disposition, EventKind, Report, Status, TimelineEvent,
@@ -48,6 +50,15 @@ def _filter_choices():
     }
 
 
+def _listing(request, name: str, scope: tuple, params, qs) -> str:
+    """The filters and rows of a back-office list, kept rendered until a report changes
+    (`aduan.reports.fragments`): `scope` is what else than the query string selects the rows."""
+    def render_rows():
+        return render_to_string("backoffice/_listing.html", {
+            "page": _page(request, qs), "params": params, "show_agency": False, **_filter_choices()})
+    return mark_safe(fragments.cached(name, (*scope, request.GET.urlencode()), render_rows))  # rendered (escaped) by our template
+
+
 @staff_only(roles=("dispatcher",))
 def queue(request):
     """New reports, reports an agency declined and completed returns: everything waiting for
@@ -59,7 +70,7 @@ def queue(request):
     qs = filter_reports(Report.objects.select_related(*LIST_RELATED), params).annotate(
         was_declined=Exists(declined), was_resubmitted=Exists(resubmitted))
     return render(request, "backoffice/queue.html", {
-        "page": _page(request, by_deadline(qs)), "params": params, **_filter_choices(), "title": _("Antrean verifikasi"),
+        "listing": _listing(request, "queue", (), params, by_deadline(qs)), "title": _("Antrean verifikasi"),
     })
 
 
@@ -73,8 +84,9 @@ def inbox(request):
     if params.get("mine"):
         qs = qs.filter(assigned_to=request.user)
     qs = filter_reports(qs, params)
+    scope = (request.user.agency_id, request.user.pk if params.get("mine") else None)
     return render(request, "backoffice/inbox.html", {
-        "page": _page(request, by_deadline(qs)), "params": params, **_filter_choices(),
+        "listing": _listing(request, "inbox", scope, params, by_deadline(qs)),
         "title": _("Kotak masuk %(agency)s") % {"agency": request.user.agency.short_name},
     })
 

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from aduan.reports import fragments
+
 from .models import Agency, Category, CategoryQuestion, Holiday, Region, SlaPolicy
 
 
@@ -16,12 +18,14 @@ class RegionAdmin(admin.ModelAdmin):
 @admin.action(description=_("Nonaktifkan yang dipilih (riwayat tetap tersimpan)"))
 def deactivate(modeladmin, request, queryset):
     count = queryset.update(is_active=False)
+    fragments.changed()
     modeladmin.message_user(request, _("%(n)s dinonaktifkan.") % {"n": count}, messages.SUCCESS)
 
 
 @admin.action(description=_("Aktifkan kembali yang dipilih"))
 def activate(modeladmin, request, queryset):
     count = queryset.update(is_active=True)
+    fragments.changed()
     modeladmin.message_user(request, _("%(n)s diaktifkan.") % {"n": count}, messages.SUCCESS)
 
 

@@ -50,11 +50,15 @@ def to_xml(root: str, data) -> bytes:
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="utf-8")
 
 
+CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+
+def body(fmt: str, root: str, data) -> bytes:
+    return to_xml(root, data) if fmt == "xml" else json.dumps(data, ensure_ascii=False).encode()
+
+
 def respond(fmt: str, root: str, data, status: int = 200) -> HttpResponse:
-    if fmt == "xml":
-        return HttpResponse(to_xml(root, data), status=status, content_type="text/xml; charset=utf-8")
-    return HttpResponse(json.dumps(data, ensure_ascii=False), status=status,
-                        content_type="application/json; charset=utf-8")
+    return HttpResponse(body(fmt, root, data), status=status, content_type=CONTENT_TYPES[fmt])
 
 
 def error(fmt: str, status: int, description: str) -> HttpResponse:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -23,10 +24,11 @@ from django.views.decorators.http import require_http_methods
 from aduan.api.answers import clean_answers
 from aduan.directory.models import Category, CategoryQuestion, Region
 from aduan.ops import ratelimit
-from aduan.reports import actions, errors
+from aduan.reports import actions, errors, fragments
 from aduan.reports.models import DONE_STATUSES, OPEN_STATUSES, Audience, Channel, Report, TimelineEvent
 from aduan.reports.visibility import public_reports
 
+from . import render
 from .models import Application, ServiceRequest
 from .render import error, respond, w3c
 
@@ -195,7 +197,12 @@ def requests_view(request, fmt):
     # column of the report and its category, agency and place took half of the time.
     reports = reports.select_related(None).select_related("category", "agency", "open311").only(*LIST_FIELDS)
     rows = reports.order_by("-submitted_at", "-id")[(page - 1) * page_size: page * page_size]
-    return respond(fmt, "service_requests", [_request(r, extensions) for r in rows])
+    # Up to 1,000 requests read and serialised: kept until a report changes (`fragments`), per
+    # application (what it may see) and query.
+    scope = (application.pk if application else None, fmt, params.urlencode())
+    listed = fragments.cached("open311-requests", scope,
+                              lambda: render.body(fmt, "service_requests", [_request(r, extensions) for r in rows]))
+    return HttpResponse(listed, content_type=render.CONTENT_TYPES[fmt])
 
 
 def _filter(reports, params):

@@ -1,7 +1,32 @@
 from django.apps import AppConfig
 
 
+def _lists_changed(sender, update_fields=None, **kwargs):
+    """A row that lists show was saved or deleted: cached lists are out of date once it commits."""
+    from django.contrib.auth import get_user_model
+
+    from . import fragments
+
+    # A log-in only stamps last_login: nothing a list shows.
+    if sender is get_user_model() and update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    fragments.changed()
+
+
 class ReportsConfig(AppConfig):
     name = "aduan.reports"
     label = "reports"
     verbose_name = "Laporan"
+
+    def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
+        from aduan.directory.models import Agency, Category, Region
+
+        from .models import Attachment, Disposition, Report, Support, TimelineEvent
+
+        for model in (Report, Disposition, TimelineEvent, Attachment, Support, Agency, Category, Region,
+                      get_user_model()):
+            post_save.connect(_lists_changed, sender=model, dispatch_uid=f"fragments-{model._meta.label}-save")
+            post_delete.connect(_lists_changed, sender=model, dispatch_uid=f"fragments-{model._meta.label}-delete")

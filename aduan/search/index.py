@@ -10,6 +10,7 @@ import hashlib
 
 from django.db import connection
 
+from aduan.reports import fragments
 from aduan.reports.models import Report
 
 from .models import SearchDocument
@@ -77,4 +78,5 @@ def rebuild() -> int:
             index_new(batch)
             done, batch = done + len(batch), []
     index_new(batch)
+    fragments.changed()  # search results listed from the old index are out of date
     return done + len(batch)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -51,6 +52,9 @@ def _dashboard_figures(period: Period) -> dict:
         "share_svg": charts.share_chart(data["status_share"], _("Sebaran laporan menurut status")),
         "computed_at": timezone.now(),
     })
+    # Drawing the tables (every agency, category and kecamatan) costs as much as reading the
+    # cached figures: they are kept drawn, too.
+    data["figures_html"] = render_to_string("stats/_figures.html", {**data, "period": period, "cache_seconds": seconds})
     if seconds > 0:
         cache.set(key, data, seconds)
     return data

@@ -4,7 +4,10 @@
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
+from aduan.reports import fragments
 from aduan.reports.models import Support
 from aduan.reports.paging import BoundedPaginator
 from aduan.reports.visibility import present_reporter, public_reports
@@ -53,7 +56,14 @@ def _listed(reports):
 
 
 def feed(request):
-    form = FeedFilterForm(request.GET or None)
+    """Public reports, newest first, or the search results: the list is the same for every viewer,
+    so it is kept rendered until a report changes (`fragments`)."""
+    listing = fragments.cached("feed", (request.GET.urlencode(),), lambda: _feed_listing(request.GET))
+    return render(request, "web/feed.html", {"listing": mark_safe(listing)})  # rendered (escaped) by _feed_list.html
+
+
+def _feed_listing(get) -> str:
+    form = FeedFilterForm(get or None)
     reports, query = public_reports(), ""
     if form.is_valid():
         data = form.cleaned_data
@@ -63,9 +73,10 @@ def feed(request):
                 reports = reports.filter(**{field: data[field]})
     listed = RankedResults(query, reports) if query else _listed(reports).order_by("-submitted_at", "-id")
     paginator = BoundedPaginator(listed, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("halaman"))
+    page = paginator.get_page(get.get("halaman"))
     rows = [(report, present_reporter(report, None)) for report in page]
-    params = request.GET.copy()
+    params = get.copy()
     params.pop("halaman", None)
-    return render(request, "web/feed.html", {"form": form, "page": page, "rows": rows, "query": params.urlencode(),
-                                              "more": listed.capped if query else paginator.capped})
+    return render_to_string("web/_feed_list.html", {
+        "form": form, "page": page, "rows": rows, "query": params.urlencode(),
+        "more": listed.capped if query else paginator.capped})
