@@ -162,6 +162,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_PATH", str(BASE_DIR / "var" / "test.sqlite3"))}
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side parameter binding lets psycopg prepare a statement the fifth time a connection
+    # runs it; with persistent connections (DB_CONN_MAX_AGE) PostgreSQL then skips planning, which
+    # for the report pages' many-table joins costs more than running them (8 ms against 0.5 ms).
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = envbool("DB_SERVER_SIDE_BINDING", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -392,6 +397,9 @@ LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read on every signed-in request: from Redis when there is one (written through to
+# the database, so a Redis restart logs no one out), from the database otherwise.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (aduan.web.csp; the shape of Django 6.0's SECURE_CSP): every script and

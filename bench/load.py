@@ -145,17 +145,55 @@ class Client(threading.Thread):
         conn.close()
 
 
-def measure(port, method, target, headers, clients, seconds) -> dict:
+class Writer(threading.Thread):
+    """Posts `target` (a write) `rate` times a second until `stop_at`, alongside a measured read:
+    every write commits a change, so the cached lists of that read are rendered again."""
+
+    def __init__(self, port, target, headers, rate, stop_at):
+        super().__init__(daemon=True)
+        self.port, self.target, self.headers, self.rate, self.stop_at = port, target, headers, rate, stop_at
+        self.done = 0
+
+    def run(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        next_at = time.monotonic()
+        while next_at < self.stop_at:
+            time.sleep(max(0.0, next_at - time.monotonic()))
+            path, body, headers = self.target()
+            try:
+                conn.request("POST", path, body=body, headers={**self.headers, **headers})
+                response = conn.getresponse()
+                response.read()
+                self.done += 200 <= response.status < 300
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            next_at += 1 / self.rate
+        conn.close()
+
+
+# Reads measured while reports are filed through the API alongside (name → (read, filings per
+# second)): each filing moves the lists' cache generation on (aduan/reports/fragments.py), so these
+# rows show the lists as they are rendered again and again, not only served from the cache. 2 a
+# second is ~30 times the national average (2 million reports a year).
+MIXED = {"public feed, 2 filings/s alongside": ("public feed", 2.0),
+         "dispatcher queue, 2 filings/s alongside": ("dispatcher queue", 2.0)}
+
+
+def measure(port, method, target, headers, clients, seconds, writer=None) -> dict:
     samples: list[float] = []
     stop_at = time.monotonic() + seconds
     threads = [Client(port, method, target, headers, stop_at, samples) for _ in range(clients)]
+    if writer is not None:
+        write_target, write_headers, rate = writer
+        threads.append(Writer(port, write_target, write_headers, rate, stop_at))
     started = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join(seconds + 60)
     wall = time.monotonic() - started
-    errors = sum(t.errors for t in threads)
+    errors = sum(t.errors for t in threads if isinstance(t, Client))
     if not samples:
         return {"requests": 0, "errors": errors}
     ordered = sorted(samples)
@@ -215,6 +253,15 @@ def main(argv=None):
             measure(args.port, method, target, headers, 2, 1.0)  # warm-up
             results["endpoints"][name] = measure(args.port, method, target, headers, args.clients, args.seconds)
             print(name, results["endpoints"][name], flush=True)
+        if "API create" in targets:
+            _method, write_target, write_headers = targets["API create"]
+            for name, (read, rate) in MIXED.items():
+                if read not in targets:
+                    continue
+                method, target, headers = targets[read]
+                results["endpoints"][name] = measure(args.port, method, target, headers, args.clients, args.seconds,
+                                                     writer=(write_target, write_headers, rate))
+                print(name, results["endpoints"][name], flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)

@@ -15,7 +15,7 @@ from ninja import Status as Reply
 from aduan.directory.models import Category, Region
 from aduan.ops import ratelimit
 from aduan.reports import actions
-from aduan.reports.models import Channel, Classification, Status
+from aduan.reports.models import Channel, Classification, Report, Status
 from aduan.reports.visibility import (attachment_name, get_report_for, is_own, may_see_internal, own_reports,
                                       visible_reports)
 
@@ -101,8 +101,8 @@ def report_page(queryset, f: ReportFilter) -> dict:
 
 
 def detail_for(user, code: str) -> dict:
-    get_report_for(user, code)  # 404 for what the caller may not see
-    report = present.detail_queryset(visible_reports(user)).get(code=code)
+    seen = get_report_for(user, code)  # 404 for what the caller may not see
+    report = present.detail_queryset(Report.objects.filter(pk=seen.pk)).get()
     return present.detail(report, user)
 
 
