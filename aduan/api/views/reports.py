@@ -16,8 +16,7 @@ from aduan.directory.models import Category, Region
 from aduan.ops import ratelimit
 from aduan.reports import actions
 from aduan.reports.models import Channel, Classification, Report, Status
-from aduan.reports.visibility import (attachment_name, get_report_for, is_own, may_see_internal, own_reports,
-                                      visible_reports)
+from aduan.reports.visibility import attachment_name, get_report_for, is_own, may_see_internal, visible_reports
 
 from .. import present
 from ..answers import clean_answers
@@ -141,7 +140,7 @@ def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] =
         parties_involved=data.parties_involved.strip(), extra_answers=extra, anonymous=data.anonymous,
         confidential=data.confidential, attachments=files,
     )
-    full = present.detail_queryset(own_reports(user)).get(pk=report.pk)
+    full = present.detail_queryset(Report.objects.filter(pk=report.pk)).get()  # the caller's own, just filed
     return Reply(201, {"report": present.detail(full, user), "secret": secret})
 
 
