@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from aduan.directory.models import Category, Region
 from aduan.reports import actions, errors
@@ -17,26 +17,28 @@ INTAKE_CHANNELS = [(c.value, c.label) for c in (Channel.PAPER, Channel.PHONE, Ch
 
 
 class IntakeForm(forms.Form):
-    channel = forms.ChoiceField(label=_l("Diterima melalui"), choices=INTAKE_CHANNELS)
-    reporter_name = forms.CharField(label=_l("Nama pelapor"), max_length=150)
-    reporter_phone = forms.CharField(label=_l("Telepon pelapor"), max_length=20, required=False)
-    reporter_email = forms.EmailField(label=_l("E-mail pelapor"), required=False,
-                                      error_messages={"invalid": _l("Alamat e-mail tidak valid.")})
-    classification = forms.ChoiceField(label=_l("Klasifikasi"), choices=Classification.choices)
-    category = forms.ModelChoiceField(label=_l("Kategori"), queryset=Category.objects.filter(is_active=True),
+    channel = forms.ChoiceField(label=gettext_lazy("Diterima melalui"), choices=INTAKE_CHANNELS)
+    reporter_name = forms.CharField(label=gettext_lazy("Nama pelapor"), max_length=150)
+    reporter_phone = forms.CharField(label=gettext_lazy("Telepon pelapor"), max_length=20, required=False)
+    reporter_email = forms.EmailField(label=gettext_lazy("E-mail pelapor"), required=False,
+                                      error_messages={"invalid": gettext_lazy("Alamat e-mail tidak valid.")})
+    classification = forms.ChoiceField(label=gettext_lazy("Klasifikasi"), choices=Classification.choices)
+    category = forms.ModelChoiceField(label=gettext_lazy("Kategori"), queryset=Category.objects.filter(is_active=True),
                                       required=False)
-    title = forms.CharField(label=_l("Judul"), max_length=200)
-    description = forms.CharField(label=_l("Isi laporan (apa, kapan, kronologi)"), widget=forms.Textarea)
-    incident_date = forms.DateField(label=_l("Tanggal kejadian"), required=False,
+    title = forms.CharField(label=gettext_lazy("Judul"), max_length=200)
+    description = forms.CharField(label=gettext_lazy("Isi laporan (apa, kapan, kronologi)"), widget=forms.Textarea)
+    incident_date = forms.DateField(label=gettext_lazy("Tanggal kejadian"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}),
-                                    error_messages={"invalid": _l("Tanggal tidak valid.")})
-    district = forms.ModelChoiceField(label=_l("Kecamatan"), required=False, queryset=Region.objects.none())
-    village = forms.ModelChoiceField(label=_l("Desa/kelurahan"), required=False, queryset=Region.objects.none())
-    address = forms.CharField(label=_l("Alamat lokasi"), max_length=255, required=False)
-    parties_involved = forms.CharField(label=_l("Pihak terkait"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    anonymous = forms.BooleanField(label=_l("Anonim: identitas tidak ditampilkan kepada perangkat daerah"),
+                                    error_messages={"invalid": gettext_lazy("Tanggal tidak valid.")})
+    district = forms.ModelChoiceField(label=gettext_lazy("Kecamatan"), required=False, queryset=Region.objects.none())
+    village = forms.ModelChoiceField(label=gettext_lazy("Desa/kelurahan"), required=False,
+                                     queryset=Region.objects.none())
+    address = forms.CharField(label=gettext_lazy("Alamat lokasi"), max_length=255, required=False)
+    parties_involved = forms.CharField(label=gettext_lazy("Pihak terkait"), required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+    anonymous = forms.BooleanField(label=gettext_lazy("Anonim: identitas tidak ditampilkan kepada perangkat daerah"),
                                    required=False)
-    confidential = forms.BooleanField(label=_l("Rahasia: tidak tampil untuk publik"), required=False)
+    confidential = forms.BooleanField(label=gettext_lazy("Rahasia: tidak tampil untuk publik"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,7 +48,7 @@ class IntakeForm(forms.Form):
                                                                 parent__parent_id=regency).select_related("parent")
         self.fields["village"].label_from_instance = lambda r: f"{r.parent.name} › {r.name}"
         for name in ("title", "description", "reporter_name"):
-            self.fields[name].error_messages["required"] = _l("Kolom ini wajib diisi.")
+            self.fields[name].error_messages["required"] = gettext_lazy("Kolom ini wajib diisi.")
 
 
 @staff_only(roles=("dispatcher",))
