@@ -296,7 +296,8 @@ for _provider, _app, _env in (("google", "allauth.socialaccount.providers.google
 # new key first) and the key of the keyed hash used to find an account by NIK. Outside production
 # both default to keys derived from SECRET_KEY; production refuses to store a NIK without them.
 # NIK_HASH_LOOKUP_KEYS: other hash keys that look-ups also try, only while the hash key rotates
-# (`rotate_nik_keys`, docs/deploy.md).
+# (`rotate_nik_keys`, docs/deploy.md). The staff's TOTP secrets and recovery-code seeds are encrypted
+# under keys derived from NIK_ENCRYPTION_KEYS (MFA_ADAPTER, aduan/accounts/mfa_secrets.py).
 NIK_ENCRYPTION_KEYS = envlist("NIK_ENCRYPTION_KEYS")
 NIK_HASH_KEY = os.environ.get("NIK_HASH_KEY", "")
 NIK_HASH_LOOKUP_KEYS = envlist("NIK_HASH_LOOKUP_KEYS")

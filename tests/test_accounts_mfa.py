@@ -12,6 +12,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.core.cache import cache
 from django.core.management import call_command
 
+from aduan.accounts import mfa_secrets
 from aduan.accounts.models import Role, User
 from aduan.api.models import ApiToken
 from tests.api.conftest import ApiClient as api
@@ -255,6 +256,9 @@ def test_demo_staff_have_the_documented_demo_authenticator(client, capsys):
     for username in ["dispatcher", "agency-pupr", "supervisor", "sysadmin"]:
         assert Authenticator.objects.filter(user__username=username, type=Authenticator.Type.TOTP).exists()
     assert not Authenticator.objects.filter(user__username__in=["warga", "rt01"]).exists()
+    # The published demo secret is stored encrypted like any other (aduan/accounts/mfa_secrets.py).
+    stored = Authenticator.objects.get(user__username="dispatcher", type=Authenticator.Type.TOTP).data["secret"]
+    assert stored.startswith(mfa_secrets.PREFIX) and DEMO_TOTP_SECRET not in stored.upper()
     call_command("demo_totp_code")
     printed = capsys.readouterr().out.strip()
     assert printed in {totp(DEMO_TOTP_SECRET, time.time() + d) for d in (-30, 0)}

@@ -7,6 +7,7 @@ import threading
 from unittest import mock
 
 import pytest
+from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
 from django.core.management import call_command
@@ -23,6 +24,13 @@ from aduan.search.backends import nik_condition
 from .conftest import file_report
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+STAFF_OF_THE_CAST = 6  # each with a TOTP authenticator (tests/conftest.py): the command re-encrypts those too
+
+
+@pytest.fixture(autouse=True)
+def old_key(settings):
+    """OLD from the start, before the cast is made: the staff's authenticators are under it too."""
+    settings.NIK_ENCRYPTION_KEYS = [OLD]
 
 
 def nik(serial: int, female=False) -> str:
@@ -53,6 +61,10 @@ def stored_tokens() -> list[str]:
                                                                                       flat=True))
 
 
+def authenticator_data() -> list[dict]:
+    return list(Authenticator.objects.order_by("pk").values_list("data", flat=True))
+
+
 def people(cast, count=4) -> dict:
     """`count` accounts with a NIK and `count` residents' reports filed by the RT/RW with one."""
     expected = {}
@@ -81,9 +93,10 @@ def test_it_reencrypts_every_stored_nik_and_the_old_key_can_then_go(settings, ca
 
     settings.NIK_ENCRYPTION_KEYS = [NEW, OLD]  # step 1: the new key first, the old one still decrypts
     pending, text = check()
-    assert pending == 8
+    assert pending == 8 + STAFF_OF_THE_CAST
     assert "accounts.User.nik_encrypted: 4 rows, 4 not under the first key" in text
     assert "reports.Report.reporter_nik_encrypted: 4 rows, 4 not under the first key" in text
+    assert "mfa.Authenticator.data: 6 rows, 6 not under the first key, 0 in the clear, 0 unreadable" in text
     assert all(read_back(*key) == value for key, value in expected.items())  # readable before
 
     output = run("--batch-size", "3")  # step 2
@@ -91,6 +104,8 @@ def test_it_reencrypts_every_stored_nik_and_the_old_key_can_then_go(settings, ca
     assert "accounts.User.nik_encrypted: 3/4 rows, 3 re-encrypted" in output
     assert "accounts.User.nik_encrypted: done, 4 rows, 4 re-encrypted, 0 rehashed" in output
     assert "reports.Report.reporter_nik_encrypted: done, 4 rows, 4 re-encrypted" in output
+    assert "mfa.Authenticator.data: 3/6 rows, 3 re-encrypted" in output
+    assert "mfa.Authenticator.data: done, 6 rows, 6 re-encrypted, 0 encrypted (were in the clear)" in output
     for token in stored_tokens():
         Fernet(NEW.encode()).decrypt(token.encode())  # raises if any value is not under the new key
     assert check()[0] == 0  # step 3
@@ -110,11 +125,13 @@ def test_a_second_run_changes_nothing(settings, cast):
     people(cast, 3)
     settings.NIK_ENCRYPTION_KEYS = [NEW, OLD]
     run()
-    before = stored_tokens()
+    before, authenticators_before = stored_tokens(), authenticator_data()
     output = run()
     assert "accounts.User.nik_encrypted: done, 3 rows, 0 re-encrypted, 0 rehashed" in output
     assert "reports.Report.reporter_nik_encrypted: done, 3 rows, 0 re-encrypted, 0 rehashed" in output
+    assert "mfa.Authenticator.data: done, 6 rows, 0 re-encrypted" in output
     assert stored_tokens() == before  # not even a fresh IV: untouched rows are not written
+    assert authenticator_data() == authenticators_before
 
 
 @pytest.mark.django_db
@@ -126,7 +143,7 @@ def test_check_counts_only_what_is_left_and_an_interrupted_run_resumes(settings,
     for user in User.objects.exclude(nik_encrypted="").order_by("pk")[:2]:
         User.objects.filter(pk=user.pk).update(nik_encrypted=niks.rotate(user.nik_encrypted))
     pending, text = check()
-    assert pending == 4 and "accounts.User.nik_encrypted: 3 rows, 1 not under the first key" in text
+    assert pending == 4 + STAFF_OF_THE_CAST and "accounts.User.nik_encrypted: 3 rows, 1 not under the first key" in text
     output = run()
     assert "accounts.User.nik_encrypted: done, 3 rows, 1 re-encrypted" in output
     assert check()[0] == 0
@@ -140,8 +157,10 @@ def test_a_value_no_listed_key_opens_is_counted_and_reported(settings, cast):
     people(cast, 2)
     settings.NIK_ENCRYPTION_KEYS = [NEW]  # the old key removed before the rotation: a mistake
     pending, text = check()
-    assert pending == 4 and "accounts.User.nik_encrypted: 2 rows, 0 not under the first key, 0 hashed with an " \
-                           "old key, 2 unreadable" in text
+    assert pending == 4 + STAFF_OF_THE_CAST
+    assert "accounts.User.nik_encrypted: 2 rows, 0 not under the first key, 0 hashed with an old key, 2 unreadable" \
+        in text
+    assert "mfa.Authenticator.data: 6 rows, 0 not under the first key, 0 in the clear, 6 unreadable" in text
     with pytest.raises(CommandError, match="open with no listed key: put the old key back"):
         run()
     settings.NIK_ENCRYPTION_KEYS = [NEW, OLD]  # put back: nothing was lost

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.ops import ratelimit
 
+from . import mfa_secrets
+
 
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
@@ -69,7 +71,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
 class MFAAdapter(DefaultMFAAdapter):
     """Staff may not switch their authenticator app off while `STAFF_MFA_REQUIRED` holds (they
-    may set up a new one by asking a sysadmin to remove the old one in the admin)."""
+    may set up a new one by asking a sysadmin to remove the old one in the admin). TOTP secrets and
+    recovery-code seeds are stored encrypted (`mfa_secrets`)."""
+
+    def encrypt(self, text: str) -> str:
+        return mfa_secrets.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return mfa_secrets.decrypt(encrypted_text)
 
     def get_totp_issuer(self) -> str:
         return settings.SITE_NAME

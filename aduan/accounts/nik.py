@@ -89,7 +89,9 @@ def _derived(purpose: str) -> bytes:
     return hashlib.sha256(f"{purpose}:{settings.SECRET_KEY}".encode()).digest()
 
 
-def _encryption_keys() -> tuple[str, ...]:
+def encryption_keys() -> tuple[str, ...]:
+    """NIK_ENCRYPTION_KEYS, or outside production a key derived from SECRET_KEY. The second
+    factor's secrets are encrypted with keys derived from these (`mfa_secrets`)."""
     keys = settings.NIK_ENCRYPTION_KEYS
     if not keys:
         if settings.PRODUCTION:
@@ -106,7 +108,7 @@ def _fernets(keys: tuple[str, ...]) -> tuple[Fernet, MultiFernet]:
 
 
 def _fernet() -> MultiFernet:
-    return _fernets(_encryption_keys())[1]
+    return _fernets(encryption_keys())[1]
 
 
 def encrypt(nik: str) -> str:
@@ -128,7 +130,7 @@ def rotate(token: str) -> str:
 def is_under_primary_key(token: str) -> bool:
     """True when the first key of NIK_ENCRYPTION_KEYS alone decrypts `token`."""
     try:
-        _fernets(_encryption_keys())[0].decrypt(token.encode())
+        _fernets(encryption_keys())[0].decrypt(token.encode())
     except InvalidToken:
         return False
     return True

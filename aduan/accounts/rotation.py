@@ -1,4 +1,5 @@
-"""Re-encrypting and rehashing every stored NIK while the site runs (`rotate_nik_keys`).
+"""Re-encrypting and rehashing every stored NIK, and re-encrypting the second factor's secrets,
+while the site runs (`rotate_nik_keys`).
 
 Called by the command after an operator put a new key first in NIK_ENCRYPTION_KEYS (or a new
 NIK_HASH_KEY, the old one kept in NIK_HASH_LOOKUP_KEYS) on every server. For each place in
@@ -13,36 +14,48 @@ NIK_HASH_KEY, the old one kept in NIK_HASH_LOOKUP_KEYS) on every server. For eac
 3. a value under the first key with a current hash is skipped, so a second run, or a run after
    an interrupted one, changes nothing it does not need to: the command is safe to repeat.
 
+The second factor's secrets (`mfa_secrets`: TOTP keys and recovery-code seeds, under keys derived
+from the same NIK_ENCRYPTION_KEYS) are walked the same way, one batch per transaction, but each
+batch is locked (`select_for_update`) instead of compared-and-swapped: a recovery-code row holds
+the seed together with the mask of codes already spent, and allauth spends a code under the same
+row lock, so neither write can undo the other. Secrets stored in the clear before encryption
+existed are encrypted by the same pass.
+
 `survey` reads the same rows without writing and counts what is still to do (`--check`).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from allauth.mfa.models import Authenticator
 from cryptography.fernet import InvalidToken
 from django.apps import apps
 from django.db import IntegrityError, transaction
 
+from . import mfa_secrets
 from . import nik as niks
+
+MFA_PLACE = "mfa.Authenticator.data"
 
 
 @dataclass
 class Tally:
     """What one pass over one place found or did."""
 
-    place: str  # "accounts.User.nik_encrypted"
-    total: int = 0  # rows with a NIK
+    place: str  # "accounts.User.nik_encrypted", or MFA_PLACE
+    total: int = 0  # rows with a NIK (authenticators with a secret)
     seen: int = 0
     reencrypted: int = 0  # rotate: written under the first key / survey: not under it yet
     rehashed: int = 0  # rotate: hash rewritten / survey: hash not under NIK_HASH_KEY yet
     unreadable: int = 0  # no listed key opens it (a key removed too early)
     changed_meanwhile: int = 0  # the app rewrote the row between our read and our write
     conflicts: list[int] = field(default_factory=list)  # pks whose new hash another row holds
+    in_clear: int = 0  # MFA secrets stored before encryption: rotate: now encrypted / survey: still clear
 
     @property
     def pending(self) -> int:
         """For a survey: values that need the command (0 means the old keys may go)."""
-        return self.reencrypted + self.rehashed + self.unreadable
+        return self.reencrypted + self.rehashed + self.unreadable + self.in_clear
 
 
 def _places():
@@ -85,6 +98,7 @@ def survey(batch_size: int = 1000) -> list[Tally]:
                 tally.reencrypted += reencrypt
                 tally.rehashed += rehash
         tallies.append(tally)
+    tallies.append(_survey_mfa(batch_size))
     return tallies
 
 
@@ -100,6 +114,7 @@ def rotate(batch_size: int = 500, progress: Callable[[Tally], None] = lambda tal
                     _rotate_row(model, encrypted, digest, pk, token, stored_hash, tally)
             progress(tally)
         tallies.append(tally)
+    tallies.append(_rotate_mfa(batch_size, progress))
     return tallies
 
 
@@ -133,3 +148,53 @@ def _rotate_row(model, encrypted, digest, pk, token, stored_hash, tally: Tally) 
         return
     tally.reencrypted += reencrypt
     tally.rehashed += rehash
+
+
+def _mfa_rows():
+    return Authenticator.objects.filter(type__in=mfa_secrets.TYPES)
+
+
+def _mfa_state(data: dict) -> mfa_secrets.State:
+    """The state of the row: of its secrets, the one furthest from done."""
+    states = {mfa_secrets.state(value) for value in mfa_secrets.stored_values(data)}
+    for worst in (mfa_secrets.State.UNREADABLE, mfa_secrets.State.CLEAR, mfa_secrets.State.OLD_KEY):
+        if worst in states:
+            return worst
+    return mfa_secrets.State.CURRENT
+
+
+def _count(tally: Tally, state: mfa_secrets.State) -> None:
+    tally.unreadable += state is mfa_secrets.State.UNREADABLE
+    tally.in_clear += state is mfa_secrets.State.CLEAR
+    tally.reencrypted += state is mfa_secrets.State.OLD_KEY
+
+
+def _survey_mfa(batch_size: int) -> Tally:
+    tally = Tally(MFA_PLACE, total=_mfa_rows().count())
+    last = 0
+    while rows := list(_mfa_rows().filter(pk__gt=last).order_by("pk").values_list("pk", "data")[:batch_size]):
+        for _pk, data in rows:
+            tally.seen += 1
+            _count(tally, _mfa_state(data))
+        last = rows[-1][0]
+    return tally
+
+
+def _rotate_mfa(batch_size: int, progress: Callable[[Tally], None]) -> Tally:
+    """Every authenticator's secrets under the first key (module docstring: why locked)."""
+    tally = Tally(MFA_PLACE, total=_mfa_rows().count())
+    last = 0
+    while True:
+        with transaction.atomic():
+            rows = list(_mfa_rows().select_for_update().filter(pk__gt=last).order_by("pk")
+                        .values_list("pk", "data")[:batch_size])
+            for pk, data in rows:
+                tally.seen += 1
+                state = _mfa_state(data)
+                if state in (mfa_secrets.State.OLD_KEY, mfa_secrets.State.CLEAR):
+                    _mfa_rows().filter(pk=pk).update(data=mfa_secrets.reencrypted_data(data))
+                _count(tally, state)
+        if not rows:
+            return tally
+        last = rows[-1][0]
+        progress(tally)
