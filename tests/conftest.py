@@ -156,3 +156,14 @@ def production_static_root(tmp_path_factory):
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT,
                    env=env, check=True, timeout=600)
     return root
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in English leaves English active in the thread (the locale middleware does not
+    undo it): every test starts in the default language, whatever ran before it."""
+    yield
+    from django.conf import settings  # noqa: PLC0415
+    from django.utils import translation  # noqa: PLC0415
+
+    translation.activate(settings.LANGUAGE_CODE)
