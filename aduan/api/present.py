@@ -1,6 +1,8 @@
 """Reports as a given caller may see them. Identity goes only through `present_reporter`; the
 timeline only shows what the event's audience allows."""
 
+import datetime as dt
+
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
@@ -16,6 +18,11 @@ def _ref(obj, name_attr: str = "name"):
     return {"code": obj.code, "name": getattr(obj, name_attr)} if obj else None
 
 
+def _utc(moment):
+    """As read from the database (UTC), also for a deadline just computed in WITA."""
+    return moment.astimezone(dt.timezone.utc) if moment is not None else None
+
+
 def summary(report: Report) -> dict:
     return {
         "code": report.code, "title": report.title, "status": report.status,
@@ -23,7 +30,7 @@ def summary(report: Report) -> dict:
         "category": _ref(report.category), "agency": _ref(report.agency, "short_name"),
         "district": _ref(report.district), "village": _ref(report.village), "channel": report.channel,
         "anonymous": report.anonymous, "confidential": report.confidential, "submitted_at": report.submitted_at,
-        "updated_at": report.updated_at, "due_at": report.due_at, "zone": sla.zone(report), "version": report.version,
+        "updated_at": report.updated_at, "due_at": _utc(report.due_at), "zone": sla.zone(report), "version": report.version,
     }
 
 
@@ -33,9 +40,12 @@ def detail_queryset(queryset):
     supports = Support.objects.filter(report=OuterRef("pk")).order_by().values("report").annotate(
         n=Count("pk")).values("n")
     return queryset.select_related(*LIST_RELATED, "reporter", "filed_by", "assigned_to").prefetch_related(
-        Prefetch("events", queryset=TimelineEvent.objects.select_related("actor")),
-        Prefetch("attachments", queryset=Attachment.objects.order_by("id")),
-    ).annotate(support_count=Coalesce(Subquery(supports), 0))
+        *detail_prefetches()).annotate(support_count=Coalesce(Subquery(supports), 0))
+
+
+def detail_prefetches() -> tuple:
+    return (Prefetch("events", queryset=TimelineEvent.objects.select_related("actor")),
+            Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
 
 
 def detail(report: Report, viewer) -> dict:

@@ -213,3 +213,14 @@ def test_a_representative_files_for_a_resident_with_consent(cast):
     assert (report.reporter, report.filed_by, report.reporter_name) == (None, cast.representative, "Siti Rahmah")
     assert report.consent_recorded_at is not None
     error_of(ApiClient(cast.citizen).post_form("/reports", form(resident_name="Orang Lain", consent="true")), 403)
+
+
+def test_the_answer_to_a_filing_is_the_report_as_stored(cast):
+    """The 201 is drawn from the report as just filed, in memory: it must say exactly what a
+    read of the stored report says."""
+    photo = SimpleUploadedFile("lubang.png", PNG, content_type="image/png")
+    client = ApiClient(cast.citizen)
+    filed = client.post_form("/reports", form(files=[photo]))
+    assert filed.status_code == 201, filed.content
+    stored = client.get(f"/reports/{filed.json()['report']['code']}")
+    assert stored.status_code == 200 and filed.json()["report"] == stored.json()
