@@ -39,6 +39,19 @@ class ApiClient:
 
 
 @pytest.fixture
+def cast(cast):
+    """The cast as the mobile app meets it: citizens who filled in their KTP profile (at
+    registration or by `PATCH /me`), as they must before filing (`test_api_profile.py` checks
+    the refusal without it)."""
+    from tests.portal import give_profile  # noqa: PLC0415
+
+    give_profile(cast.citizen, nik="5204081203900001", full_name=cast.citizen.full_name, phone=cast.citizen.phone)
+    give_profile(cast.other_citizen, nik="5204084203900002", sex="P")
+    give_profile(cast.representative, nik="5204080101800003", birth_date=__import__("datetime").date(1980, 1, 1))
+    return cast
+
+
+@pytest.fixture
 def api():
     """`api(user)` → a client authenticated by a fresh Bearer token of `user` (None: anonymous)."""
     return ApiClient
