@@ -1,5 +1,6 @@
 """A client that speaks to the API as one member of the cast, with a real token."""
 
+import datetime
 import json
 
 import pytest
@@ -47,7 +48,7 @@ def cast(cast):
 
     give_profile(cast.citizen, nik="5204081203900001", full_name=cast.citizen.full_name, phone=cast.citizen.phone)
     give_profile(cast.other_citizen, nik="5204084203900002", sex="P")
-    give_profile(cast.representative, nik="5204080101800003", birth_date=__import__("datetime").date(1980, 1, 1))
+    give_profile(cast.representative, nik="5204080101800003", birth_date=datetime.date(1980, 1, 1))
     return cast
 
 
