@@ -11,6 +11,7 @@ loop is bounded in time and the server is stopped at the end.
 """
 
 import argparse
+import datetime
 import http.client
 import json
 import os
@@ -84,7 +85,11 @@ def _write_endpoints() -> dict:
     from aduan.api.models import ApiToken
     from aduan.open311.models import Application
 
-    citizen = User.objects.filter(username__startswith="bench-warga-").first()
+    citizen = User.objects.filter(username__startswith="bench-warga-").order_by("pk").first()
+    if not citizen.profile_complete:  # a citizen files with a complete KTP profile, on the API too
+        citizen.sex, citizen.birth_date = "L", datetime.date(1990, 3, 12)
+        citizen.set_nik("5204081203900001")
+        citizen.save()
     _token, raw = ApiToken.issue(citizen, "bench")
     api_headers = {"Authorization": f"Bearer {raw}"}
     application, _ = Application.objects.get_or_create(name="bench")

@@ -19,8 +19,10 @@ import pytest
 from django.db import connection
 from PIL import Image
 
+from aduan.accounts import nik as niks
 from aduan.api.models import ApiToken
 from aduan.reports.models import Attachment, Report
+from tests.portal import give_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -48,7 +50,8 @@ def start(port: int, media: Path) -> subprocess.Popen:
            "FILING_RATE_LIMIT_PER_IP_PER_HOUR": "0", "API_RATE_LIMIT_PER_IP_PER_MINUTE": "0",
            "OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR": "0", "OPEN311_RATE_LIMIT_PER_IP_PER_HOUR": "0",
            "MEDIA_ROOT": str(media), "HUEY_IMMEDIATE": "0", "LOG_LEVEL": "ERROR", "ADUAN_DOTENV": "/nonexistent",
-           "NIK_ENCRYPTION_KEYS": "", "NIK_HASH_KEY": "x" * 40}
+           # the key the test process stored the citizen's NIK under: filing copies it to the report
+           "NIK_ENCRYPTION_KEYS": ",".join(niks.encryption_keys()), "NIK_HASH_KEY": "x" * 40}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "aduan.wsgi", "--bind",
                                f"127.0.0.1:{port}", "--workers", "2", "--log-level", "error"],
@@ -89,7 +92,7 @@ def post_report(port: int, token: str, key: str, title: str, image: bytes):
 
 
 def test_a_killed_server_loses_no_answered_report_and_stores_none_twice(tx_cast, tmp_path):
-    _token, raw = ApiToken.issue(tx_cast.citizen, "crash-test")
+    _token, raw = ApiToken.issue(give_profile(tx_cast.citizen), "crash-test")
     media, port, image = tmp_path / "media", free_port(), photo()
     server = start(port, media)
     submissions, answered, stop = [], {}, threading.Event()

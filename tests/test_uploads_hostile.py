@@ -67,6 +67,7 @@ def _backoffice_answer(client, cast, name, data):
 
 
 def _api_multipart(client, cast, name, data):
+    give_profile(cast.citizen)
     response = ApiClient(cast.citizen).post_form("/reports", {
         "title": "Lampu jalan padam", "description": DESCRIPTION, "category": "infrastruktur-jalan",
         "village": "52.04.08.1004", "extra_answers": '{"status-jalan": "kabupaten"}',

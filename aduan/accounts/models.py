@@ -76,10 +76,16 @@ class User(AbstractUser):
 
         return niks.mask(self.nik) if self.nik_encrypted else ""
 
+    # What a citizen needs before filing a report (staff file through the back office), by field.
+    PROFILE_FIELDS = ("full_name", "phone", "nik_hash", "birth_date", "sex")
+
     @property
     def profile_complete(self) -> bool:
-        """What a citizen needs before filing a report (staff file through the back office)."""
-        return bool(self.nik_hash and self.full_name and self.phone and self.birth_date and self.sex)
+        return not self.missing_profile_fields
+
+    @property
+    def missing_profile_fields(self) -> list[str]:
+        return [name for name in self.PROFILE_FIELDS if not getattr(self, name)]
 
     @property
     def is_dispatcher(self) -> bool:

@@ -29,12 +29,15 @@ class ApiError(Exception):
     """Raised by views and the request guard for a refusal that is not a life-cycle action's."""
 
     def __init__(self, status: int, message, *, code: str | None = None, fields: dict | None = None,
-                 headers: dict | None = None):
+                 headers: dict | None = None, replayable: bool = True):
         super().__init__(str(message))
         self.status, self.message = status, str(message)
         self.code = code or CODES.get(status, "error")
         self.fields = fields or {}
         self.headers = headers or {}
+        # False when the refusal depends on the account, not on what was sent (a profile to
+        # complete): the Idempotency-Key then stays free for the same request once it is fixed.
+        self.replayable = replayable
 
     @classmethod
     def too_many(cls, refusal) -> "ApiError":
@@ -127,7 +130,9 @@ def install(api) -> None:
 
     @api.exception_handler(ApiError)
     def api_error(request, exc):
-        return error_response(exc.status, exc.message, code=exc.code, fields=exc.fields, headers=exc.headers)
+        response = error_response(exc.status, exc.message, code=exc.code, fields=exc.fields, headers=exc.headers)
+        response.replayable = exc.replayable
+        return response
 
     @api.exception_handler(action_errors.ActionError)
     def action_error(request, exc):

@@ -117,8 +117,9 @@ def _idempotent(view, request, key: str, args, kwargs) -> HttpResponse:
     client's retry with the same key then runs afresh), and a finished request is replayed.
     1. Claim the key. A concurrent retry waits on the unique index until the first commits, then
        finds its response and replays it (or, if the first rolled back, runs itself).
-    2. Run the view. 3. Store its response; if the server failed or throttled, roll everything
-       back so that the client may retry with the same key."""
+    2. Run the view. 3. Store its response; if the server failed or throttled, or refused for
+       the account's state (not replayable), roll everything back so that the client may retry
+       with the same key."""
     key = key.strip()
     if not key or len(key) > 200 or not key.isprintable():
         return error_response(400, _("Idempotency-Key harus 1–200 karakter yang dapat dicetak."),
@@ -132,7 +133,8 @@ def _idempotent(view, request, key: str, args, kwargs) -> HttpResponse:
         except IntegrityError:
             return _replay(owner, key, endpoint, body_hash)
         response = _plain_errors(view(request, *args, **kwargs))
-        if response.status_code >= 500 or response.status_code == 429 or getattr(response, "streaming", False):
+        if (response.status_code >= 500 or response.status_code == 429 or getattr(response, "streaming", False)
+                or not getattr(response, "replayable", True)):
             transaction.set_rollback(True)
         else:
             IdempotencyRecord.objects.filter(pk=record.pk).update(

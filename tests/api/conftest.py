@@ -1,5 +1,6 @@
 """A client that speaks to the API as one member of the cast, with a real token."""
 
+import datetime
 import json
 
 import pytest
@@ -36,6 +37,19 @@ class ApiClient:
 
     def delete(self, path, **headers):
         return self.client.delete(f"/api/v1{path}", headers={**self.headers, **headers})
+
+
+@pytest.fixture
+def cast(cast):
+    """The cast as the mobile app meets it: citizens who filled in their KTP profile (at
+    registration or by `PATCH /me`), as they must before filing (`test_api_profile.py` checks
+    the refusal without it)."""
+    from tests.portal import give_profile  # noqa: PLC0415
+
+    give_profile(cast.citizen, nik="5204081203900001", full_name=cast.citizen.full_name, phone=cast.citizen.phone)
+    give_profile(cast.other_citizen, nik="5204084203900002", sex="P")
+    give_profile(cast.representative, nik="5204080101800003", birth_date=datetime.date(1980, 1, 1))
+    return cast
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from aduan.reports import actions
 from aduan.reports.models import Channel, Status
 from aduan.stats.models import EvaluationReport
 from tests.conftest import Cast, report_in
+from tests.portal import give_profile
 
 ROLES = ("public", "citizen", "other_citizen", "representative", "dispatcher", "officer_a", "officer_b",
          "supervisor", "sysadmin")
@@ -35,6 +36,10 @@ def photo(name="foto-lokasi.png"):
 class World:
     def __init__(self):
         cast = self.cast = Cast()
+        # Citizens who file have their KTP profile (the portal and the API ask for it first).
+        give_profile(cast.citizen, nik="5204081203900001", full_name=cast.citizen.full_name, phone=cast.citizen.phone)
+        give_profile(cast.other_citizen, nik="5204084203900002", sex="P")
+        give_profile(cast.representative, nik="5204080101800003", birth_date=dt.date(1980, 1, 1))
         self.users = {role: getattr(cast, role) for role in ROLES if role != "public"}
         self.users["public"] = None
         self.tokens = {role: ApiToken.issue(user, "matrix")[1] for role, user in self.users.items() if user}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
 from ninja import Status as Reply
 
+from aduan.accounts.models import Role
 from aduan.directory.models import Category, Region
 from aduan.ops import ratelimit
 from aduan.reports import actions
@@ -123,8 +124,11 @@ def read_report(request, code: str = CodePath):
              summary="Kirim laporan (multipart, dengan lampiran)")
 def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] = None):
     """Kirim laporan baru sebagai `multipart/form-data`; lampiran (foto, PDF, dokumen Office, video
-    pendek; diperiksa menurut isinya) di kolom `files`. Jawaban tersimpan dengan kode pelacakan dan kode rahasia (sekali tampil)."""
+    pendek; diperiksa menurut isinya) di kolom `files`. Jawaban tersimpan dengan kode pelacakan dan kode rahasia (sekali tampil).
+    Warga melengkapi profil (sesuai KTP, lewat `PATCH /me`) sebelum laporan pertama; tanpa itu jawabannya 409
+    `profile_incomplete` dengan bagian yang masih kosong."""
     user = request.auth
+    _check_profile(user)
     category = _category(data.category)
     district, village = _regions(data.district, data.village)
     extra = _extra_answers(data.extra_answers, category)
@@ -145,6 +149,23 @@ def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] =
     prefetch_related_objects([report], *present.detail_prefetches())
     report.support_count = 0
     return Reply(201, {"report": present.detail(report, user), "secret": secret})
+
+
+# Where PATCH /me takes each part of the profile a citizen needs before filing.
+PROFILE_PATHS = {"full_name": "full_name", "phone": "phone", "nik_hash": "profile.nik",
+                 "birth_date": "profile.birth_date", "sex": "profile.sex"}
+
+
+def _check_profile(user) -> None:
+    """As on the portal: a citizen (an RT/RW included) completes the profile, as on the KTP,
+    before the first report. Refused before anything is counted or stored; the client keeps what
+    it sent and may send it again, with the same Idempotency-Key, once `PATCH /me` is done."""
+    if user.role != Role.CITIZEN or user.profile_complete:
+        return
+    raise ApiError(409, _("Lengkapi profil Anda (sesuai KTP) sebelum mengirim laporan pertama."),
+                   code="profile_incomplete", replayable=False,
+                   fields={PROFILE_PATHS[name]: [_("Wajib diisi sebelum melapor (PATCH /me).")]
+                           for name in user.missing_profile_fields})
 
 
 def _who(user, data: ReportIn) -> dict:
