@@ -41,6 +41,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 
+from aduan.accounts import nik as niks  # noqa: E402
 from aduan.accounts.models import User  # noqa: E402
 from aduan.reports.models import Report  # noqa: E402
 from aduan.reports.visibility import public_reports  # noqa: E402
@@ -219,7 +220,10 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
            "FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR": "0", "FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR": "0",
            "FILING_RATE_LIMIT_PER_IP_PER_HOUR": "0", "API_RATE_LIMIT_PER_IP_PER_MINUTE": "0",
            "OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR": "0", "OPEN311_RATE_LIMIT_PER_IP_PER_HOUR": "0",
-           "DB_CONN_MAX_AGE": "60"}
+           "DB_CONN_MAX_AGE": "60",
+           # The keys this process stored the filing citizen's NIK under (derived from the shared
+           # SECRET_KEY in development mode; production takes them from the environment only).
+           "NIK_ENCRYPTION_KEYS": ",".join(niks.encryption_keys()), "NIK_HASH_KEY": "bench-nik-hash-" + "q4Zt" * 8}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
                    check=True)
     server = subprocess.Popen(
