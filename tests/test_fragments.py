@@ -132,3 +132,28 @@ def test_a_cache_outage_costs_speed_only(client, cast, django_capture_on_commit_
         assert report.title in client.get("/laporan/").content.decode()
         client.force_login(cast.dispatcher)
         assert client.get("/kantor/antrean/").status_code == 200
+
+
+def test_the_public_report_page_is_kept_for_visitors_and_drawn_for_its_reporter(
+        client, cast, shared_cache, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_in(cast, Status.IN_PROGRESS, title="Lampu jalan mati")
+    path = f"/laporan/{report.code}/"
+    first = client.get(path)
+    assert first.status_code == 200 and report.title in first.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(path)
+    assert not [q for q in queries if "reports_timelineevent" in q["sql"] or "reports_attachment" in q["sql"]]
+    # The support form's CSRF token is the visitor's own, never one kept in the cache.
+    other = type(client)()
+    token = 'name="csrfmiddlewaretoken" value="'
+    mine, theirs = again.content.decode(), other.get(path).content.decode()
+    assert token in mine and token in theirs
+    assert mine.split(token)[1][:64] != theirs.split(token)[1][:64]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_answer(report, actor=cast.officer_a, text="Lampu sudah diganti.")
+    assert "Lampu sudah diganti." in client.get(path).content.decode()
+    client.force_login(cast.citizen)
+    own = client.get(path).content.decode()
+    assert "accept-form" in own and "Lampu sudah diganti." in own

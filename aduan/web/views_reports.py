@@ -7,11 +7,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aduan.ops import ratelimit
-from aduan.reports import actions, attachments, errors
+from aduan.reports import actions, attachments, errors, fragments
 from aduan.reports.models import Attachment, Audience, Report, TimelineEvent
 from aduan.reports.transitions import Action, available_actions
 from aduan.reports.visibility import attachment_name, get_report_for, is_own, own_reports, present_reporter
@@ -76,7 +78,20 @@ def _page_context(request, report, forms=None):
 
 def report_detail(request, code):
     report = get_report_for(request.user, code)
-    return render(request, "web/report_detail.html", _page_context(request, report))
+    if request.user.is_authenticated:
+        return render(request, "web/report_detail.html", _page_context(request, report))
+    # What the public sees of a report is the same for everyone: its facts and timeline are kept
+    # rendered until it changes (`fragments`); the support form, with its CSRF token, is drawn
+    # for each visitor.
+    def draw():
+        context = _page_context(request, report)
+        return {"article": render_to_string("web/_report_article.html", context),
+                "timeline": render_to_string("web/_timeline.html", context)}
+    parts = fragments.cached("report-page", (report.pk,), draw)
+    return render(request, "web/report_detail.html", {
+        "report": report, "own": False, "actions": [], "supported": False, "support_count": report.supports.count(),
+        "cached_article": mark_safe(parts["article"]), "cached_timeline": mark_safe(parts["timeline"]),  # our templates
+    })
 
 
 def _act(request, report, name, form, call, *, limited=False):
