@@ -148,7 +148,9 @@ TEMPLATES = [
 
 # Database: SQLite (embedded default) or any DATABASE_URL, e.g. postgres://user@host:5432/aduan.
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'aduan.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take the write lock at BEGIN, so two actions on one report run one
     # after the other and the second sees the first one's result (instead of failing half-way
@@ -159,14 +161,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     # Tests use a file too, so that they exercise WAL and the IMMEDIATE locking of production use.
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_SQLITE_PATH", str(BASE_DIR / "var" / "test.sqlite3"))}
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("TEST_SQLITE_PATH", str(BASE_DIR / "var" / "test.sqlite3"))
+    }
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Server-side parameter binding lets psycopg prepare a statement the fifth time a connection
     # runs it; with persistent connections (DB_CONN_MAX_AGE) PostgreSQL then skips planning, which
     # for the report pages' many-table joins costs more than running them (8 ms against 0.5 ms).
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = envbool("DB_SERVER_SIDE_BINDING", True)
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = envbool(
+        "DB_SERVER_SIDE_BINDING", True
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -226,7 +232,8 @@ def s3_storage_options(env) -> dict:
         # Empty: boto3's own chain (instance role, ~/.aws); set both for MinIO, Garage and the like.
         "access_key": env.get("S3_ACCESS_KEY_ID") or None,
         "secret_key": env.get("S3_SECRET_ACCESS_KEY") or None,
-        "addressing_style": env.get("S3_ADDRESSING_STYLE") or None,  # "path" for most self-hosted stores
+        "addressing_style": env.get("S3_ADDRESSING_STYLE")
+        or None,  # "path" for most self-hosted stores
         "default_acl": "private",
         "querystring_auth": True,
         "querystring_expire": 300,
@@ -241,8 +248,11 @@ if STORAGE_BACKEND == S3_STORAGE:
     DEFAULT_STORAGE["OPTIONS"] = s3_storage_options(os.environ)
 STORAGES = {
     "default": DEFAULT_STORAGE,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-                    if PRODUCTION else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 
 # E-mail: console in development, SMTP when EMAIL_HOST is set.
@@ -256,7 +266,9 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Aduan Sumbawa <noreply@aduan.invalid>")
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
 )
 
 # Accounts (django-allauth): log in with username or e-mail, e-mail verified before the first
@@ -284,13 +296,20 @@ SOCIALACCOUNT_ADAPTER = "aduan.accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_PROVIDERS = {}
 # Social log-in appears only for the providers whose keys are set.
-for _provider, _app, _env in (("google", "allauth.socialaccount.providers.google", "GOOGLE"),
-                              ("facebook", "allauth.socialaccount.providers.facebook", "FACEBOOK"),
-                              ("twitter_oauth2", "allauth.socialaccount.providers.twitter_oauth2", "X")):
-    _client_id, _secret = os.environ.get(f"{_env}_CLIENT_ID", ""), os.environ.get(f"{_env}_CLIENT_SECRET", "")
+for _provider, _app, _env in (
+    ("google", "allauth.socialaccount.providers.google", "GOOGLE"),
+    ("facebook", "allauth.socialaccount.providers.facebook", "FACEBOOK"),
+    ("twitter_oauth2", "allauth.socialaccount.providers.twitter_oauth2", "X"),
+):
+    _client_id, _secret = (
+        os.environ.get(f"{_env}_CLIENT_ID", ""),
+        os.environ.get(f"{_env}_CLIENT_SECRET", ""),
+    )
     if _client_id and _secret:
         INSTALLED_APPS.append(_app)
-        SOCIALACCOUNT_PROVIDERS[_provider] = {"APPS": [{"client_id": _client_id, "secret": _secret, "key": ""}]}
+        SOCIALACCOUNT_PROVIDERS[_provider] = {
+            "APPS": [{"client_id": _client_id, "secret": _secret, "key": ""}]
+        }
 
 # NIK at rest: Fernet keys (comma-separated, the first encrypts, all decrypt: rotate by putting a
 # new key first) and the key of the keyed hash used to find an account by NIK. Outside production
@@ -318,12 +337,17 @@ HUEY = {
 }
 # The cache holds the rate-limit counters (log-in lockout, API): in Redis they are shared by every
 # app server; without Redis they are per process.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-          if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.PriorityRedisHuey", "url": REDIS_URL})
 else:
-    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(BASE_DIR / "var" / "huey.sqlite3")})
+    HUEY.update(
+        {"huey_class": "huey.SqliteHuey", "filename": str(BASE_DIR / "var" / "huey.sqlite3")}
+    )
 
 # Attachments staff upload in the back office: size cap per file.
 ATTACHMENT_MAX_MB = envint("ATTACHMENT_MAX_MB", 10)
@@ -353,23 +377,38 @@ TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 _limits_default = ADUAN_ENV != "test"
 # JSON API: requests per minute per token/account (the address when anonymous), and per address.
 API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", 300)
-API_RATE_LIMIT_PER_IP_PER_MINUTE = envint("API_RATE_LIMIT_PER_IP_PER_MINUTE", 1200 * _limits_default)
+API_RATE_LIMIT_PER_IP_PER_MINUTE = envint(
+    "API_RATE_LIMIT_PER_IP_PER_MINUTE", 1200 * _limits_default
+)
 # New reports per hour (portal and API together; resubmissions and added information are counted
 # apart with the same limits): per account, per RT/RW representative (who files for residents) and
 # per address, which a kelurahan office or a mobile network's NAT shares, hence the largest.
-FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR = envint("FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR", 10 * _limits_default)
-FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR = envint("FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR",
-                                                       40 * _limits_default)
-FILING_RATE_LIMIT_PER_IP_PER_HOUR = envint("FILING_RATE_LIMIT_PER_IP_PER_HOUR", 100 * _limits_default)
+FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR = envint(
+    "FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR", 10 * _limits_default
+)
+FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR = envint(
+    "FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR", 40 * _limits_default
+)
+FILING_RATE_LIMIT_PER_IP_PER_HOUR = envint(
+    "FILING_RATE_LIMIT_PER_IP_PER_HOUR", 100 * _limits_default
+)
 # Tracking without an account (code + secret): tries per hour per address and per tracking code, so
 # that a secret cannot be guessed by trying, from one address or from many.
 TRACK_RATE_LIMIT_PER_IP_PER_HOUR = envint("TRACK_RATE_LIMIT_PER_IP_PER_HOUR", 30 * _limits_default)
-TRACK_RATE_LIMIT_PER_CODE_PER_HOUR = envint("TRACK_RATE_LIMIT_PER_CODE_PER_HOUR", 20 * _limits_default)
+TRACK_RATE_LIMIT_PER_CODE_PER_HOUR = envint(
+    "TRACK_RATE_LIMIT_PER_CODE_PER_HOUR", 20 * _limits_default
+)
 # Open311 POST requests per hour, per application key and per address.
-OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR = envint("OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR", 300 * _limits_default)
-OPEN311_RATE_LIMIT_PER_IP_PER_HOUR = envint("OPEN311_RATE_LIMIT_PER_IP_PER_HOUR", 300 * _limits_default)
+OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR = envint(
+    "OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR", 300 * _limits_default
+)
+OPEN311_RATE_LIMIT_PER_IP_PER_HOUR = envint(
+    "OPEN311_RATE_LIMIT_PER_IP_PER_HOUR", 300 * _limits_default
+)
 # SMS webhook: messages per hour per sender's number, and calls per hour per address (the gateway's).
-SMS_RATE_LIMIT_PER_PHONE_PER_HOUR = envint("SMS_RATE_LIMIT_PER_PHONE_PER_HOUR", 10 * _limits_default)
+SMS_RATE_LIMIT_PER_PHONE_PER_HOUR = envint(
+    "SMS_RATE_LIMIT_PER_PHONE_PER_HOUR", 10 * _limits_default
+)
 SMS_RATE_LIMIT_PER_IP_PER_HOUR = envint("SMS_RATE_LIMIT_PER_IP_PER_HOUR", 5000 * _limits_default)
 # JSON API: request and file sizes.
 API_MAX_REQUEST_BYTES = envint("API_MAX_REQUEST_BYTES", 25 * 1024 * 1024)
@@ -387,7 +426,9 @@ SMS_WEBHOOK_SECRET = os.environ.get("SMS_WEBHOOK_SECRET", "")
 # How far a webhook's timestamp may be from the server's clock, in seconds.
 SMS_WEBHOOK_TOLERANCE = envint("SMS_WEBHOOK_TOLERANCE", 300)
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", False) else None
+)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", PRODUCTION)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
@@ -400,7 +441,11 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 # Sessions are read on every signed-in request: from Redis when there is one (written through to
 # the database, so a Redis restart logs no one out), from the database otherwise.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (aduan.web.csp; the shape of Django 6.0's SECURE_CSP): every script and
@@ -411,8 +456,11 @@ X_FRAME_OPTIONS = "DENY"
 # by default with DEBUG, where Django's own error pages need their inline script and style.
 # A social log-in posts to us and is redirected to the provider's authorisation page; browsers
 # apply form-action to that redirect, so the configured providers' pages are allowed there.
-SOCIAL_AUTHORIZE_ORIGINS = {"google": ["https://accounts.google.com"], "facebook": ["https://www.facebook.com"],
-                            "twitter_oauth2": ["https://x.com", "https://twitter.com"]}
+SOCIAL_AUTHORIZE_ORIGINS = {
+    "google": ["https://accounts.google.com"],
+    "facebook": ["https://www.facebook.com"],
+    "twitter_oauth2": ["https://x.com", "https://twitter.com"],
+}
 _CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
@@ -421,8 +469,14 @@ _CSP = {
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "frame-ancestors": ["'none'"],
-    "form-action": ["'self'", *(origin for provider in SOCIALACCOUNT_PROVIDERS
-                                for origin in SOCIAL_AUTHORIZE_ORIGINS[provider])],
+    "form-action": [
+        "'self'",
+        *(
+            origin
+            for provider in SOCIALACCOUNT_PROVIDERS
+            for origin in SOCIAL_AUTHORIZE_ORIGINS[provider]
+        ),
+    ],
     "report-uri": [uri] if (uri := os.environ.get("CSP_REPORT_URI", "")) else [],
 }
 CSP_REPORT_ONLY = envbool("CSP_REPORT_ONLY", DEBUG)

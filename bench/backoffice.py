@@ -16,18 +16,17 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
 import time_machine  # noqa: E402
+from allauth.mfa.totp.internal.auth import generate_totp_secret  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-
-from allauth.mfa.totp.internal.auth import generate_totp_secret  # noqa: E402
 
 from aduan.accounts.mfa import give_totp, has_totp, is_staff_account  # noqa: E402
 from aduan.accounts.models import Role, User  # noqa: E402
@@ -37,7 +36,9 @@ from aduan.reports.models import Report  # noqa: E402
 
 
 def user(name, role, agency=None):
-    u, _ = User.objects.get_or_create(username=f"bench-{name}", defaults={"role": role, "agency": agency})
+    u, _ = User.objects.get_or_create(
+        username=f"bench-{name}", defaults={"role": role, "agency": agency}
+    )
     if is_staff_account(u) and not has_totp(u):
         give_totp(u, generate_totp_secret())  # staff need an authenticator app (STAFF_MFA_REQUIRED)
     return u
@@ -57,9 +58,14 @@ def build(n):
         village = random.choice(villages)
         with time_machine.travel(moment, tick=False):
             report, _ = actions.do_file_report(
-                reporter=citizen, title=f"Laporan uji {i}", description="Uraian kejadian untuk pengujian beban.",
-                category=random.choice(categories), district=village.parent, village=village,
-                anonymous=random.random() < 0.2)
+                reporter=citizen,
+                title=f"Laporan uji {i}",
+                description="Uraian kejadian untuk pengujian beban.",
+                category=random.choice(categories),
+                district=village.parent,
+                village=village,
+                anonymous=random.random() < 0.2,
+            )
             step = random.random()
             if step < 0.15:
                 continue
@@ -67,11 +73,15 @@ def build(n):
             actions.do_disposition(report, agency, actor=dispatcher, instruction="Tindak lanjuti.")
         if step < 0.3:
             continue
-        with time_machine.travel(min(moment + dt.timedelta(days=random.uniform(0, 6)), now), tick=False):
+        with time_machine.travel(
+            min(moment + dt.timedelta(days=random.uniform(0, 6)), now), tick=False
+        ):
             actions.do_accept(report, actor=officers[agency.pk])
         if step < 0.5:
             continue
-        with time_machine.travel(min(moment + dt.timedelta(days=random.uniform(6, 30)), now), tick=False):
+        with time_machine.travel(
+            min(moment + dt.timedelta(days=random.uniform(6, 30)), now), tick=False
+        ):
             actions.do_answer(report, actor=officers[agency.pk], text="Sudah ditangani.")
 
 
@@ -102,8 +112,12 @@ def main():
     client.force_login(User.objects.get(username="bench-dispatcher"))
     today = timezone.localdate()
     year = f"dari={today - dt.timedelta(days=365)}&sampai={today}"
-    for url in ["/kantor/antrean/", "/kantor/laporan/?status=open", f"/kantor/statistik/?{year}",
-                "/kantor/statistik/terlambat/"]:
+    for url in [
+        "/kantor/antrean/",
+        "/kantor/laporan/?status=open",
+        f"/kantor/statistik/?{year}",
+        "/kantor/statistik/terlambat/",
+    ]:
         measure(client, url)
     measure(client, "/kantor/laporan/?format=csv", consume=True)
     measure(client, "/kantor/laporan/?format=xlsx")

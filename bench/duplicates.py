@@ -36,12 +36,17 @@ def main() -> None:
         labelled = list(csv.DictReader(f))
     labels = {(int(r["row_a"]), int(r["row_b"])): r["duplicate"] == "1" for r in labelled}
     # The sample chosen without the detector (nearest neighbours by plain TF-IDF, random pairs).
-    pairs = [(int(r["row_a"]), int(r["row_b"]), r["duplicate"] == "1") for r in labelled
-             if r["stratum"] != "flagged-by-detector"]
+    pairs = [
+        (int(r["row_a"]), int(r["row_b"]), r["duplicate"] == "1")
+        for r in labelled
+        if r["stratum"] != "flagged-by-detector"
+    ]
     scored = []
     for a, b, label in pairs:
         similarity = float(text_similarity(rows[a]["text"], [rows[b]["text"]])[0])
-        recent = abs(when(rows[a]["submitted_at"]) - when(rows[b]["submitted_at"])) <= dt.timedelta(days=WINDOW_DAYS)
+        recent = abs(when(rows[a]["submitted_at"]) - when(rows[b]["submitted_at"])) <= dt.timedelta(
+            days=WINDOW_DAYS
+        )
         scored.append((similarity, recent, label))
     positives = sum(label for _s, _r, label in scored)
     print(f"{len(scored)} labelled pairs, {positives} duplicates; window {WINDOW_DAYS} days")
@@ -53,26 +58,34 @@ def main() -> None:
             precision = tp / (tp + fp) if tp + fp else 0.0
             recall = tp / positives if positives else 0.0
             mark = "  <- product setting" if threshold == THRESHOLD and use_window else ""
-            print(f"threshold {threshold:.2f} {'window' if use_window else 'no window':9s} "
-                  f"precision {precision:.3f} recall {recall:.3f} (tp {tp}, fp {fp}){mark}")
+            print(
+                f"threshold {threshold:.2f} {'window' if use_window else 'no window':9s} "
+                f"precision {precision:.3f} recall {recall:.3f} (tp {tp}, fp {fp}){mark}"
+            )
     whole_file(rows, labels)
 
 
 def whole_file(rows, labels) -> None:
     """Every pair of the file the product setting flags, judged by the labels (all were labelled)."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
     times = np.array([when(r["submitted_at"]).timestamp() for r in rows])
     flagged = []
     for a in range(len(rows)):
-        later = [b for b in range(a + 1, len(rows)) if abs(times[a] - times[b]) <= WINDOW_DAYS * 86400]
+        later = [
+            b for b in range(a + 1, len(rows)) if abs(times[a] - times[b]) <= WINDOW_DAYS * 86400
+        ]
         if not later:
             continue
         sims = text_similarity(rows[a]["text"], [rows[b]["text"] for b in later])
         flagged += [(a, b) for b, sim in zip(later, sims, strict=True) if sim >= THRESHOLD]
     judged = [labels[p] for p in flagged if p in labels]
-    print(f"whole file: {len(flagged)} pairs flagged, {len(judged)} labelled, "
-          f"precision {sum(judged) / len(judged):.3f}" if judged else "whole file: nothing flagged")
+    print(
+        f"whole file: {len(flagged)} pairs flagged, {len(judged)} labelled, "
+        f"precision {sum(judged) / len(judged):.3f}"
+        if judged
+        else "whole file: nothing flagged"
+    )
 
 
 if __name__ == "__main__":

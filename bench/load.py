@@ -99,25 +99,54 @@ def _write_endpoints() -> dict:
 
     def api_create():
         boundary = uuid.uuid4().hex
-        fields = {"title": "Jalan berlubang di depan pasar", "classification": "complaint",
-                  "description": "Kemarin pagi lubang besar di jalan depan pasar membuat motor jatuh.",
-                  "village": "52.04.08.1004"}
-        body = "".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-                       for k, v in fields.items()) + f"--{boundary}--\r\n"
-        return "/api/v1/reports", body.encode(), {
-            **api_headers, "Content-Type": f"multipart/form-data; boundary={boundary}",
-            "Idempotency-Key": uuid.uuid4().hex}
+        fields = {
+            "title": "Jalan berlubang di depan pasar",
+            "classification": "complaint",
+            "description": "Kemarin pagi lubang besar di jalan depan pasar membuat motor jatuh.",
+            "village": "52.04.08.1004",
+        }
+        body = (
+            "".join(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                for k, v in fields.items()
+            )
+            + f"--{boundary}--\r\n"
+        )
+        return (
+            "/api/v1/reports",
+            body.encode(),
+            {
+                **api_headers,
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Idempotency-Key": uuid.uuid4().hex,
+            },
+        )
 
     def open311_create():
-        body = urlencode({"api_key": api_key, "service_code": "infrastruktur-jalan", "lat": "-8.49", "long": "117.42",
-                          "description": "Lubang besar di jalan depan pasar, kemarin pagi motor jatuh.",
-                          "attribute[status-jalan]": "kabupaten", "email": "bench@bench.invalid"})
-        return "/open311/v2/requests.json", body, {"Content-Type": "application/x-www-form-urlencoded"}
+        body = urlencode(
+            {
+                "api_key": api_key,
+                "service_code": "infrastruktur-jalan",
+                "lat": "-8.49",
+                "long": "117.42",
+                "description": "Lubang besar di jalan depan pasar, kemarin pagi motor jatuh.",
+                "attribute[status-jalan]": "kabupaten",
+                "email": "bench@bench.invalid",
+            }
+        )
+        return (
+            "/open311/v2/requests.json",
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
 
     public_code = public_reports().order_by("-submitted_at").values_list("code", flat=True).first()
-    return {"API list": ("GET", "/api/v1/reports", api_headers),
-            "API detail": ("GET", f"/api/v1/reports/{public_code}", api_headers),
-            "API create": ("POST", api_create, {}), "open311 POST requests": ("POST", open311_create, {})}
+    return {
+        "API list": ("GET", "/api/v1/reports", api_headers),
+        "API detail": ("GET", f"/api/v1/reports/{public_code}", api_headers),
+        "API create": ("POST", api_create, {}),
+        "open311 POST requests": ("POST", open311_create, {}),
+    }
 
 
 class Client(threading.Thread):
@@ -157,7 +186,13 @@ class Writer(threading.Thread):
 
     def __init__(self, port, target, headers, rate, stop_at):
         super().__init__(daemon=True)
-        self.port, self.target, self.headers, self.rate, self.stop_at = port, target, headers, rate, stop_at
+        self.port, self.target, self.headers, self.rate, self.stop_at = (
+            port,
+            target,
+            headers,
+            rate,
+            stop_at,
+        )
         self.done = 0
 
     def run(self):
@@ -182,8 +217,10 @@ class Writer(threading.Thread):
 # second)): each filing moves the lists' cache generation on (aduan/reports/fragments.py), so these
 # rows show the lists as they are rendered again and again, not only served from the cache. 2 a
 # second is ~30 times the national average (2 million reports a year).
-MIXED = {"public feed, 2 filings/s alongside": ("public feed", 2.0),
-         "dispatcher queue, 2 filings/s alongside": ("dispatcher queue", 2.0)}
+MIXED = {
+    "public feed, 2 filings/s alongside": ("public feed", 2.0),
+    "dispatcher queue, 2 filings/s alongside": ("dispatcher queue", 2.0),
+}
 
 
 def measure(port, method, target, headers, clients, seconds, writer=None) -> dict:
@@ -207,28 +244,62 @@ def measure(port, method, target, headers, clients, seconds, writer=None) -> dic
     def pct(p):
         return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 1)
 
-    return {"requests": len(samples), "errors": errors, "rps": round(len(samples) / wall, 1),
-            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
-            "mean_ms": round(statistics.fmean(samples) * 1000, 1)}
+    return {
+        "requests": len(samples),
+        "errors": errors,
+        "rps": round(len(samples) / wall, 1),
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "mean_ms": round(statistics.fmean(samples) * 1000, 1),
+    }
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "ADUAN_ENV": "production", "SECRET_KEY": os.environ["SECRET_KEY"],
-           "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
-           "SECURE_HSTS_SECONDS": "0", "LOG_LEVEL": "WARNING", "API_RATE_LIMIT_PER_MINUTE": "0",
-           # a load of one client from one address, not an abuse to limit
-           "FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR": "0", "FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR": "0",
-           "FILING_RATE_LIMIT_PER_IP_PER_HOUR": "0", "API_RATE_LIMIT_PER_IP_PER_MINUTE": "0",
-           "OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR": "0", "OPEN311_RATE_LIMIT_PER_IP_PER_HOUR": "0",
-           "DB_CONN_MAX_AGE": "60",
-           # The keys this process stored the filing citizen's NIK under (derived from the shared
-           # SECRET_KEY in development mode; production takes them from the environment only).
-           "NIK_ENCRYPTION_KEYS": ",".join(niks.encryption_keys()), "NIK_HASH_KEY": "bench-nik-hash-" + "q4Zt" * 8}
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
-                   check=True)
+    env = {
+        **os.environ,
+        "ADUAN_ENV": "production",
+        "SECRET_KEY": os.environ["SECRET_KEY"],
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        "API_RATE_LIMIT_PER_MINUTE": "0",
+        # a load of one client from one address, not an abuse to limit
+        "FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR": "0",
+        "FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR": "0",
+        "FILING_RATE_LIMIT_PER_IP_PER_HOUR": "0",
+        "API_RATE_LIMIT_PER_IP_PER_MINUTE": "0",
+        "OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR": "0",
+        "OPEN311_RATE_LIMIT_PER_IP_PER_HOUR": "0",
+        "DB_CONN_MAX_AGE": "60",
+        # The keys this process stored the filing citizen's NIK under (derived from the shared
+        # SECRET_KEY in development mode; production takes them from the environment only).
+        "NIK_ENCRYPTION_KEYS": ",".join(niks.encryption_keys()),
+        "NIK_HASH_KEY": "bench-nik-hash-" + "q4Zt" * 8,
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "aduan.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "aduan.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     for _ in range(100):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
@@ -254,13 +325,21 @@ def main(argv=None):
     if args.only:
         targets = {k: v for k, v in targets.items() if k in args.only or k.startswith("floor")}
     server = start_server(args.port, args.workers)
-    results = {"label": args.label, "reports": Report.objects.count(), "clients": args.clients,
-               "seconds": args.seconds, "workers": args.workers, "database": django.db.connection.vendor,
-               "endpoints": {}}
+    results = {
+        "label": args.label,
+        "reports": Report.objects.count(),
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "workers": args.workers,
+        "database": django.db.connection.vendor,
+        "endpoints": {},
+    }
     try:
         for name, (method, target, headers) in targets.items():
             measure(args.port, method, target, headers, 2, 1.0)  # warm-up
-            results["endpoints"][name] = measure(args.port, method, target, headers, args.clients, args.seconds)
+            results["endpoints"][name] = measure(
+                args.port, method, target, headers, args.clients, args.seconds
+            )
             print(name, results["endpoints"][name], flush=True)
         if "API create" in targets:
             _method, write_target, write_headers = targets["API create"]
@@ -268,8 +347,15 @@ def main(argv=None):
                 if read not in targets:
                     continue
                 method, target, headers = targets[read]
-                results["endpoints"][name] = measure(args.port, method, target, headers, args.clients, args.seconds,
-                                                     writer=(write_target, write_headers, rate))
+                results["endpoints"][name] = measure(
+                    args.port,
+                    method,
+                    target,
+                    headers,
+                    args.clients,
+                    args.seconds,
+                    writer=(write_target, write_headers, rate),
+                )
                 print(name, results["endpoints"][name], flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -20,11 +20,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-PRODUCTION = {"ADUAN_ENV": "production", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0",
-              "SECURE_COOKIES": "0", "SECURE_HSTS_SECONDS": "0", "LOG_LEVEL": "WARNING",
-              "API_RATE_LIMIT_PER_MINUTE": "0", "FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR": "0",
-              "FILING_RATE_LIMIT_PER_IP_PER_HOUR": "0", "API_RATE_LIMIT_PER_IP_PER_MINUTE": "0",
-              "OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR": "0", "OPEN311_RATE_LIMIT_PER_IP_PER_HOUR": "0"}
+PRODUCTION = {
+    "ADUAN_ENV": "production",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "0",
+    "SECURE_COOKIES": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "LOG_LEVEL": "WARNING",
+    "API_RATE_LIMIT_PER_MINUTE": "0",
+    "FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR": "0",
+    "FILING_RATE_LIMIT_PER_IP_PER_HOUR": "0",
+    "API_RATE_LIMIT_PER_IP_PER_MINUTE": "0",
+    "OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR": "0",
+    "OPEN311_RATE_LIMIT_PER_IP_PER_HOUR": "0",
+}
 os.environ.update(PRODUCTION)
 
 import load  # noqa: E402  (sets Django up with the environment above and the bench's SECRET_KEY)
@@ -57,7 +66,9 @@ def main(argv=None):
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative")
     args = parser.parse_args(argv)
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True
+    )
     targets = load.endpoints()
     if args.only:
         targets = {k: v for k, v in targets.items() if k in args.only}

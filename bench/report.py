@@ -29,7 +29,10 @@ def runs() -> list[dict]:
     for path in sorted((HERE / "results").glob("*.json")):
         run = json.loads(path.read_text())
         database, _, size = run["label"].rpartition("-")
-        run["database"], run["size"] = database or run.get("database", "?"), int(size) if size.isdigit() else None
+        run["database"], run["size"] = (
+            database or run.get("database", "?"),
+            int(size) if size.isdigit() else None,
+        )
         found.append(run)
     return found
 
@@ -56,18 +59,27 @@ def met(name: str, row: dict | None, ratio: float | None) -> str:
 def summary(database: str, by_size: dict[int, dict]) -> list[str]:
     sizes = sorted(by_size)
     largest = sizes[-1]
-    head = (f"| endpoint | target | " + " | ".join(f"p95 ms at {s:,}" for s in sizes)
-            + f" | p95 {largest:,} / {BASE:,} (≤ {GROWTH}) | req/s at {largest:,} | met at {largest:,} |")
+    head = (
+        "| endpoint | target | "
+        + " | ".join(f"p95 ms at {s:,}" for s in sizes)
+        + f" | p95 {largest:,} / {BASE:,} (≤ {GROWTH}) | req/s at {largest:,} | met at {largest:,} |"
+    )
     rows = [f"**{database}**", "", head, "|---|---|" + "---:|" * len(sizes) + "---:|---:|---|"]
     names = list(dict.fromkeys(n for s in sizes for n in by_size[s]["endpoints"]))
     for name in names:
         cells = [by_size[s]["endpoints"].get(name, {}) for s in sizes]
         base = by_size.get(BASE, {}).get("endpoints", {}).get(name, {})
         top = cells[-1]
-        ratio = (round(top["p95_ms"] / base["p95_ms"], 2)
-                 if largest != BASE and base.get("p95_ms") and top.get("p95_ms") else None)
-        rows.append(f"| {name} | {target_text(name)} | " + " | ".join(str(c.get("p95_ms", "–")) for c in cells)
-                    + f" | {ratio if ratio is not None else '–'} | {top.get('rps', '–')} | {met(name, top, ratio)} |")
+        ratio = (
+            round(top["p95_ms"] / base["p95_ms"], 2)
+            if largest != BASE and base.get("p95_ms") and top.get("p95_ms")
+            else None
+        )
+        rows.append(
+            f"| {name} | {target_text(name)} | "
+            + " | ".join(str(c.get("p95_ms", "–")) for c in cells)
+            + f" | {ratio if ratio is not None else '–'} | {top.get('rps', '–')} | {met(name, top, ratio)} |"
+        )
     return rows
 
 
@@ -78,14 +90,19 @@ def table() -> str:
         by_size = {r["size"]: r for r in found if r["database"] == database and r["size"]}
         if by_size:
             out += summary(database, by_size) + [""]
-    out += ["All runs:", "",
-            "| run | reports | endpoint | p50 ms | p95 ms | p99 ms | req/s | ratio to floor | errors |",
-            "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+    out += [
+        "All runs:",
+        "",
+        "| run | reports | endpoint | p50 ms | p95 ms | p99 ms | req/s | ratio to floor | errors |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for run in found:
         for name, r in run["endpoints"].items():
-            out.append(f"| {run['label']} | {run['reports']:,} | {name} | {r.get('p50_ms', '–')} | "
-                       f"{r.get('p95_ms', '–')} | {r.get('p99_ms', '–')} | {r.get('rps', '–')} | "
-                       f"{r.get('ratio_to_floor') or '–'} | {r.get('errors', 0)} |")
+            out.append(
+                f"| {run['label']} | {run['reports']:,} | {name} | {r.get('p50_ms', '–')} | "
+                f"{r.get('p95_ms', '–')} | {r.get('p99_ms', '–')} | {r.get('rps', '–')} | "
+                f"{r.get('ratio_to_floor') or '–'} | {r.get('errors', 0)} |"
+            )
     return "\n".join(out)
 
 

@@ -42,13 +42,59 @@ from aduan.search import index  # noqa: E402
 from aduan.search.backends import search  # noqa: E402
 
 DEV_FILE = ROOT.parent / "shared" / "data" / "complaints" / "laporgub_dev.csv"
-FALLBACK = ("jalan rusak berlubang desa lampu penerangan mati air bersih pdam sekolah guru gaji bantuan sosial "
-            "puskesmas pelayanan sampah banjir drainase jembatan pungutan liar kantor camat listrik sinyal").split()
-NAMES = "Wayan Sudarsana Baiq Nurhasanah Lalu Ahmad Siti Aminah Made Karya Hasan Basri Dewi Lestari".split()
+FALLBACK = [
+    "jalan",
+    "rusak",
+    "berlubang",
+    "desa",
+    "lampu",
+    "penerangan",
+    "mati",
+    "air",
+    "bersih",
+    "pdam",
+    "sekolah",
+    "guru",
+    "gaji",
+    "bantuan",
+    "sosial",
+    "puskesmas",
+    "pelayanan",
+    "sampah",
+    "banjir",
+    "drainase",
+    "jembatan",
+    "pungutan",
+    "liar",
+    "kantor",
+    "camat",
+    "listrik",
+    "sinyal",
+]
+NAMES = [
+    "Wayan",
+    "Sudarsana",
+    "Baiq",
+    "Nurhasanah",
+    "Lalu",
+    "Ahmad",
+    "Siti",
+    "Aminah",
+    "Made",
+    "Karya",
+    "Hasan",
+    "Basri",
+    "Dewi",
+    "Lestari",
+]
 QUERIES = {
     "one common word": ["jalan", "sekolah", "bantuan", "listrik", "air"],
     "two words": ["jalan rusak", "lampu mati", "guru honorer", "air bersih", "pelayanan puskesmas"],
-    "three words, rarer": ["perbaikan jembatan desa", "pungutan liar sekolah", "sertifikat tanah warga"],
+    "three words, rarer": [
+        "perbaikan jembatan desa",
+        "pungutan liar sekolah",
+        "sertifikat tanah warga",
+    ],
     "no match": ["zzzyx qqqv"],
 }
 
@@ -70,23 +116,38 @@ def build(n: int) -> None:
     pool = sentences()
     villages = list(Region.objects.filter(level=4, code__startswith="52.04."))
     agencies, categories = list(Agency.objects.all()), list(Category.objects.all())
-    reporter = User.objects.get_or_create(username="bench-warga", defaults={"role": Role.CITIZEN})[0]
+    reporter = User.objects.get_or_create(username="bench-warga", defaults={"role": Role.CITIZEN})[
+        0
+    ]
     start = dt.datetime(2023, 1, 1, tzinfo=dt.UTC)
-    statuses = [Status.CLOSED] * 5 + [Status.IN_PROGRESS] * 2 + [Status.SUBMITTED] * 2 + [Status.ARCHIVED]
+    statuses = (
+        [Status.CLOSED] * 5 + [Status.IN_PROGRESS] * 2 + [Status.SUBMITTED] * 2 + [Status.ARCHIVED]
+    )
     batch = 5000
     for first in range(have, n, batch):
         rows = []
         for i in range(first, min(n, first + batch)):
             text = " ".join(rng.sample(pool, rng.randint(2, 6)))
             village = rng.choice(villages)
-            rows.append(Report(
-                code=f"BEN-{i:07d}", secret_hash="-", title=text[:80], description=text,
-                submitted_at=start + dt.timedelta(minutes=17 * i), status=rng.choice(statuses),
-                confidential=rng.random() < 0.1, anonymous=rng.random() < 0.1, village=village,
-                district_id=village.parent_id, agency=rng.choice(agencies), category=rng.choice(categories),
-                reporter=reporter if rng.random() < 0.5 else None,
-                reporter_name=f"{rng.choice(NAMES)} {rng.choice(NAMES)}", reporter_phone=f"0813{i:08d}",
-            ))
+            rows.append(
+                Report(
+                    code=f"BEN-{i:07d}",
+                    secret_hash="-",
+                    title=text[:80],
+                    description=text,
+                    submitted_at=start + dt.timedelta(minutes=17 * i),
+                    status=rng.choice(statuses),
+                    confidential=rng.random() < 0.1,
+                    anonymous=rng.random() < 0.1,
+                    village=village,
+                    district_id=village.parent_id,
+                    agency=rng.choice(agencies),
+                    category=rng.choice(categories),
+                    reporter=reporter if rng.random() < 0.5 else None,
+                    reporter_name=f"{rng.choice(NAMES)} {rng.choice(NAMES)}",
+                    reporter_phone=f"0813{i:08d}",
+                )
+            )
         with transaction.atomic():
             made = Report.objects.bulk_create(rows)
             index.index_new([(r.pk, index.source_text(r), index.signature(r)) for r in made])
@@ -117,12 +178,18 @@ def main() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    dispatcher = User.objects.get_or_create(username="bench-dispatcher", defaults={"role": Role.DISPATCHER})[0]
-    print(f"{connection.vendor}, {Report.objects.count()} reports, median of {args.repeat} runs, ms:")
+    dispatcher = User.objects.get_or_create(
+        username="bench-dispatcher", defaults={"role": Role.DISPATCHER}
+    )[0]
+    print(
+        f"{connection.vendor}, {Report.objects.count()} reports, median of {args.repeat} runs, ms:"
+    )
     results = {}
     for kind, queries in QUERIES.items():
         for who, user in (("public", AnonymousUser()), ("dispatcher", dispatcher)):
-            results[f"{kind} ({who})"] = statistics.median(timed(user, q, args.repeat) for q in queries)
+            results[f"{kind} ({who})"] = statistics.median(
+                timed(user, q, args.repeat) for q in queries
+            )
     results["tracking code (dispatcher)"] = timed(dispatcher, "BEN-0050000", args.repeat)
     results["reporter phone (dispatcher)"] = timed(dispatcher, "081300050000", args.repeat)
     results["reporter name (dispatcher)"] = timed(dispatcher, "Nurhasanah", args.repeat)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import load  # noqa: E402  (sets Django up the way the load runner does)
+import load
 
 
 def timed(port: int, method: str, target, headers: dict) -> tuple[float, int]:
@@ -55,17 +55,25 @@ def main(argv=None):
     out = {}
     try:
         for name, (method, target, headers) in targets.items():
-            first_ms, _status = timed(args.port, method, target, headers)  # warm-up: caches, connections
+            first_ms, _status = timed(
+                args.port, method, target, headers
+            )  # warm-up: caches, connections
             samples, statuses = [], set()
             for _ in range(args.repeat):
                 ms, status = timed(args.port, method, target, headers)
                 samples.append(ms)
                 statuses.add(status)
-            out[name] = {"median_ms": round(statistics.median(samples), 1), "min_ms": round(min(samples), 1),
-                         "first_ms": round(first_ms, 1), "status": sorted(statuses)}
-            print(f"{args.label:>18} {name:<24} median {out[name]['median_ms']:>8} ms  "
-                  f"min {out[name]['min_ms']:>8} ms  first {out[name]['first_ms']:>8} ms  {out[name]['status']}",
-                  flush=True)
+            out[name] = {
+                "median_ms": round(statistics.median(samples), 1),
+                "min_ms": round(min(samples), 1),
+                "first_ms": round(first_ms, 1),
+                "status": sorted(statuses),
+            }
+            print(
+                f"{args.label:>18} {name:<24} median {out[name]['median_ms']:>8} ms  "
+                f"min {out[name]['min_ms']:>8} ms  first {out[name]['first_ms']:>8} ms  {out[name]['status']}",
+                flush=True,
+            )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)

@@ -43,7 +43,10 @@ def main() -> None:
         predictions += predicted
         millis += ms
         seconds.append(router.train_seconds)
-        print(f"fold {number}: {len(train)} train, {len(test)} test, {router.train_seconds:.1f} s", file=sys.stderr)
+        print(
+            f"fold {number}: {len(train)} train, {len(test)} test, {router.train_seconds:.1f} s",
+            file=sys.stderr,
+        )
     result = score(tested, predictions, millis, float(np.mean(seconds)))
     result.update({"rows": len(rows), "folds": args.folds})
     print(json.dumps(result))

@@ -48,7 +48,9 @@ C = 0.5
 
 
 def regency_codes() -> dict[str, str]:
-    return {p.name.upper(): p.code for places in gazetteer().values() for p in places if p.level == 2}
+    return {
+        p.name.upper(): p.code for places in gazetteer().values() for p in places if p.level == 2
+    }
 
 
 def cross_scores(X, y, folds, seed, **svm_options):
@@ -61,7 +63,9 @@ def cross_scores(X, y, folds, seed, **svm_options):
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(rows, y[rows]):
         train_rows = np.concatenate([rows[train], np.flatnonzero(~usable)])
         svm = LinearSVC(C=C, **svm_options).fit(X[train_rows], y[train_rows])
-        scores[np.ix_(test, np.searchsorted(classes, svm.classes_))] = svm.decision_function(X[rows[test]])
+        scores[np.ix_(test, np.searchsorted(classes, svm.classes_))] = svm.decision_function(
+            X[rows[test]]
+        )
     return scores, np.searchsorted(classes, y[rows]), rows
 
 
@@ -76,9 +80,12 @@ def abstain_rules(train_probs, truth, test_probs):
     as_top = lambda values: np.eye(train_probs.shape[1])[train_probs.argmax(1)] * values[:, None]  # noqa: E731
     out = {}
     for target in (0.90, 0.92, 0.95):
-        out[f"top1 ≥ t (target {target})"] = test_probs.max(1) >= _threshold(train_probs, truth, target)
+        out[f"top1 ≥ t (target {target})"] = test_probs.max(1) >= _threshold(
+            train_probs, truth, target
+        )
         out[f"margin ≥ t (target {target})"] = margin(test_probs) >= _threshold(
-            as_top(margin(train_probs)), truth, target)
+            as_top(margin(train_probs)), truth, target
+        )
     iso = IsotonicRegression(out_of_bounds="clip").fit(margin(train_probs), right)
     out["isotonic P(right | margin) ≥ 0.90"] = iso.predict(margin(test_probs)) >= 0.9
     return out
@@ -97,7 +104,10 @@ def main() -> None:
         rows = [r for r in csv.DictReader(f) if r["text"].strip() and r["agency"].strip()]
     texts = [r["text"] for r in rows]
     y = np.array([r["agency"] for r in rows])
-    not_web = np.array([(r.get("channel") or "").strip().lower() not in ("", "web") for r in rows], dtype=np.float32)
+    not_web = np.array(
+        [(r.get("channel") or "").strip().lower() not in ("", "web") for r in rows],
+        dtype=np.float32,
+    )
     codes = regency_codes()
     named = [{p.regency for p in find_places(t)} for t in texts]
     embeddings = np.load(args.embeddings) if args.embeddings else None
@@ -135,34 +145,51 @@ def main() -> None:
             svm = LinearSVC(C=C, class_weight=weight).fit(A, y[train])
             classes = svm.classes_
             regency = np.array([codes.get(c.upper(), "") for c in classes])
-            bonus_of = lambda indices: bonus * np.array([  # noqa: E731
-                [1.0 if code and code in named[i] else 0.0 for code in regency] for i in indices])
+            bonus_of = lambda indices: (
+                bonus
+                * np.array(
+                    [
+                        [1.0 if code and code in named[i] else 0.0 for code in regency]
+                        for i in indices
+                    ]
+                )
+            )
             scores = svm.decision_function(At) + (bonus_of(test) if bonus else 0)
             ranked = classes[np.argsort(-scores, axis=1)[:, :3]]
             top1 = ranked[:, 0] == y[test]
             top3 = np.array([label in r for label, r in zip(y[test], ranked, strict=True)])
             rules = None
             if with_abstain:
-                inner, truth, used = cross_scores(A, y[train], args.inner_folds, args.seed, class_weight=weight)
+                inner, truth, used = cross_scores(
+                    A, y[train], args.inner_folds, args.seed, class_weight=weight
+                )
                 if bonus:
                     inner = inner + bonus_of(train[used])
                 temperature = _best_temperature(inner, truth)
-                masks = abstain_rules(_softmax(inner, temperature), truth, _softmax(scores, temperature))
+                masks = abstain_rules(
+                    _softmax(inner, temperature), truth, _softmax(scores, temperature)
+                )
                 rules = {rule: (mask, top1) for rule, mask in masks.items()}
             add(name, top1, top3, rules)
         if embeddings is not None:
             E, Et = embeddings[train], embeddings[test]
             alone = LinearSVC(C=1.0).fit(E, y[train])
             ranked = alone.classes_[np.argsort(-alone.decision_function(Et), axis=1)[:, :3]]
-            add("sentence embedding alone (LinearSVC C=1)", ranked[:, 0] == y[test],
-                [label in r for label, r in zip(y[test], ranked, strict=True)])
+            add(
+                "sentence embedding alone (LinearSVC C=1)",
+                ranked[:, 0] == y[test],
+                [label in r for label, r in zip(y[test], ranked, strict=True)],
+            )
             for w in (0.5, 1.0):
                 A = hstack([X, csr_matrix(E * w)]).tocsr()
                 At = hstack([Xt, csr_matrix(Et * w)]).tocsr()
                 svm = LinearSVC(C=C).fit(A, y[train])
                 ranked = svm.classes_[np.argsort(-svm.decision_function(At), axis=1)[:, :3]]
-                add(f"TF-IDF + sentence embedding ×{w}", ranked[:, 0] == y[test],
-                    [label in r for label, r in zip(y[test], ranked, strict=True)])
+                add(
+                    f"TF-IDF + sentence embedding ×{w}",
+                    ranked[:, 0] == y[test],
+                    [label in r for label, r in zip(y[test], ranked, strict=True)],
+                )
         print(f"fold {number} done", file=sys.stderr)
 
     print(f"| variant (seed {args.seed}, {args.inner_folds} inner folds) | top-1 | top-3 |")

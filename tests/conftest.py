@@ -33,8 +33,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 def _user(username, role=Role.CITIZEN, agency=None, **extra):
     fields = {"email": f"{username}@example.test", "full_name": username.title(), **extra}
-    user = User.objects.create_user(username=username, password=PASSWORD, role=role,
-                                    agency=Agency.objects.get(code=agency) if agency else None, **fields)
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        agency=Agency.objects.get(code=agency) if agency else None,
+        **fields,
+    )
     if is_staff_account(user):
         # Staff must have an authenticator app (STAFF_MFA_REQUIRED is on in tests as in
         # production); tests compute its codes with tests.totp.totp(STAFF_TOTP_SECRET).
@@ -69,10 +74,15 @@ def cast(db):
 def file_report(cast, **kwargs):
     village = Region.objects.get(code="52.04.08.1004")
     fields = dict(
-        reporter=cast.citizen, title="Jalan berlubang di Seketeng",
+        reporter=cast.citizen,
+        title="Jalan berlubang di Seketeng",
         description="Kemarin sore jalan di depan SD Seketeng berlubang besar; motor terjatuh.",
-        category=Category.objects.get(code="infrastruktur-jalan"), district=village.parent, village=village,
-        address="Jalan Garuda", parties_involved="Dinas PUPR", incident_date=dt.date(2026, 3, 2),
+        category=Category.objects.get(code="infrastruktur-jalan"),
+        district=village.parent,
+        village=village,
+        address="Jalan Garuda",
+        parties_involved="Dinas PUPR",
+        incident_date=dt.date(2026, 3, 2),
     )
     fields.update(kwargs)
     report, _secret = actions.do_file_report(**fields)
@@ -88,7 +98,9 @@ def report_in(cast, status, *, paused=False, **kwargs):
         return actions.do_return(report, actor=cast.dispatcher, text="Lengkapi lokasi.")
     if status == Status.ARCHIVED:
         return actions.do_archive(report, actor=cast.dispatcher, reason="spam")
-    actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher, instruction="Segera tangani.")
+    actions.do_disposition(
+        report, cast.agency_a, actor=cast.dispatcher, instruction="Segera tangani."
+    )
     if status == Status.DISPOSITIONED:
         return report
     actions.do_accept(report, actor=cast.officer_a)
@@ -144,17 +156,28 @@ def frozen_with_fresh_counters(moment):
 def production_static_root(tmp_path_factory):
     """Production serves static files from WhiteNoise's manifest, which `collectstatic` writes at
     deploy time (docs/deploy.md §2); a start-up with production settings gets one, collected once."""
-    import subprocess  # noqa: PLC0415
-    import sys  # noqa: PLC0415
+    import subprocess
+    import sys
 
-    from tests.test_settings import ROOT, STRONG, UNSET  # noqa: PLC0415
+    from tests.test_settings import ROOT, STRONG, UNSET
 
     root = tmp_path_factory.mktemp("static")
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
-    env.update(ADUAN_ENV="production", SECRET_KEY=STRONG, ALLOWED_HOSTS="aduan.example", STATIC_ROOT=str(root),
-               ADUAN_DOTENV="/nonexistent", DJANGO_SETTINGS_MODULE="aduan.settings")
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT,
-                   env=env, check=True, timeout=600)
+    env.update(
+        ADUAN_ENV="production",
+        SECRET_KEY=STRONG,
+        ALLOWED_HOSTS="aduan.example",
+        STATIC_ROOT=str(root),
+        ADUAN_DOTENV="/nonexistent",
+        DJANGO_SETTINGS_MODULE="aduan.settings",
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=600,
+    )
     return root
 
 
@@ -163,7 +186,7 @@ def _default_language_after_each_test():
     """A request in English leaves English active in the thread (the locale middleware does not
     undo it): every test starts in the default language, whatever ran before it."""
     yield
-    from django.conf import settings  # noqa: PLC0415
-    from django.utils import translation  # noqa: PLC0415
+    from django.conf import settings
+    from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)

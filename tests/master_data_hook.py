@@ -10,14 +10,19 @@ from pytest_django.plugin import blocking_manager_key
 
 def _transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
-    return "live_server" in item.fixturenames or "transactional_db" in item.fixturenames or bool(
-        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    return (
+        "live_server" in item.fixturenames
+        or "transactional_db" in item.fixturenames
+        or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    if nextitem is not None and _transactional(item):  # after the last test the test database is gone
+    if nextitem is not None and _transactional(
+        item
+    ):  # after the last test the test database is gone
         from aduan.directory import loading
 
         with item.config.stash[blocking_manager_key].unblock():

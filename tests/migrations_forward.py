@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -22,9 +22,14 @@ from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 
 def first_nodes(executor):
     graph = executor.loader.graph
-    ours = {app for app, _ in graph.leaf_nodes() if app not in ("admin", "auth", "contenttypes", "sessions")}
+    ours = {
+        app
+        for app, _ in graph.leaf_nodes()
+        if app not in ("admin", "auth", "contenttypes", "sessions")
+    }
     return [node for node in graph.root_nodes() if node[0] in ours] + [
-        node for node in graph.leaf_nodes() if node[0] not in ours]
+        node for node in graph.leaf_nodes() if node[0] not in ours
+    ]
 
 
 def main():
@@ -42,10 +47,17 @@ def main():
     user = User.objects.create(username="warga-lama", full_name="Warga Lama", role="citizen")
     now = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
     for i in range(20):
-        report = Report.objects.create(code=f"OLD-{i:06d}", secret_hash="x", title=f"Laporan lama {i}",
-                                       description="Isi laporan lama.", category=category, reporter=user,
-                                       agency=agency if i % 2 else None,
-                                       status="dispositioned" if i % 2 else "submitted", submitted_at=now)
+        report = Report.objects.create(
+            code=f"OLD-{i:06d}",
+            secret_hash="x",
+            title=f"Laporan lama {i}",
+            description="Isi laporan lama.",
+            category=category,
+            reporter=user,
+            agency=agency if i % 2 else None,
+            status="dispositioned" if i % 2 else "submitted",
+            submitted_at=now,
+        )
         Event.objects.create(report=report, kind="submitted", to_status="submitted", created_at=now)
 
     executor = MigrationExecutor(connection)

@@ -18,7 +18,12 @@ def give_profile(user, nik=NIK, **extra):
     user.phone = extra.get("phone", "+6281339100011")
     user.sex = extra.get("sex", "L")
     user.birth_date = extra.get("birth_date", dt.date(1990, 3, 12))
-    user.occupation, user.district, user.village, user.address = "Petani", village.parent, village, "Jl. Garuda 1"
+    user.occupation, user.district, user.village, user.address = (
+        "Petani",
+        village.parent,
+        village,
+        "Jl. Garuda 1",
+    )
     user.set_nik(nik)
     user.save()
     return user

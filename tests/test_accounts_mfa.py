@@ -27,9 +27,19 @@ AUTHENTICATE = "/akun/2fa/authenticate/"
 NOTICE = "Akun petugas wajib memakai verifikasi dua langkah"
 STAFF = ["dispatcher", "officer_a", "inspector", "supervisor", "sysadmin"]
 # Every staff area: back office, statistics (dispatcher/supervisor), audit, admin, and the portal.
-STAFF_PAGES = ["/kantor/", "/kantor/antrean/", "/kantor/kotak-masuk/", "/kantor/laporan/", "/kantor/statistik/",
-               "/kantor/statistik/terlambat/", "/kantor/audit/", "/kantor/pengaduan-baru/", "/admin/",
-               "/admin/accounts/user/", "/"]
+STAFF_PAGES = [
+    "/kantor/",
+    "/kantor/antrean/",
+    "/kantor/kotak-masuk/",
+    "/kantor/laporan/",
+    "/kantor/statistik/",
+    "/kantor/statistik/terlambat/",
+    "/kantor/audit/",
+    "/kantor/pengaduan-baru/",
+    "/admin/",
+    "/admin/accounts/user/",
+    "/",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -58,19 +68,31 @@ def log_in_with_password(client, username):
 def test_the_code_helper_follows_rfc_6238():
     secret = base64.b32encode(b"12345678901234567890").decode()  # RFC 6238 appendix B, SHA-1
     assert [totp(secret, t, digits=8) for t in (59, 1111111109, 1234567890, 2000000000)] == [
-        "94287082", "07081804", "89005924", "69279037"]
+        "94287082",
+        "07081804",
+        "89005924",
+        "69279037",
+    ]
 
 
 @pytest.mark.parametrize("who", STAFF)
-def test_staff_without_an_authenticator_are_sent_to_the_set_up_from_every_staff_page(client, cast, who):
+def test_staff_without_an_authenticator_are_sent_to_the_set_up_from_every_staff_page(
+    client, cast, who
+):
     user = without_totp(getattr(cast, who))
     client.force_login(user)
     for url in STAFF_PAGES:
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"] == SET_UP, (who, url, response.status_code)
+        assert response.status_code == 302 and response["Location"] == SET_UP, (
+            who,
+            url,
+            response.status_code,
+        )
     # a session older than a few minutes confirms the password first (allauth), then the set-up
     page = client.get(SET_UP, follow=True)
-    assert page.status_code == 200 and page.redirect_chain[-1][0].startswith("/akun/reauthenticate/")
+    assert page.status_code == 200 and page.redirect_chain[-1][0].startswith(
+        "/akun/reauthenticate/"
+    )
     assert NOTICE in page.content.decode()
 
 
@@ -101,8 +123,13 @@ def test_the_api_refuses_staff_without_an_authenticator(client, cast):
     error = error_of(client.get("/api/v1/staff/inbox"), 403)
     assert error["code"] == "mfa_setup_required"
     # a new token
-    error = error_of(api().post("/auth/tokens", {"username": officer.username, "password": PASSWORD,
-                                                 "device_name": "hp"}), 403)
+    error = error_of(
+        api().post(
+            "/auth/tokens",
+            {"username": officer.username, "password": PASSWORD, "device_name": "hp"},
+        ),
+        403,
+    )
     assert error["code"] == "mfa_setup_required"
     assert not ApiToken.objects.filter(user=officer, device_name="hp").exists()
 
@@ -111,8 +138,10 @@ def test_citizens_are_unaffected(client, cast):
     client.force_login(cast.citizen)
     for url in ["/", "/laporan/", "/laporan-saya/", "/notifikasi/"]:
         assert client.get(url).status_code == 200, url
-    created = api().post("/auth/tokens", {"username": cast.citizen.username, "password": PASSWORD,
-                                          "device_name": "hp"})
+    created = api().post(
+        "/auth/tokens",
+        {"username": cast.citizen.username, "password": PASSWORD, "device_name": "hp"},
+    )
     assert created.status_code == 201
     assert api(cast.representative).get("/me").status_code == 200
     # a citizen's log-in asks for no code
@@ -123,8 +152,13 @@ def test_citizens_are_unaffected(client, cast):
 
 
 def test_a_staff_member_sets_up_the_authenticator_through_the_pages(client, cast):
-    user = User.objects.create_user("petugas-baru", password=PASSWORD, role=Role.OFFICER,
-                                    agency=cast.agency_a, email="baru@example.test")
+    user = User.objects.create_user(
+        "petugas-baru",
+        password=PASSWORD,
+        role=Role.OFFICER,
+        agency=cast.agency_a,
+        email="baru@example.test",
+    )
     response = log_in_with_password(client, "petugas-baru")
     assert response.status_code == 302
     landing = client.get(response["Location"])
@@ -132,7 +166,7 @@ def test_a_staff_member_sets_up_the_authenticator_through_the_pages(client, cast
     page = client.get(SET_UP).content.decode()
     assert NOTICE in page and "Aktifkan aplikasi autentikator" in page
     # the QR code is an image (data: URI), and the page runs no inline script and no on*= handler
-    assert re.search(r'<img class="qr" src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', page)
+    assert re.search(r'<img class="qr"\s+src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', page)
     assert not re.search(r"<script(?![^>]*\bsrc=)", page) and not re.search(r"\son[a-z]+=", page)
     secret = re.search(r'id="authenticator_secret">([A-Z2-7]+)<', page).group(1)
 
@@ -146,7 +180,9 @@ def test_a_staff_member_sets_up_the_authenticator_through_the_pages(client, cast
     codes = client.get(done["Location"]).content.decode()
     assert len(re.findall(r'<li class="code">\d{8}</li>', codes)) == 10
     assert set(Authenticator.objects.filter(user=user).values_list("type", flat=True)) == {
-        Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
+        Authenticator.Type.TOTP,
+        Authenticator.Type.RECOVERY_CODES,
+    }
     assert client.get("/kantor/kotak-masuk/").status_code == 200
 
 
@@ -156,7 +192,11 @@ def test_staff_log_in_with_the_password_then_the_code(client, cast):
     assert "_auth_user_id" not in client.session  # not logged in on the password alone
     assert client.get("/kantor/antrean/")["Location"].startswith("/masuk/")
     page = client.get(AUTHENTICATE).content.decode()
-    assert "Verifikasi dua langkah" in page and "kode pemulihan" in page and 'autocomplete="one-time-code"' in page
+    assert (
+        "Verifikasi dua langkah" in page
+        and "kode pemulihan" in page
+        and 'autocomplete="one-time-code"' in page
+    )
     assert not re.search(r"<script(?![^>]*\bsrc=)", page) and not re.search(r"\son[a-z]+=", page)
 
     refused = client.post(AUTHENTICATE, {"code": wrong_code(STAFF_TOTP_SECRET)})
@@ -206,7 +246,9 @@ def test_staff_need_the_code_for_an_api_token(cast):
     body = {"username": cast.dispatcher.username, "password": PASSWORD, "device_name": "tablet"}
     error = error_of(api().post("/auth/tokens", body), 401)
     assert error["code"] == "mfa_code_required" and "otp_code" in error["fields"]
-    error = error_of(api().post("/auth/tokens", {**body, "otp_code": wrong_code(STAFF_TOTP_SECRET)}), 401)
+    error = error_of(
+        api().post("/auth/tokens", {**body, "otp_code": wrong_code(STAFF_TOTP_SECRET)}), 401
+    )
     assert error["code"] == "mfa_code_invalid"
     code = totp(STAFF_TOTP_SECRET)
     created = api().post("/auth/tokens", {**body, "otp_code": code})
@@ -223,7 +265,9 @@ def test_wrong_api_codes_count_against_the_log_in_limit(cast, settings):
     settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/5m/key"}
     body = {"username": cast.supervisor.username, "password": PASSWORD, "device_name": "tablet"}
     for _attempt in range(3):
-        error_of(api().post("/auth/tokens", {**body, "otp_code": wrong_code(STAFF_TOTP_SECRET)}), 401)
+        error_of(
+            api().post("/auth/tokens", {**body, "otp_code": wrong_code(STAFF_TOTP_SECRET)}), 401
+        )
     error = error_of(api().post("/auth/tokens", {**body, "otp_code": totp(STAFF_TOTP_SECRET)}), 429)
     assert "Coba lagi nanti" in error["message"]
     assert not ApiToken.objects.filter(user=cast.supervisor).exists()
@@ -232,7 +276,9 @@ def test_wrong_api_codes_count_against_the_log_in_limit(cast, settings):
 def test_staff_cannot_switch_their_authenticator_off(client, cast):
     log_in_with_password(client, cast.dispatcher.username)
     client.post(AUTHENTICATE, {"code": totp(STAFF_TOTP_SECRET)})
-    confirm = client.get("/akun/2fa/totp/deactivate/")  # a change to an older factor: the password first
+    confirm = client.get(
+        "/akun/2fa/totp/deactivate/"
+    )  # a change to an older factor: the password first
     assert confirm.status_code == 302 and confirm["Location"].startswith("/akun/reauthenticate/")
     client.post(confirm["Location"], {"password": PASSWORD})
     page = client.get("/akun/2fa/totp/deactivate/")
@@ -254,10 +300,14 @@ def test_demo_staff_have_the_documented_demo_authenticator(client, capsys):
     call_command("seed_demo")
     capsys.readouterr()
     for username in ["dispatcher", "agency-pupr", "supervisor", "sysadmin"]:
-        assert Authenticator.objects.filter(user__username=username, type=Authenticator.Type.TOTP).exists()
+        assert Authenticator.objects.filter(
+            user__username=username, type=Authenticator.Type.TOTP
+        ).exists()
     assert not Authenticator.objects.filter(user__username__in=["warga", "rt01"]).exists()
     # The published demo secret is stored encrypted like any other (aduan/accounts/mfa_secrets.py).
-    stored = Authenticator.objects.get(user__username="dispatcher", type=Authenticator.Type.TOTP).data["secret"]
+    stored = Authenticator.objects.get(
+        user__username="dispatcher", type=Authenticator.Type.TOTP
+    ).data["secret"]
     assert stored.startswith(mfa_secrets.PREFIX) and DEMO_TOTP_SECRET not in stored.upper()
     call_command("demo_totp_code")
     printed = capsys.readouterr().out.strip()
@@ -271,7 +321,10 @@ def test_the_deployment_check_warns_when_the_requirement_is_off(settings):
     from django.core import checks
 
     def ids():
-        return {m.id for m in checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=True)}
+        return {
+            m.id
+            for m in checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=True)
+        }
 
     assert "aduan.W001" not in ids()
     settings.STAFF_MFA_REQUIRED = False

@@ -44,7 +44,10 @@ def keys_and_fresh_cache(settings):
 def dumped(user) -> str:
     """The user's authenticator rows as a database dump holds them."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT CAST(data AS TEXT) FROM mfa_authenticator WHERE user_id = %s ORDER BY id", [user.pk])
+        cursor.execute(
+            "SELECT CAST(data AS TEXT) FROM mfa_authenticator WHERE user_id = %s ORDER BY id",
+            [user.pk],
+        )
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
@@ -95,18 +98,29 @@ def test_the_database_holds_no_totp_secret_and_the_log_in_still_works(client, ca
 
 
 def test_a_set_up_through_the_pages_stores_the_secret_and_the_recovery_seed_encrypted(client, cast):
-    user = User.objects.create_user("petugas-baru", password=PASSWORD, role=Role.OFFICER,
-                                    agency=cast.agency_a, email="baru@example.test")
+    user = User.objects.create_user(
+        "petugas-baru",
+        password=PASSWORD,
+        role=Role.OFFICER,
+        agency=cast.agency_a,
+        email="baru@example.test",
+    )
     client.post("/masuk/", {"login": user.username, "password": PASSWORD})
-    secret = re.search(r'id="authenticator_secret">([A-Z2-7]+)<', client.get(SET_UP).content.decode()).group(1)
+    secret = re.search(
+        r'id="authenticator_secret">([A-Z2-7]+)<', client.get(SET_UP).content.decode()
+    ).group(1)
     done = client.post(SET_UP, {"code": totp(secret)})
     assert done.status_code == 302 and done["Location"] == "/akun/2fa/recovery-codes/"
-    codes = re.findall(r'<li class="code">(\d{8})</li>', client.get(done["Location"]).content.decode())
+    codes = re.findall(
+        r'<li class="code">(\d{8})</li>', client.get(done["Location"]).content.decode()
+    )
     assert len(codes) == 10
 
     dump = dumped(user)
     assert secret not in dump.upper()
-    assert not re.search(r"[0-9a-f]{80}", dump)  # the seed: 40 random bytes in hex, as allauth draws it
+    assert not re.search(
+        r"[0-9a-f]{80}", dump
+    )  # the seed: 40 random bytes in hex, as allauth draws it
     assert stored(user, Authenticator.Type.RECOVERY_CODES)["seed"].startswith(mfa_secrets.PREFIX)
     next_period()
     assert logs_in(client, user, totp(secret))
@@ -114,30 +128,44 @@ def test_a_set_up_through_the_pages_stores_the_secret_and_the_recovery_seed_encr
     assert not logs_in(client, user, codes[3])  # spent
 
 
-def test_secrets_stored_in_the_clear_before_the_upgrade_keep_working_until_the_command_encrypts_them(client, cast):
+def test_secrets_stored_in_the_clear_before_the_upgrade_keep_working_until_the_command_encrypts_them(
+    client, cast
+):
     user = cast.dispatcher
     # As allauth's default adapter stored them: the TOTP key and a recovery seed as they are.
-    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).update(data={"secret": STAFF_TOTP_SECRET})
+    Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).update(
+        data={"secret": STAFF_TOTP_SECRET}
+    )
     seed = RecoveryCodes.generate_seed()
-    legacy = Authenticator.objects.create(user=user, type=Authenticator.Type.RECOVERY_CODES,
-                                          data={"seed": seed, "used_mask": 0})
+    legacy = Authenticator.objects.create(
+        user=user, type=Authenticator.Type.RECOVERY_CODES, data={"seed": seed, "used_mask": 0}
+    )
     codes = RecoveryCodes(legacy).generate_codes()
     assert STAFF_TOTP_SECRET in dumped(user) and seed in dumped(user)
 
     assert logs_in(client, user, totp(STAFF_TOTP_SECRET))
     assert logs_in(client, user, codes[0])
     pending, text = check()
-    assert pending == 2 and f"mfa.Authenticator.data: {STAFF_OF_THE_CAST + 1} rows, 0 not under the first key, " \
-                            "2 in the clear, 0 unreadable" in text
+    assert (
+        pending == 2
+        and f"mfa.Authenticator.data: {STAFF_OF_THE_CAST + 1} rows, 0 not under the first key, "
+        "2 in the clear, 0 unreadable"
+        in text
+    )
 
     output = rotate()
-    assert "mfa.Authenticator.data: done, 7 rows, 0 re-encrypted, 2 encrypted (were in the clear)" in output
+    assert (
+        "mfa.Authenticator.data: done, 7 rows, 0 re-encrypted, 2 encrypted (were in the clear)"
+        in output
+    )
     dump = dumped(user)
     assert STAFF_TOTP_SECRET not in dump.upper() and seed not in dump
     assert check()[0] == 0
     after = Authenticator.objects.get(pk=legacy.pk)
     assert after.data["used_mask"] == 1  # the code spent before is still spent
-    assert RecoveryCodes(after).generate_codes() == codes  # the same seed: the codes on paper still hold
+    assert (
+        RecoveryCodes(after).generate_codes() == codes
+    )  # the same seed: the codes on paper still hold
     next_period()
     assert logs_in(client, user, totp(STAFF_TOTP_SECRET))
     assert not logs_in(client, user, codes[0])
@@ -150,16 +178,28 @@ def test_a_secret_under_an_old_key_still_verifies_after_the_rotation(client, cas
     assert logs_in(client, user, codes[0])
     under_old = stored(user, Authenticator.Type.TOTP)["secret"]
 
-    settings.NIK_ENCRYPTION_KEYS = [NEW, OLD]  # step 1: the new key first, the old one still decrypts
+    settings.NIK_ENCRYPTION_KEYS = [
+        NEW,
+        OLD,
+    ]  # step 1: the new key first, the old one still decrypts
     next_period()
     assert logs_in(client, user, totp(STAFF_TOTP_SECRET))
     pending, text = check()
-    assert pending == STAFF_OF_THE_CAST + 1 and "mfa.Authenticator.data: 7 rows, 7 not under the first key" in text
+    assert (
+        pending == STAFF_OF_THE_CAST + 1
+        and "mfa.Authenticator.data: 7 rows, 7 not under the first key" in text
+    )
 
     output = rotate()  # step 2
-    assert "mfa.Authenticator.data: done, 7 rows, 7 re-encrypted, 0 encrypted (were in the clear)" in output
+    assert (
+        "mfa.Authenticator.data: done, 7 rows, 7 re-encrypted, 0 encrypted (were in the clear)"
+        in output
+    )
     assert check()[0] == 0  # step 3
-    assert mfa_secrets.state(stored(user, Authenticator.Type.TOTP)["secret"]) is mfa_secrets.State.CURRENT
+    assert (
+        mfa_secrets.state(stored(user, Authenticator.Type.TOTP)["secret"])
+        is mfa_secrets.State.CURRENT
+    )
 
     settings.NIK_ENCRYPTION_KEYS = [NEW]  # step 4: the old key is gone
     with pytest.raises(mfa_secrets.UnreadableSecret):
@@ -171,11 +211,16 @@ def test_a_secret_under_an_old_key_still_verifies_after_the_rotation(client, cas
     assert STAFF_TOTP_SECRET not in dumped(user).upper()
 
 
-def test_a_secret_no_listed_key_opens_fails_the_log_in_instead_of_admitting_anyone(client, cast, settings):
+def test_a_secret_no_listed_key_opens_fails_the_log_in_instead_of_admitting_anyone(
+    client, cast, settings
+):
     settings.NIK_ENCRYPTION_KEYS = [NEW]  # the old key removed before the rotation: a mistake
     pending, text = check()
     assert pending == STAFF_OF_THE_CAST
-    assert "mfa.Authenticator.data: 6 rows, 0 not under the first key, 0 in the clear, 6 unreadable" in text
+    assert (
+        "mfa.Authenticator.data: 6 rows, 0 not under the first key, 0 in the clear, 6 unreadable"
+        in text
+    )
     with pytest.raises(CommandError, match="open with no listed key: put the old key back"):
         rotate()
     client.post("/masuk/", {"login": cast.dispatcher.username, "password": PASSWORD})
@@ -193,12 +238,15 @@ def test_a_nik_ciphertext_does_not_open_as_a_second_factor_secret(cast):
     """The secrets' keys are derived from the NIK keys, not the same: a NIK's ciphertext copied
     into an authenticator (by someone who can write to the database) is no usable secret."""
     Authenticator.objects.filter(user=cast.officer_a, type=Authenticator.Type.TOTP).update(
-        data={"secret": mfa_secrets.PREFIX + niks.encrypt(STAFF_TOTP_SECRET)})
+        data={"secret": mfa_secrets.PREFIX + niks.encrypt(STAFF_TOTP_SECRET)}
+    )
     authenticator = Authenticator.objects.get(user=cast.officer_a, type=Authenticator.Type.TOTP)
     with pytest.raises(mfa_secrets.UnreadableSecret):
         authenticator.wrap().validate_code(totp(STAFF_TOTP_SECRET))
     with pytest.raises(InvalidToken):  # nor does the NIK key open a secret's ciphertext
-        niks.decrypt_or_raise(stored(cast.dispatcher, Authenticator.Type.TOTP)["secret"][len(mfa_secrets.PREFIX):])
+        niks.decrypt_or_raise(
+            stored(cast.dispatcher, Authenticator.Type.TOTP)["secret"][len(mfa_secrets.PREFIX) :]
+        )
 
 
 def test_every_new_authenticator_gets_a_fresh_ciphertext(cast):
@@ -207,7 +255,6 @@ def test_every_new_authenticator_gets_a_fresh_ciphertext(cast):
     give_totp(cast.officer_b, STAFF_TOTP_SECRET)
     a, b = (stored(u, Authenticator.Type.TOTP)["secret"] for u in (cast.officer_a, cast.officer_b))
     assert a != b and mfa_secrets.decrypt(a) == mfa_secrets.decrypt(b) == STAFF_TOTP_SECRET
-
 
 
 @pytest.mark.django_db(transaction=True)
@@ -223,12 +270,14 @@ def test_the_command_waits_for_a_recovery_code_being_spent_and_keeps_it_spent(se
     def spend_a_code():
         try:
             with transaction.atomic():
-                row = Authenticator.objects.select_for_update().get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+                row = Authenticator.objects.select_for_update().get(
+                    user=user, type=Authenticator.Type.RECOVERY_CODES
+                )
                 locked.set()
                 release.wait(10)
                 if not RecoveryCodes(row).validate_code(codes[0]):
                     errors.append("the code was refused")
-        except Exception as exc:  # noqa: BLE001 (any error of the app fails the test)
+        except Exception as exc:
             errors.append(repr(exc))
         finally:
             connection.close()
@@ -236,7 +285,7 @@ def test_the_command_waits_for_a_recovery_code_being_spent_and_keeps_it_spent(se
     def run_the_command():
         try:
             rotate()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             errors.append(repr(exc))
         finally:
             connection.close()
@@ -255,4 +304,6 @@ def test_the_command_waits_for_a_recovery_code_being_spent_and_keeps_it_spent(se
     assert row.data["used_mask"] == 1
     assert mfa_secrets.state(row.data["seed"]) is mfa_secrets.State.CURRENT
     assert check()[0] == 0
-    assert not RecoveryCodes(row).validate_code(codes[0]) and RecoveryCodes(row).validate_code(codes[1])
+    assert not RecoveryCodes(row).validate_code(codes[0]) and RecoveryCodes(row).validate_code(
+        codes[1]
+    )

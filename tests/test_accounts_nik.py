@@ -23,23 +23,30 @@ def test_it_accepts_a_valid_nik_of_a_man_and_of_a_woman():
     niks.check_nik("3321011203900001")  # registered in Demak: the district need not be in Sumbawa
 
 
-@pytest.mark.parametrize("nik, message", [
-    ("52040812039000", "NIK harus terdiri dari 16 angka."),
-    ("520408120390000A", "NIK harus terdiri dari 16 angka."),
-    ("9904081203900001", "kode provinsi 99 pada NIK tidak dikenal"),
-    ("5299081203900001", "kode kabupaten/kota 52.99 pada NIK tidak dikenal"),
-    ("5204991203900001", "kode kecamatan 52.04.99 pada NIK tidak dikenal"),
-    ("5204083213900001", "tanggal lahir pada NIK tidak valid (321390)"),
-    ("5204081203900000", "nomor urut pada NIK tidak boleh 0000"),
-])
+@pytest.mark.parametrize(
+    "nik, message",
+    [
+        ("52040812039000", "NIK harus terdiri dari 16 angka."),
+        ("520408120390000A", "NIK harus terdiri dari 16 angka."),
+        ("9904081203900001", "kode provinsi 99 pada NIK tidak dikenal"),
+        ("5299081203900001", "kode kabupaten/kota 52.99 pada NIK tidak dikenal"),
+        ("5204991203900001", "kode kecamatan 52.04.99 pada NIK tidak dikenal"),
+        ("5204083213900001", "tanggal lahir pada NIK tidak valid (321390)"),
+        ("5204081203900000", "nomor urut pada NIK tidak boleh 0000"),
+    ],
+)
 def test_it_names_the_wrong_part(nik, message):
     assert _message(nik) == message
 
 
 def test_it_compares_birth_date_and_sex():
-    assert _message(NIK, birth_date=dt.date(1990, 3, 13)) == \
-        "tanggal lahir pada NIK tidak sesuai dengan tanggal lahir yang diisi"
-    assert _message(NIK, birth_date=dt.date(1990, 3, 12), sex="P").startswith("jenis kelamin pada NIK tidak sesuai")
+    assert (
+        _message(NIK, birth_date=dt.date(1990, 3, 13))
+        == "tanggal lahir pada NIK tidak sesuai dengan tanggal lahir yang diisi"
+    )
+    assert _message(NIK, birth_date=dt.date(1990, 3, 12), sex="P").startswith(
+        "jenis kelamin pada NIK tidak sesuai"
+    )
 
 
 def test_it_masks():
@@ -73,7 +80,9 @@ def test_keys_rotate(settings, cast):
     assert niks.decrypt(rotated) == NIK and niks.decrypt(token) == ""
 
 
-@pytest.mark.parametrize("raw", ["0813-3910-0011", "+62 813 3910 0011", "6281339100011", "081339100011"])
+@pytest.mark.parametrize(
+    "raw", ["0813-3910-0011", "+62 813 3910 0011", "6281339100011", "081339100011"]
+)
 def test_it_normalises_phone_numbers(raw):
     assert normalise_phone(raw) == "+6281339100011"
 

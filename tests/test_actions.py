@@ -7,7 +7,15 @@ from django.core import mail
 
 from aduan.notifications.models import Notification
 from aduan.reports import actions, errors
-from aduan.reports.models import ArchiveReason, Audience, Disposition, EventKind, Report, Status, Support
+from aduan.reports.models import (
+    ArchiveReason,
+    Audience,
+    Disposition,
+    EventKind,
+    Report,
+    Status,
+    Support,
+)
 
 from .conftest import file_report, report_in
 
@@ -19,8 +27,11 @@ def kinds(report):
 
 
 def test_it_files_a_report_with_a_code_a_secret_and_a_verify_deadline(cast):
-    report, secret = actions.do_file_report(reporter=cast.citizen, title="Lampu jalan padam",
-                                            description="Sejak minggu lalu lampu padam.")
+    report, secret = actions.do_file_report(
+        reporter=cast.citizen,
+        title="Lampu jalan padam",
+        description="Sejak minggu lalu lampu padam.",
+    )
     assert report.status == Status.SUBMITTED
     assert report.code.startswith("SBW-") and len(report.code) == 10
     assert actions.check_secret(report, secret) and actions.check_secret(report, secret.lower())
@@ -46,11 +57,21 @@ def test_a_representative_must_record_the_residents_consent(cast):
     with pytest.raises(errors.InvalidInput) as refused:
         file_report(cast, reporter=None, filed_by=cast.representative, reporter_name="Inaq Rahmah")
     assert refused.value.field == "consent"
-    report = file_report(cast, reporter=None, filed_by=cast.representative, reporter_name="Inaq Rahmah",
-                         reporter_email="inaq@example.test", consent=True)
+    report = file_report(
+        cast,
+        reporter=None,
+        filed_by=cast.representative,
+        reporter_name="Inaq Rahmah",
+        reporter_email="inaq@example.test",
+        consent=True,
+    )
     assert report.consent_recorded_at is not None
     # Both the representative and the resident hear about it.
-    addresses = set(Notification.objects.filter(report=report, channel="email").values_list("address", flat=True))
+    addresses = set(
+        Notification.objects.filter(report=report, channel="email").values_list(
+            "address", flat=True
+        )
+    )
     assert addresses == {cast.representative.email, "inaq@example.test"}
 
 
@@ -66,9 +87,13 @@ def test_the_whole_story_of_a_complaint(cast, mailoutbox, django_capture_on_comm
         report = file_report(cast)
         actions.do_return(report, actor=cast.dispatcher, text="Sebutkan nama dusun.")
         actions.do_resubmit(report, actor=cast.citizen, changes={"address": "Dusun Seketeng Atas"})
-        actions.do_disposition(report, cast.agency_b, actor=cast.dispatcher, instruction="Mohon cek.")
+        actions.do_disposition(
+            report, cast.agency_b, actor=cast.dispatcher, instruction="Mohon cek."
+        )
         actions.do_decline(report, actor=cast.officer_b, reason="Bukan kewenangan Dinkes.")
-        actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher, instruction="Perbaiki jalan.")
+        actions.do_disposition(
+            report, cast.agency_a, actor=cast.dispatcher, instruction="Perbaiki jalan."
+        )
         actions.do_accept(report, actor=cast.officer_a)
         actions.do_add_note(report, actor=cast.officer_a, text="Survei lapangan.", public=True)
         actions.do_add_note(report, actor=cast.officer_a, text="Anggaran ada.", public=False)
@@ -83,10 +108,21 @@ def test_the_whole_story_of_a_complaint(cast, mailoutbox, django_capture_on_comm
     assert report.status == Status.CLOSED and report.rating == 5 and report.reopen_count == 1
     assert report.due_at is None and report.closed_at is not None
     assert kinds(report) == [
-        EventKind.SUBMITTED, EventKind.RETURNED, EventKind.RESUBMITTED, EventKind.DISPOSITIONED,
-        EventKind.DECLINED, EventKind.DISPOSITIONED, EventKind.ACCEPTED, EventKind.NOTE, EventKind.NOTE,
-        EventKind.INFO_REQUESTED, EventKind.INFO_PROVIDED, EventKind.ANSWERED, EventKind.REOPENED,
-        EventKind.ANSWERED, EventKind.SATISFIED,
+        EventKind.SUBMITTED,
+        EventKind.RETURNED,
+        EventKind.RESUBMITTED,
+        EventKind.DISPOSITIONED,
+        EventKind.DECLINED,
+        EventKind.DISPOSITIONED,
+        EventKind.ACCEPTED,
+        EventKind.NOTE,
+        EventKind.NOTE,
+        EventKind.INFO_REQUESTED,
+        EventKind.INFO_PROVIDED,
+        EventKind.ANSWERED,
+        EventKind.REOPENED,
+        EventKind.ANSWERED,
+        EventKind.SATISFIED,
     ]
     # Who held it, and what each agency did.
     dinkes, pupr = Disposition.objects.filter(report=report).order_by("id")
@@ -123,21 +159,37 @@ def test_acting_on_an_outdated_copy_is_a_conflict_naming_the_current_status(cast
 
 def test_a_failure_in_any_step_rolls_the_whole_action_back(cast):
     report = report_in(cast, Status.SUBMITTED)
-    before = (report.version, report.events.count(), Disposition.objects.count(), Notification.objects.count())
+    before = (
+        report.version,
+        report.events.count(),
+        Disposition.objects.count(),
+        Notification.objects.count(),
+    )
     with mock.patch("aduan.notifications.outbox.queue", side_effect=RuntimeError("outbox down")):
         with pytest.raises(RuntimeError):
             actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher)
     fresh = Report.objects.get(pk=report.pk)
     assert fresh.status == Status.SUBMITTED and fresh.agency is None
-    assert (fresh.version, fresh.events.count(), Disposition.objects.count(), Notification.objects.count()) == before
+    assert (
+        fresh.version,
+        fresh.events.count(),
+        Disposition.objects.count(),
+        Notification.objects.count(),
+    ) == before
 
 
-@pytest.mark.parametrize("call, field", [
-    (lambda r, c: actions.do_return(r, actor=c.dispatcher, text=""), "text"),
-    (lambda r, c: actions.do_close(r, actor=c.dispatcher, reason="  "), "reason"),
-    (lambda r, c: actions.do_archive(r, actor=c.dispatcher, reason="bogus"), "reason"),
-    (lambda r, c: actions.do_archive(r, actor=c.dispatcher, reason="out_of_authority"), "external_body"),
-])
+@pytest.mark.parametrize(
+    "call, field",
+    [
+        (lambda r, c: actions.do_return(r, actor=c.dispatcher, text=""), "text"),
+        (lambda r, c: actions.do_close(r, actor=c.dispatcher, reason="  "), "reason"),
+        (lambda r, c: actions.do_archive(r, actor=c.dispatcher, reason="bogus"), "reason"),
+        (
+            lambda r, c: actions.do_archive(r, actor=c.dispatcher, reason="out_of_authority"),
+            "external_body",
+        ),
+    ],
+)
 def test_a_missing_reason_is_refused_with_its_field(cast, call, field):
     report = report_in(cast, Status.SUBMITTED)
     with pytest.raises(errors.InvalidInput) as refused:
@@ -163,11 +215,15 @@ def test_it_refuses_a_disposition_to_an_inactive_agency(cast):
 
 def test_redisposition_moves_the_report_and_tells_the_new_agency(cast):
     report = report_in(cast, Status.DISPOSITIONED)
-    actions.do_redisposition(report, cast.agency_b, actor=cast.dispatcher, instruction="Kewenangan Dinkes.")
+    actions.do_redisposition(
+        report, cast.agency_b, actor=cast.dispatcher, instruction="Kewenangan Dinkes."
+    )
     assert report.agency == cast.agency_b
     first, second = Disposition.objects.filter(report=report).order_by("id")
     assert first.ended_at is not None and second.ended_at is None
-    assert Notification.objects.filter(report=report, recipient=cast.officer_b, kind="report_dispositioned").exists()
+    assert Notification.objects.filter(
+        report=report, recipient=cast.officer_b, kind="report_dispositioned"
+    ).exists()
     with pytest.raises(errors.InvalidInput):
         actions.do_redisposition(report, cast.agency_b, actor=cast.dispatcher)
 
@@ -177,12 +233,16 @@ def test_merge_archives_the_duplicate_and_moves_its_supporters(cast):
     duplicate = file_report(cast, reporter=cast.other_citizen, title="Jalan Garuda berlubang")
     Support.objects.create(report=duplicate, user=cast.representative)
     actions.do_merge(duplicate, survivor, actor=cast.dispatcher, text="Sama.")
-    assert duplicate.status == Status.ARCHIVED and duplicate.archive_reason == ArchiveReason.DUPLICATE
+    assert (
+        duplicate.status == Status.ARCHIVED and duplicate.archive_reason == ArchiveReason.DUPLICATE
+    )
     assert duplicate.merged_into == survivor
     assert list(survivor.supports.values_list("user", flat=True)) == [cast.representative.pk]
     # From now on the duplicate's reporter follows the survivor.
     actions.do_accept(survivor, actor=cast.officer_a)
-    assert Notification.objects.filter(report=survivor, recipient=cast.other_citizen, kind="report_accepted").exists()
+    assert Notification.objects.filter(
+        report=survivor, recipient=cast.other_citizen, kind="report_accepted"
+    ).exists()
 
 
 def test_merging_into_itself_or_into_an_archived_report_is_refused(cast):
@@ -199,7 +259,9 @@ def test_reclassify_records_what_changed_and_recomputes_the_clock(cast):
 
     report = report_in(cast, Status.IN_PROGRESS)
     due = report.due_at
-    actions.do_reclassify(report, actor=cast.dispatcher, category=Category.objects.get(code="pungli"))
+    actions.do_reclassify(
+        report, actor=cast.dispatcher, category=Category.objects.get(code="pungli")
+    )
     assert report.supervisory  # the category's default
     assert report.due_at > due  # 60 working days instead of 14
     event = report.events.get(kind=EventKind.RECLASSIFIED)
@@ -243,7 +305,9 @@ def test_a_malformed_version_is_refused_not_a_crash(cast):
 def test_a_citizen_posting_a_malformed_version_gets_a_message_not_an_error(client, cast):
     report = report_in(cast, Status.RESPONDED)
     client.force_login(cast.citizen)
-    response = client.post(f"/laporan/{report.code}/puas/", {"rating": "5", "comment": "", "version": "x"})
+    response = client.post(
+        f"/laporan/{report.code}/puas/", {"rating": "5", "comment": "", "version": "x"}
+    )
     assert response.status_code < 500
     assert Report.objects.get(pk=report.pk).status == Status.RESPONDED
 

@@ -7,8 +7,16 @@ from aduan.directory.models import Agency
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["accounts/user", "directory/agency", "directory/category", "directory/region", "directory/holiday",
-         "directory/slapolicy", "backoffice/responsetemplate", "audit/auditentry"]
+PAGES = [
+    "accounts/user",
+    "directory/agency",
+    "directory/category",
+    "directory/region",
+    "directory/holiday",
+    "directory/slapolicy",
+    "backoffice/responsetemplate",
+    "audit/auditentry",
+]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -28,7 +36,9 @@ def test_an_agency_is_deactivated_not_deleted(client, cast):
     client.force_login(cast.sysadmin)
     agency = cast.agency_b
     assert client.get(f"/admin/directory/agency/{agency.pk}/delete/").status_code == 403
-    client.post("/admin/directory/agency/", {"action": "deactivate", "_selected_action": [agency.pk]})
+    client.post(
+        "/admin/directory/agency/", {"action": "deactivate", "_selected_action": [agency.pk]}
+    )
     agency.refresh_from_db()
     assert not agency.is_active and Agency.objects.filter(pk=agency.pk).exists()
 
@@ -42,21 +52,38 @@ def test_the_audit_trail_is_read_only_in_the_admin(client, cast):
 
     entry = AuditEntry.objects.first()
     assert client.get(f"/admin/audit/auditentry/{entry.pk}/delete/").status_code == 403
-    assert client.post(f"/admin/audit/auditentry/{entry.pk}/change/", {"action": "x"}).status_code == 403
+    assert (
+        client.post(f"/admin/audit/auditentry/{entry.pk}/change/", {"action": "x"}).status_code
+        == 403
+    )
 
 
 def test_an_officer_needs_an_agency(client, cast):
     client.force_login(cast.sysadmin)
-    response = client.post("/admin/accounts/user/add/", {
-        "username": "petugas-baru", "role": "officer", "agency": "", "password1": "Sangat-rahasia-2026",
-        "password2": "Sangat-rahasia-2026", "usable_password": "true",
-    })
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "petugas-baru",
+            "role": "officer",
+            "agency": "",
+            "password1": "Sangat-rahasia-2026",
+            "password2": "Sangat-rahasia-2026",
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 200
     assert "wajib memiliki perangkat daerah" in response.content.decode()
-    response = client.post("/admin/accounts/user/add/", {
-        "username": "petugas-baru", "role": "officer", "agency": cast.agency_a.pk, "password1": "Sangat-rahasia-2026",
-        "password2": "Sangat-rahasia-2026", "usable_password": "true",
-    })
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "petugas-baru",
+            "role": "officer",
+            "agency": cast.agency_a.pk,
+            "password1": "Sangat-rahasia-2026",
+            "password2": "Sangat-rahasia-2026",
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 302
     assert User.objects.get(username="petugas-baru").agency == cast.agency_a
 
@@ -64,6 +91,8 @@ def test_an_officer_needs_an_agency(client, cast):
 def test_users_are_deactivated_not_deleted(client, cast):
     client.force_login(cast.sysadmin)
     assert client.get(f"/admin/accounts/user/{cast.officer_b.pk}/delete/").status_code == 403
-    client.post("/admin/accounts/user/", {"action": "deactivate", "_selected_action": [cast.officer_b.pk]})
+    client.post(
+        "/admin/accounts/user/", {"action": "deactivate", "_selected_action": [cast.officer_b.pk]}
+    )
     cast.officer_b.refresh_from_db()
     assert not cast.officer_b.is_active

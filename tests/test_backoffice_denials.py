@@ -1,7 +1,6 @@
 """Who is turned away where: an officer of agency B never reaches agency A's reports, nobody but
 the dispatcher and the reporter sees an anonymous reporter, and each page keeps to its roles."""
 
-import csv
 import io
 
 import pytest
@@ -36,7 +35,12 @@ def test_officer_of_agency_b_gets_404_on_agency_a_report_everywhere(client, cast
     actions.do_add_note(report, actor=cast.officer_a, text="Foto lokasi", public=True)
     client.force_login(cast.officer_b)
     assert client.get(f"/kantor/laporan/{report.code}/").status_code == 404
-    assert client.post(f"/kantor/laporan/{report.code}/aksi/note/", {"version": report.version, "text": "x"}).status_code == 404
+    assert (
+        client.post(
+            f"/kantor/laporan/{report.code}/aksi/note/", {"version": report.version, "text": "x"}
+        ).status_code
+        == 404
+    )
     assert client.get(f"/kantor/laporan/{report.code}/lampiran/1/").status_code == 404
     assert report.code not in _listed(client, "/kantor/kotak-masuk/?status=in_progress")
     assert report.code not in _listed(client, f"/kantor/laporan/?q={report.code}")
@@ -66,16 +70,19 @@ def test_officer_sees_a_named_reporter_of_own_agency(client, cast):
     assert "Wayan Sudarsana" in client.get(f"/kantor/laporan/{report.code}/").content.decode()
 
 
-@pytest.mark.parametrize("path,allowed", [
-    ("/kantor/antrean/", {"dispatcher"}),
-    ("/kantor/pengaduan-baru/", {"dispatcher"}),
-    ("/kantor/kotak-masuk/", {"officer_a"}),
-    ("/kantor/audit/", {"supervisor"}),
-    ("/kantor/statistik/", {"dispatcher", "supervisor"}),
-    ("/kantor/statistik/terlambat/", {"dispatcher", "supervisor"}),
-    ("/kantor/statistik/evaluasi/", {"dispatcher", "supervisor"}),
-    ("/kantor/laporan/", {"dispatcher", "supervisor", "officer_a"}),
-])
+@pytest.mark.parametrize(
+    "path,allowed",
+    [
+        ("/kantor/antrean/", {"dispatcher"}),
+        ("/kantor/pengaduan-baru/", {"dispatcher"}),
+        ("/kantor/kotak-masuk/", {"officer_a"}),
+        ("/kantor/audit/", {"supervisor"}),
+        ("/kantor/statistik/", {"dispatcher", "supervisor"}),
+        ("/kantor/statistik/terlambat/", {"dispatcher", "supervisor"}),
+        ("/kantor/statistik/evaluasi/", {"dispatcher", "supervisor"}),
+        ("/kantor/laporan/", {"dispatcher", "supervisor", "officer_a"}),
+    ],
+)
 def test_each_page_keeps_to_its_roles(client, cast, path, allowed):
     for who in ("citizen", "representative", "dispatcher", "officer_a", "supervisor", "sysadmin"):
         client.force_login(getattr(cast, who))
@@ -89,7 +96,9 @@ def test_a_supervisor_reads_but_cannot_act(client, cast):
     report = report_in(cast, Status.SUBMITTED)
     client.force_login(cast.supervisor)
     assert client.get(f"/kantor/laporan/{report.code}/").status_code == 200
-    response = client.post(f"/kantor/laporan/{report.code}/aksi/close/", {"version": report.version, "reason": "x"})
+    response = client.post(
+        f"/kantor/laporan/{report.code}/aksi/close/", {"version": report.version, "reason": "x"}
+    )
     assert response.status_code == 403
     report.refresh_from_db()
     assert report.status == Status.SUBMITTED
@@ -98,8 +107,10 @@ def test_a_supervisor_reads_but_cannot_act(client, cast):
 def test_an_officer_cannot_take_the_dispatchers_action(client, cast):
     report = report_in(cast, Status.DISPOSITIONED)
     client.force_login(cast.officer_a)
-    response = client.post(f"/kantor/laporan/{report.code}/aksi/redisposition/",
-                           {"version": report.version, "agency": cast.agency_b.pk})
+    response = client.post(
+        f"/kantor/laporan/{report.code}/aksi/redisposition/",
+        {"version": report.version, "agency": cast.agency_b.pk},
+    )
     assert response.status_code == 403
     assert "tidak berwenang" in response.content.decode()
     report.refresh_from_db()

@@ -15,7 +15,10 @@ def test_a_dispatcher_marks_and_unmarks_a_representative(client, cast):
     assert response.status_code == 302
     cast.other_citizen.refresh_from_db()
     assert cast.other_citizen.is_representative
-    assert AuditEntry.objects.filter(action="representative_set", detail__user="warga-lain").count() == 1
+    assert (
+        AuditEntry.objects.filter(action="representative_set", detail__user="warga-lain").count()
+        == 1
+    )
     client.post(f"/kantor/rt-rw/{cast.other_citizen.pk}/", {"is_representative": "0"})
     cast.other_citizen.refresh_from_db()
     assert not cast.other_citizen.is_representative
@@ -27,19 +30,27 @@ def test_without_a_query_it_lists_the_representatives(client, cast):
     assert cast.representative.username in page and cast.citizen.username not in page
 
 
-@pytest.mark.parametrize("who, status", [("citizen", 403), ("officer_a", 403), ("supervisor", 403),
-                                         ("representative", 403)])
+@pytest.mark.parametrize(
+    "who, status",
+    [("citizen", 403), ("officer_a", 403), ("supervisor", 403), ("representative", 403)],
+)
 def test_nobody_else_may(client, cast, who, status):
     client.force_login(getattr(cast, who))
     assert client.get("/kantor/rt-rw/").status_code == status
-    assert client.post(f"/kantor/rt-rw/{cast.citizen.pk}/", {"is_representative": "1"}).status_code == status
+    assert (
+        client.post(f"/kantor/rt-rw/{cast.citizen.pk}/", {"is_representative": "1"}).status_code
+        == status
+    )
     cast.citizen.refresh_from_db()
     assert not cast.citizen.is_representative
 
 
 def test_staff_cannot_be_made_representatives(client, cast):
     client.force_login(cast.dispatcher)
-    assert client.post(f"/kantor/rt-rw/{cast.officer_a.pk}/", {"is_representative": "1"}).status_code == 404
+    assert (
+        client.post(f"/kantor/rt-rw/{cast.officer_a.pk}/", {"is_representative": "1"}).status_code
+        == 404
+    )
 
 
 def test_logged_out_visitors_are_sent_to_log_in(client, cast):

@@ -14,14 +14,24 @@ pytestmark = pytest.mark.django_db
 
 def _post(client, report, action, **data):
     report.refresh_from_db()
-    return client.post(f"/kantor/laporan/{report.code}/aksi/{action}/", {"version": report.version, **data})
+    return client.post(
+        f"/kantor/laporan/{report.code}/aksi/{action}/", {"version": report.version, **data}
+    )
 
 
 def test_it_shows_only_the_actions_of_the_status(client, cast):
     report = report_in(cast, Status.SUBMITTED)
     client.force_login(cast.dispatcher)
     offered = {a for a, _label in client.get(f"/kantor/laporan/{report.code}/").context["actions"]}
-    assert offered == {"disposition", "return", "archive", "merge", "reclassify", "dispatcher_note", "close"}
+    assert offered == {
+        "disposition",
+        "return",
+        "archive",
+        "merge",
+        "reclassify",
+        "dispatcher_note",
+        "close",
+    }
     client.force_login(cast.officer_a)
     report = report_in(cast, Status.IN_PROGRESS)
     offered = {a for a, _label in client.get(f"/kantor/laporan/{report.code}/").context["actions"]}
@@ -30,9 +40,17 @@ def test_it_shows_only_the_actions_of_the_status(client, cast):
 
 def test_it_returns_with_the_missing_items_from_templates(client, cast):
     report = report_in(cast, Status.SUBMITTED)
-    place, time = ResponseTemplate.objects.get(title="Lokasi kejadian"), ResponseTemplate.objects.get(title="Waktu kejadian")
+    place, time = (
+        ResponseTemplate.objects.get(title="Lokasi kejadian"),
+        ResponseTemplate.objects.get(title="Waktu kejadian"),
+    )
     client.force_login(cast.dispatcher)
-    assert _post(client, report, "return", missing=[place.pk, time.pk], text="Terima kasih.").status_code == 302
+    assert (
+        _post(
+            client, report, "return", missing=[place.pk, time.pk], text="Terima kasih."
+        ).status_code
+        == 302
+    )
     event = report.events.get(kind=EventKind.RETURNED)
     assert event.text == f"- {place.body}\n- {time.body}\nTerima kasih."
     report.refresh_from_db()
@@ -52,8 +70,13 @@ def test_it_merges_a_duplicate_and_the_reporter_follows(client, cast):
     assert _post(client, duplicate, "merge", into=original.code.lower()).status_code == 302
     duplicate.refresh_from_db()
     assert (duplicate.status, duplicate.merged_into, duplicate.archive_reason) == (
-        Status.ARCHIVED, original, ArchiveReason.DUPLICATE)
-    assert Notification.objects.filter(report=duplicate, kind="report_merged", recipient=cast.other_citizen).exists()
+        Status.ARCHIVED,
+        original,
+        ArchiveReason.DUPLICATE,
+    )
+    assert Notification.objects.filter(
+        report=duplicate, kind="report_merged", recipient=cast.other_citizen
+    ).exists()
     assert _post(client, original, "merge", into="SBW-TIDAKADA").status_code == 422
 
 
@@ -61,10 +84,24 @@ def test_it_reclassifies_and_a_new_category_brings_its_supervisory_default(clien
     report = report_in(cast, Status.SUBMITTED)
     pungli = Category.objects.get(code="pungli")
     client.force_login(cast.dispatcher)
-    assert _post(client, report, "reclassify", classification="complaint", category=pungli.pk,
-                 confidential="on").status_code == 302
+    assert (
+        _post(
+            client,
+            report,
+            "reclassify",
+            classification="complaint",
+            category=pungli.pk,
+            confidential="on",
+        ).status_code
+        == 302
+    )
     report.refresh_from_db()
-    assert (report.category, report.supervisory, report.confidential, report.anonymous) == (pungli, True, True, False)
+    assert (report.category, report.supervisory, report.confidential, report.anonymous) == (
+        pungli,
+        True,
+        True,
+        False,
+    )
 
 
 def test_it_assigns_to_a_colleague_and_not_to_another_agency(client, cast):
@@ -110,40 +147,74 @@ def test_it_refuses_a_file_that_is_not_a_document(client, cast):
 
 
 def test_it_uses_an_agency_template_for_the_answer(client, cast):
-    mine = ResponseTemplate.objects.create(kind="answer", agency=cast.agency_a, title="PUPR", body="Jalan sudah ditambal.")
-    theirs = ResponseTemplate.objects.create(kind="answer", agency=cast.agency_b, title="Dinkes", body="Obat tersedia.")
+    mine = ResponseTemplate.objects.create(
+        kind="answer", agency=cast.agency_a, title="PUPR", body="Jalan sudah ditambal."
+    )
+    theirs = ResponseTemplate.objects.create(
+        kind="answer", agency=cast.agency_b, title="Dinkes", body="Obat tersedia."
+    )
     report = report_in(cast, Status.IN_PROGRESS)
     client.force_login(cast.officer_a)
     page = client.get(f"/kantor/laporan/{report.code}/")
-    assert mine in page.context["templates"]["answer"] and theirs not in page.context["templates"]["answer"]
-    assert _post(client, report, "answer", template=theirs.pk, text="Terima kasih.").status_code == 302
-    assert report.events.get(kind=EventKind.ANSWERED).text == "Terima kasih."  # another agency's template is ignored
+    assert (
+        mine in page.context["templates"]["answer"]
+        and theirs not in page.context["templates"]["answer"]
+    )
+    assert (
+        _post(client, report, "answer", template=theirs.pk, text="Terima kasih.").status_code == 302
+    )
+    assert (
+        report.events.get(kind=EventKind.ANSWERED).text == "Terima kasih."
+    )  # another agency's template is ignored
     report = report_in(cast, Status.IN_PROGRESS)
     _post(client, report, "answer", template=mine.pk, text="Terima kasih.")
-    assert report.events.get(kind=EventKind.ANSWERED).text == "Jalan sudah ditambal.\n\nTerima kasih."
+    assert (
+        report.events.get(kind=EventKind.ANSWERED).text == "Jalan sudah ditambal.\n\nTerima kasih."
+    )
 
 
 def test_dispatcher_intake_records_the_channel_and_the_desk(client, cast):
     client.force_login(cast.dispatcher)
-    response = client.post("/kantor/pengaduan-baru/", {
-        "channel": "phone", "reporter_name": "Ibu Sumarni", "reporter_phone": "081234567890",
-        "classification": "complaint", "title": "Air PDAM mati", "description": "Sudah tiga hari air mati.",
-    })
+    response = client.post(
+        "/kantor/pengaduan-baru/",
+        {
+            "channel": "phone",
+            "reporter_name": "Ibu Sumarni",
+            "reporter_phone": "081234567890",
+            "classification": "complaint",
+            "title": "Air PDAM mati",
+            "description": "Sudah tiga hari air mati.",
+        },
+    )
     assert response.status_code == 302
     code = response["Location"].rstrip("/").rsplit("/", 1)[1]
     page = client.get(response["Location"])
     report = page.context["report"]
-    assert (report.code, report.channel, report.filed_by, report.reporter) == (code, "phone", cast.dispatcher, None)
+    assert (report.code, report.channel, report.filed_by, report.reporter) == (
+        code,
+        "phone",
+        cast.dispatcher,
+        None,
+    )
     assert "kata sandi pelacakan" in page.content.decode()
-    assert AuditEntry.objects.filter(report_code=code, action=EventKind.SUBMITTED, actor=cast.dispatcher).exists()
+    assert AuditEntry.objects.filter(
+        report_code=code, action=EventKind.SUBMITTED, actor=cast.dispatcher
+    ).exists()
 
 
 def test_dispatcher_intake_keeps_what_was_typed_when_refused(client, cast):
     client.force_login(cast.dispatcher)
-    response = client.post("/kantor/pengaduan-baru/", {
-        "channel": "walk_in", "reporter_name": "", "classification": "complaint", "title": "Lampu jalan padam",
-        "description": "Sejak seminggu.", "reporter_email": "bukan-email",
-    })
+    response = client.post(
+        "/kantor/pengaduan-baru/",
+        {
+            "channel": "walk_in",
+            "reporter_name": "",
+            "classification": "complaint",
+            "title": "Lampu jalan padam",
+            "description": "Sejak seminggu.",
+            "reporter_email": "bukan-email",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 422
     assert "Lampu jalan padam" in body and "Sejak seminggu." in body
@@ -160,22 +231,43 @@ def test_the_queue_filters_by_zone(client, cast):
     with time_machine.travel(dt.datetime(2026, 4, 20, 9, tzinfo=dt.UTC), tick=False):
         fresh = report_in(cast, Status.SUBMITTED)
         client.force_login(cast.dispatcher)
-        assert [r.code for r in client.get("/kantor/antrean/?zone=red").context["page"]] == [late.code]
-        assert [r.code for r in client.get("/kantor/antrean/?zone=green").context["page"]] == [fresh.code]
+        assert [r.code for r in client.get("/kantor/antrean/?zone=red").context["page"]] == [
+            late.code
+        ]
+        assert [r.code for r in client.get("/kantor/antrean/?zone=green").context["page"]] == [
+            fresh.code
+        ]
         assert [r.code for r in client.get("/kantor/antrean/?zone=yellow").context["page"]] == []
 
 
 def test_it_redispositions_and_closes_with_a_reason(client, cast):
     report = report_in(cast, Status.DISPOSITIONED)
     client.force_login(cast.dispatcher)
-    assert _post(client, report, "redisposition", agency=cast.agency_a.pk).status_code == 422  # already there
-    assert _post(client, report, "redisposition", agency=cast.agency_b.pk, instruction="Kewenangan Dinkes.").status_code == 302
+    assert (
+        _post(client, report, "redisposition", agency=cast.agency_a.pk).status_code == 422
+    )  # already there
+    assert (
+        _post(
+            client,
+            report,
+            "redisposition",
+            agency=cast.agency_b.pk,
+            instruction="Kewenangan Dinkes.",
+        ).status_code
+        == 302
+    )
     report.refresh_from_db()
     assert report.agency == cast.agency_b
     assert _post(client, report, "close").status_code == 422
-    assert _post(client, report, "close", reason="Ditangani lewat rapat koordinasi.").status_code == 302
+    assert (
+        _post(client, report, "close", reason="Ditangani lewat rapat koordinasi.").status_code
+        == 302
+    )
     report.refresh_from_db()
-    assert (report.status, report.close_reason) == (Status.CLOSED, "Ditangani lewat rapat koordinasi.")
+    assert (report.status, report.close_reason) == (
+        Status.CLOSED,
+        "Ditangani lewat rapat koordinasi.",
+    )
 
 
 @pytest.mark.parametrize("data", [{}, {"version": "abc"}])
@@ -190,7 +282,10 @@ def test_it_refuses_a_form_without_a_version(client, cast, data):
 def test_it_ignores_bad_filters_instead_of_failing(client, cast):
     report_in(cast, Status.SUBMITTED)
     client.force_login(cast.supervisor)
-    for query in ("agency=abc&category=x&dari=kemarin&zone=ungu&halaman=-3", "metric=apa&status=bukan"):
+    for query in (
+        "agency=abc&category=x&dari=kemarin&zone=ungu&halaman=-3",
+        "metric=apa&status=bukan",
+    ):
         assert client.get(f"/kantor/laporan/?{query}").status_code == 200
     assert client.get("/kantor/statistik/?dari=abc&sampai=2026-13-01").status_code == 200
     assert client.get("/kantor/audit/?dari=abc&halaman=x").status_code == 200
@@ -200,14 +295,23 @@ def test_the_dispatcher_sees_likely_duplicates_and_merges_in_one_click(client, c
     from aduan.reports.models import Report, Status
     from tests.conftest import file_report
 
-    first = file_report(cast, title="Jalan berlubang di Jalan Garuda Seketeng",
-                        description="Jalan Garuda di depan SD Seketeng berlubang besar sejak awal bulan, motor jatuh.")
-    again = file_report(cast, reporter=cast.other_citizen, title="Jalan Garuda Seketeng berlubang",
-                        description="Di depan SD Seketeng Jalan Garuda berlubang besar sejak awal bulan, motor jatuh.")
+    first = file_report(
+        cast,
+        title="Jalan berlubang di Jalan Garuda Seketeng",
+        description="Jalan Garuda di depan SD Seketeng berlubang besar sejak awal bulan, motor jatuh.",
+    )
+    again = file_report(
+        cast,
+        reporter=cast.other_citizen,
+        title="Jalan Garuda Seketeng berlubang",
+        description="Di depan SD Seketeng Jalan Garuda berlubang besar sejak awal bulan, motor jatuh.",
+    )
     client.force_login(cast.dispatcher)
     page = client.get(f"/kantor/laporan/{again.code}/").content.decode()
     assert "Kemungkinan duplikat" in page and first.code in page and "kemiripan" in page
-    response = client.post(f"/kantor/laporan/{again.code}/aksi/merge/", {"into": first.code, "version": again.version})
+    response = client.post(
+        f"/kantor/laporan/{again.code}/aksi/merge/", {"into": first.code, "version": again.version}
+    )
     assert response.status_code == 302
     again = Report.objects.get(pk=again.pk)
     assert again.status == Status.ARCHIVED and again.merged_into_id == first.pk

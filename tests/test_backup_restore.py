@@ -28,9 +28,14 @@ def media(settings, tmp_path):
 
 
 def test_it_restores_every_report_and_file_into_an_empty_instance(tx_cast, media, tmp_path, capsys):
-    reports = [file_report(tx_cast, title=f"Laporan {i}",
-                           attachments=[upload(f"surat-{i}.pdf", b"%PDF-1.4 " + bytes([i]) * 500)])
-               for i in range(3)]
+    reports = [
+        file_report(
+            tx_cast,
+            title=f"Laporan {i}",
+            attachments=[upload(f"surat-{i}.pdf", b"%PDF-1.4 " + bytes([i]) * 500)],
+        )
+        for i in range(3)
+    ]
     files = {a.file.name: a.file.read() for a in Attachment.objects.all()}
     assert len(files) == 3
 

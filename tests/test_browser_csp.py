@@ -20,7 +20,10 @@ from tests.portal import give_profile, master_data_again  # noqa: F401 (fixture)
 from tests.test_browser_portal import CHROMIUM, LAUNCH_ARGS
 
 pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium; .ci/run does)"),
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="chromium is not installed (apt-get install chromium; .ci/run does)",
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -37,17 +40,26 @@ class Browser:
         self.browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
 
     def page_for(self, user=None, **options):
-        context = self.browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID", **options)
+        context = self.browser.new_context(
+            viewport={"width": 360, "height": 740}, locale="id-ID", **options
+        )
         context.expose_function("cspViolation", lambda text: self.violations.append(text))
         context.add_init_script(LISTEN)
         if user is not None:
             client = Client()
             client.force_login(user)
-            context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": self.url}])
+            context.add_cookies(
+                [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": self.url}]
+            )
         page = context.new_page()
         page.set_default_timeout(30000)
-        page.on("console", lambda m: ("Content Security Policy" in m.text or "Refused to" in m.text)
-                and self.violations.append(f"console: {m.text}"))
+        page.on(
+            "console",
+            lambda m: (
+                ("Content Security Policy" in m.text or "Refused to" in m.text)
+                and self.violations.append(f"console: {m.text}")
+            ),
+        )
         return page
 
     def visit(self, page, path):
@@ -92,18 +104,31 @@ def test_the_public_and_citizen_pages_work_under_the_policy(browser, tx_cast):
     public = report_in(cast, Status.IN_PROGRESS)
 
     page = browser.page_for()
-    for path in ("/", "/laporan/", f"/laporan/{public.code}/", "/lacak/", "/masuk/", "/daftar/", "/api/v1/docs"):
+    for path in (
+        "/",
+        "/laporan/",
+        f"/laporan/{public.code}/",
+        "/lacak/",
+        "/masuk/",
+        "/daftar/",
+        "/api/v1/docs",
+    ):
         browser.visit(page, path)
     page.wait_for_selector("#swagger-ui .opblock")  # the Swagger UI drew the operations
     assert page.locator("#swagger-ui .errors-wrapper").count() == 0
     assert browser.violations == []
 
     # The filing form: htmx configured for the policy, and every script-driven part working.
-    page = browser.page_for(cast.citizen, geolocation={"latitude": -8.4876, "longitude": 117.4193},
-                            permissions=["geolocation"])
+    page = browser.page_for(
+        cast.citizen,
+        geolocation={"latitude": -8.4876, "longitude": 117.4193},
+        permissions=["geolocation"],
+    )
     browser.visit(page, "/lapor/")
-    config = page.evaluate("({eval: htmx.config.allowEval, styles: htmx.config.includeIndicatorStyles,"
-                           " scripts: htmx.config.allowScriptTags, inline: document.querySelectorAll('style').length})")
+    config = page.evaluate(
+        "({eval: htmx.config.allowEval, styles: htmx.config.includeIndicatorStyles,"
+        " scripts: htmx.config.allowScriptTags, inline: document.querySelectorAll('style').length})"
+    )
     assert config == {"eval": False, "styles": False, "scripts": False, "inline": 0}
     road = Category.objects.get(code="infrastruktur-jalan")
     page.fill("#category-filter", road.name.lower())  # the category search (file_report.js)
@@ -114,13 +139,17 @@ def test_the_public_and_citizen_pages_work_under_the_policy(browser, tx_cast):
     page.wait_for_selector("#id_q_status-jalan")  # the category's questions, swapped in by htmx
     page.fill("#id_title", "Jalan berlubang di Seketeng")
     page.type("#id_description", "Kemarin sore jalan di depan SD Seketeng berlubang besar", delay=5)
-    page.wait_for_selector("#checklist li[data-key=when].ok")  # the live checklist follows the typing
+    page.wait_for_selector(
+        "#checklist li[data-key=when].ok"
+    )  # the live checklist follows the typing
     assert page.locator("#checklist li[data-key=who].todo").count() == 1
     page.type("#id_description", "; petugas Dinas PUPR belum datang.", delay=5)
     page.wait_for_selector("#checklist li[data-key=who].ok")
     assert page.input_value("#id_incident_date") == ""
     page.click("#fill-incident-date")  # the checklist's date, put into the form (no onclick)
-    assert page.input_value("#id_incident_date") == page.get_attribute("#fill-incident-date", "data-date")
+    assert page.input_value("#id_incident_date") == page.get_attribute(
+        "#fill-incident-date", "data-date"
+    )
     with page.expect_response(re.compile(r".*/wilayah/desa/.*")):
         page.select_option("#id_district", "52.04.08")
     page.wait_for_selector("#id_village option[value='52.04.08.1004']", state="attached")
@@ -134,7 +163,11 @@ def test_the_public_and_citizen_pages_work_under_the_policy(browser, tx_cast):
     page.click("#report-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/terkirim/$"))
     filed = Report.objects.get(code=page.inner_text("#tracking-code").strip())
-    assert filed.incident_date is not None and filed.village_id is not None and filed.latitude is not None
+    assert (
+        filed.incident_date is not None
+        and filed.village_id is not None
+        and filed.latitude is not None
+    )
     for path in ("/laporan-saya/", "/notifikasi/", f"/laporan/{filed.code}/", "/akun/profil/"):
         browser.visit(page, path)
 
@@ -155,7 +188,12 @@ def test_the_back_office_and_admin_work_under_the_policy(browser, tx_cast):
     held = report_in(cast, Status.IN_PROGRESS, anonymous=True)
 
     page = browser.page_for(cast.dispatcher)
-    for path in ("/kantor/antrean/", "/kantor/laporan/", "/kantor/statistik/", "/kantor/pengaduan-baru/"):
+    for path in (
+        "/kantor/antrean/",
+        "/kantor/laporan/",
+        "/kantor/statistik/",
+        "/kantor/pengaduan-baru/",
+    ):
         browser.visit(page, path)
     browser.visit(page, f"/kantor/laporan/{new.code}/")
     page.click("#aksi-disposition summary")
@@ -177,6 +215,10 @@ def test_the_back_office_and_admin_work_under_the_policy(browser, tx_cast):
     page.wait_for_selector(".datetimeshortcuts a")  # DateTimeShortcuts.js drew the "Hari ini" link
     browser.visit(page, "/admin/accounts/user/")
     page.check("#action-toggle")  # actions.js: "select all" ticks every row
-    assert page.locator("input.action-select:checked").count() == page.locator("input.action-select").count() > 0
+    assert (
+        page.locator("input.action-select:checked").count()
+        == page.locator("input.action-select").count()
+        > 0
+    )
     browser.visit(page, f"/admin/accounts/user/{cast.officer_a.pk}/change/")
     assert browser.violations == []

@@ -19,14 +19,26 @@ from aduan.reports import actions
 from aduan.reports.models import Report, Status
 from tests.portal import jpeg_with_gps, master_data_again  # noqa: F401 (fixture)
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+)
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium; .ci/run does)"),
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="chromium is not installed (apt-get install chromium; .ci/run does)",
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -51,8 +63,13 @@ def page():
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID",
-                                      device_scale_factor=1, is_mobile=True, has_touch=True)
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740},
+            locale="id-ID",
+            device_scale_factor=1,
+            is_mobile=True,
+            has_touch=True,
+        )
         page = context.new_page()
         page.set_default_timeout(30000)
         yield page
@@ -69,7 +86,9 @@ def test_it_registers_files_tracks_and_rates_on_a_phone(page, live_server, tmp_p
         _story(page, live_server.url, tmp_path)
     except Exception as exc:
         _shot(page, "failure")  # what the browser showed when the story broke
-        raise AssertionError(f"{exc}\n--- at {page.url}:\n{page.inner_text('body')[:1500]}") from exc
+        raise AssertionError(
+            f"{exc}\n--- at {page.url}:\n{page.inner_text('body')[:1500]}"
+        ) from exc
     finally:
         # The ORM calls above ran in Playwright's greenlet, which has a database connection of
         # its own; close it, or PostgreSQL refuses to drop the test database at the end.
@@ -112,8 +131,11 @@ def _story(page, url, tmp_path):
     # 3. file a report with a photo, watching the checklist fill in
     page.goto(f"{url}/lapor/")
     page.fill("#id_title", "Jalan berlubang di Seketeng")
-    page.fill("#id_description", "Kemarin sore jalan di depan SD Seketeng berlubang besar dan dua motor "
-                                 "terjatuh; petugas Dinas PUPR belum datang memperbaiki.")
+    page.fill(
+        "#id_description",
+        "Kemarin sore jalan di depan SD Seketeng berlubang besar dan dua motor "
+        "terjatuh; petugas Dinas PUPR belum datang memperbaiki.",
+    )
     road = Category.objects.get(code="infrastruktur-jalan")
     with page.expect_response(re.compile(r".*/lapor/pertanyaan/.*")):
         page.select_option("#id_category", str(road.pk))

@@ -45,8 +45,12 @@ def test_two_concurrent_dispositions_make_exactly_one(tx_cast, attempt):
     # Each dispatcher opened the report before either acted.
     copies = [Report.objects.get(pk=report.pk), Report.objects.get(pk=report.pk)]
     results = race(
-        lambda: actions.do_disposition(copies[0], cast.agency_a, actor=cast.dispatcher, instruction="A"),
-        lambda: actions.do_disposition(copies[1], cast.agency_b, actor=cast.dispatcher, instruction="B"),
+        lambda: actions.do_disposition(
+            copies[0], cast.agency_a, actor=cast.dispatcher, instruction="A"
+        ),
+        lambda: actions.do_disposition(
+            copies[1], cast.agency_b, actor=cast.dispatcher, instruction="B"
+        ),
     )
     winners = [r for r in results if isinstance(r, Report)]
     losers = [r for r in results if isinstance(r, errors.Conflict)]
@@ -76,4 +80,3 @@ def test_a_verdict_racing_the_auto_close_sweep_happens_once(tx_cast):
     fresh = Report.objects.get(pk=report.pk)
     assert fresh.status == Status.CLOSED
     assert fresh.events.filter(kind__in=[EventKind.SATISFIED, EventKind.AUTO_CLOSED]).count() == 1
-

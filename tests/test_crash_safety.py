@@ -42,20 +42,47 @@ def database_url() -> str:
 
 
 def start(port: int, media: Path) -> subprocess.Popen:
-    env = {**os.environ, "ADUAN_ENV": "production", "SECRET_KEY": "crash-test-" + "k9Tq" * 14,
-           "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
-           "SECURE_HSTS_SECONDS": "0", "API_RATE_LIMIT_PER_MINUTE": "0", "DATABASE_URL": database_url(),
-           # a load of one client from one address, not an abuse to limit
-           "FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR": "0", "FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR": "0",
-           "FILING_RATE_LIMIT_PER_IP_PER_HOUR": "0", "API_RATE_LIMIT_PER_IP_PER_MINUTE": "0",
-           "OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR": "0", "OPEN311_RATE_LIMIT_PER_IP_PER_HOUR": "0",
-           "MEDIA_ROOT": str(media), "HUEY_IMMEDIATE": "0", "LOG_LEVEL": "ERROR", "ADUAN_DOTENV": "/nonexistent",
-           # the key the test process stored the citizen's NIK under: filing copies it to the report
-           "NIK_ENCRYPTION_KEYS": ",".join(niks.encryption_keys()), "NIK_HASH_KEY": "x" * 40}
+    env = {
+        **os.environ,
+        "ADUAN_ENV": "production",
+        "SECRET_KEY": "crash-test-" + "k9Tq" * 14,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "API_RATE_LIMIT_PER_MINUTE": "0",
+        "DATABASE_URL": database_url(),
+        # a load of one client from one address, not an abuse to limit
+        "FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR": "0",
+        "FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR": "0",
+        "FILING_RATE_LIMIT_PER_IP_PER_HOUR": "0",
+        "API_RATE_LIMIT_PER_IP_PER_MINUTE": "0",
+        "OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR": "0",
+        "OPEN311_RATE_LIMIT_PER_IP_PER_HOUR": "0",
+        "MEDIA_ROOT": str(media),
+        "HUEY_IMMEDIATE": "0",
+        "LOG_LEVEL": "ERROR",
+        "ADUAN_DOTENV": "/nonexistent",
+        # the key the test process stored the citizen's NIK under: filing copies it to the report
+        "NIK_ENCRYPTION_KEYS": ",".join(niks.encryption_keys()),
+        "NIK_HASH_KEY": "x" * 40,
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "aduan.wsgi", "--bind",
-                               f"127.0.0.1:{port}", "--workers", "2", "--log-level", "error"],
-                              cwd=ROOT, env=env, start_new_session=True)
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "aduan.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "error",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -77,16 +104,33 @@ def photo() -> bytes:
 
 def post_report(port: int, token: str, key: str, title: str, image: bytes):
     boundary = uuid.uuid4().hex
-    parts = [(f'name="{k}"', v.encode()) for k, v in (
-        ("title", title), ("description", "Kemarin pagi jalan di depan pasar berlubang besar."),
-        ("classification", "complaint"))]
+    parts = [
+        (f'name="{k}"', v.encode())
+        for k, v in (
+            ("title", title),
+            ("description", "Kemarin pagi jalan di depan pasar berlubang besar."),
+            ("classification", "complaint"),
+        )
+    ]
     parts.append(('name="files"; filename="foto.png"\r\nContent-Type: image/png', image))
-    body = b"".join(f"--{boundary}\r\nContent-Disposition: form-data; {h}\r\n\r\n".encode() + v + b"\r\n"
-                    for h, v in parts) + f"--{boundary}--\r\n".encode()
+    body = (
+        b"".join(
+            f"--{boundary}\r\nContent-Disposition: form-data; {h}\r\n\r\n".encode() + v + b"\r\n"
+            for h, v in parts
+        )
+        + f"--{boundary}--\r\n".encode()
+    )
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("POST", "/api/v1/reports", body=body, headers={
-        "Authorization": f"Bearer {token}", "Idempotency-Key": key,
-        "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    conn.request(
+        "POST",
+        "/api/v1/reports",
+        body=body,
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Idempotency-Key": key,
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+    )
     response = conn.getresponse()
     return response.status, response.read()
 
@@ -134,7 +178,9 @@ def test_a_killed_server_loses_no_answered_report_and_stores_none_twice(tx_cast,
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
 
-    titles = list(Report.objects.filter(title__startswith="Laporan uji").values_list("title", flat=True))
+    titles = list(
+        Report.objects.filter(title__startswith="Laporan uji").values_list("title", flat=True)
+    )
     assert len(titles) == len(set(titles)), "a submission was stored twice"
     assert set(answered.values()) <= set(titles), "an answered submission was lost"
     assert len(titles) == len(submissions)  # after the retries, every submission exactly once

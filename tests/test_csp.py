@@ -18,14 +18,22 @@ from tests.portal import give_profile
 pytestmark = pytest.mark.django_db
 
 POLICY = {
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "object-src 'none'",
-    "base-uri 'self'", "frame-ancestors 'none'", "form-action 'self'",
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
 }
 # Script elements that hold data, not code: the policy does not apply to them (allauth, Swagger UI).
 DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster"}
 # Links the crawl does not follow: they change state, or are downloads (checked elsewhere).
-SKIP = re.compile(r"^/(?:keluar/|admin/logout/|i18n/|static/|media/)|format=|/lampiran/|/evaluasi/\d+/")
+SKIP = re.compile(
+    r"^/(?:keluar/|admin/logout/|i18n/|static/|media/)|format=|/lampiran/|/evaluasi/\d+/"
+)
 MAX_PAGES = 120
 
 
@@ -47,9 +55,17 @@ class InlineCodeFinder(HTMLParser):
                 self.problems.append(f"style attribute: {where}")
             if name in URL_ATTRIBUTES and (value or "").strip().lower().startswith("javascript:"):
                 self.problems.append(f"javascript: URL: {where}")
-            if name in ("src", "href") and tag in ("script", "link", "img") and re.match(r"(?:https?:)?//", value or ""):
+            if (
+                name in ("src", "href")
+                and tag in ("script", "link", "img")
+                and re.match(r"(?:https?:)?//", value or "")
+            ):
                 self.problems.append(f"asset from another host: {where}")
-        if tag == "script" and not attrs.get("src") and (attrs.get("type") or "").lower() not in DATA_SCRIPT_TYPES:
+        if (
+            tag == "script"
+            and not attrs.get("src")
+            and (attrs.get("type") or "").lower() not in DATA_SCRIPT_TYPES
+        ):
             self._in_script = where
         if tag == "style":
             self.problems.append(f"inline <style>: {where}")
@@ -91,7 +107,10 @@ def crawl(client, starts):
         response = client.get(url)
         if response.status_code >= 400:
             problems.append(f"{url}: a link the page shows answers {response.status_code}")
-        if not response.get("Content-Type", "").startswith("text/html") or response.status_code >= 300:
+        if (
+            not response.get("Content-Type", "").startswith("text/html")
+            or response.status_code >= 300
+        ):
             continue
         finder = inspect(response, url)
         problems += [f"{url}: {p}" for p in finder.problems]
@@ -99,8 +118,12 @@ def crawl(client, starts):
         for href in finder.links:
             target = urljoin(url, href.split("#")[0])
             parts = urlsplit(target)
-            if parts.scheme in ("", "http") and parts.netloc in ("", "testserver") and parts.path \
-                    and not SKIP.search(parts.path + "?" + parts.query):
+            if (
+                parts.scheme in ("", "http")
+                and parts.netloc in ("", "testserver")
+                and parts.path
+                and not SKIP.search(parts.path + "?" + parts.query)
+            ):
                 queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     assert not problems, "\n".join(problems)
     return pages
@@ -109,11 +132,21 @@ def crawl(client, starts):
 @pytest.fixture
 def reports(cast):
     """A report in each status, an anonymous one and a returned one, so that each page has content."""
-    made = {status: report_in(cast, status) for status in (Status.SUBMITTED, Status.DISPOSITIONED,
-                                                            Status.IN_PROGRESS, Status.RESPONDED, Status.CLOSED)}
+    made = {
+        status: report_in(cast, status)
+        for status in (
+            Status.SUBMITTED,
+            Status.DISPOSITIONED,
+            Status.IN_PROGRESS,
+            Status.RESPONDED,
+            Status.CLOSED,
+        )
+    }
     made["anonymous"] = report_in(cast, Status.IN_PROGRESS, anonymous=True)
     made["returned"] = report_in(cast, Status.RETURNED)
-    made["representative"] = file_report(cast, reporter=cast.representative, filed_by=cast.representative)
+    made["representative"] = file_report(
+        cast, reporter=cast.representative, filed_by=cast.representative
+    )
     return made
 
 
@@ -124,18 +157,48 @@ def logged_in(user):
 
 
 def test_it_crawls_the_public_pages(reports):
-    pages = crawl(Client(), ["/", "/laporan/", "/lacak/", "/masuk/", "/daftar/", "/akun/password/reset/",
-                             f"/laporan/{reports[Status.CLOSED].code}/"])
-    assert {"/", "/laporan/", "/laporan/CODE/", "/lacak/", "/masuk/", "/daftar/", "/akun/password/reset/"} <= set(pages)
+    pages = crawl(
+        Client(),
+        [
+            "/",
+            "/laporan/",
+            "/lacak/",
+            "/masuk/",
+            "/daftar/",
+            "/akun/password/reset/",
+            f"/laporan/{reports[Status.CLOSED].code}/",
+        ],
+    )
+    assert {
+        "/",
+        "/laporan/",
+        "/laporan/CODE/",
+        "/lacak/",
+        "/masuk/",
+        "/daftar/",
+        "/akun/password/reset/",
+    } <= set(pages)
 
 
 def test_it_crawls_the_citizen_pages(cast, reports):
     give_profile(cast.citizen)
-    pages = crawl(logged_in(cast.citizen), ["/", "/lapor/", "/laporan-saya/", "/notifikasi/", "/akun/profil/",
-                                            "/akun/email/", "/akun/password/change/",
-                                            f"/laporan/{reports[Status.RESPONDED].code}/",
-                                            f"/laporan/{reports['returned'].code}/"])
-    assert {"/lapor/", "/laporan-saya/", "/notifikasi/", "/laporan/CODE/", "/akun/email/"} <= set(pages)
+    pages = crawl(
+        logged_in(cast.citizen),
+        [
+            "/",
+            "/lapor/",
+            "/laporan-saya/",
+            "/notifikasi/",
+            "/akun/profil/",
+            "/akun/email/",
+            "/akun/password/change/",
+            f"/laporan/{reports[Status.RESPONDED].code}/",
+            f"/laporan/{reports['returned'].code}/",
+        ],
+    )
+    assert {"/lapor/", "/laporan-saya/", "/notifikasi/", "/laporan/CODE/", "/akun/email/"} <= set(
+        pages
+    )
 
 
 def test_it_crawls_the_representative_pages(cast, reports):
@@ -145,17 +208,34 @@ def test_it_crawls_the_representative_pages(cast, reports):
 
 
 def test_it_crawls_the_dispatcher_pages(cast, reports):
-    pages = crawl(logged_in(cast.dispatcher), ["/kantor/", "/kantor/antrean/", "/kantor/laporan/",
-                                               f"/kantor/laporan/{reports[Status.SUBMITTED].code}/",
-                                               "/kantor/pengaduan-baru/", "/kantor/rt-rw/", "/kantor/statistik/",
-                                               "/kantor/statistik/terlambat/", "/kantor/statistik/evaluasi/"])
-    assert {"/kantor/antrean/", "/kantor/laporan/CODE/", "/kantor/pengaduan-baru/", "/kantor/statistik/",
-            "/kantor/statistik/evaluasi/"} <= set(pages)
+    pages = crawl(
+        logged_in(cast.dispatcher),
+        [
+            "/kantor/",
+            "/kantor/antrean/",
+            "/kantor/laporan/",
+            f"/kantor/laporan/{reports[Status.SUBMITTED].code}/",
+            "/kantor/pengaduan-baru/",
+            "/kantor/rt-rw/",
+            "/kantor/statistik/",
+            "/kantor/statistik/terlambat/",
+            "/kantor/statistik/evaluasi/",
+        ],
+    )
+    assert {
+        "/kantor/antrean/",
+        "/kantor/laporan/CODE/",
+        "/kantor/pengaduan-baru/",
+        "/kantor/statistik/",
+        "/kantor/statistik/evaluasi/",
+    } <= set(pages)
 
 
 def test_it_crawls_the_officer_pages(cast, reports):
-    pages = crawl(logged_in(cast.officer_a), ["/kantor/", "/kantor/kotak-masuk/",
-                                              f"/kantor/laporan/{reports['anonymous'].code}/"])
+    pages = crawl(
+        logged_in(cast.officer_a),
+        ["/kantor/", "/kantor/kotak-masuk/", f"/kantor/laporan/{reports['anonymous'].code}/"],
+    )
     assert {"/kantor/kotak-masuk/", "/kantor/laporan/CODE/"} <= set(pages)
 
 
@@ -165,45 +245,79 @@ def test_it_crawls_the_supervisor_pages(cast, reports):
 
 
 def test_it_crawls_the_admin_pages(cast, reports):
-    pages = crawl(logged_in(cast.sysadmin), ["/admin/", "/admin/accounts/user/add/",
-                                             f"/admin/accounts/user/{cast.officer_a.pk}/change/"])
-    assert {"/admin/", "/admin/accounts/user/", "/admin/accounts/user/add/", "/admin/accounts/user/N/change/",
-            "/admin/directory/agency/"} <= set(pages)
+    pages = crawl(
+        logged_in(cast.sysadmin),
+        [
+            "/admin/",
+            "/admin/accounts/user/add/",
+            f"/admin/accounts/user/{cast.officer_a.pk}/change/",
+        ],
+    )
+    assert {
+        "/admin/",
+        "/admin/accounts/user/",
+        "/admin/accounts/user/add/",
+        "/admin/accounts/user/N/change/",
+        "/admin/directory/agency/",
+    } <= set(pages)
 
 
 def test_pages_answering_a_post_carry_it_too(client, cast, reports):
     """Forms sent back with their errors, a refused action, and the error pages."""
     give_profile(cast.citizen)
     client.force_login(cast.citizen)
-    cases = [("/lapor/", client.post("/lapor/", {"title": ""})),
-             ("/tidak-ada/", client.get("/tidak-ada/")),
-             ("/laporan/SBW-000000/", client.get("/laporan/SBW-000000/"))]
+    cases = [
+        ("/lapor/", client.post("/lapor/", {"title": ""})),
+        ("/tidak-ada/", client.get("/tidak-ada/")),
+        ("/laporan/SBW-000000/", client.get("/laporan/SBW-000000/")),
+    ]
     dispatcher = logged_in(cast.dispatcher)
     code = reports[Status.SUBMITTED].code
-    cases.append(("act (stale version)", dispatcher.post(f"/kantor/laporan/{code}/aksi/close/",
-                                                         {"version": "0", "reason": "Selesai."})))
-    cases.append(("login failed", Client().post("/masuk/", {"login": "warga-uji", "password": "salah"})))
+    cases.append(
+        (
+            "act (stale version)",
+            dispatcher.post(
+                f"/kantor/laporan/{code}/aksi/close/", {"version": "0", "reason": "Selesai."}
+            ),
+        )
+    )
+    cases.append(
+        ("login failed", Client().post("/masuk/", {"login": "warga-uji", "password": "salah"}))
+    )
     csrf = Client(enforce_csrf_checks=True)
-    cases.append(("csrf refused", csrf.post("/masuk/", {"login": "warga-uji", "password": PASSWORD})))
+    cases.append(
+        ("csrf refused", csrf.post("/masuk/", {"login": "warga-uji", "password": PASSWORD}))
+    )
     for what, response in cases:
         assert response["Content-Type"].startswith("text/html"), what
         finder = inspect(response, what)
         assert not finder.problems, (what, response.status_code, finder.problems)
     statuses = [response.status_code for _what, response in cases]
     assert statuses == [200, 404, 404, 409, 200, 403]
-    assert "Formulir kedaluwarsa" in cases[-1][1].content.decode()  # our CSRF page, not Django's styled one
+    assert (
+        "Formulir kedaluwarsa" in cases[-1][1].content.decode()
+    )  # our CSRF page, not Django's styled one
 
 
 def test_it_finds_inline_code_where_there_is_some():
     """The parser the crawl relies on does see each thing it looks for."""
     finder = InlineCodeFinder()
-    finder.feed('<script>alert(1)</script><script src="/static/x.js"></script>'
-                '<script type="application/json">{"a": 1}</script><a href="javascript:void(0)">x</a>'
-                '<button onclick="x()">b</button><div hx-on:click="x()" style="color: red"></div>'
-                '<style>p {}</style><img src="https://cdn.example/x.png">')
+    finder.feed(
+        '<script>alert(1)</script><script src="/static/x.js"></script>'
+        '<script type="application/json">{"a": 1}</script><a href="javascript:void(0)">x</a>'
+        '<button onclick="x()">b</button><div hx-on:click="x()" style="color: red"></div>'
+        '<style>p {}</style><img src="https://cdn.example/x.png">'
+    )
     kinds = sorted(p.split(":")[0] for p in finder.problems)
-    assert kinds == ["asset from another host", "event handler attribute hx-on", "event handler attribute onclick",
-                     "inline <script>", "inline <style>", "javascript", "style attribute"]
+    assert kinds == [
+        "asset from another host",
+        "event handler attribute hx-on",
+        "event handler attribute onclick",
+        "inline <script>",
+        "inline <style>",
+        "javascript",
+        "style attribute",
+    ]
 
 
 def test_non_documents_are_left_alone(client, cast):

@@ -21,8 +21,13 @@ def demo(capsys):
 
 def test_it_creates_the_demo_accounts_with_the_documented_password(demo):
     roles = {
-        "dispatcher": Role.DISPATCHER, "agency-pupr": Role.OFFICER, "agency-inspektorat": Role.OFFICER,
-        "supervisor": Role.SUPERVISOR, "warga": Role.CITIZEN, "rt01": Role.CITIZEN, "sysadmin": Role.SYSADMIN,
+        "dispatcher": Role.DISPATCHER,
+        "agency-pupr": Role.OFFICER,
+        "agency-inspektorat": Role.OFFICER,
+        "supervisor": Role.SUPERVISOR,
+        "warga": Role.CITIZEN,
+        "rt01": Role.CITIZEN,
+        "sysadmin": Role.SYSADMIN,
     }
     for username, role in roles.items():
         user = User.objects.get(username=username)
@@ -43,7 +48,10 @@ def test_it_has_reports_in_every_status_and_zone(demo):
 def test_it_shows_the_features_a_reviewer_looks_for(demo):
     hidden = Report.objects.filter(anonymous=True, confidential=True, agency__isnull=False)
     assert set(hidden.values_list("agency__code", flat=True)) >= {"pupr", "inspektorat"}
-    assert Report.objects.filter(channel=Channel.REPRESENTATIVE, filed_by__username="rt01").count() >= 3
+    assert (
+        Report.objects.filter(channel=Channel.REPRESENTATIVE, filed_by__username="rt01").count()
+        >= 3
+    )
     assert Report.objects.filter(reopen_count__gt=0, status=Status.CLOSED).exists()
     assert Report.objects.filter(reopen_count__gt=0, status=Status.IN_PROGRESS).exists()
     assert Report.objects.filter(rating__isnull=False).count() >= 8
@@ -57,8 +65,13 @@ def test_it_shows_the_features_a_reviewer_looks_for(demo):
     for report in asking:
         required = report.category.questions.filter(required=True).values_list("code", flat=True)
         assert set(required) <= set(report.extra_answers)
-    first, last = Report.objects.order_by("submitted_at")[0], Report.objects.order_by("-submitted_at")[0]
-    assert (last.submitted_at - first.submitted_at).days >= 35  # a few weeks of history for the trend
+    first, last = (
+        Report.objects.order_by("submitted_at")[0],
+        Report.objects.order_by("-submitted_at")[0],
+    )
+    assert (
+        last.submitted_at - first.submitted_at
+    ).days >= 35  # a few weeks of history for the trend
 
 
 def test_every_timeline_is_in_order_and_consistent(demo):

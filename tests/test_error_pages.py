@@ -37,21 +37,35 @@ def test_the_500_page_still_answers_when_the_portals_page_cannot_be_drawn(tmp_pa
     """A production start-up whose static files were never collected cannot draw the portal's
     pages (no manifest entry for the stylesheet); the answer is still a 500 in Bahasa Indonesia,
     not the WSGI server's bare English page."""
-    import os  # noqa: PLC0415
-    import subprocess  # noqa: PLC0415
-    import sys  # noqa: PLC0415
+    import os
+    import subprocess
+    import sys
 
-    from tests.test_settings import ROOT, STRONG, UNSET  # noqa: PLC0415
+    from tests.test_settings import ROOT, STRONG, UNSET
 
-    script = ("import django; django.setup()\nfrom django.test import Client\n"
-              "r = Client(HTTP_HOST='aduan.example', raise_request_exception=False).get('/tidak-ada/', secure=True)\n"
-              "print(r.status_code, r.content.decode())\n")
+    script = (
+        "import django; django.setup()\nfrom django.test import Client\n"
+        "r = Client(HTTP_HOST='aduan.example', raise_request_exception=False).get('/tidak-ada/', secure=True)\n"
+        "print(r.status_code, r.content.decode())\n"
+    )
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
-    env.update(ADUAN_ENV="production", SECRET_KEY=STRONG, ALLOWED_HOSTS="aduan.example", STATIC_ROOT=str(tmp_path),
-               ADUAN_DOTENV="/nonexistent", DJANGO_SETTINGS_MODULE="aduan.settings",
-               DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=60)
+    env.update(
+        ADUAN_ENV="production",
+        SECRET_KEY=STRONG,
+        ALLOWED_HOSTS="aduan.example",
+        STATIC_ROOT=str(tmp_path),
+        ADUAN_DOTENV="/nonexistent",
+        DJANGO_SETTINGS_MODULE="aduan.settings",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.startswith("500 ")
     assert "Terjadi gangguan" in result.stdout and "Server Error" not in result.stdout

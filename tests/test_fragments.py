@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def shared_cache(redis_url):
     """Redis as in production, FRAGMENT_CACHE_SECONDS on, an empty cache."""
-    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    caches = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
     with override_settings(CACHES=caches, FRAGMENT_CACHE_SECONDS=30):
         cache.clear()
         yield cache
@@ -31,8 +33,9 @@ def report_queries(client, path, **extra):
     return response, [q["sql"] for q in queries if "reports_report" in q["sql"]]
 
 
-def test_the_feed_is_served_from_the_cache_until_a_report_changes(client, cast, shared_cache,
-                                                                   django_capture_on_commit_callbacks):
+def test_the_feed_is_served_from_the_cache_until_a_report_changes(
+    client, cast, shared_cache, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         first = report_in(cast, Status.IN_PROGRESS, title="Lampu jalan mati di Seketeng")
     response, queries = report_queries(client, "/laporan/")
@@ -52,8 +55,9 @@ def test_the_feed_is_served_from_the_cache_until_a_report_changes(client, cast, 
     assert second.title in body and first.title not in body
 
 
-def test_a_change_that_rolls_back_keeps_the_cached_list(client, cast, shared_cache,
-                                                        django_capture_on_commit_callbacks):
+def test_a_change_that_rolls_back_keeps_the_cached_list(
+    client, cast, shared_cache, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         report_in(cast, Status.IN_PROGRESS, title="Lampu jalan mati")
     client.get("/laporan/")
@@ -64,7 +68,9 @@ def test_a_change_that_rolls_back_keeps_the_cached_list(client, cast, shared_cac
     assert report_queries(client, "/laporan/")[1] == []
 
 
-def test_each_language_has_its_own_list(client, cast, shared_cache, django_capture_on_commit_callbacks):
+def test_each_language_has_its_own_list(
+    client, cast, shared_cache, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         report_in(cast, Status.IN_PROGRESS, title="Lampu jalan mati")
     assert ">Diproses<" in client.get("/laporan/").content.decode()
@@ -73,7 +79,9 @@ def test_each_language_has_its_own_list(client, cast, shared_cache, django_captu
     assert ">In progress<" in english and ">Diproses<" not in english
 
 
-def test_each_agency_gets_its_own_inbox(client, cast, shared_cache, django_capture_on_commit_callbacks):
+def test_each_agency_gets_its_own_inbox(
+    client, cast, shared_cache, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         ours = report_in(cast, Status.DISPOSITIONED, title="Jalan rusak untuk PUPR")
         theirs = report_in(cast, Status.SUBMITTED, title="Puskesmas tutup untuk Dinkes")
@@ -86,7 +94,9 @@ def test_each_agency_gets_its_own_inbox(client, cast, shared_cache, django_captu
     assert theirs.title in body and ours.title not in body
 
 
-def test_the_dispatcher_sees_a_new_report_at_once(client, cast, shared_cache, django_capture_on_commit_callbacks):
+def test_the_dispatcher_sees_a_new_report_at_once(
+    client, cast, shared_cache, django_capture_on_commit_callbacks
+):
     client.force_login(cast.dispatcher)
     assert "Tidak ada laporan." in client.get("/kantor/antrean/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -95,7 +105,8 @@ def test_the_dispatcher_sees_a_new_report_at_once(client, cast, shared_cache, dj
 
 
 def test_a_renamed_reporter_is_seen_at_once_but_a_login_does_not_empty_the_cache(
-        client, cast, shared_cache, django_capture_on_commit_callbacks):
+    client, cast, shared_cache, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         report_in(cast, Status.IN_PROGRESS, title="Lampu jalan mati")
     client.get("/laporan/")
@@ -109,7 +120,9 @@ def test_a_renamed_reporter_is_seen_at_once_but_a_login_does_not_empty_the_cache
     assert "K**** A*****" in client.get("/laporan/").content.decode()
 
 
-def test_open311_lists_are_kept_per_application(client, cast, shared_cache, django_capture_on_commit_callbacks):
+def test_open311_lists_are_kept_per_application(
+    client, cast, shared_cache, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         shown = report_in(cast, Status.IN_PROGRESS, title="Lampu jalan mati")
     first = client.get("/open311/v2/requests.json")
@@ -117,25 +130,35 @@ def test_open311_lists_are_kept_per_application(client, cast, shared_cache, djan
     assert [r["service_request_id"] for r in first.json()] == [shown.code]
     with CaptureQueriesContext(connection) as queries:
         again = client.get("/open311/v2/requests.json")
-    assert again.content == first.content and not [q for q in queries if "reports_report" in q["sql"]]
+    assert again.content == first.content and not [
+        q for q in queries if "reports_report" in q["sql"]
+    ]
     xml = client.get("/open311/v2/requests.xml")
     assert xml["Content-Type"].startswith("text/xml") and shown.code.encode() in xml.content
     assert client.get("/open311/v2/requests.json", {"status": "bogus"}).status_code == 400
 
 
 def test_a_cache_outage_costs_speed_only(client, cast, django_capture_on_commit_callbacks):
-    dead = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                        "LOCATION": "redis://127.0.0.1:1/0", "OPTIONS": {"socket_connect_timeout": 0.2}}}
+    dead = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
     with override_settings(CACHES=dead, FRAGMENT_CACHE_SECONDS=30):
         with django_capture_on_commit_callbacks(execute=True):
-            report = report_in(cast, Status.IN_PROGRESS, title="Lampu jalan mati")  # the write still commits
+            report = report_in(
+                cast, Status.IN_PROGRESS, title="Lampu jalan mati"
+            )  # the write still commits
         assert report.title in client.get("/laporan/").content.decode()
         client.force_login(cast.dispatcher)
         assert client.get("/kantor/antrean/").status_code == 200
 
 
 def test_the_public_report_page_is_kept_for_visitors_and_drawn_for_its_reporter(
-        client, cast, shared_cache, django_capture_on_commit_callbacks):
+    client, cast, shared_cache, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         report = report_in(cast, Status.IN_PROGRESS, title="Lampu jalan mati")
     path = f"/laporan/{report.code}/"
@@ -143,7 +166,11 @@ def test_the_public_report_page_is_kept_for_visitors_and_drawn_for_its_reporter(
     assert first.status_code == 200 and report.title in first.content.decode()
     with CaptureQueriesContext(connection) as queries:
         again = client.get(path)
-    assert not [q for q in queries if "reports_timelineevent" in q["sql"] or "reports_attachment" in q["sql"]]
+    assert not [
+        q
+        for q in queries
+        if "reports_timelineevent" in q["sql"] or "reports_attachment" in q["sql"]
+    ]
     # The support form's CSRF token is the visitor's own, never one kept in the cache.
     other = type(client)()
     token = 'name="csrfmiddlewaretoken" value="'

@@ -1,7 +1,6 @@
 """Background work on Redis (REDIS_URL): a task enqueued by one huey instance is run by another,
 as when the web server and the worker run on different machines."""
 
-import pytest
 from huey import RedisHuey
 
 
@@ -30,9 +29,20 @@ def test_settings_pick_redis_when_redis_url_is_set(redis_url):
     from pathlib import Path
 
     code = "import django; django.setup(); from huey.contrib.djhuey import HUEY; print(type(HUEY).__name__)"
-    env = {**os.environ, "REDIS_URL": redis_url, "ADUAN_ENV": "test", "DJANGO_SETTINGS_MODULE": "aduan.settings"}
-    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent, env=env,
-                         capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "ADUAN_ENV": "test",
+        "DJANGO_SETTINGS_MODULE": "aduan.settings",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.stdout.strip() == "PriorityRedisHuey", out.stderr
 
 
@@ -44,12 +54,27 @@ def test_rate_limit_counters_are_shared_through_redis_between_processes(redis_ur
     from pathlib import Path
 
     key = f"aduan-test-{uuid.uuid4().hex}"
-    env = {**os.environ, "REDIS_URL": redis_url, "ADUAN_ENV": "test", "DJANGO_SETTINGS_MODULE": "aduan.settings"}
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "ADUAN_ENV": "test",
+        "DJANGO_SETTINGS_MODULE": "aduan.settings",
+    }
     root = Path(__file__).resolve().parent.parent
 
     def run(code):
-        out = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.core.cache import "
-                              f"cache; {code}"], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import django; django.setup(); from django.core.cache import cache; {code}",
+            ],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert out.returncode == 0, out.stderr
         return out.stdout.strip()
 

@@ -17,14 +17,13 @@ Decision on the masked NIK (520408••••••0003): it is identifying (di
 and serial), so it too must not reach these viewers.
 """
 
-import csv
 import datetime as dt
 import html
 import io
 import json
 import zipfile
-from urllib.parse import quote, quote_plus
 from dataclasses import dataclass
+from urllib.parse import quote, quote_plus
 
 import pytest
 from django.core import mail
@@ -52,11 +51,27 @@ PHONE = "+6281237776655"
 CAMERA_SERIAL = "SN-77441199"
 CAMERA_MODEL = "KameraRahasia X9"
 SECRETS = [
-    NAME, "purnamasari", "wiradana", USERNAME, EMAIL,
-    NIK, "4512950003", "520408••••••0003", "520408******0003",
-    PHONE, "6281237776655", "081237776655", "81237776655", "0812-3777-6655", "0812 3777 6655", "37776655",
-    CAMERA_SERIAL, CAMERA_MODEL, "KameraRahasia",
-    "-8.4916", "117.4194",  # the photo's GPS position (8°29'30"S 117°25'10"E), as a map would write it
+    NAME,
+    "purnamasari",
+    "wiradana",
+    USERNAME,
+    EMAIL,
+    NIK,
+    "4512950003",
+    "520408••••••0003",
+    "520408******0003",
+    PHONE,
+    "6281237776655",
+    "081237776655",
+    "81237776655",
+    "0812-3777-6655",
+    "0812 3777 6655",
+    "37776655",
+    CAMERA_SERIAL,
+    CAMERA_MODEL,
+    "KameraRahasia",
+    "-8.4916",
+    "117.4194",  # the photo's GPS position (8°29'30"S 117°25'10"E), as a map would write it
 ]
 SEARCHES = [NAME, "Wiradana", PHONE, "081237776655", NIK]
 BINARY_SECRETS = [b"Exif", b"xmpmeta", b"GPS"]  # in a stored photo: no metadata block at all
@@ -71,8 +86,10 @@ def _photo() -> bytes:
     exif[0xA431] = CAMERA_SERIAL  # BodySerialNumber
     exif[0x8298] = f"(c) {NAME} {PHONE}"  # Copyright
     exif.get_ifd(0x8825).update({1: "S", 2: (8.0, 29.0, 30.0), 3: "E", 4: (117.0, 25.0, 10.0)})
-    xmp = (f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><dc:creator>{NAME}</dc:creator>'
-           f"<photoshop:AuthorsPosition>{EMAIL}</photoshop:AuthorsPosition></rdf:RDF></x:xmpmeta>").encode()
+    xmp = (
+        f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><dc:creator>{NAME}</dc:creator>'
+        f"<photoshop:AuthorsPosition>{EMAIL}</photoshop:AuthorsPosition></rdf:RDF></x:xmpmeta>"
+    ).encode()
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif, xmp=xmp, comment=NAME.encode())
     data = out.getvalue()
@@ -81,6 +98,7 @@ def _photo() -> bytes:
 
 
 # --- reading what a viewer gets ---------------------------------------------------------------
+
 
 def _text(response) -> str:
     """Everything a viewer can read in an answer, as text: pages unescaped, JSON with its unicode,
@@ -100,21 +118,32 @@ def _text(response) -> str:
         parts.append(html.unescape(content.decode("utf-8", "replace")))
     else:
         parts.append(content.decode("latin-1"))
-        parts += [f"[metadata block {s.decode()} in a file]" for s in BINARY_SECRETS if s in content]
+        parts += [
+            f"[metadata block {s.decode()} in a file]" for s in BINARY_SECRETS if s in content
+        ]
     return "\n".join(parts)
 
 
 def _leaks(text: str) -> list[str]:
     lowered = text.lower()
     return [s for s in SECRETS if s.lower() in lowered] + [
-        f"metadata block {s.decode()}" for s in BINARY_SECRETS if f"[metadata block {s.decode()} in a file]" in text]
+        f"metadata block {s.decode()}"
+        for s in BINARY_SECRETS
+        if f"[metadata block {s.decode()} in a file]" in text
+    ]
 
 
 # --- the surfaces: one list -------------------------------------------------------------------
 # `who`: the viewers that fetch it; `path`: with {code}, {attachment} (each attachment of the
 # report), {q} (each search in SEARCHES), {month}; `api`: fetched with the viewer's API token.
 
-PUBLIC, OFFICER, OTHER_OFFICER, INSPECTOR, SUPERVISOR = "public", "officer_a", "officer_b", "inspector", "supervisor"
+PUBLIC, OFFICER, OTHER_OFFICER, INSPECTOR, SUPERVISOR = (
+    "public",
+    "officer_a",
+    "officer_b",
+    "inspector",
+    "supervisor",
+)
 EVERYONE = (PUBLIC, OFFICER, OTHER_OFFICER, INSPECTOR, SUPERVISOR)
 STAFF = (OFFICER, OTHER_OFFICER, INSPECTOR, SUPERVISOR)
 
@@ -173,8 +202,11 @@ def _paths(surface: Surface, report: Report) -> list[str]:
     values = {"code": report.code, "month": report.submitted_at.strftime("%Y-%m")}
     paths = [surface.path]
     if "{attachment}" in surface.path:
-        paths = [p.replace("{attachment}", str(pk)) for p in paths
-                 for pk in report.attachments.values_list("pk", flat=True)]
+        paths = [
+            p.replace("{attachment}", str(pk))
+            for p in paths
+            for pk in report.attachments.values_list("pk", flat=True)
+        ]
     if "{q}" in surface.path:
         paths = [p.replace("{q}", quote(q)) for p in paths for q in SEARCHES]
     return [p.format(**values) for p in paths]
@@ -182,15 +214,22 @@ def _paths(surface: Surface, report: Report) -> list[str]:
 
 # --- the story --------------------------------------------------------------------------------
 
+
 def _citizen() -> User:
-    user = User.objects.create_user(username=USERNAME, password=PASSWORD, email=EMAIL, full_name=NAME)
-    return give_profile(user, nik=NIK, full_name=NAME, phone=PHONE, sex="P", birth_date=dt.date(1995, 12, 5))
+    user = User.objects.create_user(
+        username=USERNAME, password=PASSWORD, email=EMAIL, full_name=NAME
+    )
+    return give_profile(
+        user, nik=NIK, full_name=NAME, phone=PHONE, sex="P", birth_date=dt.date(1995, 12, 5)
+    )
 
 
 def _anonymous_report_everywhere(client, cast) -> Report:
     citizen = _citizen()
     client.force_login(citizen)
-    photo = SimpleUploadedFile(f"KTP_{NAME.replace(' ', '_')}.jpg", _photo(), content_type="image/jpeg")
+    photo = SimpleUploadedFile(
+        f"KTP_{NAME.replace(' ', '_')}.jpg", _photo(), content_type="image/jpeg"
+    )
     response = client.post("/lapor/", _data(_form(client), anonymous="on", attachments=[photo]))
     assert response.status_code == 302, response.content[:500]
     report = Report.objects.get(reporter=citizen)
@@ -199,11 +238,23 @@ def _anonymous_report_everywhere(client, cast) -> Report:
     client.force_login(cast.dispatcher)
     office = f"/kantor/laporan/{report.code}/aksi"
     report.refresh_from_db()
-    assert client.post(f"{office}/disposition/", {"version": report.version, "agency": cast.agency_a.pk,
-                                                   "instruction": "Mohon segera ditangani."}).status_code == 302
+    assert (
+        client.post(
+            f"{office}/disposition/",
+            {
+                "version": report.version,
+                "agency": cast.agency_a.pk,
+                "instruction": "Mohon segera ditangani.",
+            },
+        ).status_code
+        == 302
+    )
     client.force_login(cast.officer_a)
-    for action, data in (("accept", {}), ("note", {"text": "Tim sudah meninjau lokasi.", "public": "on"}),
-                         ("request_info", {"text": "Mohon kirim foto dari sisi lain."})):
+    for action, data in (
+        ("accept", {}),
+        ("note", {"text": "Tim sudah meninjau lokasi.", "public": "on"}),
+        ("request_info", {"text": "Mohon kirim foto dari sisi lain."}),
+    ):
         report.refresh_from_db()
         response = client.post(f"{office}/{action}/", {"version": report.version, **data})
         assert response.status_code == 302, (action, response.content[:300])
@@ -211,15 +262,24 @@ def _anonymous_report_everywhere(client, cast) -> Report:
     client.force_login(citizen)
     report.refresh_from_db()
     second = SimpleUploadedFile(f"rumah {NAME}.jpg", _photo(), content_type="image/jpeg")
-    response = client.post(f"/laporan/{report.code}/informasi/", {
-        "text": "Ini foto dari sisi utara.", "version": report.version, "attachments": [second]})
+    response = client.post(
+        f"/laporan/{report.code}/informasi/",
+        {"text": "Ini foto dari sisi utara.", "version": report.version, "attachments": [second]},
+    )
     assert response.status_code == 302, response.content[:300]
 
     client.force_login(cast.officer_a)
     report.refresh_from_db()
-    answer = SimpleUploadedFile("berita-acara.pdf", pdf_bytes("Perbaikan selesai"), content_type="application/pdf")
-    assert client.post(f"{office}/answer/", {"version": report.version, "text": "Jalan sudah ditambal.",
-                                             "attachments": answer}).status_code == 302
+    answer = SimpleUploadedFile(
+        "berita-acara.pdf", pdf_bytes("Perbaikan selesai"), content_type="application/pdf"
+    )
+    assert (
+        client.post(
+            f"{office}/answer/",
+            {"version": report.version, "text": "Jalan sudah ditambal.", "attachments": answer},
+        ).status_code
+        == 302
+    )
     report.refresh_from_db()
     actions.do_reject_answer(report, actor=citizen, reason="Tambalan sudah retak lagi.")
     report.refresh_from_db()
@@ -231,8 +291,9 @@ def _viewer(cast, who):
     return None if who == PUBLIC else getattr(cast, who)
 
 
-def test_an_anonymous_reporter_is_never_identified_to_agencies_supervisors_or_the_public(client, cast, mailoutbox,
-                                                                                         settings, tmp_path):
+def test_an_anonymous_reporter_is_never_identified_to_agencies_supervisors_or_the_public(
+    client, cast, mailoutbox, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     report = _anonymous_report_everywhere(client, cast)
     # What the worker does: deliver the outbox (its scheduling waits for a commit the test's
@@ -281,7 +342,9 @@ def test_an_anonymous_reporter_is_never_identified_to_agencies_supervisors_or_th
     # The files as stored: no EXIF, XMP or comment block, none of the strings.
     for item in Attachment.objects.filter(report=report):
         data = item.file.open("rb").read()
-        assert not [s for s in BINARY_SECRETS + [s.encode() for s in SECRETS] if s in data], item.original_name
+        assert not [s for s in BINARY_SECRETS + [s.encode() for s in SECRETS] if s in data], (
+            item.original_name
+        )
 
     # E-mails and notifications to anyone but the reporter (officers, supervisors, heads).
     staff_mail = [m for m in mailoutbox if EMAIL not in m.recipients()]
@@ -289,19 +352,32 @@ def test_an_anonymous_reporter_is_never_identified_to_agencies_supervisors_or_th
     for message in staff_mail:
         assert not _leaks(message.message().as_string()), (message.recipients(), message.subject)
     for note in Notification.objects.exclude(recipient__username=USERNAME).exclude(address=EMAIL):
-        assert not _leaks(f"{note.subject}\n{note.body}\n{note.address}"), (note.kind, note.recipient_id)
+        assert not _leaks(f"{note.subject}\n{note.body}\n{note.address}"), (
+            note.kind,
+            note.recipient_id,
+        )
     assert len(mail.outbox) == len(mailoutbox)
 
 
-def test_the_audit_trail_does_not_name_an_anonymous_reporter_nor_find_their_reports_by_user_name(client, cast):
+def test_the_audit_trail_does_not_name_an_anonymous_reporter_nor_find_their_reports_by_user_name(
+    client, cast
+):
     citizen = _citizen()
     report, _secret = actions.do_file_report(
-        reporter=citizen, anonymous=True, title="Pungutan liar di kantor desa",
-        description="Petugas meminta uang untuk surat keterangan.", category=None)
+        reporter=citizen,
+        anonymous=True,
+        title="Pungutan liar di kantor desa",
+        description="Petugas meminta uang untuk surat keterangan.",
+        category=None,
+    )
     client.force_login(cast.supervisor)
     page = _text(client.get("/kantor/audit/"))
     assert report.code in page and "pelapor (anonim)" in page and not _leaks(page)
     named, _secret = actions.do_file_report(
-        reporter=citizen, title="Lampu jalan padam", description="Gelap sejak seminggu.", category=None)
+        reporter=citizen,
+        title="Lampu jalan padam",
+        description="Gelap sejak seminggu.",
+        category=None,
+    )
     by_user_name = _text(client.get(f"/kantor/audit/?actor={USERNAME}"))
     assert named.code in by_user_name and report.code not in by_user_name

@@ -15,7 +15,9 @@ from aduan.reports.models import Disposition, Report, Status
 from aduan.search.backends import search
 from aduan.triage.models import ImportRecord
 
-DEV_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "complaints" / "laporgub_dev.csv"
+DEV_FILE = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "complaints" / "laporgub_dev.csv"
+)
 HEADER = ["text", "category", "agency", "channel", "submitted_at", "status", "response", "source"]
 
 
@@ -34,12 +36,36 @@ def run(*args):
 
 
 GOOD = [
-    ["Jalan desa rusak parah,\nmohon diperbaiki.", "INFRASTRUKTUR", "pupr", "Web", "01-02-2018 06:30",
-     "Laporan Selesai", "Sudah dijadwalkan perbaikan.", "x"],
-    ["Guru honorer belum menerima gaji.", "PENDIDIKAN", "DISDIKBUD", "Ponsel", "02-02-2018 07:00",
-     "Laporan Selesai", "", "x"],
-    ["Banjir di wilayah kabupaten tetangga.", "Kabupaten Demak", "Kabupaten Demak", "Web", "03-02-2018 09:12",
-     "Laporan Bukan Wewenang", "", "x"],
+    [
+        "Jalan desa rusak parah,\nmohon diperbaiki.",
+        "INFRASTRUKTUR",
+        "pupr",
+        "Web",
+        "01-02-2018 06:30",
+        "Laporan Selesai",
+        "Sudah dijadwalkan perbaikan.",
+        "x",
+    ],
+    [
+        "Guru honorer belum menerima gaji.",
+        "PENDIDIKAN",
+        "DISDIKBUD",
+        "Ponsel",
+        "02-02-2018 07:00",
+        "Laporan Selesai",
+        "",
+        "x",
+    ],
+    [
+        "Banjir di wilayah kabupaten tetangga.",
+        "Kabupaten Demak",
+        "Kabupaten Demak",
+        "Web",
+        "03-02-2018 09:12",
+        "Laporan Bukan Wewenang",
+        "",
+        "x",
+    ],
 ]
 
 
@@ -51,7 +77,9 @@ def test_it_imports_closed_reports_without_notifying_anyone(cast, tmp_path):
     assert Notification.objects.count() == 0
     road = Report.objects.get(description__startswith="Jalan desa rusak")
     assert road.status == Status.CLOSED and road.agency == cast.agency_a and road.confidential
-    assert timezone.localtime(road.submitted_at).replace(tzinfo=None) == dt.datetime(2018, 2, 1, 6, 30)  # WITA
+    assert timezone.localtime(road.submitted_at).replace(tzinfo=None) == dt.datetime(
+        2018, 2, 1, 6, 30
+    )  # WITA
     assert road.events.filter(kind="answered", text="Sudah dijadwalkan perbaikan.").exists()
     assert Disposition.objects.get(report=road).accepted_at is not None
     assert road.channel == "web"
@@ -71,17 +99,26 @@ def test_it_creates_unknown_agencies_and_categories_inactive(cast, tmp_path):
 
 
 def test_it_uses_a_given_mapping(cast, tmp_path):
-    run(write_csv(tmp_path / "lama.csv", GOOD), "--agency", "DISDIKBUD=dinkes", "--category",
-        "PENDIDIKAN=infrastruktur-jalan")
+    run(
+        write_csv(tmp_path / "lama.csv", GOOD),
+        "--agency",
+        "DISDIKBUD=dinkes",
+        "--category",
+        "PENDIDIKAN=infrastruktur-jalan",
+    )
     report = Report.objects.get(description__startswith="Guru")
     assert report.agency == cast.agency_b and report.category.code == "infrastruktur-jalan"
     assert not Agency.objects.filter(name="DISDIKBUD").exists()
 
 
 def test_it_reports_bad_rows_with_line_numbers_and_goes_on(cast, tmp_path):
-    rows = [GOOD[0], ["", "X", "pupr", "Web", "01-02-2018 06:30", "", "", ""],
-            ["Lampu jalan mati.", "X", "pupr", "Web", "tanggal 5", "", "", ""],
-            ["Pipa bocor.", "X", "pupr", "Web", "01-02-2099 06:30", "", "", ""], GOOD[1]]
+    rows = [
+        GOOD[0],
+        ["", "X", "pupr", "Web", "01-02-2018 06:30", "", "", ""],
+        ["Lampu jalan mati.", "X", "pupr", "Web", "tanggal 5", "", "", ""],
+        ["Pipa bocor.", "X", "pupr", "Web", "01-02-2099 06:30", "", "", ""],
+        GOOD[1],
+    ]
     out, err = run(write_csv(tmp_path / "lama.csv", rows))
     # The first row spans lines 2–3 (a line break inside its text), so the bad rows are 4, 5, 6.
     assert "baris 4: teks laporan kosong — dilewati" in err
@@ -108,8 +145,17 @@ def test_it_reads_xlsx_with_a_column_mapping(cast, tmp_path):
     sheet.append(["Sampah menumpuk di pasar.", "pupr", dt.datetime(2019, 5, 1, 8, 0), "Selesai"])
     sheet.append(["Sampah lagi di pasar.", "pupr", "bukan tanggal", "Selesai"])
     workbook.save(tmp_path / "lama.xlsx")
-    out, err = run(tmp_path / "lama.xlsx", "--column", "text=Isi Laporan", "--column", "agency=Instansi",
-                   "--column", "submitted_at=Tanggal", "--column", "status=Status")
+    out, err = run(
+        tmp_path / "lama.xlsx",
+        "--column",
+        "text=Isi Laporan",
+        "--column",
+        "agency=Instansi",
+        "--column",
+        "submitted_at=Tanggal",
+        "--column",
+        "status=Status",
+    )
     assert "1 laporan diimpor" in out and "baris 3:" in err
     assert Report.objects.get().agency == cast.agency_a
 

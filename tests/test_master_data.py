@@ -11,8 +11,14 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return (Region.objects.count(), Agency.objects.count(), Category.objects.count(),
-            CategoryQuestion.objects.count(), Holiday.objects.count(), SlaPolicy.objects.count())
+    return (
+        Region.objects.count(),
+        Agency.objects.count(),
+        Category.objects.count(),
+        CategoryQuestion.objects.count(),
+        Holiday.objects.count(),
+        SlaPolicy.objects.count(),
+    )
 
 
 def test_it_ships_the_regions_nid_checks_need_and_sumbawas_villages():

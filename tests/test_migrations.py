@@ -13,9 +13,20 @@ SCRIPT = ROOT / "tests" / "migrations_forward.py"
 
 
 def run(database_url):
-    env = {**os.environ, "DATABASE_URL": database_url, "ADUAN_ENV": "test", "ADUAN_DOTENV": "/nonexistent"}
-    return subprocess.run([sys.executable, str(SCRIPT)], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "ADUAN_ENV": "test",
+        "ADUAN_DOTENV": "/nonexistent",
+    }
+    return subprocess.run(
+        [sys.executable, str(SCRIPT)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_migrations_run_forward_on_a_populated_sqlite_database(tmp_path):

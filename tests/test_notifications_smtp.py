@@ -41,11 +41,16 @@ def smtp(settings):
         controller.stop()
 
 
-def test_it_mails_the_tracking_code_and_secret_over_smtp(cast, smtp, django_capture_on_commit_callbacks):
+def test_it_mails_the_tracking_code_and_secret_over_smtp(
+    cast, smtp, django_capture_on_commit_callbacks
+):
     inbox, _controller = smtp
     with django_capture_on_commit_callbacks(execute=True):
-        report, secret = actions.do_file_report(reporter=cast.citizen, title="Air PDAM mati",
-                                                description="Sudah tiga hari air tidak mengalir di Seketeng.")
+        report, secret = actions.do_file_report(
+            reporter=cast.citizen,
+            title="Air PDAM mati",
+            description="Sudah tiga hari air tidak mengalir di Seketeng.",
+        )
     assert len(inbox.messages) == 1
     message = inbox.messages[0]
     assert message["To"] == cast.citizen.email
@@ -61,10 +66,13 @@ def test_a_failed_delivery_is_recorded_and_retried(cast, smtp, django_capture_on
     controller.stop()  # the server goes away: the attempt fails
     port = controller.port
     with django_capture_on_commit_callbacks(execute=True):
-        report, _secret = actions.do_file_report(reporter=cast.citizen, title="Lampu mati",
-                                                 description="Lampu jalan mati sejak kemarin.")
+        report, _secret = actions.do_file_report(
+            reporter=cast.citizen, title="Lampu mati", description="Lampu jalan mati sejak kemarin."
+        )
     pending = Notification.objects.get(channel="email", report=report)
-    assert pending.state == "pending" and pending.attempts == 1 and pending.next_attempt_at is not None
+    assert (
+        pending.state == "pending" and pending.attempts == 1 and pending.next_attempt_at is not None
+    )
     assert not pending.delivery_attempts.get().ok
     controller = Controller(inbox, hostname="127.0.0.1", port=port)  # back again
     controller.start()

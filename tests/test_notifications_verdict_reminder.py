@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_reminds_the_reporter_once_before_the_report_closes_by_itself(cast):
-    answered_at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+    answered_at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(answered_at, tick=False):
         report = report_in(cast, Status.RESPONDED)
         assert tasks.send_reminders() == 0  # ten working days to go
@@ -20,13 +20,18 @@ def test_it_reminds_the_reporter_once_before_the_report_closes_by_itself(cast):
         assert tasks.send_reminders() == 1
         assert tasks.send_reminders() == 0  # once
     report.refresh_from_db()
-    assert report.status == Status.RESPONDED and report.events.filter(kind=EventKind.REMINDED).count() == 1
-    note = Notification.objects.get(kind="verdict_reminder", recipient=cast.citizen, channel="in_app")
+    assert (
+        report.status == Status.RESPONDED
+        and report.events.filter(kind=EventKind.REMINDED).count() == 1
+    )
+    note = Notification.objects.get(
+        kind="verdict_reminder", recipient=cast.citizen, channel="in_app"
+    )
     assert "Pengingat" in note.subject
 
 
 def test_no_reminder_after_the_verdict(cast):
     report = report_in(cast, Status.CLOSED)
-    with time_machine.travel(dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=30), tick=False):
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=30), tick=False):
         assert tasks.send_reminders() == 0
     assert not Notification.objects.filter(kind="verdict_reminder", report=report).exists()

@@ -86,7 +86,9 @@ def test_an_outage_is_retried_with_backoff_and_delivered_once_back(cast, setting
     finally:
         controller.stop()
     assert [e.rcpt_tos for e in inbox.messages] == [[cast.citizen.email]]
-    attempts = list(DeliveryAttempt.objects.filter(notification=message).values_list("ok", flat=True))
+    attempts = list(
+        DeliveryAttempt.objects.filter(notification=message).values_list("ok", flat=True)
+    )
     assert attempts == [False, False, True]
 
 
@@ -132,8 +134,12 @@ def test_a_reporter_known_only_by_phone_hears_by_sms_when_a_gateway_is_set(cast,
     report = file_report(cast, reporter=None, reporter_phone="+6281339100077", channel="sms")
     actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher)
     sms = Notification.objects.filter(report=report, channel="sms").order_by("id")
-    assert [n.kind for n in sms] == ["report_dispositioned"]  # the webhook itself answers the filing
-    assert all(n.address == "+6281339100077" and report.code in n.body and len(n.body) <= 320 for n in sms)
+    assert [n.kind for n in sms] == [
+        "report_dispositioned"
+    ]  # the webhook itself answers the filing
+    assert all(
+        n.address == "+6281339100077" and report.code in n.body and len(n.body) <= 320 for n in sms
+    )
 
 
 def test_no_sms_is_queued_without_a_gateway(cast, settings):

@@ -61,8 +61,10 @@ def test_each_identity_has_its_own_count_and_zero_means_no_limit():
     assert all(ratelimit.hit(unlimited) is None for _ in range(50))
 
 
-@pytest.mark.parametrize("seconds, text", [(1, "1 detik"), (59, "59 detik"), (60, "1 menit"), (61, "2 menit"),
-                                           (3600, "60 menit")])
+@pytest.mark.parametrize(
+    "seconds, text",
+    [(1, "1 detik"), (59, "59 detik"), (60, "1 menit"), (61, "2 menit"), (3600, "60 menit")],
+)
 def test_the_wait_is_said_in_seconds_then_whole_minutes(seconds, text):
     assert ratelimit.wait_text(seconds) == text
 
@@ -72,14 +74,17 @@ def test_without_a_trusted_proxy_a_forwarded_address_is_ignored():
     assert ratelimit.client_ip(request) == "10.0.0.5"
 
 
-@pytest.mark.parametrize("count, forwarded, expected", [
-    (1, "203.0.113.9", "203.0.113.9"),
-    (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # what the client wrote itself is ignored
-    (2, "6.6.6.6, 203.0.113.9, 10.0.0.2", "203.0.113.9"),  # load balancer, then nginx
-    (1, "bukan-alamat", "10.0.0.5"),  # garbage: the proxy's own address
-    (2, "203.0.113.9", "10.0.0.5"),  # fewer entries than proxies: not through our proxies
-    (1, "", "10.0.0.5"),
-])
+@pytest.mark.parametrize(
+    "count, forwarded, expected",
+    [
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # what the client wrote itself is ignored
+        (2, "6.6.6.6, 203.0.113.9, 10.0.0.2", "203.0.113.9"),  # load balancer, then nginx
+        (1, "bukan-alamat", "10.0.0.5"),  # garbage: the proxy's own address
+        (2, "203.0.113.9", "10.0.0.5"),  # fewer entries than proxies: not through our proxies
+        (1, "", "10.0.0.5"),
+    ],
+)
 def test_behind_trusted_proxies_the_address_is_counted_from_the_right(count, forwarded, expected):
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded)
     with override_settings(TRUSTED_PROXY_COUNT=count):
@@ -90,7 +95,11 @@ def test_an_ipv6_client_is_counted_per_64_block():
     def identity(address):
         return ratelimit.address_identity(RequestFactory().get("/", REMOTE_ADDR=address))
 
-    assert identity("2001:db8:1:2::1") == identity("2001:db8:1:2:ffff::9") != identity("2001:db8:1:3::1")
+    assert (
+        identity("2001:db8:1:2::1")
+        == identity("2001:db8:1:2:ffff::9")
+        != identity("2001:db8:1:3::1")
+    )
     assert identity("::ffff:203.0.113.9") == identity("203.0.113.9") == "ip:203.0.113.9"
 
 
@@ -102,8 +111,14 @@ def test_no_phone_number_or_address_is_kept_in_the_cache_in_clear():
     assert keys and not any("6281300000077" in key for key in keys)
 
 
-@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                       "LOCATION": "redis://127.0.0.1:1/0"}})
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+)
 def test_when_the_cache_is_down_requests_pass(caplog):
     limit = rule(limit=1)
     assert ratelimit.hit(limit) is None and ratelimit.hit(limit) is None
@@ -113,21 +128,40 @@ def test_when_the_cache_is_down_requests_pass(caplog):
 def test_counters_are_shared_by_app_servers_through_redis(redis_url):
     """Two other processes (two app servers) and this one count against one Redis."""
     identity = f"citizen-{uuid.uuid4().hex}"
-    env = {**os.environ, "REDIS_URL": redis_url, "ADUAN_ENV": "test", "DJANGO_SETTINGS_MODULE": "aduan.settings"}
-    code = ("import django; django.setup(); from aduan.ops import ratelimit; "
-            f"r = ratelimit.Rule('shared', '{identity}', 3, 3600); "
-            "print([ratelimit.hit(r) is None for _ in range(2)])")
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "ADUAN_ENV": "test",
+        "DJANGO_SETTINGS_MODULE": "aduan.settings",
+    }
+    code = (
+        "import django; django.setup(); from aduan.ops import ratelimit; "
+        f"r = ratelimit.Rule('shared', '{identity}', 3, 3600); "
+        "print([ratelimit.hit(r) is None for _ in range(2)])"
+    )
 
     def app_server():
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                             timeout=60)
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert out.returncode == 0, out.stderr
         return out.stdout.strip()
 
     assert app_server() == "[True, True]"
     assert app_server() == "[True, False]"  # the third and fourth hits: the limit is 3
-    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                               "LOCATION": redis_url}}):
+    with override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+            }
+        }
+    ):
         refusal = ratelimit.hit(Rule("shared", identity, 3, 3600))
         assert refusal is not None and 1 <= refusal.retry_after <= 3600
         from django.core.cache import caches

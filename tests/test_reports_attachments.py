@@ -38,7 +38,9 @@ def test_it_reads_the_type_from_the_content_not_the_name():
     assert cleaned.content_type == "image/png" and cleaned.name == "laporan.png"
     with pytest.raises(AttachmentRefused) as refused:
         clean_upload(_upload("foto.jpg", b"MZ\x90\x00 this is a windows program", "image/jpeg"))
-    assert "foto.jpg" in refused.value.message and "bukan jenis yang diterima" in refused.value.message
+    assert (
+        "foto.jpg" in refused.value.message and "bukan jenis yang diterima" in refused.value.message
+    )
 
 
 def test_it_accepts_a_pdf_and_an_office_document():

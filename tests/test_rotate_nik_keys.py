@@ -24,7 +24,9 @@ from aduan.search.backends import nik_condition
 from .conftest import file_report
 
 OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
-STAFF_OF_THE_CAST = 6  # each with a TOTP authenticator (tests/conftest.py): the command re-encrypts those too
+STAFF_OF_THE_CAST = (
+    6  # each with a TOTP authenticator (tests/conftest.py): the command re-encrypts those too
+)
 
 
 @pytest.fixture(autouse=True)
@@ -57,8 +59,11 @@ def check() -> tuple[int, str]:
 
 def stored_tokens() -> list[str]:
     users = list(User.objects.exclude(nik_encrypted="").values_list("nik_encrypted", flat=True))
-    return users + list(Report.objects.exclude(reporter_nik_encrypted="").values_list("reporter_nik_encrypted",
-                                                                                      flat=True))
+    return users + list(
+        Report.objects.exclude(reporter_nik_encrypted="").values_list(
+            "reporter_nik_encrypted", flat=True
+        )
+    )
 
 
 def authenticator_data() -> list[dict]:
@@ -73,8 +78,14 @@ def people(cast, count=4) -> dict:
         user.set_nik(nik(i))
         user.save()
         expected[("user", user.pk)] = nik(i)
-        report = file_report(cast, reporter=None, filed_by=cast.representative, consent=True,
-                             reporter_name=f"Warga {i}", reporter_nik=nik(i, female=True))
+        report = file_report(
+            cast,
+            reporter=None,
+            filed_by=cast.representative,
+            consent=True,
+            reporter_name=f"Warga {i}",
+            reporter_nik=nik(i, female=True),
+        )
         expected[("report", report.pk)] = nik(i, female=True)
     return expected
 
@@ -91,12 +102,18 @@ def test_it_reencrypts_every_stored_nik_and_the_old_key_can_then_go(settings, ca
     expected = people(cast)
     assert check()[0] == 0
 
-    settings.NIK_ENCRYPTION_KEYS = [NEW, OLD]  # step 1: the new key first, the old one still decrypts
+    settings.NIK_ENCRYPTION_KEYS = [
+        NEW,
+        OLD,
+    ]  # step 1: the new key first, the old one still decrypts
     pending, text = check()
     assert pending == 8 + STAFF_OF_THE_CAST
     assert "accounts.User.nik_encrypted: 4 rows, 4 not under the first key" in text
     assert "reports.Report.reporter_nik_encrypted: 4 rows, 4 not under the first key" in text
-    assert "mfa.Authenticator.data: 6 rows, 6 not under the first key, 0 in the clear, 0 unreadable" in text
+    assert (
+        "mfa.Authenticator.data: 6 rows, 6 not under the first key, 0 in the clear, 0 unreadable"
+        in text
+    )
     assert all(read_back(*key) == value for key, value in expected.items())  # readable before
 
     output = run("--batch-size", "3")  # step 2
@@ -105,7 +122,10 @@ def test_it_reencrypts_every_stored_nik_and_the_old_key_can_then_go(settings, ca
     assert "accounts.User.nik_encrypted: done, 4 rows, 4 re-encrypted, 0 rehashed" in output
     assert "reports.Report.reporter_nik_encrypted: done, 4 rows, 4 re-encrypted" in output
     assert "mfa.Authenticator.data: 3/6 rows, 3 re-encrypted" in output
-    assert "mfa.Authenticator.data: done, 6 rows, 6 re-encrypted, 0 encrypted (were in the clear)" in output
+    assert (
+        "mfa.Authenticator.data: done, 6 rows, 6 re-encrypted, 0 encrypted (were in the clear)"
+        in output
+    )
     for token in stored_tokens():
         Fernet(NEW.encode()).decrypt(token.encode())  # raises if any value is not under the new key
     assert check()[0] == 0  # step 3
@@ -128,7 +148,9 @@ def test_a_second_run_changes_nothing(settings, cast):
     before, authenticators_before = stored_tokens(), authenticator_data()
     output = run()
     assert "accounts.User.nik_encrypted: done, 3 rows, 0 re-encrypted, 0 rehashed" in output
-    assert "reports.Report.reporter_nik_encrypted: done, 3 rows, 0 re-encrypted, 0 rehashed" in output
+    assert (
+        "reports.Report.reporter_nik_encrypted: done, 3 rows, 0 re-encrypted, 0 rehashed" in output
+    )
     assert "mfa.Authenticator.data: done, 6 rows, 0 re-encrypted" in output
     assert stored_tokens() == before  # not even a fresh IV: untouched rows are not written
     assert authenticator_data() == authenticators_before
@@ -143,7 +165,10 @@ def test_check_counts_only_what_is_left_and_an_interrupted_run_resumes(settings,
     for user in User.objects.exclude(nik_encrypted="").order_by("pk")[:2]:
         User.objects.filter(pk=user.pk).update(nik_encrypted=niks.rotate(user.nik_encrypted))
     pending, text = check()
-    assert pending == 4 + STAFF_OF_THE_CAST and "accounts.User.nik_encrypted: 3 rows, 1 not under the first key" in text
+    assert (
+        pending == 4 + STAFF_OF_THE_CAST
+        and "accounts.User.nik_encrypted: 3 rows, 1 not under the first key" in text
+    )
     output = run()
     assert "accounts.User.nik_encrypted: done, 3 rows, 1 re-encrypted" in output
     assert check()[0] == 0
@@ -158,9 +183,14 @@ def test_a_value_no_listed_key_opens_is_counted_and_reported(settings, cast):
     settings.NIK_ENCRYPTION_KEYS = [NEW]  # the old key removed before the rotation: a mistake
     pending, text = check()
     assert pending == 4 + STAFF_OF_THE_CAST
-    assert "accounts.User.nik_encrypted: 2 rows, 0 not under the first key, 0 hashed with an old key, 2 unreadable" \
+    assert (
+        "accounts.User.nik_encrypted: 2 rows, 0 not under the first key, 0 hashed with an old key, 2 unreadable"
         in text
-    assert "mfa.Authenticator.data: 6 rows, 0 not under the first key, 0 in the clear, 6 unreadable" in text
+    )
+    assert (
+        "mfa.Authenticator.data: 6 rows, 0 not under the first key, 0 in the clear, 6 unreadable"
+        in text
+    )
     with pytest.raises(CommandError, match="open with no listed key: put the old key back"):
         run()
     settings.NIK_ENCRYPTION_KEYS = [NEW, OLD]  # put back: nothing was lost
@@ -178,24 +208,35 @@ def test_the_hash_key_rotates_and_look_ups_work_throughout(settings, cast):
 
     def found_everywhere():
         """The account by its NIK, the sign-up form's "NIK taken", a resident's report in search."""
-        import allauth.account.forms  # noqa: F401,PLC0415 (it imports ours: load it first)
+        import allauth.account.forms  # noqa: F401 (it imports ours: load it first)
 
-        from aduan.accounts.forms import ProfileFields  # noqa: PLC0415
+        from aduan.accounts.forms import ProfileFields
 
-        account = User.objects.filter(nik_hash__in=niks.lookup_hashes(nik(1))).values_list("pk", flat=True)
+        account = User.objects.filter(nik_hash__in=niks.lookup_hashes(nik(1))).values_list(
+            "pk", flat=True
+        )
         form = ProfileFields(data={"nik": nik(1)})
         form.is_valid()
-        taken = form.errors.get("nik") == ["NIK ini sudah terdaftar pada akun lain. Satu NIK hanya untuk satu akun."]
+        taken = form.errors.get("nik") == [
+            "NIK ini sudah terdaftar pada akun lain. Satu NIK hanya untuk satu akun."
+        ]
         hits = visible_reports(cast.dispatcher).filter(nik_condition(nik(1, female=True)))
         return list(account) == [user_pk] and taken and hits.count() == 1
 
     assert found_everywhere()
     # The new hash key writes; the old one is still tried by every look-up.
-    settings.NIK_HASH_KEY, settings.NIK_HASH_LOOKUP_KEYS = "kunci-hash-baru-" + "b" * 32, ["kunci-hash-lama-" + "a" * 32]
+    settings.NIK_HASH_KEY, settings.NIK_HASH_LOOKUP_KEYS = (
+        "kunci-hash-baru-" + "b" * 32,
+        ["kunci-hash-lama-" + "a" * 32],
+    )
     assert found_everywhere()
     pending, text = check()
-    assert pending == 4 and "accounts.User.nik_encrypted: 2 rows, 0 not under the first key, 2 hashed with an " \
-                           "old key" in text
+    assert (
+        pending == 4
+        and "accounts.User.nik_encrypted: 2 rows, 0 not under the first key, 2 hashed with an "
+        "old key"
+        in text
+    )
     output = run()
     assert "accounts.User.nik_encrypted: done, 2 rows, 0 re-encrypted, 2 rehashed" in output
     assert User.objects.get(pk=user_pk).nik_hash not in ("", old_hash)
@@ -208,8 +249,12 @@ def test_the_hash_key_rotates_and_look_ups_work_throughout(settings, cast):
 def test_every_encrypted_nik_field_is_rotated():
     """A model that gains a `*nik_encrypted` field must be listed in `nik.STORED`, or the command
     would leave it under the old key (and unreadable once that key is removed)."""
-    fields = {f"{model._meta.label}.{f.name}" for model in apps.get_models() for f in model._meta.fields
-              if "nik" in f.name and f.name.endswith("_encrypted")}
+    fields = {
+        f"{model._meta.label}.{f.name}"
+        for model in apps.get_models()
+        for f in model._meta.fields
+        if "nik" in f.name and f.name.endswith("_encrypted")
+    }
     assert fields == {f"{label}.{field}" for label, field, _ in niks.STORED}
 
 
@@ -234,8 +279,11 @@ def test_nik_values_stay_readable_and_writable_while_the_command_runs(settings, 
                 if value != expected[(kind, pk)]:
                     errors.append(f"{kind} {pk}: read {value!r}, expected {expected[(kind, pk)]!r}")
                 if kind == "user":
-                    if list(User.objects.filter(nik_hash__in=niks.lookup_hashes(value)).values_list("pk", flat=True)) \
-                            != [pk]:
+                    if list(
+                        User.objects.filter(nik_hash__in=niks.lookup_hashes(value)).values_list(
+                            "pk", flat=True
+                        )
+                    ) != [pk]:
                         errors.append(f"user {pk} not found by its NIK")
                     serial += 1
                     user = User.objects.get(pk=pk)
@@ -247,13 +295,19 @@ def test_nik_values_stay_readable_and_writable_while_the_command_runs(settings, 
                         user.phone = f"+62813391{serial:05d}"
                         user.save()
                 else:
-                    report = file_report(tx_cast, reporter=None, filed_by=tx_cast.representative, consent=True,
-                                         reporter_name="Warga baru", reporter_nik=nik(serial, female=True))
+                    report = file_report(
+                        tx_cast,
+                        reporter=None,
+                        filed_by=tx_cast.representative,
+                        consent=True,
+                        reporter_name="Warga baru",
+                        reporter_nik=nik(serial, female=True),
+                    )
                     expected[("report", report.pk)] = nik(serial, female=True)
                 if running.is_set():
                     during["ops"] += 1
                     app_worked.set()
-        except Exception as exc:  # noqa: BLE001 (any error of the app during the rotation fails the test)
+        except Exception as exc:
             errors.append(repr(exc))
         finally:
             close_old_connections()

@@ -18,8 +18,12 @@ def codes(page):
 
 
 def test_it_finds_inflected_words_through_stems(cast):
-    report = report_in(cast, Status.IN_PROGRESS, title="Perbaikan jembatan",
-                       description="Jembatan penghubung desa rusak dan berlubang-lubang sejak banjir.")
+    report = report_in(
+        cast,
+        Status.IN_PROGRESS,
+        title="Perbaikan jembatan",
+        description="Jembatan penghubung desa rusak dan berlubang-lubang sejak banjir.",
+    )
     page = search(ANON, "memperbaiki lubang")
     assert codes(page) == [report.code]
     assert page.total == 1
@@ -35,7 +39,9 @@ def test_it_needs_every_word(cast):
 def test_it_hides_unverified_and_confidential_reports_from_the_public(cast):
     public = report_in(cast, Status.DISPOSITIONED, description="Sampah menumpuk di pasar Seketeng.")
     report_in(cast, Status.SUBMITTED, description="Sampah menumpuk di pasar lama.")
-    report_in(cast, Status.DISPOSITIONED, confidential=True, description="Sampah menumpuk di pasar baru.")
+    report_in(
+        cast, Status.DISPOSITIONED, confidential=True, description="Sampah menumpuk di pasar baru."
+    )
     report_in(cast, Status.ARCHIVED, description="Sampah menumpuk di terminal.")
     assert codes(search(ANON, "sampah")) == [public.code]
     assert codes(search(cast.other_citizen, "sampah")) == [public.code]
@@ -51,7 +57,9 @@ def test_it_shows_citizens_their_own_unverified_reports(cast):
 def test_it_follows_the_actions(cast):
     report = report_in(cast, Status.RETURNED, description="Air PDAM tidak mengalir.")
     assert codes(search(cast.citizen, "mengalir")) == [report.code]
-    actions.do_resubmit(report, actor=cast.citizen, changes={"description": "Pipa bocor di depan rumah."})
+    actions.do_resubmit(
+        report, actor=cast.citizen, changes={"description": "Pipa bocor di depan rumah."}
+    )
     assert codes(search(cast.citizen, "mengalir")) == []
     assert codes(search(cast.citizen, "kebocoran pipa")) == [report.code]
     actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher)
@@ -67,35 +75,66 @@ def test_it_finds_by_category_place_and_agency_names(cast):
 
 
 def test_it_ranks_by_relevance_then_recency(cast):
-    once = report_in(cast, Status.DISPOSITIONED, title="Laporan warga",
-                     description="Ada genangan air di jalan desa, mohon diperiksa kondisi saluran di sekitar sana.")
-    often = report_in(cast, Status.DISPOSITIONED, title="Genangan air",
-                      description="Genangan air menggenang berhari-hari.")
-    older = report_in(cast, Status.DISPOSITIONED, title="Pohon tumbang", description="Pohon tumbang menutup jalan.")
-    newer = report_in(cast, Status.DISPOSITIONED, title="Pohon tumbang", description="Pohon tumbang menutup jalan.")
+    once = report_in(
+        cast,
+        Status.DISPOSITIONED,
+        title="Laporan warga",
+        description="Ada genangan air di jalan desa, mohon diperiksa kondisi saluran di sekitar sana.",
+    )
+    often = report_in(
+        cast,
+        Status.DISPOSITIONED,
+        title="Genangan air",
+        description="Genangan air menggenang berhari-hari.",
+    )
+    older = report_in(
+        cast,
+        Status.DISPOSITIONED,
+        title="Pohon tumbang",
+        description="Pohon tumbang menutup jalan.",
+    )
+    newer = report_in(
+        cast,
+        Status.DISPOSITIONED,
+        title="Pohon tumbang",
+        description="Pohon tumbang menutup jalan.",
+    )
     assert codes(search(ANON, "genangan")) == [often.code, once.code]
     assert codes(search(ANON, "pohon tumbang")) == [newer.code, older.code]
 
 
 def test_it_pages_results(cast):
-    made = [report_in(cast, Status.DISPOSITIONED, description=f"Drainase tersumbat nomor {i}.") for i in range(5)]
+    made = [
+        report_in(cast, Status.DISPOSITIONED, description=f"Drainase tersumbat nomor {i}.")
+        for i in range(5)
+    ]
     first, second = search(ANON, "drainase", limit=3), search(ANON, "drainase", limit=3, offset=3)
     assert first.total == second.total == 5
     assert sorted(codes(first) + codes(second)) == sorted(r.code for r in made)
 
 
 def test_it_lets_staff_find_by_code_name_and_phone(cast):
-    report = file_report(cast, reporter=None, reporter_name="Baiq Nurhasanah", reporter_phone="081234567890",
-                         filed_by=cast.dispatcher, description="Jalan rusak.")
+    report = file_report(
+        cast,
+        reporter=None,
+        reporter_name="Baiq Nurhasanah",
+        reporter_phone="081234567890",
+        filed_by=cast.dispatcher,
+        description="Jalan rusak.",
+    )
     assert codes(search(cast.dispatcher, report.code.lower())) == [report.code]
     assert codes(search(cast.dispatcher, "nurhasanah")) == [report.code]
     assert search(cast.dispatcher, "nurhasanah").hits[0].matched == "reporter"
     assert codes(search(cast.dispatcher, "+62 812-3456-7890")) == [report.code]
-    assert codes(search(cast.dispatcher, "Wayan Sudarsana")) == []  # the cast citizen filed nothing yet
+    assert (
+        codes(search(cast.dispatcher, "Wayan Sudarsana")) == []
+    )  # the cast citizen filed nothing yet
 
 
 def test_it_never_finds_anonymous_reporters_by_identity_for_agency_or_supervisor(cast):
-    anonymous = report_in(cast, Status.IN_PROGRESS, anonymous=True, description="Pungutan liar di kantor desa.")
+    anonymous = report_in(
+        cast, Status.IN_PROGRESS, anonymous=True, description="Pungutan liar di kantor desa."
+    )
     named = report_in(cast, Status.IN_PROGRESS, description="Pungutan liar di sekolah.")
     assert set(codes(search(cast.dispatcher, "Wayan Sudarsana"))) == {anonymous.code, named.code}
     assert codes(search(cast.supervisor, "Wayan Sudarsana")) == [named.code]
@@ -140,25 +179,50 @@ def test_staff_find_a_reporter_by_nik_through_the_keyed_hash_and_no_one_else_doe
     cast.citizen.save()
     named = report_in(cast, Status.DISPOSITIONED)
     hidden = report_in(cast, Status.DISPOSITIONED, anonymous=True)
-    resident = report_in(cast, Status.DISPOSITIONED, reporter=None, filed_by=cast.representative, consent=True,
-                         reporter_name="Siti Aminah", reporter_nik="5204084107900001")
-    assert {h.report.pk for h in search(cast.dispatcher, "5204081204850001").hits} == {named.pk, hidden.pk}
-    assert [h.report.pk for h in search(cast.dispatcher, "5204 0841 0790 0001").hits] == [resident.pk]
+    resident = report_in(
+        cast,
+        Status.DISPOSITIONED,
+        reporter=None,
+        filed_by=cast.representative,
+        consent=True,
+        reporter_name="Siti Aminah",
+        reporter_nik="5204084107900001",
+    )
+    assert {h.report.pk for h in search(cast.dispatcher, "5204081204850001").hits} == {
+        named.pk,
+        hidden.pk,
+    }
+    assert [h.report.pk for h in search(cast.dispatcher, "5204 0841 0790 0001").hits] == [
+        resident.pk
+    ]
     # The supervisor may see named reporters but not the anonymous one; the public finds no NIK.
     assert [h.report.pk for h in search(cast.supervisor, "5204081204850001").hits] == [named.pk]
     assert search(ANON, "5204081204850001").hits == []
-    assert "5204081204850001" not in str(Report.objects.values_list("reporter_nik_hash", "reporter_nik_encrypted"))
+    assert "5204081204850001" not in str(
+        Report.objects.values_list("reporter_nik_hash", "reporter_nik_encrypted")
+    )
+
 
 def test_it_ranks_only_the_newest_matches_and_says_there_are_more(cast, monkeypatch):
     from aduan.search import backends
 
     monkeypatch.setattr(backends, "MAX_CANDIDATES", 3)
     monkeypatch.setattr(backends, "WINDOW", 2)  # several ranges of ids are searched
-    made = [report_in(cast, Status.DISPOSITIONED, description=f"Drainase tersumbat nomor {i}.") for i in range(4)]
-    best_but_oldest = report_in(cast, Status.DISPOSITIONED, title="Drainase drainase",
-                                description="Drainase tersumbat, drainase meluap, drainase rusak.")
+    made = [
+        report_in(cast, Status.DISPOSITIONED, description=f"Drainase tersumbat nomor {i}.")
+        for i in range(4)
+    ]
+    best_but_oldest = report_in(
+        cast,
+        Status.DISPOSITIONED,
+        title="Drainase drainase",
+        description="Drainase tersumbat, drainase meluap, drainase rusak.",
+    )
     # Filed first, the best match is no longer among the three newest once three more are filed.
-    newer = [report_in(cast, Status.DISPOSITIONED, description=f"Drainase tersumbat lagi {i}.") for i in range(3)]
+    newer = [
+        report_in(cast, Status.DISPOSITIONED, description=f"Drainase tersumbat lagi {i}.")
+        for i in range(3)
+    ]
     page = search(ANON, "drainase", limit=10)
     assert page.capped and page.total == 3
     assert set(codes(page)) == {r.code for r in newer}
@@ -171,8 +235,15 @@ def test_the_newest_matches_are_ranked_by_relevance(cast, monkeypatch):
     monkeypatch.setattr(backends, "MAX_CANDIDATES", 2)
     monkeypatch.setattr(backends, "WINDOW", 1)
     report_in(cast, Status.DISPOSITIONED, description="Drainase tersumbat.")
-    often = report_in(cast, Status.DISPOSITIONED, title="Drainase", description="Drainase drainase drainase tersumbat.")
+    often = report_in(
+        cast,
+        Status.DISPOSITIONED,
+        title="Drainase",
+        description="Drainase drainase drainase tersumbat.",
+    )
     once = report_in(cast, Status.DISPOSITIONED, description="Drainase tersumbat di pasar.")
-    report_in(cast, Status.IN_PROGRESS, description="Drainase rahasia.", confidential=True)  # never a candidate
+    report_in(
+        cast, Status.IN_PROGRESS, description="Drainase rahasia.", confidential=True
+    )  # never a candidate
     page = search(ANON, "drainase")
     assert codes(page) == [often.code, once.code] and page.capped

@@ -19,17 +19,26 @@ def start(**env):
     """Import the settings in a fresh interpreter, as a server would at start-up."""
     clean = {k: v for k, v in os.environ.items() if k not in UNSET}
     clean.update(env, ADUAN_DOTENV="/nonexistent", DJANGO_SETTINGS_MODULE="aduan.settings")
-    return subprocess.run([sys.executable, "-c", "import django; django.setup(); print('started')"],
-                          cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
-@pytest.mark.parametrize("env, message", [
-    ({}, "SECRET_KEY is missing or insecure"),
-    ({"SECRET_KEY": "django-insecure-" + "x" * 50, "ALLOWED_HOSTS": "a.example"}, "SECRET_KEY"),
-    ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "a.example"}, "SECRET_KEY"),
-    ({"SECRET_KEY": STRONG, "DEBUG": "1", "ALLOWED_HOSTS": "a.example"}, "DEBUG on"),
-    ({"SECRET_KEY": STRONG}, "ALLOWED_HOSTS"),
-])
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({}, "SECRET_KEY is missing or insecure"),
+        ({"SECRET_KEY": "django-insecure-" + "x" * 50, "ALLOWED_HOSTS": "a.example"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "a.example"}, "SECRET_KEY"),
+        ({"SECRET_KEY": STRONG, "DEBUG": "1", "ALLOWED_HOSTS": "a.example"}, "DEBUG on"),
+        ({"SECRET_KEY": STRONG}, "ALLOWED_HOSTS"),
+    ],
+)
 def test_production_refuses_to_start(env, message):
     result = start(ADUAN_ENV="production", **env)
     assert result.returncode != 0 and message in result.stderr
@@ -56,10 +65,21 @@ def test_every_variable_read_is_listed_in_the_example_env_file():
 
 def test_production_settings_pass_the_deployment_checks():
     clean = {k: v for k, v in os.environ.items() if k not in UNSET}
-    env = {**clean, "ADUAN_ENV": "production", "SECRET_KEY": STRONG, "ALLOWED_HOSTS": "aduan.example",
-           "ADUAN_DOTENV": "/nonexistent"}
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **clean,
+        "ADUAN_ENV": "production",
+        "SECRET_KEY": STRONG,
+        "ALLOWED_HOSTS": "aduan.example",
+        "ADUAN_DOTENV": "/nonexistent",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -80,36 +100,74 @@ def test_production_sends_hsts_csp_and_secure_cookies(production_static_root):
     """What `check --deploy` checks in the settings, seen on the wire: HTTPS only (HSTS, plain HTTP
     redirected), the Content-Security-Policy, and even the language cookie marked Secure."""
     clean = {k: v for k, v in os.environ.items() if k not in UNSET}
-    env = {**clean, "ADUAN_ENV": "production", "SECRET_KEY": STRONG, "ALLOWED_HOSTS": "aduan.example",
-           "ADUAN_DOTENV": "/nonexistent", "DJANGO_SETTINGS_MODULE": "aduan.settings",
-           "STATIC_ROOT": str(production_static_root)}
-    result = subprocess.run([sys.executable, "-c", PRODUCTION_REQUESTS], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    env = {
+        **clean,
+        "ADUAN_ENV": "production",
+        "SECRET_KEY": STRONG,
+        "ALLOWED_HOSTS": "aduan.example",
+        "ADUAN_DOTENV": "/nonexistent",
+        "DJANGO_SETTINGS_MODULE": "aduan.settings",
+        "STATIC_ROOT": str(production_static_root),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_REQUESTS],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
-    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if line.split(" ", 1)[0].isupper())
+    lines = dict(
+        line.split(" ", 1) for line in result.stdout.splitlines() if line.split(" ", 1)[0].isupper()
+    )
     headers = json.loads(lines["HEADERS"])
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert headers["Content-Security-Policy"] == (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-        "base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+        "base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+    )
     assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
     assert lines["PLAIN"] == "https://aduan.example/tidak-ada/"
     assert "; Secure" in lines["COOKIE"] and "HttpOnly" in lines["COOKIE"]
 
 
-@pytest.mark.parametrize("env, form_action, header", [
-    ({"CSP_REPORT_URI": "https://csp.example/r"}, "form-action 'self'", "Content-Security-Policy"),
-    ({"CSP_REPORT_ONLY": "1"}, "form-action 'self'", "Content-Security-Policy-Report-Only"),
-    ({"GOOGLE_CLIENT_ID": "id", "GOOGLE_CLIENT_SECRET": "s"}, "form-action 'self' https://accounts.google.com",
-     "Content-Security-Policy"),
-])
+@pytest.mark.parametrize(
+    "env, form_action, header",
+    [
+        (
+            {"CSP_REPORT_URI": "https://csp.example/r"},
+            "form-action 'self'",
+            "Content-Security-Policy",
+        ),
+        ({"CSP_REPORT_ONLY": "1"}, "form-action 'self'", "Content-Security-Policy-Report-Only"),
+        (
+            {"GOOGLE_CLIENT_ID": "id", "GOOGLE_CLIENT_SECRET": "s"},
+            "form-action 'self' https://accounts.google.com",
+            "Content-Security-Policy",
+        ),
+    ],
+)
 def test_the_policy_follows_the_environment(env, form_action, header):
     clean = {k: v for k, v in os.environ.items() if k not in UNSET}
-    code = ("import django, json; django.setup()\nfrom django.test import Client\n"
-            "print(json.dumps(dict(Client().get('/tidak-ada/').headers)))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                            env={**clean, "ADUAN_ENV": "test", "ADUAN_DOTENV": "/nonexistent",
-                                 "DJANGO_SETTINGS_MODULE": "aduan.settings", **env})
+    code = (
+        "import django, json; django.setup()\nfrom django.test import Client\n"
+        "print(json.dumps(dict(Client().get('/tidak-ada/').headers)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **clean,
+            "ADUAN_ENV": "test",
+            "ADUAN_DOTENV": "/nonexistent",
+            "DJANGO_SETTINGS_MODULE": "aduan.settings",
+            **env,
+        },
+    )
     assert result.returncode == 0, result.stderr
     headers = json.loads(result.stdout.strip().splitlines()[-1])
     other = ({"Content-Security-Policy", "Content-Security-Policy-Report-Only"} - {header}).pop()

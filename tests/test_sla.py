@@ -25,8 +25,11 @@ def end_of(day: dt.date):
 
 
 def test_the_calendar_has_lebaran_and_cuti_bersama_2026():
-    days = set(Holiday.objects.filter(date__range=(dt.date(2026, 3, 16), dt.date(2026, 3, 27)))
-               .values_list("date", flat=True))
+    days = set(
+        Holiday.objects.filter(
+            date__range=(dt.date(2026, 3, 16), dt.date(2026, 3, 27))
+        ).values_list("date", flat=True)
+    )
     # Nyepi and Idul Fitri 1447 H with their cuti bersama (SKB 3 Menteri).
     assert {dt.date(2026, 3, d) for d in (18, 19, 20, 23, 24)} <= days
 
@@ -54,7 +57,9 @@ def test_a_holiday_added_by_the_sysadmin_counts(cast):
 def test_the_answer_limit_counts_from_the_disposition_14_or_60_working_days(cast):
     with time_machine.travel(at(2026, 6, 1, 9, 0), tick=False):  # Pancasila day: a holiday
         normal = report_in(cast, Status.DISPOSITIONED)
-        supervisory = report_in(cast, Status.DISPOSITIONED, category=Category.objects.get(code="pungli"))
+        supervisory = report_in(
+            cast, Status.DISPOSITIONED, category=Category.objects.get(code="pungli")
+        )
     with time_machine.travel(at(2026, 6, 4, 9, 0), tick=False):
         actions.do_accept(normal, actor=cast.officer_a)
         actions.do_accept(supervisory, actor=cast.officer_a)

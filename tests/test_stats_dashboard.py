@@ -34,10 +34,17 @@ def test_it_computes_the_figures_per_agency(client, cast):
     with time_machine.travel(dt.datetime(2026, 5, 7, 10, tzinfo=WITA), tick=False):
         response = client.get("/kantor/statistik/?dari=2026-04-01&sampai=2026-04-30")
     pupr = next(r for r in response.context["agencies"] if r.key == cast.agency_a.pk)
-    assert (pupr.received, pupr.open, pupr.answered, pupr.reopened) == (2, 2, 2, 1)  # responded is still open
+    assert (pupr.received, pupr.open, pupr.answered, pupr.reopened) == (
+        2,
+        2,
+        2,
+        1,
+    )  # responded is still open
     assert pupr.answers == 2 and pupr.on_time_pct == 50
     assert pupr.median_accept == 0  # accepted the day it arrived
-    assert pupr.median_answer == (2 + 21) / 2  # 8 April: 2 working days; 6 May: 21 (1 May is a holiday)
+    assert (
+        pupr.median_answer == (2 + 21) / 2
+    )  # 8 April: 2 working days; 6 May: 21 (1 May is a holiday)
     assert response.context["total"].received == 3
     unassigned = next(r for r in response.context["agencies"] if r.key is None)
     assert unassigned.received == 1
@@ -73,7 +80,9 @@ def test_the_overdue_list_shows_what_is_late(client, cast):
 def test_it_survives_answers_dated_after_now(client, cast):
     _history(cast)  # answers on 8 April and 6 May
     client.force_login(cast.supervisor)
-    with time_machine.travel(dt.datetime(2026, 4, 7, 10, tzinfo=WITA), tick=False):  # a server clock set back
+    with time_machine.travel(
+        dt.datetime(2026, 4, 7, 10, tzinfo=WITA), tick=False
+    ):  # a server clock set back
         response = client.get("/kantor/statistik/?dari=2026-04-01&sampai=2026-04-30")
     assert response.status_code == 200
 
@@ -90,7 +99,9 @@ def test_its_figures_are_cached_for_the_configured_seconds(client, cast, setting
         first = client.get(url)
         report_in(cast, Status.SUBMITTED)
         again = client.get(url)
-    assert first.context["total"].received == again.context["total"].received == 1  # served from the cache
+    assert (
+        first.context["total"].received == again.context["total"].received == 1
+    )  # served from the cache
     assert "Angka dihitung pukul 09:00:00" in again.content.decode()
     with time_machine.travel(dt.datetime(2026, 4, 6, 9, 1, 1, tzinfo=WITA), tick=False):
         later = client.get(url)

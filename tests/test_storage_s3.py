@@ -47,15 +47,27 @@ def s3_endpoint():
 class Bucket:
     def __init__(self, endpoint):
         self.endpoint, self.name = endpoint, f"aduan-uji-{uuid.uuid4().hex[:12]}"
-        self.client = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=ACCESS_KEY,
-                                   aws_secret_access_key=SECRET_KEY, region_name="ap-southeast-3")
-        self.client.create_bucket(Bucket=self.name,
-                                  CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"})
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
+            region_name="ap-southeast-3",
+        )
+        self.client.create_bucket(
+            Bucket=self.name, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"}
+        )
 
     def env(self) -> dict:
-        return {"S3_BUCKET": self.name, "S3_PREFIX": "lampiran", "S3_ENDPOINT_URL": self.endpoint,
-                "S3_REGION": "ap-southeast-3", "S3_ACCESS_KEY_ID": ACCESS_KEY, "S3_SECRET_ACCESS_KEY": SECRET_KEY,
-                "S3_ADDRESSING_STYLE": "path"}
+        return {
+            "S3_BUCKET": self.name,
+            "S3_PREFIX": "lampiran",
+            "S3_ENDPOINT_URL": self.endpoint,
+            "S3_REGION": "ap-southeast-3",
+            "S3_ACCESS_KEY_ID": ACCESS_KEY,
+            "S3_SECRET_ACCESS_KEY": SECRET_KEY,
+            "S3_ADDRESSING_STYLE": "path",
+        }
 
     def get(self, name: str) -> bytes:
         return self.client.get_object(Bucket=self.name, Key=f"lampiran/{name}")["Body"].read()
@@ -73,8 +85,13 @@ class Bucket:
 def bucket(s3_endpoint, settings):
     """A new private bucket, and the storage set up from the S3_* variables as settings.py does."""
     bucket = Bucket(s3_endpoint)
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": aduan_settings.S3_STORAGE, "OPTIONS": aduan_settings.s3_storage_options(bucket.env())}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": aduan_settings.S3_STORAGE,
+            "OPTIONS": aduan_settings.s3_storage_options(bucket.env()),
+        },
+    }
     return bucket
 
 
@@ -83,7 +100,9 @@ def _file_anonymously_on_the_portal(client, cast):
     client.force_login(cast.citizen)
     photo = SimpleUploadedFile("rumah-saya.jpg", jpeg_with_gps(), content_type="image/jpeg")
     document = SimpleUploadedFile("surat.pdf", PDF, content_type="application/pdf")
-    response = client.post("/lapor/", _data(_form(client), anonymous="on", attachments=[photo, document]))
+    response = client.post(
+        "/lapor/", _data(_form(client), anonymous="on", attachments=[photo, document])
+    )
     assert response.status_code == 302, response.content.decode()[:500]
     return Report.objects.get()
 
@@ -94,20 +113,32 @@ def test_a_filed_attachment_is_a_private_object_served_only_through_the_app(clie
     photo, document = report.attachments.order_by("id")
     assert bucket.keys() == sorted(f"lampiran/{a.file.name}" for a in (photo, document))
     stored = bucket.get(photo.file.name)
-    assert stored[:3] == b"\xff\xd8\xff" and b"SERIAL-12345" not in stored  # re-encoded before upload
+    assert (
+        stored[:3] == b"\xff\xd8\xff" and b"SERIAL-12345" not in stored
+    )  # re-encoded before upload
     stored_pdf = bucket.get(document.file.name)  # rewritten without its metadata, still a PDF
     assert stored_pdf.startswith(b"%PDF-") and stored_pdf.rstrip().endswith(b"%%EOF")
-    grants = bucket.client.get_object_acl(Bucket=bucket.name, Key=f"lampiran/{photo.file.name}")["Grants"]
-    assert [g["Permission"] for g in grants] == ["FULL_CONTROL"] and "URI" not in grants[0]["Grantee"]
+    grants = bucket.client.get_object_acl(Bucket=bucket.name, Key=f"lampiran/{photo.file.name}")[
+        "Grants"
+    ]
+    assert [g["Permission"] for g in grants] == ["FULL_CONTROL"] and "URI" not in grants[0][
+        "Grantee"
+    ]
     # Without the keys, the store refuses the object, even with its exact name.
     with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(f"{bucket.endpoint}/{bucket.name}/lampiran/{photo.file.name}", timeout=10)
+        urllib.request.urlopen(
+            f"{bucket.endpoint}/{bucket.name}/lampiran/{photo.file.name}", timeout=10
+        )
     assert refused.value.code == 403
 
     # The reporter sees the files through the app; the page names no bucket.
     page = client.get(f"/laporan/{report.code}/").content.decode()
     assert f"/laporan/{report.code}/lampiran/{photo.pk}/" in page
-    assert bucket.endpoint not in page and bucket.name not in page and "lampiran/attachments" not in page
+    assert (
+        bucket.endpoint not in page
+        and bucket.name not in page
+        and "lampiran/attachments" not in page
+    )
     response = client.get(f"/laporan/{report.code}/lampiran/{photo.pk}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == stored
     api = client.get(f"/api/v1/reports/{report.code}/attachments/{document.pk}")
@@ -147,16 +178,23 @@ def _backup(tmp_path, capsys) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_copies_the_objects_and_restore_puts_them_back_in_the_bucket(tx_cast, bucket, tmp_path, capsys,
-                                                                              client):
-    reports = [file_report(tx_cast, title=f"Laporan {i}", attachments=[_pdf(f"surat-{i}.pdf", i)]) for i in range(3)]
+def test_backup_copies_the_objects_and_restore_puts_them_back_in_the_bucket(
+    tx_cast, bucket, tmp_path, capsys, client
+):
+    reports = [
+        file_report(tx_cast, title=f"Laporan {i}", attachments=[_pdf(f"surat-{i}.pdf", i)])
+        for i in range(3)
+    ]
     before = {a.file.name: bucket.get(a.file.name) for a in Attachment.objects.all()}
     assert len(before) == 3
 
     archive = _backup(tmp_path, capsys)
     with tarfile.open(archive) as tar:
-        inside = {m.name.removeprefix("media/"): tar.extractfile(m).read() for m in tar.getmembers()
-                  if m.name.startswith("media/")}
+        inside = {
+            m.name.removeprefix("media/"): tar.extractfile(m).read()
+            for m in tar.getmembers()
+            if m.name.startswith("media/")
+        }
     assert inside == before  # the objects themselves, byte for byte
 
     # An empty instance: tables flushed, bucket emptied.
@@ -171,28 +209,41 @@ def test_backup_copies_the_objects_and_restore_puts_them_back_in_the_bucket(tx_c
     attachment = report.attachments.get()
     client.force_login(report.reporter)
     response = client.get(f"/laporan/{report.code}/lampiran/{attachment.pk}/")
-    assert response.status_code == 200 and b"".join(response.streaming_content) == before[attachment.file.name]
+    assert (
+        response.status_code == 200
+        and b"".join(response.streaming_content) == before[attachment.file.name]
+    )
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_instance_on_disk_moves_its_files_to_a_bucket_by_backup_and_restore(tx_cast, s3_endpoint, settings,
-                                                                                tmp_path, capsys):
+def test_an_instance_on_disk_moves_its_files_to_a_bucket_by_backup_and_restore(
+    tx_cast, s3_endpoint, settings, tmp_path, capsys
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     file_report(tx_cast, attachments=[_pdf("surat.pdf", 1)])
-    on_disk = {a.file.name: (tmp_path / "media" / a.file.name).read_bytes() for a in Attachment.objects.all()}
+    on_disk = {
+        a.file.name: (tmp_path / "media" / a.file.name).read_bytes()
+        for a in Attachment.objects.all()
+    }
     archive = _backup(tmp_path, capsys)
 
     bucket = Bucket(s3_endpoint)
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": aduan_settings.S3_STORAGE, "OPTIONS": aduan_settings.s3_storage_options(bucket.env())}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": aduan_settings.S3_STORAGE,
+            "OPTIONS": aduan_settings.s3_storage_options(bucket.env()),
+        },
+    }
     call_command("restore", archive, "--force")
     assert {name: bucket.get(name) for name in on_disk} == on_disk
     assert Attachment.objects.get().file.read() == next(iter(on_disk.values()))
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_unreachable_object_is_a_clear_backup_or_restore_error(tx_cast, bucket, s3_endpoint, settings, tmp_path,
-                                                                   capsys):
+def test_an_unreachable_object_is_a_clear_backup_or_restore_error(
+    tx_cast, bucket, s3_endpoint, settings, tmp_path, capsys
+):
     file_report(tx_cast, attachments=[_pdf("surat.pdf", 2)])
     name = Attachment.objects.get().file.name
     archive = _backup(tmp_path, capsys)
@@ -200,25 +251,51 @@ def test_an_unreachable_object_is_a_clear_backup_or_restore_error(tx_cast, bucke
     with pytest.raises(CommandError, match=f"Pencadangan gagal: berkas {name} tidak dapat dibaca"):
         call_command("backup", str(tmp_path / "lagi"))
     options = {**bucket.env(), "S3_BUCKET": "ember-yang-tidak-ada"}
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": aduan_settings.S3_STORAGE, "OPTIONS": aduan_settings.s3_storage_options(options)}}
-    with pytest.raises(CommandError, match=f"Pemulihan gagal: berkas {name} tidak dapat dipulihkan"):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": aduan_settings.S3_STORAGE,
+            "OPTIONS": aduan_settings.s3_storage_options(options),
+        },
+    }
+    with pytest.raises(
+        CommandError, match=f"Pemulihan gagal: berkas {name} tidak dapat dipulihkan"
+    ):
         call_command("restore", archive, "--force")
 
 
 def test_production_refuses_object_storage_without_a_bucket():
-    env = {"ADUAN_ENV": "production", "SECRET_KEY": STRONG, "ALLOWED_HOSTS": "aduan.example",
-           "STORAGE_BACKEND": "storages.backends.s3.S3Storage"}
+    env = {
+        "ADUAN_ENV": "production",
+        "SECRET_KEY": STRONG,
+        "ALLOWED_HOSTS": "aduan.example",
+        "STORAGE_BACKEND": "storages.backends.s3.S3Storage",
+    }
     refused = start(**env)
     assert refused.returncode != 0 and "S3_BUCKET is not set" in refused.stderr
-    assert start(**env, S3_BUCKET="aduan-lampiran", S3_ENDPOINT_URL="http://127.0.0.1:9").returncode == 0
+    assert (
+        start(**env, S3_BUCKET="aduan-lampiran", S3_ENDPOINT_URL="http://127.0.0.1:9").returncode
+        == 0
+    )
 
 
 def test_the_bucket_settings_come_from_the_environment():
-    options = aduan_settings.s3_storage_options({"S3_BUCKET": "b", "S3_ENDPOINT_URL": "https://s3.example:9000",
-                                                 "S3_ADDRESSING_STYLE": "path"})
+    options = aduan_settings.s3_storage_options(
+        {
+            "S3_BUCKET": "b",
+            "S3_ENDPOINT_URL": "https://s3.example:9000",
+            "S3_ADDRESSING_STYLE": "path",
+        }
+    )
     assert (options["bucket_name"], options["endpoint_url"], options["addressing_style"]) == (
-        "b", "https://s3.example:9000", "path")
+        "b",
+        "https://s3.example:9000",
+        "path",
+    )
     # Private objects, signed short-lived URLs if one were ever made, never an overwrite.
-    assert (options["default_acl"], options["querystring_auth"], options["file_overwrite"]) == ("private", True, False)
+    assert (options["default_acl"], options["querystring_auth"], options["file_overwrite"]) == (
+        "private",
+        True,
+        False,
+    )
     assert options["access_key"] is None and options["region_name"] is None  # boto3's own defaults

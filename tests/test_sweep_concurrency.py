@@ -54,17 +54,31 @@ def test_concurrent_sweeps_close_each_report_once_and_notify_once(tx_cast):
         assert sum(r["auto_closed"] for r in results) == len(answered)
         assert sum(r["marked_overdue"] for r in results) == len(overdue)
         for report in answered:
-            assert Report.objects.get(pk=report.pk).events.filter(kind=EventKind.AUTO_CLOSED).count() == 1
+            assert (
+                Report.objects.get(pk=report.pk).events.filter(kind=EventKind.AUTO_CLOSED).count()
+                == 1
+            )
         for report in overdue:
-            assert Report.objects.get(pk=report.pk).events.filter(kind=EventKind.OVERDUE).count() == 1
-        closed_mail = Notification.objects.filter(kind="report_closed", channel="email", recipient=cast.citizen)
+            assert (
+                Report.objects.get(pk=report.pk).events.filter(kind=EventKind.OVERDUE).count() == 1
+            )
+        closed_mail = Notification.objects.filter(
+            kind="report_closed", channel="email", recipient=cast.citizen
+        )
         assert closed_mail.count() == len(answered)
         # Delivery by several workers at once (the messages as if not yet sent): each goes out once.
         DeliveryAttempt.objects.all().delete()
-        Notification.objects.filter(channel="email").update(state=Notification.State.PENDING, attempts=0,
-                                                               next_attempt_at=later - dt.timedelta(minutes=1))
+        Notification.objects.filter(channel="email").update(
+            state=Notification.State.PENDING,
+            attempts=0,
+            next_attempt_at=later - dt.timedelta(minutes=1),
+        )
         sent = together(lambda: sum(outbox.deliver(pk) for pk in outbox.due_ids()))
     total = Notification.objects.filter(channel="email").count()
     assert sum(sent) == total
-    assert Notification.objects.filter(channel="email", state=Notification.State.SENT).count() == total
-    assert all(n.delivery_attempts.count() == 1 for n in Notification.objects.filter(channel="email"))
+    assert (
+        Notification.objects.filter(channel="email", state=Notification.State.SENT).count() == total
+    )
+    assert all(
+        n.delivery_attempts.count() == 1 for n in Notification.objects.filter(channel="email")
+    )

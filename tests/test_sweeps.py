@@ -31,8 +31,12 @@ def test_an_answer_without_verdict_closes_after_ten_working_days_once(cast):
     report.refresh_from_db()
     assert report.status == Status.CLOSED and report.rating is None
     assert report.events.filter(kind=EventKind.AUTO_CLOSED).count() == 1
-    assert Notification.objects.filter(report=report, kind="report_closed", recipient=cast.citizen,
-                                       channel="in_app").count() == 1
+    assert (
+        Notification.objects.filter(
+            report=report, kind="report_closed", recipient=cast.citizen, channel="in_app"
+        ).count()
+        == 1
+    )
 
 
 def test_a_returned_report_is_archived_after_30_days_once(cast):
@@ -69,8 +73,12 @@ def test_overdue_reports_are_marked_once_and_the_agency_is_told(cast):
     report.refresh_from_db()
     assert report.overdue_since == at(2026, 11, 10, 8, 0)
     assert report.events.filter(kind=EventKind.OVERDUE).count() == 1
-    assert Notification.objects.filter(report=report, kind="report_overdue", recipient=cast.officer_a,
-                                       channel="in_app").count() == 1
+    assert (
+        Notification.objects.filter(
+            report=report, kind="report_overdue", recipient=cast.officer_a, channel="in_app"
+        ).count()
+        == 1
+    )
     # A new step starts a new clock, which may become overdue again.
     with time_machine.travel(at(2026, 11, 10, 9, 0), tick=False):
         actions.do_accept(report, actor=cast.officer_a)
@@ -96,4 +104,10 @@ def test_the_periodic_task_runs_all_sweeps(cast):
         report_in(cast, Status.RESPONDED)
     with time_machine.travel(at(2027, 1, 20, 9, 0), tick=False):
         result = tasks.sla_sweep.call_local()
-    assert result == {"auto_closed": 1, "auto_archived": 0, "marked_overdue": 0, "escalated": 0, "reminded": 0}
+    assert result == {
+        "auto_closed": 1,
+        "auto_archived": 0,
+        "marked_overdue": 0,
+        "escalated": 0,
+        "reminded": 0,
+    }

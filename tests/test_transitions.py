@@ -21,10 +21,28 @@ from .conftest import file_report, report_in
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["reporter", "other_citizen", "representative", "dispatcher", "officer_a", "officer_b", "inspector",
-         "supervisor", "sysadmin", "system"]
-STATES = ["submitted", "returned", "dispositioned", "in_progress", "in_progress_paused", "responded", "closed",
-          "archived"]
+ROLES = [
+    "reporter",
+    "other_citizen",
+    "representative",
+    "dispatcher",
+    "officer_a",
+    "officer_b",
+    "inspector",
+    "supervisor",
+    "sysadmin",
+    "system",
+]
+STATES = [
+    "submitted",
+    "returned",
+    "dispositioned",
+    "in_progress",
+    "in_progress_paused",
+    "responded",
+    "closed",
+    "archived",
+]
 
 A = Action
 DISPATCHER_ON_OPEN = {A.DISPATCHER_NOTE, A.CLOSE, A.RECLASSIFY}
@@ -68,31 +86,47 @@ def call(action, report, actor, cast):
             return actions.do_auto_archive(report)
     calls = {
         A.RETURN: lambda: actions.do_return(report, actor=actor, text="Lengkapi lokasi."),
-        A.RESUBMIT: lambda: actions.do_resubmit(report, actor=actor, changes={"address": "Jalan Garuda 5"}),
-        A.DISPOSITION: lambda: actions.do_disposition(report, cast.agency_a, actor=actor, instruction="Tangani."),
+        A.RESUBMIT: lambda: actions.do_resubmit(
+            report, actor=actor, changes={"address": "Jalan Garuda 5"}
+        ),
+        A.DISPOSITION: lambda: actions.do_disposition(
+            report, cast.agency_a, actor=actor, instruction="Tangani."
+        ),
         A.REDISPOSITION: lambda: actions.do_redisposition(report, cast.agency_b, actor=actor),
         A.ARCHIVE: lambda: actions.do_archive(report, actor=actor, reason="spam"),
         A.MERGE: lambda: actions.do_merge(report, cast.merge_target, actor=actor),
         A.ACCEPT: lambda: actions.do_accept(report, actor=actor),
         A.DECLINE: lambda: actions.do_decline(report, actor=actor, reason="Bukan kewenangan kami."),
         A.ASSIGN: lambda: actions.do_assign(report, cast.officer_a, actor=actor),
-        A.NOTE: lambda: actions.do_add_note(report, actor=actor, text="Sudah ditinjau.", public=True),
-        A.DISPATCHER_NOTE: lambda: actions.do_dispatcher_note(report, actor=actor, text="Cek ulang."),
+        A.NOTE: lambda: actions.do_add_note(
+            report, actor=actor, text="Sudah ditinjau.", public=True
+        ),
+        A.DISPATCHER_NOTE: lambda: actions.do_dispatcher_note(
+            report, actor=actor, text="Cek ulang."
+        ),
         A.REQUEST_INFO: lambda: actions.do_request_info(report, actor=actor, text="Kirim foto."),
         A.PROVIDE_INFO: lambda: actions.do_provide_info(report, actor=actor, text="Ini fotonya."),
         A.ANSWER: lambda: actions.do_answer(report, actor=actor, text="Sudah diperbaiki."),
         A.ACCEPT_ANSWER: lambda: actions.do_accept_answer(report, actor=actor, rating=4),
-        A.REJECT_ANSWER: lambda: actions.do_reject_answer(report, actor=actor, reason="Belum selesai."),
+        A.REJECT_ANSWER: lambda: actions.do_reject_answer(
+            report, actor=actor, reason="Belum selesai."
+        ),
         A.CLOSE: lambda: actions.do_close(report, actor=actor, reason="Selesai di kantor."),
-        A.RECLASSIFY: lambda: actions.do_reclassify(report, actor=actor, classification="aspiration"),
+        A.RECLASSIFY: lambda: actions.do_reclassify(
+            report, actor=actor, classification="aspiration"
+        ),
     }
     return calls[action]()
 
 
 def snapshot(report):
     report = Report.objects.get(pk=report.pk)
-    return (report.status, report.version, TimelineEvent.objects.filter(report=report).count(),
-            Notification.objects.count())
+    return (
+        report.status,
+        report.version,
+        TimelineEvent.objects.filter(report=report).count(),
+        Notification.objects.count(),
+    )
 
 
 def test_it_covers_every_action_of_the_table():
@@ -129,8 +163,14 @@ def test_every_action_by_every_role_is_taken_or_refused(cast, state):
             if allowed:
                 report = build(cast, state)
                 result = call(action, report, actor, cast)
-                expected_status = transitions.TRANSITIONS[action].target or state.removesuffix("_paused")
-                assert Report.objects.get(pk=report.pk).status == expected_status, (state, role, action)
+                expected_status = transitions.TRANSITIONS[action].target or state.removesuffix(
+                    "_paused"
+                )
+                assert Report.objects.get(pk=report.pk).status == expected_status, (
+                    state,
+                    role,
+                    action,
+                )
                 assert result.version == Report.objects.get(pk=report.pk).version
             else:
                 before = snapshot(shared)
@@ -140,10 +180,18 @@ def test_every_action_by_every_role_is_taken_or_refused(cast, state):
 
 
 def test_a_representative_acts_as_the_reporter_of_what_they_filed(cast):
-    report = file_report(cast, reporter=None, filed_by=cast.representative, reporter_name="Inaq Rahmah",
-                         reporter_phone="+6281339100099", consent=True)
+    report = file_report(
+        cast,
+        reporter=None,
+        filed_by=cast.representative,
+        reporter_name="Inaq Rahmah",
+        reporter_phone="+6281339100099",
+        consent=True,
+    )
     actions.do_return(report, actor=cast.dispatcher, text="Lengkapi waktu kejadian.")
-    actions.do_resubmit(report, actor=cast.representative, changes={"incident_date": dt.date(2026, 3, 1)})
+    actions.do_resubmit(
+        report, actor=cast.representative, changes={"incident_date": dt.date(2026, 3, 1)}
+    )
     assert report.status == Status.SUBMITTED
 
 

@@ -32,14 +32,25 @@ KEYWORDS = {
     "pgettext_lazy": ((1, "c"), 2),
     "npgettext_lazy": ((1, "c"), 2, 3),
 }
-TRANSLATION_FUNCTIONS = {"gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy", "pgettext",
-                         "pgettext_lazy", "npgettext", "npgettext_lazy"}
+TRANSLATION_FUNCTIONS = {
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
 
 
 def _python_messages(source: bytes) -> dict:
     """{(context, msgid): line} of one Python source; a plural msgid is a (singular, plural) tuple."""
     found = {}
-    for lineno, message, _comments, context in extract("python", io.BytesIO(source), keywords=KEYWORDS):
+    for lineno, message, _comments, context in extract(
+        "python", io.BytesIO(source), keywords=KEYWORDS
+    ):
         found.setdefault((context, message), lineno)
     return found
 
@@ -104,11 +115,20 @@ D = pgettext_lazy("arah", "Kiri")
 E = npgettext_lazy("waktu", "%(n)s jam", "%(n)s jam-jam", 3)
 """
     assert set(_template_messages(template)) == {
-        (None, "Satu"), (None, "Dua"), ("kalender", "Bulan"), (None, "Judul halaman"), (None, "Kosong"),
-        (None, "Halo %(name)s, 100%%"), (None, ("%(n)s berkas", "%(n)s berkas-berkas")), ("tombol", "Kirim sekarang"),
+        (None, "Satu"),
+        (None, "Dua"),
+        ("kalender", "Bulan"),
+        (None, "Judul halaman"),
+        (None, "Kosong"),
+        (None, "Halo %(name)s, 100%%"),
+        (None, ("%(n)s berkas", "%(n)s berkas-berkas")),
+        ("tombol", "Kirim sekarang"),
     }
     assert set(_python_messages(python)) == {
-        (None, "Satu %(n)s"), (None, "Dua"), (None, ("%(n)s hari", "%(n)s hari-hari")), ("arah", "Kiri"),
+        (None, "Satu %(n)s"),
+        (None, "Dua"),
+        (None, ("%(n)s hari", "%(n)s hari-hari")),
+        ("arah", "Kiri"),
         ("waktu", ("%(n)s jam", "%(n)s jam-jam")),
     }
 
@@ -121,14 +141,27 @@ def test_the_extractor_finds_the_strings_of_every_kind_of_source():
     files = {location.rsplit(":", 1)[0] for location in where.values()}
     assert any(f.endswith(".py") for f in files) and any(f.endswith(".html") for f in files)
     assert any(isinstance(msgid, tuple) for _context, msgid in where)
-    for app in ("accounts", "api", "backoffice", "open311", "reports", "sms", "stats", "triage", "web"):
+    for app in (
+        "accounts",
+        "api",
+        "backoffice",
+        "open311",
+        "reports",
+        "sms",
+        "stats",
+        "triage",
+        "web",
+    ):
         assert any(f.startswith(f"aduan/{app}/") for f in files), app
 
 
 def test_every_translatable_string_has_an_english_entry():
     translated = {(m.context, m.id) for m in _catalog() if m.id and _translated(m)}
-    missing = sorted(f"{location}: {msgid!r}" for (context, msgid), location in extracted_messages().items()
-                     if (context, msgid) not in translated)
+    missing = sorted(
+        f"{location}: {msgid!r}"
+        for (context, msgid), location in extracted_messages().items()
+        if (context, msgid) not in translated
+    )
     assert missing == [], "no English entry (or an empty one) in django.po:\n" + "\n".join(missing)
 
 
@@ -145,8 +178,11 @@ def test_translation_functions_are_imported_under_names_the_extractor_knows():
     for path in SOURCES.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_bytes())):
             if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
-                unknown += [f"{path.relative_to(ROOT)}: {a.name} as {a.asname}" for a in node.names
-                            if a.name in TRANSLATION_FUNCTIONS and (a.asname or a.name) not in KEYWORDS]
+                unknown += [
+                    f"{path.relative_to(ROOT)}: {a.name} as {a.asname}"
+                    for a in node.names
+                    if a.name in TRANSLATION_FUNCTIONS and (a.asname or a.name) not in KEYWORDS
+                ]
     assert unknown == []
 
 
@@ -167,14 +203,26 @@ def test_the_back_office_speaks_english_when_chosen(english_client, cast):
     report = file_report(cast)
     client.force_login(cast.dispatcher)
     queue = client.get("/kantor/antrean/").content.decode()
-    assert "Verification queue" in queue and "Back office" in queue and "Record a complaint received directly" in queue
+    assert (
+        "Verification queue" in queue
+        and "Back office" in queue
+        and "Record a complaint received directly" in queue
+    )
     assert "<p>1 report</p>" in queue and 'zone-green">on track<' in queue
     assert "Antrean verifikasi" not in queue and "Saring" not in queue
     workspace = client.get(f"/kantor/laporan/{report.code}/").content.decode()
-    assert "Triage suggestions" in workspace and "Possible duplicates" in workspace and "<dt>Privacy</dt>" in workspace
+    assert (
+        "Triage suggestions" in workspace
+        and "Possible duplicates" in workspace
+        and "<dt>Privacy</dt>" in workspace
+    )
     assert "Saran triase" not in workspace and "Kemungkinan duplikat" not in workspace
 
     client.force_login(cast.supervisor)
     dashboard = client.get("/kantor/statistik/").content.decode()
-    assert "Supervision dashboard" in dashboard and "Monthly trend" in dashboard and "By agency" in dashboard
+    assert (
+        "Supervision dashboard" in dashboard
+        and "Monthly trend" in dashboard
+        and "By agency" in dashboard
+    )
     assert "Dasbor pengawasan" not in dashboard and "Tren bulanan" not in dashboard

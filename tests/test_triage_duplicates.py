@@ -12,7 +12,9 @@ from aduan.triage.views_context import triage_context
 from tests.conftest import file_report, report_in
 
 TEXT = "Lampu penerangan jalan di depan masjid Nurul Huda mati sejak tiga minggu, jalan gelap dan rawan."
-PARAPHRASE = "Sudah 3 minggu lampu jalan depan Masjid Nurul Huda padam. Jalanan jadi gelap, rawan kejahatan."
+PARAPHRASE = (
+    "Sudah 3 minggu lampu jalan depan Masjid Nurul Huda padam. Jalanan jadi gelap, rawan kejahatan."
+)
 OTHER = "Guru honorer di sekolah dasar belum menerima gaji selama empat bulan terakhir."
 
 
@@ -42,7 +44,10 @@ def test_it_shows_a_citizen_only_reports_they_may_see(cast):
     public = report_in(cast, Status.DISPOSITIONED, description=TEXT)
     mine = file_report(cast, reporter=cast.other_citizen, description=PARAPHRASE)
     assert [r.pk for r, _s in find_duplicates(mine, viewer=cast.other_citizen)] == [public.pk]
-    assert {r.pk for r, _s in find_duplicates(mine, viewer=cast.dispatcher)} == {hidden.pk, public.pk}
+    assert {r.pk for r, _s in find_duplicates(mine, viewer=cast.dispatcher)} == {
+        hidden.pk,
+        public.pk,
+    }
 
 
 def test_it_renders_suggestions_and_duplicates_with_the_merge_form(cast, rf):

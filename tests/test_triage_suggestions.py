@@ -7,7 +7,6 @@ import pytest
 from django.core.management import call_command
 
 from aduan.reports import actions
-from aduan.reports.models import Status
 from aduan.triage import accuracy, tasks, training
 from aduan.triage.models import RoutingModel, SuggestionRecord
 from aduan.triage.suggestions import suggest, suggest_text
@@ -88,7 +87,9 @@ def test_it_keeps_versions_and_uses_the_newest(trained, cast):
 
 def test_it_records_each_shown_suggestion_once_and_measures_it(trained, cast):
     _model, test = trained
-    reports = (file_report(cast, title="Laporan", description=row["text"], address="") for row in test)
+    reports = (
+        file_report(cast, title="Laporan", description=row["text"], address="") for row in test
+    )
     report = next(r for r in reports if not suggest(r, record=False).unsure)
     assert not SuggestionRecord.objects.exists()
     first = suggest(report, viewer=cast.dispatcher)
@@ -103,10 +104,14 @@ def test_it_records_each_shown_suggestion_once_and_measures_it(trained, cast):
 
 
 def test_it_flags_places_outside_the_regency(cast):
-    outside = suggest(file_report(cast, description="Jalan rusak parah di Kecamatan Mranggen, Kabupaten Demak."))
+    outside = suggest(
+        file_report(cast, description="Jalan rusak parah di Kecamatan Mranggen, Kabupaten Demak.")
+    )
     assert outside.out_of_authority
     assert {p.name for p in outside.outside_places} == {"Mranggen", "Kabupaten Demak"}
-    home = suggest(file_report(cast, description="Jalan rusak di Kecamatan Alas, Kabupaten Sumbawa."))
+    home = suggest(
+        file_report(cast, description="Jalan rusak di Kecamatan Alas, Kabupaten Sumbawa.")
+    )
     assert not home.out_of_authority
     west = suggest(file_report(cast, description="Pungutan liar di kantor desa, Sumbawa Barat."))
     assert [p.name for p in west.outside_places] == ["Kabupaten Sumbawa Barat"]
@@ -135,10 +140,19 @@ def test_it_trains_from_the_command(trained, cast, capsys):
 def test_it_gives_the_api_plain_data(trained, cast):
     from aduan.triage.suggestions import suggestion_data
 
-    data = suggestion_data(suggest(file_report(cast, description="Banjir di Kecamatan Mranggen, Demak.")))
+    data = suggestion_data(
+        suggest(file_report(cast, description="Banjir di Kecamatan Mranggen, Demak."))
+    )
     assert data["out_of_authority"] and data["outside_places"][0]["name"] == "Mranggen"
-    assert set(data) == {"unsure", "model_version", "agencies", "categories", "out_of_authority", "outside_places",
-                         "external_body"}
+    assert set(data) == {
+        "unsure",
+        "model_version",
+        "agencies",
+        "categories",
+        "out_of_authority",
+        "outside_places",
+        "external_body",
+    }
 
 
 def test_it_names_the_outside_body_similar_reports_went_to(cast, tmp_path):
@@ -149,15 +163,25 @@ def test_it_names_the_outside_body_similar_reports_went_to(cast, tmp_path):
 
     train, _test = routing_rows()
     outside = [dict(r, code="kab-demak") for r in dev_rows() if r["agency"] == "Kabupaten Demak"]
-    Agency.objects.create(code="kab-demak", name="Kabupaten Demak", short_name="Kab. Demak",
-                          kind=Agency.Kind.EXTERNAL, is_active=False)
+    Agency.objects.create(
+        code="kab-demak",
+        name="Kabupaten Demak",
+        short_name="Kab. Demak",
+        kind=Agency.Kind.EXTERNAL,
+        is_active=False,
+    )
     import_rows(train + outside[:60])
     training.train()
-    named = [suggest(file_report(cast, title="Laporan", description=r["text"], address=""), record=False)
-             for r in outside[60:90]]
+    named = [
+        suggest(file_report(cast, title="Laporan", description=r["text"], address=""), record=False)
+        for r in outside[60:90]
+    ]
     flagged = [s for s in named if s.external_body is not None]
     assert len(flagged) >= 5
-    assert all(s.external_body.code == "kab-demak" and s.out_of_authority and s.agencies == [] for s in flagged)
+    assert all(
+        s.external_body.code == "kab-demak" and s.out_of_authority and s.agencies == []
+        for s in flagged
+    )
 
 
 def test_it_keeps_only_the_newest_stored_models(trained, cast):

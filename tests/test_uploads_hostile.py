@@ -8,17 +8,17 @@ is not stored."""
 import base64
 import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfReader
 
+from aduan.open311.demo import DEMO_KEY, seed_demo_application
 from aduan.reports.attachments import AttachmentRefused, clean_upload
 from aduan.reports.models import Attachment, Report, Status
-from aduan.open311.demo import DEMO_KEY, seed_demo_application
 from tests import hostile_files as hostile
 from tests.api.conftest import ApiClient
 from tests.conftest import report_in
@@ -43,50 +43,79 @@ def stored_files(storage) -> list:
 # Each sends one file named `name` holding `data` and returns (response, text of the answer, the
 # text that must come back or None where the client keeps its own copy, the reports concerned).
 
+
 def _portal_filing(client, cast, name, data):
     give_profile(cast.citizen)
     client.force_login(cast.citizen)
-    response = client.post("/lapor/", _data(_form(client), attachments=[SimpleUploadedFile(name, data)]))
+    response = client.post(
+        "/lapor/", _data(_form(client), attachments=[SimpleUploadedFile(name, data)])
+    )
     return response, html.unescape(response.content.decode()), DESCRIPTION
 
 
 def _portal_provide_info(client, cast, name, data):
     report = report_in(cast, Status.IN_PROGRESS, paused=True)
     client.force_login(cast.citizen)
-    response = client.post(f"/laporan/{report.code}/informasi/", {
-        "text": TYPED, "version": report.version, "attachments": [SimpleUploadedFile(name, data)]})
+    response = client.post(
+        f"/laporan/{report.code}/informasi/",
+        {"text": TYPED, "version": report.version, "attachments": [SimpleUploadedFile(name, data)]},
+    )
     return response, html.unescape(response.content.decode()), TYPED
 
 
 def _backoffice_answer(client, cast, name, data):
     report = report_in(cast, Status.IN_PROGRESS)
     client.force_login(cast.officer_a)
-    response = client.post(f"/kantor/laporan/{report.code}/aksi/answer/", {
-        "text": TYPED, "version": report.version, "attachments": [SimpleUploadedFile(name, data)]})
+    response = client.post(
+        f"/kantor/laporan/{report.code}/aksi/answer/",
+        {"text": TYPED, "version": report.version, "attachments": [SimpleUploadedFile(name, data)]},
+    )
     return response, html.unescape(response.content.decode()), TYPED
 
 
 def _api_multipart(client, cast, name, data):
     give_profile(cast.citizen)
-    response = ApiClient(cast.citizen).post_form("/reports", {
-        "title": "Lampu jalan padam", "description": DESCRIPTION, "category": "infrastruktur-jalan",
-        "village": "52.04.08.1004", "extra_answers": '{"status-jalan": "kabupaten"}',
-        "files": [SimpleUploadedFile(name, data)]})
-    return response, response.json()["error"]["message"] if response.status_code >= 400 else "", None
+    response = ApiClient(cast.citizen).post_form(
+        "/reports",
+        {
+            "title": "Lampu jalan padam",
+            "description": DESCRIPTION,
+            "category": "infrastruktur-jalan",
+            "village": "52.04.08.1004",
+            "extra_answers": '{"status-jalan": "kabupaten"}',
+            "files": [SimpleUploadedFile(name, data)],
+        },
+    )
+    return (
+        response,
+        response.json()["error"]["message"] if response.status_code >= 400 else "",
+        None,
+    )
 
 
 def _api_json(client, cast, name, data):
     report = report_in(cast, Status.IN_PROGRESS, paused=True)
-    response = ApiClient(cast.citizen).post(f"/reports/{report.code}/provide-info", {
-        "text": TYPED, "expected_version": report.version,
-        "attachments": [{"name": name, "content_base64": base64.b64encode(data).decode()}]})
-    return response, response.json()["error"]["message"] if response.status_code >= 400 else "", None
+    response = ApiClient(cast.citizen).post(
+        f"/reports/{report.code}/provide-info",
+        {
+            "text": TYPED,
+            "expected_version": report.version,
+            "attachments": [{"name": name, "content_base64": base64.b64encode(data).decode()}],
+        },
+    )
+    return (
+        response,
+        response.json()["error"]["message"] if response.status_code >= 400 else "",
+        None,
+    )
 
 
 @dataclass
 class Surface:
     send: Callable
-    multipart: bool  # names pass through Django's multipart parser (path and control characters cut)
+    multipart: (
+        bool  # names pass through Django's multipart parser (path and control characters cut)
+    )
 
 
 SURFACES = {
@@ -106,7 +135,9 @@ def _expected_message(name, data) -> str:
 
 def _assert_refused(surface, client, cast, storage, name, data, message):
     response, answer, typed = SURFACES[surface].send(client, cast, name, data)
-    assert 400 <= response.status_code < 500 or (typed and response.status_code == 200), response.status_code
+    assert 400 <= response.status_code < 500 or (typed and response.status_code == 200), (
+        response.status_code
+    )
     assert message in answer, answer[:2000]
     if typed:
         assert typed in answer  # nothing typed is lost
@@ -114,6 +145,7 @@ def _assert_refused(surface, client, cast, storage, name, data, message):
 
 
 # --- the corpus, on every surface -------------------------------------------------------------
+
 
 @pytest.mark.parametrize("case", hostile.CORPUS)
 def test_the_checker_refuses_each_hostile_file_with_its_reason(case):
@@ -133,7 +165,9 @@ def test_it_refuses_a_hostile_file_on_every_surface(surface, case, client, cast,
 
 
 @pytest.mark.parametrize("surface", SURFACES)
-def test_it_refuses_a_file_just_above_the_limit_on_every_surface(surface, client, cast, storage, settings):
+def test_it_refuses_a_file_just_above_the_limit_on_every_surface(
+    surface, client, cast, storage, settings
+):
     settings.ATTACHMENT_MAX_MB = settings.ATTACHMENT_MAX_VIDEO_MB = 1
     data = hostile.jpeg() + b"\x00" * (1024 * 1024 - len(hostile.jpeg()) + 1)
     message = _expected_message("besar.jpg", data)
@@ -155,7 +189,9 @@ def test_a_hostile_file_name_is_refused_or_cut_to_a_plain_one(surface, case, cli
         item = Attachment.objects.get()
         assert item.original_name == after_multipart.rsplit(".", 1)[0] + ".jpg"
         stored = item.file.name.rsplit("/", 1)[-1]
-        assert len(stored) == 32 and after_multipart.split(".")[0] not in stored  # random, not the name
+        assert (
+            len(stored) == 32 and after_multipart.split(".")[0] not in stored
+        )  # random, not the name
         return
     response, answer, _typed = SURFACES[surface].send(client, cast, raw, data)
     assert 400 <= response.status_code < 500 or response.status_code == 200
@@ -166,14 +202,27 @@ def test_a_hostile_file_name_is_refused_or_cut_to_a_plain_one(surface, case, cli
 def test_nothing_is_stored_when_open311_is_sent_a_file(client, cast, storage):
     """GeoReport v2 takes a `media_url`, never a file: one sent anyway is not read nor stored."""
     seed_demo_application()
-    response = client.post("/open311/v2/requests.json", {
-        "api_key": DEMO_KEY, "service_code": "kesehatan", "lat": "-8.49", "long": "117.42",
-        "description": "Antrean lama di puskesmas.", "media": SimpleUploadedFile("gambar.svg", hostile.svg(script=True))})
+    response = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": DEMO_KEY,
+            "service_code": "kesehatan",
+            "lat": "-8.49",
+            "long": "117.42",
+            "description": "Antrean lama di puskesmas.",
+            "media": SimpleUploadedFile("gambar.svg", hostile.svg(script=True)),
+        },
+    )
     assert response.status_code == 201, response.content[:300]
-    assert Report.objects.count() == 1 and not Attachment.objects.exists() and not stored_files(storage)
+    assert (
+        Report.objects.count() == 1
+        and not Attachment.objects.exists()
+        and not stored_files(storage)
+    )
 
 
 # --- request bodies far above the limit -------------------------------------------------------
+
 
 class CountingStream(io.RawIOBase):
     """A request body that would be a gigabyte: counts what is read of it."""
@@ -190,21 +239,38 @@ class CountingStream(io.RawIOBase):
         return self.read(size)
 
 
-@pytest.mark.parametrize("path", ["/lapor/", "/kantor/laporan/SBW-XXXXXX/aksi/answer/", "/api/v1/reports",
-                                  "/laporan/SBW-XXXXXX/informasi/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/lapor/",
+        "/kantor/laporan/SBW-XXXXXX/aksi/answer/",
+        "/api/v1/reports",
+        "/laporan/SBW-XXXXXX/informasi/",
+    ],
+)
 def test_a_huge_body_is_refused_before_it_is_read(path, client, cast):
     give_profile(cast.citizen)
     client.force_login(cast.citizen)
     body = CountingStream()
-    response = client.generic("POST", path, b"", content_type="multipart/form-data; boundary=x",
-                              **{"wsgi.input": body, "CONTENT_LENGTH": str(1024 ** 3)})
+    response = client.generic(
+        "POST",
+        path,
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        **{"wsgi.input": body, "CONTENT_LENGTH": str(1024**3)},
+    )
     assert response.status_code == 413
     assert body.read_bytes == 0
-    text = response.json()["error"]["message"] if path.startswith("/api/") else response.content.decode()
+    text = (
+        response.json()["error"]["message"]
+        if path.startswith("/api/")
+        else response.content.decode()
+    )
     assert "terlalu besar" in text and "1024 MB" in text
 
 
 # --- what is accepted comes out clean ---------------------------------------------------------
+
 
 def _jpeg_with_everything() -> bytes:
     image = Image.new("RGB", (64, 48), (120, 80, 40))
@@ -212,7 +278,9 @@ def _jpeg_with_everything() -> bytes:
     exif[0x013B] = "Wayan Sudarsana"  # Artist
     exif[0xA431] = "SERIAL-998877"  # BodySerialNumber
     exif.get_ifd(0x8825).update({1: "S", 2: (8.0, 29.0, 30.0), 3: "E", 4: (117.0, 25.0, 10.0)})
-    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:creator>Wayan Sudarsana</dc:creator></x:xmpmeta>'
+    xmp = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:creator>Wayan Sudarsana</dc:creator></x:xmpmeta>'
+    )
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif, xmp=xmp, comment=b"Wayan Sudarsana")
     return out.getvalue()
@@ -229,15 +297,17 @@ def test_an_accepted_photo_keeps_no_exif_gps_xmp_or_comment():
 
 
 def test_a_reporters_pdf_loses_author_creator_and_xmp_a_staff_pdf_keeps_its_bytes():
-    from pypdf import PdfWriter  # noqa: PLC0415
+    from pypdf import PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes(author="Wayan Sudarsana"))))
     writer.add_metadata({"/Author": "Wayan Sudarsana", "/Creator": "Wayan Sudarsana"})
     writer.xmp_metadata = None
-    from pypdf.generic import NameObject, StreamObject  # noqa: PLC0415
+    from pypdf.generic import NameObject, StreamObject
 
     xmp = StreamObject()
-    xmp.set_data(b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:creator>Wayan Sudarsana</dc:creator></x:xmpmeta>')
+    xmp.set_data(
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:creator>Wayan Sudarsana</dc:creator></x:xmpmeta>'
+    )
     writer._root_object[NameObject("/Metadata")] = writer._add_object(xmp)
     out = io.BytesIO()
     writer.write(out)
@@ -246,34 +316,58 @@ def test_a_reporters_pdf_loses_author_creator_and_xmp_a_staff_pdf_keeps_its_byte
 
     cleaned = clean_upload(SimpleUploadedFile("surat.pdf", original))
     reader = PdfReader(io.BytesIO(cleaned.data))
-    assert b"Wayan" not in cleaned.data and (reader.metadata is None or not reader.metadata.get("/Author"))
+    assert b"Wayan" not in cleaned.data and (
+        reader.metadata is None or not reader.metadata.get("/Author")
+    )
     assert "/Metadata" not in reader.trailer["/Root"] and len(reader.pages) == 1
     staff = clean_upload(SimpleUploadedFile("surat.pdf", original), keep_document_bytes=True)
     assert staff.data == original  # a signed letter stays as signed
 
 
 def test_ordinary_files_from_phones_and_offices_are_accepted():
-    motion_photo = hostile.jpeg() + b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64  # video after the picture
-    assert clean_upload(SimpleUploadedFile("PXL_0001.MP.jpg", motion_photo)).content_type == "image/jpeg"
+    motion_photo = (
+        hostile.jpeg() + b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+    )  # video after the picture
+    assert (
+        clean_upload(SimpleUploadedFile("PXL_0001.MP.jpg", motion_photo)).content_type
+        == "image/jpeg"
+    )
     chart = hostile._zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"})
-    docx = hostile.docx({"word/embeddings/Microsoft_Excel_Worksheet.xlsx": chart,
-                         "word/_rels/document.xml.rels": '<Relationships><Relationship Type="http://schemas.'
-                         'openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
-                         'Target="https://sumbawakab.go.id" TargetMode="External"/></Relationships>'})
+    docx = hostile.docx(
+        {
+            "word/embeddings/Microsoft_Excel_Worksheet.xlsx": chart,
+            "word/_rels/document.xml.rels": '<Relationships><Relationship Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
+            'Target="https://sumbawakab.go.id" TargetMode="External"/></Relationships>',
+        }
+    )
     assert clean_upload(SimpleUploadedFile("surat.docx", docx)).name == "surat.docx"
     # LibreOffice opens its PDFs at page 1 with an /OpenAction destination: not an action that runs.
-    from pypdf import PdfWriter  # noqa: PLC0415
-    from pypdf.generic import ArrayObject, NameObject, NullObject  # noqa: PLC0415
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, NameObject, NullObject
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes())))
     writer._root_object[NameObject("/OpenAction")] = ArrayObject(
-        [writer.pages[0].indirect_reference, NameObject("/XYZ"), NullObject(), NullObject(), NullObject()])
+        [
+            writer.pages[0].indirect_reference,
+            NameObject("/XYZ"),
+            NullObject(),
+            NullObject(),
+            NullObject(),
+        ]
+    )
     out = io.BytesIO()
     writer.write(out)
-    assert clean_upload(SimpleUploadedFile("surat.pdf", out.getvalue())).content_type == "application/pdf"
+    assert (
+        clean_upload(SimpleUploadedFile("surat.pdf", out.getvalue())).content_type
+        == "application/pdf"
+    )
     gif = io.BytesIO()
     Image.new("P", (20, 10)).save(gif, format="GIF", comment=b"dibuat di ponsel")
-    assert clean_upload(SimpleUploadedFile("a.gif", gif.getvalue())).content_type in ("image/jpeg", "image/png")
+    assert clean_upload(SimpleUploadedFile("a.gif", gif.getvalue())).content_type in (
+        "image/jpeg",
+        "image/png",
+    )
 
 
 def _mp4_with_place() -> bytes:
@@ -281,8 +375,12 @@ def _mp4_with_place() -> bytes:
         return (8 + len(payload)).to_bytes(4, "big") + kind + payload
 
     xyz = box(b"\xa9xyz", b"\x00\x12\x15\xc7-08.4902+117.4204/")
-    moov = box(b"moov", box(b"mvhd", bytes(100)) + box(b"udta", xyz) + box(b"trak", box(b"tkhd", bytes(84))
-                                                                              + box(b"meta", bytes(12) + b"Galaxy S23")))
+    moov = box(
+        b"moov",
+        box(b"mvhd", bytes(100))
+        + box(b"udta", xyz)
+        + box(b"trak", box(b"tkhd", bytes(84)) + box(b"meta", bytes(12) + b"Galaxy S23")),
+    )
     return box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41") + moov + box(b"mdat", b"\x01" * 200)
 
 
@@ -296,19 +394,29 @@ def test_a_videos_place_and_device_are_blanked_and_its_layout_kept():
 
 # --- where stored files can be fetched --------------------------------------------------------
 
+
 def test_stored_files_have_random_names_and_no_public_media_path(client, cast, storage, settings):
     client.force_login(cast.citizen)
     report = report_in(cast, Status.IN_PROGRESS, paused=True)
-    response = client.post(f"/laporan/{report.code}/informasi/", {
-        "text": TYPED, "version": report.version,
-        "attachments": [SimpleUploadedFile("KTP Wayan Sudarsana.jpg", jpeg_with_gps())]})
+    response = client.post(
+        f"/laporan/{report.code}/informasi/",
+        {
+            "text": TYPED,
+            "version": report.version,
+            "attachments": [SimpleUploadedFile("KTP Wayan Sudarsana.jpg", jpeg_with_gps())],
+        },
+    )
     assert response.status_code == 302
     item = Attachment.objects.get()
     assert "Wayan" not in item.file.name and item.file.name.startswith(f"attachments/{report.pk}/")
     assert len(item.file.name.rsplit("/", 1)[1]) == 32
     # No URL serves the storage folder, in any environment: not /media/<name>, not /media/<stored name>.
     client.logout()
-    for path in (f"/media/{item.file.name}", "/media/KTP%20Wayan%20Sudarsana.jpg", f"{settings.MEDIA_URL}{item.file.name}"):
+    for path in (
+        f"/media/{item.file.name}",
+        "/media/KTP%20Wayan%20Sudarsana.jpg",
+        f"{settings.MEDIA_URL}{item.file.name}",
+    ):
         assert client.get(path).status_code == 404
     # Only the permission-checked view gives it: to the reporter; not to the public (an answer to the
     # agency's question is for the parties), and probing another id finds nothing.
@@ -317,8 +425,8 @@ def test_stored_files_have_random_names_and_no_public_media_path(client, cast, s
     download = client.get(f"/laporan/{report.code}/lampiran/{item.pk}/")
     assert download.status_code == 200 and download["X-Content-Type-Options"] == "nosniff"
     assert client.get(f"/laporan/{report.code}/lampiran/{item.pk + 1000}/").status_code == 404
-    from django.urls import resolve  # noqa: PLC0415
-    from django.urls.exceptions import Resolver404  # noqa: PLC0415
+    from django.urls import resolve
+    from django.urls.exceptions import Resolver404
 
     with pytest.raises(Resolver404):
         resolve(f"/media/{item.file.name}")
@@ -328,11 +436,11 @@ def test_stored_files_have_random_names_and_no_public_media_path(client, cast, s
 def test_production_serves_nothing_from_the_storage_folder(tmp_path, production_static_root):
     """In a production start-up (fresh interpreter, production settings, WhiteNoise in front), a
     file that is in MEDIA_ROOT is not served at /media/ nor at any other path built from its name."""
-    import os  # noqa: PLC0415
-    import subprocess  # noqa: PLC0415
-    import sys  # noqa: PLC0415
+    import os
+    import subprocess
+    import sys
 
-    from tests.test_settings import ROOT, STRONG, UNSET  # noqa: PLC0415
+    from tests.test_settings import ROOT, STRONG, UNSET
 
     media = tmp_path / "media"
     (media / "attachments" / "1").mkdir(parents=True)
@@ -346,12 +454,27 @@ def test_production_serves_nothing_from_the_storage_folder(tmp_path, production_
         "             '/static/../media/KTP.jpg', '/attachments/1/0123456789abcdef0123456789abcdef', '/KTP.jpg'):\n"
         "    r = c.get(path, secure=True)\n"
         "    body = b''.join(r.streaming_content) if r.streaming else r.content\n"
-        "    print(path, r.status_code, b'ISI-RAHASIA' in body)\n")
+        "    print(path, r.status_code, b'ISI-RAHASIA' in body)\n"
+    )
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
-    env.update(ADUAN_ENV="production", SECRET_KEY=STRONG, ALLOWED_HOSTS="aduan.example", MEDIA_ROOT=str(media),
-               ADUAN_DOTENV="/nonexistent", DJANGO_SETTINGS_MODULE="aduan.settings", DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
-               STATIC_ROOT=str(production_static_root))
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    env.update(
+        ADUAN_ENV="production",
+        SECRET_KEY=STRONG,
+        ALLOWED_HOSTS="aduan.example",
+        MEDIA_ROOT=str(media),
+        ADUAN_DOTENV="/nonexistent",
+        DJANGO_SETTINGS_MODULE="aduan.settings",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        STATIC_ROOT=str(production_static_root),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.split("\n")[:5]
     assert len(lines) == 5 and all(line.endswith(" 404 False") for line in lines), result.stdout

@@ -24,7 +24,14 @@ PAYLOADS = {
 }
 NOTE = "<iframe src=javascript:alert(5)></iframe> tim sudah turun"
 NAME = "<b onmouseover=alert(4)>Budi</b>"
-RAW = ["<script>alert", "<img src=x", "<svg onload", "<iframe src", "<b onmouseover", "</textarea><script>"]
+RAW = [
+    "<script>alert",
+    "<img src=x",
+    "<svg onload",
+    "<iframe src",
+    "<b onmouseover",
+    "</textarea><script>",
+]
 
 
 @pytest.fixture
@@ -74,22 +81,39 @@ def test_open311_xml_stays_well_formed_with_markup_in_the_text(client, report):
 
 
 def test_exports_of_the_same_report_hold_no_formula_and_no_markup_runs(client, cast):
-    report = file_report(cast, title="=HYPERLINK(\"http://penyerang.invalid\",\"klik\")",
-                         description="+1+1", address="@SUM(A1:A9)")
+    report = file_report(
+        cast,
+        title='=HYPERLINK("http://penyerang.invalid","klik")',
+        description="+1+1",
+        address="@SUM(A1:A9)",
+    )
     client.force_login(cast.dispatcher)
-    rows = list(csv.reader(io.StringIO(b"".join(client.get("/kantor/laporan/?format=csv").streaming_content)
-                                       .decode().lstrip("\ufeff"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(client.get("/kantor/laporan/?format=csv").streaming_content)
+                .decode()
+                .lstrip("\ufeff")
+            )
+        )
+    )
     titles = [row[1] for row in rows[1:] if row[0] == report.code]
-    assert titles == ["'=HYPERLINK(\"http://penyerang.invalid\",\"klik\")"]
+    assert titles == ['\'=HYPERLINK("http://penyerang.invalid","klik")']
     book = load_workbook(io.BytesIO(client.get("/kantor/laporan/?format=xlsx").content))
     cells = [c for row in book.active.iter_rows(min_row=2) for c in row]
     assert not [c for c in cells if c.data_type == "f"]  # openpyxl would store "=..." as a formula
 
 
 def test_typed_text_cannot_add_headers_or_recipients_to_staff_mail(cast, mailoutbox):
-    report = file_report(cast, title="Jalan rusak\r\nBcc: semua@example.test", reporter_name="Budi\r\nCc: x@y.z")
-    actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher,
-                           instruction="Segera\r\nBcc: bocor@example.test\r\nSubject: palsu")
+    report = file_report(
+        cast, title="Jalan rusak\r\nBcc: semua@example.test", reporter_name="Budi\r\nCc: x@y.z"
+    )
+    actions.do_disposition(
+        report,
+        cast.agency_a,
+        actor=cast.dispatcher,
+        instruction="Segera\r\nBcc: bocor@example.test\r\nSubject: palsu",
+    )
     for pk in outbox.due_ids():
         outbox.deliver(pk)
     to_officer = [m for m in mailoutbox if cast.officer_a.email in m.recipients()]
@@ -97,7 +121,9 @@ def test_typed_text_cannot_add_headers_or_recipients_to_staff_mail(cast, mailout
     for message in mailoutbox:
         headers = message.message().as_string().split("\n\n", 1)[0]
         assert "Bcc" not in headers and "Cc:" not in headers and headers.count("Subject:") == 1
-        assert all(r.endswith("@example.test") and "bocor" not in r and "semua" not in r
-                   for r in message.recipients())
+        assert all(
+            r.endswith("@example.test") and "bocor" not in r and "semua" not in r
+            for r in message.recipients()
+        )
     report.refresh_from_db()
     assert report.status == Status.DISPOSITIONED

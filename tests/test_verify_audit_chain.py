@@ -19,10 +19,16 @@ def _chain(cast):
 
 def test_it_writes_one_audit_row_per_action_in_the_actions_transaction(cast):
     report = _chain(cast)
-    kinds = list(AuditEntry.objects.filter(report_code=report.code).order_by("id").values_list("action", "actor_name"))
+    kinds = list(
+        AuditEntry.objects.filter(report_code=report.code)
+        .order_by("id")
+        .values_list("action", "actor_name")
+    )
     assert kinds == [
-        (EventKind.SUBMITTED, "warga-uji"), (EventKind.DISPOSITIONED, "dispatcher-uji"),
-        (EventKind.ACCEPTED, "petugas-pupr"), (EventKind.NOTE, "petugas-pupr"),
+        (EventKind.SUBMITTED, "warga-uji"),
+        (EventKind.DISPOSITIONED, "dispatcher-uji"),
+        (EventKind.ACCEPTED, "petugas-pupr"),
+        (EventKind.NOTE, "petugas-pupr"),
     ]
 
 
@@ -44,7 +50,9 @@ def test_it_detects_an_edited_row(cast):
     _chain(cast)
     victim = AuditEntry.objects.order_by("id")[1]
     with connection.cursor() as cursor:  # behind the application's back, as an intruder would
-        cursor.execute("UPDATE audit_auditentry SET actor_name = %s WHERE id = %s", ["orang-lain", victim.pk])
+        cursor.execute(
+            "UPDATE audit_auditentry SET actor_name = %s WHERE id = %s", ["orang-lain", victim.pk]
+        )
     with pytest.raises(CommandError, match="RUSAK"):
         call_command("verify_audit_chain")
 
@@ -61,7 +69,9 @@ def test_it_detects_a_deleted_row_in_the_middle(cast):
 def test_it_detects_the_newest_row_deleted(cast):
     _chain(cast)
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [AuditEntry.objects.order_by("-id")[0].pk])
+        cursor.execute(
+            "DELETE FROM audit_auditentry WHERE id = %s", [AuditEntry.objects.order_by("-id")[0].pk]
+        )
     with pytest.raises(CommandError, match="RUSAK"):
         call_command("verify_audit_chain")
 
@@ -85,8 +95,10 @@ def test_the_nightly_task_counts_the_problems(cast):
     _chain(cast)
     assert verify_audit_chain_nightly.call_local() == 0
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET detail = %s WHERE id = %s",
-                       ['{"to": "closed"}', AuditEntry.objects.order_by("id")[0].pk])
+        cursor.execute(
+            "UPDATE audit_auditentry SET detail = %s WHERE id = %s",
+            ['{"to": "closed"}', AuditEntry.objects.order_by("id")[0].pk],
+        )
     assert verify_audit_chain_nightly.call_local() >= 1
 
 
@@ -106,13 +118,19 @@ def test_each_report_is_chained_on_its_own_chain_and_every_chain_verifies(cast, 
 
     first, second = _reports_on_two_chains(cast)
     for report in (first, second):
-        chains = set(AuditEntry.objects.filter(report_code=report.code).values_list("chain", flat=True))
+        chains = set(
+            AuditEntry.objects.filter(report_code=report.code).values_list("chain", flat=True)
+        )
         assert chains == {report.pk % CHAINS}
         entries = list(AuditEntry.objects.filter(chain=report.pk % CHAINS).order_by("id"))
         assert entries[0].prev_hash == "0" * 64
         assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:]))
         head = AuditHead.objects.get(pk=report.pk % CHAINS + 1)
-        assert (head.last_id, head.last_hash, head.count) == (entries[-1].pk, entries[-1].hash, len(entries))
+        assert (head.last_id, head.last_hash, head.count) == (
+            entries[-1].pk,
+            entries[-1].hash,
+            len(entries),
+        )
     call_command("verify_audit_chain")
     assert f"Jejak audit utuh: {AuditEntry.objects.count()} entri." in capsys.readouterr().out
 
@@ -123,7 +141,9 @@ def test_it_detects_a_row_moved_to_another_chain(cast):
     first, second = _reports_on_two_chains(cast)
     moved = AuditEntry.objects.filter(report_code=second.code).order_by("id").first()
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET chain = %s WHERE id = %s", [first.pk % CHAINS, moved.pk])
+        cursor.execute(
+            "UPDATE audit_auditentry SET chain = %s WHERE id = %s", [first.pk % CHAINS, moved.pk]
+        )
     with pytest.raises(CommandError, match="RUSAK"):
         call_command("verify_audit_chain")
 

@@ -19,8 +19,11 @@ def reports(cast):
         "submitted": report_in(cast, Status.SUBMITTED),
         "public": report_in(cast, Status.IN_PROGRESS),
         "confidential": report_in(cast, Status.IN_PROGRESS, confidential=True),
-        "at_b": actions.do_disposition(report_in(cast, Status.SUBMITTED, confidential=True), cast.agency_b,
-                                       actor=cast.dispatcher),
+        "at_b": actions.do_disposition(
+            report_in(cast, Status.SUBMITTED, confidential=True),
+            cast.agency_b,
+            actor=cast.dispatcher,
+        ),
         "archived": report_in(cast, Status.ARCHIVED),
     }
 
@@ -71,8 +74,14 @@ def test_an_anonymous_reporter_is_known_only_to_dispatchers_and_themselves(cast)
     report = report_in(cast, Status.IN_PROGRESS, anonymous=True)
     assert present_reporter(report, cast.dispatcher).name == "Wayan Sudarsana"
     assert present_reporter(report, cast.citizen).phone == "+6281339100011"
-    for viewer in (cast.officer_a, cast.officer_b, cast.supervisor, cast.sysadmin, cast.other_citizen,
-                   AnonymousUser()):
+    for viewer in (
+        cast.officer_a,
+        cast.officer_b,
+        cast.supervisor,
+        cast.sysadmin,
+        cast.other_citizen,
+        AnonymousUser(),
+    ):
         shown = present_reporter(report, viewer)
         assert shown.hidden and shown.name == "Anonim" and not shown.phone and not shown.email
 
@@ -87,8 +96,14 @@ def test_a_named_reporter_is_known_to_the_agency_and_masked_for_the_public(cast)
 
 
 def test_a_resident_filed_for_by_a_representative_is_the_reporter(cast):
-    report = file_report(cast, reporter=None, filed_by=cast.representative, reporter_name="Inaq Rahmah",
-                         reporter_phone="+6281339100099", consent=True)
+    report = file_report(
+        cast,
+        reporter=None,
+        filed_by=cast.representative,
+        reporter_name="Inaq Rahmah",
+        reporter_phone="+6281339100099",
+        consent=True,
+    )
     assert present_reporter(report, cast.representative).name == "Inaq Rahmah"
     assert present_reporter(report, cast.dispatcher).phone == "+6281339100099"
     assert report in visible_reports(cast.representative)

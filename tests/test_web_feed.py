@@ -35,11 +35,19 @@ def test_it_filters_by_category_agency_district_and_status(client, cast):
     from aduan.directory.models import Category
 
     road = report_in(cast, Status.IN_PROGRESS, title="Jalan")
-    other = report_in(cast, Status.RESPONDED, title="Sekolah", category=Category.objects.get(code="pendidikan-kebudayaan"))
+    other = report_in(
+        cast,
+        Status.RESPONDED,
+        title="Sekolah",
+        category=Category.objects.get(code="pendidikan-kebudayaan"),
+    )
     codes = lambda r: [x.code for x, _ in r.context["rows"]]  # noqa: E731
     assert codes(client.get("/laporan/", {"category": road.category_id})) == [road.code]
     assert codes(client.get("/laporan/", {"status": "responded"})) == [other.code]
-    assert set(codes(client.get("/laporan/", {"agency": cast.agency_a.pk}))) == {road.code, other.code}
+    assert set(codes(client.get("/laporan/", {"agency": cast.agency_a.pk}))) == {
+        road.code,
+        other.code,
+    }
     assert codes(client.get("/laporan/", {"agency": cast.agency_b.pk})) == []
     assert len(codes(client.get("/laporan/", {"district": "52.04.08"}))) == 2
     assert codes(client.get("/laporan/", {"district": "52.04.02"})) == []
@@ -67,9 +75,18 @@ def test_search_finds_indonesian_word_forms_ranked_and_highlighted(client, cast)
     from aduan.reports.models import Status
     from tests.conftest import report_in
 
-    report_in(cast, Status.DISPOSITIONED, title="Lampu jalan padam", description="Penerangan jalan mati total.")
-    match = report_in(cast, Status.DISPOSITIONED, title="Perbaikan jembatan Kakiang",
-                      description="Jembatan gantung rusak dan miring, mohon diperbaiki segera.")
+    report_in(
+        cast,
+        Status.DISPOSITIONED,
+        title="Lampu jalan padam",
+        description="Penerangan jalan mati total.",
+    )
+    match = report_in(
+        cast,
+        Status.DISPOSITIONED,
+        title="Perbaikan jembatan Kakiang",
+        description="Jembatan gantung rusak dan miring, mohon diperbaiki segera.",
+    )
     response = client.get("/laporan/", {"q": "memperbaiki jembatan"})
     page = response.content.decode()
     assert match.code in page and "Lampu jalan padam" not in page
@@ -77,7 +94,9 @@ def test_search_finds_indonesian_word_forms_ranked_and_highlighted(client, cast)
     assert response.context["page"].paginator.count == 1
 
 
-def test_it_counts_at_most_a_bound_and_says_there_are_more(client, cast, monkeypatch, django_assert_num_queries):
+def test_it_counts_at_most_a_bound_and_says_there_are_more(
+    client, cast, monkeypatch, django_assert_num_queries
+):
     from aduan.reports import paging
 
     made = [report_in(cast, Status.DISPOSITIONED, title=f"Laporan {i}") for i in range(5)]
@@ -91,7 +110,10 @@ def test_it_counts_at_most_a_bound_and_says_there_are_more(client, cast, monkeyp
     assert "Lebih dari 3 laporan" in response.content.decode()
     monkeypatch.setattr(paging, "MAX_ROWS", 5)
     response = client.get("/laporan/")
-    assert response.context["page"].paginator.count == 5 and "Lebih dari" not in response.content.decode()
+    assert (
+        response.context["page"].paginator.count == 5
+        and "Lebih dari" not in response.content.decode()
+    )
 
 
 def test_a_search_with_more_matches_than_are_ranked_says_so(client, cast, monkeypatch):
@@ -101,4 +123,6 @@ def test_a_search_with_more_matches_than_are_ranked_says_so(client, cast, monkey
     for i in range(3):
         report_in(cast, Status.DISPOSITIONED, description=f"Drainase tersumbat nomor {i}.")
     response = client.get("/laporan/", {"q": "drainase"})
-    assert len(response.context["rows"]) == 2 and "Lebih dari 2 laporan" in response.content.decode()
+    assert (
+        len(response.context["rows"]) == 2 and "Lebih dari 2 laporan" in response.content.decode()
+    )

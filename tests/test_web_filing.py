@@ -8,8 +8,10 @@ from tests.portal import NIK, give_profile, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
 
-DESCRIPTION = ("Kemarin sore jalan di depan SD Seketeng berlubang besar dan dua motor terjatuh; "
-               "petugas Dinas PUPR belum datang memperbaiki walau sudah dilaporkan ke kantor desa.")
+DESCRIPTION = (
+    "Kemarin sore jalan di depan SD Seketeng berlubang besar dan dua motor terjatuh; "
+    "petugas Dinas PUPR belum datang memperbaiki walau sudah dilaporkan ke kantor desa."
+)
 
 
 def _form(client):
@@ -20,11 +22,20 @@ def _form(client):
 
 def _data(token, **extra):
     village = Region.objects.get(code="52.04.08.1004")
-    data = {"form_token": token, "classification": "complaint",
-            "category": Category.objects.get(code="infrastruktur-jalan").pk, "title": "Jalan berlubang",
-            "description": DESCRIPTION, "incident_date": "2026-03-02", "district": village.parent_id,
-            "village": village.pk, "address": "Jl. Garuda", "parties_involved": "Dinas PUPR",
-            "q_status-jalan": "kabupaten", "q_jenis-kerusakan": ["berlubang", "retak"]}
+    data = {
+        "form_token": token,
+        "classification": "complaint",
+        "category": Category.objects.get(code="infrastruktur-jalan").pk,
+        "title": "Jalan berlubang",
+        "description": DESCRIPTION,
+        "incident_date": "2026-03-02",
+        "district": village.parent_id,
+        "village": village.pk,
+        "address": "Jl. Garuda",
+        "parties_involved": "Dinas PUPR",
+        "q_status-jalan": "kabupaten",
+        "q_jenis-kerusakan": ["berlubang", "retak"],
+    }
     data.update(extra)
     return data
 
@@ -46,7 +57,9 @@ def test_it_files_a_report_with_a_photo_and_shows_code_and_secret(client, cast):
     photo = SimpleUploadedFile("rumah.jpg", jpeg_with_gps(), content_type="image/jpeg")
     response = client.post("/lapor/", _data(_form(client), attachments=[photo]))
     report = Report.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/laporan/{report.code}/terkirim/"
+    assert (
+        response.status_code == 302 and response["Location"] == f"/laporan/{report.code}/terkirim/"
+    )
     assert report.reporter == cast.citizen and report.channel == Channel.WEB
     page = client.get(response["Location"])
     assert report.code in page.content.decode()
@@ -100,20 +113,39 @@ def test_it_shows_the_limits_before_upload(client, cast):
 def test_it_refuses_a_village_outside_the_district(client, cast):
     give_profile(cast.citizen)
     client.force_login(cast.citizen)
-    other_village = Region.objects.filter(level=4, code__startswith="52.04.").exclude(code__startswith="52.04.08").first()
+    other_village = (
+        Region.objects.filter(level=4, code__startswith="52.04.")
+        .exclude(code__startswith="52.04.08")
+        .first()
+    )
     response = client.post("/lapor/", _data(_form(client), village=other_village.pk))
     assert response.status_code == 200 and Report.objects.count() == 0
     assert "pilih" in response.content.decode().lower()
 
 
 def test_it_files_on_behalf_of_a_resident_with_consent(client, cast):
-    give_profile(cast.representative, nik="5204080101800003", sex="L", birth_date=__import__("datetime").date(1980, 1, 1))
+    give_profile(
+        cast.representative,
+        nik="5204080101800003",
+        sex="L",
+        birth_date=__import__("datetime").date(1980, 1, 1),
+    )
     client.force_login(cast.representative)
-    data = _data(_form(client), **{"wakil-on_behalf": "on", "wakil-resident_name": "Siti Aminah",
-                                   "wakil-resident_phone": "0813 3910 0022", "wakil-relationship": "Ketua RT 03",
-                                   "wakil-resident_nik": NIK})
+    data = _data(
+        _form(client),
+        **{
+            "wakil-on_behalf": "on",
+            "wakil-resident_name": "Siti Aminah",
+            "wakil-resident_phone": "0813 3910 0022",
+            "wakil-relationship": "Ketua RT 03",
+            "wakil-resident_nik": NIK,
+        },
+    )
     refused = client.post("/lapor/", data)
-    assert refused.status_code == 200 and "Persetujuan warga wajib dikonfirmasi." in refused.content.decode()
+    assert (
+        refused.status_code == 200
+        and "Persetujuan warga wajib dikonfirmasi." in refused.content.decode()
+    )
     data["wakil-consent"] = "on"
     data["form_token"] = refused.context["form_token"]
     client.post("/lapor/", data)
@@ -121,7 +153,9 @@ def test_it_files_on_behalf_of_a_resident_with_consent(client, cast):
     assert report.reporter is None and report.filed_by == cast.representative
     assert report.reporter_name == "Siti Aminah" and report.reporter_phone == "+6281339100022"
     assert report.channel == Channel.REPRESENTATIVE and report.consent_recorded_at is not None
-    assert "resident_nik_masked" not in report.extra_answers and "5204" not in str(report.extra_answers)
+    assert "resident_nik_masked" not in report.extra_answers and "5204" not in str(
+        report.extra_answers
+    )
     assert report.reporter_nik_encrypted and NIK not in report.reporter_nik_encrypted
     from aduan.reports.visibility import present_reporter
 
@@ -137,8 +171,11 @@ def test_a_citizen_does_not_see_the_on_behalf_part(client, cast):
 
 def test_it_checks_completeness_live(client, cast):
     client.force_login(cast.citizen)
-    response = client.post("/lapor/periksa/", {"title": "Jalan rusak", "description": "Jalannya rusak."},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        "/lapor/periksa/",
+        {"title": "Jalan rusak", "description": "Jalannya rusak."},
+        HTTP_HX_REQUEST="true",
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body
     checklist = response.context["checklist"]
@@ -157,9 +194,17 @@ def test_it_lists_the_villages_of_a_district(client):
 def test_it_completes_the_profile(client, cast):
     client.force_login(cast.citizen)
     village = Region.objects.get(code="52.04.08.1004")
-    data = {"full_name": "Wayan Sudarsana", "nik": "5204 0812 0390 0001", "sex": "L", "birth_date": "1990-03-12",
-            "occupation": "Petani", "phone": "0813-3910-0011", "district": village.parent_id, "village": village.pk,
-            "address": "Jl. Garuda 1"}
+    data = {
+        "full_name": "Wayan Sudarsana",
+        "nik": "5204 0812 0390 0001",
+        "sex": "L",
+        "birth_date": "1990-03-12",
+        "occupation": "Petani",
+        "phone": "0813-3910-0011",
+        "district": village.parent_id,
+        "village": village.pk,
+        "address": "Jl. Garuda 1",
+    }
     wrong = client.post("/akun/profil/", {**data, "birth_date": "1990-03-13"})
     assert "tanggal lahir pada NIK tidak sesuai" in wrong.content.decode()
     response = client.post("/akun/profil/?next=/lapor/", data)
@@ -173,8 +218,14 @@ def test_it_asks_the_questions_of_the_category(client, cast):
     give_profile(cast.citizen)
     client.force_login(cast.citizen)
     category = Category.objects.get(code="infrastruktur-jalan")
-    fragment = client.get("/lapor/pertanyaan/", {"category": category.pk}, HTTP_HX_REQUEST="true").content.decode()
-    assert "Status jalan" in fragment and 'name="q_status-jalan"' in fragment and "<html" not in fragment
+    fragment = client.get(
+        "/lapor/pertanyaan/", {"category": category.pk}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert (
+        "Status jalan" in fragment
+        and 'name="q_status-jalan"' in fragment
+        and "<html" not in fragment
+    )
     assert "tidak boleh kosong" not in fragment and "wajib" not in fragment.lower()
     missing = _data(_form(client))
     del missing["q_status-jalan"]
@@ -183,4 +234,7 @@ def test_it_asks_the_questions_of_the_category(client, cast):
     assert refused.context["form"].errors["q_status-jalan"]
     client.post("/lapor/", _data(refused.context["form_token"]))
     report = Report.objects.get()
-    assert report.extra_answers == {"status-jalan": "kabupaten", "jenis-kerusakan": ["berlubang", "retak"]}
+    assert report.extra_answers == {
+        "status-jalan": "kabupaten",
+        "jenis-kerusakan": ["berlubang", "retak"],
+    }

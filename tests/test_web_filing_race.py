@@ -20,9 +20,14 @@ def test_two_simultaneous_posts_of_one_form_file_once(master_data_again):
     user = give_profile(User.objects.create_user("serentak", password="x", email="s@example.test"))
     token = FilingToken.objects.create(user=user).token
     village = Region.objects.get(code="52.04.08.1004")
-    data = {"form_token": token, "classification": "complaint", "title": "Dua kali tekan",
-            "description": "Jembatan di Seketeng retak sejak kemarin; petugas belum datang.",
-            "district": village.parent_id, "village": village.pk}
+    data = {
+        "form_token": token,
+        "classification": "complaint",
+        "title": "Dua kali tekan",
+        "description": "Jembatan di Seketeng retak sejak kemarin; petugas belum datang.",
+        "district": village.parent_id,
+        "village": village.pk,
+    }
     start, answers = threading.Barrier(2), []
 
     def post():

@@ -1,7 +1,7 @@
 import pytest
 
-from tests.conftest import PASSWORD, report_in
 from aduan.reports.models import Status
+from tests.conftest import PASSWORD, report_in
 
 pytestmark = pytest.mark.django_db
 

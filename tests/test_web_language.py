@@ -33,8 +33,19 @@ def test_every_message_has_an_english_translation():
 
     from babel.messages.pofile import read_po
 
-    po = Path(__file__).resolve().parents[1] / "aduan" / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    po = (
+        Path(__file__).resolve().parents[1]
+        / "aduan"
+        / "locale"
+        / "en"
+        / "LC_MESSAGES"
+        / "django.po"
+    )
     with po.open("rb") as f:
         catalog = read_po(f)
-    untranslated = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
+    untranslated = [
+        m.id
+        for m in catalog
+        if m.id and not (m.string if isinstance(m.string, str) else all(m.string))
+    ]
     assert untranslated == []

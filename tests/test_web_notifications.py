@@ -44,4 +44,6 @@ def test_mark_all_read(client, cast):
     report_in(cast, Status.DISPOSITIONED)
     client.force_login(cast.citizen)
     client.post("/notifikasi/baca-semua/")
-    assert not Notification.objects.filter(recipient=cast.citizen, channel="in_app", read_at__isnull=True).exists()
+    assert not Notification.objects.filter(
+        recipient=cast.citizen, channel="in_app", read_at__isnull=True
+    ).exists()

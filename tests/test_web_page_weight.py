@@ -16,7 +16,9 @@ def _weight(client, path):
     html = client.get(path).content
     assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', html)
     assert not re.search(rb'(?:href|src)="(?:https?:)?//', html), "no asset from another host"
-    sizes = {asset.decode(): len(open(finders.find(asset.decode()), "rb").read()) for asset in assets}
+    sizes = {
+        asset.decode(): len(open(finders.find(asset.decode()), "rb").read()) for asset in assets
+    }
     return len(html) + sum(sizes.values()), sizes
 
 

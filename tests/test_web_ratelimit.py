@@ -18,8 +18,11 @@ from tests.test_web_filing import _data, _form
 
 pytestmark = pytest.mark.django_db
 MORNING = dt.datetime(2026, 11, 30, 10, 15, tzinfo=timezone.get_fixed_timezone(8 * 60))
-LIMITS = dict(FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR=2, FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR=3,
-              FILING_RATE_LIMIT_PER_IP_PER_HOUR=100)
+LIMITS = dict(
+    FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR=2,
+    FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR=3,
+    FILING_RATE_LIMIT_PER_IP_PER_HOUR=100,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +69,11 @@ def test_an_htmx_request_gets_the_message_as_a_fragment(client, cast):
     refused = client.post("/lapor/", _data(_form(client)), headers={"HX-Request": "true"})
     assert _retry_after(refused) == 45 * 60
     fragment = refused.content.decode()
-    assert "<html" not in fragment and 'role="alert"' in fragment and "Coba lagi dalam 45 menit." in fragment
+    assert (
+        "<html" not in fragment
+        and 'role="alert"' in fragment
+        and "Coba lagi dalam 45 menit." in fragment
+    )
     assert Report.objects.count() == 2
 
 
@@ -81,8 +88,13 @@ def test_mistakes_in_the_form_do_not_count(client, cast):
 def test_a_representative_filing_for_residents_has_a_larger_limit(client, cast):
     give_profile(cast.representative, nik="5204080101800003", birth_date=dt.date(1980, 1, 1))
     client.force_login(cast.representative)
-    behalf = {"wakil-on_behalf": "on", "wakil-resident_name": "Siti Aminah", "wakil-resident_phone": "0813 3910 0022",
-              "wakil-relationship": "Ketua RT 03", "wakil-consent": "on"}
+    behalf = {
+        "wakil-on_behalf": "on",
+        "wakil-resident_name": "Siti Aminah",
+        "wakil-resident_phone": "0813 3910 0022",
+        "wakil-relationship": "Ketua RT 03",
+        "wakil-consent": "on",
+    }
     for _ in range(3):
         assert _file(client, **behalf).status_code == 302
     refused = _file(client, **{**behalf, "wakil-resident_name": "Made Wirata"})
@@ -94,7 +106,9 @@ def test_a_representative_filing_for_residents_has_a_larger_limit(client, cast):
 @override_settings(FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR=10, FILING_RATE_LIMIT_PER_IP_PER_HOUR=2)
 def test_one_address_shared_by_accounts_has_its_own_limit(cast):
     give_profile(cast.citizen)
-    give_profile(cast.other_citizen, nik="5204084506850002", sex="P", birth_date=dt.date(1985, 6, 5))
+    give_profile(
+        cast.other_citizen, nik="5204084506850002", sex="P", birth_date=dt.date(1985, 6, 5)
+    )
     first, second = Client(), Client()
     first.force_login(cast.citizen)
     second.force_login(cast.other_citizen)
@@ -104,17 +118,26 @@ def test_one_address_shared_by_accounts_has_its_own_limit(cast):
     assert "dari jaringan ini" in refused.content.decode()
 
 
-@override_settings(FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR=10, FILING_RATE_LIMIT_PER_IP_PER_HOUR=1,
-                   TRUSTED_PROXY_COUNT=1)
+@override_settings(
+    FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR=10,
+    FILING_RATE_LIMIT_PER_IP_PER_HOUR=1,
+    TRUSTED_PROXY_COUNT=1,
+)
 def test_behind_nginx_each_citizen_is_counted_by_the_forwarded_address(client, cast):
     give_profile(cast.citizen)
     client.force_login(cast.citizen)
     via_nginx = {"REMOTE_ADDR": "10.0.0.2"}
-    ok = client.post("/lapor/", _data(_form(client)), HTTP_X_FORWARDED_FOR="203.0.113.9", **via_nginx)
-    other = client.post("/lapor/", _data(_form(client)), HTTP_X_FORWARDED_FOR="203.0.113.10", **via_nginx)
+    ok = client.post(
+        "/lapor/", _data(_form(client)), HTTP_X_FORWARDED_FOR="203.0.113.9", **via_nginx
+    )
+    other = client.post(
+        "/lapor/", _data(_form(client)), HTTP_X_FORWARDED_FOR="203.0.113.10", **via_nginx
+    )
     assert ok.status_code == 302 and other.status_code == 302
     # Writing another address to the left does not make a new client.
-    spoofed = client.post("/lapor/", _data(_form(client)), HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.9", **via_nginx)
+    spoofed = client.post(
+        "/lapor/", _data(_form(client)), HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.9", **via_nginx
+    )
     assert _retry_after(spoofed) == 45 * 60
 
 
@@ -122,15 +145,23 @@ def test_information_for_the_agency_is_limited_apart_from_new_reports(client, ca
     give_profile(cast.citizen)
     client.force_login(cast.citizen)
     asked = [report_in(cast, Status.IN_PROGRESS, paused=True) for _ in range(3)]
-    assert _file(client).status_code == 302 and _file(client).status_code == 302  # the filing budget is used up
+    assert (
+        _file(client).status_code == 302 and _file(client).status_code == 302
+    )  # the filing budget is used up
     for report in asked[:2]:
-        sent = client.post(f"/laporan/{report.code}/informasi/", {"text": "Fotonya terlampir.",
-                                                                   "version": report.version})
+        sent = client.post(
+            f"/laporan/{report.code}/informasi/",
+            {"text": "Fotonya terlampir.", "version": report.version},
+        )
         assert sent.status_code == 302
-    refused = client.post(f"/laporan/{asked[2].code}/informasi/", {"text": "Lubangnya makin lebar.",
-                                                                   "version": asked[2].version})
+    refused = client.post(
+        f"/laporan/{asked[2].code}/informasi/",
+        {"text": "Lubangnya makin lebar.", "version": asked[2].version},
+    )
     assert _retry_after(refused) == 45 * 60
     page = refused.content.decode()
-    assert "Lubangnya makin lebar." in page and re.search(r"tanggapan dalam satu jam terakhir\. Coba lagi", page)
+    assert "Lubangnya makin lebar." in page and re.search(
+        r"tanggapan dalam satu jam terakhir\. Coba lagi", page
+    )
     asked[2].refresh_from_db()
     assert asked[2].paused_at is not None

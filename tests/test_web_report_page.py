@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aduan.reports import actions
-from aduan.reports.models import EventKind, Report, Status
+from aduan.reports.models import EventKind, Status
 from tests.conftest import file_report, report_in
 from tests.portal import jpeg_with_gps
 
@@ -39,7 +39,9 @@ def test_the_public_never_sees_an_anonymous_reporter(client, cast):
 
 def test_the_public_sees_a_masked_name_and_no_parties_events(client, cast):
     report = report_in(cast, Status.IN_PROGRESS)
-    actions.do_request_info(report, actor=cast.officer_a, text="Kirim foto lubangnya, rahasia-internal-xyz.")
+    actions.do_request_info(
+        report, actor=cast.officer_a, text="Kirim foto lubangnya, rahasia-internal-xyz."
+    )
     response = client.get(f"/laporan/{report.code}/")
     body = response.content.decode()
     assert "W**** S********" in body and "Wayan" not in body
@@ -52,11 +54,15 @@ def test_it_shows_the_reporter_the_question_and_takes_the_answer(client, cast):
     client.force_login(cast.citizen)
     page = client.get(f"/laporan/{report.code}/")
     assert "provide_info" in page.context["actions"] and "Kirim foto." in page.content.decode()
-    empty = client.post(f"/laporan/{report.code}/informasi/", {"text": "", "version": report.version})
+    empty = client.post(
+        f"/laporan/{report.code}/informasi/", {"text": "", "version": report.version}
+    )
     assert empty.status_code == 422
     photo = SimpleUploadedFile("lubang.jpg", jpeg_with_gps(), content_type="image/jpeg")
-    response = client.post(f"/laporan/{report.code}/informasi/",
-                           {"text": "Fotonya terlampir.", "version": report.version, "attachments": [photo]})
+    response = client.post(
+        f"/laporan/{report.code}/informasi/",
+        {"text": "Fotonya terlampir.", "version": report.version, "attachments": [photo]},
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.paused_at is None and report.events.filter(kind=EventKind.INFO_PROVIDED).exists()
@@ -68,10 +74,18 @@ def test_it_resubmits_a_returned_report_with_changes(client, cast):
     client.force_login(cast.citizen)
     page = client.get(f"/laporan/{report.code}/")
     assert "Lengkapi lokasi." in page.content.decode()
-    response = client.post(f"/laporan/{report.code}/lengkapi/", {
-        "title": "Jalan berlubang di Seketeng", "description": report.description + " Lokasi: depan SD 2.",
-        "address": "Jl. Garuda depan SD 2", "district": report.district_id, "village": report.village_id,
-        "version": report.version, "text": "Sudah saya lengkapi."})
+    response = client.post(
+        f"/laporan/{report.code}/lengkapi/",
+        {
+            "title": "Jalan berlubang di Seketeng",
+            "description": report.description + " Lokasi: depan SD 2.",
+            "address": "Jl. Garuda depan SD 2",
+            "district": report.district_id,
+            "village": report.village_id,
+            "version": report.version,
+            "text": "Sudah saya lengkapi.",
+        },
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == Status.SUBMITTED and report.address == "Jl. Garuda depan SD 2"
@@ -80,9 +94,14 @@ def test_it_resubmits_a_returned_report_with_changes(client, cast):
 def test_it_closes_a_report_when_the_reporter_is_satisfied(client, cast):
     report = report_in(cast, Status.RESPONDED)
     client.force_login(cast.citizen)
-    refused = client.post(f"/laporan/{report.code}/puas/", {"rating": "9", "version": report.version})
+    refused = client.post(
+        f"/laporan/{report.code}/puas/", {"rating": "9", "version": report.version}
+    )
     assert refused.status_code == 422
-    client.post(f"/laporan/{report.code}/puas/", {"rating": "4", "comment": "Cepat.", "version": report.version})
+    client.post(
+        f"/laporan/{report.code}/puas/",
+        {"rating": "4", "comment": "Cepat.", "version": report.version},
+    )
     report.refresh_from_db()
     assert report.status == Status.CLOSED and report.rating == 4
 
@@ -90,9 +109,14 @@ def test_it_closes_a_report_when_the_reporter_is_satisfied(client, cast):
 def test_it_reopens_a_report_when_the_reporter_is_not_satisfied(client, cast):
     report = report_in(cast, Status.RESPONDED)
     client.force_login(cast.citizen)
-    no_reason = client.post(f"/laporan/{report.code}/tidak-puas/", {"reason": "", "version": report.version})
+    no_reason = client.post(
+        f"/laporan/{report.code}/tidak-puas/", {"reason": "", "version": report.version}
+    )
     assert no_reason.status_code == 422
-    client.post(f"/laporan/{report.code}/tidak-puas/", {"reason": "Lubang masih ada.", "version": report.version})
+    client.post(
+        f"/laporan/{report.code}/tidak-puas/",
+        {"reason": "Lubang masih ada.", "version": report.version},
+    )
     report.refresh_from_db()
     assert report.status == Status.IN_PROGRESS and report.reopen_count == 1
 
@@ -102,7 +126,9 @@ def test_a_stale_verdict_is_refused_with_a_conflict_message(client, cast):
     seen = report.version
     client.force_login(cast.citizen)
     client.post(f"/laporan/{report.code}/tidak-puas/", {"reason": "Belum beres.", "version": seen})
-    response = client.post(f"/laporan/{report.code}/puas/", {"rating": "5", "version": seen}, follow=True)
+    response = client.post(
+        f"/laporan/{report.code}/puas/", {"rating": "5", "version": seen}, follow=True
+    )
     assert "baru saja diubah" in response.content.decode()
     report.refresh_from_db()
     assert report.status == Status.IN_PROGRESS
@@ -111,7 +137,9 @@ def test_a_stale_verdict_is_refused_with_a_conflict_message(client, cast):
 def test_another_citizen_cannot_give_a_verdict(client, cast):
     report = report_in(cast, Status.RESPONDED)
     client.force_login(cast.other_citizen)
-    response = client.post(f"/laporan/{report.code}/puas/", {"rating": "5", "version": report.version})
+    response = client.post(
+        f"/laporan/{report.code}/puas/", {"rating": "5", "version": report.version}
+    )
     assert response.status_code == 404
     report.refresh_from_db()
     assert report.status == Status.RESPONDED
@@ -157,7 +185,9 @@ def test_an_anonymous_reports_own_photo_is_not_public(client, cast):
     from aduan.reports.attachments import clean_uploads
 
     photo = SimpleUploadedFile("a.jpg", jpeg_with_gps(), content_type="image/jpeg")
-    report = file_report(cast, anonymous=True, attachments=[c.as_file() for c in clean_uploads([photo])])
+    report = file_report(
+        cast, anonymous=True, attachments=[c.as_file() for c in clean_uploads([photo])]
+    )
     actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher)
     attachment = report.attachments.get()
     assert client.get(f"/laporan/{report.code}/lampiran/{attachment.pk}/").status_code == 404

@@ -15,7 +15,9 @@ def test_it_purges_old_filing_tokens_and_keeps_fresh_ones(cast):
     fresh = FilingToken.objects.create(user=cast.citizen)
     stale = FilingToken.objects.create(user=cast.citizen)
     used = FilingToken.objects.create(user=cast.citizen, report=file_report(cast))
-    FilingToken.objects.filter(pk__in=[stale.pk, used.pk]).update(created_at=now - dt.timedelta(days=3))
+    FilingToken.objects.filter(pk__in=[stale.pk, used.pk]).update(
+        created_at=now - dt.timedelta(days=3)
+    )
     assert purge_filing_tokens(now) == 1
     assert set(FilingToken.objects.values_list("pk", flat=True)) == {fresh.pk, used.pk}
     assert purge_filing_tokens(now + dt.timedelta(days=31)) == 2

@@ -7,9 +7,16 @@ from pathlib import Path
 
 import pytest
 
-DEV_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "complaints" / "laporgub_dev.csv"
-AGENCIES = {"DISDIKBUD": "dikbud", "DINAS KESEHATAN": "dinkes", "DPU BINMAR CIPKA": "pupr",
-            "DINAS SOSIAL": "dinsos", "DISPERMADES DUKCAPIL": "disdukcapil"}
+DEV_FILE = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "complaints" / "laporgub_dev.csv"
+)
+AGENCIES = {
+    "DISDIKBUD": "dikbud",
+    "DINAS KESEHATAN": "dinkes",
+    "DPU BINMAR CIPKA": "pupr",
+    "DINAS SOSIAL": "dinsos",
+    "DISPERMADES DUKCAPIL": "disdukcapil",
+}
 
 
 def dev_rows() -> list[dict]:
@@ -24,7 +31,9 @@ def routing_rows(per_agency: int = 45, held_out: int = 8) -> tuple[list[dict], l
     of them kept for testing."""
     train, test = [], []
     for name, code in AGENCIES.items():
-        rows = [dict(r, code=code) for r in dev_rows() if r["agency"] == name][:per_agency + held_out]
+        rows = [dict(r, code=code) for r in dev_rows() if r["agency"] == name][
+            : per_agency + held_out
+        ]
         train += rows[:per_agency]
         test += rows[per_agency:]
     return train, test
@@ -37,6 +46,8 @@ def import_rows(rows) -> None:
     agencies = {a.code: a for a in Agency.objects.all()}
     for i, row in enumerate(rows):
         actions.do_import_historical(
-            title="", description=row["text"], agency=agencies[row["code"]],
+            title="",
+            description=row["text"],
+            agency=agencies[row["code"]],
             submitted_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(hours=i),
         )

@@ -56,11 +56,13 @@ def _first_factor_just_checked() -> bool:
     user = getattr(request, "user", None)
     if request is None or user is None or not user.is_authenticated:
         return False
-    checked = [r["at"] for r in get_authentication_records(request, user) if r.get("method") == "password"]
+    checked = [
+        r["at"] for r in get_authentication_records(request, user) if r.get("method") == "password"
+    ]
     if not checked or time.time() - checked[-1] >= account_settings.REAUTHENTICATION_TIMEOUT:
         return False
     # Only authenticators made after that password check (the set-up, then its recovery codes).
-    since = datetime.datetime.fromtimestamp(checked[-1], tz=datetime.timezone.utc)
+    since = datetime.datetime.fromtimestamp(checked[-1], tz=datetime.UTC)
     return not Authenticator.objects.filter(user_id=user.pk, created_at__lt=since).exists()
 
 

@@ -14,10 +14,18 @@ class RoleAgencyMixin:
         cleaned = super().clean()
         role, agency = cleaned.get("role"), cleaned.get("agency")
         if role == Role.OFFICER and agency is None:
-            raise forms.ValidationError({"agency": _("Petugas perangkat daerah wajib memiliki perangkat daerah.")})
+            raise forms.ValidationError(
+                {"agency": _("Petugas perangkat daerah wajib memiliki perangkat daerah.")}
+            )
         if role != Role.OFFICER and agency is not None:
-            raise forms.ValidationError({"agency": _("Hanya petugas perangkat daerah yang memiliki perangkat daerah.")})
-        if agency is not None and not agency.is_active and "agency" in getattr(self, "changed_data", ()):
+            raise forms.ValidationError(
+                {"agency": _("Hanya petugas perangkat daerah yang memiliki perangkat daerah.")}
+            )
+        if (
+            agency is not None
+            and not agency.is_active
+            and "agency" in getattr(self, "changed_data", ())
+        ):
             raise forms.ValidationError({"agency": _("Perangkat daerah ini tidak aktif.")})
         return cleaned
 
@@ -37,19 +45,53 @@ class AduanUserCreationForm(RoleAgencyMixin, AdminUserCreationForm):
 class UserAdmin(BaseUserAdmin):
     form = AduanUserChangeForm
     add_form = AduanUserCreationForm
-    list_display = ("username", "full_name", "email", "role", "agency", "is_representative", "is_active")
+    list_display = (
+        "username",
+        "full_name",
+        "email",
+        "role",
+        "agency",
+        "is_representative",
+        "is_active",
+    )
     list_filter = ("role", "agency", "is_representative", "is_active")
     search_fields = ("username", "full_name", "email")
     readonly_fields = ("nik_display",)
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Aduan"), {"fields": ("role", "full_name", "phone", "agency", "is_representative")}),
-        (_("Profil pelapor"), {"fields": ("nik_display", "sex", "birth_date", "occupation", "district", "village",
-                                          "address")}),
+        (
+            _("Profil pelapor"),
+            {
+                "fields": (
+                    "nik_display",
+                    "sex",
+                    "birth_date",
+                    "occupation",
+                    "district",
+                    "village",
+                    "address",
+                )
+            },
+        ),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": (
-            "username", "role", "agency", "full_name", "email", "phone", "usable_password", "password1", "password2",
-        )}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "role",
+                    "agency",
+                    "full_name",
+                    "email",
+                    "phone",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )
     actions = ["deactivate"]
 
@@ -59,7 +101,9 @@ class UserAdmin(BaseUserAdmin):
     @admin.action(description=_("Nonaktifkan pengguna terpilih"))
     def deactivate(self, request, queryset):
         count = queryset.exclude(pk=request.user.pk).update(is_active=False)
-        self.message_user(request, _("%(n)s pengguna dinonaktifkan.") % {"n": count}, messages.SUCCESS)
+        self.message_user(
+            request, _("%(n)s pengguna dinonaktifkan.") % {"n": count}, messages.SUCCESS
+        )
 
     @admin.display(description=_("NIK (disamarkan)"))
     def nik_display(self, obj):

@@ -17,5 +17,10 @@ def staff_mfa_check(app_configs, **kwargs):
 
     if settings.STAFF_MFA_REQUIRED:
         return []
-    return [checks.Warning("STAFF_MFA_REQUIRED is off: staff accounts can log in with a password alone.",
-                           hint="Unset STAFF_MFA_REQUIRED (or set it to 1) in production.", id="aduan.W001")]
+    return [
+        checks.Warning(
+            "STAFF_MFA_REQUIRED is off: staff accounts can log in with a password alone.",
+            hint="Unset STAFF_MFA_REQUIRED (or set it to 1) in production.",
+            id="aduan.W001",
+        )
+    ]

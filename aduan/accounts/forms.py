@@ -19,27 +19,46 @@ from .phone import normalise_phone
 
 def village_choice_attrs() -> dict:
     """htmx: choosing a kecamatan reloads the desa/kelurahan list (the dependent choice)."""
-    return {"hx-get": reverse("web:villages"), "hx-target": "#id_village", "hx-trigger": "change",
-            "hx-swap": "innerHTML"}
+    return {
+        "hx-get": reverse("web:villages"),
+        "hx-target": "#id_village",
+        "hx-trigger": "change",
+        "hx-swap": "innerHTML",
+    }
 
 
 def regency_districts():
-    return Region.objects.filter(level=Region.Level.DISTRICT, parent_id=settings.REGENCY_CODE).order_by("name")
+    return Region.objects.filter(
+        level=Region.Level.DISTRICT, parent_id=settings.REGENCY_CODE
+    ).order_by("name")
 
 
 class ProfileFields(forms.Form):
     full_name = forms.CharField(label=_("Nama lengkap (sesuai KTP)"), max_length=150)
-    nik = forms.CharField(label=_("NIK"), max_length=24, help_text=_("16 angka, tertera pada KTP."),
-                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    nik = forms.CharField(
+        label=_("NIK"),
+        max_length=24,
+        help_text=_("16 angka, tertera pada KTP."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=[("", "—"), *Sex.choices])
-    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(
+        label=_("Tanggal lahir"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     occupation = forms.CharField(label=_("Pekerjaan"), max_length=100)
-    phone = forms.CharField(label=_("Nomor telepon/WhatsApp"), max_length=24,
-                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-    district = forms.ModelChoiceField(label=_("Kecamatan"), queryset=Region.objects.none(),
-                                      empty_label=_("— pilih kecamatan —"))
-    village = forms.ModelChoiceField(label=_("Desa/kelurahan"), queryset=Region.objects.none(),
-                                     empty_label=_("— pilih desa/kelurahan —"))
+    phone = forms.CharField(
+        label=_("Nomor telepon/WhatsApp"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    district = forms.ModelChoiceField(
+        label=_("Kecamatan"), queryset=Region.objects.none(), empty_label=_("— pilih kecamatan —")
+    )
+    village = forms.ModelChoiceField(
+        label=_("Desa/kelurahan"),
+        queryset=Region.objects.none(),
+        empty_label=_("— pilih desa/kelurahan —"),
+    )
     address = forms.CharField(label=_("Alamat (jalan, RT/RW, dusun)"), max_length=255)
 
     def __init__(self, *args, user: User | None = None, **kwargs):
@@ -49,9 +68,15 @@ class ProfileFields(forms.Form):
         self.fields["district"].queryset = regency_districts()
         # Only the villages of the chosen kecamatan; none before one is chosen (htmx fills them in).
         district = self.data.get(self.add_prefix("district")) or self.initial.get("district")
-        self.fields["village"].queryset = Region.objects.filter(
-            level=Region.Level.VILLAGE, parent__parent_id=settings.REGENCY_CODE, parent_id=district,
-        ) if district else Region.objects.none()
+        self.fields["village"].queryset = (
+            Region.objects.filter(
+                level=Region.Level.VILLAGE,
+                parent__parent_id=settings.REGENCY_CODE,
+                parent_id=district,
+            )
+            if district
+            else Region.objects.none()
+        )
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
@@ -63,8 +88,10 @@ class ProfileFields(forms.Form):
         if self.owner is not None and self.owner.pk:
             taken = taken.exclude(pk=self.owner.pk)
         if taken.exists():
-            raise forms.ValidationError(_("NIK ini sudah terdaftar pada akun lain. Satu NIK hanya untuk satu akun."),
-                                        code="taken")
+            raise forms.ValidationError(
+                _("NIK ini sudah terdaftar pada akun lain. Satu NIK hanya untuk satu akun."),
+                code="taken",
+            )
         return nik
 
     def clean_birth_date(self):
@@ -80,13 +107,26 @@ class ProfileFields(forms.Form):
                 niks.check_nik(data["nik"], birth_date=data["birth_date"], sex=data["sex"])
             except forms.ValidationError as error:
                 self.add_error("nik", error)
-        if data.get("district") and data.get("village") and data["village"].parent_id != data["district"].pk:
+        if (
+            data.get("district")
+            and data.get("village")
+            and data["village"].parent_id != data["district"].pk
+        ):
             self.add_error("village", _("Desa/kelurahan tidak berada di kecamatan yang dipilih."))
         return data
 
     def apply(self, user: User) -> None:
         data = self.cleaned_data
-        for field in ("full_name", "sex", "birth_date", "occupation", "phone", "district", "village", "address"):
+        for field in (
+            "full_name",
+            "sex",
+            "birth_date",
+            "occupation",
+            "phone",
+            "district",
+            "village",
+            "address",
+        ):
             setattr(user, field, data[field])
         user.set_nik(data["nik"])
 

@@ -24,7 +24,9 @@ SETUP_REQUIRED_MESSAGE = _(
 
 def is_staff_account(user) -> bool:
     """Staff by role, or by access to the Django admin (a superuser made with createsuperuser)."""
-    return bool(user.is_authenticated and (user.role in STAFF_ROLES or user.is_staff or user.is_superuser))
+    return bool(
+        user.is_authenticated and (user.role in STAFF_ROLES or user.is_staff or user.is_superuser)
+    )
 
 
 def requires_mfa(user) -> bool:
@@ -35,7 +37,9 @@ def has_totp(user) -> bool:
     # Cached on the instance: the middleware and the API may both ask during one request.
     cached = getattr(user, "_aduan_has_totp", None)
     if cached is None:
-        cached = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+        cached = Authenticator.objects.filter(
+            user_id=user.pk, type=Authenticator.Type.TOTP
+        ).exists()
         user._aduan_has_totp = cached
     return cached
 
@@ -73,7 +77,8 @@ def check_code(user, code: str) -> bool:
         raise TooManyAttempts from None
     code = (code or "").strip().replace(" ", "")
     for authenticator in Authenticator.objects.filter(
-            user_id=user.pk, type__in=(Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES)):
+        user_id=user.pk, type__in=(Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES)
+    ):
         if code and authenticator.wrap().validate_code(code):
             authenticator.record_usage()
             clear_failures()

@@ -48,7 +48,9 @@ class State(enum.Enum):
 
 def _derive(key: str) -> Fernet:
     material = base64.urlsafe_b64decode(key.encode())
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"aduan.mfa.secrets").derive(material)
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"aduan.mfa.secrets"
+    ).derive(material)
     return Fernet(base64.urlsafe_b64encode(derived))
 
 
@@ -67,17 +69,19 @@ def decrypt(stored: str) -> str:
     if not stored.startswith(PREFIX):
         return stored  # stored before encryption: still valid until `rotate_nik_keys` encrypts it
     try:
-        return _fernets(niks.encryption_keys())[1].decrypt(stored[len(PREFIX):].encode()).decode()
+        return _fernets(niks.encryption_keys())[1].decrypt(stored[len(PREFIX) :].encode()).decode()
     except InvalidToken:
-        raise UnreadableSecret("A second-factor secret opens with no key of NIK_ENCRYPTION_KEYS: put back the "
-                               "key that was removed, then run `rotate_nik_keys`.") from None
+        raise UnreadableSecret(
+            "A second-factor secret opens with no key of NIK_ENCRYPTION_KEYS: put back the "
+            "key that was removed, then run `rotate_nik_keys`."
+        ) from None
 
 
 def state(stored: str) -> State:
     if not stored.startswith(PREFIX):
         return State.CLEAR
     primary, every = _fernets(niks.encryption_keys())
-    token = stored[len(PREFIX):].encode()
+    token = stored[len(PREFIX) :].encode()
     for fernet, found in ((primary, State.CURRENT), (every, State.OLD_KEY)):
         try:
             fernet.decrypt(token)

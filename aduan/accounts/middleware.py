@@ -24,16 +24,26 @@ class StaffMfaMiddleware:
         if self._open_paths is None:
             self._open_paths = (
                 reverse("mfa_index"),  # the set-up: TOTP, recovery codes
-                reverse("account_reauthenticate"),  # allauth asks for the password before the set-up
-                reverse("logout"), reverse("account_logout"), reverse("set_language"), settings.STATIC_URL,
-                reverse("healthz"), reverse("livez"),
+                reverse(
+                    "account_reauthenticate"
+                ),  # allauth asks for the password before the set-up
+                reverse("logout"),
+                reverse("account_logout"),
+                reverse("set_language"),
+                settings.STATIC_URL,
+                reverse("healthz"),
+                reverse("livez"),
             )
         return self._open_paths
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (user is not None and user.is_authenticated and not request.path.startswith(self.open_paths())
-                and lacks_required_mfa(user)):
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.open_paths())
+            and lacks_required_mfa(user)
+        ):
             if request.path.startswith("/api/"):
                 from aduan.api.errors import error_response
 

@@ -27,11 +27,17 @@ class User(AbstractUser):
     phone = models.CharField(_("nomor telepon"), max_length=20, blank=True)
     # An agency officer works for exactly one agency; nobody else has one.
     agency = models.ForeignKey(
-        "directory.Agency", verbose_name=_("perangkat daerah"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="officers",
+        "directory.Agency",
+        verbose_name=_("perangkat daerah"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
     )
     is_representative = models.BooleanField(
-        _("RT/RW"), default=False, help_text=_("Boleh melapor atas nama warga."),
+        _("RT/RW"),
+        default=False,
+        help_text=_("Boleh melapor atas nama warga."),
     )
 
     # The citizen's profile, as on the KTP (asked at sign-up, or before the first report when the
@@ -42,10 +48,22 @@ class User(AbstractUser):
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     occupation = models.CharField(_("pekerjaan"), max_length=100, blank=True)
     address = models.CharField(_("alamat"), max_length=255, blank=True)
-    district = models.ForeignKey("directory.Region", verbose_name=_("kecamatan"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey("directory.Region", verbose_name=_("desa/kelurahan"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        "directory.Region",
+        verbose_name=_("kecamatan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    village = models.ForeignKey(
+        "directory.Region",
+        verbose_name=_("desa/kelurahan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("pengguna")

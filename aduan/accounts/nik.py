@@ -39,16 +39,28 @@ def check_nik(nik: str, *, birth_date: dt.date | None = None, sex: str | None = 
     """Raise ValidationError naming the wrong part of `nik`. `sex` is "L" or "P"."""
     if not re.fullmatch(r"\d{16}", nik):
         raise ValidationError(_("NIK harus terdiri dari 16 angka."), code="format")
-    province, regency, district = nik[0:2], f"{nik[0:2]}.{nik[2:4]}", f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}"
-    known = set(Region.objects.filter(code__in=[province, regency, district]).values_list("code", flat=True))
+    province, regency, district = (
+        nik[0:2],
+        f"{nik[0:2]}.{nik[2:4]}",
+        f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}",
+    )
+    known = set(
+        Region.objects.filter(code__in=[province, regency, district]).values_list("code", flat=True)
+    )
     if province not in known:
-        raise ValidationError(_("kode provinsi %(code)s pada NIK tidak dikenal") % {"code": province}, code="province")
+        raise ValidationError(
+            _("kode provinsi %(code)s pada NIK tidak dikenal") % {"code": province}, code="province"
+        )
     if regency not in known:
-        raise ValidationError(_("kode kabupaten/kota %(code)s pada NIK tidak dikenal") % {"code": regency},
-                              code="regency")
+        raise ValidationError(
+            _("kode kabupaten/kota %(code)s pada NIK tidak dikenal") % {"code": regency},
+            code="regency",
+        )
     if district not in known:
-        raise ValidationError(_("kode kecamatan %(code)s pada NIK tidak dikenal") % {"code": district},
-                              code="district")
+        raise ValidationError(
+            _("kode kecamatan %(code)s pada NIK tidak dikenal") % {"code": district},
+            code="district",
+        )
     day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     female = day > 40
     if female:
@@ -59,17 +71,26 @@ def check_nik(nik: str, *, birth_date: dt.date | None = None, sex: str | None = 
         year = 2000 + year2 if 2000 + year2 <= today.year else 1900 + year2
         encoded = dt.date(year, month, day)
     except ValueError:
-        raise ValidationError(_("tanggal lahir pada NIK tidak valid (%(part)s)") % {"part": nik[6:12]},
-                              code="birth_date_invalid") from None
+        raise ValidationError(
+            _("tanggal lahir pada NIK tidak valid (%(part)s)") % {"part": nik[6:12]},
+            code="birth_date_invalid",
+        ) from None
     if nik[12:16] == "0000":
         raise ValidationError(_("nomor urut pada NIK tidak boleh 0000"), code="serial")
     if birth_date is not None and (birth_date.day, birth_date.month, birth_date.year % 100) != (
-            encoded.day, encoded.month, year2):
-        raise ValidationError(_("tanggal lahir pada NIK tidak sesuai dengan tanggal lahir yang diisi"),
-                              code="birth_date")
+        encoded.day,
+        encoded.month,
+        year2,
+    ):
+        raise ValidationError(
+            _("tanggal lahir pada NIK tidak sesuai dengan tanggal lahir yang diisi"),
+            code="birth_date",
+        )
     if sex in ("L", "P") and female != (sex == "P"):
-        raise ValidationError(_("jenis kelamin pada NIK tidak sesuai (untuk perempuan tanggal lahir ditambah 40)"),
-                              code="sex")
+        raise ValidationError(
+            _("jenis kelamin pada NIK tidak sesuai (untuk perempuan tanggal lahir ditambah 40)"),
+            code="sex",
+        )
 
 
 def mask(nik: str) -> str:

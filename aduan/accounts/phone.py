@@ -15,8 +15,12 @@ def normalise_phone(raw: str) -> str:
     try:
         number = phonenumbers.parse(raw, "ID")
     except phonenumbers.NumberParseException:
-        raise ValidationError(_("Nomor telepon tidak dikenali. Contoh: 0813 3910 0011."), code="phone") from None
+        raise ValidationError(
+            _("Nomor telepon tidak dikenali. Contoh: 0813 3910 0011."), code="phone"
+        ) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("Nomor telepon %(number)s tidak valid. Contoh: 0813 3910 0011.") % {"number": raw},
-                              code="phone")
+        raise ValidationError(
+            _("Nomor telepon %(number)s tidak valid. Contoh: 0813 3910 0011.") % {"number": raw},
+            code="phone",
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

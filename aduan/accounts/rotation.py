@@ -50,7 +50,9 @@ class Tally:
     unreadable: int = 0  # no listed key opens it (a key removed too early)
     changed_meanwhile: int = 0  # the app rewrote the row between our read and our write
     conflicts: list[int] = field(default_factory=list)  # pks whose new hash another row holds
-    in_clear: int = 0  # MFA secrets stored before encryption: rotate: now encrypted / survey: still clear
+    in_clear: int = (
+        0  # MFA secrets stored before encryption: rotate: now encrypted / survey: still clear
+    )
 
     @property
     def pending(self) -> int:
@@ -68,8 +70,12 @@ def _batches(model, encrypted: str, digest: str, batch_size: int):
     one has been handled, so the caller may run each in its own transaction."""
     last = 0
     while True:
-        rows = list(model.objects.filter(pk__gt=last).exclude(**{encrypted: ""}).order_by("pk")
-                    .values_list("pk", encrypted, digest)[:batch_size])
+        rows = list(
+            model.objects.filter(pk__gt=last)
+            .exclude(**{encrypted: ""})
+            .order_by("pk")
+            .values_list("pk", encrypted, digest)[:batch_size]
+        )
         if not rows:
             return
         yield rows
@@ -79,7 +85,11 @@ def _batches(model, encrypted: str, digest: str, batch_size: int):
 def _needs(token: str, stored_hash: str | None) -> tuple[bool, bool, str]:
     """(needs re-encryption, needs rehashing, plaintext). Raises InvalidToken if unreadable."""
     plain = niks.decrypt_or_raise(token)
-    return not niks.is_under_primary_key(token), (stored_hash or "") != niks.lookup_hash(plain), plain
+    return (
+        not niks.is_under_primary_key(token),
+        (stored_hash or "") != niks.lookup_hash(plain),
+        plain,
+    )
 
 
 def survey(batch_size: int = 1000) -> list[Tally]:
@@ -102,7 +112,9 @@ def survey(batch_size: int = 1000) -> list[Tally]:
     return tallies
 
 
-def rotate(batch_size: int = 500, progress: Callable[[Tally], None] = lambda tally: None) -> list[Tally]:
+def rotate(
+    batch_size: int = 500, progress: Callable[[Tally], None] = lambda tally: None
+) -> list[Tally]:
     """Bring every stored NIK under the first encryption key and NIK_HASH_KEY (steps above)."""
     tallies = []
     for place, model, encrypted, digest in _places():
@@ -172,7 +184,9 @@ def _count(tally: Tally, state: mfa_secrets.State) -> None:
 def _survey_mfa(batch_size: int) -> Tally:
     tally = Tally(MFA_PLACE, total=_mfa_rows().count())
     last = 0
-    while rows := list(_mfa_rows().filter(pk__gt=last).order_by("pk").values_list("pk", "data")[:batch_size]):
+    while rows := list(
+        _mfa_rows().filter(pk__gt=last).order_by("pk").values_list("pk", "data")[:batch_size]
+    ):
         for _pk, data in rows:
             tally.seen += 1
             _count(tally, _mfa_state(data))
@@ -186,8 +200,13 @@ def _rotate_mfa(batch_size: int, progress: Callable[[Tally], None]) -> Tally:
     last = 0
     while True:
         with transaction.atomic():
-            rows = list(_mfa_rows().select_for_update().filter(pk__gt=last).order_by("pk")
-                        .values_list("pk", "data")[:batch_size])
+            rows = list(
+                _mfa_rows()
+                .select_for_update()
+                .filter(pk__gt=last)
+                .order_by("pk")
+                .values_list("pk", "data")[:batch_size]
+            )
             for pk, data in rows:
                 tally.seen += 1
                 state = _mfa_state(data)

@@ -38,9 +38,14 @@ class AduanAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
         header = {
-            "name": IDEMPOTENCY_HEADER, "in": "header", "required": False,
-            "description": _("Kunci unik dari klien (1–200 karakter) agar pengulangan tidak membuat data ganda."),
-            "schema": {"type": "string", "minLength": 1, "maxLength": 200}, "example": "4f1c2a9e-0d1b-4c55-9f1e-7a2b",
+            "name": IDEMPOTENCY_HEADER,
+            "in": "header",
+            "required": False,
+            "description": _(
+                "Kunci unik dari klien (1–200 karakter) agar pengulangan tidak membuat data ganda."
+            ),
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+            "example": "4f1c2a9e-0d1b-4c55-9f1e-7a2b",
         }
         root = self.get_root_path({})
         for path, path_item in schema["paths"].items():
@@ -51,8 +56,12 @@ class AduanAPI(NinjaAPI):
 
 
 api = AduanAPI(
-    title="Aduan API", version="1.0.0", description=DESCRIPTION, urls_namespace="api",
-    docs=Swagger(settings={"persistAuthorization": True}), docs_url="/docs",
+    title="Aduan API",
+    version="1.0.0",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    docs=Swagger(settings={"persistAuthorization": True}),
+    docs_url="/docs",
 )
 errors.install(api)
 for module in (accounts, phone, catalog, reports, actions, staff, public, notifications):

@@ -28,9 +28,15 @@ def bearer_token(request) -> ApiToken | None:
     raw = raw.strip()
     if scheme.lower() == "bearer" and raw and len(raw) <= 200:
         # Whether the user has an authenticator app comes in the same query (staff need one).
-        has_totp = Exists(Authenticator.objects.filter(user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP))
-        token = (ApiToken.objects.select_related("user", "user__agency").annotate(user_has_totp=has_totp)
-                 .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True).first())
+        has_totp = Exists(
+            Authenticator.objects.filter(user_id=OuterRef("user_id"), type=Authenticator.Type.TOTP)
+        )
+        token = (
+            ApiToken.objects.select_related("user", "user__agency")
+            .annotate(user_has_totp=has_totp)
+            .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
         if token is not None:
             token.user._aduan_has_totp = token.user_has_totp
             now = timezone.now()

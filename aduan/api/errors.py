@@ -6,7 +6,12 @@ handles one shape and the OpenAPI document describes it once.
 
 import logging
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+)
 from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -19,8 +24,16 @@ from aduan.reports import errors as action_errors
 log = logging.getLogger(__name__)
 
 CODES = {
-    400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid", 429: "too_many_requests",
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
     500: "internal_error",
 }
 
@@ -28,8 +41,16 @@ CODES = {
 class ApiError(Exception):
     """Raised by views and the request guard for a refusal that is not a life-cycle action's."""
 
-    def __init__(self, status: int, message, *, code: str | None = None, fields: dict | None = None,
-                 headers: dict | None = None, replayable: bool = True):
+    def __init__(
+        self,
+        status: int,
+        message,
+        *,
+        code: str | None = None,
+        fields: dict | None = None,
+        headers: dict | None = None,
+        replayable: bool = True,
+    ):
         super().__init__(str(message))
         self.status, self.message = status, str(message)
         self.code = code or CODES.get(status, "error")
@@ -42,12 +63,28 @@ class ApiError(Exception):
     @classmethod
     def too_many(cls, refusal) -> "ApiError":
         """429 with `Retry-After` (seconds) and the wait said in words, for an `ops.ratelimit` refusal."""
-        return cls(429, ratelimit.too_many_message(refusal), headers={"Retry-After": str(refusal.retry_after)})
+        return cls(
+            429,
+            ratelimit.too_many_message(refusal),
+            headers={"Retry-After": str(refusal.retry_after)},
+        )
 
 
-def error_response(status: int, message, *, code: str | None = None, fields: dict | None = None,
-                   headers: dict | None = None) -> JsonResponse:
-    body = {"error": {"code": code or CODES.get(status, "error"), "message": str(message), "fields": fields or {}}}
+def error_response(
+    status: int,
+    message,
+    *,
+    code: str | None = None,
+    fields: dict | None = None,
+    headers: dict | None = None,
+) -> JsonResponse:
+    body = {
+        "error": {
+            "code": code or CODES.get(status, "error"),
+            "message": str(message),
+            "fields": fields or {},
+        }
+    }
     response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
     for name, value in (headers or {}).items():
         response[name] = value
@@ -72,8 +109,12 @@ PYDANTIC_MESSAGES = {
     "bool_type": gettext_lazy("Harus berupa true atau false."),
     "date_from_datetime_parsing": gettext_lazy("Tanggal tidak valid (format: YYYY-MM-DD)."),
     "date_parsing": gettext_lazy("Tanggal tidak valid (format: YYYY-MM-DD)."),
-    "datetime_parsing": gettext_lazy("Waktu tidak valid (format ISO 8601, mis. 2026-03-02T08:00:00+08:00)."),
-    "datetime_from_date_parsing": gettext_lazy("Waktu tidak valid (format ISO 8601, mis. 2026-03-02T08:00:00+08:00)."),
+    "datetime_parsing": gettext_lazy(
+        "Waktu tidak valid (format ISO 8601, mis. 2026-03-02T08:00:00+08:00)."
+    ),
+    "datetime_from_date_parsing": gettext_lazy(
+        "Waktu tidak valid (format ISO 8601, mis. 2026-03-02T08:00:00+08:00)."
+    ),
     "less_than_equal": gettext_lazy("Harus paling besar %(le)s."),
     "greater_than_equal": gettext_lazy("Harus paling kecil %(ge)s."),
     "literal_error": gettext_lazy("Pilihan tidak dikenal."),
@@ -100,8 +141,12 @@ def fields_from_validation(errors: list[dict]) -> dict[str, list[str]]:
     """`[{"loc": ["body", "data", "title"], "type": "missing"}]` → `{"title": ["Wajib diisi."]}`."""
     fields: dict[str, list[str]] = {}
     for error in errors:
-        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "form", "data",
-                                                                          "file", "header", "payload", "filters")]
+        loc = [
+            str(part)
+            for part in error.get("loc", ())
+            if part
+            not in ("body", "query", "path", "form", "data", "file", "header", "payload", "filters")
+        ]
         name = ".".join(loc) or "_"
         fields.setdefault(name, []).append(_field_message(error))
     return fields
@@ -112,12 +157,17 @@ def install(api) -> None:
 
     @api.exception_handler(ninja_errors.ValidationError)
     def validation(request, exc):
-        return error_response(422, _("Data yang dikirim tidak valid."), fields=fields_from_validation(exc.errors))
+        return error_response(
+            422, _("Data yang dikirim tidak valid."), fields=fields_from_validation(exc.errors)
+        )
 
     @api.exception_handler(ninja_errors.AuthenticationError)
     def unauthenticated(request, exc):
-        return error_response(401, _("Masuk terlebih dahulu: kirim token (Authorization: Bearer …) atau sesi."),
-                              headers={"WWW-Authenticate": 'Bearer realm="aduan"'})
+        return error_response(
+            401,
+            _("Masuk terlebih dahulu: kirim token (Authorization: Bearer …) atau sesi."),
+            headers={"WWW-Authenticate": 'Bearer realm="aduan"'},
+        )
 
     @api.exception_handler(ninja_errors.HttpError)
     def http_error(request, exc):
@@ -130,7 +180,9 @@ def install(api) -> None:
 
     @api.exception_handler(ApiError)
     def api_error(request, exc):
-        response = error_response(exc.status, exc.message, code=exc.code, fields=exc.fields, headers=exc.headers)
+        response = error_response(
+            exc.status, exc.message, code=exc.code, fields=exc.fields, headers=exc.headers
+        )
         response.replayable = exc.replayable
         return response
 

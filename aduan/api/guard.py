@@ -72,22 +72,37 @@ def _refusal(request, route: str) -> HttpResponse | None:
     except ValueError:
         return error_response(400, _("Header Content-Length tidak valid."))
     if length > settings.API_MAX_REQUEST_BYTES:
-        return error_response(413, _("Permintaan terlalu besar (maksimal %(n)s MB).")
-                              % {"n": settings.API_MAX_REQUEST_BYTES // (1024 * 1024)})
+        return error_response(
+            413,
+            _("Permintaan terlalu besar (maksimal %(n)s MB).")
+            % {"n": settings.API_MAX_REQUEST_BYTES // (1024 * 1024)},
+        )
     if request.method in ("POST", "PUT", "PATCH") and length > 0:
         media_type = request.content_type or ""
-        allowed = FORM_TYPES if route in MULTIPART_ROUTES and request.method == "POST" else ("application/json",)
+        allowed = (
+            FORM_TYPES
+            if route in MULTIPART_ROUTES and request.method == "POST"
+            else ("application/json",)
+        )
         if media_type not in allowed:
-            return error_response(415, _("Jenis isi %(got)s tidak didukung; gunakan %(want)s.")
-                                  % {"got": media_type or "?", "want": " atau ".join(allowed)})
+            return error_response(
+                415,
+                _("Jenis isi %(got)s tidak didukung; gunakan %(want)s.")
+                % {"got": media_type or "?", "want": " atau ".join(allowed)},
+            )
     return None
 
 
 def _plain_errors(response: HttpResponse) -> HttpResponse:
     """Django's own bare 405 answers get the API's error shape."""
-    if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
-        return error_response(405, _("Metode HTTP ini tidak didukung di alamat ini."),
-                              headers={"Allow": response.get("Allow", "")})
+    if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+        "application/json"
+    ):
+        return error_response(
+            405,
+            _("Metode HTTP ini tidak didukung di alamat ini."),
+            headers={"Allow": response.get("Allow", "")},
+        )
     return response
 
 
@@ -105,7 +120,9 @@ def _fingerprint(request) -> str:
                 for chunk in upload.chunks():
                     file_digest.update(chunk)
                 upload.seek(0)
-                digest.update(f"{name}:{upload.name}:{upload.size}:{file_digest.hexdigest()}\n".encode())
+                digest.update(
+                    f"{name}:{upload.name}:{upload.size}:{file_digest.hexdigest()}\n".encode()
+                )
     else:
         digest.update(request.body)
     return digest.hexdigest()
@@ -122,38 +139,61 @@ def _idempotent(view, request, key: str, args, kwargs) -> HttpResponse:
        with the same key."""
     key = key.strip()
     if not key or len(key) > 200 or not key.isprintable():
-        return error_response(400, _("Idempotency-Key harus 1–200 karakter yang dapat dicetak."),
-                              fields={IDEMPOTENCY_HEADER: [_("Nilai tidak valid.")]})
-    owner, endpoint, body_hash = caller_identity(request), f"POST {request.path}"[:300], _fingerprint(request)
+        return error_response(
+            400,
+            _("Idempotency-Key harus 1–200 karakter yang dapat dicetak."),
+            fields={IDEMPOTENCY_HEADER: [_("Nilai tidak valid.")]},
+        )
+    owner, endpoint, body_hash = (
+        caller_identity(request),
+        f"POST {request.path}"[:300],
+        _fingerprint(request),
+    )
     with transaction.atomic():
         try:
             with transaction.atomic():
-                record = IdempotencyRecord.objects.create(owner=owner, key=key, endpoint=endpoint,
-                                                          body_hash=body_hash)
+                record = IdempotencyRecord.objects.create(
+                    owner=owner, key=key, endpoint=endpoint, body_hash=body_hash
+                )
         except IntegrityError:
             return _replay(owner, key, endpoint, body_hash)
         response = _plain_errors(view(request, *args, **kwargs))
-        if (response.status_code >= 500 or response.status_code == 429 or getattr(response, "streaming", False)
-                or not getattr(response, "replayable", True)):
+        if (
+            response.status_code >= 500
+            or response.status_code == 429
+            or getattr(response, "streaming", False)
+            or not getattr(response, "replayable", True)
+        ):
             transaction.set_rollback(True)
         else:
             IdempotencyRecord.objects.filter(pk=record.pk).update(
-                status_code=response.status_code, content_type=response.get("Content-Type", "")[:100],
-                body=response.content)
+                status_code=response.status_code,
+                content_type=response.get("Content-Type", "")[:100],
+                body=response.content,
+            )
         return response
 
 
 def _replay(owner: str, key: str, endpoint: str, body_hash: str) -> HttpResponse:
     first = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
-    in_progress = error_response(409, _("Permintaan dengan Idempotency-Key ini sedang diproses; coba lagi."),
-                                 code="idempotency_in_progress")
+    in_progress = error_response(
+        409,
+        _("Permintaan dengan Idempotency-Key ini sedang diproses; coba lagi."),
+        code="idempotency_in_progress",
+    )
     if first is None:
         return in_progress
     if first.endpoint != endpoint or first.body_hash != body_hash:
-        return error_response(422, _("Idempotency-Key ini sudah dipakai untuk permintaan lain."),
-                              code="idempotency_key_reused", fields={IDEMPOTENCY_HEADER: [_("Sudah dipakai.")]})
+        return error_response(
+            422,
+            _("Idempotency-Key ini sudah dipakai untuk permintaan lain."),
+            code="idempotency_key_reused",
+            fields={IDEMPOTENCY_HEADER: [_("Sudah dipakai.")]},
+        )
     if first.status_code is None:
         return in_progress
-    replay = HttpResponse(bytes(first.body), status=first.status_code, content_type=first.content_type or None)
+    replay = HttpResponse(
+        bytes(first.body), status=first.status_code, content_type=first.content_type or None
+    )
     replay["Idempotent-Replayed"] = "true"
     return replay

@@ -19,7 +19,9 @@ def hash_token(raw: str) -> str:
 class ApiToken(models.Model):
     """A Bearer token for one device of one user; only its hash is stored."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     device_name = models.CharField(_("perangkat"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     # The first characters, so that a user can tell their tokens apart; not enough to use one.
@@ -39,8 +41,12 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user, device_name: str) -> tuple["ApiToken", str]:
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, device_name=device_name, key_hash=hash_token(raw),
-                                   hint=raw[: len(TOKEN_PREFIX) + 4])
+        token = cls.objects.create(
+            user=user,
+            device_name=device_name,
+            key_hash=hash_token(raw),
+            hint=raw[: len(TOKEN_PREFIX) + 4],
+        )
         return token, raw
 
 
@@ -61,7 +67,9 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="one_idempotency_key_per_owner")]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="one_idempotency_key_per_owner")
+        ]
 
     def __str__(self) -> str:
         return f"{self.owner} {self.key}"

@@ -34,10 +34,19 @@ def decode(cursor: str) -> tuple[dt.datetime | None, int]:
             raise ValueError
         return moment, pk
     except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):
-        raise ApiError(400, _("Kursor halaman tidak valid."), fields={"cursor": [_("Nilai tidak valid.")]}) from None
+        raise ApiError(
+            400, _("Kursor halaman tidak valid."), fields={"cursor": [_("Nilai tidak valid.")]}
+        ) from None
 
 
-def page(queryset, *, cursor: str | None, limit: int | None, field: str = "updated_at", ascending: bool = False):
+def page(
+    queryset,
+    *,
+    cursor: str | None,
+    limit: int | None,
+    field: str = "updated_at",
+    ascending: bool = False,
+):
     """The rows of one page and the cursor of the next (None on the last page)."""
     limit = max(1, min(limit or DEFAULT_LIMIT, MAX_LIMIT))
     if ascending:
@@ -49,9 +58,13 @@ def page(queryset, *, cursor: str | None, limit: int | None, field: str = "updat
         if moment is None:
             queryset = queryset.filter(id__gt=pk) if ascending else queryset.filter(id__lt=pk)
         elif ascending:
-            queryset = queryset.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "id__gt": pk}))
+            queryset = queryset.filter(
+                Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "id__gt": pk})
+            )
         else:
-            queryset = queryset.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "id__lt": pk}))
+            queryset = queryset.filter(
+                Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "id__lt": pk})
+            )
     rows = list(queryset[: limit + 1])
     next_cursor = None
     if len(rows) > limit:

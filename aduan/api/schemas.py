@@ -28,20 +28,44 @@ def _clean_email(value: str) -> str:
     return value
 
 
-def Str(max_length: int, *, min_length: int = 0, example: str | None = None, description: str | None = None):
-    return Annotated[str, Field(max_length=max_length, min_length=min_length, examples=[example] if example else None,
-                                description=description), AfterValidator(_clean_text)]
+def Str(
+    max_length: int,
+    *,
+    min_length: int = 0,
+    example: str | None = None,
+    description: str | None = None,
+):
+    return Annotated[
+        str,
+        Field(
+            max_length=max_length,
+            min_length=min_length,
+            examples=[example] if example else None,
+            description=description,
+        ),
+        AfterValidator(_clean_text),
+    ]
 
 
-Email = Annotated[str, Field(max_length=254, examples=["wayan@contoh.id"]), AfterValidator(_clean_email)]
+Email = Annotated[
+    str, Field(max_length=254, examples=["wayan@contoh.id"]), AfterValidator(_clean_email)
+]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, examples=[-8.4902])]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, examples=[117.4204])]
 Code = Str(60, min_length=1, example="infrastruktur-jalan")
-Version = Annotated[int, Field(ge=1, le=2**31, description="`version` laporan yang terakhir Anda lihat: tindakan "
-                                                          "ditolak (409) bila orang lain sudah mengubahnya.")]
+Version = Annotated[
+    int,
+    Field(
+        ge=1,
+        le=2**31,
+        description="`version` laporan yang terakhir Anda lihat: tindakan "
+        "ditolak (409) bila orang lain sudah mengubahnya.",
+    ),
+]
 
 
 # --- errors -----------------------------------------------------------------------------------
+
 
 class ErrorBody(Schema):
     code: str = Field(examples=["invalid"])
@@ -55,13 +79,16 @@ class ErrorOut(Schema):
 
 # --- accounts ---------------------------------------------------------------------------------
 
+
 class TokenIn(Schema):
     username: Str(150, min_length=1, example="warga")
     password: Str(128, min_length=1, example="kata-sandi-anda")
     device_name: Str(100, min_length=1, example="Android Samsung A15 milik Wayan")
     otp_code: Str(20, example="492039") | None = Field(
-        None, description="Kode dari aplikasi autentikator (atau satu kode pemulihan); wajib untuk akun yang "
-                          "memakai verifikasi dua langkah, termasuk setiap akun petugas.")
+        None,
+        description="Kode dari aplikasi autentikator (atau satu kode pemulihan); wajib untuk akun yang "
+        "memakai verifikasi dua langkah, termasuk setiap akun petugas.",
+    )
 
 
 class TokenOut(Schema):
@@ -89,11 +116,16 @@ class CitizenProfileIn(Schema):
 
 
 class RegisterIn(Schema):
-    username: Annotated[str, Field(min_length=3, max_length=150, pattern=r"^[\w.@+-]+$", examples=["wayan.s"]),
-                        AfterValidator(_clean_text)]
+    username: Annotated[
+        str,
+        Field(min_length=3, max_length=150, pattern=r"^[\w.@+-]+$", examples=["wayan.s"]),
+        AfterValidator(_clean_text),
+    ]
     full_name: Str(150, min_length=1, example="Wayan Sudarsana")
     email: Email
-    phone: Annotated[str, Field(max_length=20, pattern=r"^\+?[0-9 -]{0,19}$", examples=["+6281339100011"])] = ""
+    phone: Annotated[
+        str, Field(max_length=20, pattern=r"^\+?[0-9 -]{0,19}$", examples=["+6281339100011"])
+    ] = ""
     password: Str(128, min_length=1, example="rahasia-panjang-sekali")
     # Optional at registration; needed (with full name and phone) before filing on the web portal.
     profile: CitizenProfileIn | None = None
@@ -120,6 +152,7 @@ class ProfileOut(Schema):
 
 
 # --- master data ------------------------------------------------------------------------------
+
 
 class Ref(Schema):
     code: str
@@ -158,11 +191,17 @@ class RegionOut(Schema):
 
 # --- reports ----------------------------------------------------------------------------------
 
+
 class ReporterOut(Schema):
-    name: str = Field(description="Nama pelapor; disamarkan atau “Anonim” bila Anda tidak berhak melihatnya.")
+    name: str = Field(
+        description="Nama pelapor; disamarkan atau “Anonim” bila Anda tidak berhak melihatnya."
+    )
     phone: str
     email: str
-    nik_masked: str = Field("", description="NIK disamarkan (520408••••••0001), hanya bila Anda berhak melihat identitas.")
+    nik_masked: str = Field(
+        "",
+        description="NIK disamarkan (520408••••••0001), hanya bila Anda berhak melihat identitas.",
+    )
     hidden: bool
 
 
@@ -202,7 +241,9 @@ class ReportSummary(Schema):
     submitted_at: dt.datetime
     updated_at: dt.datetime
     due_at: dt.datetime | None
-    zone: str | None = Field(description="green / yellow / red / paused, atau null tanpa batas waktu.")
+    zone: str | None = Field(
+        description="green / yellow / red / paused, atau null tanpa batas waktu."
+    )
     version: int
 
 
@@ -220,26 +261,36 @@ class ReportDetail(ReportSummary):
     supports: int
     timeline: list[EventOut]
     attachments: list[AttachmentOut]
-    actions: list[str] = Field(description="Tindakan yang boleh Anda lakukan sekarang.",
-                               examples=[["accept", "decline", "assign"]])
+    actions: list[str] = Field(
+        description="Tindakan yang boleh Anda lakukan sekarang.",
+        examples=[["accept", "decline", "assign"]],
+    )
 
 
 class FiledReportOut(Schema):
     report: ReportDetail
-    secret: str = Field(description="Kode rahasia pelacakan; hanya ditampilkan sekali.", examples=["K7Q3M9XP"])
+    secret: str = Field(
+        description="Kode rahasia pelacakan; hanya ditampilkan sekali.", examples=["K7Q3M9XP"]
+    )
 
 
 class ReportPage(Schema):
     items: list[ReportSummary]
-    next_cursor: str | None = Field(description="Kirim sebagai `cursor` untuk halaman berikutnya; null di akhir.")
-    server_time: dt.datetime = Field(description="Simpan sebagai `updated_since` untuk sinkronisasi berikutnya.")
+    next_cursor: str | None = Field(
+        description="Kirim sebagai `cursor` untuk halaman berikutnya; null di akhir."
+    )
+    server_time: dt.datetime = Field(
+        description="Simpan sebagai `updated_since` untuk sinkronisasi berikutnya."
+    )
 
 
 class ReportIn(Schema):
     """A new report (multipart/form-data; attachments in `files`)."""
 
     title: Str(200, min_length=1, example="Jalan berlubang di Jalan Garuda")
-    description: Str(10000, min_length=1, example="Sejak awal bulan jalan di depan SD Seketeng berlubang besar.")
+    description: Str(
+        10000, min_length=1, example="Sejak awal bulan jalan di depan SD Seketeng berlubang besar."
+    )
     classification: Classification = Classification.COMPLAINT
     category: Str(60, example="infrastruktur-jalan") | None = None
     incident_date: dt.date | None = None
@@ -249,20 +300,29 @@ class ReportIn(Schema):
     latitude: Latitude | None = None
     longitude: Longitude | None = None
     parties_involved: Str(2000, example="Dinas PUPR") = ""
-    extra_answers: Str(5000, example='{"tingkat-kerusakan": "rusak-berat"}',
-                        description="Jawaban pertanyaan tambahan kategori, sebagai objek JSON.") = ""
+    extra_answers: Str(
+        5000,
+        example='{"tingkat-kerusakan": "rusak-berat"}',
+        description="Jawaban pertanyaan tambahan kategori, sebagai objek JSON.",
+    ) = ""
     anonymous: bool = False
     confidential: bool = False
     # RT/RW representatives only: the resident the report is for (the report is theirs).
-    resident_name: Str(150, example="Siti Rahmah",
-                       description="Hanya RT/RW: nama warga yang diwakili; laporan menjadi milik warga itu.") = ""
+    resident_name: Str(
+        150,
+        example="Siti Rahmah",
+        description="Hanya RT/RW: nama warga yang diwakili; laporan menjadi milik warga itu.",
+    ) = ""
     resident_phone: Annotated[str, Field(max_length=20, pattern=r"^\+?[0-9 -]{0,19}$")] = ""
     resident_email: Email = ""
     relationship: Str(100, example="Warga RT 01") = ""
-    consent: bool = Field(False, description="Hanya RT/RW: warga menyetujui laporan dikirim atas namanya.")
+    consent: bool = Field(
+        False, description="Hanya RT/RW: warga menyetujui laporan dikirim atas namanya."
+    )
 
 
 # --- actions ----------------------------------------------------------------------------------
+
 
 class VersionIn(Schema):
     expected_version: Version | None = None
@@ -276,12 +336,17 @@ class AttachmentIn(Schema):
     """A file inside a JSON body (base64), for actions that carry files."""
 
     name: Str(255, min_length=1, example="foto-perbaikan.jpg")
-    content_base64: Annotated[str, Field(max_length=14_000_000, description="Isi berkas, base64 (maks. 10 MB).")]
+    content_base64: Annotated[
+        str, Field(max_length=14_000_000, description="Isi berkas, base64 (maks. 10 MB).")
+    ]
 
 
 class WithFilesIn(TextIn):
-    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5,
-                                            description="Lampiran (foto, PDF, dokumen Office, video pendek), base64.")
+    attachments: list[AttachmentIn] = Field(
+        default_factory=list,
+        max_length=5,
+        description="Lampiran (foto, PDF, dokumen Office, video pendek), base64.",
+    )
 
 
 class ReasonIn(VersionIn):
@@ -351,6 +416,7 @@ class SupportOut(Schema):
 
 
 # --- notifications, figures -------------------------------------------------------------------
+
 
 class NotificationOut(Schema):
     id: int

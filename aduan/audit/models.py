@@ -26,8 +26,14 @@ class AuditEntry(models.Model):
         # Every other kind is the EventKind of the report action that wrote it.
 
     created_at = models.DateTimeField(_("waktu"), db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pelaku"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")  # None: the system
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pelaku"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )  # None: the system
     actor_name = models.CharField(_("nama pengguna"), max_length=150, blank=True)
     action = models.CharField(_("tindakan"), max_length=40, db_index=True)
     report_code = models.CharField(_("kode laporan"), max_length=20, blank=True, db_index=True)

@@ -25,12 +25,30 @@ GENESIS = "0" * 64
 CHAINS = 16
 
 
-def _digest(prev_hash: str, created_at, actor_id, actor_name: str, action: str, report_code: str, detail,
-            chain: int = 0) -> str:
-    fields = [prev_hash, created_at.astimezone(dt.UTC).isoformat(), actor_id, actor_name, action, report_code, detail]
+def _digest(
+    prev_hash: str,
+    created_at,
+    actor_id,
+    actor_name: str,
+    action: str,
+    report_code: str,
+    detail,
+    chain: int = 0,
+) -> str:
+    fields = [
+        prev_hash,
+        created_at.astimezone(dt.UTC).isoformat(),
+        actor_id,
+        actor_name,
+        action,
+        report_code,
+        detail,
+    ]
     if chain:  # chain 0 hashes as before chains existed, so that older entries still verify
         fields.append(chain)
-    payload = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    payload = json.dumps(
+        fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -40,7 +58,9 @@ def chain_for(report=None, actor=None) -> int:
     return actor.pk % CHAINS if actor is not None else 0
 
 
-def record(action: str, *, actor=None, report=None, report_code: str = "", detail: dict | None = None) -> AuditEntry:
+def record(
+    action: str, *, actor=None, report=None, report_code: str = "", detail: dict | None = None
+) -> AuditEntry:
     """Append one entry. Runs in the caller's transaction (or its own): the head row is locked
     until commit, so two writers never chain onto the same predecessor."""
     detail = json.loads(json.dumps(detail or {}, default=str))  # what the database will give back
@@ -54,11 +74,24 @@ def record(action: str, *, actor=None, report=None, report_code: str = "", detai
         now = timezone.now()
         code = report.code if report is not None else report_code
         name = actor.get_username() if actor else ""
-        digest = _digest(head.last_hash, now, actor.pk if actor else None, name, action, code, detail, chain)
-        entry = AuditEntry(created_at=now, actor=actor, actor_name=name, action=action, report_code=code,
-                           detail=detail, chain=chain, prev_hash=head.last_hash, hash=digest)
+        digest = _digest(
+            head.last_hash, now, actor.pk if actor else None, name, action, code, detail, chain
+        )
+        entry = AuditEntry(
+            created_at=now,
+            actor=actor,
+            actor_name=name,
+            action=action,
+            report_code=code,
+            detail=detail,
+            chain=chain,
+            prev_hash=head.last_hash,
+            hash=digest,
+        )
         entry.save()
-        AuditHead.objects.filter(pk=chain + 1).update(last_id=entry.pk, last_hash=digest, count=head.count + 1)
+        AuditHead.objects.filter(pk=chain + 1).update(
+            last_id=entry.pk, last_hash=digest, count=head.count + 1
+        )
     return entry
 
 
@@ -74,21 +107,40 @@ def verify() -> list[Problem]:
     leave the chain's head pointing past the end; a row moved to another chain breaks both."""
     problems: list[Problem] = []
     heads = {head.pk - 1: head for head in AuditHead.objects.all()}
-    chains = set(AuditEntry.objects.order_by().values_list("chain", flat=True).distinct()) | set(heads)
+    chains = set(AuditEntry.objects.order_by().values_list("chain", flat=True).distinct()) | set(
+        heads
+    )
     for chain in sorted(chains):
         prev, count, last_id = GENESIS, 0, 0
         for e in AuditEntry.objects.filter(chain=chain).order_by("id").iterator(chunk_size=2000):
             if e.prev_hash != prev:
-                problems.append(Problem(e.pk, "rantai terputus: entri sebelumnya diubah atau dihapus"))
-            expected = _digest(e.prev_hash, e.created_at, e.actor_id, e.actor_name, e.action, e.report_code, e.detail,
-                               e.chain)
+                problems.append(
+                    Problem(e.pk, "rantai terputus: entri sebelumnya diubah atau dihapus")
+                )
+            expected = _digest(
+                e.prev_hash,
+                e.created_at,
+                e.actor_id,
+                e.actor_name,
+                e.action,
+                e.report_code,
+                e.detail,
+                e.chain,
+            )
             if expected != e.hash:
                 problems.append(Problem(e.pk, "isi entri tidak cocok dengan hash-nya (diubah)"))
             prev, count, last_id = e.hash, count + 1, e.pk
         head = heads.get(chain)
-        if (head is None and count) or (head is not None and (
-                head.last_hash != prev or head.count != count or head.last_id != last_id)):
+        if (head is None and count) or (
+            head is not None
+            and (head.last_hash != prev or head.count != count or head.last_id != last_id)
+        ):
             recorded = head.count if head is not None else 0
-            problems.append(Problem(None, f"ujung rantai {chain} tidak cocok: tercatat {recorded} entri, "
-                                          f"ditemukan {count}"))
+            problems.append(
+                Problem(
+                    None,
+                    f"ujung rantai {chain} tidak cocok: tercatat {recorded} entri, "
+                    f"ditemukan {count}",
+                )
+            )
     return problems

@@ -17,7 +17,11 @@ from aduan.reports.models import Report
 
 
 def is_staff_member(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_dispatcher or user.is_officer or user.is_supervisor))
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_dispatcher or user.is_officer or user.is_supervisor)
+    )
 
 
 def staff_only(*, roles=("dispatcher", "officer", "supervisor")):
@@ -30,7 +34,8 @@ def staff_only(*, roles=("dispatcher", "officer", "supervisor")):
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             allowed = user.is_active and (
-                ("dispatcher" in roles and user.is_dispatcher) or ("officer" in roles and user.is_officer)
+                ("dispatcher" in roles and user.is_dispatcher)
+                or ("officer" in roles and user.is_officer)
                 or ("supervisor" in roles and user.is_supervisor)
             )
             if not allowed:
@@ -53,8 +58,19 @@ def workspace_reports(user) -> QuerySet[Report]:
 
 def get_workspace_report(user, code: str) -> Report:
     try:
-        return workspace_reports(user).select_related(
-            "category", "agency", "district", "village", "reporter", "filed_by", "assigned_to", "merged_into",
-        ).get(code=code)
+        return (
+            workspace_reports(user)
+            .select_related(
+                "category",
+                "agency",
+                "district",
+                "village",
+                "reporter",
+                "filed_by",
+                "assigned_to",
+                "merged_into",
+            )
+            .get(code=code)
+        )
     except Report.DoesNotExist:
         raise Http404(_("Laporan tidak ditemukan.")) from None

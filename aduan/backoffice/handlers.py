@@ -16,9 +16,20 @@ User = get_user_model()
 
 # What the back office offers; the reporter's own actions belong to the portal.
 STAFF_ACTIONS = (
-    Action.DISPOSITION, Action.REDISPOSITION, Action.RETURN, Action.ARCHIVE, Action.MERGE, Action.RECLASSIFY,
-    Action.DISPATCHER_NOTE, Action.CLOSE, Action.ACCEPT, Action.DECLINE, Action.ASSIGN, Action.NOTE,
-    Action.REQUEST_INFO, Action.ANSWER,
+    Action.DISPOSITION,
+    Action.REDISPOSITION,
+    Action.RETURN,
+    Action.ARCHIVE,
+    Action.MERGE,
+    Action.RECLASSIFY,
+    Action.DISPATCHER_NOTE,
+    Action.CLOSE,
+    Action.ACCEPT,
+    Action.DECLINE,
+    Action.ASSIGN,
+    Action.NOTE,
+    Action.REQUEST_INFO,
+    Action.ANSWER,
 )
 
 
@@ -35,8 +46,11 @@ def _agency(post):
 
 def _return_text(post, user):
     ids = [_pk(v) for v in post.getlist("missing")]
-    bodies = list(ResponseTemplate.objects.filter(pk__in=[i for i in ids if i], is_active=True)
-                  .order_by("order", "title").values_list("body", flat=True))
+    bodies = list(
+        ResponseTemplate.objects.filter(pk__in=[i for i in ids if i], is_active=True)
+        .order_by("order", "title")
+        .values_list("body", flat=True)
+    )
     parts = [f"- {b}" for b in bodies]
     if post.get("text", "").strip():
         parts.append(post["text"].strip())
@@ -47,8 +61,12 @@ def _merge(report, user, post, files, version):
     code = (post.get("into") or "").strip().upper()
     into = workspace_reports(user).filter(code=code).first()
     if into is None:
-        raise errors.InvalidInput(_("Laporan tujuan %(code)s tidak ditemukan.") % {"code": code or "-"}, field="into")
-    return actions.do_merge(report, into, actor=user, text=post.get("text", ""), expected_version=version)
+        raise errors.InvalidInput(
+            _("Laporan tujuan %(code)s tidak ditemukan.") % {"code": code or "-"}, field="into"
+        )
+    return actions.do_merge(
+        report, into, actor=user, text=post.get("text", ""), expected_version=version
+    )
 
 
 def _reclassify(report, user, post, files, version):
@@ -71,28 +89,53 @@ def _assign(report, user, post, files, version):
 
 HANDLERS = {
     Action.DISPOSITION: lambda r, u, p, f, v: actions.do_disposition(
-        r, _agency(p), actor=u, instruction=p.get("instruction", ""), expected_version=v),
+        r, _agency(p), actor=u, instruction=p.get("instruction", ""), expected_version=v
+    ),
     Action.REDISPOSITION: lambda r, u, p, f, v: actions.do_redisposition(
-        r, _agency(p), actor=u, instruction=p.get("instruction", ""), expected_version=v),
-    Action.RETURN: lambda r, u, p, f, v: actions.do_return(r, actor=u, text=_return_text(p, u), expected_version=v),
+        r, _agency(p), actor=u, instruction=p.get("instruction", ""), expected_version=v
+    ),
+    Action.RETURN: lambda r, u, p, f, v: actions.do_return(
+        r, actor=u, text=_return_text(p, u), expected_version=v
+    ),
     Action.ARCHIVE: lambda r, u, p, f, v: actions.do_archive(
-        r, actor=u, reason=p.get("reason", ""), text=p.get("text", ""), external_body=p.get("external_body", ""),
-        expected_version=v),
+        r,
+        actor=u,
+        reason=p.get("reason", ""),
+        text=p.get("text", ""),
+        external_body=p.get("external_body", ""),
+        expected_version=v,
+    ),
     Action.MERGE: _merge,
     Action.RECLASSIFY: _reclassify,
     Action.DISPATCHER_NOTE: lambda r, u, p, f, v: actions.do_dispatcher_note(
-        r, actor=u, text=p.get("text", ""), expected_version=v),
-    Action.CLOSE: lambda r, u, p, f, v: actions.do_close(r, actor=u, reason=p.get("reason", ""), expected_version=v),
+        r, actor=u, text=p.get("text", ""), expected_version=v
+    ),
+    Action.CLOSE: lambda r, u, p, f, v: actions.do_close(
+        r, actor=u, reason=p.get("reason", ""), expected_version=v
+    ),
     Action.ACCEPT: lambda r, u, p, f, v: actions.do_accept(r, actor=u, expected_version=v),
-    Action.DECLINE: lambda r, u, p, f, v: actions.do_decline(r, actor=u, reason=p.get("reason", ""), expected_version=v),
+    Action.DECLINE: lambda r, u, p, f, v: actions.do_decline(
+        r, actor=u, reason=p.get("reason", ""), expected_version=v
+    ),
     Action.ASSIGN: _assign,
     Action.NOTE: lambda r, u, p, f, v: actions.do_add_note(
-        r, actor=u, text=p.get("text", ""), public=p.get("public") == "on",
-        attachments=clean_uploads(f.getlist("attachments")), expected_version=v),
+        r,
+        actor=u,
+        text=p.get("text", ""),
+        public=p.get("public") == "on",
+        attachments=clean_uploads(f.getlist("attachments")),
+        expected_version=v,
+    ),
     Action.REQUEST_INFO: lambda r, u, p, f, v: actions.do_request_info(
-        r, actor=u, text=p.get("text", ""), expected_version=v),
+        r, actor=u, text=p.get("text", ""), expected_version=v
+    ),
     Action.ANSWER: lambda r, u, p, f, v: actions.do_answer(
-        r, actor=u, text=p.get("text", ""), attachments=clean_uploads(f.getlist("attachments")), expected_version=v),
+        r,
+        actor=u,
+        text=p.get("text", ""),
+        attachments=clean_uploads(f.getlist("attachments")),
+        expected_version=v,
+    ),
 }
 
 
@@ -101,7 +144,15 @@ def _with_template(action: Action, post, user):
     template_id = _pk(post.get("template"))
     if not template_id:
         return post
-    template = next((t for kind in TemplateKind.values for t in templates_for(kind, user) if t.pk == template_id), None)
+    template = next(
+        (
+            t
+            for kind in TemplateKind.values
+            for t in templates_for(kind, user)
+            if t.pk == template_id
+        ),
+        None,
+    )
     if template is None:
         return post
     field = "instruction" if action in (Action.DISPOSITION, Action.REDISPOSITION) else "text"

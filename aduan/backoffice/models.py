@@ -16,8 +16,14 @@ class TemplateKind(models.TextChoices):
 class ResponseTemplate(models.Model):
     kind = models.CharField(_("jenis"), max_length=20, choices=TemplateKind.choices)
     # Empty: every agency may use it; otherwise only that agency's officers see it.
-    agency = models.ForeignKey("directory.Agency", verbose_name=_("perangkat daerah"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="response_templates")
+    agency = models.ForeignKey(
+        "directory.Agency",
+        verbose_name=_("perangkat daerah"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="response_templates",
+    )
     title = models.CharField(_("judul"), max_length=120)
     body = models.TextField(_("isi"))
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -35,6 +41,9 @@ class ResponseTemplate(models.Model):
 def templates_for(kind: str, user) -> list[ResponseTemplate]:
     """The active templates of `kind` that `user` may use: shared ones and their agency's."""
     qs = ResponseTemplate.objects.filter(kind=kind, is_active=True)
-    qs = qs.filter(Q(agency__isnull=True) | Q(agency_id=user.agency_id)) if user.agency_id else qs.filter(
-        agency__isnull=True)
+    qs = (
+        qs.filter(Q(agency__isnull=True) | Q(agency_id=user.agency_id))
+        if user.agency_id
+        else qs.filter(agency__isnull=True)
+    )
     return list(qs)

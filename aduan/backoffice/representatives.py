@@ -24,12 +24,21 @@ def representatives(request):
     query = (request.GET.get("q") or "").strip()[:100]
     citizens = User.objects.filter(role=Role.CITIZEN, is_active=True)
     if query:
-        citizens = citizens.filter(Q(username__icontains=query) | Q(full_name__icontains=query) | Q(phone__contains=query))
+        citizens = citizens.filter(
+            Q(username__icontains=query) | Q(full_name__icontains=query) | Q(phone__contains=query)
+        )
     else:
         citizens = citizens.filter(is_representative=True)
-    return render(request, "backoffice/representatives.html", {
-        "citizens": citizens.select_related("village").order_by("full_name", "username")[:LIMIT], "query": query,
-    })
+    return render(
+        request,
+        "backoffice/representatives.html",
+        {
+            "citizens": citizens.select_related("village").order_by("full_name", "username")[
+                :LIMIT
+            ],
+            "query": query,
+        },
+    )
 
 
 @require_POST
@@ -39,8 +48,14 @@ def set_representative(request, pk):
     flag = request.POST.get("is_representative") == "1"
     if citizen.is_representative != flag:
         User.objects.filter(pk=citizen.pk).update(is_representative=flag)
-        audit_trail.record("representative_set" if flag else "representative_unset", actor=request.user,
-                           detail={"user": citizen.username})
-    messages.success(request, (_("%(name)s sekarang RT/RW.") if flag else _("%(name)s bukan lagi RT/RW."))
-                     % {"name": citizen.display_name})
+        audit_trail.record(
+            "representative_set" if flag else "representative_unset",
+            actor=request.user,
+            detail={"user": citizen.username},
+        )
+    messages.success(
+        request,
+        (_("%(name)s sekarang RT/RW.") if flag else _("%(name)s bukan lagi RT/RW."))
+        % {"name": citizen.display_name},
+    )
     return redirect(f"{reverse('backoffice:representatives')}?{urlencode({'q': citizen.username})}")

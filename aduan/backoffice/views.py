@@ -18,7 +18,15 @@ from aduan.directory.models import Agency, Category
 from aduan.reports import errors, fragments, sla
 from aduan.reports.attachments import open_stored
 from aduan.reports.models import (
-    ArchiveReason, Attachment, Audience, Classification, Disposition, EventKind, Report, Status, TimelineEvent,
+    ArchiveReason,
+    Attachment,
+    Audience,
+    Classification,
+    Disposition,
+    EventKind,
+    Report,
+    Status,
+    TimelineEvent,
 )
 from aduan.reports.paging import BoundedPaginator
 from aduan.reports.transitions import TRANSITIONS, Action, available_actions
@@ -28,7 +36,7 @@ from aduan.triage.views_context import triage_context
 
 from . import handlers
 from .access import get_workspace_report, staff_only, workspace_reports
-from .models import TemplateKind, ResponseTemplate
+from .models import ResponseTemplate, TemplateKind
 
 User = get_user_model()
 PAGE_SIZE = 50
@@ -45,33 +53,55 @@ def _page(request, qs):
 def _filter_choices():
     return {
         "agencies": list(Agency.objects.order_by("short_name").values_list("pk", "short_name")),
-        "categories": list(Category.objects.filter(is_active=True).order_by("name").values_list("pk", "name")),
-        "statuses": Status.choices, "classifications": Classification.choices,
+        "categories": list(
+            Category.objects.filter(is_active=True).order_by("name").values_list("pk", "name")
+        ),
+        "statuses": Status.choices,
+        "classifications": Classification.choices,
     }
 
 
 def _listing(request, name: str, scope: tuple, params, qs) -> str:
     """The filters and rows of a back-office list, kept rendered until a report changes
     (`aduan.reports.fragments`): `scope` is what else than the query string selects the rows."""
+
     def render_rows():
-        return render_to_string("backoffice/_listing.html", {
-            "page": _page(request, qs), "params": params, "show_agency": False, **_filter_choices()})
-    return mark_safe(fragments.cached(name, (*scope, request.GET.urlencode()), render_rows))  # rendered (escaped) by our template
+        return render_to_string(
+            "backoffice/_listing.html",
+            {
+                "page": _page(request, qs),
+                "params": params,
+                "show_agency": False,
+                **_filter_choices(),
+            },
+        )
+
+    return mark_safe(
+        fragments.cached(name, (*scope, request.GET.urlencode()), render_rows)
+    )  # rendered (escaped) by our template
 
 
 @staff_only(roles=("dispatcher",))
 def queue(request):
     """New reports, reports an agency declined and completed returns: everything waiting for
     the dispatcher, the nearest deadline first. One query for the page, one for its count."""
-    declined = Disposition.objects.filter(report=OuterRef("pk"), declined_at__isnull=False, ended_at__isnull=False)
+    declined = Disposition.objects.filter(
+        report=OuterRef("pk"), declined_at__isnull=False, ended_at__isnull=False
+    )
     resubmitted = TimelineEvent.objects.filter(report=OuterRef("pk"), kind=EventKind.RESUBMITTED)
     params = request.GET.copy()
     params.setdefault("status", Status.SUBMITTED)
     qs = filter_reports(Report.objects.select_related(*LIST_RELATED), params).annotate(
-        was_declined=Exists(declined), was_resubmitted=Exists(resubmitted))
-    return render(request, "backoffice/queue.html", {
-        "listing": _listing(request, "queue", (), params, by_deadline(qs)), "title": _("Antrean verifikasi"),
-    })
+        was_declined=Exists(declined), was_resubmitted=Exists(resubmitted)
+    )
+    return render(
+        request,
+        "backoffice/queue.html",
+        {
+            "listing": _listing(request, "queue", (), params, by_deadline(qs)),
+            "title": _("Antrean verifikasi"),
+        },
+    )
 
 
 @staff_only(roles=("officer",))
@@ -85,10 +115,14 @@ def inbox(request):
         qs = qs.filter(assigned_to=request.user)
     qs = filter_reports(qs, params)
     scope = (request.user.agency_id, request.user.pk if params.get("mine") else None)
-    return render(request, "backoffice/inbox.html", {
-        "listing": _listing(request, "inbox", scope, params, by_deadline(qs)),
-        "title": _("Kotak masuk %(agency)s") % {"agency": request.user.agency.short_name},
-    })
+    return render(
+        request,
+        "backoffice/inbox.html",
+        {
+            "listing": _listing(request, "inbox", scope, params, by_deadline(qs)),
+            "title": _("Kotak masuk %(agency)s") % {"agency": request.user.agency.short_name},
+        },
+    )
 
 
 @staff_only()
@@ -100,10 +134,17 @@ def report_list(request):
         from aduan.stats import exports
 
         return exports.export_reports(request, by_deadline(qs.select_related("reporter")), export)
-    return render(request, "backoffice/list.html", {
-        "page": _page(request, by_deadline(qs)), "params": request.GET, **_filter_choices(),
-        "title": _("Daftar laporan"), "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "backoffice/list.html",
+        {
+            "page": _page(request, by_deadline(qs)),
+            "params": request.GET,
+            **_filter_choices(),
+            "title": _("Daftar laporan"),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @staff_only()
@@ -118,11 +159,14 @@ def home(request):
 
 # --- the workspace ----------------------------------------------------------------------------
 
+
 def _workspace(request, report, *, status=200, failed_action=None, error=None):
     user = request.user
     reporter = present_reporter(report, user)
     if not reporter.hidden and user.pk not in (report.reporter_id, report.filed_by_id):
-        audit_trail.record(AuditEntry.Kind.IDENTITY_VIEWED, actor=user, report=report, detail={"page": "workspace"})
+        audit_trail.record(
+            AuditEntry.Kind.IDENTITY_VIEWED, actor=user, report=report, detail={"page": "workspace"}
+        )
     events = report.events.select_related("actor").order_by("created_at", "id")
     attachments = list(report.attachments.order_by("created_at", "id"))
     for item in attachments:
@@ -137,23 +181,52 @@ def _workspace(request, report, *, status=200, failed_action=None, error=None):
     if user.is_dispatcher and report.status == Status.SUBMITTED:
         # Routing suggestions and likely duplicates, each a one-click form of the real action.
         triage = triage_context(
-            report, user,
-            disposition_action=reverse("backoffice:act", args=[report.code, Action.DISPOSITION.value]),
-            merge_action=reverse("backoffice:act", args=[report.code, Action.MERGE.value]))
-    return render(request, "backoffice/workspace.html", {
-        "report": report, "reporter": reporter, "events": events, "attachments": attachments,
-        "dispositions": report.dispositions.select_related("agency", "created_by", "accepted_by"),
-        "actions": [(a.value, TRANSITIONS[a].label) for a in allowed], "allowed": {a.value for a in allowed},
-        "zone": sla.zone(report), "templates": templates, "TemplateKind": TemplateKind,
-        "agencies": Agency.objects.filter(is_active=True).order_by("short_name") if allowed else [],
-        "colleagues": User.objects.filter(agency_id=report.agency_id, role="officer", is_active=True)
-        if Action.ASSIGN in allowed else [],
-        "categories": Category.objects.filter(is_active=True).order_by("name") if Action.RECLASSIFY in allowed else [],
-        "classifications": Classification.choices,
-        "archive_reasons": [c for c in ArchiveReason.choices if c[0] != ArchiveReason.DUPLICATE],
-        "failed_action": failed_action, "typed": typed, "error": error, "internal": Audience.INTERNAL,
-        "triage": triage,
-    }, status=status)
+            report,
+            user,
+            disposition_action=reverse(
+                "backoffice:act", args=[report.code, Action.DISPOSITION.value]
+            ),
+            merge_action=reverse("backoffice:act", args=[report.code, Action.MERGE.value]),
+        )
+    return render(
+        request,
+        "backoffice/workspace.html",
+        {
+            "report": report,
+            "reporter": reporter,
+            "events": events,
+            "attachments": attachments,
+            "dispositions": report.dispositions.select_related(
+                "agency", "created_by", "accepted_by"
+            ),
+            "actions": [(a.value, TRANSITIONS[a].label) for a in allowed],
+            "allowed": {a.value for a in allowed},
+            "zone": sla.zone(report),
+            "templates": templates,
+            "TemplateKind": TemplateKind,
+            "agencies": Agency.objects.filter(is_active=True).order_by("short_name")
+            if allowed
+            else [],
+            "colleagues": User.objects.filter(
+                agency_id=report.agency_id, role="officer", is_active=True
+            )
+            if Action.ASSIGN in allowed
+            else [],
+            "categories": Category.objects.filter(is_active=True).order_by("name")
+            if Action.RECLASSIFY in allowed
+            else [],
+            "classifications": Classification.choices,
+            "archive_reasons": [
+                c for c in ArchiveReason.choices if c[0] != ArchiveReason.DUPLICATE
+            ],
+            "failed_action": failed_action,
+            "typed": typed,
+            "error": error,
+            "internal": Audience.INTERNAL,
+            "triage": triage,
+        },
+        status=status,
+    )
 
 
 @staff_only()
@@ -175,11 +248,15 @@ def act(request, code, action):
         handlers.run(action, report, request.user, request.POST, request.FILES)
     except errors.ActionError as exc:
         # Show the state as it is now (someone else may have changed it) and keep what was typed.
-        fresh = get_workspace_report(request.user, code) if _still_visible(request.user, code) else None
+        fresh = (
+            get_workspace_report(request.user, code) if _still_visible(request.user, code) else None
+        )
         if fresh is None:
             messages.error(request, exc.message)
             return redirect("backoffice:home")
-        return _workspace(request, fresh, status=exc.http_status, failed_action=action.value, error=exc)
+        return _workspace(
+            request, fresh, status=exc.http_status, failed_action=action.value, error=exc
+        )
     messages.success(request, _("Berhasil: %(label)s.") % {"label": TRANSITIONS[action].label})
     if not workspace_reports(request.user).filter(code=code).exists():
         return redirect("backoffice:home")  # e.g. declined: the report left the agency
@@ -195,6 +272,8 @@ def attachment(request, code, pk):
     report = get_workspace_report(request.user, code)
     item = get_object_or_404(Attachment, report=report, pk=pk)
     name = attachment_name(report, item, request.user)
-    response = FileResponse(open_stored(item.file), as_attachment=True, filename=name, content_type=item.content_type)
+    response = FileResponse(
+        open_stored(item.file), as_attachment=True, filename=name, content_type=item.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

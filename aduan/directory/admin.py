@@ -37,8 +37,11 @@ class AgencyAdmin(admin.ModelAdmin):
     actions = [deactivate, activate]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            n_officers=Count("officers", filter=Q(officers__is_active=True)))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_officers=Count("officers", filter=Q(officers__is_active=True)))
+        )
 
     @admin.display(description=_("petugas aktif"), ordering="n_officers")
     def officer_count(self, obj):
@@ -81,6 +84,14 @@ class HolidayAdmin(admin.ModelAdmin):
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = ("step", "days", "working_days", "classification", "category", "supervisory", "warn_share")
+    list_display = (
+        "step",
+        "days",
+        "working_days",
+        "classification",
+        "category",
+        "supervisory",
+        "warn_share",
+    )
     list_editable = ("days", "working_days", "warn_share")
     list_filter = ("step",)

@@ -34,13 +34,21 @@ def load_regions(village_regencies: tuple[str, ...] = ()) -> int:
     """Every province, regency and kecamatan, plus the villages of the given regencies."""
     existing = set(Region.objects.values_list("code", flat=True))
     wanted = [
-        row for row in _rows("kemendagri_2025.csv.gz")
-        if int(row["level"]) <= 3 or (int(row["level"]) == 4 and row["kode"].rsplit(".", 2)[0] in village_regencies)
+        row
+        for row in _rows("kemendagri_2025.csv.gz")
+        if int(row["level"]) <= 3
+        or (int(row["level"]) == 4 and row["kode"].rsplit(".", 2)[0] in village_regencies)
     ]
     wanted.sort(key=lambda row: int(row["level"]))  # parents before children
     new = [
-        Region(code=row["kode"], name=row["nama"], level=int(row["level"]), parent_id=_parent_code(row["kode"]))
-        for row in wanted if row["kode"] not in existing
+        Region(
+            code=row["kode"],
+            name=row["nama"],
+            level=int(row["level"]),
+            parent_id=_parent_code(row["kode"]),
+        )
+        for row in wanted
+        if row["kode"] not in existing
     ]
     Region.objects.bulk_create(new, batch_size=BATCH)
     return len(new)
@@ -59,7 +67,8 @@ def load_agencies() -> int:
     created = 0
     for row in _rows("agencies.csv"):
         _agency, new = Agency.objects.get_or_create(
-            code=row["code"], defaults={"name": row["name"], "short_name": row["short_name"], "kind": row["kind"]}
+            code=row["code"],
+            defaults={"name": row["name"], "short_name": row["short_name"], "kind": row["kind"]},
         )
         created += new
     return created
@@ -71,26 +80,40 @@ def load_categories() -> int:
     agencies = {a.code: a for a in Agency.objects.all()}
     for row in _rows("categories.csv"):  # parents come first in the file
         parent = Category.objects.get(code=row["parent_code"]) if row["parent_code"] else None
-        _category, new = Category.objects.get_or_create(code=row["code"], defaults={
-            "name": row["name"], "parent": parent, "supervisory": row["supervisory"] == "true",
-            "default_agency": agencies.get(row["default_agency"]),
-        })
+        _category, new = Category.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "parent": parent,
+                "supervisory": row["supervisory"] == "true",
+                "default_agency": agencies.get(row["default_agency"]),
+            },
+        )
         created += new
     questions = json.loads((DATA / "category_questions.json").read_text())
     for code, items in questions.items():
         category = Category.objects.get(code=code)
         for order, item in enumerate(items):
-            _q, new = CategoryQuestion.objects.get_or_create(category=category, code=item["code"], defaults={
-                "label": item["label"], "type": item["type"], "required": item["required"],
-                "choices": item.get("choices", []), "order": order,
-            })
+            _q, new = CategoryQuestion.objects.get_or_create(
+                category=category,
+                code=item["code"],
+                defaults={
+                    "label": item["label"],
+                    "type": item["type"],
+                    "required": item["required"],
+                    "choices": item.get("choices", []),
+                    "order": order,
+                },
+            )
             created += new
     return created
 
 
 def national_holidays(years) -> dict[dt.date, str]:
     """Indonesian national holidays and cuti bersama, named in Indonesian where the package can."""
-    days = holidays.country_holidays("ID", years=years, categories=("public", "government"), language="id")
+    days = holidays.country_holidays(
+        "ID", years=years, categories=("public", "government"), language="id"
+    )
     return dict(days.items())
 
 
@@ -100,8 +123,11 @@ def load_holidays(years=None) -> int:
         this_year = dt.date.today().year
         years = range(this_year - 3, this_year + 3)
     existing = set(Holiday.objects.values_list("date", flat=True))
-    new = [Holiday(date=day, name=name[:150], source=Holiday.Source.NATIONAL)
-           for day, name in sorted(national_holidays(list(years)).items()) if day not in existing]
+    new = [
+        Holiday(date=day, name=name[:150], source=Holiday.Source.NATIONAL)
+        for day, name in sorted(national_holidays(list(years)).items())
+        if day not in existing
+    ]
     Holiday.objects.bulk_create(new)
     return len(new)
 
@@ -121,7 +147,10 @@ def load_sla_policies() -> int:
     created = 0
     for step, days, working, supervisory in DEFAULT_POLICIES:
         _p, new = SlaPolicy.objects.get_or_create(
-            step=step, classification="", category=None, supervisory=supervisory,
+            step=step,
+            classification="",
+            category=None,
+            supervisory=supervisory,
             defaults={"days": days, "working_days": working},
         )
         created += new

@@ -16,7 +16,9 @@ class Region(models.Model):
     code = models.CharField(_("kode"), max_length=13, primary_key=True)  # 52.04.08.1001
     name = models.CharField(_("nama"), max_length=100)
     level = models.PositiveSmallIntegerField(_("tingkat"), choices=Level.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -45,7 +47,9 @@ class Agency(models.Model):
     short_name = models.CharField(_("singkatan"), max_length=60)
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices, default=Kind.DINAS)
     email = models.EmailField(_("e-mail"), blank=True)
-    head_email = models.EmailField(_("e-mail pimpinan"), blank=True, help_text=_("Menerima eskalasi."))
+    head_email = models.EmailField(
+        _("e-mail pimpinan"), blank=True, help_text=_("Menerima eskalasi.")
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
@@ -66,10 +70,16 @@ class Category(models.Model):
 
     code = models.SlugField(_("kode"), max_length=60, unique=True)
     name = models.CharField(_("nama"), max_length=150)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     supervisory = models.BooleanField(_("berkadar pengawasan"), default=False)
     default_agency = models.ForeignKey(
-        Agency, verbose_name=_("perangkat daerah bawaan"), null=True, blank=True, on_delete=models.SET_NULL,
+        Agency,
+        verbose_name=_("perangkat daerah bawaan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="default_categories",
     )
     is_active = models.BooleanField(_("aktif"), default=True)
@@ -121,7 +131,9 @@ class Holiday(models.Model):
 
     date = models.DateField(_("tanggal"), unique=True)
     name = models.CharField(_("nama"), max_length=150)
-    source = models.CharField(_("sumber"), max_length=10, choices=Source.choices, default=Source.LOCAL)
+    source = models.CharField(
+        _("sumber"), max_length=10, choices=Source.choices, default=Source.LOCAL
+    )
 
     class Meta:
         ordering = ["date"]
@@ -165,6 +177,8 @@ class SlaPolicy(models.Model):
 
     @property
     def specificity(self) -> int:
-        return (4 if self.category_id else 0) + (2 if self.supervisory is not None else 0) + (
-            1 if self.classification else 0
+        return (
+            (4 if self.category_id else 0)
+            + (2 if self.supervisory is not None else 0)
+            + (1 if self.classification else 0)
         )

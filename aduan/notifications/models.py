@@ -19,13 +19,23 @@ class Notification(models.Model):
         SENT = "sent", _("Terkirim")
         FAILED = "failed", _("Gagal")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-                                  related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     address = models.CharField(max_length=254, blank=True)  # e-mail or phone when no account
     channel = models.CharField(max_length=10, choices=Channel.choices)
     kind = models.CharField(max_length=40)  # template name, e.g. "report_dispositioned"
-    report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="notifications")
+    report = models.ForeignKey(
+        "reports.Report",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     subject = models.CharField(max_length=200)
     body = models.TextField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
@@ -48,7 +58,9 @@ class Notification(models.Model):
 
 
 class DeliveryAttempt(models.Model):
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="delivery_attempts")
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="delivery_attempts"
+    )
     at = models.DateTimeField(auto_now_add=True)
     ok = models.BooleanField()
     error = models.TextField(blank=True)

@@ -26,7 +26,11 @@ STALE_CLAIM = dt.timedelta(minutes=10)
 
 def render(kind: str, context: dict) -> tuple[str, str]:
     """Subject (first line of the template) and body of a message, in Indonesian."""
-    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL.rstrip("/"), **context}
+    context = {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL.rstrip("/"),
+        **context,
+    }
     with translation.override("id"):
         text = render_to_string(f"notifications/{kind}.txt", context).strip()
     subject, _, body = text.partition("\n")
@@ -35,8 +39,15 @@ def render(kind: str, context: dict) -> tuple[str, str]:
     return subject, body.strip() + "\n"
 
 
-def queue(kind: str, *, report=None, users: Iterable = (), addresses: Iterable[str] = (),
-          phones: Iterable[str] = (), context=None) -> list[Notification]:
+def queue(
+    kind: str,
+    *,
+    report=None,
+    users: Iterable = (),
+    addresses: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    context=None,
+) -> list[Notification]:
     """Write in-app and e-mail notifications for `users`, e-mail for bare `addresses`, and a short
     SMS (the subject and the link) for bare `phones` when an SMS gateway is configured."""
     context = {"report": report, **(context or {})}
@@ -44,22 +55,60 @@ def queue(kind: str, *, report=None, users: Iterable = (), addresses: Iterable[s
     now = timezone.now()
     rows, seen_emails = [], set()
     for user in {u.pk: u for u in users if u is not None}.values():
-        rows.append(Notification(recipient=user, channel=Channel.IN_APP, kind=kind, report=report,
-                                 subject=subject, body=body, state=Notification.State.SENT, sent_at=now))
+        rows.append(
+            Notification(
+                recipient=user,
+                channel=Channel.IN_APP,
+                kind=kind,
+                report=report,
+                subject=subject,
+                body=body,
+                state=Notification.State.SENT,
+                sent_at=now,
+            )
+        )
         if user.email and user.email.lower() not in seen_emails:
             seen_emails.add(user.email.lower())
-            rows.append(Notification(recipient=user, address=user.email, channel=Channel.EMAIL, kind=kind,
-                                     report=report, subject=subject, body=body, next_attempt_at=now))
+            rows.append(
+                Notification(
+                    recipient=user,
+                    address=user.email,
+                    channel=Channel.EMAIL,
+                    kind=kind,
+                    report=report,
+                    subject=subject,
+                    body=body,
+                    next_attempt_at=now,
+                )
+            )
     for address in addresses:
         if address and address.lower() not in seen_emails:
             seen_emails.add(address.lower())
-            rows.append(Notification(address=address, channel=Channel.EMAIL, kind=kind, report=report,
-                                     subject=subject, body=body, next_attempt_at=now))
+            rows.append(
+                Notification(
+                    address=address,
+                    channel=Channel.EMAIL,
+                    kind=kind,
+                    report=report,
+                    subject=subject,
+                    body=body,
+                    next_attempt_at=now,
+                )
+            )
     if settings.SMS_GATEWAY_URL:
         link = context_link(report) if report is not None else ""
         for phone in dict.fromkeys(p for p in phones if p):
-            rows.append(Notification(address=phone, channel=Channel.SMS, kind=kind, report=report,
-                                     subject=subject, body=f"{subject} {link}".strip()[:320], next_attempt_at=now))
+            rows.append(
+                Notification(
+                    address=phone,
+                    channel=Channel.SMS,
+                    kind=kind,
+                    report=report,
+                    subject=subject,
+                    body=f"{subject} {link}".strip()[:320],
+                    next_attempt_at=now,
+                )
+            )
     created = Notification.objects.bulk_create(rows)
     to_send = [n.pk for n in created if n.state == Notification.State.PENDING]
     if to_send:
@@ -85,8 +134,9 @@ def claim(notification_id: int) -> bool:
     once, exactly one changes the row and sends; the others see 0 rows and skip it."""
     now = timezone.now()
     return bool(
-        Notification.objects.filter(pk=notification_id, state=Notification.State.PENDING)
-        .update(state=Notification.State.SENDING, claimed_at=now)
+        Notification.objects.filter(pk=notification_id, state=Notification.State.PENDING).update(
+            state=Notification.State.SENDING, claimed_at=now
+        )
     )
 
 
@@ -110,8 +160,12 @@ def deliver(notification_id: int) -> bool:
 
 def _send(notification: Notification) -> None:
     if notification.channel == Channel.EMAIL:
-        EmailMessage(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL,
-                     [notification.address]).send(fail_silently=False)
+        EmailMessage(
+            notification.subject,
+            notification.body,
+            settings.DEFAULT_FROM_EMAIL,
+            [notification.address],
+        ).send(fail_silently=False)
     elif notification.channel == Channel.SMS:
         from aduan.sms import gateway  # the HTTP gateway configured by SMS_GATEWAY_URL
 
@@ -130,16 +184,23 @@ def _record_failure(notification: Notification, exc: Exception) -> None:
         delay = settings.OUTBOX_BACKOFF_SECONDS * 2 ** (notification.attempts - 1)
         notification.next_attempt_at = timezone.now() + dt.timedelta(seconds=delay)
     notification.save(update_fields=["attempts", "state", "next_attempt_at"])
-    DeliveryAttempt.objects.create(notification=notification, ok=False, error=f"{type(exc).__name__}: {exc}"[:2000])
-    log.warning("delivery of notification %s failed (attempt %s): %s", notification.pk, notification.attempts, exc)
+    DeliveryAttempt.objects.create(
+        notification=notification, ok=False, error=f"{type(exc).__name__}: {exc}"[:2000]
+    )
+    log.warning(
+        "delivery of notification %s failed (attempt %s): %s",
+        notification.pk,
+        notification.attempts,
+        exc,
+    )
 
 
 def due_ids(limit: int = 500) -> list[int]:
     """Pending messages whose time has come, after releasing claims of workers that died."""
     now = timezone.now()
-    Notification.objects.filter(state=Notification.State.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
-        state=Notification.State.PENDING
-    )
+    Notification.objects.filter(
+        state=Notification.State.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).update(state=Notification.State.PENDING)
     return list(
         Notification.objects.filter(state=Notification.State.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at")

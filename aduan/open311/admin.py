@@ -17,12 +17,18 @@ class ApplicationAdmin(admin.ModelAdmin):
         raw = obj.set_key() if not change else None
         super().save_model(request, obj, form, change)
         if raw:
-            messages.warning(request, _("api_key untuk %(name)s (catat sekarang, tidak ditampilkan lagi): %(key)s")
-                             % {"name": obj.name, "key": raw})
+            messages.warning(
+                request,
+                _("api_key untuk %(name)s (catat sekarang, tidak ditampilkan lagi): %(key)s")
+                % {"name": obj.name, "key": raw},
+            )
 
     @admin.action(description="Buat api_key baru (kunci lama tidak berlaku)")
     def new_key(self, request, queryset):
         for application in queryset:
             raw = application.set_key()
             application.save(update_fields=["key_hash", "hint"])
-            messages.warning(request, _("api_key baru untuk %(name)s: %(key)s") % {"name": application.name, "key": raw})
+            messages.warning(
+                request,
+                _("api_key baru untuk %(name)s: %(key)s") % {"name": application.name, "key": raw},
+            )

@@ -46,7 +46,9 @@ class ServiceRequest(models.Model):
     """A report filed through Open311: which application filed it, its token and media URL."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="requests")
-    report = models.OneToOneField("reports.Report", on_delete=models.CASCADE, related_name="open311")
+    report = models.OneToOneField(
+        "reports.Report", on_delete=models.CASCADE, related_name="open311"
+    )
     token = models.CharField(max_length=40, unique=True)
     media_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

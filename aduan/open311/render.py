@@ -12,8 +12,16 @@ from xml.etree import ElementTree as ET
 from django.http import HttpResponse
 from django.utils import timezone
 
-CHILD_TAGS = {"attributes": "attribute", "values": "value", "notes": "note", "endpoints": "endpoint",
-              "formats": "format", "services": "service", "service_requests": "request", "errors": "error"}
+CHILD_TAGS = {
+    "attributes": "attribute",
+    "values": "value",
+    "notes": "note",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "services": "service",
+    "service_requests": "request",
+    "errors": "error",
+}
 
 
 def w3c(moment: dt.datetime | None) -> str | None:
@@ -62,4 +70,6 @@ def respond(fmt: str, root: str, data, status: int = 200) -> HttpResponse:
 
 
 def error(fmt: str, status: int, description: str) -> HttpResponse:
-    return respond(fmt, "errors", [{"code": status, "description": str(description)}], status=status)
+    return respond(
+        fmt, "errors", [{"code": status, "description": str(description)}], status=status
+    )

@@ -25,7 +25,14 @@ from aduan.api.answers import clean_answers
 from aduan.directory.models import Category, CategoryQuestion, Region
 from aduan.ops import ratelimit
 from aduan.reports import actions, errors, fragments
-from aduan.reports.models import DONE_STATUSES, OPEN_STATUSES, Audience, Channel, Report, TimelineEvent
+from aduan.reports.models import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    Audience,
+    Channel,
+    Report,
+    TimelineEvent,
+)
 from aduan.reports.visibility import public_reports
 
 from . import render
@@ -35,35 +42,70 @@ from .render import error, respond, w3c
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-29T00:00:00+08:00"
 MAX_DAYS, MAX_RESULTS = 90, 1000
-DATATYPES = {"text": "string", "number": "number", "date": "datetime", "single": "singlevaluelist",
-             "multi": "multivaluelist"}
+DATATYPES = {
+    "text": "string",
+    "number": "number",
+    "date": "datetime",
+    "single": "singlevaluelist",
+    "multi": "multivaluelist",
+}
 
 
 @require_http_methods(["GET"])
 def discovery(request, fmt):
     base = settings.SITE_URL.rstrip("/") + "/open311/v2/"
-    return respond(fmt, "discovery", {
-        "changeset": CHANGESET, "contact": settings.DEFAULT_FROM_EMAIL, "key_service": settings.SITE_URL,
-        "endpoints": [{"specification": SPECIFICATION, "url": base, "changeset": CHANGESET, "type": "production",
-                       "formats": ["text/xml", "application/json"]}],
-    })
+    return respond(
+        fmt,
+        "discovery",
+        {
+            "changeset": CHANGESET,
+            "contact": settings.DEFAULT_FROM_EMAIL,
+            "key_service": settings.SITE_URL,
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": base,
+                    "changeset": CHANGESET,
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        },
+    )
 
 
 # --- services ---------------------------------------------------------------------------------
 
+
 def _services():
-    return (Category.objects.filter(is_active=True).order_by("parent__name", "name")
-            .select_related("parent").prefetch_related(
-                Prefetch("questions", queryset=CategoryQuestion.objects.order_by("order", "id"))))
+    return (
+        Category.objects.filter(is_active=True)
+        .order_by("parent__name", "name")
+        .select_related("parent")
+        .prefetch_related(
+            Prefetch("questions", queryset=CategoryQuestion.objects.order_by("order", "id"))
+        )
+    )
 
 
 def _service(category: Category) -> dict:
     return {
-        "service_code": category.code, "service_name": category.name,
-        "description": f"{category.parent.name} › {category.name}" if category.parent_id else category.name,
-        "metadata": bool(category.questions.all()), "type": "realtime",
-        "keywords": ", ".join(filter(None, [category.code.replace("-", " "), category.parent.name.lower()
-                                            if category.parent_id else ""])),
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": f"{category.parent.name} › {category.name}"
+        if category.parent_id
+        else category.name,
+        "metadata": bool(category.questions.all()),
+        "type": "realtime",
+        "keywords": ", ".join(
+            filter(
+                None,
+                [
+                    category.code.replace("-", " "),
+                    category.parent.name.lower() if category.parent_id else "",
+                ],
+            )
+        ),
         "group": category.parent.name if category.parent_id else category.name,
     }
 
@@ -78,27 +120,52 @@ def service_definition(request, fmt, service_code):
     category = _services().filter(code=service_code).first()
     if category is None:
         return error(fmt, 404, _("Layanan tidak dikenal: %(code)s") % {"code": service_code[:60]})
-    attributes = [{
-        "variable": True, "code": q.code, "datatype": DATATYPES.get(q.type, "string"), "required": q.required,
-        "datatype_description": _("Tanggal (YYYY-MM-DD)") if q.type == "date" else "", "order": index,
-        "description": q.label,
-        "values": [{"key": c.get("key"), "name": c.get("name")} for c in q.choices or []],
-    } for index, q in enumerate(category.questions.all(), start=1)]
-    return respond(fmt, "service_definition", {"service_code": category.code, "attributes": attributes})
+    attributes = [
+        {
+            "variable": True,
+            "code": q.code,
+            "datatype": DATATYPES.get(q.type, "string"),
+            "required": q.required,
+            "datatype_description": _("Tanggal (YYYY-MM-DD)") if q.type == "date" else "",
+            "order": index,
+            "description": q.label,
+            "values": [{"key": c.get("key"), "name": c.get("name")} for c in q.choices or []],
+        }
+        for index, q in enumerate(category.questions.all(), start=1)
+    ]
+    return respond(
+        fmt, "service_definition", {"service_code": category.code, "attributes": attributes}
+    )
 
 
 # --- requests ---------------------------------------------------------------------------------
 
+
 def _visible(application: Application | None):
     reports = public_reports()
     if application is not None:
-        reports = Report.objects.filter(Q(pk__in=reports.values("pk")) | Q(
-            open311__application=application, confidential=False))
+        reports = Report.objects.filter(
+            Q(pk__in=reports.values("pk")) | Q(open311__application=application, confidential=False)
+        )
     return reports.select_related("category", "agency", "village", "open311")
 
 
-LIST_FIELDS = ("code", "status", "description", "submitted_at", "updated_at", "due_at", "address", "village_id",
-               "latitude", "longitude", "category__code", "category__name", "agency__name", "open311__media_url")
+LIST_FIELDS = (
+    "code",
+    "status",
+    "description",
+    "submitted_at",
+    "updated_at",
+    "due_at",
+    "address",
+    "village_id",
+    "latitude",
+    "longitude",
+    "category__code",
+    "category__name",
+    "agency__name",
+    "open311__media_url",
+)
 
 
 def _status_notes(report: Report) -> str:
@@ -133,14 +200,25 @@ def _request(report: Report, extensions: bool) -> dict:
         "media_url": extra.media_url if extra else "",
     }
     if extensions:
-        item["notes"] = [{"datetime": w3c(e.created_at), "summary": str(e.get_kind_display()), "description": e.text}
-                         for e in report.events.all() if e.audience == Audience.PUBLIC]
+        item["notes"] = [
+            {
+                "datetime": w3c(e.created_at),
+                "summary": str(e.get_kind_display()),
+                "description": e.text,
+            }
+            for e in report.events.all()
+            if e.audience == Audience.PUBLIC
+        ]
     return item
 
 
 def _events():
-    return Prefetch("events", queryset=TimelineEvent.objects.filter(audience=Audience.PUBLIC).order_by("created_at",
-                                                                                                       "id"))
+    return Prefetch(
+        "events",
+        queryset=TimelineEvent.objects.filter(audience=Audience.PUBLIC).order_by(
+            "created_at", "id"
+        ),
+    )
 
 
 def _date(value: str, name: str) -> dt.datetime:
@@ -148,10 +226,12 @@ def _date(value: str, name: str) -> dt.datetime:
         moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
-        moment.astimezone(dt.timezone.utc)
+        moment.astimezone(dt.UTC)
         return moment
     except (ValueError, OverflowError):
-        raise ValueError(_("%(name)s harus berformat W3C, mis. 2026-03-02T00:00:00+08:00") % {"name": name}) from None
+        raise ValueError(
+            _("%(name)s harus berformat W3C, mis. 2026-03-02T00:00:00+08:00") % {"name": name}
+        ) from None
 
 
 def _int(value, default: int, low: int, high: int, name: str) -> int:
@@ -162,7 +242,10 @@ def _int(value, default: int, low: int, high: int, name: str) -> int:
     except ValueError:
         raise ValueError(_("%(name)s harus bilangan bulat.") % {"name": name}) from None
     if not low <= number <= high:
-        raise ValueError(_("%(name)s harus antara %(low)s dan %(high)s.") % {"name": name, "low": low, "high": high})
+        raise ValueError(
+            _("%(name)s harus antara %(low)s dan %(high)s.")
+            % {"name": name, "low": low, "high": high}
+        )
     return number
 
 
@@ -190,18 +273,30 @@ def requests_view(request, fmt):
     else:
         # Only the newest public text, computed for the page's rows (prefetching every event of
         # up to 1,000 requests took most of the time of a list).
-        reports = reports.annotate(latest_public_text=Subquery(
-            TimelineEvent.objects.filter(report=OuterRef("pk"), audience=Audience.PUBLIC).exclude(text="")
-            .order_by("-created_at", "-id").values("text")[:1]))
+        reports = reports.annotate(
+            latest_public_text=Subquery(
+                TimelineEvent.objects.filter(report=OuterRef("pk"), audience=Audience.PUBLIC)
+                .exclude(text="")
+                .order_by("-created_at", "-id")
+                .values("text")[:1]
+            )
+        )
     # Only the columns a request shows: up to 1,000 rows are built per call, and building every
     # column of the report and its category, agency and place took half of the time.
-    reports = reports.select_related(None).select_related("category", "agency", "open311").only(*LIST_FIELDS)
-    rows = reports.order_by("-submitted_at", "-id")[(page - 1) * page_size: page * page_size]
+    reports = (
+        reports.select_related(None)
+        .select_related("category", "agency", "open311")
+        .only(*LIST_FIELDS)
+    )
+    rows = reports.order_by("-submitted_at", "-id")[(page - 1) * page_size : page * page_size]
     # Up to 1,000 requests read and serialised: kept until a report changes (`fragments`), per
     # application (what it may see) and query.
     scope = (application.pk if application else None, fmt, params.urlencode())
-    listed = fragments.cached("open311-requests", scope,
-                              lambda: render.body(fmt, "service_requests", [_request(r, extensions) for r in rows]))
+    listed = fragments.cached(
+        "open311-requests",
+        scope,
+        lambda: render.body(fmt, "service_requests", [_request(r, extensions) for r in rows]),
+    )
     return HttpResponse(listed, content_type=render.CONTENT_TYPES[fmt])
 
 
@@ -237,20 +332,29 @@ def request_detail(request, fmt, request_id):
     application = Application.for_key(request.GET.get("api_key"))
     report = _visible(application).prefetch_related(_events()).filter(code=request_id[:40]).first()
     if report is None:
-        return error(fmt, 404, _("Permintaan layanan tidak ditemukan: %(id)s") % {"id": request_id[:40]})
+        return error(
+            fmt, 404, _("Permintaan layanan tidak ditemukan: %(id)s") % {"id": request_id[:40]}
+        )
     extensions = request.GET.get("extensions", "").lower() == "true"
     return respond(fmt, "service_requests", [_request(report, extensions)])
 
 
 @require_http_methods(["GET"])
 def token_detail(request, fmt, token):
-    found = ServiceRequest.objects.select_related("report").filter(token=token[:40], report__confidential=False).first()
+    found = (
+        ServiceRequest.objects.select_related("report")
+        .filter(token=token[:40], report__confidential=False)
+        .first()
+    )
     if found is None:
         return error(fmt, 404, _("Token tidak ditemukan."))
-    return respond(fmt, "service_requests", [{"service_request_id": found.report.code, "token": found.token}])
+    return respond(
+        fmt, "service_requests", [{"service_request_id": found.report.code, "token": found.token}]
+    )
 
 
 # --- filing -----------------------------------------------------------------------------------
+
 
 def create_request(request, fmt):
     """POST requests: form-encoded, with the api_key of a registered application."""
@@ -276,15 +380,30 @@ def create_request(request, fmt):
     token = secrets.token_urlsafe(16)
     try:
         with transaction.atomic():  # the report and its link to the application, or neither
-            report, _secret = actions.do_file_report(channel=Channel.OPEN311, category=category, **fields)
-            ServiceRequest.objects.create(application=application, report=report, token=token,
-                                          media_url=data.get("media_url", "").strip()[:500])
+            report, _secret = actions.do_file_report(
+                channel=Channel.OPEN311, category=category, **fields
+            )
+            ServiceRequest.objects.create(
+                application=application,
+                report=report,
+                token=token,
+                media_url=data.get("media_url", "").strip()[:500],
+            )
     except errors.ActionError as exc:
         return error(fmt, 400, str(exc.message))
-    return respond(fmt, "service_requests", [{
-        "service_request_id": report.code, "token": token,
-        "service_notice": _("Laporan diterima dan menunggu verifikasi Admin Kabupaten."), "account_id": "",
-    }], status=201)
+    return respond(
+        fmt,
+        "service_requests",
+        [
+            {
+                "service_request_id": report.code,
+                "token": token,
+                "service_notice": _("Laporan diterima dan menunggu verifikasi Admin Kabupaten."),
+                "account_id": "",
+            }
+        ],
+        status=201,
+    )
 
 
 def _clean(value: str, limit: int, name: str) -> str:
@@ -301,7 +420,10 @@ def _report_fields(data, category: Category) -> dict:
     description = _clean(data.get("description"), 4000, "description")
     if not description:
         raise ValueError(_("description wajib diisi."))
-    fields = {"description": description, "title": f"{category.name}: {description.splitlines()[0]}"[:200]}
+    fields = {
+        "description": description,
+        "title": f"{category.name}: {description.splitlines()[0]}"[:200],
+    }
     lat, long = data.get("lat", "").strip(), data.get("long", "").strip()
     address = _clean(data.get("address_string"), 255, "address_string")
     address_id = _clean(data.get("address_id"), 13, "address_id")
@@ -310,15 +432,21 @@ def _report_fields(data, category: Category) -> dict:
     if lat or long:
         fields["latitude"], fields["longitude"] = _coordinates(lat, long)
     if address_id:
-        village = Region.objects.filter(code=address_id, level=Region.Level.VILLAGE).select_related("parent").first()
+        village = (
+            Region.objects.filter(code=address_id, level=Region.Level.VILLAGE)
+            .select_related("parent")
+            .first()
+        )
         if village is None:
-            raise ValueError(_("address_id harus kode desa/kelurahan Kemendagri, mis. 52.04.08.1004."))
+            raise ValueError(
+                _("address_id harus kode desa/kelurahan Kemendagri, mis. 52.04.08.1004.")
+            )
         fields["village"], fields["district"] = village, village.parent
     fields["address"] = address
     answers = {}
     for key in data:
         if key.startswith("attribute[") and "]" in key:
-            name = key[len("attribute["):key.index("]")]
+            name = key[len("attribute[") : key.index("]")]
             values = data.getlist(key)
             answers[name] = values if key.endswith("[]") or len(values) > 1 else values[0]
     questions = {q.code: q.type for q in category.questions.all()}
@@ -327,9 +455,14 @@ def _report_fields(data, category: Category) -> dict:
             answers[name] = [value]
     cleaned, problems = clean_answers(category, answers)
     if problems:
-        raise ValueError("; ".join(f"attribute[{code}]: {message}" for code, message in problems.items()))
+        raise ValueError(
+            "; ".join(f"attribute[{code}]: {message}" for code, message in problems.items())
+        )
     fields["extra_answers"] = cleaned
-    first, last = _clean(data.get("first_name"), 70, "first_name"), _clean(data.get("last_name"), 70, "last_name")
+    first, last = (
+        _clean(data.get("first_name"), 70, "first_name"),
+        _clean(data.get("last_name"), 70, "last_name"),
+    )
     email, phone = _clean(data.get("email"), 254, "email"), _clean(data.get("phone"), 20, "phone")
     if email:
         try:
@@ -355,6 +488,11 @@ def _coordinates(lat: str, long: str):
         latitude, longitude = Decimal(lat), Decimal(long)
     except InvalidOperation:
         raise ValueError(_("lat dan long harus angka desimal (WGS84).")) from None
-    if not (latitude.is_finite() and longitude.is_finite() and -90 <= latitude <= 90 and -180 <= longitude <= 180):
+    if not (
+        latitude.is_finite()
+        and longitude.is_finite()
+        and -90 <= latitude <= 90
+        and -180 <= longitude <= 180
+    ):
         raise ValueError(_("lat harus antara -90 dan 90, long antara -180 dan 180."))
     return latitude.quantize(Decimal("0.000001")), longitude.quantize(Decimal("0.000001"))

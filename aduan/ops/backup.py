@@ -65,7 +65,9 @@ def _stored_names() -> list[str]:
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
             if isinstance(field, FileField):
-                rows = model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True)
+                rows = model._default_manager.exclude(**{field.name: ""}).values_list(
+                    field.name, flat=True
+                )
                 names.update(rows.iterator())
     return sorted(names)
 
@@ -76,8 +78,16 @@ def _counts() -> dict[str, int]:
 
 def _pg_env() -> tuple[list[str], dict]:
     db = connection.settings_dict
-    args = ["--host", db.get("HOST") or "127.0.0.1", "--port", str(db.get("PORT") or 5432),
-            "--username", db.get("USER") or "postgres", "--dbname", db["NAME"]]
+    args = [
+        "--host",
+        db.get("HOST") or "127.0.0.1",
+        "--port",
+        str(db.get("PORT") or 5432),
+        "--username",
+        db.get("USER") or "postgres",
+        "--dbname",
+        db["NAME"],
+    ]
     env = {**os.environ}
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
@@ -96,8 +106,12 @@ def _dump_database(folder: Path) -> str:
     if connection.vendor == "postgresql":
         target = folder / "database.dump"
         args, env = _pg_env()
-        subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *args],
-                       env=env, check=True, capture_output=True)
+        subprocess.run(
+            ["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *args],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         return target.name
     raise BackupError(f"no backup for database engine {connection.vendor}")
 
@@ -118,8 +132,12 @@ def create_backup(destination: Path) -> Path:
             for name in _stored_names():
                 files[f"media/{name}"] = _add_stored_file(tar, name)
             manifest = {
-                "format": 1, "created_at": dt.datetime.now(dt.UTC).isoformat(), "engine": connection.vendor,
-                "database": database, "database_sha256": _sha256(folder / database), "counts": counts,
+                "format": 1,
+                "created_at": dt.datetime.now(dt.UTC).isoformat(),
+                "engine": connection.vendor,
+                "database": database,
+                "database_sha256": _sha256(folder / database),
+                "counts": counts,
                 "files": files,
             }
             (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
@@ -137,7 +155,9 @@ def _add_stored_file(tar: tarfile.TarFile, name: str) -> str:
         with default_storage.open(name, "rb") as handle:
             reader = _Hashing(handle)
             tar.addfile(member, reader)
-    except Exception as exc:  # disk or object store (botocore's errors are not OSErrors): name the file
+    except (
+        Exception
+    ) as exc:  # disk or object store (botocore's errors are not OSErrors): name the file
         raise BackupError(f"berkas {name} tidak dapat dibaca dari penyimpanan: {exc}") from exc
     return reader.digest.hexdigest()
 
@@ -158,7 +178,9 @@ def restore_backup(archive: Path, *, force: bool = False) -> dict[str, int]:
     with tempfile.TemporaryDirectory() as tmp, tarfile.open(archive) as tar:
         manifest = _read_manifest(tar)
         if manifest["engine"] != connection.vendor:
-            raise BackupError(f"cadangan dibuat dari {manifest['engine']}, basis data ini {connection.vendor}")
+            raise BackupError(
+                f"cadangan dibuat dari {manifest['engine']}, basis data ini {connection.vendor}"
+            )
         tar.extractall(tmp, filter="data")
         folder = Path(tmp)
         if _sha256(folder / manifest["database"]) != manifest["database_sha256"]:
@@ -171,7 +193,9 @@ def restore_backup(archive: Path, *, force: bool = False) -> dict[str, int]:
             _store(name.removeprefix("media/"), folder / name)
     counts = _counts()
     if counts != manifest["counts"]:
-        raise BackupError(f"jumlah data setelah pemulihan berbeda: {counts} != {manifest['counts']}")
+        raise BackupError(
+            f"jumlah data setelah pemulihan berbeda: {counts} != {manifest['counts']}"
+        )
     return counts
 
 
@@ -182,10 +206,14 @@ def _store(name: str, source: Path) -> None:
             default_storage.delete(name)
         with open(source, "rb") as handle:
             stored = default_storage.save(name, File(handle, name=name))
-    except Exception as exc:  # disk or object store (botocore's errors are not OSErrors): name the file
+    except (
+        Exception
+    ) as exc:  # disk or object store (botocore's errors are not OSErrors): name the file
         raise BackupError(f"berkas {name} tidak dapat dipulihkan ke penyimpanan: {exc}") from exc
     if stored != name or default_storage.size(name) != source.stat().st_size:
-        raise BackupError(f"berkas {name} tidak dapat dipulihkan ke penyimpanan (tersimpan sebagai {stored})")
+        raise BackupError(
+            f"berkas {name} tidak dapat dipulihkan ke penyimpanan (tersimpan sebagai {stored})"
+        )
 
 
 def _load_database(path: Path) -> None:
@@ -198,5 +226,17 @@ def _load_database(path: Path) -> None:
         return
     args, env = _pg_env()
     connection.close()
-    subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", *args,
-                    str(path)], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            *args,
+            str(path),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )

@@ -60,7 +60,7 @@ def hit(rule: Rule, *, now: float | None = None) -> Refusal | None:
     key = f"rl:{rule.scope}:{_digest(rule.identity)}:{window_number}"
     try:
         count = _increment(key, rule.window + 60)
-    except Exception:  # noqa: BLE001 - any cache failure: let the request through, loudly
+    except Exception:
         log.exception("rate limit counter %s unavailable; not limiting", rule.scope)
         return None
     if count <= rule.limit:
@@ -99,11 +99,13 @@ def _increment(key: str, ttl: int) -> int:
 
 
 def _digest(identity: str) -> str:
-    return hashlib.blake2b(identity.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16).hexdigest()
+    return hashlib.blake2b(
+        identity.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16
+    ).hexdigest()
 
 
 def wait_text(seconds: int) -> str:
-    """"45 detik", "3 menit": how long the citizen waits, rounded up to whole minutes from 60 s."""
+    """ "45 detik", "3 menit": how long the citizen waits, rounded up to whole minutes from 60 s."""
     if seconds < MINUTE:
         return ngettext("%(n)s detik", "%(n)s detik", seconds) % {"n": seconds}
     minutes = math.ceil(seconds / MINUTE)
@@ -111,6 +113,7 @@ def wait_text(seconds: int) -> str:
 
 
 # --- who is calling --------------------------------------------------------------------------
+
 
 def client_ip(request) -> str:
     """The client's address. Behind TRUSTED_PROXY_COUNT proxies of ours (nginx, a load balancer)
@@ -120,7 +123,9 @@ def client_ip(request) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     count = settings.TRUSTED_PROXY_COUNT
     if count > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
         if len(forwarded) >= count and _valid_ip(forwarded[-count]):
             return forwarded[-count]
     return remote
@@ -150,15 +155,25 @@ def _valid_ip(value: str) -> bool:
 
 # --- the limits of each channel (settings: .env.example, docs/deploy.md) -----------------------
 
+
 def filing(request, user, *, scope: str = "filing") -> Refusal | None:
     """New reports from the portal and the API (one budget per account, whatever the channel);
     an RT/RW representative, who files for residents, has a larger one. `scope="followup"` counts
     resubmissions and added information separately, with the same limits."""
-    per_account = (settings.FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR if user.is_representative
-                   else settings.FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR)
+    per_account = (
+        settings.FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR
+        if user.is_representative
+        else settings.FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR
+    )
     return first_refusal(
         Rule(f"{scope}:account", f"user:{user.pk}", per_account, HOUR),
-        Rule(f"{scope}:ip", address_identity(request), settings.FILING_RATE_LIMIT_PER_IP_PER_HOUR, HOUR))
+        Rule(
+            f"{scope}:ip",
+            address_identity(request),
+            settings.FILING_RATE_LIMIT_PER_IP_PER_HOUR,
+            HOUR,
+        ),
+    )
 
 
 def api(request, caller: str) -> Refusal | None:
@@ -166,31 +181,57 @@ def api(request, caller: str) -> Refusal | None:
     per address, which offices and phone networks share, so its limit is the larger."""
     return first_refusal(
         Rule("api:caller", caller, settings.API_RATE_LIMIT_PER_MINUTE, MINUTE),
-        Rule("api:ip", address_identity(request), settings.API_RATE_LIMIT_PER_IP_PER_MINUTE, MINUTE))
+        Rule(
+            "api:ip", address_identity(request), settings.API_RATE_LIMIT_PER_IP_PER_MINUTE, MINUTE
+        ),
+    )
 
 
 def track(request, code: str) -> Refusal | None:
     """Tries of the tracking form (code + secret, no account), per address and per code."""
     return first_refusal(
-        Rule("track:ip", address_identity(request), settings.TRACK_RATE_LIMIT_PER_IP_PER_HOUR, HOUR),
-        Rule("track:code", f"code:{code.strip().upper()}", settings.TRACK_RATE_LIMIT_PER_CODE_PER_HOUR, HOUR))
+        Rule(
+            "track:ip", address_identity(request), settings.TRACK_RATE_LIMIT_PER_IP_PER_HOUR, HOUR
+        ),
+        Rule(
+            "track:code",
+            f"code:{code.strip().upper()}",
+            settings.TRACK_RATE_LIMIT_PER_CODE_PER_HOUR,
+            HOUR,
+        ),
+    )
 
 
 def open311(request, application_id: int) -> Refusal | None:
     """Open311 POST requests, per registered application (its api_key) and per address."""
     return first_refusal(
-        Rule("open311:key", f"application:{application_id}", settings.OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR, HOUR),
-        Rule("open311:ip", address_identity(request), settings.OPEN311_RATE_LIMIT_PER_IP_PER_HOUR, HOUR))
+        Rule(
+            "open311:key",
+            f"application:{application_id}",
+            settings.OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR,
+            HOUR,
+        ),
+        Rule(
+            "open311:ip",
+            address_identity(request),
+            settings.OPEN311_RATE_LIMIT_PER_IP_PER_HOUR,
+            HOUR,
+        ),
+    )
 
 
 def sms_address(request) -> Refusal | None:
     """Webhook calls per address: the gateway's, so a large limit that only a flood reaches."""
-    return hit(Rule("sms:ip", address_identity(request), settings.SMS_RATE_LIMIT_PER_IP_PER_HOUR, HOUR))
+    return hit(
+        Rule("sms:ip", address_identity(request), settings.SMS_RATE_LIMIT_PER_IP_PER_HOUR, HOUR)
+    )
 
 
 def sms_phone(phone: str) -> Refusal | None:
     """Messages per sender (normalised number): every message, LAPOR, CEK or other, costs a reply."""
-    return hit(Rule("sms:phone", f"phone:{phone}", settings.SMS_RATE_LIMIT_PER_PHONE_PER_HOUR, HOUR))
+    return hit(
+        Rule("sms:phone", f"phone:{phone}", settings.SMS_RATE_LIMIT_PER_PHONE_PER_HOUR, HOUR)
+    )
 
 
 def first_notice(refusal: Refusal, identity: str) -> bool:
@@ -200,7 +241,7 @@ def first_notice(refusal: Refusal, identity: str) -> bool:
     key = f"rl:notice:{refusal.scope}:{_digest(identity)}:{refusal.window_ends}"
     try:
         return caches["default"].add(key, 1, refusal.retry_after + 60)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("rate limit notice flag unavailable")
         return False
 

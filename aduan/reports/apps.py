@@ -8,7 +8,11 @@ def _lists_changed(sender, update_fields=None, **kwargs):
     from . import fragments
 
     # A log-in only stamps last_login: nothing a list shows.
-    if sender is get_user_model() and update_fields is not None and set(update_fields) <= {"last_login"}:
+    if (
+        sender is get_user_model()
+        and update_fields is not None
+        and set(update_fields) <= {"last_login"}
+    ):
         return
     fragments.changed()
 
@@ -26,7 +30,20 @@ class ReportsConfig(AppConfig):
 
         from .models import Attachment, Disposition, Report, Support, TimelineEvent
 
-        for model in (Report, Disposition, TimelineEvent, Attachment, Support, Agency, Category, Region,
-                      get_user_model()):
-            post_save.connect(_lists_changed, sender=model, dispatch_uid=f"fragments-{model._meta.label}-save")
-            post_delete.connect(_lists_changed, sender=model, dispatch_uid=f"fragments-{model._meta.label}-delete")
+        for model in (
+            Report,
+            Disposition,
+            TimelineEvent,
+            Attachment,
+            Support,
+            Agency,
+            Category,
+            Region,
+            get_user_model(),
+        ):
+            post_save.connect(
+                _lists_changed, sender=model, dispatch_uid=f"fragments-{model._meta.label}-save"
+            )
+            post_delete.connect(
+                _lists_changed, sender=model, dispatch_uid=f"fragments-{model._meta.label}-delete"
+            )

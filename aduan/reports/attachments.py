@@ -51,7 +51,12 @@ DOCUMENT_TYPES = {
     "application/vnd.oasis.opendocument.spreadsheet": "ods",
     "application/vnd.oasis.opendocument.presentation": "odp",
 }
-VIDEO_TYPES = {"video/mp4": "mp4", "video/3gpp": "3gp", "video/webm": "webm", "video/quicktime": "mov"}
+VIDEO_TYPES = {
+    "video/mp4": "mp4",
+    "video/3gpp": "3gp",
+    "video/webm": "webm",
+    "video/quicktime": "mov",
+}
 # The file input's `accept`: a hint for the phone's picker; the content decides.
 ACCEPT = "image/*,video/*,.pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp"
 # Longest side of a stored photo: enough to read a street sign, small enough for slow links.
@@ -69,8 +74,11 @@ LIMITS_TEXT = gettext_lazy(
 
 
 def limits_text() -> str:
-    return LIMITS_TEXT % {"files": settings.ATTACHMENT_MAX_FILES, "mb": settings.ATTACHMENT_MAX_MB,
-                          "video_mb": settings.ATTACHMENT_MAX_VIDEO_MB}
+    return LIMITS_TEXT % {
+        "files": settings.ATTACHMENT_MAX_FILES,
+        "mb": settings.ATTACHMENT_MAX_MB,
+        "video_mb": settings.ATTACHMENT_MAX_VIDEO_MB,
+    }
 
 
 class AttachmentRefused(Exception):
@@ -96,7 +104,11 @@ class Cleaned:
 def shown_name(upload) -> str:
     """The name as shown in a message: printable, without a path, not too long."""
     name = str(getattr(upload, "name", "") or "")
-    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").replace("\\", "/").rsplit("/", 1)[-1]
+    name = (
+        "".join(c for c in name if unicodedata.category(c)[0] != "C")
+        .replace("\\", "/")
+        .rsplit("/", 1)[-1]
+    )
     return (name[:60] + "…" if len(name) > 60 else name) or str(_("lampiran"))
 
 
@@ -104,20 +116,42 @@ def check_name(name: str, shown: str) -> None:
     """Called on the name as sent: by `clean_upload`, and by the JSON API before Django's file
     object cuts a path off it."""
     if len(name) > MAX_NAME:
-        raise AttachmentRefused(_("Nama berkas “%(name)s” terlalu panjang (lebih dari %(n)s karakter). Ganti "
-                                  "namanya dengan yang lebih pendek lalu unggah lagi.") % {"name": shown, "n": MAX_NAME},
-                                shown, "name")
+        raise AttachmentRefused(
+            _(
+                "Nama berkas “%(name)s” terlalu panjang (lebih dari %(n)s karakter). Ganti "
+                "namanya dengan yang lebih pendek lalu unggah lagi."
+            )
+            % {"name": shown, "n": MAX_NAME},
+            shown,
+            "name",
+        )
     # Cc: control characters (NUL, CR, LF); Cf: format characters, among them the right-to-left
     # override that makes "fotoexe.jpg" out of "foto\u202egpj.exe".
-    if "/" in name or "\\" in name or name in (".", "..") or any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
-        raise AttachmentRefused(_("Nama berkas “%(name)s” berisi karakter yang tidak diizinkan (garis miring, "
-                                  "karakter kendali atau pembalik arah teks). Ganti namanya dengan huruf dan "
-                                  "angka biasa lalu unggah lagi.") % {"name": shown}, shown, "name")
+    if (
+        "/" in name
+        or "\\" in name
+        or name in (".", "..")
+        or any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
+    ):
+        raise AttachmentRefused(
+            _(
+                "Nama berkas “%(name)s” berisi karakter yang tidak diizinkan (garis miring, "
+                "karakter kendali atau pembalik arah teks). Ganti namanya dengan huruf dan "
+                "angka biasa lalu unggah lagi."
+            )
+            % {"name": shown},
+            shown,
+            "name",
+        )
 
 
 def _too_big(name: str, size: int, limit_mb: int) -> AttachmentRefused:
-    return AttachmentRefused(_("Berkas “%(name)s” terlalu besar (%(size).1f MB); batasnya %(limit)s MB.")
-                             % {"name": name, "size": size / 1024 / 1024, "limit": limit_mb}, name, "size")
+    return AttachmentRefused(
+        _("Berkas “%(name)s” terlalu besar (%(size).1f MB); batasnya %(limit)s MB.")
+        % {"name": name, "size": size / 1024 / 1024, "limit": limit_mb},
+        name,
+        "size",
+    )
 
 
 def _read(upload, limit: int) -> bytes:
@@ -128,22 +162,40 @@ def _read(upload, limit: int) -> bytes:
 
 
 FINDINGS = {
-    "broken": gettext_lazy("Berkas “%(name)s” rusak atau tidak dapat dibuka. Simpan ulang berkasnya lalu unggah lagi."),
-    "truncated": gettext_lazy("Berkas “%(name)s” rusak atau tidak lengkap (terpotong). Unggah ulang berkas aslinya."),
-    "polyglot": gettext_lazy("Berkas “%(name)s” berisi data lain selain gambar (misalnya arsip, program atau "
-                             "skrip) sehingga ditolak. Ambil foto ulang atau simpan ulang dari galeri lalu unggah lagi."),
-    "active_pdf": gettext_lazy("PDF “%(name)s” berisi skrip, tindakan otomatis atau berkas sisipan sehingga "
-                               "ditolak. Cetak ulang dokumen sebagai PDF biasa (Cetak → Simpan sebagai PDF) lalu "
-                               "unggah lagi."),
-    "encrypted_pdf": gettext_lazy("PDF “%(name)s” dilindungi kata sandi. Unggah PDF tanpa kata sandi."),
-    "too_complex": gettext_lazy("Berkas “%(name)s” terlalu rumit untuk diperiksa. Simpan ulang sebagai PDF "
-                                "biasa lalu unggah lagi."),
-    "bomb": gettext_lazy("Berkas “%(name)s” mengembang terlalu besar saat dibuka sehingga ditolak. Unggah "
-                         "dokumen yang lebih kecil atau simpan sebagai PDF."),
-    "macro": gettext_lazy("Dokumen “%(name)s” berisi makro, kontrol ActiveX atau templat dari luar sehingga "
-                          "ditolak. Simpan sebagai dokumen tanpa makro (DOCX/XLSX) atau PDF lalu unggah lagi."),
-    "nested": gettext_lazy("Dokumen “%(name)s” berisi arsip atau program di dalamnya sehingga ditolak. Simpan "
-                           "sebagai PDF lalu unggah lagi."),
+    "broken": gettext_lazy(
+        "Berkas “%(name)s” rusak atau tidak dapat dibuka. Simpan ulang berkasnya lalu unggah lagi."
+    ),
+    "truncated": gettext_lazy(
+        "Berkas “%(name)s” rusak atau tidak lengkap (terpotong). Unggah ulang berkas aslinya."
+    ),
+    "polyglot": gettext_lazy(
+        "Berkas “%(name)s” berisi data lain selain gambar (misalnya arsip, program atau "
+        "skrip) sehingga ditolak. Ambil foto ulang atau simpan ulang dari galeri lalu unggah lagi."
+    ),
+    "active_pdf": gettext_lazy(
+        "PDF “%(name)s” berisi skrip, tindakan otomatis atau berkas sisipan sehingga "
+        "ditolak. Cetak ulang dokumen sebagai PDF biasa (Cetak → Simpan sebagai PDF) lalu "
+        "unggah lagi."
+    ),
+    "encrypted_pdf": gettext_lazy(
+        "PDF “%(name)s” dilindungi kata sandi. Unggah PDF tanpa kata sandi."
+    ),
+    "too_complex": gettext_lazy(
+        "Berkas “%(name)s” terlalu rumit untuk diperiksa. Simpan ulang sebagai PDF "
+        "biasa lalu unggah lagi."
+    ),
+    "bomb": gettext_lazy(
+        "Berkas “%(name)s” mengembang terlalu besar saat dibuka sehingga ditolak. Unggah "
+        "dokumen yang lebih kecil atau simpan sebagai PDF."
+    ),
+    "macro": gettext_lazy(
+        "Dokumen “%(name)s” berisi makro, kontrol ActiveX atau templat dari luar sehingga "
+        "ditolak. Simpan sebagai dokumen tanpa makro (DOCX/XLSX) atau PDF lalu unggah lagi."
+    ),
+    "nested": gettext_lazy(
+        "Dokumen “%(name)s” berisi arsip atau program di dalamnya sehingga ditolak. Simpan "
+        "sebagai PDF lalu unggah lagi."
+    ),
 }
 
 
@@ -170,8 +222,14 @@ def clean_upload(upload, *, keep_document_bytes: bool = False) -> Cleaned:
         limit = mb
     else:
         raise AttachmentRefused(
-            _("Berkas “%(name)s” bukan jenis yang diterima. Unggah foto (JPG, PNG, WEBP), PDF, dokumen Office, "
-              "atau video pendek (MP4).") % {"name": name}, name, "type")
+            _(
+                "Berkas “%(name)s” bukan jenis yang diterima. Unggah foto (JPG, PNG, WEBP), PDF, dokumen Office, "
+                "atau video pendek (MP4)."
+            )
+            % {"name": name},
+            name,
+            "type",
+        )
     if len(data) > limit * 1024 * 1024:
         raise _too_big(name, len(data), limit)
     stem = os.path.splitext(name)[0] or "lampiran"
@@ -200,19 +258,33 @@ def _reencode(data: bytes, stem: str, name: str) -> Cleaned:
             if width * height > (MAX_JPEG_PIXELS if image.format == "JPEG" else MAX_OTHER_PIXELS):
                 raise file_formats.Finding("bomb_image")
             if image.format == "JPEG":
-                image.draft(None, (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))  # decode at 1/2, 1/4 or 1/8 scale
+                image.draft(
+                    None, (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE)
+                )  # decode at 1/2, 1/4 or 1/8 scale
             image.load()
     except file_formats.Finding as finding:
         if finding.code == "bomb_image":
             raise AttachmentRefused(
-                _("Gambar “%(name)s” terlalu besar resolusinya (%(w)s × %(h)s piksel). Kecilkan gambarnya lalu "
-                  "unggah lagi.") % {"name": name, "w": width, "h": height}, name, "bomb") from None
+                _(
+                    "Gambar “%(name)s” terlalu besar resolusinya (%(w)s × %(h)s piksel). Kecilkan gambarnya lalu "
+                    "unggah lagi."
+                )
+                % {"name": name, "w": width, "h": height},
+                name,
+                "bomb",
+            ) from None
         raise _refused(finding, name) from None
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):  # Pillow's own alarm, past ours
+    except (
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
+    ):  # Pillow's own alarm, past ours
         raise _refused(file_formats.Finding("bomb"), name) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise AttachmentRefused(_("Berkas “%(name)s” rusak atau bukan gambar yang dapat dibuka.") % {"name": name},
-                                name, "broken") from None
+        raise AttachmentRefused(
+            _("Berkas “%(name)s” rusak atau bukan gambar yang dapat dibuka.") % {"name": name},
+            name,
+            "broken",
+        ) from None
     source_format = image.format
     image = ImageOps.exif_transpose(image)  # keep what the camera meant, then drop the EXIF
     image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
@@ -233,8 +305,10 @@ def _reencode(data: bytes, stem: str, name: str) -> Cleaned:
 def clean_uploads(uploads, *, keep_document_bytes: bool = False) -> list[Cleaned]:
     uploads = [u for u in uploads if u]
     if len(uploads) > settings.ATTACHMENT_MAX_FILES:
-        raise AttachmentRefused(_("Paling banyak %(n)s lampiran per laporan.") % {"n": settings.ATTACHMENT_MAX_FILES},
-                                code="count")
+        raise AttachmentRefused(
+            _("Paling banyak %(n)s lampiran per laporan.") % {"n": settings.ATTACHMENT_MAX_FILES},
+            code="count",
+        )
     return [clean_upload(upload, keep_document_bytes=keep_document_bytes) for upload in uploads]
 
 

@@ -36,9 +36,9 @@ class Conflict(ActionError):
     def __init__(self, current_status_label=None):
         message = _("Laporan ini baru saja diubah oleh orang lain.")
         if current_status_label:
-            message = _("Laporan ini baru saja diubah oleh orang lain; statusnya sekarang: %(status)s.") % {
-                "status": current_status_label
-            }
+            message = _(
+                "Laporan ini baru saja diubah oleh orang lain; statusnya sekarang: %(status)s."
+            ) % {"status": current_status_label}
         super().__init__(message)
 
 

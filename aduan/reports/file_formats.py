@@ -34,9 +34,20 @@ class Finding(Exception):
 
 # Things that make a picture something else too: an archive (a JAR is a ZIP), a web page or script
 # a browser would run, a program, a PDF.
-_MARKUP = re.compile(rb"<\s*(script|html|svg|iframe|object|embed|body|\?php)\b|javascript:", re.IGNORECASE)
-_PAYLOAD_HEADS = (b"PK\x03\x04", b"PK\x05\x06", b"MZ", b"\x7fELF", b"%PDF", b"Rar!", b"7z\xbc\xaf", b"\xca\xfe\xba\xbe",
-                  b"<")
+_MARKUP = re.compile(
+    rb"<\s*(script|html|svg|iframe|object|embed|body|\?php)\b|javascript:", re.IGNORECASE
+)
+_PAYLOAD_HEADS = (
+    b"PK\x03\x04",
+    b"PK\x05\x06",
+    b"MZ",
+    b"\x7fELF",
+    b"%PDF",
+    b"Rar!",
+    b"7z\xbc\xaf",
+    b"\xca\xfe\xba\xbe",
+    b"<",
+)
 
 
 def check_image_bytes(data: bytes, image_format: str) -> None:
@@ -51,7 +62,9 @@ def check_image_bytes(data: bytes, image_format: str) -> None:
     """
     if _is_zip(data) or _MARKUP.search(data):
         raise Finding("polyglot")
-    end = {"JPEG": _jpeg_end, "PNG": _png_end, "GIF": _gif_end, "WEBP": _webp_end}.get(image_format, len)(data)
+    end = {"JPEG": _jpeg_end, "PNG": _png_end, "GIF": _gif_end, "WEBP": _webp_end}.get(
+        image_format, len
+    )(data)
     if end is None:
         raise Finding("truncated")
     trailer = data[end:].rstrip(b"\x00")
@@ -86,7 +99,7 @@ def _jpeg_end(data: bytes) -> int | None:
             continue
         if i + 4 > n:
             return None
-        i += 2 + int.from_bytes(data[i + 2:i + 4], "big")
+        i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
         if marker != 0xDA:
             continue
         while True:  # scan data: 0xFF is followed by 0x00 (stuffing), RSTn or the next marker
@@ -107,8 +120,8 @@ def _jpeg_end(data: bytes) -> int | None:
 def _png_end(data: bytes) -> int | None:
     i = 8
     while i + 12 <= len(data):
-        length = int.from_bytes(data[i:i + 4], "big")
-        if data[i + 4:i + 8] == b"IEND":
+        length = int.from_bytes(data[i : i + 4], "big")
+        if data[i + 4 : i + 8] == b"IEND":
             return i + 12
         i += 12 + length
     return None
@@ -145,8 +158,22 @@ def _webp_end(data: bytes) -> int | None:
 
 # --- PDF --------------------------------------------------------------------------------------
 
-_ACTIVE_KEYS = {"/JS", "/JavaScript", "/EmbeddedFiles", "/EmbeddedFile", "/XFA", "/RichMediaContent"}
-_ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute"}
+_ACTIVE_KEYS = {
+    "/JS",
+    "/JavaScript",
+    "/EmbeddedFiles",
+    "/EmbeddedFile",
+    "/XFA",
+    "/RichMediaContent",
+}
+_ACTIVE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/GoToE",
+    "/RichMediaExecute",
+}
 _ACTIVE_SUBTYPES = {"/FileAttachment", "/RichMedia"}
 PDF_MAX_OBJECTS = 200_000
 
@@ -173,8 +200,12 @@ def _walk(root, visit) -> None:
 
 
 def _refuse_active(node: DictionaryObject) -> None:
-    if (_ACTIVE_KEYS & set(node.keys()) or node.get("/S") in _ACTIVE_ACTIONS
-            or node.get("/Subtype") in _ACTIVE_SUBTYPES or node.get("/Type") == "/EmbeddedFile"):
+    if (
+        _ACTIVE_KEYS & set(node.keys())
+        or node.get("/S") in _ACTIVE_ACTIONS
+        or node.get("/Subtype") in _ACTIVE_SUBTYPES
+        or node.get("/Type") == "/EmbeddedFile"
+    ):
         raise Finding("active_pdf")
 
 
@@ -206,8 +237,19 @@ def clean_pdf(data: bytes, *, strip_metadata: bool) -> bytes:
         return out.getvalue()
     except Finding:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError,
-            NotImplementedError, AssertionError, ZeroDivisionError):
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        RecursionError,
+        NotImplementedError,
+        AssertionError,
+        ZeroDivisionError,
+    ):
         raise Finding("broken") from None
 
 
@@ -216,12 +258,17 @@ def clean_pdf(data: bytes, *, strip_metadata: bool) -> bytes:
 OFFICE_MAX_ENTRIES = 2000
 OFFICE_MAX_INFLATED = 100 * 1024 * 1024
 OFFICE_MAX_RATIO = 200  # XML deflates 5–50×; a bomb reaches ~1000×
-_MACRO_PARTS = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/)|^Basic/|^Scripts/", re.IGNORECASE)
-_ARCHIVE_NAMES = re.compile(r"\.(zip|jar|rar|7z|gz|tar|cab|exe|dll|msi|scr|bat|cmd|ps1|vbs|js|hta|jse|wsf|lnk)$",
-                            re.IGNORECASE)
+_MACRO_PARTS = re.compile(
+    r"(^|/)(vbaProject\.bin|vbaData\.xml|activeX/)|^Basic/|^Scripts/", re.IGNORECASE
+)
+_ARCHIVE_NAMES = re.compile(
+    r"\.(zip|jar|rar|7z|gz|tar|cab|exe|dll|msi|scr|bat|cmd|ps1|vbs|js|hta|jse|wsf|lnk)$",
+    re.IGNORECASE,
+)
 _EXTERNAL_LINK = re.compile(
     rb'Type="[^"]*/(attachedTemplate|oleObject|frame|subDocument)"[^>]*TargetMode="External"'
-    rb'|TargetMode="External"[^>]*Type="[^"]*/(attachedTemplate|oleObject|frame|subDocument)"')
+    rb'|TargetMode="External"[^>]*Type="[^"]*/(attachedTemplate|oleObject|frame|subDocument)"'
+)
 _OFFICE_INNER = (".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp")
 
 
@@ -241,7 +288,9 @@ def check_office(data: bytes, depth: int = 0, budget: list | None = None) -> Non
         if len(entries) > OFFICE_MAX_ENTRIES or sum(e.file_size for e in entries) > budget[0]:
             raise Finding("bomb")
         for entry in entries:
-            if entry.file_size > 1024 * 1024 and entry.file_size > OFFICE_MAX_RATIO * max(entry.compress_size, 1):
+            if entry.file_size > 1024 * 1024 and entry.file_size > OFFICE_MAX_RATIO * max(
+                entry.compress_size, 1
+            ):
                 raise Finding("bomb")
             if _MACRO_PARTS.search(entry.filename):
                 raise Finding("macro")
@@ -263,7 +312,14 @@ def check_office(data: bytes, depth: int = 0, budget: list | None = None) -> Non
                 raise Finding("macro")
     except Finding:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ):
         raise Finding("broken") from None
 
 
@@ -281,11 +337,11 @@ def blank_video_metadata(data: bytes) -> bytes:
     def boxes(start: int, end: int):
         i = start
         while i + 8 <= end:
-            size, kind, header = int.from_bytes(out[i:i + 4], "big"), bytes(out[i + 4:i + 8]), 8
+            size, kind, header = int.from_bytes(out[i : i + 4], "big"), bytes(out[i + 4 : i + 8]), 8
             if size == 1:
                 if i + 16 > end:
                     return
-                size, header = int.from_bytes(out[i + 8:i + 16], "big"), 16
+                size, header = int.from_bytes(out[i + 8 : i + 16], "big"), 16
             elif size == 0:
                 size = end - i
             if size < header or i + size > end:
@@ -296,8 +352,8 @@ def blank_video_metadata(data: bytes) -> bytes:
     def clean(start: int, end: int, depth: int) -> None:
         for i, size, kind, header in boxes(start, end):
             if kind in _METADATA_BOXES:
-                out[i + 4:i + 8] = b"free"
-                out[i + header:i + size] = bytes(size - header)
+                out[i + 4 : i + 8] = b"free"
+                out[i + header : i + size] = bytes(size - header)
             elif kind in _CONTAINER_BOXES and depth < 2:
                 clean(i + header, i + size, depth + 1)
 

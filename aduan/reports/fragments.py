@@ -46,7 +46,7 @@ def _advance() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no counter yet: the first reader starts it past every stored list
         pass
-    except Exception:  # noqa: BLE001  (a cache outage must not fail the write that committed)
+    except Exception:
         log.warning("fragments: the data generation could not be advanced", exc_info=True)
 
 
@@ -67,7 +67,7 @@ def cached(name: str, parts: tuple, render: Callable[[], str]) -> str:
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
         key = f"fragments:{name}:{generation()}:{get_language()}:{digest}"
         hit = cache.get(key)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.warning("fragments: cache unavailable, rendering %s uncached", name, exc_info=True)
         return render()
     if hit is not None:
@@ -75,6 +75,6 @@ def cached(name: str, parts: tuple, render: Callable[[], str]) -> str:
     text = render()
     try:
         cache.set(key, text, settings.FRAGMENT_CACHE_SECONDS)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.warning("fragments: could not store %s", name, exc_info=True)
     return text

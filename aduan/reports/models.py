@@ -16,7 +16,9 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 def new_tracking_code() -> str:
-    return f"{settings.REPORT_CODE_PREFIX}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+    return f"{settings.REPORT_CODE_PREFIX}-" + "".join(
+        secrets.choice(CODE_ALPHABET) for _ in range(6)
+    )
 
 
 class Status(models.TextChoices):
@@ -30,10 +32,14 @@ class Status(models.TextChoices):
 
 
 # Screens and statistics ask "is it open?" rather than listing statuses everywhere.
-OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.RETURNED, Status.DISPOSITIONED, Status.IN_PROGRESS, Status.RESPONDED})
+OPEN_STATUSES = frozenset(
+    {Status.SUBMITTED, Status.RETURNED, Status.DISPOSITIONED, Status.IN_PROGRESS, Status.RESPONDED}
+)
 DONE_STATUSES = frozenset({Status.CLOSED, Status.ARCHIVED})
 # Verified by the dispatcher: the only statuses the public may ever see.
-VERIFIED_STATUSES = frozenset({Status.DISPOSITIONED, Status.IN_PROGRESS, Status.RESPONDED, Status.CLOSED})
+VERIFIED_STATUSES = frozenset(
+    {Status.DISPOSITIONED, Status.IN_PROGRESS, Status.RESPONDED, Status.CLOSED}
+)
 
 
 class Classification(models.TextChoices):
@@ -63,30 +69,59 @@ class ArchiveReason(models.TextChoices):
 
 
 class Report(models.Model):
-    code = models.CharField(_("kode pelacakan"), max_length=20, unique=True, default=new_tracking_code)
+    code = models.CharField(
+        _("kode pelacakan"), max_length=20, unique=True, default=new_tracking_code
+    )
     # Keyed hash of the tracking secret; the secret itself is shown once to the reporter.
     secret_hash = models.CharField(max_length=64, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)  # bumped by every action
 
     classification = models.CharField(
-        _("klasifikasi"), max_length=30, choices=Classification.choices, default=Classification.COMPLAINT
+        _("klasifikasi"),
+        max_length=30,
+        choices=Classification.choices,
+        default=Classification.COMPLAINT,
     )
-    category = models.ForeignKey("directory.Category", verbose_name=_("kategori"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="reports")
+    category = models.ForeignKey(
+        "directory.Category",
+        verbose_name=_("kategori"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
     supervisory = models.BooleanField(_("berkadar pengawasan"), default=False)
     title = models.CharField(_("judul"), max_length=200)
     description = models.TextField(_("isi laporan"))
     incident_date = models.DateField(_("tanggal kejadian"), null=True, blank=True)
-    district = models.ForeignKey("directory.Region", verbose_name=_("kecamatan"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey("directory.Region", verbose_name=_("desa/kelurahan"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        "directory.Region",
+        verbose_name=_("kecamatan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    village = models.ForeignKey(
+        "directory.Region",
+        verbose_name=_("desa/kelurahan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     address = models.CharField(_("alamat"), max_length=255, blank=True)
-    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("lintang"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("bujur"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     parties_involved = models.TextField(_("pihak terkait"), blank=True)
     extra_answers = models.JSONField(_("jawaban tambahan"), default=dict, blank=True)
-    channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+    channel = models.CharField(
+        _("kanal"), max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
 
     anonymous = models.BooleanField(_("anonim"), default=False)
     confidential = models.BooleanField(_("rahasia"), default=False)
@@ -94,10 +129,22 @@ class Report(models.Model):
     # The reporter is the person the report is about; `filed_by` is who typed it in when that is
     # someone else (an RT/RW representative, or staff at the desk). Reporters without an account
     # (SMS, walk-in, a resident) are described by the contact fields.
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pelapor"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="reports")
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("diinput oleh"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="filed_reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pelapor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diinput oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="filed_reports",
+    )
     reporter_name = models.CharField(_("nama pelapor"), max_length=150, blank=True)
     reporter_phone = models.CharField(_("telepon pelapor"), max_length=20, blank=True)
     reporter_email = models.EmailField(_("e-mail pelapor"), blank=True)
@@ -105,14 +152,32 @@ class Report(models.Model):
     # the same keyed hash as an account's NIK (aduan.accounts.nik); never in the clear.
     reporter_nik_encrypted = models.TextField(blank=True, editable=False)
     reporter_nik_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    representative_relationship = models.CharField(_("hubungan dengan warga"), max_length=100, blank=True)
-    consent_recorded_at = models.DateTimeField(_("persetujuan warga dicatat"), null=True, blank=True)
+    representative_relationship = models.CharField(
+        _("hubungan dengan warga"), max_length=100, blank=True
+    )
+    consent_recorded_at = models.DateTimeField(
+        _("persetujuan warga dicatat"), null=True, blank=True
+    )
 
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
-    agency = models.ForeignKey("directory.Agency", verbose_name=_("perangkat daerah"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="reports")
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("petugas"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="assigned_reports")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    agency = models.ForeignKey(
+        "directory.Agency",
+        verbose_name=_("perangkat daerah"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("petugas"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_reports",
+    )
 
     # The clock of the current step (DESIGN §4), recomputed by every action.
     due_step = models.CharField(max_length=10, choices=SlaStep.choices, blank=True)
@@ -137,8 +202,12 @@ class Report(models.Model):
     reopen_count = models.PositiveSmallIntegerField(_("dibuka kembali"), default=0)
     rating = models.PositiveSmallIntegerField(_("penilaian"), null=True, blank=True)
     rating_comment = models.TextField(_("komentar penilaian"), blank=True)
-    archive_reason = models.CharField(_("alasan arsip"), max_length=20, choices=ArchiveReason.choices, blank=True)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
+    archive_reason = models.CharField(
+        _("alasan arsip"), max_length=20, choices=ArchiveReason.choices, blank=True
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
     external_body = models.CharField(_("instansi berwenang"), max_length=200, blank=True)
     close_reason = models.TextField(_("alasan penutupan"), blank=True)
 
@@ -149,11 +218,19 @@ class Report(models.Model):
         # with the whole key in the index a page is read in order and the walk stops after it,
         # instead of sorting every report of the status (70,000 waiting at a million reports).
         indexes = [
-            models.Index(fields=["status", "due_at", "submitted_at", "id"], name="report_status_deadline"),
-            models.Index(fields=["agency", "status", "due_at", "submitted_at", "id"], name="report_agency_deadline"),
+            models.Index(
+                fields=["status", "due_at", "submitted_at", "id"], name="report_status_deadline"
+            ),
+            models.Index(
+                fields=["agency", "status", "due_at", "submitted_at", "id"],
+                name="report_agency_deadline",
+            ),
             # The agency inbox's default view: what the agency holds now, two statuses in one order.
-            models.Index(fields=["agency", "due_at", "submitted_at", "id"], name="report_inbox_deadline",
-                         condition=models.Q(status__in=["dispositioned", "in_progress"])),
+            models.Index(
+                fields=["agency", "due_at", "submitted_at", "id"],
+                name="report_inbox_deadline",
+                condition=models.Q(status__in=["dispositioned", "in_progress"]),
+            ),
             models.Index(fields=["confidential", "status", "submitted_at"]),
         ]
 
@@ -177,23 +254,35 @@ class Disposition(models.Model):
     """One hand-over of a report to an agency, and what the agency did with it."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="dispositions")
-    agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="dispositions")
+    agency = models.ForeignKey(
+        "directory.Agency", on_delete=models.PROTECT, related_name="dispositions"
+    )
     instruction = models.TextField(_("instruksi"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     declined_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)  # moved elsewhere, declined or report finished
+    ended_at = models.DateTimeField(
+        null=True, blank=True
+    )  # moved elsewhere, declined or report finished
 
     class Meta:
         ordering = ["created_at", "id"]
         # The dispatcher's queue marks reports an agency declined (an EXISTS per row): without it
         # PostgreSQL scans every disposition ever made to answer it.
-        indexes = [models.Index(fields=["report"], name="disposition_declined",
-                                condition=models.Q(declined_at__isnull=False, ended_at__isnull=False))]
+        indexes = [
+            models.Index(
+                fields=["report"],
+                name="disposition_declined",
+                condition=models.Q(declined_at__isnull=False, ended_at__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.report.code} → {self.agency}"
@@ -238,8 +327,9 @@ class TimelineEvent(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=EventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")  # None: the system (sweeps)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # None: the system (sweeps)
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.PUBLIC)
@@ -252,8 +342,14 @@ class TimelineEvent(models.Model):
         # The queue marks resubmitted reports (an EXISTS per row) and the dashboard counts late
         # answers: each reads only the events of its kind, not the whole timeline of the archive.
         indexes = [
-            models.Index(fields=["report"], name="event_resubmitted", condition=models.Q(kind="resubmitted")),
-            models.Index(fields=["report", "created_at"], name="event_answered", condition=models.Q(kind="answered")),
+            models.Index(
+                fields=["report"], name="event_resubmitted", condition=models.Q(kind="resubmitted")
+            ),
+            models.Index(
+                fields=["report", "created_at"],
+                name="event_answered",
+                condition=models.Q(kind="answered"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -267,14 +363,16 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 
 class Attachment(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
-    event = models.ForeignKey(TimelineEvent, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="attachments")
+    event = models.ForeignKey(
+        TimelineEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
     file = models.FileField(upload_to=attachment_path)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     public = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -286,8 +384,12 @@ class Support(models.Model):
     """A citizen's "Dukung" on a public report; one per account."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["report", "user"], name="one_support_per_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "user"], name="one_support_per_user")
+        ]

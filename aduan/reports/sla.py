@@ -40,7 +40,9 @@ class Calendar:
 
     def __init__(self, start: dt.date, end: dt.date):
         self.start, self.end = start, end
-        self.holidays = set(Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True))
+        self.holidays = set(
+            Holiday.objects.filter(date__range=(start, end)).values_list("date", flat=True)
+        )
 
     def is_working_day(self, day: dt.date) -> bool:
         if not self.start <= day <= self.end:
@@ -65,7 +67,9 @@ class Calendar:
 
 
 def calendar_around(day: dt.date, days: int) -> Calendar:
-    return Calendar(day - dt.timedelta(days=7), day + dt.timedelta(days=days * _HORIZON_FACTOR + _HORIZON_EXTRA))
+    return Calendar(
+        day - dt.timedelta(days=7), day + dt.timedelta(days=days * _HORIZON_FACTOR + _HORIZON_EXTRA)
+    )
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -89,7 +93,9 @@ def working_days_between(first: dt.datetime, last: dt.datetime) -> int:
     return Calendar(a, b).working_days_between(a, b)
 
 
-def limit_for(step: str, *, classification: str = "", category_id=None, supervisory: bool = False) -> Limit:
+def limit_for(
+    step: str, *, classification: str = "", category_id=None, supervisory: bool = False
+) -> Limit:
     """The most specific SlaPolicy for the step (category > supervisory flag > classification)."""
     best = None
     for policy in SlaPolicy.objects.filter(step=step):
@@ -126,8 +132,12 @@ def deadline(limit: Limit, start: dt.datetime) -> tuple[dt.datetime, dt.datetime
 
 
 def deadline_for(report, step: str, start: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    limit = limit_for(step, classification=report.classification, category_id=report.category_id,
-                      supervisory=report.supervisory)
+    limit = limit_for(
+        step,
+        classification=report.classification,
+        category_id=report.category_id,
+        supervisory=report.supervisory,
+    )
     return deadline(limit, start)
 
 

@@ -33,19 +33,27 @@ def _sweep(queryset, action) -> int:
 
 def auto_close_unrated() -> int:
     """Answered reports without a verdict after the limit (10 working days) close."""
-    return _sweep(Report.objects.filter(status=Status.RESPONDED, due_at__lt=timezone.now()), actions.do_auto_close)
+    return _sweep(
+        Report.objects.filter(status=Status.RESPONDED, due_at__lt=timezone.now()),
+        actions.do_auto_close,
+    )
 
 
 def auto_archive_returned() -> int:
     """Returned reports not completed in time (30 days) are archived."""
-    return _sweep(Report.objects.filter(status=Status.RETURNED, due_at__lt=timezone.now()), actions.do_auto_archive)
+    return _sweep(
+        Report.objects.filter(status=Status.RETURNED, due_at__lt=timezone.now()),
+        actions.do_auto_archive,
+    )
 
 
 def mark_overdue() -> int:
     """Open reports past the deadline of their current step are marked once."""
     candidates = Report.objects.filter(
         status__in=[Status.SUBMITTED, Status.DISPOSITIONED, Status.IN_PROGRESS],
-        due_at__lt=timezone.now(), overdue_since__isnull=True, paused_at__isnull=True,
+        due_at__lt=timezone.now(),
+        overdue_since__isnull=True,
+        paused_at__isnull=True,
     )
     return sum(actions.do_mark_overdue(report) for report in candidates.order_by("due_at")[:BATCH])
 
@@ -54,8 +62,11 @@ def send_reminders() -> int:
     """Reports entering the yellow zone: one reminder per step."""
     now = timezone.now()
     candidates = Report.objects.filter(
-        status__in=[*actions.STAFF_CLOCK, *actions.REPORTER_CLOCK], reminded_at__isnull=True,
-        paused_at__isnull=True, warn_at__lte=now, due_at__gt=now,
+        status__in=[*actions.STAFF_CLOCK, *actions.REPORTER_CLOCK],
+        reminded_at__isnull=True,
+        paused_at__isnull=True,
+        warn_at__lte=now,
+        due_at__gt=now,
     )
     return sum(actions.do_remind(report) for report in candidates.order_by("due_at")[:BATCH])
 
@@ -67,7 +78,9 @@ def escalate_overdue() -> int:
     now, done = timezone.now(), 0
     for level, days in enumerate(settings.ESCALATION_WORKING_DAYS, start=1):
         candidates = Report.objects.filter(
-            status__in=actions.STAFF_CLOCK, paused_at__isnull=True, escalation_level=level - 1,
+            status__in=actions.STAFF_CLOCK,
+            paused_at__isnull=True,
+            escalation_level=level - 1,
             due_at__lt=now - dt.timedelta(days=days),
         )
         for report in candidates.order_by("due_at")[:BATCH]:

@@ -55,18 +55,30 @@ def _t(sources, target, actors, label) -> Transition:
 
 S = Status
 TRANSITIONS: dict[Action, Transition] = {
-    Action.RETURN: _t({S.SUBMITTED}, S.RETURNED, {Actor.DISPATCHER}, _("Kembalikan untuk dilengkapi")),
+    Action.RETURN: _t(
+        {S.SUBMITTED}, S.RETURNED, {Actor.DISPATCHER}, _("Kembalikan untuk dilengkapi")
+    ),
     Action.RESUBMIT: _t({S.RETURNED}, S.SUBMITTED, {Actor.REPORTER}, _("Kirim ulang laporan")),
     Action.DISPOSITION: _t({S.SUBMITTED}, S.DISPOSITIONED, {Actor.DISPATCHER}, _("Disposisikan")),
-    Action.REDISPOSITION: _t({S.DISPOSITIONED}, S.DISPOSITIONED, {Actor.DISPATCHER}, _("Disposisikan ulang")),
+    Action.REDISPOSITION: _t(
+        {S.DISPOSITIONED}, S.DISPOSITIONED, {Actor.DISPATCHER}, _("Disposisikan ulang")
+    ),
     Action.ARCHIVE: _t({S.SUBMITTED}, S.ARCHIVED, {Actor.DISPATCHER}, _("Arsipkan")),
-    Action.MERGE: _t({S.SUBMITTED}, S.ARCHIVED, {Actor.DISPATCHER}, _("Gabungkan sebagai duplikat")),
+    Action.MERGE: _t(
+        {S.SUBMITTED}, S.ARCHIVED, {Actor.DISPATCHER}, _("Gabungkan sebagai duplikat")
+    ),
     Action.ACCEPT: _t({S.DISPOSITIONED}, S.IN_PROGRESS, {Actor.AGENCY}, _("Terima")),
     Action.DECLINE: _t({S.DISPOSITIONED}, S.SUBMITTED, {Actor.AGENCY}, _("Tolak disposisi")),
-    Action.ASSIGN: _t({S.DISPOSITIONED, S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Tugaskan petugas")),
+    Action.ASSIGN: _t(
+        {S.DISPOSITIONED, S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Tugaskan petugas")
+    ),
     Action.NOTE: _t({S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Tambah catatan")),
-    Action.DISPATCHER_NOTE: _t(OPEN_STATUSES, None, {Actor.DISPATCHER}, _("Tambah catatan internal")),
-    Action.REQUEST_INFO: _t({S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Minta informasi kepada pelapor")),
+    Action.DISPATCHER_NOTE: _t(
+        OPEN_STATUSES, None, {Actor.DISPATCHER}, _("Tambah catatan internal")
+    ),
+    Action.REQUEST_INFO: _t(
+        {S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Minta informasi kepada pelapor")
+    ),
     Action.PROVIDE_INFO: _t({S.IN_PROGRESS}, None, {Actor.REPORTER}, _("Kirim informasi tambahan")),
     Action.ANSWER: _t({S.IN_PROGRESS}, S.RESPONDED, {Actor.AGENCY}, _("Kirim tindak lanjut")),
     Action.ACCEPT_ANSWER: _t({S.RESPONDED}, S.CLOSED, {Actor.REPORTER}, _("Puas")),
@@ -79,8 +91,14 @@ TRANSITIONS: dict[Action, Transition] = {
 
 # Conditions beyond the status, with the reason shown when they fail.
 GUARDS = {
-    Action.REQUEST_INFO: (lambda r: r.paused_at is None, _("Permintaan informasi sebelumnya belum dijawab pelapor.")),
-    Action.PROVIDE_INFO: (lambda r: r.paused_at is not None, _("Perangkat daerah tidak sedang meminta informasi.")),
+    Action.REQUEST_INFO: (
+        lambda r: r.paused_at is None,
+        _("Permintaan informasi sebelumnya belum dijawab pelapor."),
+    ),
+    Action.PROVIDE_INFO: (
+        lambda r: r.paused_at is not None,
+        _("Perangkat daerah tidak sedang meminta informasi."),
+    ),
 }
 
 
@@ -106,8 +124,11 @@ def refusal(action: Action, report: Report, user):
     if not (actors_for(report, user) & transition.actors):
         return "NotPermitted", _("Anda tidak berwenang melakukan tindakan ini pada laporan ini.")
     if report.status not in transition.sources:
-        return "InvalidState", _("Tindakan “%(action)s” tidak dapat dilakukan pada laporan berstatus %(status)s.") % {
-            "action": transition.label, "status": report.get_status_display(),
+        return "InvalidState", _(
+            "Tindakan “%(action)s” tidak dapat dilakukan pada laporan berstatus %(status)s."
+        ) % {
+            "action": transition.label,
+            "status": report.get_status_display(),
         }
     guard = GUARDS.get(action)
     if guard and not guard[0](report):

@@ -39,13 +39,19 @@ def visible_reports(user) -> QuerySet[Report]:
 
 def get_report_for(user, code: str) -> Report:
     try:
-        return visible_reports(user).select_related("category", "agency", "district", "village").get(code=code)
+        return (
+            visible_reports(user)
+            .select_related("category", "agency", "district", "village")
+            .get(code=code)
+        )
     except Report.DoesNotExist:
         raise Http404(_("Laporan tidak ditemukan.")) from None
 
 
 def is_own(report: Report, user) -> bool:
-    return bool(user and user.is_authenticated and user.pk in (report.reporter_id, report.filed_by_id))
+    return bool(
+        user and user.is_authenticated and user.pk in (report.reporter_id, report.filed_by_id)
+    )
 
 
 def may_see_identity(report: Report, user) -> bool:
@@ -64,8 +70,14 @@ def attachment_name(report: Report, item, viewer) -> str:
     """A reporter's file name can name them ("KTP_Wayan.jpg"): to whoever may not see the reporter,
     the files the reporter (or whoever filed for them) uploaded are `lampiran-pelapor-<id>.<ext>`.
     Used by every page, API answer and download that names an attachment."""
-    if item.uploaded_by_id in (report.reporter_id, report.filed_by_id, None) and not may_see_identity(report, viewer):
-        extension = item.original_name.rsplit(".", 1)[-1][:5] if "." in item.original_name else "bin"
+    if item.uploaded_by_id in (
+        report.reporter_id,
+        report.filed_by_id,
+        None,
+    ) and not may_see_identity(report, viewer):
+        extension = (
+            item.original_name.rsplit(".", 1)[-1][:5] if "." in item.original_name else "bin"
+        )
         return f"lampiran-pelapor-{item.pk}.{extension}"
     return item.original_name
 
@@ -74,12 +86,18 @@ def may_see_internal(report: Report, user) -> bool:
     """Internal notes and the full timeline: staff who may work on or watch the report."""
     if user is None or not user.is_authenticated:
         return False
-    return user.is_dispatcher or user.is_supervisor or (user.is_officer and user.agency_id == report.agency_id)
+    return (
+        user.is_dispatcher
+        or user.is_supervisor
+        or (user.is_officer and user.agency_id == report.agency_id)
+    )
 
 
 def mask_name(name: str) -> str:
     """`Wayan Sudarsana` → `W**** S********`: enough for a reporter to recognise their report."""
-    return " ".join(part[0] + "*" * (len(part) - 1) for part in name.split() if part) or str(_("Warga"))
+    return " ".join(part[0] + "*" * (len(part) - 1) for part in name.split() if part) or str(
+        _("Warga")
+    )
 
 
 @dataclass(frozen=True)

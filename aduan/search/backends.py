@@ -13,7 +13,6 @@
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.html import escape
@@ -65,19 +64,32 @@ class Ranking:
         return len(self.order)
 
     def page(self, offset: int = 0, limit: int = 20) -> Page:
-        window = self.order[offset:offset + limit]
-        reports = Report.objects.select_related("category", "agency", "district", "village").in_bulk(
-            [pk for pk, _s, _h in window]) if window else {}
+        window = self.order[offset : offset + limit]
+        reports = (
+            Report.objects.select_related("category", "agency", "district", "village").in_bulk(
+                [pk for pk, _s, _h in window]
+            )
+            if window
+            else {}
+        )
         wanted = set(self.stems)
         hits = [
-            Hit(report=reports[pk], score=score, matched=how, title=highlight(reports[pk].title, wanted),
-                snippet=snippet(reports[pk].description, wanted))
-            for pk, score, how in window if pk in reports
+            Hit(
+                report=reports[pk],
+                score=score,
+                matched=how,
+                title=highlight(reports[pk].title, wanted),
+                snippet=snippet(reports[pk].description, wanted),
+            )
+            for pk, score, how in window
+            if pk in reports
         ]
         return Page(query=self.query, hits=hits, total=self.total, capped=self.capped)
 
 
-def search(user, query: str, *, limit: int = 20, offset: int = 0, within: QuerySet | None = None) -> Page:
+def search(
+    user, query: str, *, limit: int = 20, offset: int = 0, within: QuerySet | None = None
+) -> Page:
     """Reports `user` may see that match `query`; `within` narrows further (feed filters)."""
     return rank(user, query, within=within).page(offset, limit)
 
@@ -92,9 +104,11 @@ def rank(user, query: str, *, within: QuerySet | None = None) -> Ranking:
         # newest reports and stop early (`_text_matches`).
         visible = visible & within
     exact = _exact_matches(user, query, visible)
-    ranked, capped = (_text_matches(stems, visible) if stems else ([], False))
+    ranked, capped = _text_matches(stems, visible) if stems else ([], False)
     order, seen = [], set()
-    for pk, score, how in [(pk, 1e9, how) for pk, how in exact] + [(pk, s, "text") for pk, s in ranked]:
+    for pk, score, how in [(pk, 1e9, how) for pk, how in exact] + [
+        (pk, s, "text") for pk, s in ranked
+    ]:
         if pk not in seen:
             seen.add(pk)
             order.append((pk, score, how))
@@ -102,6 +116,7 @@ def rank(user, query: str, *, within: QuerySet | None = None) -> Ranking:
 
 
 # --- text -------------------------------------------------------------------------------------
+
 
 def _text_matches(stems: list[str], visible: QuerySet) -> tuple[list, bool]:
     """([(report id, score)] best first, whether there were more), on the current database.
@@ -124,49 +139,71 @@ def _text_matches(stems: list[str], visible: QuerySet) -> tuple[list, bool]:
         # The next range: as wide as the matches seen so far say is needed for the rest (a
         # quarter more), at most 8 times the last one.
         needed = MAX_CANDIDATES + 1 - len(found)
-        high, window = low, (min(window * 8, needed * window * 5 // (4 * len(more)) + 100) if more
-                             else window * 8)
+        high, window = (
+            low,
+            (min(window * 8, needed * window * 5 // (4 * len(more)) + 100) if more else window * 8),
+        )
     capped = len(found) > MAX_CANDIDATES
     found = found[:MAX_CANDIDATES]
     ranked = sorted(found, key=lambda row: (row[1], row[2], row[0]), reverse=True)
     return [(pk, float(score)) for pk, score, _submitted in ranked], capped
 
 
-def _candidates(stems: list[str], visible: QuerySet, low: int, high: int) -> list[tuple[int, float, object]]:
+def _candidates(
+    stems: list[str], visible: QuerySet, low: int, high: int
+) -> list[tuple[int, float, object]]:
     """[(report id, score, submitted_at)] of the visible matches with low < id <= high, newest first."""
     if connection.vendor == "postgresql":
         match = " & ".join(stems)  # stems are [0-9a-z]+ only: nothing to escape
         # The matches of the range first (MATERIALIZED: the full-text index ANDed with the id range
         # of the documents' key), then only those reports are read to check visibility.
-        matches = ("WITH m AS MATERIALIZED (SELECT report_id, ts_rank(vector, to_tsquery('simple', %s)) AS score "
-                   "FROM search_searchdocument WHERE vector @@ to_tsquery('simple', %s) "
-                   "AND report_id > %s AND report_id <= %s) ")
-        shown = visible.filter(id__gt=low, id__lte=high).extra(
-            where=["reports_report.id IN (SELECT report_id FROM m)"]).order_by().values_list("id", "submitted_at")
+        matches = (
+            "WITH m AS MATERIALIZED (SELECT report_id, ts_rank(vector, to_tsquery('simple', %s)) AS score "
+            "FROM search_searchdocument WHERE vector @@ to_tsquery('simple', %s) "
+            "AND report_id > %s AND report_id <= %s) "
+        )
+        shown = (
+            visible.filter(id__gt=low, id__lte=high)
+            .extra(where=["reports_report.id IN (SELECT report_id FROM m)"])
+            .order_by()
+            .values_list("id", "submitted_at")
+        )
         shown_sql, shown_params = shown.query.sql_with_params()
         # Scores and visible reports come back as two lists in one answer, joined here: the
         # planner underestimates the matches and joined them by comparing every pair.
-        sql = (f"{matches}SELECT report_id, score, NULL FROM m "
-               f"UNION ALL SELECT c.id, NULL, c.submitted_at FROM ({shown_sql}) c")
+        sql = (
+            f"{matches}SELECT report_id, score, NULL FROM m "
+            f"UNION ALL SELECT c.id, NULL, c.submitted_at FROM ({shown_sql}) c"
+        )
         params = [match, match, low, high, *shown_params]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         scores = {pk: score for pk, score, submitted in rows if submitted is None}
-        shown_rows = sorted(((pk, scores[pk], submitted) for pk, _score, submitted in rows if submitted is not None),
-                            reverse=True)
+        shown_rows = sorted(
+            (
+                (pk, scores[pk], submitted)
+                for pk, _score, submitted in rows
+                if submitted is not None
+            ),
+            reverse=True,
+        )
         return shown_rows
     else:
         # A dispatcher or supervisor sees every report: then the visibility clause is left out.
         restricted = bool(visible.query.where)
-        visible_sql, visible_params = visible.values("pk").query.sql_with_params() if restricted else ("", ())
+        visible_sql, visible_params = (
+            visible.values("pk").query.sql_with_params() if restricted else ("", ())
+        )
         match = " ".join(f'"{s}"' for s in stems)
         # The matches are computed first (MATERIALIZED): left to itself SQLite may walk the reports
         # and probe the full-text index once per report, which takes seconds at 100,000 reports.
         # bm25() is lower for better matches; negated so that both backends mean "higher is better".
-        sql = ("SELECT m.id, m.score, r.submitted_at FROM (WITH m AS MATERIALIZED "
-               "(SELECT rowid AS id, -bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH %s "
-               "AND rowid > %s AND rowid <= %s) SELECT * FROM m) AS m JOIN reports_report r ON r.id = m.id")
+        sql = (
+            "SELECT m.id, m.score, r.submitted_at FROM (WITH m AS MATERIALIZED "
+            "(SELECT rowid AS id, -bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH %s "
+            "AND rowid > %s AND rowid <= %s) SELECT * FROM m) AS m JOIN reports_report r ON r.id = m.id"
+        )
         if restricted:
             sql += f" WHERE m.id IN ({visible_sql})"
         sql += " ORDER BY m.id DESC"
@@ -177,6 +214,7 @@ def _candidates(stems: list[str], visible: QuerySet, low: int, high: int) -> lis
 
 
 # --- exact finds ------------------------------------------------------------------------------
+
 
 def identity_scope(user) -> Q | None:
     """Reports whose reporter `user` may find by identity; mirrors `visibility.may_see_identity`."""
@@ -204,13 +242,25 @@ def _exact_matches(user, query: str, visible: QuerySet) -> list[tuple[int, str]]
     condition = None
     if len(digits) == 16 and len(digits) == len(query.replace(" ", "")):
         condition, how = nik_condition(digits), "nik"
-    elif len(digits) >= 6 and len(digits) >= len(query.replace(" ", "").replace("+", "").replace("-", "")):
+    elif len(digits) >= 6 and len(digits) >= len(
+        query.replace(" ", "").replace("+", "").replace("-", "")
+    ):
         tail = digits[2:] if digits.startswith("62") else digits.lstrip("0")
-        condition, how = Q(reporter_phone__contains=tail) | Q(reporter__phone__contains=tail), "reporter"
+        condition, how = (
+            Q(reporter_phone__contains=tail) | Q(reporter__phone__contains=tail),
+            "reporter",
+        )
     elif len(query) >= 3 and not digits and query.lower() not in STOPWORDS:
-        condition, how = Q(reporter_name__icontains=query) | Q(reporter__full_name__icontains=query), "reporter"
+        condition, how = (
+            Q(reporter_name__icontains=query) | Q(reporter__full_name__icontains=query),
+            "reporter",
+        )
     if condition is not None:
-        pks = scoped.filter(condition).order_by("-submitted_at").values_list("pk", flat=True)[:MAX_EXACT]
+        pks = (
+            scoped.filter(condition)
+            .order_by("-submitted_at")
+            .values_list("pk", flat=True)[:MAX_EXACT]
+        )
         found += [(pk, how) for pk in pks]
     return found
 
@@ -218,7 +268,7 @@ def _exact_matches(user, query: str, visible: QuerySet) -> list[tuple[int, str]]
 def nik_condition(nik: str) -> Q | None:
     """Reports of the person with this NIK, through the keyed hash of the accounts app: an
     account's NIK, or a resident's given by the RT/RW who filed for them."""
-    from aduan.accounts.nik import lookup_hashes  # noqa: PLC0415 (accounts imports search indirectly)
+    from aduan.accounts.nik import lookup_hashes
 
     digests = lookup_hashes(nik)  # more than one only while the hash key rotates
     return Q(reporter__nik_hash__in=digests) | Q(reporter_nik_hash__in=digests)
@@ -226,16 +276,17 @@ def nik_condition(nik: str) -> Q | None:
 
 # --- highlighting -----------------------------------------------------------------------------
 
+
 def highlight(text: str, stems: set[str]) -> SafeString:
     """`text` escaped, with each word whose stem was searched for in <mark>."""
     out, last = [], 0
     for m in WORD_SPAN.finditer(text or ""):
         if stems and stem(m.group()) in stems:
-            out.append(escape(text[last:m.start()]))
+            out.append(escape(text[last : m.start()]))
             out.append(f"<mark>{escape(m.group())}</mark>")
             last = m.end()
     out.append(escape((text or "")[last:]))
-    return mark_safe("".join(out))  # noqa: S308 (every piece escaped above)
+    return mark_safe("".join(out))
 
 
 def snippet(text: str, stems: set[str]) -> SafeString:
@@ -246,5 +297,7 @@ def snippet(text: str, stems: set[str]) -> SafeString:
     first = next((i for i, m in enumerate(spans) if stems and stem(m.group()) in stems), 0)
     start = max(0, first - SNIPPET_WORDS // 3)
     end = min(len(spans), start + SNIPPET_WORDS)
-    piece = text[spans[start].start():spans[end - 1].end()]
-    return mark_safe(("… " if start else "") + highlight(piece, stems) + (" …" if end < len(spans) else ""))  # noqa: S308
+    piece = text[spans[start].start() : spans[end - 1].end()]
+    return mark_safe(
+        ("… " if start else "") + highlight(piece, stems) + (" …" if end < len(spans) else "")
+    )

@@ -31,8 +31,15 @@ def source_text(report: Report) -> str:
 
 
 def signature(report: Report) -> str:
-    fields = (report.title, report.description, report.address, report.village_id, report.district_id,
-              report.category_id, report.agency_id)
+    fields = (
+        report.title,
+        report.description,
+        report.address,
+        report.village_id,
+        report.district_id,
+        report.category_id,
+        report.agency_id,
+    )
     return hashlib.sha256(repr(fields).encode()).hexdigest()
 
 
@@ -40,7 +47,11 @@ def index_report(report: Report) -> None:
     """Write the report's search document; does nothing when the fields it is made of did not
     change (one query), as for most actions."""
     sign = signature(report)
-    current = SearchDocument.objects.filter(report_id=report.pk).values_list("signature", flat=True).first()
+    current = (
+        SearchDocument.objects.filter(report_id=report.pk)
+        .values_list("signature", flat=True)
+        .first()
+    )
     if current == sign:
         return
     content = document(source_text(report))
@@ -51,17 +62,24 @@ def index_report(report: Report) -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [report.pk])
-            cursor.execute("INSERT INTO search_fts (rowid, content) VALUES (%s, %s)", [report.pk, content])
+            cursor.execute(
+                "INSERT INTO search_fts (rowid, content) VALUES (%s, %s)", [report.pk, content]
+            )
 
 
 def index_new(pairs: list[tuple[int, str, str]]) -> None:
     """Bulk-add documents of reports that have none yet: [(report id, source text, signature)]."""
-    docs = [SearchDocument(report_id=pk, content=document(text), signature=sign) for pk, text, sign in pairs]
+    docs = [
+        SearchDocument(report_id=pk, content=document(text), signature=sign)
+        for pk, text, sign in pairs
+    ]
     SearchDocument.objects.bulk_create(docs, batch_size=BATCH)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.executemany("INSERT INTO search_fts (rowid, content) VALUES (%s, %s)",
-                               [(d.report_id, d.content) for d in docs])
+            cursor.executemany(
+                "INSERT INTO search_fts (rowid, content) VALUES (%s, %s)",
+                [(d.report_id, d.content) for d in docs],
+            )
 
 
 def rebuild() -> int:
@@ -70,7 +88,9 @@ def rebuild() -> int:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
-    reports = Report.objects.select_related("village", "district", "category", "agency").order_by("pk")
+    reports = Report.objects.select_related("village", "district", "category", "agency").order_by(
+        "pk"
+    )
     done, batch = 0, []
     for report in reports.iterator(chunk_size=BATCH):
         batch.append((report.pk, source_text(report), signature(report)))

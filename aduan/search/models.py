@@ -10,8 +10,9 @@ from django.db import models
 
 
 class SearchDocument(models.Model):
-    report = models.OneToOneField("reports.Report", on_delete=models.CASCADE, primary_key=True,
-                                  related_name="search_document")
+    report = models.OneToOneField(
+        "reports.Report", on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
     # Stemmed words of the title, description, address, place, category and agency; never the
     # reporter's identity (staff find reporters through exact fields, see `backends`).
     content = models.TextField()

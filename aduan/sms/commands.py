@@ -31,7 +31,11 @@ def normalize_phone(raw: str) -> str:
 
 
 def account_for(phone: str):
-    verified = VerifiedPhone.objects.select_related("user").filter(phone=phone, user__is_active=True).first()
+    verified = (
+        VerifiedPhone.objects.select_related("user")
+        .filter(phone=phone, user__is_active=True)
+        .first()
+    )
     return verified.user if verified else None
 
 
@@ -46,7 +50,9 @@ def handle(phone: str, text: str) -> str:
     elif command == "CEK" and rest:
         report, reply = _status(phone, rest)
     else:
-        reply = _("Aduan Sumbawa: kirim LAPOR <isi laporan> untuk melapor, atau CEK <kode> untuk melihat status.")
+        reply = _(
+            "Aduan Sumbawa: kirim LAPOR <isi laporan> untuk melapor, atau CEK <kode> untuk melihat status."
+        )
     queue_reply(phone, reply, report=report)
     return reply
 
@@ -54,16 +60,24 @@ def handle(phone: str, text: str) -> str:
 def _file(phone: str, text: str):
     user = account_for(phone)
     first_line = text.splitlines()[0]
-    title = first_line if len(first_line) <= TITLE_LENGTH else first_line[: TITLE_LENGTH - 1].rstrip() + "…"
+    title = (
+        first_line
+        if len(first_line) <= TITLE_LENGTH
+        else first_line[: TITLE_LENGTH - 1].rstrip() + "…"
+    )
     try:
         report, secret = actions.do_file_report(
-            channel=Channel.SMS, reporter=user, reporter_phone="" if user else phone, title=title,
+            channel=Channel.SMS,
+            reporter=user,
+            reporter_phone="" if user else phone,
+            title=title,
             description=text[:5000],
         )
     except errors.ActionError as exc:
         return None, str(exc.message)
-    return report, _("Laporan diterima. Kode: %(code)s, kode rahasia: %(secret)s. Cek status: kirim CEK %(code)s") % {
-        "code": report.code, "secret": secret}
+    return report, _(
+        "Laporan diterima. Kode: %(code)s, kode rahasia: %(secret)s. Cek status: kirim CEK %(code)s"
+    ) % {"code": report.code, "secret": secret}
 
 
 def _status(phone: str, code: str):
@@ -71,12 +85,18 @@ def _status(phone: str, code: str):
     code = code.split()[0].upper()[:20]
     user = account_for(phone)
     report = Report.objects.filter(code=code).first()
-    own = report is not None and (report.reporter_phone == phone or (user is not None and user.pk in (
-        report.reporter_id, report.filed_by_id)))
+    own = report is not None and (
+        report.reporter_phone == phone
+        or (user is not None and user.pk in (report.reporter_id, report.filed_by_id))
+    )
     if not own:
         return None, _("Laporan %(code)s tidak ditemukan untuk nomor ini.") % {"code": code}
-    reply = _("Laporan %(code)s: %(status)s.") % {"code": report.code, "status": report.get_status_display()}
+    reply = _("Laporan %(code)s: %(status)s.") % {
+        "code": report.code,
+        "status": report.get_status_display(),
+    }
     if report.due_at and report.is_open:
         reply += " " + _("Batas waktu tahap ini: %(date)s.") % {
-            "date": timezone.localtime(report.due_at).strftime("%d-%m-%Y")}
+            "date": timezone.localtime(report.due_at).strftime("%d-%m-%Y")
+        }
     return report, reply

@@ -19,8 +19,13 @@ def send(to: str, message: str) -> None:
     if not settings.SMS_GATEWAY_URL:
         raise GatewayError("SMS_GATEWAY_URL is not set")
     request = urllib.request.Request(
-        settings.SMS_GATEWAY_URL, data=json.dumps({"to": to, "message": message}).encode(), method="POST",
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"},
+        settings.SMS_GATEWAY_URL,
+        data=json.dumps({"to": to, "message": message}).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}",
+        },
     )
     try:
         with urllib.request.urlopen(request, timeout=settings.SMS_GATEWAY_TIMEOUT) as response:

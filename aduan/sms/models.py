@@ -20,8 +20,12 @@ class WebhookNonce(models.Model):
 class VerifiedPhone(models.Model):
     """A phone number proven to be an account's, so that SMS from it file reports for that account."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verified_phones")
-    phone = models.CharField(_("nomor telepon"), max_length=20, unique=True, help_text=_("Format +62…"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verified_phones"
+    )
+    phone = models.CharField(
+        _("nomor telepon"), max_length=20, unique=True, help_text=_("Format +62…")
+    )
     verified_at = models.DateTimeField(_("diverifikasi"))
 
     class Meta:
@@ -35,7 +39,9 @@ class VerifiedPhone(models.Model):
 class PhoneChallenge(models.Model):
     """A one-time code sent by SMS to prove that a number is the account holder's."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_challenges")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_challenges"
+    )
     phone = models.CharField(max_length=20)
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField()

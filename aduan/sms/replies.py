@@ -12,8 +12,13 @@ log = logging.getLogger(__name__)
 
 def queue_reply(phone: str, text: str, *, report=None) -> Notification:
     notification = Notification.objects.create(
-        address=phone, channel=Channel.SMS, kind="sms_reply", report=report, subject="SMS",
-        body=text[:480], next_attempt_at=timezone.now(),
+        address=phone,
+        channel=Channel.SMS,
+        kind="sms_reply",
+        report=report,
+        subject="SMS",
+        body=text[:480],
+        next_attempt_at=timezone.now(),
     )
     transaction.on_commit(lambda: _deliver([notification.pk]))
     return notification

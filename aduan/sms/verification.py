@@ -23,39 +23,64 @@ MAX_ATTEMPTS = 5
 
 
 def _hash(challenge_phone: str, code: str) -> str:
-    return salted_hmac("aduan.sms.challenge", f"{challenge_phone}:{code}", algorithm="sha256").hexdigest()
+    return salted_hmac(
+        "aduan.sms.challenge", f"{challenge_phone}:{code}", algorithm="sha256"
+    ).hexdigest()
 
 
 def start(user, raw_phone: str) -> PhoneChallenge:
     phone = normalize_phone(raw_phone)
     if not (phone.startswith("+") and 10 <= len(phone) <= 16 and phone[1:].isdigit()):
-        raise errors.InvalidInput(_("Nomor telepon tidak valid (contoh: +6281234567890)."), field="phone")
+        raise errors.InvalidInput(
+            _("Nomor telepon tidak valid (contoh: +6281234567890)."), field="phone"
+        )
     now = timezone.now()
-    if PhoneChallenge.objects.filter(user=user, created_at__gt=now - dt.timedelta(minutes=1)).exists():
-        raise errors.InvalidState(_("Kode baru saja dikirim; tunggu satu menit sebelum meminta lagi."))
+    if PhoneChallenge.objects.filter(
+        user=user, created_at__gt=now - dt.timedelta(minutes=1)
+    ).exists():
+        raise errors.InvalidState(
+            _("Kode baru saja dikirim; tunggu satu menit sebelum meminta lagi.")
+        )
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
-        challenge = PhoneChallenge.objects.create(user=user, phone=phone, code_hash=_hash(phone, code),
-                                                  created_at=now, expires_at=now + CODE_LIFETIME)
-        queue_reply(phone, _("Kode verifikasi Aduan Anda: %(code)s (berlaku 10 menit). Jangan berikan kepada siapa "
-                             "pun.") % {"code": code})
+        challenge = PhoneChallenge.objects.create(
+            user=user,
+            phone=phone,
+            code_hash=_hash(phone, code),
+            created_at=now,
+            expires_at=now + CODE_LIFETIME,
+        )
+        queue_reply(
+            phone,
+            _(
+                "Kode verifikasi Aduan Anda: %(code)s (berlaku 10 menit). Jangan berikan kepada siapa "
+                "pun."
+            )
+            % {"code": code},
+        )
     return challenge
 
 
 def confirm(user, code: str) -> VerifiedPhone:
     """Compare-and-swap on `attempts` so that parallel guesses cannot exceed the limit."""
     now = timezone.now()
-    challenge = PhoneChallenge.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).first()
+    challenge = PhoneChallenge.objects.filter(
+        user=user, used_at__isnull=True, expires_at__gt=now
+    ).first()
     if challenge is None:
         raise errors.InvalidState(_("Tidak ada kode yang masih berlaku; minta kode baru."))
-    counted = PhoneChallenge.objects.filter(pk=challenge.pk, attempts=challenge.attempts,
-                                            attempts__lt=MAX_ATTEMPTS).update(attempts=challenge.attempts + 1)
+    counted = PhoneChallenge.objects.filter(
+        pk=challenge.pk, attempts=challenge.attempts, attempts__lt=MAX_ATTEMPTS
+    ).update(attempts=challenge.attempts + 1)
     if not counted:
         raise errors.InvalidState(_("Terlalu banyak percobaan; minta kode baru."))
-    if not secrets.compare_digest(challenge.code_hash, _hash(challenge.phone, (code or "").strip())):
+    if not secrets.compare_digest(
+        challenge.code_hash, _hash(challenge.phone, (code or "").strip())
+    ):
         raise errors.InvalidInput(_("Kode verifikasi salah."), field="code")
     with transaction.atomic():
         PhoneChallenge.objects.filter(pk=challenge.pk).update(used_at=now)
         verified, _created = VerifiedPhone.objects.update_or_create(
-            phone=challenge.phone, defaults={"user": user, "verified_at": now})
+            phone=challenge.phone, defaults={"user": user, "verified_at": now}
+        )
     return verified

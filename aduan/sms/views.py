@@ -37,8 +37,10 @@ def _refuse(status: int, message: str) -> JsonResponse:
 
 
 def _too_many(refusal, *, reply: str | None = None) -> JsonResponse:
-    response = JsonResponse({"error": {"code": 429, "message": ratelimit.too_many_message(refusal)}, "reply": reply},
-                            status=429)
+    response = JsonResponse(
+        {"error": {"code": 429, "message": ratelimit.too_many_message(refusal)}, "reply": reply},
+        status=429,
+    )
     response["Retry-After"] = str(refusal.retry_after)
     return response
 
@@ -80,8 +82,10 @@ def webhook(request):
     if refusal is not None:
         reply = None
         if ratelimit.first_notice(refusal, phone):
-            reply = _("Aduan Sumbawa: terlalu banyak SMS dari nomor ini. Pesan Anda belum diproses; "
-                      "kirim lagi dalam %(wait)s.") % {"wait": refusal.wait_text()}
+            reply = _(
+                "Aduan Sumbawa: terlalu banyak SMS dari nomor ini. Pesan Anda belum diproses; "
+                "kirim lagi dalam %(wait)s."
+            ) % {"wait": refusal.wait_text()}
             queue_reply(phone, reply)
         return _too_many(refusal, reply=reply)
     now = timezone.now()

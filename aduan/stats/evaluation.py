@@ -18,7 +18,9 @@ from .filters import Period, by_deadline, overdue_q
 
 def gather(period: Period) -> dict:
     data = figures.dashboard(period)
-    data["overdue"] = list(by_deadline(Report.objects.filter(overdue_q(timezone.now())).select_related("agency"))[:500])
+    data["overdue"] = list(
+        by_deadline(Report.objects.filter(overdue_q(timezone.now())).select_related("agency"))[:500]
+    )
     data["period"] = period
     return data
 
@@ -28,18 +30,39 @@ def _agency_rows(data):
         return "-" if v is None else f"{v}{suffix}"
 
     for r in [*data["agencies"], data["total"]]:
-        yield [r.name, r.received, r.open, r.overdue, fmt(r.on_time_pct, "%"), fmt(r.median_accept),
-               fmt(r.median_answer), fmt(r.reopen_pct, "%"), fmt(r.avg_rating)]
+        yield [
+            r.name,
+            r.received,
+            r.open,
+            r.overdue,
+            fmt(r.on_time_pct, "%"),
+            fmt(r.median_accept),
+            fmt(r.median_answer),
+            fmt(r.reopen_pct, "%"),
+            fmt(r.avg_rating),
+        ]
 
 
 def _agency_header():
-    return [_("Perangkat daerah"), _("Diterima"), _("Belum selesai"), _("Terlambat"), _("Tepat waktu"),
-            _("Median hari kerja terima"), _("Median hari kerja jawab"), _("Dibuka kembali"), _("Rata-rata nilai")]
+    return [
+        _("Perangkat daerah"),
+        _("Diterima"),
+        _("Belum selesai"),
+        _("Terlambat"),
+        _("Tepat waktu"),
+        _("Median hari kerja terima"),
+        _("Median hari kerja jawab"),
+        _("Dibuka kembali"),
+        _("Rata-rata nilai"),
+    ]
 
 
 def _title(period: Period) -> str:
     return _("Evaluasi Pengelolaan Pengaduan %(site)s, %(a)s s.d. %(b)s") % {
-        "site": settings.SITE_NAME, "a": period.start.strftime("%d-%m-%Y"), "b": period.end.strftime("%d-%m-%Y")}
+        "site": settings.SITE_NAME,
+        "a": period.start.strftime("%d-%m-%Y"),
+        "b": period.end.strftime("%d-%m-%Y"),
+    }
 
 
 def to_xlsx(data) -> bytes:
@@ -55,8 +78,18 @@ def to_xlsx(data) -> bytes:
     overdue = book.create_sheet(_("Terlambat"))
     overdue.append([_("Kode"), _("Judul"), _("Perangkat daerah"), _("Tahap"), _("Batas waktu")])
     for r in data["overdue"]:
-        overdue.append([neutralise(v) for v in (r.code, r.title, r.agency.short_name if r.agency else "-",
-                                                 r.get_due_step_display(), timezone.localtime(r.due_at).strftime("%Y-%m-%d"))])
+        overdue.append(
+            [
+                neutralise(v)
+                for v in (
+                    r.code,
+                    r.title,
+                    r.agency.short_name if r.agency else "-",
+                    r.get_due_step_display(),
+                    timezone.localtime(r.due_at).strftime("%Y-%m-%d"),
+                )
+            ]
+        )
     trend = book.create_sheet(_("Tren"))
     trend.append([_("Bulan"), _("Laporan diterima")])
     for day, count in data["trend"]:
@@ -68,7 +101,14 @@ def to_xlsx(data) -> bytes:
 
 def _latin1(text) -> str:
     # The PDF's core fonts are Latin-1: replace what they cannot draw rather than fail.
-    return str(text).replace("›", ">").replace("–", "-").replace("—", "-").encode("latin-1", "replace").decode("latin-1")
+    return (
+        str(text)
+        .replace("›", ">")
+        .replace("–", "-")
+        .replace("—", "-")
+        .encode("latin-1", "replace")
+        .decode("latin-1")
+    )
 
 
 def to_pdf(data) -> bytes:
@@ -99,15 +139,41 @@ def to_pdf(data) -> bytes:
     pdf.set_fill_color(255, 255, 255)
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 11)
-    pdf.cell(0, 7, _latin1(_("Laporan yang melewati batas waktu (%(n)s)") % {"n": len(data["overdue"])}),
-             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0,
+        7,
+        _latin1(_("Laporan yang melewati batas waktu (%(n)s)") % {"n": len(data["overdue"])}),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.set_font("Helvetica", "", 8)
     if data["overdue"]:
         with pdf.table(col_widths=[30, 120, 40, 50, 30], text_align="LEFT", line_height=5) as table:
-            table.row([_latin1(h) for h in (_("Kode"), _("Judul"), _("Perangkat daerah"), _("Tahap"), _("Batas waktu"))])
+            table.row(
+                [
+                    _latin1(h)
+                    for h in (
+                        _("Kode"),
+                        _("Judul"),
+                        _("Perangkat daerah"),
+                        _("Tahap"),
+                        _("Batas waktu"),
+                    )
+                ]
+            )
             for r in data["overdue"]:
-                table.row([_latin1(v) for v in (r.code, r.title, r.agency.short_name if r.agency else "-",
-                                                r.get_due_step_display(), timezone.localtime(r.due_at).strftime("%Y-%m-%d"))])
+                table.row(
+                    [
+                        _latin1(v)
+                        for v in (
+                            r.code,
+                            r.title,
+                            r.agency.short_name if r.agency else "-",
+                            r.get_due_step_display(),
+                            timezone.localtime(r.due_at).strftime("%Y-%m-%d"),
+                        )
+                    ]
+                )
     return bytes(pdf.output())
 
 

@@ -26,28 +26,58 @@ def neutralise(value):
 
 
 def header():
-    return [_("Kode"), _("Judul"), _("Status"), _("Klasifikasi"), _("Kategori"), _("Berkadar pengawasan"),
-            _("Perangkat daerah"), _("Kecamatan"), _("Kanal"), _("Pelapor"), _("Telepon pelapor"), _("Dikirim"),
-            _("Batas waktu"), _("Zona"), _("Dibuka kembali"), _("Penilaian")]
+    return [
+        _("Kode"),
+        _("Judul"),
+        _("Status"),
+        _("Klasifikasi"),
+        _("Kategori"),
+        _("Berkadar pengawasan"),
+        _("Perangkat daerah"),
+        _("Kecamatan"),
+        _("Kanal"),
+        _("Pelapor"),
+        _("Telepon pelapor"),
+        _("Dikirim"),
+        _("Batas waktu"),
+        _("Zona"),
+        _("Dibuka kembali"),
+        _("Penilaian"),
+    ]
 
 
 def row(report, viewer) -> list:
     reporter = present_reporter(report, viewer)
     local = timezone.localtime
-    return [neutralise(v) for v in [
-        report.code, report.title, report.get_status_display(), report.get_classification_display(),
-        report.category.name if report.category else "", _("ya") if report.supervisory else _("tidak"),
-        report.agency.short_name if report.agency else "", report.district.name if report.district else "",
-        report.get_channel_display(), reporter.name, "" if reporter.hidden else reporter.phone,
-        local(report.submitted_at).strftime("%Y-%m-%d %H:%M"),
-        local(report.due_at).strftime("%Y-%m-%d %H:%M") if report.due_at else "", sla.zone(report) or "",
-        report.reopen_count, report.rating or "",
-    ]]
+    return [
+        neutralise(v)
+        for v in [
+            report.code,
+            report.title,
+            report.get_status_display(),
+            report.get_classification_display(),
+            report.category.name if report.category else "",
+            _("ya") if report.supervisory else _("tidak"),
+            report.agency.short_name if report.agency else "",
+            report.district.name if report.district else "",
+            report.get_channel_display(),
+            reporter.name,
+            "" if reporter.hidden else reporter.phone,
+            local(report.submitted_at).strftime("%Y-%m-%d %H:%M"),
+            local(report.due_at).strftime("%Y-%m-%d %H:%M") if report.due_at else "",
+            sla.zone(report) or "",
+            report.reopen_count,
+            report.rating or "",
+        ]
+    ]
 
 
 def _log(request, count, fmt):
-    audit_trail.record(AuditEntry.Kind.EXPORTED, actor=request.user,
-                       detail={"format": fmt, "rows": count, "filter": request.GET.urlencode()[:500]})
+    audit_trail.record(
+        AuditEntry.Kind.EXPORTED,
+        actor=request.user,
+        detail={"format": fmt, "rows": count, "filter": request.GET.urlencode()[:500]},
+    )
 
 
 class _Echo:

@@ -19,7 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aduan.reports import sla
-from aduan.reports.models import OPEN_STATUSES, Disposition, EventKind, Report, Status, TimelineEvent
+from aduan.reports.models import (
+    OPEN_STATUSES,
+    Disposition,
+    EventKind,
+    Report,
+    Status,
+    TimelineEvent,
+)
 
 from .filters import Period, overdue_q
 
@@ -29,7 +36,9 @@ GROUPS = {
     "district": ("district", "district__name"),
 }
 NONE_NAMES = {
-    "agency": _("Belum didisposisikan"), "category": _("Tanpa kategori"), "district": _("Tanpa kecamatan"),
+    "agency": _("Belum didisposisikan"),
+    "category": _("Tanpa kategori"),
+    "district": _("Tanpa kecamatan"),
 }
 
 
@@ -72,14 +81,28 @@ class Row:
 def _aggregate(base, group: str, now) -> dict:
     key, name = GROUPS[group]
     rows = {}
-    for values in base.values(key, name).annotate(
-        received=Count("id"), open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("id", filter=overdue_q(now)), answered=Count("id", filter=Q(responded_at__isnull=False)),
-        reopened=Count("id", filter=Q(reopen_count__gt=0)), avg_rating=Avg("rating"),
-    ).order_by(name):
-        rows[values[key]] = Row(values[key], values[name] or str(NONE_NAMES[group]), values["received"], values["open"], values["overdue"],
-                                values["answered"], values["reopened"],
-                                round(values["avg_rating"], 2) if values["avg_rating"] is not None else None)
+    for values in (
+        base.values(key, name)
+        .annotate(
+            received=Count("id"),
+            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+            overdue=Count("id", filter=overdue_q(now)),
+            answered=Count("id", filter=Q(responded_at__isnull=False)),
+            reopened=Count("id", filter=Q(reopen_count__gt=0)),
+            avg_rating=Avg("rating"),
+        )
+        .order_by(name)
+    ):
+        rows[values[key]] = Row(
+            values[key],
+            values[name] or str(NONE_NAMES[group]),
+            values["received"],
+            values["open"],
+            values["overdue"],
+            values["answered"],
+            values["reopened"],
+            round(values["avg_rating"], 2) if values["avg_rating"] is not None else None,
+        )
     return rows
 
 
@@ -87,15 +110,29 @@ def dashboard(period: Period, now=None, scope=None) -> dict:
     now = now or timezone.now()
     base = period.filter(scope if scope is not None else Report.objects.all())
     tables = {group: _aggregate(base, group, now) for group in GROUPS}
-    accepted = list(Disposition.objects.filter(report__in=base, accepted_at__isnull=False).values_list(
-        "report__agency", "report__category", "report__district", "created_at", "accepted_at"))
-    answered = list(TimelineEvent.objects.filter(report__in=base, kind=EventKind.ANSWERED).values_list(
-        "report__agency", "report__category", "report__district", "report__dispositioned_at", "created_at", "data"))
+    accepted = list(
+        Disposition.objects.filter(report__in=base, accepted_at__isnull=False).values_list(
+            "report__agency", "report__category", "report__district", "created_at", "accepted_at"
+        )
+    )
+    answered = list(
+        TimelineEvent.objects.filter(report__in=base, kind=EventKind.ANSWERED).values_list(
+            "report__agency",
+            "report__category",
+            "report__district",
+            "report__dispositioned_at",
+            "created_at",
+            "data",
+        )
+    )
     # One calendar over every date involved (a clock set wrong on a server must not break the page).
     days = [sla.local_date(m) for row in accepted for m in row[3:5]] + [
-        sla.local_date(m) for row in answered for m in row[3:5] if m]
-    calendar = sla.Calendar(min([period.start, *days]) - dt.timedelta(days=1),
-                            max([timezone.localdate(now), period.end, *days]) + dt.timedelta(days=1))
+        sla.local_date(m) for row in answered for m in row[3:5] if m
+    ]
+    calendar = sla.Calendar(
+        min([period.start, *days]) - dt.timedelta(days=1),
+        max([timezone.localdate(now), period.end, *days]) + dt.timedelta(days=1),
+    )
 
     def working_days(a, b):
         return calendar.working_days_between(sla.local_date(a), sla.local_date(b)) if b > a else 0
@@ -118,16 +155,27 @@ def dashboard(period: Period, now=None, scope=None) -> dict:
     agencies = list(tables["agency"].values())
     total = Row(None, "Total")
     for row in agencies:
-        for attr in ("received", "open", "overdue", "answered", "reopened", "answers", "answers_on_time"):
+        for attr in (
+            "received",
+            "open",
+            "overdue",
+            "answered",
+            "reopened",
+            "answers",
+            "answers_on_time",
+        ):
             setattr(total, attr, getattr(total, attr) + getattr(row, attr))
         total.accept_days += row.accept_days
         total.answer_days += row.answer_days
     ratings = base.aggregate(avg=Avg("rating"))["avg"]
     total.avg_rating = round(ratings, 2) if ratings is not None else None
     return {
-        "agencies": agencies, "categories": list(tables["category"].values()),
-        "districts": list(tables["district"].values()), "total": total,
-        "trend": trend(period, scope), "status_share": status_share(base),
+        "agencies": agencies,
+        "categories": list(tables["category"].values()),
+        "districts": list(tables["district"].values()),
+        "total": total,
+        "trend": trend(period, scope),
+        "status_share": status_share(base),
     }
 
 
@@ -137,9 +185,16 @@ def trend(period: Period, scope=None, months: int = 12) -> list[tuple[dt.date, i
     tz = timezone.get_current_timezone()
     lo = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
     hi = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    qs = (scope if scope is not None else Report.objects.all()).filter(submitted_at__gte=lo, submitted_at__lt=hi)
+    qs = (scope if scope is not None else Report.objects.all()).filter(
+        submitted_at__gte=lo, submitted_at__lt=hi
+    )
     counts = defaultdict(int)
-    for month, n in qs.annotate(m=TruncMonth("submitted_at", tzinfo=tz)).values_list("m").annotate(n=Count("id")).order_by():
+    for month, n in (
+        qs.annotate(m=TruncMonth("submitted_at", tzinfo=tz))
+        .values_list("m")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
         counts[(month.year, month.month)] += n
     out, day = [], first
     while day <= period.end:

@@ -8,7 +8,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aduan.reports.models import OPEN_STATUSES, EventKind, Report, Status, TimelineEvent
+from aduan.reports.models import OPEN_STATUSES, EventKind, Status, TimelineEvent
 
 # Statuses in which staff hold the clock (the reporter holds it in returned and responded).
 STAFF_CLOCK_STATUSES = (Status.SUBMITTED, Status.DISPOSITIONED, Status.IN_PROGRESS)
@@ -19,7 +19,11 @@ def overdue_q(now) -> Q:
 
 
 def late_answer_exists():
-    return Exists(TimelineEvent.objects.filter(report=OuterRef("pk"), kind=EventKind.ANSWERED, data__on_time=False))
+    return Exists(
+        TimelineEvent.objects.filter(
+            report=OuterRef("pk"), kind=EventKind.ANSWERED, data__on_time=False
+        )
+    )
 
 
 METRICS = {
@@ -83,8 +87,10 @@ class Period:
 
     def bounds(self):
         tz = timezone.get_current_timezone()
-        return (dt.datetime.combine(self.start, dt.time.min, tzinfo=tz),
-                dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+        return (
+            dt.datetime.combine(self.start, dt.time.min, tzinfo=tz),
+            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+        )
 
     def filter(self, qs: QuerySet) -> QuerySet:
         lo, hi = self.bounds()
@@ -129,7 +135,12 @@ def filter_reports(qs: QuerySet, params, now=None) -> QuerySet:
     if zone == "red":
         qs = qs.filter(overdue_q(now_))
     elif zone == "yellow":
-        qs = qs.filter(status__in=STAFF_CLOCK_STATUSES, paused_at__isnull=True, warn_at__lte=now_, due_at__gte=now_)
+        qs = qs.filter(
+            status__in=STAFF_CLOCK_STATUSES,
+            paused_at__isnull=True,
+            warn_at__lte=now_,
+            due_at__gte=now_,
+        )
     elif zone == "green":
         qs = qs.filter(status__in=STAFF_CLOCK_STATUSES, paused_at__isnull=True, warn_at__gt=now_)
     if params.get("metric") in METRICS:

@@ -15,7 +15,9 @@ class EvaluationReport(models.Model):
         PDF = "pdf", "PDF"
         XLSX = "xlsx", "XLSX"
 
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField(auto_now_add=True)
     period_start = models.DateField(_("dari"))
     period_end = models.DateField(_("sampai"))

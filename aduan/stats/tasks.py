@@ -19,7 +19,9 @@ def generate_evaluation(pk: int) -> None:
     try:
         content = evaluation.render(Period(job.period_start, job.period_end), job.format)
     except Exception as exc:  # recorded for the person who asked; the worker retries
-        EvaluationReport.objects.filter(pk=pk).update(state=EvaluationReport.State.FAILED, error=str(exc)[:1000])
+        EvaluationReport.objects.filter(pk=pk).update(
+            state=EvaluationReport.State.FAILED, error=str(exc)[:1000]
+        )
         log.exception("evaluation report %s failed", pk)
         raise
     name = f"evaluasi-{job.period_start:%Y%m%d}-{job.period_end:%Y%m%d}.{job.format}"

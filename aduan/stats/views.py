@@ -27,10 +27,16 @@ from .tasks import generate_evaluation
 @staff_only(roles=("dispatcher", "supervisor"))
 def dashboard(request):
     period = Period.from_params(request.GET)
-    return render(request, "stats/dashboard.html", {
-        **_dashboard_figures(period), "period": period, "title": _("Dasbor pengawasan"),
-        "cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
-    })
+    return render(
+        request,
+        "stats/dashboard.html",
+        {
+            **_dashboard_figures(period),
+            "period": period,
+            "title": _("Dasbor pengawasan"),
+            "cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
+        },
+    )
 
 
 def _dashboard_figures(period: Period) -> dict:
@@ -47,14 +53,20 @@ def _dashboard_figures(period: Period) -> dict:
         if cached is not None:
             return cached
     data = figures.dashboard(period)
-    data.update({
-        "trend_svg": charts.trend_chart(data["trend"], _("Laporan diterima per bulan")),
-        "share_svg": charts.share_chart(data["status_share"], _("Sebaran laporan menurut status")),
-        "computed_at": timezone.now(),
-    })
+    data.update(
+        {
+            "trend_svg": charts.trend_chart(data["trend"], _("Laporan diterima per bulan")),
+            "share_svg": charts.share_chart(
+                data["status_share"], _("Sebaran laporan menurut status")
+            ),
+            "computed_at": timezone.now(),
+        }
+    )
     # Drawing the tables (every agency, category and kecamatan) costs as much as reading the
     # cached figures: they are kept drawn, too.
-    data["figures_html"] = render_to_string("stats/_figures.html", {**data, "period": period, "cache_seconds": seconds})
+    data["figures_html"] = render_to_string(
+        "stats/_figures.html", {**data, "period": period, "cache_seconds": seconds}
+    )
     if seconds > 0:
         cache.set(key, data, seconds)
     return data
@@ -63,11 +75,15 @@ def _dashboard_figures(period: Period) -> dict:
 @staff_only(roles=("dispatcher", "supervisor"))
 def overdue(request):
     """Every open report past the deadline of a step staff hold, the oldest deadline first."""
-    qs = by_deadline(Report.objects.filter(overdue_q(timezone.now())).select_related("agency", "category"))
+    qs = by_deadline(
+        Report.objects.filter(overdue_q(timezone.now())).select_related("agency", "category")
+    )
     rows = list(qs[:1000])
     for r in rows:
         r.zone = sla.zone(r)
-    return render(request, "stats/overdue.html", {"rows": rows, "title": _("Laporan melewati batas waktu")})
+    return render(
+        request, "stats/overdue.html", {"rows": rows, "title": _("Laporan melewati batas waktu")}
+    )
 
 
 def _month_period(value: str | None) -> Period | None:
@@ -88,27 +104,44 @@ def evaluation(request):
 
     fmt = request.GET.get("format")
     period = _month_period(request.GET.get("bulan")) or (
-        Period.from_params(request.GET, default_month=False) if request.GET.get("dari") else None)
+        Period.from_params(request.GET, default_month=False) if request.GET.get("dari") else None
+    )
     error = None
     if fmt in ("pdf", "xlsx") and period is None:
         error = _("Pilih bulan atau periode yang valid.")
     elif fmt in ("pdf", "xlsx"):
         if period.days <= settings.EVALUATION_INLINE_MAX_DAYS:
             content = build.render(period, fmt)
-            response = HttpResponse(content, content_type="application/pdf" if fmt == "pdf" else XLSX_TYPE)
+            response = HttpResponse(
+                content, content_type="application/pdf" if fmt == "pdf" else XLSX_TYPE
+            )
             response["Content-Disposition"] = (
-                f'attachment; filename="evaluasi-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"')
+                f'attachment; filename="evaluasi-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"'
+            )
             return response
-        job = EvaluationReport.objects.create(requested_by=request.user, period_start=period.start,
-                                              period_end=period.end, format=fmt)
+        job = EvaluationReport.objects.create(
+            requested_by=request.user, period_start=period.start, period_end=period.end, format=fmt
+        )
         generate_evaluation(job.pk)
-        messages.info(request, _("Laporan evaluasi periode panjang sedang dibuat; unduh dari daftar di bawah bila sudah selesai."))
+        messages.info(
+            request,
+            _(
+                "Laporan evaluasi periode panjang sedang dibuat; unduh dari daftar di bawah bila sudah selesai."
+            ),
+        )
         return redirect("stats:evaluation")
     jobs = EvaluationReport.objects.filter(requested_by=request.user)[:20]
-    return render(request, "stats/evaluation.html", {
-        "jobs": jobs, "error": error, "title": _("Laporan evaluasi bulanan"),
-        "this_month": timezone.localdate().strftime("%Y-%m"),
-    }, status=422 if error else 200)
+    return render(
+        request,
+        "stats/evaluation.html",
+        {
+            "jobs": jobs,
+            "error": error,
+            "title": _("Laporan evaluasi bulanan"),
+            "this_month": timezone.localdate().strftime("%Y-%m"),
+        },
+        status=422 if error else 200,
+    )
 
 
 @staff_only(roles=("dispatcher", "supervisor"))
@@ -116,4 +149,6 @@ def evaluation_file(request, pk):
     job = get_object_or_404(EvaluationReport, pk=pk, requested_by=request.user)
     if job.state != EvaluationReport.State.DONE:
         raise Http404
-    return FileResponse(open_stored(job.file), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        open_stored(job.file), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1]
+    )

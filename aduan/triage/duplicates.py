@@ -25,18 +25,29 @@ THRESHOLD = 0.45
 SAME_VILLAGE_BONUS = 0.1
 OTHER_DISTRICT_FACTOR = 0.5
 
+
 def _text(report: Report) -> str:
     return f"{report.title}\n{report.description}"
 
 
-def find_duplicates(report: Report, *, viewer=None, limit: int = 5, threshold: float = THRESHOLD,
-                    window_days: int = WINDOW_DAYS) -> list[tuple[Report, float]]:
+def find_duplicates(
+    report: Report,
+    *,
+    viewer=None,
+    limit: int = 5,
+    threshold: float = THRESHOLD,
+    window_days: int = WINDOW_DAYS,
+) -> list[tuple[Report, float]]:
     """[(report, similarity)] best first."""
     base = visible_reports(viewer) if viewer is not None else Report.objects.all()
     window = dt.timedelta(days=window_days)
     candidates = list(
-        base.exclude(pk=report.pk).exclude(status=Status.ARCHIVED)
-        .filter(submitted_at__gte=report.submitted_at - window, submitted_at__lte=report.submitted_at + window)
+        base.exclude(pk=report.pk)
+        .exclude(status=Status.ARCHIVED)
+        .filter(
+            submitted_at__gte=report.submitted_at - window,
+            submitted_at__lte=report.submitted_at + window,
+        )
         .select_related("category", "agency", "district", "village")
         .order_by("-submitted_at")[:MAX_CANDIDATES]
     )
@@ -46,7 +57,11 @@ def find_duplicates(report: Report, *, viewer=None, limit: int = 5, threshold: f
         score = float(score)
         if report.village_id and candidate.village_id == report.village_id:
             score += SAME_VILLAGE_BONUS
-        elif report.district_id and candidate.district_id and candidate.district_id != report.district_id:
+        elif (
+            report.district_id
+            and candidate.district_id
+            and candidate.district_id != report.district_id
+        ):
             score *= OTHER_DISTRICT_FACTOR
         if score >= threshold:
             found.append((candidate, round(min(score, 1.0), 3)))

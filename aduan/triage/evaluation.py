@@ -12,11 +12,16 @@ from sklearn.metrics import f1_score
 from .model import Router
 
 
-def train_and_predict(train: list[dict], test: list[dict], **options) -> tuple[Router, list, list[float]]:
+def train_and_predict(
+    train: list[dict], test: list[dict], **options
+) -> tuple[Router, list, list[float]]:
     """Fit on `train`, predict each row of `test` one at a time (as the product does); returns the
     router, the predictions and the milliseconds each took."""
-    router = Router(**options).fit([r["text"] for r in train], [r["agency"] for r in train],
-                                   [r.get("category") or None for r in train])
+    router = Router(**options).fit(
+        [r["text"] for r in train],
+        [r["agency"] for r in train],
+        [r.get("category") or None for r in train],
+    )
     predictions, millis = [], []
     for row in test:
         started = time.perf_counter()
@@ -27,7 +32,11 @@ def train_and_predict(train: list[dict], test: list[dict], **options) -> tuple[R
 
 def score(test: list[dict], predictions: list, millis: list[float], train_seconds: float) -> dict:
     def head(index: int, field: str):
-        rows = [(row[field], p[index]) for row, p in zip(test, predictions, strict=True) if row.get(field)]
+        rows = [
+            (row[field], p[index])
+            for row, p in zip(test, predictions, strict=True)
+            if row.get(field)
+        ]
         if not rows:
             return 0.0, 0.0, 0.0
         truth = [t for t, _p in rows]
@@ -39,11 +48,17 @@ def score(test: list[dict], predictions: list, millis: list[float], train_second
 
     a1, a3, af = head(0, "agency")
     c1, c3, cf = head(1, "category")
-    confident = [(row["agency"], p[0]) for row, p in zip(test, predictions, strict=True) if p[0].confident]
+    confident = [
+        (row["agency"], p[0]) for row, p in zip(test, predictions, strict=True) if p[0].confident
+    ]
     precision = np.mean([t == p.labels[0][0] for t, p in confident]) if confident else 0.0
     return {
-        "agency_top1": round(a1, 4), "agency_top3": round(a3, 4), "agency_macro_f1": round(af, 4),
-        "category_top1": round(c1, 4), "category_top3": round(c3, 4), "category_macro_f1": round(cf, 4),
+        "agency_top1": round(a1, 4),
+        "agency_top3": round(a3, 4),
+        "agency_macro_f1": round(af, 4),
+        "category_top1": round(c1, 4),
+        "category_top3": round(c3, 4),
+        "category_macro_f1": round(cf, 4),
         "abstain_rate": round(1 - len(confident) / len(test), 4) if test else 0.0,
         "precision_when_confident": round(float(precision), 4),
         "train_seconds": round(train_seconds, 2),

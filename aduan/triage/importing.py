@@ -31,9 +31,17 @@ from .models import ImportRecord
 OUT_OF_AUTHORITY = re.compile(r"bukan\s+(ke)?wewenang|out.of.authority", re.I)
 OUTSIDE_GOVERNMENT = re.compile(r"^(kabupaten|kota|kab\.|kanwil|kepolisian|polda|polres)\b", re.I)
 CHANNELS = {
-    "web": Channel.WEB, "website": Channel.WEB, "situs": Channel.WEB,
-    "ponsel": Channel.MOBILE, "android": Channel.MOBILE, "mobile": Channel.MOBILE, "aplikasi": Channel.MOBILE,
-    "sms": Channel.SMS, "telepon": Channel.PHONE, "phone": Channel.PHONE, "surat": Channel.PAPER,
+    "web": Channel.WEB,
+    "website": Channel.WEB,
+    "situs": Channel.WEB,
+    "ponsel": Channel.MOBILE,
+    "android": Channel.MOBILE,
+    "mobile": Channel.MOBILE,
+    "aplikasi": Channel.MOBILE,
+    "sms": Channel.SMS,
+    "telepon": Channel.PHONE,
+    "phone": Channel.PHONE,
+    "surat": Channel.PAPER,
 }
 
 
@@ -79,7 +87,9 @@ class Importer:
             raise errors.InvalidInput("teks laporan kosong")
         submitted = sheets.parse_datetime(row.get("submitted_at"), self.date_format)
         if submitted is None:
-            raise errors.InvalidInput(f"tanggal “{str(row.get('submitted_at') or '')[:40]}” tidak dapat dibaca")
+            raise errors.InvalidInput(
+                f"tanggal “{str(row.get('submitted_at') or '')[:40]}” tidak dapat dibaca"
+            )
         if timezone.is_naive(submitted):
             submitted = timezone.make_aware(submitted)
         if submitted > timezone.now():
@@ -95,15 +105,26 @@ class Importer:
         try:
             with transaction.atomic():
                 report = actions.do_import_historical(
-                    title=str(row.get("title") or "").strip() or _title(text), description=text,
-                    submitted_at=submitted, agency=agency, category=self._category(str(row.get("category") or "").strip()),
+                    title=str(row.get("title") or "").strip() or _title(text),
+                    description=text,
+                    submitted_at=submitted,
+                    agency=agency,
+                    category=self._category(str(row.get("category") or "").strip()),
                     channel=CHANNELS.get(channel_text.lower(), Channel.IMPORT),
-                    response=str(row.get("response") or ""), out_of_authority=out_of_authority,
+                    response=str(row.get("response") or ""),
+                    out_of_authority=out_of_authority,
                     external_body=agency.name if (out_of_authority and agency) else "",
                     confidential=not self.public,
-                    source={"file": source, "line": line, "original_status": status[:60], "channel": channel_text[:30]},
+                    source={
+                        "file": source,
+                        "line": line,
+                        "original_status": status[:60],
+                        "channel": channel_text[:30],
+                    },
                 )
-                ImportRecord.objects.create(content_hash=digest, report=report, source=source[:255], line=line)
+                ImportRecord.objects.create(
+                    content_hash=digest, report=report, source=source[:255], line=line
+                )
         except IntegrityError:  # another import took this row at the same moment
             self.result.existing += 1
             return
@@ -123,7 +144,9 @@ class Importer:
             return None
         key = name.lower()
         if key not in self._categories:
-            self._categories[key] = self._find(Category, key, self.category_map) or self._new_category(name)
+            self._categories[key] = self._find(
+                Category, key, self.category_map
+            ) or self._new_category(name)
         return self._categories[key]
 
     @staticmethod
@@ -131,7 +154,9 @@ class Importer:
         if key in mapping:
             found = model.objects.filter(code=mapping[key]).first()
             if found is None:
-                raise errors.InvalidInput(f"pemetaan “{key}” menunjuk kode {mapping[key]} yang tidak ada")
+                raise errors.InvalidInput(
+                    f"pemetaan “{key}” menunjuk kode {mapping[key]} yang tidak ada"
+                )
             return found
         names = ["code", "name"] + (["short_name"] if model is Agency else [])
         for name in names:
@@ -142,13 +167,20 @@ class Importer:
 
     def _new_agency(self, name: str) -> Agency:
         kind = Agency.Kind.EXTERNAL if OUTSIDE_GOVERNMENT.match(name) else Agency.Kind.DINAS
-        agency = Agency.objects.create(code=_free_code(Agency, name), name=name[:200], short_name=name[:60],
-                                       kind=kind, is_active=False)
+        agency = Agency.objects.create(
+            code=_free_code(Agency, name),
+            name=name[:200],
+            short_name=name[:60],
+            kind=kind,
+            is_active=False,
+        )
         self.result.new_agencies.append(name)
         return agency
 
     def _new_category(self, name: str) -> Category:
-        category = Category.objects.create(code=_free_code(Category, name), name=name[:150], is_active=False)
+        category = Category.objects.create(
+            code=_free_code(Category, name), name=name[:150], is_active=False
+        )
         self.result.new_categories.append(name)
         return category
 

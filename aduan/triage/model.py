@@ -47,11 +47,22 @@ def char_text(text: str) -> str:
 
 class Features:
     def __init__(self, max_char_features: int = 60_000, max_word_features: int = 40_000):
-        self.words = TfidfVectorizer(analyzer=word_features, sublinear_tf=True, min_df=1,
-                                     max_features=max_word_features, dtype=np.float32)
-        self.chars = TfidfVectorizer(analyzer="char_wb", preprocessor=char_text, ngram_range=(2, 5),
-                                     sublinear_tf=True, min_df=2, max_features=max_char_features,
-                                     dtype=np.float32)
+        self.words = TfidfVectorizer(
+            analyzer=word_features,
+            sublinear_tf=True,
+            min_df=1,
+            max_features=max_word_features,
+            dtype=np.float32,
+        )
+        self.chars = TfidfVectorizer(
+            analyzer="char_wb",
+            preprocessor=char_text,
+            ngram_range=(2, 5),
+            sublinear_tf=True,
+            min_df=2,
+            max_features=max_char_features,
+            dtype=np.float32,
+        )
 
     def fit_transform(self, texts):
         matrix = hstack([self.words.fit_transform(texts), self.chars.fit_transform(texts)]).tocsr()
@@ -68,8 +79,12 @@ class Features:
             columns = sorted((i, w) for w, i in self.words.vocabulary_.items())
             self._unigrams = np.array(["_" not in w and not w.startswith("z") for _i, w in columns])
         matrix = self.words.transform(texts).tocsr()
-        return np.array([self._unigrams[matrix.indices[a:b]].sum()
-                         for a, b in zip(matrix.indptr[:-1], matrix.indptr[1:], strict=True)])
+        return np.array(
+            [
+                self._unigrams[matrix.indices[a:b]].sum()
+                for a, b in zip(matrix.indptr[:-1], matrix.indptr[1:], strict=True)
+            ]
+        )
 
 
 class Head:
@@ -87,7 +102,9 @@ class Head:
         scores, truth = self._cross_scores(X, y, seed)
         if scores is not None:
             self.temperature = _best_temperature(scores, truth)
-            self.threshold = _threshold(_softmax(scores, self.temperature), truth, self.target_precision)
+            self.threshold = _threshold(
+                _softmax(scores, self.temperature), truth, self.target_precision
+            )
         self.svm = LinearSVC(C=self.C).fit(X, y)
         self.classes_ = self.svm.classes_
         # float32 halves the stored model; the scores do not need more.
@@ -134,6 +151,7 @@ def _best_temperature(scores, truth) -> float:
     def nll(t):
         p = _softmax(scores, t)[np.arange(len(truth)), truth]
         return -np.log(np.clip(p, 1e-9, 1)).mean()
+
     return min(TEMPERATURES, key=nll)
 
 
@@ -172,7 +190,9 @@ class Router:
         X = self.features.fit_transform(texts)
         self.agency.fit(X, agencies)
         with_category = np.array([c is not None and c != "" for c in categories])
-        self.has_categories = with_category.sum() >= 2 and len(set(np.asarray(categories)[with_category])) >= 2
+        self.has_categories = (
+            with_category.sum() >= 2 and len(set(np.asarray(categories)[with_category])) >= 2
+        )
         if self.has_categories:
             self.category.fit(X[with_category], np.asarray(categories)[with_category])
         self.trained_on = len(texts)

@@ -10,7 +10,9 @@ class ImportRecord(models.Model):
     hash makes a second import of the same file add nothing."""
 
     content_hash = models.CharField(max_length=64, unique=True)
-    report = models.OneToOneField("reports.Report", on_delete=models.CASCADE, related_name="import_record")
+    report = models.OneToOneField(
+        "reports.Report", on_delete=models.CASCADE, related_name="import_record"
+    )
     source = models.CharField(_("berkas"), max_length=255)
     line = models.PositiveIntegerField(_("baris"))
     imported_at = models.DateTimeField(auto_now_add=True)
@@ -48,18 +50,23 @@ class SuggestionRecord(models.Model):
     """A suggestion shown for a report, kept to measure accuracy against the dispatcher's choice
     (`accuracy.production_accuracy`)."""
 
-    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="suggestions")
+    report = models.ForeignKey(
+        "reports.Report", on_delete=models.CASCADE, related_name="suggestions"
+    )
     model = models.ForeignKey(RoutingModel, on_delete=models.CASCADE, related_name="suggestions")
     created_at = models.DateTimeField(auto_now_add=True)
-    shown_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    shown_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # [[code, confidence], ...] best first; empty when the model was unsure (no suggestion).
     agencies = models.JSONField(default=list)
     categories = models.JSONField(default=list)
     abstained = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["report", "model"], name="one_suggestion_per_model")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "model"], name="one_suggestion_per_model")
+        ]
 
     def __str__(self) -> str:
         return f"{self.report_id} v{self.model_id}"

@@ -24,13 +24,73 @@ from aduan.search.text import STOPWORDS, words
 GAZETTEER = Path(__file__).resolve().parent.parent / "directory" / "data" / "kemendagri_2025.csv.gz"
 MAX_WORDS = 4  # the longest name looked up, in words
 # Words that are district names somewhere but are mostly used as plain words in complaints.
-COMMON = frozenset("""
-    baru barat timur utara selatan tengah pusat kota raya jaya indah makmur sejahtera mulya mulia
-    kali sungai pantai gunung bukit batu air tanah lama lor kidul wetan kulon ilir hulu hilir
-    kecamatan kabupaten desa kelurahan dusun pasar jalan kampung pulau laut danau teluk tanjung
-    sari rejo harjo agung besar kecil panjang tinggi damai sentosa bahagia merdeka sukses bersatu
-    ds kab kec kel sidomulyo
-""".split())
+COMMON = frozenset(
+    [
+        "baru",
+        "barat",
+        "timur",
+        "utara",
+        "selatan",
+        "tengah",
+        "pusat",
+        "kota",
+        "raya",
+        "jaya",
+        "indah",
+        "makmur",
+        "sejahtera",
+        "mulya",
+        "mulia",
+        "kali",
+        "sungai",
+        "pantai",
+        "gunung",
+        "bukit",
+        "batu",
+        "air",
+        "tanah",
+        "lama",
+        "lor",
+        "kidul",
+        "wetan",
+        "kulon",
+        "ilir",
+        "hulu",
+        "hilir",
+        "kecamatan",
+        "kabupaten",
+        "desa",
+        "kelurahan",
+        "dusun",
+        "pasar",
+        "jalan",
+        "kampung",
+        "pulau",
+        "laut",
+        "danau",
+        "teluk",
+        "tanjung",
+        "sari",
+        "rejo",
+        "harjo",
+        "agung",
+        "besar",
+        "kecil",
+        "panjang",
+        "tinggi",
+        "damai",
+        "sentosa",
+        "bahagia",
+        "merdeka",
+        "sukses",
+        "bersatu",
+        "ds",
+        "kab",
+        "kec",
+        "kel",
+        "sidomulyo",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -74,8 +134,11 @@ def gazetteer() -> dict[tuple[str, ...], list[Place]]:
             names[key].append(Place(code, name, code, 1))
     for key, places in districts.items():
         regency_codes = {code.rsplit(".", 1)[0] for code, _name in places}
-        if len(regency_codes) > 3 or not key or (len(key) == 1 and (
-                len(key[0]) < 4 or key[0] in COMMON or key[0] in STOPWORDS)):
+        if (
+            len(regency_codes) > 3
+            or not key
+            or (len(key) == 1 and (len(key[0]) < 4 or key[0] in COMMON or key[0] in STOPWORDS))
+        ):
             continue
         for code, name in places:
             names[key].append(Place(code, name, code.rsplit(".", 1)[0], 3))
@@ -94,7 +157,7 @@ def find_matches(text: str) -> list[list[Place]]:
     names = gazetteer()
     while i < len(tokens):
         for size in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
-            places = names.get(tuple(tokens[i:i + size]))
+            places = names.get(tuple(tokens[i : i + size]))
             if places:
                 found.append(places)
                 i += size

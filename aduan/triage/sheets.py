@@ -13,8 +13,16 @@ from pathlib import Path
 
 FIELDS = ("text", "title", "category", "agency", "submitted_at", "status", "response", "channel")
 DATE_FORMATS = (
-    "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d-%m-%Y",
+    "%d/%m/%Y",
+    "%Y-%m-%d",
 )
 
 
@@ -37,9 +45,13 @@ def read(path: str | Path, columns: dict[str, str] | None = None) -> Iterator[tu
         raise SheetError("Format berkas tidak didukung: gunakan CSV atau XLSX.")
     header_line, header = next(rows, (1, []))
     header = [str(h or "").strip() for h in header]
-    missing = [column for field, column in mapping.items() if field == "text" and column not in header]
+    missing = [
+        column for field, column in mapping.items() if field == "text" and column not in header
+    ]
     if missing:
-        raise SheetError(f"Kolom {', '.join(missing)} tidak ada di berkas (kolom: {', '.join(header)}).")
+        raise SheetError(
+            f"Kolom {', '.join(missing)} tidak ada di berkas (kolom: {', '.join(header)})."
+        )
     where = {field: header.index(column) for field, column in mapping.items() if column in header}
     for line, values in rows:
         if not any(str(v or "").strip() for v in values):
@@ -69,7 +81,7 @@ def _csv_rows(path: Path):
 
 
 def _xlsx_rows(path: Path):
-    from openpyxl import load_workbook  # noqa: PLC0415 (only XLSX imports need it)
+    from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)

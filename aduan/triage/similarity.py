@@ -9,9 +9,17 @@ from aduan.search.text import terms
 
 from .model import char_text
 
-_chars = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=char_text, n_features=2**20,
-                           alternate_sign=False, norm=None)
-_words = HashingVectorizer(analyzer=terms, n_features=2**20, alternate_sign=False, norm=None, binary=True)
+_chars = HashingVectorizer(
+    analyzer="char_wb",
+    ngram_range=(3, 5),
+    preprocessor=char_text,
+    n_features=2**20,
+    alternate_sign=False,
+    norm=None,
+)
+_words = HashingVectorizer(
+    analyzer=terms, n_features=2**20, alternate_sign=False, norm=None, binary=True
+)
 
 
 def text_similarity(text: str, others: list[str]) -> np.ndarray:
@@ -22,5 +30,3 @@ def text_similarity(text: str, others: list[str]) -> np.ndarray:
     chars = normalize(_chars.transform(docs).log1p())
     words = normalize(_words.transform(docs))
     return np.asarray(((chars[1:] @ chars[0].T) + (words[1:] @ words[0].T)).todense()).ravel() / 2
-
-

@@ -44,19 +44,32 @@ def suggest_text(text: str) -> tuple[Suggestion, object]:
     agency_rank, category_rank = router.predict([text])[0]
     suggestion.model_version = model.version
     agencies = Agency.objects.in_bulk([code for code, _c in agency_rank.labels], field_name="code")
-    categories = Category.objects.in_bulk([code for code, _c in category_rank.labels], field_name="code")
+    categories = Category.objects.in_bulk(
+        [code for code, _c in category_rank.labels], field_name="code"
+    )
     # A record made inactive since training (or an imported body outside the regency) cannot be
     # chosen: the head is unsure when its best guess is one of those.
     best = agencies.get(agency_rank.labels[0][0]) if agency_rank.labels else None
-    if agency_rank.confident and best is not None and not best.is_active and best.kind == Agency.Kind.EXTERNAL:
+    if (
+        agency_rank.confident
+        and best is not None
+        and not best.is_active
+        and best.kind == Agency.Kind.EXTERNAL
+    ):
         suggestion.external_body = best
     if agency_rank.confident and best is not None and best.is_active:
         suggestion.unsure = False
-        suggestion.agencies = [(agencies[code], conf) for code, conf in agency_rank.labels
-                               if code in agencies and agencies[code].is_active]
+        suggestion.agencies = [
+            (agencies[code], conf)
+            for code, conf in agency_rank.labels
+            if code in agencies and agencies[code].is_active
+        ]
         if category_rank.confident:
-            suggestion.categories = [(categories[code], conf) for code, conf in category_rank.labels
-                                     if code in categories and categories[code].is_active]
+            suggestion.categories = [
+                (categories[code], conf)
+                for code, conf in category_rank.labels
+                if code in categories and categories[code].is_active
+            ]
     return suggestion, model
 
 
@@ -66,12 +79,18 @@ def suggest(report: Report, *, viewer=None, record: bool = True) -> Suggestion:
     if record and model is not None:
         try:
             with transaction.atomic():
-                SuggestionRecord.objects.get_or_create(report=report, model=model, defaults={
-                    "shown_to": viewer if viewer is not None and viewer.is_authenticated else None,
-                    "agencies": [[a.code, round(c, 4)] for a, c in suggestion.agencies],
-                    "categories": [[c.code, round(p, 4)] for c, p in suggestion.categories],
-                    "abstained": suggestion.unsure,
-                })
+                SuggestionRecord.objects.get_or_create(
+                    report=report,
+                    model=model,
+                    defaults={
+                        "shown_to": viewer
+                        if viewer is not None and viewer.is_authenticated
+                        else None,
+                        "agencies": [[a.code, round(c, 4)] for a, c in suggestion.agencies],
+                        "categories": [[c.code, round(p, 4)] for c, p in suggestion.categories],
+                        "abstained": suggestion.unsure,
+                    },
+                )
         except IntegrityError:  # two dispatchers opened the report at the same moment
             pass
     return suggestion
@@ -82,10 +101,14 @@ def suggestion_data(suggestion: Suggestion) -> dict:
     return {
         "unsure": suggestion.unsure,
         "model_version": suggestion.model_version,
-        "agencies": [{"code": a.code, "name": a.short_name, "confidence": round(c, 3)}
-                     for a, c in suggestion.agencies],
-        "categories": [{"code": c.code, "name": str(c), "confidence": round(p, 3)}
-                       for c, p in suggestion.categories],
+        "agencies": [
+            {"code": a.code, "name": a.short_name, "confidence": round(c, 3)}
+            for a, c in suggestion.agencies
+        ],
+        "categories": [
+            {"code": c.code, "name": str(c), "confidence": round(p, 3)}
+            for c, p in suggestion.categories
+        ],
         "out_of_authority": suggestion.out_of_authority,
         "external_body": suggestion.external_body.name if suggestion.external_body else None,
         "outside_places": [{"code": p.code, "name": p.name} for p in suggestion.outside_places],

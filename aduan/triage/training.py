@@ -34,15 +34,21 @@ def report_text(report: Report) -> str:
 
 def training_reports():
     learned = Q(status__in=[Status.IN_PROGRESS, Status.RESPONDED, Status.CLOSED]) | Q(
-        status=Status.ARCHIVED, archive_reason=ArchiveReason.OUT_OF_AUTHORITY)
-    return (Report.objects.filter(learned, agency__isnull=False)
-            .select_related("agency", "category").order_by("pk"))
+        status=Status.ARCHIVED, archive_reason=ArchiveReason.OUT_OF_AUTHORITY
+    )
+    return (
+        Report.objects.filter(learned, agency__isnull=False)
+        .select_related("agency", "category")
+        .order_by("pk")
+    )
 
 
 def train(*, min_reports: int = MIN_REPORTS) -> RoutingModel | None:
     """Fit a new version on everything there is; None when there is too little to learn from."""
-    rows = [(report_text(r), r.agency.code, r.category.code if r.category_id else None)
-            for r in training_reports().iterator(chunk_size=1000)]
+    rows = [
+        (report_text(r), r.agency.code, r.category.code if r.category_id else None)
+        for r in training_reports().iterator(chunk_size=1000)
+    ]
     if len(rows) < min_reports or len({agency for _t, agency, _c in rows}) < 2:
         log.info("triage: %d reports, not enough to train", len(rows))
         return None
@@ -57,13 +63,24 @@ def train(*, min_reports: int = MIN_REPORTS) -> RoutingModel | None:
         RoutingModel.objects.filter(is_active=True).update(is_active=False)
         RoutingModel.objects.filter(version__lte=version - KEEP_MODELS).update(blob=b"")
         model = RoutingModel.objects.create(
-            version=version, trained_on=len(rows), blob=blob,
-            metrics={"train_seconds": round(router.train_seconds, 2), "size_bytes": len(blob),
-                     "agency_threshold": router.agency.threshold,
-                     "category_threshold": router.category.threshold,
-                     "agencies": len(router.agency.classes_), "categories": len(router.category.classes_)},
+            version=version,
+            trained_on=len(rows),
+            blob=blob,
+            metrics={
+                "train_seconds": round(router.train_seconds, 2),
+                "size_bytes": len(blob),
+                "agency_threshold": router.agency.threshold,
+                "category_threshold": router.category.threshold,
+                "agencies": len(router.agency.classes_),
+                "categories": len(router.category.classes_),
+            },
         )
-    log.info("triage: model v%d trained on %d reports in %.1f s", version, len(rows), router.train_seconds)
+    log.info(
+        "triage: model v%d trained on %d reports in %.1f s",
+        version,
+        len(rows),
+        router.train_seconds,
+    )
     return model
 
 
@@ -79,7 +96,7 @@ def current() -> tuple[RoutingModel, Router] | tuple[None, None]:
         router = _cache.get(key)
         if router is None:
             blob = RoutingModel.objects.filter(pk=model.pk).values_list("blob", flat=True).get()
-            router = pickle.loads(zlib.decompress(bytes(blob)))  # noqa: S301 (written by `train` only)
+            router = pickle.loads(zlib.decompress(bytes(blob)))
             _cache.clear()
             _cache[key] = router
     return model, router

@@ -12,5 +12,8 @@ def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_count": Notification.objects.filter(recipient=user, channel=Channel.IN_APP,
-                                                        read_at__isnull=True).count()}
+    return {
+        "unread_count": Notification.objects.filter(
+            recipient=user, channel=Channel.IN_APP, read_at__isnull=True
+        ).count()
+    }

@@ -12,7 +12,13 @@ from django.conf import settings
 # The documents a browser may run script in. Images, PDFs, CSV and JSON run no script of ours: they
 # are left alone, so that a policy written for the pages cannot get in the way of the browser's own
 # image or PDF viewer.
-DOCUMENT_TYPES = {"text/html", "application/xhtml+xml", "application/xml", "text/xml", "image/svg+xml"}
+DOCUMENT_TYPES = {
+    "text/html",
+    "application/xhtml+xml",
+    "application/xml",
+    "text/xml",
+    "image/svg+xml",
+}
 
 
 def render_policy(directives: dict[str, list[str] | str | bool]) -> str:
@@ -39,7 +45,10 @@ class ContentSecurityPolicyMiddleware:
             header: render_policy(directives)
             for header, directives in (
                 ("Content-Security-Policy", getattr(settings, "SECURE_CSP", {})),
-                ("Content-Security-Policy-Report-Only", getattr(settings, "SECURE_CSP_REPORT_ONLY", {})),
+                (
+                    "Content-Security-Policy-Report-Only",
+                    getattr(settings, "SECURE_CSP_REPORT_ONLY", {}),
+                ),
             )
             if directives
         }

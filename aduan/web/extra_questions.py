@@ -18,7 +18,9 @@ def _field(question: CategoryQuestion) -> forms.Field:
     if question.type == CategoryQuestion.Type.SINGLE:
         return forms.ChoiceField(choices=[("", "—"), *choices], **common)
     if question.type == CategoryQuestion.Type.MULTI:
-        return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
     return forms.CharField(max_length=500, **common)
 
 
@@ -44,5 +46,5 @@ def answers(cleaned_data: dict, names: list[str]) -> dict:
             value = value.isoformat()
         elif not isinstance(value, (str, list)):
             value = str(value)
-        result[name[len(PREFIX):]] = value
+        result[name[len(PREFIX) :]] = value
     return result

@@ -32,23 +32,50 @@ class MultipleFileField(forms.FileField):
 
 
 def _villages():
-    return Region.objects.filter(level=Region.Level.VILLAGE, parent__parent_id=settings.REGENCY_CODE)
+    return Region.objects.filter(
+        level=Region.Level.VILLAGE, parent__parent_id=settings.REGENCY_CODE
+    )
 
 
 class LocationFields(forms.Form):
-    incident_date = forms.DateField(label=_("Tanggal kejadian"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
-    district = forms.ModelChoiceField(label=_("Kecamatan"), queryset=Region.objects.none(), required=False,
-                                      empty_label=_("— pilih kecamatan —"))
-    village = forms.ModelChoiceField(label=_("Desa/kelurahan"), queryset=Region.objects.none(), required=False,
-                                     empty_label=_("— pilih desa/kelurahan —"))
+    incident_date = forms.DateField(
+        label=_("Tanggal kejadian"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    district = forms.ModelChoiceField(
+        label=_("Kecamatan"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("— pilih kecamatan —"),
+    )
+    village = forms.ModelChoiceField(
+        label=_("Desa/kelurahan"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("— pilih desa/kelurahan —"),
+    )
     address = forms.CharField(label=_("Alamat atau patokan lokasi"), max_length=255, required=False)
-    latitude = forms.DecimalField(label=_("Lintang"), max_digits=9, decimal_places=6, required=False,
-                                  min_value=-90, max_value=90)
-    longitude = forms.DecimalField(label=_("Bujur"), max_digits=9, decimal_places=6, required=False,
-                                   min_value=-180, max_value=180)
-    parties_involved = forms.CharField(label=_("Pihak yang terlibat"), required=False, max_length=2000,
-                                       widget=forms.Textarea(attrs={"rows": 2}))
+    latitude = forms.DecimalField(
+        label=_("Lintang"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        min_value=-90,
+        max_value=90,
+    )
+    longitude = forms.DecimalField(
+        label=_("Bujur"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        min_value=-180,
+        max_value=180,
+    )
+    parties_involved = forms.CharField(
+        label=_("Pihak yang terlibat"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,8 +83,11 @@ class LocationFields(forms.Form):
         self.fields["district"].queryset = regency_districts()
         # Only the villages of the chosen kecamatan; none before one is chosen (htmx fills them in).
         district = self.data.get(self.add_prefix("district")) or (self.initial.get("district"))
-        self.fields["village"].queryset = _villages().filter(parent_id=getattr(district, "pk", district)) \
-            if district else Region.objects.none()
+        self.fields["village"].queryset = (
+            _villages().filter(parent_id=getattr(district, "pk", district))
+            if district
+            else Region.objects.none()
+        )
 
     def clean_incident_date(self):
         date = self.cleaned_data.get("incident_date")
@@ -67,47 +97,97 @@ class LocationFields(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("village") and data.get("district") and data["village"].parent_id != data["district"].pk:
+        if (
+            data.get("village")
+            and data.get("district")
+            and data["village"].parent_id != data["district"].pk
+        ):
             self.add_error("village", _("Desa/kelurahan tidak berada di kecamatan yang dipilih."))
         if data.get("village") and not data.get("district"):
             data["district"] = data["village"].parent
         if (data.get("latitude") is None) != (data.get("longitude") is None):
-            self.add_error("latitude", _("Isi lintang dan bujur sekaligus, atau kosongkan keduanya."))
+            self.add_error(
+                "latitude", _("Isi lintang dan bujur sekaligus, atau kosongkan keduanya.")
+            )
         return data
 
 
 class ReportForm(LocationFields):
     """The filing form. `category` (unbound forms only) adds that category's extra questions."""
 
-    field_order = ["classification", "category", "title", "description", "incident_date", "district", "village",
-                   "address", "latitude", "longitude", "parties_involved"]
+    field_order = [
+        "classification",
+        "category",
+        "title",
+        "description",
+        "incident_date",
+        "district",
+        "village",
+        "address",
+        "latitude",
+        "longitude",
+        "parties_involved",
+    ]
 
-    classification = forms.ChoiceField(label=_("Jenis laporan"), choices=Classification.choices,
-                                       initial=Classification.COMPLAINT, widget=forms.RadioSelect)
-    category = forms.ModelChoiceField(label=_("Kategori"), queryset=Category.objects.none(), required=False,
-                                      empty_label=_("— pilih kategori (boleh dikosongkan) —"))
+    classification = forms.ChoiceField(
+        label=_("Jenis laporan"),
+        choices=Classification.choices,
+        initial=Classification.COMPLAINT,
+        widget=forms.RadioSelect,
+    )
+    category = forms.ModelChoiceField(
+        label=_("Kategori"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("— pilih kategori (boleh dikosongkan) —"),
+    )
     title = forms.CharField(label=_("Judul laporan"), max_length=200)
-    description = forms.CharField(label=_("Isi laporan"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
-                                  help_text=_("Apa yang terjadi, di mana, kapan, dan siapa yang terlibat."))
+    description = forms.CharField(
+        label=_("Isi laporan"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Apa yang terjadi, di mana, kapan, dan siapa yang terlibat."),
+    )
     attachments = MultipleFileField(label=_("Lampiran"), required=False)
-    anonymous = forms.BooleanField(label=_("Anonim"), required=False,
-                                   help_text=_("Nama Anda disembunyikan dari perangkat daerah dan publik; "
-                                               "hanya admin kabupaten yang melihatnya."))
-    confidential = forms.BooleanField(label=_("Rahasia"), required=False,
-                                      help_text=_("Laporan tidak ditampilkan kepada publik; hanya Anda dan "
-                                                  "petugas yang menanganinya yang dapat membacanya."))
+    anonymous = forms.BooleanField(
+        label=_("Anonim"),
+        required=False,
+        help_text=_(
+            "Nama Anda disembunyikan dari perangkat daerah dan publik; "
+            "hanya admin kabupaten yang melihatnya."
+        ),
+    )
+    confidential = forms.BooleanField(
+        label=_("Rahasia"),
+        required=False,
+        help_text=_(
+            "Laporan tidak ditampilkan kepada publik; hanya Anda dan "
+            "petugas yang menanganinya yang dapat membacanya."
+        ),
+    )
 
     def __init__(self, *args, category=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True).select_related("parent").order_by(
-            "name")
-        self.fields["category"].widget.attrs.update({"hx-get": reverse("web:questions"), "hx-target": "#extra-questions",
-                                                     "hx-trigger": "change", "hx-swap": "innerHTML"})
+        self.fields["category"].queryset = (
+            Category.objects.filter(is_active=True).select_related("parent").order_by("name")
+        )
+        self.fields["category"].widget.attrs.update(
+            {
+                "hx-get": reverse("web:questions"),
+                "hx-target": "#extra-questions",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+            }
+        )
         self.fields["title"].widget.attrs["autocomplete"] = "off"
         # The chosen category's extra questions, so that they are validated with the rest.
         if self.is_bound:
             chosen = self.data.get(self.add_prefix("category"))
-            category = Category.objects.filter(pk=chosen).first() if chosen and str(chosen).isdigit() else None
+            category = (
+                Category.objects.filter(pk=chosen).first()
+                if chosen and str(chosen).isdigit()
+                else None
+            )
         self.question_names = extra_questions.add_fields(self, category)
 
     @property
@@ -123,11 +203,19 @@ class OnBehalfForm(forms.Form):
 
     on_behalf = forms.BooleanField(label=_("Melapor atas nama warga"), required=False)
     resident_name = forms.CharField(label=_("Nama warga"), max_length=150, required=False)
-    resident_nik = forms.CharField(label=_("NIK warga (boleh dikosongkan)"), max_length=24, required=False)
+    resident_nik = forms.CharField(
+        label=_("NIK warga (boleh dikosongkan)"), max_length=24, required=False
+    )
     resident_phone = forms.CharField(label=_("Nomor telepon warga"), max_length=24, required=False)
-    relationship = forms.CharField(label=_("Hubungan dengan warga"), max_length=100, required=False,
-                                   help_text=_("Misalnya: Ketua RT 03 tempat warga tinggal."))
-    consent = forms.BooleanField(label=_("Warga telah menyetujui laporan ini dikirim atas namanya."), required=False)
+    relationship = forms.CharField(
+        label=_("Hubungan dengan warga"),
+        max_length=100,
+        required=False,
+        help_text=_("Misalnya: Ketua RT 03 tempat warga tinggal."),
+    )
+    consent = forms.BooleanField(
+        label=_("Warga telah menyetujui laporan ini dikirim atas namanya."), required=False
+    )
 
     def clean(self):
         data = super().clean()
@@ -158,33 +246,56 @@ class OnBehalfForm(forms.Form):
 
 class ResubmitForm(LocationFields):
     title = forms.CharField(label=_("Judul laporan"), max_length=200)
-    description = forms.CharField(label=_("Isi laporan"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}))
-    text = forms.CharField(label=_("Keterangan untuk admin"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("Isi laporan"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    text = forms.CharField(
+        label=_("Keterangan untuk admin"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     attachments = MultipleFileField(label=_("Lampiran tambahan"), required=False)
 
 
 class AcceptAnswerForm(forms.Form):
-    rating = forms.TypedChoiceField(label=_("Penilaian"), coerce=int,
-                                    choices=[(n, str(n)) for n in range(5, 0, -1)], widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Komentar (boleh dikosongkan)"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    rating = forms.TypedChoiceField(
+        label=_("Penilaian"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Komentar (boleh dikosongkan)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class RejectAnswerForm(forms.Form):
-    reason = forms.CharField(label=_("Mengapa Anda tidak puas?"), max_length=4000,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Mengapa Anda tidak puas?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ProvideInfoForm(forms.Form):
-    text = forms.CharField(label=_("Informasi tambahan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Informasi tambahan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     attachments = MultipleFileField(label=_("Lampiran"), required=False)
 
 
 class TrackForm(forms.Form):
-    code = forms.CharField(label=_("Kode pelacakan"), max_length=20,
-                           widget=forms.TextInput(attrs={"autocapitalize": "characters", "placeholder": "SBW-7K3Q9M"}))
-    secret = forms.CharField(label=_("Kode rahasia"), max_length=20,
-                             widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
+    code = forms.CharField(
+        label=_("Kode pelacakan"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "placeholder": "SBW-7K3Q9M"}),
+    )
+    secret = forms.CharField(
+        label=_("Kode rahasia"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
@@ -192,20 +303,35 @@ class TrackForm(forms.Form):
 
 class FeedFilterForm(forms.Form):
     q = forms.CharField(label=_("Cari"), required=False, max_length=100)
-    category = forms.ModelChoiceField(label=_("Kategori"), queryset=Category.objects.none(), required=False,
-                                      empty_label=_("Semua kategori"))
-    agency = forms.ModelChoiceField(label=_("Perangkat daerah"), queryset=Agency.objects.none(), required=False,
-                                    empty_label=_("Semua perangkat daerah"))
-    district = forms.ModelChoiceField(label=_("Kecamatan"), queryset=Region.objects.none(), required=False,
-                                      empty_label=_("Semua kecamatan"))
+    category = forms.ModelChoiceField(
+        label=_("Kategori"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("Semua kategori"),
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Perangkat daerah"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("Semua perangkat daerah"),
+    )
+    district = forms.ModelChoiceField(
+        label=_("Kecamatan"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("Semua kecamatan"),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from aduan.reports.models import VERIFIED_STATUSES
 
-        self.fields["category"].queryset = Category.objects.filter(is_active=True).select_related("parent").order_by("name")
+        self.fields["category"].queryset = (
+            Category.objects.filter(is_active=True).select_related("parent").order_by("name")
+        )
         self.fields["agency"].queryset = Agency.objects.filter(is_active=True)
         self.fields["district"].queryset = regency_districts()
         self.fields["status"].choices = [("", _("Semua status"))] + [
-            (s.value, s.label) for s in Status if s in VERIFIED_STATUSES]
+            (s.value, s.label) for s in Status if s in VERIFIED_STATUSES
+        ]

@@ -44,17 +44,24 @@ class RequestSizeMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            length = 0  # the API guard answers a malformed length; Django reads nothing of such a body
+            length = (
+                0  # the API guard answers a malformed length; Django reads nothing of such a body
+            )
         limit = max_request_bytes()
         if length > limit:
-            message = _("Kiriman terlalu besar (%(size)s MB); batasnya %(limit)s MB untuk semua lampiran. "
-                        "Kembali, kurangi atau perkecil lampiran, lalu kirim lagi.") % {
-                "size": length // (1024 * 1024), "limit": limit // (1024 * 1024)}
+            message = _(
+                "Kiriman terlalu besar (%(size)s MB); batasnya %(limit)s MB untuk semua lampiran. "
+                "Kembali, kurangi atau perkecil lampiran, lalu kirim lagi."
+            ) % {"size": length // (1024 * 1024), "limit": limit // (1024 * 1024)}
             if request.path.startswith("/api/"):
-                from aduan.api.errors import error_response  # noqa: PLC0415 (the API app loads after this)
+                from aduan.api.errors import error_response
 
                 return error_response(413, message)
-            page = format_html('<!doctype html><html lang="{}"><meta charset="utf-8"><title>{}</title><p>{}</p></html>',
-                               translation.get_language(), _("Kiriman terlalu besar"), message)
+            page = format_html(
+                '<!doctype html><html lang="{}"><meta charset="utf-8"><title>{}</title><p>{}</p></html>',
+                translation.get_language(),
+                _("Kiriman terlalu besar"),
+                message,
+            )
             return HttpResponse(page, status=413, headers={"Connection": "close"})
         return self.get_response(request)

@@ -17,7 +17,9 @@ class FilingToken(models.Model):
 
     token = models.CharField(max_length=64, unique=True, default=new_token)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(
+        "reports.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -17,8 +17,12 @@ USED_TOKEN_LIFETIME = dt.timedelta(days=30)
 
 def purge_filing_tokens(now=None) -> int:
     now = now or timezone.now()
-    unused = FilingToken.objects.filter(report__isnull=True, created_at__lt=now - UNUSED_TOKEN_LIFETIME).delete()[0]
-    used = FilingToken.objects.filter(report__isnull=False, created_at__lt=now - USED_TOKEN_LIFETIME).delete()[0]
+    unused = FilingToken.objects.filter(
+        report__isnull=True, created_at__lt=now - UNUSED_TOKEN_LIFETIME
+    ).delete()[0]
+    used = FilingToken.objects.filter(
+        report__isnull=False, created_at__lt=now - USED_TOKEN_LIFETIME
+    ).delete()[0]
     return unused + used
 
 

@@ -15,11 +15,24 @@ def check(request, *, scope: str = "filing") -> tuple[ratelimit.Refusal, str] | 
         return None
     wait = {"wait": refusal.wait_text()}
     if refusal.scope.endswith(":ip"):
-        message = _("Terlalu banyak kiriman dari jaringan ini dalam satu jam. Coba lagi dalam %(wait)s.") % wait
+        message = (
+            _("Terlalu banyak kiriman dari jaringan ini dalam satu jam. Coba lagi dalam %(wait)s.")
+            % wait
+        )
     elif scope == "filing":
-        message = _("Anda sudah mengirim banyak laporan dalam satu jam terakhir. Coba lagi dalam %(wait)s.") % wait
+        message = (
+            _(
+                "Anda sudah mengirim banyak laporan dalam satu jam terakhir. Coba lagi dalam %(wait)s."
+            )
+            % wait
+        )
     else:
-        message = _("Anda sudah mengirim banyak tanggapan dalam satu jam terakhir. Coba lagi dalam %(wait)s.") % wait
+        message = (
+            _(
+                "Anda sudah mengirim banyak tanggapan dalam satu jam terakhir. Coba lagi dalam %(wait)s."
+            )
+            % wait
+        )
     message += " " + _("Isian Anda tetap tersimpan di formulir ini.")
     if request.FILES:  # a browser cannot put chosen files back into a form
         message += " " + _("Pilih ulang lampiran sebelum mengirim.")

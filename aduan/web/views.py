@@ -14,7 +14,11 @@ def home(request):
     numbers = {
         "total": sum(counts.values()),
         "in_progress": counts.get(Status.DISPOSITIONED, 0) + counts.get(Status.IN_PROGRESS, 0),
-        "done": sum(n for status, n in counts.items() if status in DONE_STATUSES or status == Status.RESPONDED),
+        "done": sum(
+            n
+            for status, n in counts.items()
+            if status in DONE_STATUSES or status == Status.RESPONDED
+        ),
         "agencies": Agency.objects.filter(is_active=True).count(),
     }
     return render(request, "web/home.html", {"numbers": numbers})

@@ -31,17 +31,29 @@ SESSION_SECRETS = "filed_secrets"
 def profile(request):
     """Complete or correct the profile; social log-in accounts land here before their first report."""
     user = request.user
-    initial = {"full_name": user.full_name, "nik": user.nik, "sex": user.sex, "birth_date": user.birth_date,
-               "occupation": user.occupation, "phone": user.phone, "district": user.district_id,
-               "village": user.village_id, "address": user.address}
+    initial = {
+        "full_name": user.full_name,
+        "nik": user.nik,
+        "sex": user.sex,
+        "birth_date": user.birth_date,
+        "occupation": user.occupation,
+        "phone": user.phone,
+        "district": user.district_id,
+        "village": user.village_id,
+        "address": user.address,
+    }
     form = ProfileForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         form.apply(user)
         user.save()
         messages.success(request, _("Profil tersimpan."))
         target = request.GET.get("next", "")
-        return redirect(target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-                        and target else "web:file_report")
+        return redirect(
+            target
+            if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+            and target
+            else "web:file_report"
+        )
     return render(request, "web/profile.html", {"form": form})
 
 
@@ -53,13 +65,19 @@ def _issue_token(user) -> str:
 def file_report(request):
     user = request.user
     if user.role == Role.CITIZEN and not user.profile_complete:
-        messages.info(request, _("Lengkapi profil Anda (sesuai KTP) sebelum mengirim laporan pertama."))
+        messages.info(
+            request, _("Lengkapi profil Anda (sesuai KTP) sebelum mengirim laporan pertama.")
+        )
         return redirect(f"{reverse('web:profile')}?next={reverse('web:file_report')}")
     form = ReportForm(request.POST or None, request.FILES or None)
     behalf = OnBehalfForm(request.POST or None, prefix="wakil") if user.is_representative else None
     token = request.POST.get("form_token", "")
     if request.method == "POST":
-        done = FilingToken.objects.filter(token=token, user=user, report__isnull=False).select_related("report").first()
+        done = (
+            FilingToken.objects.filter(token=token, user=user, report__isnull=False)
+            .select_related("report")
+            .first()
+        )
         if done:  # the same form again (double click, reload): show what the first one filed
             return redirect("web:filed", code=done.report.code)
         valid = form.is_valid() & (behalf is None or behalf.is_valid())
@@ -67,12 +85,17 @@ def file_report(request):
             try:
                 cleaned = attachments.clean_uploads(form.cleaned_data["attachments"])
             except attachments.AttachmentRefused as refused:
-                form.add_error("attachments", refused.message + " " + _("Isian lain tetap tersimpan; pilih ulang lampiran."))
+                form.add_error(
+                    "attachments",
+                    refused.message + " " + _("Isian lain tetap tersimpan; pilih ulang lampiran."),
+                )
             else:
                 throttled = throttle.check(request)
                 if throttled is not None:
                     form.add_error(None, throttled[1])
-                    return throttle.too_many(request, *throttled, page=lambda: _form_page(request, form, behalf, token))
+                    return throttle.too_many(
+                        request, *throttled, page=lambda: _form_page(request, form, behalf, token)
+                    )
                 report = _file(request, form, behalf, cleaned, token)
                 if report is not None:
                     return redirect("web:filed", code=report.code)
@@ -82,14 +105,26 @@ def file_report(request):
 def _form_page(request, form, behalf, token):
     """The form, bound to what was typed when it comes back; the same token while it is unused."""
     user = request.user
-    token = token if token and FilingToken.objects.filter(token=token, user=user, report__isnull=True).exists() \
+    token = (
+        token
+        if token
+        and FilingToken.objects.filter(token=token, user=user, report__isnull=True).exists()
         else _issue_token(user)
+    )
     checklist = assess(**_assess_fields(form)) if form.is_bound else None
-    return render(request, "web/file_report.html", {
-        "form": form, "behalf": behalf, "form_token": token, "checklist": checklist,
-        "limits": attachments.limits_text(), "accept": attachments.ACCEPT,
-        "max_files": settings.ATTACHMENT_MAX_FILES,
-    })
+    return render(
+        request,
+        "web/file_report.html",
+        {
+            "form": form,
+            "behalf": behalf,
+            "form_token": token,
+            "checklist": checklist,
+            "limits": attachments.limits_text(),
+            "accept": attachments.ACCEPT,
+            "max_files": settings.ATTACHMENT_MAX_FILES,
+        },
+    )
 
 
 def _file(request, form, behalf, cleaned, token):
@@ -98,25 +133,42 @@ def _file(request, form, behalf, cleaned, token):
     data, user = form.cleaned_data, request.user
     on_behalf = behalf is not None and behalf.cleaned_data.get("on_behalf")
     kwargs = dict(
-        title=data["title"], description=data["description"], classification=data["classification"],
-        category=data["category"], incident_date=data["incident_date"], district=data["district"],
-        village=data["village"], address=data["address"], latitude=data["latitude"], longitude=data["longitude"],
-        parties_involved=data["parties_involved"], anonymous=data["anonymous"], confidential=data["confidential"],
-        attachments=[c.as_file() for c in cleaned], extra_answers=form.extra_answers(),
+        title=data["title"],
+        description=data["description"],
+        classification=data["classification"],
+        category=data["category"],
+        incident_date=data["incident_date"],
+        district=data["district"],
+        village=data["village"],
+        address=data["address"],
+        latitude=data["latitude"],
+        longitude=data["longitude"],
+        parties_involved=data["parties_involved"],
+        anonymous=data["anonymous"],
+        confidential=data["confidential"],
+        attachments=[c.as_file() for c in cleaned],
+        extra_answers=form.extra_answers(),
     )
     if on_behalf:
-        kwargs.update(reporter=None, filed_by=user, channel=Channel.REPRESENTATIVE,
-                      reporter_name=behalf.cleaned_data["resident_name"].strip(),
-                      reporter_phone=behalf.cleaned_data["resident_phone"],
-                      reporter_nik=behalf.cleaned_data.get("resident_nik") or "",
-                      representative_relationship=behalf.cleaned_data["relationship"].strip(),
-                      consent=True)
+        kwargs.update(
+            reporter=None,
+            filed_by=user,
+            channel=Channel.REPRESENTATIVE,
+            reporter_name=behalf.cleaned_data["resident_name"].strip(),
+            reporter_phone=behalf.cleaned_data["resident_phone"],
+            reporter_nik=behalf.cleaned_data.get("resident_nik") or "",
+            representative_relationship=behalf.cleaned_data["relationship"].strip(),
+            consent=True,
+        )
     else:
         kwargs.update(reporter=user, channel=Channel.WEB)
     with transaction.atomic():
         claim = FilingToken.objects.select_for_update().filter(token=token, user=user).first()
         if claim is None:
-            form.add_error(None, _("Formulir ini sudah kedaluwarsa. Periksa isian Anda lalu kirim sekali lagi."))
+            form.add_error(
+                None,
+                _("Formulir ini sudah kedaluwarsa. Periksa isian Anda lalu kirim sekali lagi."),
+            )
             return None
         if claim.report_id:
             return claim.report
@@ -152,9 +204,13 @@ def _assess_fields(form) -> dict:
     except ValueError:
         incident_date = None
     return {
-        "title": data.get("title", ""), "description": data.get("description", ""),
-        "parties_involved": data.get("parties_involved", ""), "address": data.get("address", ""),
-        "incident_date": incident_date, "district": region(data.get("district")), "village": region(data.get("village")),
+        "title": data.get("title", ""),
+        "description": data.get("description", ""),
+        "parties_involved": data.get("parties_involved", ""),
+        "address": data.get("address", ""),
+        "incident_date": incident_date,
+        "district": region(data.get("district")),
+        "village": region(data.get("village")),
     }
 
 
@@ -163,8 +219,11 @@ def checklist(request):
     """The live checklist (htmx): which of what/where/when/who the text answers so far."""
     form = ReportForm(request.POST)
     fields = _assess_fields(form)
-    return render(request, "web/_checklist.html", {"checklist": assess(**fields),
-                                                   "incident_date_given": fields["incident_date"] is not None})
+    return render(
+        request,
+        "web/_checklist.html",
+        {"checklist": assess(**fields), "incident_date_given": fields["incident_date"] is not None},
+    )
 
 
 @require_GET
@@ -173,7 +232,11 @@ def villages(request):
     district = request.GET.get("district", "")
     if district and not Region.objects.filter(pk=district, level=Region.Level.DISTRICT).exists():
         raise Http404
-    items = Region.objects.filter(parent_id=district, level=Region.Level.VILLAGE).order_by("name") if district else []
+    items = (
+        Region.objects.filter(parent_id=district, level=Region.Level.VILLAGE).order_by("name")
+        if district
+        else []
+    )
     return render(request, "web/_village_options.html", {"villages": items})
 
 
@@ -181,6 +244,8 @@ def villages(request):
 def questions(request):
     """The extra questions of the chosen category (htmx, when the category changes)."""
     chosen = request.GET.get("category", "")
-    category = Category.objects.filter(pk=chosen, is_active=True).first() if chosen.isdigit() else None
+    category = (
+        Category.objects.filter(pk=chosen, is_active=True).first() if chosen.isdigit() else None
+    )
     form = ReportForm(category=category)
     return render(request, "web/_questions.html", {"form": form})

@@ -35,4 +35,8 @@ def open_notification(request, pk):
         return redirect("web:notifications")
     if item.read_at is None:
         _mine(request.user).filter(pk=pk).update(read_at=timezone.now())
-    return redirect("web:report", code=item.report.code) if item.report_id else redirect("web:notifications")
+    return (
+        redirect("web:report", code=item.report.code)
+        if item.report_id
+        else redirect("web:notifications")
+    )

@@ -49,17 +49,27 @@ class RankedResults:
 def _listed(reports):
     # A correlated count, computed for the page's rows only: `annotate(Count("supports"))` would
     # group every public report before the page is cut (1 s at 10,000 reports under load).
-    supports = Support.objects.filter(report=OuterRef("pk")).order_by().values("report").annotate(
-        n=Count("pk")).values("n")
+    supports = (
+        Support.objects.filter(report=OuterRef("pk"))
+        .order_by()
+        .values("report")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return reports.select_related("category", "agency", "district", "reporter").annotate(
-        support_count=Coalesce(Subquery(supports), 0))
+        support_count=Coalesce(Subquery(supports), 0)
+    )
 
 
 def feed(request):
     """Public reports, newest first, or the search results: the list is the same for every viewer,
     so it is kept rendered until a report changes (`fragments`)."""
-    listing = fragments.cached("feed", (request.GET.urlencode(),), lambda: _feed_listing(request.GET))
-    return render(request, "web/feed.html", {"listing": mark_safe(listing)})  # rendered (escaped) by _feed_list.html
+    listing = fragments.cached(
+        "feed", (request.GET.urlencode(),), lambda: _feed_listing(request.GET)
+    )
+    return render(
+        request, "web/feed.html", {"listing": mark_safe(listing)}
+    )  # rendered (escaped) by _feed_list.html
 
 
 def _feed_listing(get) -> str:
@@ -71,12 +81,23 @@ def _feed_listing(get) -> str:
         for field in ("category", "agency", "district", "status"):
             if data[field]:
                 reports = reports.filter(**{field: data[field]})
-    listed = RankedResults(query, reports) if query else _listed(reports).order_by("-submitted_at", "-id")
+    listed = (
+        RankedResults(query, reports)
+        if query
+        else _listed(reports).order_by("-submitted_at", "-id")
+    )
     paginator = BoundedPaginator(listed, PAGE_SIZE)
     page = paginator.get_page(get.get("halaman"))
     rows = [(report, present_reporter(report, None)) for report in page]
     params = get.copy()
     params.pop("halaman", None)
-    return render_to_string("web/_feed_list.html", {
-        "form": form, "page": page, "rows": rows, "query": params.urlencode(),
-        "more": listed.capped if query else paginator.capped})
+    return render_to_string(
+        "web/_feed_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": params.urlencode(),
+            "more": listed.capped if query else paginator.capped,
+        },
+    )

@@ -4,9 +4,9 @@ attachments behind the permission check, and tracking by code and secret."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -14,21 +14,35 @@ from django.views.decorators.http import require_POST
 
 from aduan.ops import ratelimit
 from aduan.reports import actions, attachments, errors, fragments
-from aduan.reports.models import Attachment, Audience, Report, TimelineEvent
+from aduan.reports.models import Audience, Report, TimelineEvent
 from aduan.reports.transitions import Action, available_actions
-from aduan.reports.visibility import attachment_name, get_report_for, is_own, own_reports, present_reporter
+from aduan.reports.visibility import (
+    attachment_name,
+    get_report_for,
+    is_own,
+    own_reports,
+    present_reporter,
+)
 
 from . import throttle
 from .forms import AcceptAnswerForm, ProvideInfoForm, RejectAnswerForm, ResubmitForm, TrackForm
 
-REPORTER_ACTIONS = (Action.RESUBMIT, Action.PROVIDE_INFO, Action.ACCEPT_ANSWER, Action.REJECT_ANSWER)
+REPORTER_ACTIONS = (
+    Action.RESUBMIT,
+    Action.PROVIDE_INFO,
+    Action.ACCEPT_ANSWER,
+    Action.REJECT_ANSWER,
+)
 
 
 @login_required
 def my_reports(request):
     """Reports the user filed or that were filed for them, newest first, with status and deadline."""
-    reports = (own_reports(request.user).select_related("category", "agency")
-               .order_by("-submitted_at", "-id"))
+    reports = (
+        own_reports(request.user)
+        .select_related("category", "agency")
+        .order_by("-submitted_at", "-id")
+    )
     page = Paginator(reports, 20).get_page(request.GET.get("halaman"))
     return render(request, "web/my_reports.html", {"page": page})
 
@@ -51,21 +65,35 @@ def _visible_attachments(report, user):
 def _page_context(request, report, forms=None):
     user = request.user
     own = is_own(report, user)
-    events = (TimelineEvent.objects.filter(report=report, audience__in=_audiences(report, user))
-              .order_by("created_at", "id"))
+    events = TimelineEvent.objects.filter(
+        report=report, audience__in=_audiences(report, user)
+    ).order_by("created_at", "id")
     allowed = [a for a in available_actions(report, user) if a in REPORTER_ACTIONS] if own else []
     forms = forms or {}
     context = {
-        "report": report, "own": own, "events": events, "reporter": present_reporter(report, user),
-        "attachments": _visible_attachments(report, user), "actions": allowed,
+        "report": report,
+        "own": own,
+        "events": events,
+        "reporter": present_reporter(report, user),
+        "attachments": _visible_attachments(report, user),
+        "actions": allowed,
         "support_count": report.supports.count(),
         "supported": user.is_authenticated and report.supports.filter(user=user).exists(),
     }
     if Action.RESUBMIT in allowed:
-        context["resubmit_form"] = forms.get("resubmit") or ResubmitForm(initial={
-            "title": report.title, "description": report.description, "incident_date": report.incident_date,
-            "district": report.district_id, "village": report.village_id, "address": report.address,
-            "latitude": report.latitude, "longitude": report.longitude, "parties_involved": report.parties_involved})
+        context["resubmit_form"] = forms.get("resubmit") or ResubmitForm(
+            initial={
+                "title": report.title,
+                "description": report.description,
+                "incident_date": report.incident_date,
+                "district": report.district_id,
+                "village": report.village_id,
+                "address": report.address,
+                "latitude": report.latitude,
+                "longitude": report.longitude,
+                "parties_involved": report.parties_involved,
+            }
+        )
         context["returned_because"] = events.filter(kind="returned").last()
     if Action.PROVIDE_INFO in allowed:
         context["provide_form"] = forms.get("provide") or ProvideInfoForm()
@@ -80,18 +108,31 @@ def report_detail(request, code):
     report = get_report_for(request.user, code)
     if request.user.is_authenticated:
         return render(request, "web/report_detail.html", _page_context(request, report))
+
     # What the public sees of a report is the same for everyone: its facts and timeline are kept
     # rendered until it changes (`fragments`); the support form, with its CSRF token, is drawn
     # for each visitor.
     def draw():
         context = _page_context(request, report)
-        return {"article": render_to_string("web/_report_article.html", context),
-                "timeline": render_to_string("web/_timeline.html", context)}
+        return {
+            "article": render_to_string("web/_report_article.html", context),
+            "timeline": render_to_string("web/_timeline.html", context),
+        }
+
     parts = fragments.cached("report-page", (report.pk,), draw)
-    return render(request, "web/report_detail.html", {
-        "report": report, "own": False, "actions": [], "supported": False, "support_count": report.supports.count(),
-        "cached_article": mark_safe(parts["article"]), "cached_timeline": mark_safe(parts["timeline"]),  # our templates
-    })
+    return render(
+        request,
+        "web/report_detail.html",
+        {
+            "report": report,
+            "own": False,
+            "actions": [],
+            "supported": False,
+            "support_count": report.supports.count(),
+            "cached_article": mark_safe(parts["article"]),
+            "cached_timeline": mark_safe(parts["timeline"]),  # our templates
+        },
+    )
 
 
 def _act(request, report, name, form, call, *, limited=False):
@@ -101,8 +142,15 @@ def _act(request, report, name, form, call, *, limited=False):
         throttled = throttle.check(request, scope="followup") if limited else None
         if throttled is not None:
             form.add_error(None, throttled[1])
-            return throttle.too_many(request, *throttled, page=lambda: render(
-                request, "web/report_detail.html", _page_context(request, report, forms={name: form})))
+            return throttle.too_many(
+                request,
+                *throttled,
+                page=lambda: render(
+                    request,
+                    "web/report_detail.html",
+                    _page_context(request, report, forms={name: form}),
+                ),
+            )
         try:
             call(form.cleaned_data)
         except attachments.AttachmentRefused as refused:
@@ -133,11 +181,31 @@ def resubmit(request, code):
 
     def call(data):
         files = [c.as_file() for c in attachments.clean_uploads(data["attachments"])]
-        changes = {k: data[k] for k in ("title", "description", "incident_date", "district", "village", "address",
-                                         "latitude", "longitude", "parties_involved")}
-        actions.do_resubmit(report, actor=request.user, changes=changes, text=data["text"], attachments=files,
-                            expected_version=request.POST.get("version"))
-        messages.success(request, _("Laporan telah dilengkapi dan dikirim ulang untuk diverifikasi."))
+        changes = {
+            k: data[k]
+            for k in (
+                "title",
+                "description",
+                "incident_date",
+                "district",
+                "village",
+                "address",
+                "latitude",
+                "longitude",
+                "parties_involved",
+            )
+        }
+        actions.do_resubmit(
+            report,
+            actor=request.user,
+            changes=changes,
+            text=data["text"],
+            attachments=files,
+            expected_version=request.POST.get("version"),
+        )
+        messages.success(
+            request, _("Laporan telah dilengkapi dan dikirim ulang untuk diverifikasi.")
+        )
 
     return _act(request, report, "resubmit", form, call, limited=True)
 
@@ -150,8 +218,13 @@ def provide_info(request, code):
 
     def call(data):
         files = [c.as_file() for c in attachments.clean_uploads(data["attachments"])]
-        actions.do_provide_info(report, actor=request.user, text=data["text"], attachments=files,
-                                expected_version=request.POST.get("version"))
+        actions.do_provide_info(
+            report,
+            actor=request.user,
+            text=data["text"],
+            attachments=files,
+            expected_version=request.POST.get("version"),
+        )
         messages.success(request, _("Informasi tambahan terkirim."))
 
     return _act(request, report, "provide", form, call, limited=True)
@@ -164,8 +237,13 @@ def accept_answer(request, code):
     form = AcceptAnswerForm(request.POST)
 
     def call(data):
-        actions.do_accept_answer(report, actor=request.user, rating=data["rating"], comment=data["comment"],
-                                 expected_version=request.POST.get("version"))
+        actions.do_accept_answer(
+            report,
+            actor=request.user,
+            rating=data["rating"],
+            comment=data["comment"],
+            expected_version=request.POST.get("version"),
+        )
         messages.success(request, _("Terima kasih atas penilaian Anda. Laporan selesai."))
 
     return _act(request, report, "accept", form, call)
@@ -178,16 +256,22 @@ def reject_answer(request, code):
     form = RejectAnswerForm(request.POST)
 
     def call(data):
-        actions.do_reject_answer(report, actor=request.user, reason=data["reason"],
-                                 expected_version=request.POST.get("version"))
-        messages.success(request, _("Laporan dikembalikan kepada perangkat daerah untuk ditindaklanjuti lagi."))
+        actions.do_reject_answer(
+            report,
+            actor=request.user,
+            reason=data["reason"],
+            expected_version=request.POST.get("version"),
+        )
+        messages.success(
+            request, _("Laporan dikembalikan kepada perangkat daerah untuk ditindaklanjuti lagi.")
+        )
 
     return _act(request, report, "reject", form, call)
 
 
 @require_POST
 def support(request, code):
-    """"Dukung": one per account; the count is shown. htmx swaps the button, a plain form redirects."""
+    """ "Dukung": one per account; the count is shown. htmx swaps the button, a plain form redirects."""
     report = get_report_for(request.user, code)
     if not request.user.is_authenticated:
         messages.info(request, _("Masuk terlebih dahulu untuk mendukung laporan."))
@@ -197,8 +281,11 @@ def support(request, code):
     except errors.ActionError as error:
         messages.error(request, error.message)
     if request.htmx:
-        return render(request, "web/_support.html", {"report": report, "support_count": report.supports.count(),
-                                                      "supported": True})
+        return render(
+            request,
+            "web/_support.html",
+            {"report": report, "support_count": report.supports.count(), "supported": True},
+        )
     return redirect("web:report", code=report.code)
 
 
@@ -209,8 +296,12 @@ def attachment(request, code, pk):
     if item is None:
         raise Http404
     inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
-    response = FileResponse(attachments.open_stored(item.file), content_type=item.content_type,
-                            as_attachment=not inline, filename=item.shown_name)
+    response = FileResponse(
+        attachments.open_stored(item.file),
+        content_type=item.content_type,
+        as_attachment=not inline,
+        filename=item.shown_name,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -221,15 +312,28 @@ def track(request):
     form = TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         refusal = ratelimit.track(request, form.cleaned_data["code"])
-        if refusal is not None:  # secrets are not guessed by trying: every try counts, right or wrong
-            form.add_error(None, _("Terlalu banyak percobaan melacak laporan. Coba lagi dalam %(wait)s.")
-                           % {"wait": refusal.wait_text()})
+        if (
+            refusal is not None
+        ):  # secrets are not guessed by trying: every try counts, right or wrong
+            form.add_error(
+                None,
+                _("Terlalu banyak percobaan melacak laporan. Coba lagi dalam %(wait)s.")
+                % {"wait": refusal.wait_text()},
+            )
             response = render(request, "web/track.html", {"form": form}, status=429)
             response["Retry-After"] = str(refusal.retry_after)
             return response
-        report = (Report.objects.select_related("agency", "category").filter(code=form.cleaned_data["code"]).first())
+        report = (
+            Report.objects.select_related("agency", "category")
+            .filter(code=form.cleaned_data["code"])
+            .first()
+        )
         if report is not None and actions.check_secret(report, form.cleaned_data["secret"]):
-            events = report.events.filter(audience__in=(Audience.PUBLIC, Audience.PARTIES)).order_by("created_at", "id")
-            return render(request, "web/track.html", {"form": form, "report": report, "events": events})
+            events = report.events.filter(
+                audience__in=(Audience.PUBLIC, Audience.PARTIES)
+            ).order_by("created_at", "id")
+            return render(
+                request, "web/track.html", {"form": form, "report": report, "events": events}
+            )
         form.add_error(None, _("Kode pelacakan atau kode rahasia tidak cocok."))
     return render(request, "web/track.html", {"form": form}, status=200 if not form.errors else 404)

@@ -23,8 +23,12 @@ class ApiClient:
     def post(self, path, data=None, *, idempotency_key=None, **headers):
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
-        return self.client.post(f"/api/v1{path}", json.dumps(data if data is not None else {}),
-                                content_type="application/json", headers={**self.headers, **headers})
+        return self.client.post(
+            f"/api/v1{path}",
+            json.dumps(data if data is not None else {}),
+            content_type="application/json",
+            headers={**self.headers, **headers},
+        )
 
     def post_form(self, path, data, *, idempotency_key=None, **headers):
         if idempotency_key:
@@ -32,8 +36,12 @@ class ApiClient:
         return self.client.post(f"/api/v1{path}", data, headers={**self.headers, **headers})
 
     def patch(self, path, data, **headers):
-        return self.client.patch(f"/api/v1{path}", json.dumps(data), content_type="application/json",
-                                 headers={**self.headers, **headers})
+        return self.client.patch(
+            f"/api/v1{path}",
+            json.dumps(data),
+            content_type="application/json",
+            headers={**self.headers, **headers},
+        )
 
     def delete(self, path, **headers):
         return self.client.delete(f"/api/v1{path}", headers={**self.headers, **headers})
@@ -44,9 +52,14 @@ def cast(cast):
     """The cast as the mobile app meets it: citizens who filled in their KTP profile (at
     registration or by `PATCH /me`), as they must before filing (`test_api_profile.py` checks
     the refusal without it)."""
-    from tests.portal import give_profile  # noqa: PLC0415
+    from tests.portal import give_profile
 
-    give_profile(cast.citizen, nik="5204081203900001", full_name=cast.citizen.full_name, phone=cast.citizen.phone)
+    give_profile(
+        cast.citizen,
+        nik="5204081203900001",
+        full_name=cast.citizen.full_name,
+        phone=cast.citizen.phone,
+    )
     give_profile(cast.other_citizen, nik="5204084203900002", sex="P")
     give_profile(cast.representative, nik="5204080101800003", birth_date=datetime.date(1980, 1, 1))
     return cast

@@ -8,8 +8,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_issues_a_token_per_device_and_stores_only_its_hash(cast):
-    response = ApiClient().post("/auth/tokens", {"username": "warga-uji", "password": PASSWORD,
-                                                 "device_name": "Ponsel Wayan"})
+    response = ApiClient().post(
+        "/auth/tokens",
+        {"username": "warga-uji", "password": PASSWORD, "device_name": "Ponsel Wayan"},
+    )
     assert response.status_code == 201
     raw = response.json()["token"]
     stored = ApiToken.objects.get(user=cast.citizen)
@@ -19,7 +21,9 @@ def test_it_issues_a_token_per_device_and_stores_only_its_hash(cast):
 
 
 def test_it_refuses_a_wrong_password_with_401(cast):
-    response = ApiClient().post("/auth/tokens", {"username": "warga-uji", "password": "salah", "device_name": "x"})
+    response = ApiClient().post(
+        "/auth/tokens", {"username": "warga-uji", "password": "salah", "device_name": "x"}
+    )
     assert error_of(response, 401)["message"] == "Nama pengguna atau kata sandi salah."
 
 
@@ -62,23 +66,36 @@ def test_a_session_post_without_csrf_is_refused(cast):
 
 
 def test_it_registers_a_citizen(cast):
-    response = ApiClient().post("/register", {"username": "nurul.h", "full_name": "Nurul Hidayah",
-                                              "email": "nurul@contoh.id", "phone": "+6281200000001",
-                                              "password": "sumbawa-sabalong-samalewa"})
+    response = ApiClient().post(
+        "/register",
+        {
+            "username": "nurul.h",
+            "full_name": "Nurul Hidayah",
+            "email": "nurul@contoh.id",
+            "phone": "+6281200000001",
+            "password": "sumbawa-sabalong-samalewa",
+        },
+    )
     assert response.status_code == 201
     assert response.json()["role"] == "citizen"
-    token = ApiClient().post("/auth/tokens", {"username": "nurul.h", "password": "sumbawa-sabalong-samalewa",
-                                              "device_name": "hp"})
+    token = ApiClient().post(
+        "/auth/tokens",
+        {"username": "nurul.h", "password": "sumbawa-sabalong-samalewa", "device_name": "hp"},
+    )
     assert token.status_code == 201
 
 
 def test_it_refuses_a_taken_username_weak_password_and_bad_email_per_field(cast):
-    response = ApiClient().post("/register", {"username": "warga-uji", "full_name": "X", "email": "bukan-email",
-                                              "password": "123"})
+    response = ApiClient().post(
+        "/register",
+        {"username": "warga-uji", "full_name": "X", "email": "bukan-email", "password": "123"},
+    )
     error = error_of(response, 422)
     assert "email" in error["fields"]
-    response = ApiClient().post("/register", {"username": "warga-uji", "full_name": "X", "email": "a@b.id",
-                                              "password": "123"})
+    response = ApiClient().post(
+        "/register",
+        {"username": "warga-uji", "full_name": "X", "email": "a@b.id", "password": "123"},
+    )
     error = error_of(response, 422)
     assert error["fields"]["username"] == ["Nama pengguna sudah dipakai."]
     assert "password" in error["fields"]
@@ -93,14 +110,29 @@ def test_it_updates_the_profile(cast):
     error_of(me.patch("/me", {"email": "warga-lain@example.test"}), 422)
 
 
-PROFILE = {"nik": "5204085203900002", "sex": "P", "birth_date": "1990-03-12", "occupation": "Guru",
-           "district": "52.04.08", "village": "52.04.08.1004", "address": "Jl. Garuda 2"}
+PROFILE = {
+    "nik": "5204085203900002",
+    "sex": "P",
+    "birth_date": "1990-03-12",
+    "occupation": "Guru",
+    "district": "52.04.08",
+    "village": "52.04.08.1004",
+    "address": "Jl. Garuda 2",
+}
 
 
 def test_it_registers_a_citizen_with_the_ktp_profile(cast):
-    response = ApiClient().post("/register", {"username": "ani.s", "full_name": "Ani Suryani", "email": "ani@contoh.id",
-                                              "phone": "081339100033", "password": "sumbawa-sabalong-samalewa",
-                                              "profile": PROFILE})
+    response = ApiClient().post(
+        "/register",
+        {
+            "username": "ani.s",
+            "full_name": "Ani Suryani",
+            "email": "ani@contoh.id",
+            "phone": "081339100033",
+            "password": "sumbawa-sabalong-samalewa",
+            "profile": PROFILE,
+        },
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["profile_complete"] and body["nik_masked"] == "520408••••••0002"
@@ -111,16 +143,27 @@ def test_it_registers_a_citizen_with_the_ktp_profile(cast):
     assert user.nik == "5204085203900002" and user.phone == "+6281339100033"
 
 
-@pytest.mark.parametrize("change, field, words", [
-    ({"nik": "5204995203900002"}, "nik", "kode kecamatan 52.04.99"),
-    ({"birth_date": "1990-03-13"}, "nik", "tanggal lahir pada NIK tidak sesuai"),
-    ({"sex": "L"}, "nik", "jenis kelamin"),
-    ({"village": "52.04.09.2001"}, "village", ""),
-])
+@pytest.mark.parametrize(
+    "change, field, words",
+    [
+        ({"nik": "5204995203900002"}, "nik", "kode kecamatan 52.04.99"),
+        ({"birth_date": "1990-03-13"}, "nik", "tanggal lahir pada NIK tidak sesuai"),
+        ({"sex": "L"}, "nik", "jenis kelamin"),
+        ({"village": "52.04.09.2001"}, "village", ""),
+    ],
+)
 def test_it_names_the_wrong_part_of_the_profile(cast, change, field, words):
-    response = ApiClient().post("/register", {"username": "ani.s", "full_name": "Ani Suryani", "email": "ani@contoh.id",
-                                              "phone": "081339100033", "password": "sumbawa-sabalong-samalewa",
-                                              "profile": {**PROFILE, **change}})
+    response = ApiClient().post(
+        "/register",
+        {
+            "username": "ani.s",
+            "full_name": "Ani Suryani",
+            "email": "ani@contoh.id",
+            "phone": "081339100033",
+            "password": "sumbawa-sabalong-samalewa",
+            "profile": {**PROFILE, **change},
+        },
+    )
     error = error_of(response, 422)
     assert field in error["fields"] and words in " ".join(error["fields"][field])
     from aduan.accounts.models import User
@@ -130,10 +173,14 @@ def test_it_names_the_wrong_part_of_the_profile(cast, change, field, words):
 
 def test_a_citizen_completes_the_profile_later_and_one_nik_is_one_account(cast, api):
     client = api(cast.citizen)
-    response = client.patch("/me", {"profile": {**PROFILE, "nik": "5204081204850001", "sex": "L",
-                                                "birth_date": "1985-04-12"}})
+    response = client.patch(
+        "/me",
+        {"profile": {**PROFILE, "nik": "5204081204850001", "sex": "L", "birth_date": "1985-04-12"}},
+    )
     assert response.status_code == 200, response.content
     assert response.json()["nik_masked"] == "520408••••••0001"
-    other = api(cast.other_citizen).patch("/me", {"profile": {**PROFILE, "nik": "5204081204850001", "sex": "L",
-                                                              "birth_date": "1985-04-12"}})
+    other = api(cast.other_citizen).patch(
+        "/me",
+        {"profile": {**PROFILE, "nik": "5204081204850001", "sex": "L", "birth_date": "1985-04-12"}},
+    )
     assert "Satu NIK hanya untuk satu akun" in " ".join(error_of(other, 422)["fields"]["nik"])

@@ -10,7 +10,10 @@ def test_the_openapi_document_describes_every_operation_with_the_error_shape(cli
     for path, item in document["paths"].items():
         for method, operation in item.items():
             assert operation.get("summary"), (method, path)
-            assert {"400", "401", "404", "422", "429"} <= set(operation["responses"]), (method, path)
+            assert {"400", "401", "404", "422", "429"} <= set(operation["responses"]), (
+                method,
+                path,
+            )
             if method == "post" and path != "/api/v1/auth/tokens":
                 assert any(p["name"] == "Idempotency-Key" for p in operation["parameters"]), path
 
@@ -19,8 +22,11 @@ def test_the_interactive_page_uses_assets_served_by_the_app_itself(client):
     page = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page and "/static/ninja/swagger-ui.css" in page
     assert "cdn" not in page.lower() and "https://" not in page
-    for asset in ("/static/ninja/swagger-ui-bundle.js", "/static/ninja/swagger-ui.css",
-                  "/static/ninja/swagger-ui-init.js"):
+    for asset in (
+        "/static/ninja/swagger-ui-bundle.js",
+        "/static/ninja/swagger-ui.css",
+        "/static/ninja/swagger-ui-init.js",
+    ):
         response = client.get(asset)
         assert response.status_code == 200, asset
         assert b"".join(response.streaming_content if response.streaming else [response.content])

@@ -12,8 +12,12 @@ pytestmark = pytest.mark.django_db
 
 def test_a_retry_with_the_same_key_and_body_replays_the_first_report_and_creates_nothing(cast):
     citizen = ApiClient(cast.citizen)
-    first = citizen.post_form("/reports", form(files=[SimpleUploadedFile("a.png", PNG)]), idempotency_key="k-1")
-    again = citizen.post_form("/reports", form(files=[SimpleUploadedFile("a.png", PNG)]), idempotency_key="k-1")
+    first = citizen.post_form(
+        "/reports", form(files=[SimpleUploadedFile("a.png", PNG)]), idempotency_key="k-1"
+    )
+    again = citizen.post_form(
+        "/reports", form(files=[SimpleUploadedFile("a.png", PNG)]), idempotency_key="k-1"
+    )
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
     assert Report.objects.count() == 1 and Attachment.objects.count() == 1
@@ -28,16 +32,28 @@ def test_the_same_key_with_another_body_is_a_422(cast):
 
 
 def test_keys_belong_to_their_caller(cast):
-    assert ApiClient(cast.citizen).post_form("/reports", form(), idempotency_key="k-3").status_code == 201
-    assert ApiClient(cast.other_citizen).post_form("/reports", form(), idempotency_key="k-3").status_code == 201
+    assert (
+        ApiClient(cast.citizen).post_form("/reports", form(), idempotency_key="k-3").status_code
+        == 201
+    )
+    assert (
+        ApiClient(cast.other_citizen)
+        .post_form("/reports", form(), idempotency_key="k-3")
+        .status_code
+        == 201
+    )
     assert Report.objects.count() == 2
 
 
 def test_an_action_retried_is_not_taken_twice(cast):
     report = file_report(cast)
     dispatcher = ApiClient(cast.dispatcher)
-    first = dispatcher.post(f"/reports/{report.code}/dispatcher-note", {"text": "Satu kali."}, idempotency_key="n-1")
-    again = dispatcher.post(f"/reports/{report.code}/dispatcher-note", {"text": "Satu kali."}, idempotency_key="n-1")
+    first = dispatcher.post(
+        f"/reports/{report.code}/dispatcher-note", {"text": "Satu kali."}, idempotency_key="n-1"
+    )
+    again = dispatcher.post(
+        f"/reports/{report.code}/dispatcher-note", {"text": "Satu kali."}, idempotency_key="n-1"
+    )
     assert first.json() == again.json()
     assert report.events.filter(text="Satu kali.").count() == 1
 
@@ -46,20 +62,28 @@ def test_an_error_is_replayed_too_but_a_throttled_answer_is_not_kept(cast):
     citizen = ApiClient(cast.citizen)
     first = citizen.post_form("/reports", form(title=""), idempotency_key="k-4")
     assert first.status_code == 422
-    assert citizen.post_form("/reports", form(title=""), idempotency_key="k-4")["Idempotent-Replayed"] == "true"
+    assert (
+        citizen.post_form("/reports", form(title=""), idempotency_key="k-4")["Idempotent-Replayed"]
+        == "true"
+    )
 
 
 def test_a_request_still_running_gets_409(cast):
-    IdempotencyRecord.objects.create(owner=f"user:{cast.citizen.pk}", key="k-5", endpoint="POST /api/v1/register",
-                                     body_hash="x")
+    IdempotencyRecord.objects.create(
+        owner=f"user:{cast.citizen.pk}", key="k-5", endpoint="POST /api/v1/register", body_hash="x"
+    )
     citizen = ApiClient(cast.citizen)
     response = citizen.post("/register", {}, idempotency_key="k-5")
     error_of(response, 422)  # another body
     record = IdempotencyRecord.objects.get(key="k-5")
     import hashlib
+
     record.body_hash = hashlib.sha256(b"{}").hexdigest()
     record.save()
-    assert error_of(citizen.post("/register", {}, idempotency_key="k-5"), 409)["code"] == "idempotency_in_progress"
+    assert (
+        error_of(citizen.post("/register", {}, idempotency_key="k-5"), 409)["code"]
+        == "idempotency_in_progress"
+    )
 
 
 def test_an_unprintable_key_is_a_400(cast):

@@ -25,10 +25,14 @@ def clock():
 
 
 @override_settings(FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR=2, FILING_RATE_LIMIT_PER_IP_PER_HOUR=100)
-def test_new_reports_over_the_account_limit_get_429_and_the_same_key_files_after_the_wait(cast, clock):
+def test_new_reports_over_the_account_limit_get_429_and_the_same_key_files_after_the_wait(
+    cast, clock
+):
     citizen = ApiClient(cast.citizen)
     for n in range(2):
-        assert citizen.post_form("/reports", form(), idempotency_key=f"kunci-{n}").status_code == 201
+        assert (
+            citizen.post_form("/reports", form(), idempotency_key=f"kunci-{n}").status_code == 201
+        )
     refused = citizen.post_form("/reports", form(title="Lampu ketiga"), idempotency_key="kunci-3")
     error = error_of(refused, 429)
     assert int(refused["Retry-After"]) == 44 * 60 + 40
@@ -64,7 +68,11 @@ def test_a_refused_filing_with_bad_input_is_a_422_not_a_429(cast):
 @override_settings(API_RATE_LIMIT_PER_MINUTE=100, API_RATE_LIMIT_PER_IP_PER_MINUTE=3)
 def test_accounts_behind_one_address_share_its_larger_limit(cast):
     first, second = ApiClient(cast.citizen), ApiClient(cast.other_citizen)
-    assert [first.get("/me").status_code, second.get("/me").status_code, first.get("/me").status_code] == [200] * 3
+    assert [
+        first.get("/me").status_code,
+        second.get("/me").status_code,
+        first.get("/me").status_code,
+    ] == [200] * 3
     refused = second.get("/me")
     error_of(refused, 429)
     assert int(refused["Retry-After"]) == 40  # the minute ends at 10:16:00

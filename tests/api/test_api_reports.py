@@ -17,9 +17,16 @@ PNG = png_bytes()  # a real picture: the checker decodes and re-encodes it
 
 
 def form(**extra):
-    return {"title": "Lampu jalan padam", "description": "Sepanjang Jalan Hasanuddin gelap sejak dua minggu.",
-            "category": "infrastruktur-jalan", "village": "52.04.08.1004", "latitude": "-8.4902",
-            "longitude": "117.4204", "extra_answers": '{"status-jalan": "kabupaten"}', **extra}
+    return {
+        "title": "Lampu jalan padam",
+        "description": "Sepanjang Jalan Hasanuddin gelap sejak dua minggu.",
+        "category": "infrastruktur-jalan",
+        "village": "52.04.08.1004",
+        "latitude": "-8.4902",
+        "longitude": "117.4204",
+        "extra_answers": '{"status-jalan": "kabupaten"}',
+        **extra,
+    }
 
 
 def test_it_files_a_report_with_a_photo_into_the_dispatcher_queue(cast):
@@ -28,7 +35,11 @@ def test_it_files_a_report_with_a_photo_into_the_dispatcher_queue(cast):
     assert response.status_code == 201, response.content
     body = response.json()
     report = Report.objects.get(code=body["report"]["code"])
-    assert (report.status, report.channel, report.reporter) == (Status.SUBMITTED, Channel.MOBILE, cast.citizen)
+    assert (report.status, report.channel, report.reporter) == (
+        Status.SUBMITTED,
+        Channel.MOBILE,
+        cast.citizen,
+    )
     assert report.district_id == "52.04.08" and str(report.latitude) == "-8.490200"
     assert len(body["secret"]) == 8
     assert body["report"]["attachments"][0]["content_type"] == "image/png"
@@ -68,8 +79,12 @@ def test_it_refuses_a_too_large_request_before_reading_it(cast):
 def test_it_refuses_json_where_multipart_is_expected_and_text_where_json_is(cast):
     citizen = ApiClient(cast.citizen)
     error_of(citizen.post("/reports", form()), 415)
-    response = citizen.client.post("/api/v1/reports/SBW-AAAAAA/accept", "accept", content_type="text/plain",
-                                   headers=citizen.headers)
+    response = citizen.client.post(
+        "/api/v1/reports/SBW-AAAAAA/accept",
+        "accept",
+        content_type="text/plain",
+        headers=citizen.headers,
+    )
     error_of(response, 415)
 
 
@@ -98,8 +113,16 @@ def test_an_anonymous_reporter_is_never_identified_to_the_agency_or_supervisor(c
     report = report_in(cast, Status.IN_PROGRESS, anonymous=True)
     for viewer in (cast.officer_a, cast.supervisor):
         body = ApiClient(viewer).get(f"/reports/{report.code}").json()
-        assert body["reporter"] == {"name": "Anonim", "phone": "", "email": "", "nik_masked": "", "hidden": True}
-        assert "Wayan" not in str(body) and "warga-uji" not in str(body) and "520408" not in str(body)
+        assert body["reporter"] == {
+            "name": "Anonim",
+            "phone": "",
+            "email": "",
+            "nik_masked": "",
+            "hidden": True,
+        }
+        assert (
+            "Wayan" not in str(body) and "warga-uji" not in str(body) and "520408" not in str(body)
+        )
     shown = ApiClient(cast.dispatcher).get(f"/reports/{report.code}").json()["reporter"]
     assert shown["name"] == "Wayan Sudarsana" and shown["nik_masked"] == "520408••••••0001"
 
@@ -126,20 +149,23 @@ def test_it_lists_own_reports_with_cursor_pages_in_pinned_queries(cast, django_a
         first = citizen.get("/reports", {"mine": "true", "limit": 2}).json()
     codes = [r["code"] for r in first["items"]]
     while first["next_cursor"]:
-        first = citizen.get("/reports", {"mine": "true", "limit": 2, "cursor": first["next_cursor"]}).json()
+        first = citizen.get(
+            "/reports", {"mine": "true", "limit": 2, "cursor": first["next_cursor"]}
+        ).json()
         codes += [r["code"] for r in first["items"]]
     assert len(codes) == len(set(codes)) == 5
 
 
 def test_it_syncs_what_changed_since(cast):
-    with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), tick=False):
         old = file_report(cast, title="Lama")
         changed = file_report(cast, title="Berubah")
     citizen = ApiClient(cast.citizen)
-    with time_machine.travel(dt.datetime(2026, 3, 3, 9, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 3, 3, 9, tzinfo=dt.UTC), tick=False):
         server_time = citizen.get("/reports").json()["server_time"]
-    with time_machine.travel(dt.datetime(2026, 3, 4, 9, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 3, 4, 9, tzinfo=dt.UTC), tick=False):
         from aduan.reports import actions
+
         actions.do_return(changed, actor=cast.dispatcher, text="Lengkapi foto.")
         items = citizen.get("/reports", {"updated_since": server_time}).json()["items"]
     assert [r["code"] for r in items] == [changed.code]
@@ -174,7 +200,9 @@ def test_it_throttles_with_429_and_retry_after(cast):
     response = citizen.get("/me")
     error_of(response, 429)
     assert 1 <= int(response["Retry-After"]) <= 60
-    assert ApiClient(cast.other_citizen).get("/me").status_code == 200  # another token has its own count
+    assert (
+        ApiClient(cast.other_citizen).get("/me").status_code == 200
+    )  # another token has its own count
     cache.clear()
 
 
@@ -187,14 +215,21 @@ def test_nul_in_the_address_or_a_parameter_is_a_400(cast):
 
 def test_attachments_are_downloaded_by_who_may_see_them(cast):
     photo = SimpleUploadedFile("lubang.png", PNG)
-    body = ApiClient(cast.citizen).post_form("/reports", form(files=[photo], anonymous="true")).json()["report"]
+    body = (
+        ApiClient(cast.citizen)
+        .post_form("/reports", form(files=[photo], anonymous="true"))
+        .json()["report"]
+    )
     url = f"/reports/{body['code']}/attachments/{body['attachments'][0]['id']}"
     response = ApiClient(cast.citizen).get(url)
-    stored = clean_upload(SimpleUploadedFile("lubang.png", PNG)).data  # re-encoded, without metadata
+    stored = clean_upload(
+        SimpleUploadedFile("lubang.png", PNG)
+    ).data  # re-encoded, without metadata
     assert response.status_code == 200 and b"".join(response.streaming_content) == stored
     assert ApiClient(cast.dispatcher).get(url).status_code == 200
     report = Report.objects.get(code=body["code"])
     from aduan.reports import actions
+
     actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher)
     # An anonymous reporter's photo is not public: another citizen gets 404 although the report is public.
     error_of(ApiClient(cast.other_citizen).get(url), 404)
@@ -204,15 +239,36 @@ def test_attachments_are_downloaded_by_who_may_see_them(cast):
 
 def test_a_representative_files_for_a_resident_with_consent(cast):
     rt = ApiClient(cast.representative)
-    error = error_of(rt.post_form("/reports", form(resident_name="Siti Rahmah", resident_phone="+6281200000002")), 422)
+    error = error_of(
+        rt.post_form(
+            "/reports", form(resident_name="Siti Rahmah", resident_phone="+6281200000002")
+        ),
+        422,
+    )
     assert "consent" in error["fields"]
-    response = rt.post_form("/reports", form(resident_name="Siti Rahmah", resident_phone="+6281200000002",
-                                             relationship="Warga RT 01", consent="true"))
+    response = rt.post_form(
+        "/reports",
+        form(
+            resident_name="Siti Rahmah",
+            resident_phone="+6281200000002",
+            relationship="Warga RT 01",
+            consent="true",
+        ),
+    )
     assert response.status_code == 201
     report = Report.objects.get(code=response.json()["report"]["code"])
-    assert (report.reporter, report.filed_by, report.reporter_name) == (None, cast.representative, "Siti Rahmah")
+    assert (report.reporter, report.filed_by, report.reporter_name) == (
+        None,
+        cast.representative,
+        "Siti Rahmah",
+    )
     assert report.consent_recorded_at is not None
-    error_of(ApiClient(cast.citizen).post_form("/reports", form(resident_name="Orang Lain", consent="true")), 403)
+    error_of(
+        ApiClient(cast.citizen).post_form(
+            "/reports", form(resident_name="Orang Lain", consent="true")
+        ),
+        403,
+    )
 
 
 def test_the_answer_to_a_filing_is_the_report_as_stored(cast):

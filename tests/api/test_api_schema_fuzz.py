@@ -15,7 +15,9 @@ from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
-    content_type_conformance, response_schema_conformance, status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
 )
 
 from aduan.accounts.mfa import give_totp
@@ -24,7 +26,12 @@ from aduan.api.models import ApiToken
 from aduan.reports import actions
 from tests.totp import STAFF_TOTP_SECRET
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture
@@ -40,8 +47,12 @@ def wsgi_keeps_connection():
 
 @pytest.fixture
 def dispatcher_token(wsgi_keeps_connection, db):
-    dispatcher = User.objects.create(username="fuzz-dispatcher", role=Role.DISPATCHER, email="fuzz@example.test")
-    give_totp(dispatcher, STAFF_TOTP_SECRET)  # staff need an authenticator app, or every call is refused
+    dispatcher = User.objects.create(
+        username="fuzz-dispatcher", role=Role.DISPATCHER, email="fuzz@example.test"
+    )
+    give_totp(
+        dispatcher, STAFF_TOTP_SECRET
+    )  # staff need an authenticator app, or every call is refused
     citizen = User.objects.create(username="fuzz-warga", role=Role.CITIZEN)
     actions.do_file_report(reporter=citizen, title="Jalan rusak", description="Berlubang.")
     _token, raw = ApiToken.issue(dispatcher, "fuzz")
@@ -53,8 +64,13 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @schema.parametrize()
-@settings(max_examples=10, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 @override_settings(API_RATE_LIMIT_PER_MINUTE=0)
 def test_it_answers_every_generated_request_within_its_own_schema(case, dispatcher_token):
     cache.clear()

@@ -8,7 +8,9 @@ from tests.conftest import file_report, report_in
 pytestmark = pytest.mark.django_db
 
 
-def test_the_dispatcher_queue_holds_unverified_reports_and_denies_others(cast, django_assert_num_queries):
+def test_the_dispatcher_queue_holds_unverified_reports_and_denies_others(
+    cast, django_assert_num_queries
+):
     waiting = file_report(cast)
     report_in(cast, Status.DISPOSITIONED)
     dispatcher = ApiClient(cast.dispatcher)
@@ -68,7 +70,9 @@ def test_notifications_are_listed_and_marked_read_by_their_owner_only(cast):
     assert items and all(n["read_at"] is None for n in items)
     first = items[0]["id"]
     assert citizen.post(f"/notifications/{first}/read").json()["read_at"] is not None
-    assert first not in [n["id"] for n in citizen.get("/notifications", {"unread": "true"}).json()["items"]]
+    assert first not in [
+        n["id"] for n in citizen.get("/notifications", {"unread": "true"}).json()["items"]
+    ]
     error_of(ApiClient(cast.other_citizen).post(f"/notifications/{first}/read"), 404)
     assert Notification.objects.get(pk=first).recipient == cast.citizen
 
@@ -83,4 +87,6 @@ def test_the_public_feed_and_notifications_pin_their_queries(cast, django_assert
     citizen.get("/me")
     # 1 the token and its user, 2 one page of notifications with their reports
     with django_assert_num_queries(2):
-        assert len(citizen.get("/notifications").json()["items"]) == 6  # received and dispositioned, for each of the three
+        assert (
+            len(citizen.get("/notifications").json()["items"]) == 6
+        )  # received and dispositioned, for each of the three

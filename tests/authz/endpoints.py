@@ -15,7 +15,9 @@ def url_patterns(resolver=None, prefix="", namespaces=()):
     for pattern in resolver.url_patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            yield from url_patterns(pattern, route, namespaces + ((pattern.namespace,) if pattern.namespace else ()))
+            yield from url_patterns(
+                pattern, route, namespaces + ((pattern.namespace,) if pattern.namespace else ())
+            )
         else:
             assert isinstance(pattern, URLPattern)
             key = ":".join(namespaces + (pattern.name,)) if pattern.name else route
@@ -57,7 +59,9 @@ def missing_operations(schema: dict, table: dict, resolver=None) -> list[str]:
         routes.setdefault(openapi_template(route), set()).add(key)
     missing = []
     for path, method, operation_id in openapi_operations(schema):
-        methods = {case.method for key in routes.get(path, ()) if key in table for case in table[key].cases}
+        methods = {
+            case.method for key in routes.get(path, ()) if key in table for case in table[key].cases
+        }
         if method not in methods:
             missing.append(f"{method} {path} ({operation_id})")
     return missing

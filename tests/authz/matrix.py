@@ -41,8 +41,8 @@ Decisions worth knowing:
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.contrib import admin
 
@@ -52,7 +52,14 @@ from tests.totp import STAFF_TOTP_SECRET, totp
 
 from .world import OPEN311_KEY, ROLES, World
 
-OK, SHOWN, HIDDEN, LOGIN, ADMIN_LOGIN, REACHED = "ok", "shown", "hidden", "login", "admin-login", "reached"
+OK, SHOWN, HIDDEN, LOGIN, ADMIN_LOGIN, REACHED = (
+    "ok",
+    "shown",
+    "hidden",
+    "login",
+    "admin-login",
+    "reached",
+)
 ALLOWED = (OK, SHOWN, HIDDEN, REACHED)
 GET, POST, PATCH, DELETE = "GET", "POST", "PATCH", "DELETE"
 
@@ -82,6 +89,7 @@ class Entry:
 
 # --- expectations -----------------------------------------------------------------------------
 
+
 def every(outcome) -> dict:
     return dict.fromkeys(ROLES, outcome)
 
@@ -106,7 +114,9 @@ OWNERS = ("citizen", "representative")
 def report_page(allowed=OK, *, public=404, held=True) -> dict:
     """Who may open a confidential report (visibility.visible_reports): its reporter and the
     representative who filed it, dispatchers and supervisors, and the agency holding it."""
-    seen = {"citizen", "representative", "dispatcher", "supervisor"} | ({"officer_a"} if held else set())
+    seen = {"citizen", "representative", "dispatcher", "supervisor"} | (
+        {"officer_a"} if held else set()
+    )
     return {role: allowed if role in seen else 404 for role in ROLES} | {"public": public}
 
 
@@ -132,16 +142,21 @@ def web_reporter_action() -> dict:
 
 # --- paths ------------------------------------------------------------------------------------
 
+
 def at(template: str, key: str = "") -> Callable[[World], str]:
     """`/laporan/{code}/` with the code of world.reports[key]; other fields are world attributes."""
+
     def build(world: World) -> str:
-        values = {name: getattr(world, name) for name in ("notification", "evaluation", "open311_token",
-                                                          "citizen_token_id")}
+        values = {
+            name: getattr(world, name)
+            for name in ("notification", "evaluation", "open311_token", "citizen_token_id")
+        }
         if key:
             values["code"] = world.code(key)
             values["attachment"] = world.attachments.get(key)
         values["other_citizen"] = world.cast.other_citizen.pk
         return template.format(**values)
+
     return build
 
 
@@ -163,23 +178,37 @@ def with_version(key, **fields):
 
 # --- payloads ---------------------------------------------------------------------------------
 
+
 def intake_form(world, role):
-    return {"channel": "phone", "reporter_name": "Siti Aminah", "reporter_phone": "081234567890",
-            "classification": "complaint", "title": "Sampah menumpuk",
-            "description": "Sampah di pasar Seketeng tidak diangkut seminggu."}
+    return {
+        "channel": "phone",
+        "reporter_name": "Siti Aminah",
+        "reporter_phone": "081234567890",
+        "classification": "complaint",
+        "title": "Sampah menumpuk",
+        "description": "Sampah di pasar Seketeng tidak diangkut seminggu.",
+    }
 
 
 def api_report_form(world, role):
-    return {"title": "Lampu jalan padam", "description": "Sepanjang Jalan Hasanuddin gelap sejak dua minggu.",
-            "category": "infrastruktur-jalan", "village": "52.04.08.1004",
-            "extra_answers": '{"status-jalan": "kabupaten"}'}
+    return {
+        "title": "Lampu jalan padam",
+        "description": "Sepanjang Jalan Hasanuddin gelap sejak dua minggu.",
+        "category": "infrastruktur-jalan",
+        "village": "52.04.08.1004",
+        "extra_answers": '{"status-jalan": "kabupaten"}',
+    }
 
 
 def own_credentials(world, role):
     """The role's own user name and password, and for staff (who must have an authenticator app)
     the current code from it."""
     user = world.users[role]
-    data = {"username": user.username if user else "tidak-ada", "password": PASSWORD, "device_name": "matriks"}
+    data = {
+        "username": user.username if user else "tidak-ada",
+        "password": PASSWORD,
+        "device_name": "matriks",
+    }
     if user is not None and is_staff_account(user):
         data["otp_code"] = totp(STAFF_TOTP_SECRET)
     return data
@@ -187,9 +216,14 @@ def own_credentials(world, role):
 
 def open311_request(with_key: bool):
     def build(world, role):
-        data = {"service_code": "infrastruktur-jalan", "description": "Jalan berlubang di depan pasar.",
-                "address_string": "Jalan Garuda", "attribute[status-jalan]": "kabupaten"}
+        data = {
+            "service_code": "infrastruktur-jalan",
+            "description": "Jalan berlubang di depan pasar.",
+            "address_string": "Jalan Garuda",
+            "attribute[status-jalan]": "kabupaten",
+        }
         return {**data, "api_key": OPEN311_KEY} if with_key else data
+
     return build
 
 
@@ -199,13 +233,24 @@ def admin_cases() -> tuple:
         C(GET, "/admin/", every(ADMIN_LOGIN) | {"sysadmin": OK}, name="index"),
         # The admin's own log-in form would skip the second factor: it sends the public to /masuk/.
         C(GET, "/admin/login/", every(403) | {"public": LOGIN, "sysadmin": OK}, name="login page"),
-        C(POST, "/admin/directory/holiday/add/", every(ADMIN_LOGIN) | {"sysadmin": OK}, name="add holiday",
-          data={"date": "2026-12-31", "name": "Libur uji matriks"}),
+        C(
+            POST,
+            "/admin/directory/holiday/add/",
+            every(ADMIN_LOGIN) | {"sysadmin": OK},
+            name="add holiday",
+            data={"date": "2026-12-31", "name": "Libur uji matriks"},
+        ),
     ]
     for model in admin.site._registry:
         meta = model._meta
-        cases.append(C(GET, f"/admin/{meta.app_label}/{meta.model_name}/", every(ADMIN_LOGIN) | {"sysadmin": OK},
-                       name=f"{meta.app_label}.{meta.model_name}"))
+        cases.append(
+            C(
+                GET,
+                f"/admin/{meta.app_label}/{meta.model_name}/",
+                every(ADMIN_LOGIN) | {"sysadmin": OK},
+                name=f"{meta.app_label}.{meta.model_name}",
+            )
+        )
     return tuple(cases)
 
 
@@ -217,62 +262,161 @@ MATRIX = (
     E("healthz", C(GET, "/healthz", every(OK))),
     E("livez", C(GET, "/livez", every(OK))),
     E("set_language", C(POST, "/i18n/setlang/", every(OK), data={"language": "en", "next": "/"})),
-    E("web:feed", C(GET, "/laporan/", every(HIDDEN), subject="in_progress", name="confidential"),
-      C(GET, "/laporan/", every(SHOWN), subject="public", name="public"),
-      C(GET, "/laporan/?q=jalan+berlubang+seketeng", every(HIDDEN), subject="in_progress", name="search"),
-      C(GET, "/laporan/?q=jalan+berlubang+seketeng", every(SHOWN), subject="public", name="search finds")),
-    E("web:track", C(GET, "/lacak/", every(OK)),
-      C(POST, "/lacak/", every(OK), name="code and secret",
-        data=lambda world, role: {"code": world.tracked.code, "secret": world.tracked_secret}),
-      C(POST, "/lacak/", every(404), name="wrong secret",
-        data=lambda world, role: {"code": world.tracked.code, "secret": "SALAH123"})),
-    E("web:report", C(GET, at("/laporan/{code}/", "in_progress"), report_page(), name="held"),
-      C(GET, at("/laporan/{code}/", "submitted"), report_page(held=False), name="submitted"),
-      C(GET, at("/laporan/{code}/", "moved"), report_page(held=False) | {"officer_b": OK}, name="moved to B"),
-      C(GET, at("/laporan/{code}/", "public"), every(OK), name="public")),
-    E("web:attachment",
-      C(GET, at("/laporan/{code}/lampiran/{attachment}/", "in_progress"), report_page(), name="confidential"),
-      C(GET, at("/laporan/{code}/lampiran/{attachment}/", "public"), every(OK), name="public")),
-    E("web:support",
-      C(POST, at("/laporan/{code}/dukung/", "public"), signed_in(), name="public"),
-      C(POST, at("/laporan/{code}/dukung/", "in_progress"), report_page(), name="confidential"),
-      C(GET, at("/laporan/{code}/dukung/", "public"), every(405))),
-    E("web:checklist", C(POST, "/lapor/periksa/", every(OK), data={"title": "Jalan rusak"}),
-      C(GET, "/lapor/periksa/", every(405))),
+    E(
+        "web:feed",
+        C(GET, "/laporan/", every(HIDDEN), subject="in_progress", name="confidential"),
+        C(GET, "/laporan/", every(SHOWN), subject="public", name="public"),
+        C(
+            GET,
+            "/laporan/?q=jalan+berlubang+seketeng",
+            every(HIDDEN),
+            subject="in_progress",
+            name="search",
+        ),
+        C(
+            GET,
+            "/laporan/?q=jalan+berlubang+seketeng",
+            every(SHOWN),
+            subject="public",
+            name="search finds",
+        ),
+    ),
+    E(
+        "web:track",
+        C(GET, "/lacak/", every(OK)),
+        C(
+            POST,
+            "/lacak/",
+            every(OK),
+            name="code and secret",
+            data=lambda world, role: {"code": world.tracked.code, "secret": world.tracked_secret},
+        ),
+        C(
+            POST,
+            "/lacak/",
+            every(404),
+            name="wrong secret",
+            data=lambda world, role: {"code": world.tracked.code, "secret": "SALAH123"},
+        ),
+    ),
+    E(
+        "web:report",
+        C(GET, at("/laporan/{code}/", "in_progress"), report_page(), name="held"),
+        C(GET, at("/laporan/{code}/", "submitted"), report_page(held=False), name="submitted"),
+        C(
+            GET,
+            at("/laporan/{code}/", "moved"),
+            report_page(held=False) | {"officer_b": OK},
+            name="moved to B",
+        ),
+        C(GET, at("/laporan/{code}/", "public"), every(OK), name="public"),
+    ),
+    E(
+        "web:attachment",
+        C(
+            GET,
+            at("/laporan/{code}/lampiran/{attachment}/", "in_progress"),
+            report_page(),
+            name="confidential",
+        ),
+        C(GET, at("/laporan/{code}/lampiran/{attachment}/", "public"), every(OK), name="public"),
+    ),
+    E(
+        "web:support",
+        C(POST, at("/laporan/{code}/dukung/", "public"), signed_in(), name="public"),
+        C(POST, at("/laporan/{code}/dukung/", "in_progress"), report_page(), name="confidential"),
+        C(GET, at("/laporan/{code}/dukung/", "public"), every(405)),
+    ),
+    E(
+        "web:checklist",
+        C(POST, "/lapor/periksa/", every(OK), data={"title": "Jalan rusak"}),
+        C(GET, "/lapor/periksa/", every(405)),
+    ),
     E("web:questions", C(GET, "/lapor/pertanyaan/?category=1", every(OK))),
     E("web:villages", C(GET, "/wilayah/desa/?district=52.04.08", every(OK))),
-
     # The citizen's own pages
-    E("web:file_report", C(GET, "/lapor/", signed_in()),
-      C(POST, "/lapor/", signed_in(), data={"title": ""}),
-      note="Anyone with an account may file (an officer is a resident too); citizens complete their profile first."),
-    E("web:profile", C(GET, "/akun/profil/", signed_in()), C(POST, "/akun/profil/", signed_in(), data={})),
-    E("web:my_reports", C(GET, "/laporan-saya/", roles(HIDDEN, public=LOGIN, citizen=SHOWN, representative=SHOWN),
-                          subject="in_progress")),
+    E(
+        "web:file_report",
+        C(GET, "/lapor/", signed_in()),
+        C(POST, "/lapor/", signed_in(), data={"title": ""}),
+        note="Anyone with an account may file (an officer is a resident too); citizens complete their profile first.",
+    ),
+    E(
+        "web:profile",
+        C(GET, "/akun/profil/", signed_in()),
+        C(POST, "/akun/profil/", signed_in(), data={}),
+    ),
+    E(
+        "web:my_reports",
+        C(
+            GET,
+            "/laporan-saya/",
+            roles(HIDDEN, public=LOGIN, citizen=SHOWN, representative=SHOWN),
+            subject="in_progress",
+        ),
+    ),
     E("web:filed", C(GET, at("/laporan/{code}/terkirim/", "in_progress"), web_reporter_action())),
-    E("web:resubmit",
-      C(POST, at("/laporan/{code}/lengkapi/", "returned"), web_reporter_action(),
-        data=with_version("returned", title="Jalan berlubang di Seketeng",
-                          description="Lubang di depan SD Seketeng, lebar satu meter.", text="Lokasi dilengkapi.")),
-      C(GET, at("/laporan/{code}/lengkapi/", "returned"), roles(405, public=LOGIN))),
-    E("web:provide_info",
-      C(POST, at("/laporan/{code}/informasi/", "paused"), web_reporter_action(),
-        data=with_version("paused", text="Foto sudah saya kirim lewat RT.")),
-      C(GET, at("/laporan/{code}/informasi/", "paused"), roles(405, public=LOGIN))),
-    E("web:accept_answer",
-      C(POST, at("/laporan/{code}/puas/", "responded"), web_reporter_action(), data=with_version("responded", rating=5)),
-      C(GET, at("/laporan/{code}/puas/", "responded"), roles(405, public=LOGIN))),
-    E("web:reject_answer",
-      C(POST, at("/laporan/{code}/tidak-puas/", "responded"), web_reporter_action(),
-        data=with_version("responded", reason="Lubang masih ada.")),
-      C(GET, at("/laporan/{code}/tidak-puas/", "responded"), roles(405, public=LOGIN))),
+    E(
+        "web:resubmit",
+        C(
+            POST,
+            at("/laporan/{code}/lengkapi/", "returned"),
+            web_reporter_action(),
+            data=with_version(
+                "returned",
+                title="Jalan berlubang di Seketeng",
+                description="Lubang di depan SD Seketeng, lebar satu meter.",
+                text="Lokasi dilengkapi.",
+            ),
+        ),
+        C(GET, at("/laporan/{code}/lengkapi/", "returned"), roles(405, public=LOGIN)),
+    ),
+    E(
+        "web:provide_info",
+        C(
+            POST,
+            at("/laporan/{code}/informasi/", "paused"),
+            web_reporter_action(),
+            data=with_version("paused", text="Foto sudah saya kirim lewat RT."),
+        ),
+        C(GET, at("/laporan/{code}/informasi/", "paused"), roles(405, public=LOGIN)),
+    ),
+    E(
+        "web:accept_answer",
+        C(
+            POST,
+            at("/laporan/{code}/puas/", "responded"),
+            web_reporter_action(),
+            data=with_version("responded", rating=5),
+        ),
+        C(GET, at("/laporan/{code}/puas/", "responded"), roles(405, public=LOGIN)),
+    ),
+    E(
+        "web:reject_answer",
+        C(
+            POST,
+            at("/laporan/{code}/tidak-puas/", "responded"),
+            web_reporter_action(),
+            data=with_version("responded", reason="Lubang masih ada."),
+        ),
+        C(GET, at("/laporan/{code}/tidak-puas/", "responded"), roles(405, public=LOGIN)),
+    ),
     E("web:notifications", C(GET, "/notifikasi/", signed_in())),
-    E("web:notifications_read", C(POST, "/notifikasi/baca-semua/", signed_in()),
-      C(GET, "/notifikasi/baca-semua/", roles(405, public=LOGIN))),
-    E("web:notification", C(GET, at("/notifikasi/{notification}/"), roles(
-        "to:/notifikasi/", public=LOGIN, citizen=OK), writes=True,
-        name="the citizen's notification")),
-
+    E(
+        "web:notifications_read",
+        C(POST, "/notifikasi/baca-semua/", signed_in()),
+        C(GET, "/notifikasi/baca-semua/", roles(405, public=LOGIN)),
+    ),
+    E(
+        "web:notification",
+        C(
+            GET,
+            at("/notifikasi/{notification}/"),
+            roles("to:/notifikasi/", public=LOGIN, citizen=OK),
+            writes=True,
+            name="the citizen's notification",
+        ),
+    ),
     # Accounts (allauth and the project's sign-up)
     E("login", C(GET, "/masuk/", every(OK))),
     E("logout", C(GET, "/keluar/", every(OK)), C(POST, "/keluar/", every(OK))),
@@ -282,8 +426,11 @@ MATRIX = (
     E("account_inactive", C(GET, "/akun/inactive/", every(OK))),
     E("account_signup", C(GET, "/akun/signup/", every(OK))),
     E("account_reauthenticate", C(GET, "/akun/reauthenticate/", signed_in())),
-    E("account_email", C(GET, "/akun/email/", signed_in()),
-      C(POST, "/akun/email/", signed_in(), data={"action_add": "", "email": "baru@contoh.id"})),
+    E(
+        "account_email",
+        C(GET, "/akun/email/", signed_in()),
+        C(POST, "/akun/email/", signed_in(), data={"action_add": "", "email": "baru@contoh.id"}),
+    ),
     E("account_email_verification_sent", C(GET, "/akun/confirm-email/", every(OK))),
     E("account_change_password", C(GET, "/akun/password/change/", signed_in())),
     E("account_set_password", C(GET, "/akun/password/set/", signed_in())),
@@ -291,7 +438,10 @@ MATRIX = (
     E("account_confirm_login_code", C(GET, "/akun/login/code/confirm/", every(OK))),
     E("account_confirm_email", C(GET, "/akun/confirm-email/kunci-palsu/", every(OK))),
     E("account_reset_password_from_key_done", C(GET, "/akun/password/reset/key/done/", every(OK))),
-    E("account_reset_password_from_key", C(GET, "/akun/password/reset/key/1-kunci-palsu/", every(OK))),
+    E(
+        "account_reset_password_from_key",
+        C(GET, "/akun/password/reset/key/1-kunci-palsu/", every(OK)),
+    ),
     E("account_reset_password_done", C(GET, "/akun/password/reset/done/", every(OK))),
     # Second factor (allauth.mfa): each person's own authenticator, so every signed-in role reaches
     # its own pages; a page about something the account does not have (recovery codes, a TOTP to
@@ -299,207 +449,623 @@ MATRIX = (
     # log-in URL. Staff cannot switch their TOTP off (tests/test_accounts_mfa.py): the matrix only
     # records that the page is reached.
     E("mfa_index", C(GET, "/akun/2fa/", signed_in())),
-    E("mfa_activate_totp", C(GET, "/akun/2fa/totp/activate/",
-                             signed_in(public="to:/akun/login/?next=%2Fakun%2F2fa%2Ftotp%2Factivate%2F"))),
-    E("mfa_deactivate_totp", C(GET, "/akun/2fa/totp/deactivate/",
-                               roles(REACHED, public=LOGIN, citizen=404, other_citizen=404, representative=404))),
-    E("mfa_authenticate", C(GET, "/akun/2fa/authenticate/", roles("to:/", public="to:/akun/login/")),
-      note="Only meaningful in the middle of a log-in; otherwise allauth sends everyone on."),
-    E("mfa_reauthenticate", C(GET, "/akun/2fa/reauthenticate/",
-                              roles(OK, public=LOGIN, **dict.fromkeys(OWNERS + ("other_citizen",),
-                                                                      "to:/akun/reauthenticate/")))),
+    E(
+        "mfa_activate_totp",
+        C(
+            GET,
+            "/akun/2fa/totp/activate/",
+            signed_in(public="to:/akun/login/?next=%2Fakun%2F2fa%2Ftotp%2Factivate%2F"),
+        ),
+    ),
+    E(
+        "mfa_deactivate_totp",
+        C(
+            GET,
+            "/akun/2fa/totp/deactivate/",
+            roles(REACHED, public=LOGIN, citizen=404, other_citizen=404, representative=404),
+        ),
+    ),
+    E(
+        "mfa_authenticate",
+        C(GET, "/akun/2fa/authenticate/", roles("to:/", public="to:/akun/login/")),
+        note="Only meaningful in the middle of a log-in; otherwise allauth sends everyone on.",
+    ),
+    E(
+        "mfa_reauthenticate",
+        C(
+            GET,
+            "/akun/2fa/reauthenticate/",
+            roles(
+                OK,
+                public=LOGIN,
+                **dict.fromkeys(OWNERS + ("other_citizen",), "to:/akun/reauthenticate/"),
+            ),
+        ),
+    ),
     E("mfa_view_recovery_codes", C(GET, "/akun/2fa/recovery-codes/", roles(404, public=LOGIN))),
-    E("mfa_generate_recovery_codes", C(GET, "/akun/2fa/recovery-codes/generate/", signed_in(
-        public="to:/akun/login/?next=%2Fakun%2F2fa%2Frecovery-codes%2Fgenerate%2F"))),
-    E("mfa_download_recovery_codes", C(GET, "/akun/2fa/recovery-codes/download/", roles(404, public=LOGIN))),
+    E(
+        "mfa_generate_recovery_codes",
+        C(
+            GET,
+            "/akun/2fa/recovery-codes/generate/",
+            signed_in(public="to:/akun/login/?next=%2Fakun%2F2fa%2Frecovery-codes%2Fgenerate%2F"),
+        ),
+    ),
+    E(
+        "mfa_download_recovery_codes",
+        C(GET, "/akun/2fa/recovery-codes/download/", roles(404, public=LOGIN)),
+    ),
     E("socialaccount_login_cancelled", C(GET, "/akun/3rdparty/login/cancelled/", every(OK))),
-    E("socialaccount_login_error", C(GET, "/akun/3rdparty/login/error/", every(401)),
-      note="allauth answers its third-party log-in error page with 401, to everyone."),
+    E(
+        "socialaccount_login_error",
+        C(GET, "/akun/3rdparty/login/error/", every(401)),
+        note="allauth answers its third-party log-in error page with 401, to everyone.",
+    ),
     E("socialaccount_signup", C(GET, "/akun/3rdparty/signup/", every(OK))),
     E("socialaccount_connections", C(GET, "/akun/3rdparty/", signed_in())),
     E("akun/social/login/cancelled/", C(GET, "/akun/social/login/cancelled/", every(OK))),
     E("akun/social/login/error/", C(GET, "/akun/social/login/error/", every(OK))),
     E("akun/social/signup/", C(GET, "/akun/social/signup/", every(OK))),
-    E("akun/social/connections/", C(GET, "/akun/social/connections/", every(OK)),
-      note="allauth's old address: a permanent redirect to /akun/3rdparty/, which then asks for a log-in."),
-
+    E(
+        "akun/social/connections/",
+        C(GET, "/akun/social/connections/", every(OK)),
+        note="allauth's old address: a permanent redirect to /akun/3rdparty/, which then asks for a log-in.",
+    ),
     # Back office
-    E("backoffice:home", C(GET, "/kantor/", staff("dispatcher", "officer_a", "officer_b", "supervisor"))),
-    E("backoffice:queue", C(GET, "/kantor/antrean/", staff("dispatcher") | {"dispatcher": SHOWN},
-                            subject="submitted")),
-    E("backoffice:inbox", C(GET, "/kantor/kotak-masuk/", staff() | {"officer_a": SHOWN, "officer_b": HIDDEN},
-                            subject="in_progress")),
-    E("backoffice:reports",
-      C(GET, "/kantor/laporan/", staff() | {"dispatcher": SHOWN, "officer_a": SHOWN, "officer_b": HIDDEN,
-                                            "supervisor": SHOWN}, subject="in_progress", name="list"),
-      C(GET, "/kantor/laporan/?format=csv", staff() | {"dispatcher": SHOWN, "officer_a": SHOWN,
-                                                       "officer_b": HIDDEN, "supervisor": SHOWN},
-        subject="in_progress", name="csv export")),
-    E("backoffice:workspace",
-      C(GET, at("/kantor/laporan/{code}/", "in_progress"), staff("dispatcher", "officer_a", "supervisor") | {
-          "officer_b": 404}, name="held"),
-      C(GET, at("/kantor/laporan/{code}/", "submitted"), staff("dispatcher", "supervisor") | {
-          "officer_a": 404, "officer_b": 404}, name="submitted"),
-      C(GET, at("/kantor/laporan/{code}/", "moved"), staff("dispatcher", "officer_b", "supervisor") | {
-          "officer_a": 404}, name="moved to B")),
-    E("backoffice:act",
-      C(POST, at("/kantor/laporan/{code}/aksi/note/", "in_progress"), staff("officer_a") | {"officer_b": 404},
-        data=with_version("in_progress", text="Tim sudah ke lokasi."), name="agency note"),
-      C(POST, at("/kantor/laporan/{code}/aksi/accept/", "dispositioned"), staff("officer_a") | {"officer_b": 404},
-        data=version("dispositioned"), name="agency accepts"),
-      C(POST, at("/kantor/laporan/{code}/aksi/disposition/", "submitted"), staff("dispatcher") | {
-          "officer_a": 404, "officer_b": 404},
-        data=lambda world, role: {"version": world.reports["submitted"].version,
-                                  "agency": world.cast.agency_a.pk, "instruction": "Tangani."},
-        name="dispatcher disposition"),
-      C(GET, at("/kantor/laporan/{code}/aksi/note/", "in_progress"), every(405))),
-    E("backoffice:attachment", C(GET, at("/kantor/laporan/{code}/lampiran/{attachment}/", "in_progress"),
-                                 staff("dispatcher", "officer_a", "supervisor") | {"officer_b": 404})),
-    E("backoffice:intake", C(GET, "/kantor/pengaduan-baru/", staff("dispatcher")),
-      C(POST, "/kantor/pengaduan-baru/", staff("dispatcher"), data=intake_form)),
+    E(
+        "backoffice:home",
+        C(GET, "/kantor/", staff("dispatcher", "officer_a", "officer_b", "supervisor")),
+    ),
+    E(
+        "backoffice:queue",
+        C(
+            GET,
+            "/kantor/antrean/",
+            staff("dispatcher") | {"dispatcher": SHOWN},
+            subject="submitted",
+        ),
+    ),
+    E(
+        "backoffice:inbox",
+        C(
+            GET,
+            "/kantor/kotak-masuk/",
+            staff() | {"officer_a": SHOWN, "officer_b": HIDDEN},
+            subject="in_progress",
+        ),
+    ),
+    E(
+        "backoffice:reports",
+        C(
+            GET,
+            "/kantor/laporan/",
+            staff()
+            | {"dispatcher": SHOWN, "officer_a": SHOWN, "officer_b": HIDDEN, "supervisor": SHOWN},
+            subject="in_progress",
+            name="list",
+        ),
+        C(
+            GET,
+            "/kantor/laporan/?format=csv",
+            staff()
+            | {"dispatcher": SHOWN, "officer_a": SHOWN, "officer_b": HIDDEN, "supervisor": SHOWN},
+            subject="in_progress",
+            name="csv export",
+        ),
+    ),
+    E(
+        "backoffice:workspace",
+        C(
+            GET,
+            at("/kantor/laporan/{code}/", "in_progress"),
+            staff("dispatcher", "officer_a", "supervisor") | {"officer_b": 404},
+            name="held",
+        ),
+        C(
+            GET,
+            at("/kantor/laporan/{code}/", "submitted"),
+            staff("dispatcher", "supervisor") | {"officer_a": 404, "officer_b": 404},
+            name="submitted",
+        ),
+        C(
+            GET,
+            at("/kantor/laporan/{code}/", "moved"),
+            staff("dispatcher", "officer_b", "supervisor") | {"officer_a": 404},
+            name="moved to B",
+        ),
+    ),
+    E(
+        "backoffice:act",
+        C(
+            POST,
+            at("/kantor/laporan/{code}/aksi/note/", "in_progress"),
+            staff("officer_a") | {"officer_b": 404},
+            data=with_version("in_progress", text="Tim sudah ke lokasi."),
+            name="agency note",
+        ),
+        C(
+            POST,
+            at("/kantor/laporan/{code}/aksi/accept/", "dispositioned"),
+            staff("officer_a") | {"officer_b": 404},
+            data=version("dispositioned"),
+            name="agency accepts",
+        ),
+        C(
+            POST,
+            at("/kantor/laporan/{code}/aksi/disposition/", "submitted"),
+            staff("dispatcher") | {"officer_a": 404, "officer_b": 404},
+            data=lambda world, role: {
+                "version": world.reports["submitted"].version,
+                "agency": world.cast.agency_a.pk,
+                "instruction": "Tangani.",
+            },
+            name="dispatcher disposition",
+        ),
+        C(GET, at("/kantor/laporan/{code}/aksi/note/", "in_progress"), every(405)),
+    ),
+    E(
+        "backoffice:attachment",
+        C(
+            GET,
+            at("/kantor/laporan/{code}/lampiran/{attachment}/", "in_progress"),
+            staff("dispatcher", "officer_a", "supervisor") | {"officer_b": 404},
+        ),
+    ),
+    E(
+        "backoffice:intake",
+        C(GET, "/kantor/pengaduan-baru/", staff("dispatcher")),
+        C(POST, "/kantor/pengaduan-baru/", staff("dispatcher"), data=intake_form),
+    ),
     E("backoffice:audit", C(GET, "/kantor/audit/", staff("supervisor"))),
     E("backoffice:representatives", C(GET, "/kantor/rt-rw/", staff("dispatcher"))),
-    E("backoffice:set_representative",
-      C(POST, at("/kantor/rt-rw/{other_citizen}/"), staff("dispatcher"), data={"is_representative": "1"}),
-      C(GET, at("/kantor/rt-rw/{other_citizen}/"), every(405)),
-      note="Sysadmins set the flag in the Django admin."),
-
+    E(
+        "backoffice:set_representative",
+        C(
+            POST,
+            at("/kantor/rt-rw/{other_citizen}/"),
+            staff("dispatcher"),
+            data={"is_representative": "1"},
+        ),
+        C(GET, at("/kantor/rt-rw/{other_citizen}/"), every(405)),
+        note="Sysadmins set the flag in the Django admin.",
+    ),
     # Statistics
     E("stats:dashboard", C(GET, "/kantor/statistik/", staff("dispatcher", "supervisor"))),
     E("stats:overdue", C(GET, "/kantor/statistik/terlambat/", staff("dispatcher", "supervisor"))),
     E("stats:evaluation", C(GET, "/kantor/statistik/evaluasi/", staff("dispatcher", "supervisor"))),
-    E("stats:evaluation_file", C(GET, at("/kantor/statistik/evaluasi/{evaluation}/"),
-                                 staff("supervisor") | {"dispatcher": 404}, name="the supervisor's file"),
-      note="Each file is its requester's."),
-
+    E(
+        "stats:evaluation_file",
+        C(
+            GET,
+            at("/kantor/statistik/evaluasi/{evaluation}/"),
+            staff("supervisor") | {"dispatcher": 404},
+            name="the supervisor's file",
+        ),
+        note="Each file is its requester's.",
+    ),
     # The Django admin
     E("admin:*", *admin_cases()),
-
     # Open311 GeoReport v2: no sessions; the credential is an application's api_key.
     E("open311-discovery", C(GET, "/open311/v2/discovery.json", every(OK))),
     E("open311-services", C(GET, "/open311/v2/services.xml", every(OK))),
     E("open311-service", C(GET, "/open311/v2/services/infrastruktur-jalan.json", every(OK))),
-    E("open311-requests",
-      C(GET, "/open311/v2/requests.json", every(HIDDEN), subject="in_progress", name="confidential"),
-      C(GET, "/open311/v2/requests.json", every(SHOWN), subject="public", name="public"),
-      C(GET, at("/open311/v2/requests.json?service_request_id={code}", "in_progress"), every(HIDDEN),
-        subject="in_progress", name="confidential by id"),
-      C(POST, "/open311/v2/requests.json", every(403), data=open311_request(False), name="without api_key"),
-      C(POST, "/open311/v2/requests.json", every(OK), data=open311_request(True), name="with api_key")),
-    E("open311-request",
-      C(GET, at("/open311/v2/requests/{code}.json", "in_progress"), every(404), name="confidential"),
-      C(GET, at("/open311/v2/requests/{code}.json", "public"), every(OK), name="public")),
+    E(
+        "open311-requests",
+        C(
+            GET,
+            "/open311/v2/requests.json",
+            every(HIDDEN),
+            subject="in_progress",
+            name="confidential",
+        ),
+        C(GET, "/open311/v2/requests.json", every(SHOWN), subject="public", name="public"),
+        C(
+            GET,
+            at("/open311/v2/requests.json?service_request_id={code}", "in_progress"),
+            every(HIDDEN),
+            subject="in_progress",
+            name="confidential by id",
+        ),
+        C(
+            POST,
+            "/open311/v2/requests.json",
+            every(403),
+            data=open311_request(False),
+            name="without api_key",
+        ),
+        C(
+            POST,
+            "/open311/v2/requests.json",
+            every(OK),
+            data=open311_request(True),
+            name="with api_key",
+        ),
+    ),
+    E(
+        "open311-request",
+        C(
+            GET,
+            at("/open311/v2/requests/{code}.json", "in_progress"),
+            every(404),
+            name="confidential",
+        ),
+        C(GET, at("/open311/v2/requests/{code}.json", "public"), every(OK), name="public"),
+    ),
     E("open311-token", C(GET, at("/open311/v2/tokens/{open311_token}.json"), every(OK))),
-
     # SMS gateway webhook: only a signed request gets in, whoever is logged in.
-    E("sms-webhook", C(POST, "/sms/webhook", every(401), data={"from": "+6281339100011", "text": "LAPOR jalan"},
-                       body="json"),
-      C(GET, "/sms/webhook", every(405))),
-
+    E(
+        "sms-webhook",
+        C(
+            POST,
+            "/sms/webhook",
+            every(401),
+            data={"from": "+6281339100011", "text": "LAPOR jalan"},
+            body="json",
+        ),
+        C(GET, "/sms/webhook", every(405)),
+    ),
     # JSON API v1: the document and its page, and the catch-all for unknown addresses
     E("api:openapi-json", C(GET, "/api/v1/openapi.json", every(OK))),
     E("api:openapi-view", C(GET, "/api/v1/docs", every(OK))),
     E("api:api-root", C(GET, "/api/v1/", every(404))),
     E("api/v1/^.*$", C(GET, "/api/v1/tidak-ada", every(404))),
     # accounts
-    E("api:create_token", C(POST, "/api/v1/auth/tokens", roles(OK, public=401), data=own_credentials, body="json"),
-      note="Each role sends its own password; the public an unknown account."),
+    E(
+        "api:create_token",
+        C(POST, "/api/v1/auth/tokens", roles(OK, public=401), data=own_credentials, body="json"),
+        note="Each role sends its own password; the public an unknown account.",
+    ),
     E("api:list_tokens", C(GET, "/api/v1/auth/tokens", signed_in(public=401))),
-    E("api:revoke_token", C(DELETE, at("/api/v1/auth/tokens/{citizen_token_id}"),
-                            roles(404, public=401, citizen=OK), name="the citizen's token")),
-    E("api:register", C(POST, "/api/v1/register", every(OK), body="json", data={
-        "username": "warga.baru", "full_name": "Warga Baru", "email": "warga.baru@contoh.id",
-        "password": "sumbawa-sabalong-samalewa"})),
+    E(
+        "api:revoke_token",
+        C(
+            DELETE,
+            at("/api/v1/auth/tokens/{citizen_token_id}"),
+            roles(404, public=401, citizen=OK),
+            name="the citizen's token",
+        ),
+    ),
+    E(
+        "api:register",
+        C(
+            POST,
+            "/api/v1/register",
+            every(OK),
+            body="json",
+            data={
+                "username": "warga.baru",
+                "full_name": "Warga Baru",
+                "email": "warga.baru@contoh.id",
+                "password": "sumbawa-sabalong-samalewa",
+            },
+        ),
+    ),
     E("api:me", C(GET, "/api/v1/me", signed_in(public=401))),
-    E("api:update_me", C(PATCH, "/api/v1/me", signed_in(public=401), body="json", data={"full_name": "Nama Baru"})),
-    E("api:start_verification", C(POST, "/api/v1/me/phone/verification", signed_in(REACHED, public=401), body="json",
-                                  data={"phone": "+6281339100099"})),
-    E("api:confirm_verification", C(POST, "/api/v1/me/phone/verification/confirm", signed_in(REACHED, public=401),
-                                    body="json", data={"code": "123456"})),
+    E(
+        "api:update_me",
+        C(PATCH, "/api/v1/me", signed_in(public=401), body="json", data={"full_name": "Nama Baru"}),
+    ),
+    E(
+        "api:start_verification",
+        C(
+            POST,
+            "/api/v1/me/phone/verification",
+            signed_in(REACHED, public=401),
+            body="json",
+            data={"phone": "+6281339100099"},
+        ),
+    ),
+    E(
+        "api:confirm_verification",
+        C(
+            POST,
+            "/api/v1/me/phone/verification/confirm",
+            signed_in(REACHED, public=401),
+            body="json",
+            data={"code": "123456"},
+        ),
+    ),
     # master data
     E("api:categories", C(GET, "/api/v1/categories", every(OK))),
     E("api:agencies", C(GET, "/api/v1/agencies", every(OK))),
     E("api:regions", C(GET, "/api/v1/regions", every(OK))),
     # reports
-    E("api:list_reports", C(GET, "/api/v1/reports", report_page(SHOWN, public=401) | {
-        "other_citizen": HIDDEN, "officer_b": HIDDEN, "sysadmin": HIDDEN}, subject="in_progress")),
+    E(
+        "api:list_reports",
+        C(
+            GET,
+            "/api/v1/reports",
+            report_page(SHOWN, public=401)
+            | {"other_citizen": HIDDEN, "officer_b": HIDDEN, "sysadmin": HIDDEN},
+            subject="in_progress",
+        ),
+    ),
     E("api:file_report", C(POST, "/api/v1/reports", signed_in(public=401), data=api_report_form)),
-    E("api:read_report", C(GET, at("/api/v1/reports/{code}", "in_progress"), report_page(public=401), name="held"),
-      C(GET, at("/api/v1/reports/{code}", "moved"), report_page(public=401, held=False) | {"officer_b": OK},
-        name="moved to B")),
-    E("api:attachment", C(GET, at("/api/v1/reports/{code}/attachments/{attachment}", "in_progress"),
-                          report_page(public=401), name="confidential"),
-      C(GET, at("/api/v1/reports/{code}/attachments/{attachment}", "public"), signed_in(public=401), name="public")),
+    E(
+        "api:read_report",
+        C(GET, at("/api/v1/reports/{code}", "in_progress"), report_page(public=401), name="held"),
+        C(
+            GET,
+            at("/api/v1/reports/{code}", "moved"),
+            report_page(public=401, held=False) | {"officer_b": OK},
+            name="moved to B",
+        ),
+    ),
+    E(
+        "api:attachment",
+        C(
+            GET,
+            at("/api/v1/reports/{code}/attachments/{attachment}", "in_progress"),
+            report_page(public=401),
+            name="confidential",
+        ),
+        C(
+            GET,
+            at("/api/v1/reports/{code}/attachments/{attachment}", "public"),
+            signed_in(public=401),
+            name="public",
+        ),
+    ),
     # the dispatcher's actions
-    E("api:return_report", C(POST, at("/api/v1/reports/{code}/return", "submitted"), api_dispatcher_action(),
-                             body="json", data={"text": "Lengkapi lokasi."})),
-    E("api:disposition", C(POST, at("/api/v1/reports/{code}/disposition", "submitted"), api_dispatcher_action(),
-                           body="json", data={"agency": "pupr", "instruction": "Tangani."})),
-    E("api:redisposition", C(POST, at("/api/v1/reports/{code}/redisposition", "dispositioned"),
-                             api_agency_action() | {"officer_a": 403, "dispatcher": OK},
-                             body="json", data={"agency": "dinkes"})),
-    E("api:archive", C(POST, at("/api/v1/reports/{code}/archive", "submitted"), api_dispatcher_action(),
-                       body="json", data={"reason": "spam"})),
-    E("api:merge", C(POST, at("/api/v1/reports/{code}/merge", "submitted"), api_dispatcher_action(), body="json",
-                     data=lambda world, role: {"into": world.code("duplicate_target")})),
-    E("api:dispatcher_note", C(POST, at("/api/v1/reports/{code}/dispatcher-note", "submitted"),
-                               api_dispatcher_action(), body="json", data={"text": "Cek ke desa."})),
-    E("api:reclassify", C(POST, at("/api/v1/reports/{code}/reclassify", "submitted"), api_dispatcher_action(),
-                          body="json", data={"classification": "aspiration"})),
-    E("api:close", C(POST, at("/api/v1/reports/{code}/close", "in_progress"),
-                     api_agency_action() | {"officer_a": 403, "dispatcher": OK}, body="json",
-                     data={"reason": "Sudah selesai di lapangan."})),
+    E(
+        "api:return_report",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/return", "submitted"),
+            api_dispatcher_action(),
+            body="json",
+            data={"text": "Lengkapi lokasi."},
+        ),
+    ),
+    E(
+        "api:disposition",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/disposition", "submitted"),
+            api_dispatcher_action(),
+            body="json",
+            data={"agency": "pupr", "instruction": "Tangani."},
+        ),
+    ),
+    E(
+        "api:redisposition",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/redisposition", "dispositioned"),
+            api_agency_action() | {"officer_a": 403, "dispatcher": OK},
+            body="json",
+            data={"agency": "dinkes"},
+        ),
+    ),
+    E(
+        "api:archive",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/archive", "submitted"),
+            api_dispatcher_action(),
+            body="json",
+            data={"reason": "spam"},
+        ),
+    ),
+    E(
+        "api:merge",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/merge", "submitted"),
+            api_dispatcher_action(),
+            body="json",
+            data=lambda world, role: {"into": world.code("duplicate_target")},
+        ),
+    ),
+    E(
+        "api:dispatcher_note",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/dispatcher-note", "submitted"),
+            api_dispatcher_action(),
+            body="json",
+            data={"text": "Cek ke desa."},
+        ),
+    ),
+    E(
+        "api:reclassify",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/reclassify", "submitted"),
+            api_dispatcher_action(),
+            body="json",
+            data={"classification": "aspiration"},
+        ),
+    ),
+    E(
+        "api:close",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/close", "in_progress"),
+            api_agency_action() | {"officer_a": 403, "dispatcher": OK},
+            body="json",
+            data={"reason": "Sudah selesai di lapangan."},
+        ),
+    ),
     # the agency's actions
-    E("api:accept", C(POST, at("/api/v1/reports/{code}/accept", "dispositioned"), api_agency_action(), body="json",
-                      data={})),
-    E("api:decline", C(POST, at("/api/v1/reports/{code}/decline", "dispositioned"), api_agency_action(),
-                       body="json", data={"reason": "Bukan kewenangan kami."})),
-    E("api:assign", C(POST, at("/api/v1/reports/{code}/assign", "dispositioned"), api_agency_action(), body="json",
-                      data=lambda world, role: {"officer": world.cast.officer_a.username}),
-      # Permission before input: otherwise anyone who sees the report learns, by 422 or 403, which
-      # usernames are officers of the agency holding it.
-      C(POST, at("/api/v1/reports/{code}/assign", "dispositioned"), api_agency_action() | {"officer_a": 422},
-        body="json", data=lambda world, role: {"officer": world.cast.officer_b.username},
-        name="officer of another agency")),
-    E("api:note", C(POST, at("/api/v1/reports/{code}/note", "in_progress"), api_agency_action(), body="json",
-                    data={"text": "Tim ke lokasi besok."})),
-    E("api:request_info", C(POST, at("/api/v1/reports/{code}/request-info", "in_progress"), api_agency_action(),
-                            body="json", data={"text": "Kirim foto."})),
-    E("api:answer", C(POST, at("/api/v1/reports/{code}/answer", "in_progress"), api_agency_action(), body="json",
-                      data={"text": "Sudah diperbaiki."})),
+    E(
+        "api:accept",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/accept", "dispositioned"),
+            api_agency_action(),
+            body="json",
+            data={},
+        ),
+    ),
+    E(
+        "api:decline",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/decline", "dispositioned"),
+            api_agency_action(),
+            body="json",
+            data={"reason": "Bukan kewenangan kami."},
+        ),
+    ),
+    E(
+        "api:assign",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/assign", "dispositioned"),
+            api_agency_action(),
+            body="json",
+            data=lambda world, role: {"officer": world.cast.officer_a.username},
+        ),
+        # Permission before input: otherwise anyone who sees the report learns, by 422 or 403, which
+        # usernames are officers of the agency holding it.
+        C(
+            POST,
+            at("/api/v1/reports/{code}/assign", "dispositioned"),
+            api_agency_action() | {"officer_a": 422},
+            body="json",
+            data=lambda world, role: {"officer": world.cast.officer_b.username},
+            name="officer of another agency",
+        ),
+    ),
+    E(
+        "api:note",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/note", "in_progress"),
+            api_agency_action(),
+            body="json",
+            data={"text": "Tim ke lokasi besok."},
+        ),
+    ),
+    E(
+        "api:request_info",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/request-info", "in_progress"),
+            api_agency_action(),
+            body="json",
+            data={"text": "Kirim foto."},
+        ),
+    ),
+    E(
+        "api:answer",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/answer", "in_progress"),
+            api_agency_action(),
+            body="json",
+            data={"text": "Sudah diperbaiki."},
+        ),
+    ),
     # the reporter's actions
-    E("api:resubmit", C(POST, at("/api/v1/reports/{code}/resubmit", "returned"), api_reporter_action(held=False),
-                        body="json", data={"text": "Lokasi dilengkapi.", "address": "Jalan Garuda 3"})),
-    E("api:provide_info", C(POST, at("/api/v1/reports/{code}/provide-info", "paused"), api_reporter_action(),
-                            body="json", data={"text": "Foto menyusul."})),
-    E("api:verdict", C(POST, at("/api/v1/reports/{code}/verdict", "responded"), api_reporter_action(), body="json",
-                       data={"satisfied": True, "rating": 4})),
-    E("api:support",
-      C(POST, at("/api/v1/reports/{code}/support", "public"), signed_in(public=401), body="json", name="public"),
-      C(POST, at("/api/v1/reports/{code}/support", "in_progress"), report_page(409, public=401), body="json",
-        name="confidential")),
+    E(
+        "api:resubmit",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/resubmit", "returned"),
+            api_reporter_action(held=False),
+            body="json",
+            data={"text": "Lokasi dilengkapi.", "address": "Jalan Garuda 3"},
+        ),
+    ),
+    E(
+        "api:provide_info",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/provide-info", "paused"),
+            api_reporter_action(),
+            body="json",
+            data={"text": "Foto menyusul."},
+        ),
+    ),
+    E(
+        "api:verdict",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/verdict", "responded"),
+            api_reporter_action(),
+            body="json",
+            data={"satisfied": True, "rating": 4},
+        ),
+    ),
+    E(
+        "api:support",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/support", "public"),
+            signed_in(public=401),
+            body="json",
+            name="public",
+        ),
+        C(
+            POST,
+            at("/api/v1/reports/{code}/support", "in_progress"),
+            report_page(409, public=401),
+            body="json",
+            name="confidential",
+        ),
+    ),
     # staff
-    E("api:queue", C(GET, "/api/v1/staff/queue", roles(403, public=401, dispatcher=SHOWN), subject="submitted")),
-    E("api:inbox", C(GET, "/api/v1/staff/inbox", roles(403, public=401, officer_a=SHOWN, officer_b=HIDDEN),
-                     subject="in_progress")),
-    E("api:dashboard", C(GET, "/api/v1/staff/dashboard", staff("dispatcher", "supervisor", "officer_a", "officer_b",
-                                                               public=401))),
+    E(
+        "api:queue",
+        C(
+            GET,
+            "/api/v1/staff/queue",
+            roles(403, public=401, dispatcher=SHOWN),
+            subject="submitted",
+        ),
+    ),
+    E(
+        "api:inbox",
+        C(
+            GET,
+            "/api/v1/staff/inbox",
+            roles(403, public=401, officer_a=SHOWN, officer_b=HIDDEN),
+            subject="in_progress",
+        ),
+    ),
+    E(
+        "api:dashboard",
+        C(
+            GET,
+            "/api/v1/staff/dashboard",
+            staff("dispatcher", "supervisor", "officer_a", "officer_b", public=401),
+        ),
+    ),
     # public
-    E("api:feed", C(GET, "/api/v1/public/reports", every(HIDDEN), subject="in_progress", name="confidential"),
-      C(GET, "/api/v1/public/reports", every(SHOWN), subject="public", name="public")),
-    E("api:public_report", C(GET, at("/api/v1/public/reports/{code}", "in_progress"), every(404), name="confidential"),
-      C(GET, at("/api/v1/public/reports/{code}", "public"), every(OK), name="public")),
+    E(
+        "api:feed",
+        C(GET, "/api/v1/public/reports", every(HIDDEN), subject="in_progress", name="confidential"),
+        C(GET, "/api/v1/public/reports", every(SHOWN), subject="public", name="public"),
+    ),
+    E(
+        "api:public_report",
+        C(GET, at("/api/v1/public/reports/{code}", "in_progress"), every(404), name="confidential"),
+        C(GET, at("/api/v1/public/reports/{code}", "public"), every(OK), name="public"),
+    ),
     E("api:statistics", C(GET, "/api/v1/public/statistics", every(OK))),
     # notifications
     E("api:notifications", C(GET, "/api/v1/notifications", signed_in(public=401))),
-    E("api:mark_read", C(POST, at("/api/v1/notifications/{notification}/read"), roles(404, public=401, citizen=OK),
-                         body="json", name="the citizen's notification")),
+    E(
+        "api:mark_read",
+        C(
+            POST,
+            at("/api/v1/notifications/{notification}/read"),
+            roles(404, public=401, citizen=OK),
+            body="json",
+            name="the citizen's notification",
+        ),
+    ),
 )
 
 # Patterns grouped under one entry, with the reason.
 GROUPS = {
-    "admin:*": ("admin/", "The Django admin is one site with one rule (is_staff: the sysadmin); its cases are "
-                          "generated from the registered ModelAdmins."),
+    "admin:*": (
+        "admin/",
+        "The Django admin is one site with one rule (is_staff: the sysadmin); its cases are "
+        "generated from the registered ModelAdmins.",
+    ),
 }
 # Patterns deliberately left out of the matrix, with the reason. Keep it empty unless there is one.
 EXCLUDED: dict[str, str] = {}
@@ -512,7 +1078,9 @@ def entries(matrix=MATRIX) -> dict[str, Entry]:
         assert entry.key not in table, f"two entries for {entry.key}"
         for case in entry.cases:
             missing = set(ROLES) - set(case.expect)
-            assert not missing, f"{entry.key} {case.method} {case.name}: no decision for {sorted(missing)}"
+            assert not missing, (
+                f"{entry.key} {case.method} {case.name}: no decision for {sorted(missing)}"
+            )
         table[entry.key] = entry
     return table
 
@@ -520,4 +1088,3 @@ def entries(matrix=MATRIX) -> dict[str, Entry]:
 def payload(case: Case, world: World, role: str):
     data = case.data(world, role) if callable(case.data) else (case.data or {})
     return json.dumps(data) if case.body == "json" else data
-

@@ -22,15 +22,30 @@ from .world import ROLES, World
 
 pytestmark = pytest.mark.django_db
 
-CELLS = [pytest.param(entry, case, role, id=f"{entry.key}|{case.method}{'|' + case.name if case.name else ''}|{role}")
-         for entry in MATRIX for case in entry.cases for role in ROLES]
+CELLS = [
+    pytest.param(
+        entry,
+        case,
+        role,
+        id=f"{entry.key}|{case.method}{'|' + case.name if case.name else ''}|{role}",
+    )
+    for entry in MATRIX
+    for case in entry.cases
+    for role in ROLES
+]
 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("authz-media")
-    with django_db_blocker.unblock(), override_settings(
-            MEDIA_ROOT=str(media), API_RATE_LIMIT_PER_MINUTE=0, SMS_WEBHOOK_SECRET="matrix-webhook-secret"):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=str(media),
+            API_RATE_LIMIT_PER_MINUTE=0,
+            SMS_WEBHOOK_SECRET="matrix-webhook-secret",
+        ),
+    ):
         outer = transaction.atomic()
         outer.__enter__()
         try:
@@ -50,11 +65,18 @@ UNCOUNTED = {"django_session", AuditEntry._meta.db_table}
 
 def _counts_sql() -> tuple[str, list[str]]:
     quote = connection.ops.quote_name
-    tables = sorted({m._meta.db_table for m in apps.get_models()
-                     if m._meta.managed and not m._meta.proxy and m._meta.db_table not in UNCOUNTED})
+    tables = sorted(
+        {
+            m._meta.db_table
+            for m in apps.get_models()
+            if m._meta.managed and not m._meta.proxy and m._meta.db_table not in UNCOUNTED
+        }
+    )
     audit = quote(AuditEntry._meta.db_table)
     parts = [f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables]
-    parts.append(f"(SELECT COUNT(*) FROM {audit} WHERE {quote('action')} <> '{AuditEntry.Kind.IDENTITY_VIEWED}')")
+    parts.append(
+        f"(SELECT COUNT(*) FROM {audit} WHERE {quote('action')} <> '{AuditEntry.Kind.IDENTITY_VIEWED}')"
+    )
     return "SELECT " + ", ".join(parts), [*tables, "audit (but identity views)"]
 
 
@@ -66,7 +88,9 @@ def snapshot() -> dict:
         state = dict(zip(names, cursor.fetchone()))
     for model, skip in WATCHED.items():
         columns = [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
-        state[model._meta.label + " rows"] = list(model.objects.order_by("pk").values_list(*columns))
+        state[model._meta.label + " rows"] = list(
+            model.objects.order_by("pk").values_list(*columns)
+        )
     return state
 
 
@@ -83,7 +107,9 @@ def send(client: Client, case, world: World, role: str):
         return client.get(path, headers=headers)
     data = payload(case, world, role)
     if case.body == "json":
-        return client.generic(case.method, path, data, content_type="application/json", headers=headers)
+        return client.generic(
+            case.method, path, data, content_type="application/json", headers=headers
+        )
     if case.method == "POST":
         return client.post(path, data, headers=headers)
     return client.generic(case.method, path, headers=headers)
@@ -104,10 +130,11 @@ def check(response, outcome, subject_code: str):
     to_login = status == 302 and location.startswith(resolve_url(settings.LOGIN_URL) + "?next=")
     to_admin_login = status == 302 and location.startswith("/admin/login/")
     if outcome in (LOGIN, ADMIN_LOGIN):
-        assert (to_login if outcome == LOGIN else to_admin_login), describe(response)
+        assert to_login if outcome == LOGIN else to_admin_login, describe(response)
     elif outcome == REACHED:
-        assert status < 500 and status not in (401, 403, 404, 405) and not (to_login or to_admin_login), \
-            describe(response)
+        assert (
+            status < 500 and status not in (401, 403, 404, 405) and not (to_login or to_admin_login)
+        ), describe(response)
     elif outcome in ALLOWED:
         assert 200 <= status < 400 and not (to_login or to_admin_login), describe(response)
         if outcome in (SHOWN, HIDDEN):

@@ -21,8 +21,17 @@ from aduan.stats.models import EvaluationReport
 from tests.conftest import Cast, report_in
 from tests.portal import give_profile
 
-ROLES = ("public", "citizen", "other_citizen", "representative", "dispatcher", "officer_a", "officer_b",
-         "supervisor", "sysadmin")
+ROLES = (
+    "public",
+    "citizen",
+    "other_citizen",
+    "representative",
+    "dispatcher",
+    "officer_a",
+    "officer_b",
+    "supervisor",
+    "sysadmin",
+)
 OPEN311_KEY = "matrix-open311-key"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -37,16 +46,28 @@ class World:
     def __init__(self):
         cast = self.cast = Cast()
         # Citizens who file have their KTP profile (the portal and the API ask for it first).
-        give_profile(cast.citizen, nik="5204081203900001", full_name=cast.citizen.full_name, phone=cast.citizen.phone)
+        give_profile(
+            cast.citizen,
+            nik="5204081203900001",
+            full_name=cast.citizen.full_name,
+            phone=cast.citizen.phone,
+        )
         give_profile(cast.other_citizen, nik="5204084203900002", sex="P")
         give_profile(cast.representative, nik="5204080101800003", birth_date=dt.date(1980, 1, 1))
         self.users = {role: getattr(cast, role) for role in ROLES if role != "public"}
         self.users["public"] = None
-        self.tokens = {role: ApiToken.issue(user, "matrix")[1] for role, user in self.users.items() if user}
+        self.tokens = {
+            role: ApiToken.issue(user, "matrix")[1] for role, user in self.users.items() if user
+        }
 
         def held(status, **extra):
-            fields = dict(filed_by=cast.representative, consent=True, channel=Channel.REPRESENTATIVE,
-                          representative_relationship="Ketua RT", confidential=True)
+            fields = dict(
+                filed_by=cast.representative,
+                consent=True,
+                channel=Channel.REPRESENTATIVE,
+                representative_relationship="Ketua RT",
+                confidential=True,
+            )
             return report_in(cast, status, **{**fields, **extra})
 
         self.reports = {
@@ -62,21 +83,38 @@ class World:
         }
         # Held by agency A, then moved to agency B: A no longer reaches it.
         moved = held(Status.DISPOSITIONED, title="Saluran tersumbat")
-        self.reports["moved"] = actions.do_redisposition(moved, cast.agency_b, actor=cast.dispatcher,
-                                                         instruction="Kewenangan Dinkes.")
-        self.attachments = {key: r.attachments.get().pk for key, r in self.reports.items() if r.attachments.exists()}
+        self.reports["moved"] = actions.do_redisposition(
+            moved, cast.agency_b, actor=cast.dispatcher, instruction="Kewenangan Dinkes."
+        )
+        self.attachments = {
+            key: r.attachments.get().pk for key, r in self.reports.items() if r.attachments.exists()
+        }
         # A report whose tracking secret the matrix knows (report_in does not keep it).
         self.tracked, self.tracked_secret = actions.do_file_report(
-            reporter=cast.citizen, title="Lampu jalan padam", description="Gelap sejak dua minggu di Jalan Garuda.")
-        self.notification = Notification.objects.filter(
-            recipient=cast.citizen, channel=NotificationChannel.IN_APP).order_by("pk").first().pk
+            reporter=cast.citizen,
+            title="Lampu jalan padam",
+            description="Gelap sejak dua minggu di Jalan Garuda.",
+        )
+        self.notification = (
+            Notification.objects.filter(recipient=cast.citizen, channel=NotificationChannel.IN_APP)
+            .order_by("pk")
+            .first()
+            .pk
+        )
         application = Application(name="Aplikasi uji matriks")
         application.set_key(OPEN311_KEY)
         application.save()
         self.open311_token = "matrix-token-1"
-        ServiceRequest.objects.create(application=application, report=self.reports["public"], token=self.open311_token)
-        job = EvaluationReport(requested_by=cast.supervisor, period_start=dt.date(2026, 3, 1),
-                               period_end=dt.date(2026, 3, 31), format="xlsx", state=EvaluationReport.State.DONE)
+        ServiceRequest.objects.create(
+            application=application, report=self.reports["public"], token=self.open311_token
+        )
+        job = EvaluationReport(
+            requested_by=cast.supervisor,
+            period_start=dt.date(2026, 3, 1),
+            period_end=dt.date(2026, 3, 31),
+            format="xlsx",
+            state=EvaluationReport.State.DONE,
+        )
         job.file.save("evaluasi-matriks.xlsx", ContentFile(b"PK\x03\x04 uji"), save=True)
         self.evaluation = job.pk
         self.citizen_token_id = ApiToken.objects.filter(user=cast.citizen).get().pk

@@ -27,13 +27,24 @@ def _xml_has(item: dict, schema: dict) -> None:
 @pytest.fixture
 def live_cast(live_server, cast):
     """Public, confidential and unverified reports, and the demo application, behind a live server."""
-    public = report_in(cast, Status.IN_PROGRESS, anonymous=True, latitude="-8.490200", longitude="117.420400")
-    actions.do_add_note(public, actor=cast.officer_a, text="Tim sudah meninjau lokasi.", public=True)
-    actions.do_add_note(public, actor=cast.officer_a, text="Catatan internal anggaran.", public=False)
+    public = report_in(
+        cast, Status.IN_PROGRESS, anonymous=True, latitude="-8.490200", longitude="117.420400"
+    )
+    actions.do_add_note(
+        public, actor=cast.officer_a, text="Tim sudah meninjau lokasi.", public=True
+    )
+    actions.do_add_note(
+        public, actor=cast.officer_a, text="Catatan internal anggaran.", public=False
+    )
     confidential = report_in(cast, Status.IN_PROGRESS, confidential=True, title="Rahasia")
     unverified = file_report(cast, title="Belum diverifikasi")
     seed_demo_application()
-    return {"public": public, "confidential": confidential, "unverified": unverified, "url": live_server.url + BASE}
+    return {
+        "public": public,
+        "confidential": confidential,
+        "unverified": unverified,
+        "url": live_server.url + BASE,
+    }
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -75,8 +86,11 @@ def test_confidential_and_unverified_requests_are_404(live_cast, client):
 
 
 def test_no_reporter_identity_and_no_internal_note_ever_appears(live_cast, client, cast):
-    for url in (f"{BASE}/requests.json?extensions=true", f"{BASE}/requests.xml?extensions=true",
-                f"{BASE}/requests/{live_cast['public'].code}.json?extensions=true"):
+    for url in (
+        f"{BASE}/requests.json?extensions=true",
+        f"{BASE}/requests.xml?extensions=true",
+        f"{BASE}/requests/{live_cast['public'].code}.json?extensions=true",
+    ):
         text = client.get(url).content.decode()
         for secret in ("Wayan", "warga-uji", "081339100011", "Catatan internal anggaran."):
             assert secret not in text, (url, secret)
@@ -90,13 +104,23 @@ def test_extensions_add_the_public_timeline_as_notes(live_cast, client):
 
 
 def test_a_post_lands_in_the_dispatcher_queue(live_cast, client, cast):
-    response = client.post(f"{BASE}/requests.json", {
-        "api_key": DEMO_KEY, "service_code": "infrastruktur-jalan", "lat": "-8.5", "long": "117.43",
-        "address_string": "Jalan Garuda", "description": "Lubang besar di depan sekolah.",
-        "attribute[status-jalan]": "kabupaten", "attribute[jenis-kerusakan][]": ["berlubang", "retak"],
-        "first_name": "Ketut", "last_name": "Suastika", "email": "ketut@contoh.id",
-        "media_url": "https://contoh.id/foto.jpg",
-    })
+    response = client.post(
+        f"{BASE}/requests.json",
+        {
+            "api_key": DEMO_KEY,
+            "service_code": "infrastruktur-jalan",
+            "lat": "-8.5",
+            "long": "117.43",
+            "address_string": "Jalan Garuda",
+            "description": "Lubang besar di depan sekolah.",
+            "attribute[status-jalan]": "kabupaten",
+            "attribute[jenis-kerusakan][]": ["berlubang", "retak"],
+            "first_name": "Ketut",
+            "last_name": "Suastika",
+            "email": "ketut@contoh.id",
+            "media_url": "https://contoh.id/foto.jpg",
+        },
+    )
     assert response.status_code == 201, response.content
     jsonschema.validate(response.json(), schemas.POST_RESPONSE)
     code, token = response.json()[0]["service_request_id"], response.json()[0]["token"]
@@ -104,7 +128,10 @@ def test_a_post_lands_in_the_dispatcher_queue(live_cast, client, cast):
     assert (report.status, report.channel) == (Status.SUBMITTED, Channel.OPEN311)
     queue = ApiClient(cast.dispatcher).get("/staff/queue", {"channel": "open311"}).json()["items"]
     assert [r["code"] for r in queue] == [code]
-    assert report.extra_answers == {"status-jalan": "kabupaten", "jenis-kerusakan": ["berlubang", "retak"]}
+    assert report.extra_answers == {
+        "status-jalan": "kabupaten",
+        "jenis-kerusakan": ["berlubang", "retak"],
+    }
     assert report.reporter_name == "Ketut Suastika" and not report.anonymous
     tokens = client.get(f"{BASE}/tokens/{token}.json").json()
     jsonschema.validate(tokens, schemas.TOKEN_RESPONSE)
@@ -116,9 +143,16 @@ def test_a_post_lands_in_the_dispatcher_queue(live_cast, client, cast):
 
 
 def test_a_post_with_xml_answers_in_xml(live_cast, client):
-    response = client.post(f"{BASE}/requests.xml", {
-        "api_key": DEMO_KEY, "service_code": "kesehatan", "address_id": "52.04.08.1004",
-        "description": "Obat hipertensi kosong.", "phone": "+6281200000009"})
+    response = client.post(
+        f"{BASE}/requests.xml",
+        {
+            "api_key": DEMO_KEY,
+            "service_code": "kesehatan",
+            "address_id": "52.04.08.1004",
+            "description": "Obat hipertensi kosong.",
+            "phone": "+6281200000009",
+        },
+    )
     assert response.status_code == 201
     parsed = xmltodict.parse(response.content)["service_requests"]["request"]
     report = Report.objects.get(code=parsed["service_request_id"])
@@ -126,27 +160,100 @@ def test_a_post_with_xml_answers_in_xml(live_cast, client):
 
 
 def test_a_post_without_contact_is_filed_anonymously(live_cast, client):
-    response = client.post(f"{BASE}/requests.json", {"api_key": DEMO_KEY, "service_code": "kesehatan",
-                                                     "lat": "-8.5", "long": "117.4", "description": "Antrean lama."})
+    response = client.post(
+        f"{BASE}/requests.json",
+        {
+            "api_key": DEMO_KEY,
+            "service_code": "kesehatan",
+            "lat": "-8.5",
+            "long": "117.4",
+            "description": "Antrean lama.",
+        },
+    )
     report = Report.objects.get(code=response.json()[0]["service_request_id"])
     assert report.anonymous
 
 
-@pytest.mark.parametrize("data, status, fragment", [
-    ({"api_key": "salah"}, 403, "api_key"),
-    ({}, 403, "api_key"),
-    ({"api_key": DEMO_KEY, "service_code": "tidak-ada", "lat": "1", "long": "1", "description": "x"}, 404, ""),
-    ({"api_key": DEMO_KEY, "service_code": "kesehatan", "description": "x"}, 400, "Lokasi"),
-    ({"api_key": DEMO_KEY, "service_code": "kesehatan", "lat": "95", "long": "1", "description": "x"}, 400, "lat"),
-    ({"api_key": DEMO_KEY, "service_code": "kesehatan", "lat": "1", "long": "1"}, 400, "description"),
-    ({"api_key": DEMO_KEY, "service_code": "infrastruktur-jalan", "lat": "1", "long": "1", "description": "x"},
-     400, "attribute[status-jalan]"),
-    ({"api_key": DEMO_KEY, "service_code": "infrastruktur-jalan", "lat": "1", "long": "1", "description": "x",
-      "attribute[status-jalan]": "bulan"}, 400, "attribute[status-jalan]"),
-    ({"api_key": DEMO_KEY, "service_code": "kesehatan", "address_id": "99", "description": "x"}, 400, "address_id"),
-    ({"api_key": DEMO_KEY, "service_code": "kesehatan", "lat": "1", "long": "1", "description": "x",
-      "email": "bukan"}, 400, "email"),
-])
+@pytest.mark.parametrize(
+    "data, status, fragment",
+    [
+        ({"api_key": "salah"}, 403, "api_key"),
+        ({}, 403, "api_key"),
+        (
+            {
+                "api_key": DEMO_KEY,
+                "service_code": "tidak-ada",
+                "lat": "1",
+                "long": "1",
+                "description": "x",
+            },
+            404,
+            "",
+        ),
+        ({"api_key": DEMO_KEY, "service_code": "kesehatan", "description": "x"}, 400, "Lokasi"),
+        (
+            {
+                "api_key": DEMO_KEY,
+                "service_code": "kesehatan",
+                "lat": "95",
+                "long": "1",
+                "description": "x",
+            },
+            400,
+            "lat",
+        ),
+        (
+            {"api_key": DEMO_KEY, "service_code": "kesehatan", "lat": "1", "long": "1"},
+            400,
+            "description",
+        ),
+        (
+            {
+                "api_key": DEMO_KEY,
+                "service_code": "infrastruktur-jalan",
+                "lat": "1",
+                "long": "1",
+                "description": "x",
+            },
+            400,
+            "attribute[status-jalan]",
+        ),
+        (
+            {
+                "api_key": DEMO_KEY,
+                "service_code": "infrastruktur-jalan",
+                "lat": "1",
+                "long": "1",
+                "description": "x",
+                "attribute[status-jalan]": "bulan",
+            },
+            400,
+            "attribute[status-jalan]",
+        ),
+        (
+            {
+                "api_key": DEMO_KEY,
+                "service_code": "kesehatan",
+                "address_id": "99",
+                "description": "x",
+            },
+            400,
+            "address_id",
+        ),
+        (
+            {
+                "api_key": DEMO_KEY,
+                "service_code": "kesehatan",
+                "lat": "1",
+                "long": "1",
+                "description": "x",
+                "email": "bukan",
+            },
+            400,
+            "email",
+        ),
+    ],
+)
 def test_a_bad_post_gets_the_specifications_error(db, client, data, status, fragment):
     seed_demo_application()
     response = client.post(f"{BASE}/requests.json", data)
@@ -161,7 +268,9 @@ def test_a_bad_post_gets_the_specifications_error(db, client, data, status, frag
 def test_a_deactivated_application_is_refused(db, client):
     application = seed_demo_application()
     Application.objects.filter(pk=application.pk).update(is_active=False)
-    response = client.post(f"{BASE}/requests.json", {"api_key": DEMO_KEY, "service_code": "kesehatan"})
+    response = client.post(
+        f"{BASE}/requests.json", {"api_key": DEMO_KEY, "service_code": "kesehatan"}
+    )
     assert response.status_code == 403
 
 
@@ -173,17 +282,28 @@ def test_the_key_is_stored_hashed(db):
 def test_list_filters_and_limits(db, client, cast):
     public = report_in(cast, Status.DISPOSITIONED)
     closed = report_in(cast, Status.CLOSED)
-    codes = lambda **q: [r["service_request_id"] for r in client.get(f"{BASE}/requests.json", q).json()]  # noqa: E731
+    codes = lambda **q: [
+        r["service_request_id"] for r in client.get(f"{BASE}/requests.json", q).json()
+    ]
     assert codes(status="open") == [public.code]
     assert codes(status="closed") == [closed.code]
     assert codes(service_code="kesehatan") == []
-    assert codes(service_request_id=f"{public.code},{closed.code}") == [closed.code, public.code] or set(
-        codes(service_request_id=f"{public.code},{closed.code}")) == {public.code, closed.code}
+    assert codes(service_request_id=f"{public.code},{closed.code}") == [
+        closed.code,
+        public.code,
+    ] or set(codes(service_request_id=f"{public.code},{closed.code}")) == {public.code, closed.code}
     old = (timezone.now() - dt.timedelta(days=200)).isoformat()
-    assert codes(start_date=old, end_date=(timezone.now() - dt.timedelta(days=150)).isoformat()) == []
+    assert (
+        codes(start_date=old, end_date=(timezone.now() - dt.timedelta(days=150)).isoformat()) == []
+    )
     assert len(codes(page_size="1")) == 1 and len(codes(page_size="1", page="2")) == 1
-    for bad in ({"start_date": old, "end_date": timezone.now().isoformat()}, {"start_date": "kemarin"}, {"status": "pending"}, {"page_size": "5000"},
-                {"end_date": old, "start_date": timezone.now().isoformat()}):
+    for bad in (
+        {"start_date": old, "end_date": timezone.now().isoformat()},
+        {"start_date": "kemarin"},
+        {"status": "pending"},
+        {"page_size": "5000"},
+        {"end_date": old, "start_date": timezone.now().isoformat()},
+    ):
         response = client.get(f"{BASE}/requests.json", bad)
         assert response.status_code == 400, bad
         jsonschema.validate(response.json(), schemas.ERRORS)
@@ -200,8 +320,17 @@ def test_discovery_and_an_unknown_service(db, client):
 
 def test_service_requests_are_linked_to_their_application(db, client):
     seed_demo_application()
-    client.post(f"{BASE}/requests.json", {"api_key": DEMO_KEY, "service_code": "kesehatan", "lat": "-8.5",
-                                          "long": "117.4", "description": "Antrean lama.", "phone": "0812"})
+    client.post(
+        f"{BASE}/requests.json",
+        {
+            "api_key": DEMO_KEY,
+            "service_code": "kesehatan",
+            "lat": "-8.5",
+            "long": "117.4",
+            "description": "Antrean lama.",
+            "phone": "0812",
+        },
+    )
     assert ServiceRequest.objects.get().application.name == "Aplikasi Demo Open311"
 
 
@@ -209,25 +338,42 @@ def test_nul_characters_are_a_400_not_a_server_error(db, client):
     seed_demo_application()
     assert client.get(f"{BASE}/requests.json?service_code=a%00b").status_code == 400
     assert client.get(f"{BASE}/services/a%00b.json").status_code == 400
-    response = client.post(f"{BASE}/requests.json", {"api_key": DEMO_KEY, "service_code": "kesehatan",
-                                                     "lat": "1", "long": "1", "description": "a\x00b"})
+    response = client.post(
+        f"{BASE}/requests.json",
+        {
+            "api_key": DEMO_KEY,
+            "service_code": "kesehatan",
+            "lat": "1",
+            "long": "1",
+            "description": "a\x00b",
+        },
+    )
     assert response.status_code == 400
     jsonschema.validate(response.json(), schemas.ERRORS)
 
 
 def test_xml_stays_well_formed_whatever_the_text(db, client, cast):
-    report = report_in(cast, Status.DISPOSITIONED, description="Pipa <bocor> & air \x0b keruh \"lagi\"")
+    report = report_in(
+        cast, Status.DISPOSITIONED, description='Pipa <bocor> & air \x0b keruh "lagi"'
+    )
     parsed = xmltodict.parse(client.get(f"{BASE}/requests/{report.code}.xml").content)
-    assert parsed["service_requests"]["request"]["description"] == 'Pipa <bocor> & air  keruh "lagi"'
+    assert (
+        parsed["service_requests"]["request"]["description"] == 'Pipa <bocor> & air  keruh "lagi"'
+    )
 
 
-def test_a_list_shows_the_newest_public_text_as_status_notes_never_an_internal_one(db, client, cast,
-                                                                                  django_assert_max_num_queries):
+def test_a_list_shows_the_newest_public_text_as_status_notes_never_an_internal_one(
+    db, client, cast, django_assert_max_num_queries
+):
     report = report_in(cast, Status.IN_PROGRESS)
-    actions.do_add_note(report, actor=cast.officer_a, text="Tim turun ke lokasi besok.", public=True)
+    actions.do_add_note(
+        report, actor=cast.officer_a, text="Tim turun ke lokasi besok.", public=True
+    )
     actions.do_add_note(report, actor=cast.officer_a, text="Anggaran belum cair.", public=False)
     silent = report_in(cast, Status.DISPOSITIONED, title="Belum ada catatan")
-    with django_assert_max_num_queries(4):  # the page of requests with their newest public text, at once
+    with django_assert_max_num_queries(
+        4
+    ):  # the page of requests with their newest public text, at once
         rows = client.get("/open311/v2/requests.json").json()
     notes = {row["service_request_id"]: row["status_notes"] for row in rows}
     assert notes[report.code] == "Tim turun ke lokasi besok."

@@ -23,9 +23,16 @@ def clock():
 
 
 def post(client, fmt="json", key=DEMO_KEY, **extra):
-    return client.post(f"{BASE}/requests.{fmt}", {
-        "api_key": key, "service_code": "kesehatan", "address_id": "52.04.08.1004",
-        "description": "Puskesmas tutup pada jam layanan.", **extra})
+    return client.post(
+        f"{BASE}/requests.{fmt}",
+        {
+            "api_key": key,
+            "service_code": "kesehatan",
+            "address_id": "52.04.08.1004",
+            "description": "Puskesmas tutup pada jam layanan.",
+            **extra,
+        },
+    )
 
 
 @override_settings(OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR=2, OPEN311_RATE_LIMIT_PER_IP_PER_HOUR=100)
@@ -34,7 +41,9 @@ def test_an_application_over_its_limit_gets_429_until_the_hour_ends(client, cast
     assert [post(client).status_code for _ in range(2)] == [201, 201]
     refused = post(client)
     assert refused.status_code == 429 and int(refused["Retry-After"]) == 45 * 60
-    assert refused.json() == [{"code": 429, "description": "Terlalu banyak permintaan; coba lagi dalam 45 menit."}]
+    assert refused.json() == [
+        {"code": 429, "description": "Terlalu banyak permintaan; coba lagi dalam 45 menit."}
+    ]
     xml = post(client, fmt="xml")
     assert xml.status_code == 429 and b"<code>429</code>" in xml.content
     assert ServiceRequest.objects.count() == 2

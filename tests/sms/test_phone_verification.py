@@ -30,8 +30,9 @@ def test_a_wrong_code_is_refused_and_guessing_stops_after_five_tries(cast):
     citizen.post("/me/phone/verification", {"phone": "+6281339100011"})
     wrong = "000000" if _sent_code() != "000000" else "111111"
     for _ in range(5):
-        assert error_of(citizen.post("/me/phone/verification/confirm", {"code": wrong}), 422)["fields"] == {
-            "code": ["Kode verifikasi salah."]}
+        assert error_of(citizen.post("/me/phone/verification/confirm", {"code": wrong}), 422)[
+            "fields"
+        ] == {"code": ["Kode verifikasi salah."]}
     error_of(citizen.post("/me/phone/verification/confirm", {"code": _sent_code()}), 409)
     assert not VerifiedPhone.objects.exists()
 

@@ -26,11 +26,21 @@ def clock():
 
 @override_settings(SMS_RATE_LIMIT_PER_PHONE_PER_HOUR=2, SMS_RATE_LIMIT_PER_IP_PER_HOUR=100)
 def test_a_number_over_its_limit_is_told_once_to_wait_and_nothing_is_filed(
-        client, cast, gateway, clock, django_capture_on_commit_callbacks):  # noqa: F811
+    client, cast, gateway, clock, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        assert call(client, {"from": "0813-0000-0077", "text": "LAPOR Jalan rusak di Labuhan."}).status_code == 200
+        assert (
+            call(
+                client, {"from": "0813-0000-0077", "text": "LAPOR Jalan rusak di Labuhan."}
+            ).status_code
+            == 200
+        )
         assert call(client, {"from": PHONE, "text": "halo"}).status_code == 200
-        refused = call(client, {"from": "62813 0000 0077", "text": "LAPOR Jembatan putus."}, nonce="nonce-ditolak-1")
+        refused = call(
+            client,
+            {"from": "62813 0000 0077", "text": "LAPOR Jembatan putus."},
+            nonce="nonce-ditolak-1",
+        )
         again = call(client, {"from": PHONE, "text": "LAPOR Jembatan putus!"})
     assert refused.status_code == 429 and int(refused["Retry-After"]) == 45 * 60
     assert "kirim lagi dalam 45 menit" in refused.json()["reply"]
@@ -43,8 +53,13 @@ def test_a_number_over_its_limit_is_told_once_to_wait_and_nothing_is_filed(
     clock.move_to(MORNING + dt.timedelta(minutes=45))
     with django_capture_on_commit_callbacks(execute=True):
         # The refused call's nonce was not used up: the same message, signed again, is filed.
-        filed = call(client, {"from": PHONE, "text": "LAPOR Jembatan putus."}, nonce="nonce-ditolak-1")
-    assert filed.status_code == 200 and Report.objects.filter(description="Jembatan putus.").count() == 1
+        filed = call(
+            client, {"from": PHONE, "text": "LAPOR Jembatan putus."}, nonce="nonce-ditolak-1"
+        )
+    assert (
+        filed.status_code == 200
+        and Report.objects.filter(description="Jembatan putus.").count() == 1
+    )
 
 
 @override_settings(SMS_RATE_LIMIT_PER_PHONE_PER_HOUR=100, SMS_RATE_LIMIT_PER_IP_PER_HOUR=2)

@@ -57,7 +57,9 @@ class FakeGateway:
 @pytest.fixture
 def gateway():
     fake = FakeGateway()
-    with override_settings(SMS_GATEWAY_URL=fake.url, SMS_GATEWAY_TOKEN="token-gateway", SMS_WEBHOOK_SECRET=SECRET):
+    with override_settings(
+        SMS_GATEWAY_URL=fake.url, SMS_GATEWAY_TOKEN="token-gateway", SMS_WEBHOOK_SECRET=SECRET
+    ):
         yield fake
     fake.close()
 
@@ -66,25 +68,40 @@ def call(client, payload, *, secret=SECRET, timestamp=None, nonce=None, signatur
     body = json.dumps(payload).encode()
     timestamp = str(int(time.time()) if timestamp is None else timestamp)
     nonce = nonce or secrets.token_hex(8)
-    headers = {"X-Aduan-Timestamp": timestamp, "X-Aduan-Nonce": nonce,
-               "X-Aduan-Signature": signature or sign(secret, timestamp, nonce, body)}
+    headers = {
+        "X-Aduan-Timestamp": timestamp,
+        "X-Aduan-Nonce": nonce,
+        "X-Aduan-Signature": signature or sign(secret, timestamp, nonce, body),
+    }
     return client.post("/sms/webhook", body, content_type="application/json", headers=headers)
 
 
 def test_lapor_files_a_report_for_the_phone_and_the_reply_reaches_the_gateway(
-        client, cast, gateway, django_capture_on_commit_callbacks):
+    client, cast, gateway, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = call(client, {"from": "0813-0000-0077", "text": "LAPOR Lampu jalan di Jalan Hasanuddin padam."})
+        response = call(
+            client,
+            {"from": "0813-0000-0077", "text": "LAPOR Lampu jalan di Jalan Hasanuddin padam."},
+        )
     assert response.status_code == 200
     report = Report.objects.get()
     assert (report.channel, report.reporter, report.reporter_phone) == (Channel.SMS, None, PHONE)
     assert visible_reports(cast.dispatcher).filter(pk=report.pk, status=Status.SUBMITTED).exists()
     [sent] = gateway.received
-    assert sent["to"] == PHONE and report.code in sent["message"] and sent["auth"] == "Bearer token-gateway"
-    assert Notification.objects.get(channel=NotificationChannel.SMS).state == Notification.State.SENT
+    assert (
+        sent["to"] == PHONE
+        and report.code in sent["message"]
+        and sent["auth"] == "Bearer token-gateway"
+    )
+    assert (
+        Notification.objects.get(channel=NotificationChannel.SMS).state == Notification.State.SENT
+    )
 
 
-def test_lapor_from_a_verified_number_files_for_the_account(client, cast, gateway, django_capture_on_commit_callbacks):
+def test_lapor_from_a_verified_number_files_for_the_account(
+    client, cast, gateway, django_capture_on_commit_callbacks
+):
     VerifiedPhone.objects.create(user=cast.citizen, phone=PHONE, verified_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         call(client, {"from": PHONE, "text": "lapor Sampah menumpuk di TPS Lempeh."})
@@ -92,17 +109,23 @@ def test_lapor_from_a_verified_number_files_for_the_account(client, cast, gatewa
     assert report.reporter == cast.citizen and report.reporter_phone == ""
 
 
-def test_cek_tells_the_status_to_the_reporters_phone_only(client, cast, gateway, django_capture_on_commit_callbacks):
+def test_cek_tells_the_status_to_the_reporters_phone_only(
+    client, cast, gateway, django_capture_on_commit_callbacks
+):
     report = report_in(cast, Status.DISPOSITIONED, reporter=None, reporter_phone=PHONE)
     with django_capture_on_commit_callbacks(execute=True):
         mine = call(client, {"from": PHONE, "text": f"CEK {report.code.lower()}"}).json()["reply"]
-        other = call(client, {"from": "+6281399999999", "text": f"CEK {report.code}"}).json()["reply"]
+        other = call(client, {"from": "+6281399999999", "text": f"CEK {report.code}"}).json()[
+            "reply"
+        ]
     assert "Terdisposisi" in mine
     assert "tidak ditemukan" in other and "Terdisposisi" not in other
     assert [m["to"] for m in gateway.received] == [PHONE, "+6281399999999"]
 
 
-def test_anything_else_gets_the_help_text(client, cast, gateway, django_capture_on_commit_callbacks):
+def test_anything_else_gets_the_help_text(
+    client, cast, gateway, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         reply = call(client, {"from": PHONE, "text": "halo"}).json()["reply"]
     assert "LAPOR" in reply and "CEK" in reply
@@ -117,7 +140,9 @@ def test_a_failed_delivery_is_retried(client, cast, gateway, django_capture_on_c
     notification = Notification.objects.get(channel=NotificationChannel.SMS)
     assert (notification.state, notification.attempts) == (Notification.State.PENDING, 1)
     assert gateway.received == []
-    Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    Notification.objects.filter(pk=notification.pk).update(
+        next_attempt_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert outbox.due_ids() == [notification.pk] and outbox.deliver(notification.pk)
     assert len(gateway.received) == 1
     assert list(notification.delivery_attempts.values_list("ok", flat=True)) == [False, True]
@@ -145,8 +170,11 @@ def test_a_replayed_call_is_refused(client, cast, gateway):
     payload = {"from": PHONE, "text": "LAPOR Jalan rusak."}
     body = json.dumps(payload).encode()
     timestamp, nonce = str(int(time.time())), "nonce-0001"
-    headers = {"X-Aduan-Timestamp": timestamp, "X-Aduan-Nonce": nonce,
-               "X-Aduan-Signature": sign(SECRET, timestamp, nonce, body)}
+    headers = {
+        "X-Aduan-Timestamp": timestamp,
+        "X-Aduan-Nonce": nonce,
+        "X-Aduan-Signature": sign(SECRET, timestamp, nonce, body),
+    }
     first = client.post("/sms/webhook", body, content_type="application/json", headers=headers)
     again = client.post("/sms/webhook", body, content_type="application/json", headers=headers)
     assert (first.status_code, again.status_code) == (200, 409)

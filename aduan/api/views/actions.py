@@ -15,11 +15,24 @@ from aduan.reports.visibility import get_report_for, visible_reports
 
 from ..auth import ANY
 from ..errors import ApiError
-from ..uploads import from_json
 from ..schemas import (
-    ArchiveIn, AssignIn, DeclinedOut, DispositionIn, MergeIn, NoteIn, ReasonIn, ReclassifyIn, ReportDetail, ResubmitIn, SupportOut,
-    TextIn, VerdictIn, VersionIn, WithFilesIn,
+    ArchiveIn,
+    AssignIn,
+    DeclinedOut,
+    DispositionIn,
+    MergeIn,
+    NoteIn,
+    ReasonIn,
+    ReclassifyIn,
+    ReportDetail,
+    ResubmitIn,
+    SupportOut,
+    TextIn,
+    VerdictIn,
+    VersionIn,
+    WithFilesIn,
 )
+from ..uploads import from_json
 from .accounts import ERRORS
 from .reports import CodePath, _coordinate, detail_for
 
@@ -38,51 +51,107 @@ def _act(request, code: str, act) -> dict:
 def _agency(code: str) -> Agency:
     agency = Agency.objects.filter(code=code, is_active=True).first()
     if agency is None:
-        raise ApiError(422, _("Perangkat daerah tidak dikenal."), fields={"agency": [_("Tidak dikenal.")]})
+        raise ApiError(
+            422, _("Perangkat daerah tidak dikenal."), fields={"agency": [_("Tidak dikenal.")]}
+        )
     return agency
 
 
 # --- the dispatcher ---------------------------------------------------------------------------
 
-@router.post("/reports/{code}/return", response=RESPONSES, auth=ANY, summary="Kembalikan untuk dilengkapi")
+
+@router.post(
+    "/reports/{code}/return", response=RESPONSES, auth=ANY, summary="Kembalikan untuk dilengkapi"
+)
 def return_report(request, data: TextIn, code: str = CodePath):
-    return _act(request, code, lambda r, u: actions.do_return(r, actor=u, text=data.text,
-                                                             expected_version=data.expected_version))
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_return(
+            r, actor=u, text=data.text, expected_version=data.expected_version
+        ),
+    )
 
 
 @router.post("/reports/{code}/disposition", response=RESPONSES, auth=ANY, summary="Disposisikan")
 def disposition(request, data: DispositionIn, code: str = CodePath):
-    return _act(request, code, lambda r, u: actions.do_disposition(
-        r, _agency(data.agency), actor=u, instruction=data.instruction, expected_version=data.expected_version))
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_disposition(
+            r,
+            _agency(data.agency),
+            actor=u,
+            instruction=data.instruction,
+            expected_version=data.expected_version,
+        ),
+    )
 
 
-@router.post("/reports/{code}/redisposition", response=RESPONSES, auth=ANY, summary="Disposisikan ulang")
+@router.post(
+    "/reports/{code}/redisposition", response=RESPONSES, auth=ANY, summary="Disposisikan ulang"
+)
 def redisposition(request, data: DispositionIn, code: str = CodePath):
-    return _act(request, code, lambda r, u: actions.do_redisposition(
-        r, _agency(data.agency), actor=u, instruction=data.instruction, expected_version=data.expected_version))
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_redisposition(
+            r,
+            _agency(data.agency),
+            actor=u,
+            instruction=data.instruction,
+            expected_version=data.expected_version,
+        ),
+    )
 
 
 @router.post("/reports/{code}/archive", response=RESPONSES, auth=ANY, summary="Arsipkan")
 def archive(request, data: ArchiveIn, code: str = CodePath):
-    return _act(request, code, lambda r, u: actions.do_archive(
-        r, actor=u, reason=data.reason, text=data.text, external_body=data.external_body,
-        expected_version=data.expected_version))
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_archive(
+            r,
+            actor=u,
+            reason=data.reason,
+            text=data.text,
+            external_body=data.external_body,
+            expected_version=data.expected_version,
+        ),
+    )
 
 
-@router.post("/reports/{code}/merge", response=RESPONSES, auth=ANY, summary="Gabungkan sebagai duplikat")
+@router.post(
+    "/reports/{code}/merge", response=RESPONSES, auth=ANY, summary="Gabungkan sebagai duplikat"
+)
 def merge(request, data: MergeIn, code: str = CodePath):
     def act(report, user):
         into = visible_reports(user).filter(code=data.into).first()
         if into is None:
-            raise ApiError(422, _("Laporan tujuan tidak ditemukan."), fields={"into": [_("Tidak ditemukan.")]})
-        actions.do_merge(report, into, actor=user, text=data.text, expected_version=data.expected_version)
+            raise ApiError(
+                422, _("Laporan tujuan tidak ditemukan."), fields={"into": [_("Tidak ditemukan.")]}
+            )
+        actions.do_merge(
+            report, into, actor=user, text=data.text, expected_version=data.expected_version
+        )
+
     return _act(request, code, act)
 
 
-@router.post("/reports/{code}/dispatcher-note", response=RESPONSES, auth=ANY, summary="Catatan internal admin")
+@router.post(
+    "/reports/{code}/dispatcher-note",
+    response=RESPONSES,
+    auth=ANY,
+    summary="Catatan internal admin",
+)
 def dispatcher_note(request, data: TextIn, code: str = CodePath):
-    return _act(request, code, lambda r, u: actions.do_dispatcher_note(r, actor=u, text=data.text,
-                                                                      expected_version=data.expected_version))
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_dispatcher_note(
+            r, actor=u, text=data.text, expected_version=data.expected_version
+        ),
+    )
 
 
 @router.post("/reports/{code}/reclassify", response=RESPONSES, auth=ANY, summary="Ubah klasifikasi")
@@ -92,32 +161,60 @@ def reclassify(request, data: ReclassifyIn, code: str = CodePath):
     if "category" in changes and changes["category"] is not None:
         category = Category.objects.filter(code=changes["category"], is_active=True).first()
         if category is None:
-            raise ApiError(422, _("Kategori tidak dikenal."), fields={"category": [_("Tidak dikenal.")]})
+            raise ApiError(
+                422, _("Kategori tidak dikenal."), fields={"category": [_("Tidak dikenal.")]}
+            )
         changes["category"] = category
-    return _act(request, code, lambda r, u: actions.do_reclassify(r, actor=u, expected_version=data.expected_version,
-                                                                 **changes))
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_reclassify(
+            r, actor=u, expected_version=data.expected_version, **changes
+        ),
+    )
 
 
 @router.post("/reports/{code}/close", response=RESPONSES, auth=ANY, summary="Tutup laporan")
 def close(request, data: ReasonIn, code: str = CodePath):
-    return _act(request, code, lambda r, u: actions.do_close(r, actor=u, reason=data.reason,
-                                                            expected_version=data.expected_version))
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_close(
+            r, actor=u, reason=data.reason, expected_version=data.expected_version
+        ),
+    )
 
 
 # --- the agency -------------------------------------------------------------------------------
 
+
 @router.post("/reports/{code}/accept", response=RESPONSES, auth=ANY, summary="Terima disposisi")
 def accept(request, data: VersionIn, code: str = CodePath):
-    return _act(request, code, lambda r, u: actions.do_accept(r, actor=u, expected_version=data.expected_version))
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_accept(r, actor=u, expected_version=data.expected_version),
+    )
 
 
-@router.post("/reports/{code}/decline", response={200: DeclinedOut, **ERRORS}, auth=ANY, summary="Tolak disposisi")
+@router.post(
+    "/reports/{code}/decline",
+    response={200: DeclinedOut, **ERRORS},
+    auth=ANY,
+    summary="Tolak disposisi",
+)
 def decline(request, data: ReasonIn, code: str = CodePath):
     """Laporan kembali ke antrean Admin Kabupaten; setelah itu perangkat daerah Anda tidak lagi
     memegangnya, jadi jawaban hanya berisi kode dan status baru."""
     report = get_report_for(request.auth, code)
-    actions.do_decline(report, actor=request.auth, reason=data.reason, expected_version=data.expected_version)
-    return {"code": report.code, "status": report.status, "status_label": str(report.get_status_display())}
+    actions.do_decline(
+        report, actor=request.auth, reason=data.reason, expected_version=data.expected_version
+    )
+    return {
+        "code": report.code,
+        "status": report.status,
+        "status_label": str(report.get_status_display()),
+    }
 
 
 @router.post("/reports/{code}/assign", response=RESPONSES, auth=ANY, summary="Tugaskan petugas")
@@ -125,66 +222,137 @@ def assign(request, data: AssignIn, code: str = CodePath):
     def act(report, user):
         officer = User.objects.filter(username=data.officer).first()
         actions.do_assign(report, officer, actor=user, expected_version=data.expected_version)
+
     return _act(request, code, act)
 
 
 @router.post("/reports/{code}/note", response=RESPONSES, auth=ANY, summary="Catatan perkembangan")
 def note(request, data: NoteIn, code: str = CodePath):
     files = from_json(data.attachments, keep_document_bytes=True)
-    return _act(request, code, lambda r, u: actions.do_add_note(r, actor=u, text=data.text, public=data.public,
-                                                               attachments=files,
-                                                               expected_version=data.expected_version))
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_add_note(
+            r,
+            actor=u,
+            text=data.text,
+            public=data.public,
+            attachments=files,
+            expected_version=data.expected_version,
+        ),
+    )
 
 
-@router.post("/reports/{code}/request-info", response=RESPONSES, auth=ANY, summary="Minta informasi kepada pelapor")
+@router.post(
+    "/reports/{code}/request-info",
+    response=RESPONSES,
+    auth=ANY,
+    summary="Minta informasi kepada pelapor",
+)
 def request_info(request, data: TextIn, code: str = CodePath):
-    return _act(request, code, lambda r, u: actions.do_request_info(r, actor=u, text=data.text,
-                                                                   expected_version=data.expected_version))
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_request_info(
+            r, actor=u, text=data.text, expected_version=data.expected_version
+        ),
+    )
 
 
 @router.post("/reports/{code}/answer", response=RESPONSES, auth=ANY, summary="Kirim tindak lanjut")
 def answer(request, data: WithFilesIn, code: str = CodePath):
     files = from_json(data.attachments, keep_document_bytes=True)
-    return _act(request, code, lambda r, u: actions.do_answer(r, actor=u, text=data.text, attachments=files,
-                                                             expected_version=data.expected_version))
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_answer(
+            r, actor=u, text=data.text, attachments=files, expected_version=data.expected_version
+        ),
+    )
 
 
 # --- the reporter -----------------------------------------------------------------------------
 
-@router.post("/reports/{code}/resubmit", response=RESPONSES, auth=ANY, summary="Lengkapi laporan yang dikembalikan")
+
+@router.post(
+    "/reports/{code}/resubmit",
+    response=RESPONSES,
+    auth=ANY,
+    summary="Lengkapi laporan yang dikembalikan",
+)
 def resubmit(request, data: ResubmitIn, code: str = CodePath):
     files = from_json(data.attachments)
-    changes = data.model_dump(exclude_unset=True, exclude={"expected_version", "text", "attachments"})
+    changes = data.model_dump(
+        exclude_unset=True, exclude={"expected_version", "text", "attachments"}
+    )
     changes = {k: v for k, v in changes.items() if v is not None}
     for field in ("latitude", "longitude"):
         if field in changes:
             changes[field] = _coordinate(changes[field])
-    return _act(request, code, lambda r, u: actions.do_resubmit(r, actor=u, changes=changes, text=data.text,
-                                                               attachments=files,
-                                                               expected_version=data.expected_version))
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_resubmit(
+            r,
+            actor=u,
+            changes=changes,
+            text=data.text,
+            attachments=files,
+            expected_version=data.expected_version,
+        ),
+    )
 
 
-@router.post("/reports/{code}/provide-info", response=RESPONSES, auth=ANY, summary="Jawab permintaan informasi")
+@router.post(
+    "/reports/{code}/provide-info",
+    response=RESPONSES,
+    auth=ANY,
+    summary="Jawab permintaan informasi",
+)
 def provide_info(request, data: WithFilesIn, code: str = CodePath):
     files = from_json(data.attachments)
-    return _act(request, code, lambda r, u: actions.do_provide_info(r, actor=u, text=data.text, attachments=files,
-                                                                   expected_version=data.expected_version))
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_provide_info(
+            r, actor=u, text=data.text, attachments=files, expected_version=data.expected_version
+        ),
+    )
 
 
-@router.post("/reports/{code}/verdict", response=RESPONSES, auth=ANY, summary="Puas atau tidak puas atas tindak lanjut")
+@router.post(
+    "/reports/{code}/verdict",
+    response=RESPONSES,
+    auth=ANY,
+    summary="Puas atau tidak puas atas tindak lanjut",
+)
 def verdict(request, data: VerdictIn, code: str = CodePath):
     """`satisfied: true` dengan `rating` 1–5 menutup laporan; `false` dengan `reason` mengembalikannya
     ke perangkat daerah."""
+
     def act(report, user):
         if data.satisfied:
-            actions.do_accept_answer(report, actor=user, rating=data.rating, comment=data.comment,
-                                     expected_version=data.expected_version)
+            actions.do_accept_answer(
+                report,
+                actor=user,
+                rating=data.rating,
+                comment=data.comment,
+                expected_version=data.expected_version,
+            )
         else:
-            actions.do_reject_answer(report, actor=user, reason=data.reason, expected_version=data.expected_version)
+            actions.do_reject_answer(
+                report, actor=user, reason=data.reason, expected_version=data.expected_version
+            )
+
     return _act(request, code, act)
 
 
-@router.post("/reports/{code}/support", response={200: SupportOut, **ERRORS}, auth=ANY, summary="Dukung laporan publik")
+@router.post(
+    "/reports/{code}/support",
+    response={200: SupportOut, **ERRORS},
+    auth=ANY,
+    summary="Dukung laporan publik",
+)
 def support(request, code: str = CodePath):
     report = get_report_for(request.auth, code)
     actions.do_support(report, actor=request.auth)

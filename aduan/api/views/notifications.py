@@ -21,15 +21,27 @@ class NotificationFilter(Schema):
 
 
 def _out(n: Notification) -> dict:
-    return {"id": n.pk, "kind": n.kind, "subject": n.subject, "body": n.body,
-            "report": n.report.code if n.report_id else None, "created_at": n.created_at, "read_at": n.read_at}
+    return {
+        "id": n.pk,
+        "kind": n.kind,
+        "subject": n.subject,
+        "body": n.body,
+        "report": n.report.code if n.report_id else None,
+        "created_at": n.created_at,
+        "read_at": n.read_at,
+    }
 
 
 def _mine(user):
     return Notification.objects.filter(recipient=user, channel=Channel.IN_APP)
 
 
-@router.get("/notifications", response={200: NotificationPage, **ERRORS}, auth=ANY, summary="Notifikasi saya")
+@router.get(
+    "/notifications",
+    response={200: NotificationPage, **ERRORS},
+    auth=ANY,
+    summary="Notifikasi saya",
+)
 def notifications(request, filters: Query[NotificationFilter]):
     rows = _mine(request.auth).select_related("report")
     if filters.unread:
@@ -38,10 +50,16 @@ def notifications(request, filters: Query[NotificationFilter]):
     return {"items": [_out(n) for n in items], "next_cursor": next_cursor}
 
 
-@router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **ERRORS}, auth=ANY,
-             summary="Tandai sudah dibaca")
+@router.post(
+    "/notifications/{notification_id}/read",
+    response={200: NotificationOut, **ERRORS},
+    auth=ANY,
+    summary="Tandai sudah dibaca",
+)
 def mark_read(request, notification_id: int = Path(..., ge=1, le=2**62)):
-    notification = get_object_or_404(_mine(request.auth).select_related("report"), pk=notification_id)
+    notification = get_object_or_404(
+        _mine(request.auth).select_related("report"), pk=notification_id
+    )
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

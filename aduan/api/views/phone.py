@@ -31,16 +31,30 @@ class VerifiedOut(Schema):
     verified_at: str
 
 
-@router.post("/me/phone/verification", response={202: ChallengeOut, **ERRORS}, auth=ANY,
-             summary="Kirim kode verifikasi nomor telepon lewat SMS")
+@router.post(
+    "/me/phone/verification",
+    response={202: ChallengeOut, **ERRORS},
+    auth=ANY,
+    summary="Kirim kode verifikasi nomor telepon lewat SMS",
+)
 def start_verification(request, data: PhoneIn):
     challenge = verification.start(request.auth, data.phone)
-    return Status(202, {"phone": challenge.phone, "expires_at": challenge.expires_at.isoformat(),
-                        "message": _("Kode verifikasi dikirim lewat SMS.")})
+    return Status(
+        202,
+        {
+            "phone": challenge.phone,
+            "expires_at": challenge.expires_at.isoformat(),
+            "message": _("Kode verifikasi dikirim lewat SMS."),
+        },
+    )
 
 
-@router.post("/me/phone/verification/confirm", response={200: VerifiedOut, **ERRORS}, auth=ANY,
-             summary="Konfirmasi kode verifikasi nomor telepon")
+@router.post(
+    "/me/phone/verification/confirm",
+    response={200: VerifiedOut, **ERRORS},
+    auth=ANY,
+    summary="Konfirmasi kode verifikasi nomor telepon",
+)
 def confirm_verification(request, data: CodeIn):
     verified = verification.confirm(request.auth, data.code)
     return {"phone": verified.phone, "verified_at": verified.verified_at.isoformat()}

@@ -22,7 +22,9 @@ def feed(request, filters: Query[ReportFilter]):
     return report_page(filtered(public_reports(), filters, None), filters)
 
 
-@router.get("/public/reports/{code}", response={200: ReportDetail, **ERRORS}, summary="Satu laporan publik")
+@router.get(
+    "/public/reports/{code}", response={200: ReportDetail, **ERRORS}, summary="Satu laporan publik"
+)
 def public_report(request, code: str = CodePath):
     report = present.detail_queryset(public_reports()).filter(code=code).first()
     if report is None:
@@ -30,13 +32,31 @@ def public_report(request, code: str = CodePath):
     return present.detail(report, None)
 
 
-@router.get("/public/statistics", response={200: StatisticsOut, **ERRORS}, summary="Statistik laporan publik")
+@router.get(
+    "/public/statistics",
+    response={200: StatisticsOut, **ERRORS},
+    summary="Statistik laporan publik",
+)
 def statistics(request):
     rows = public_reports()
     by_status = dict(rows.values_list("status").annotate(n=Count("id")).order_by())
-    by_category = dict(rows.filter(category__isnull=False).values_list("category__code").annotate(n=Count("id"))
-                       .order_by())
-    by_agency = dict(rows.filter(agency__isnull=False).values_list("agency__code").annotate(n=Count("id")).order_by())
+    by_category = dict(
+        rows.filter(category__isnull=False)
+        .values_list("category__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_agency = dict(
+        rows.filter(agency__isnull=False)
+        .values_list("agency__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     average = rows.filter(rating__isnull=False).aggregate(avg=Avg("rating"))["avg"]
-    return {"total": sum(by_status.values()), "by_status": by_status, "by_category": by_category,
-            "by_agency": by_agency, "average_rating": round(average, 2) if average is not None else None}
+    return {
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "by_category": by_category,
+        "by_agency": by_agency,
+        "average_rating": round(average, 2) if average is not None else None,
+    }

@@ -17,7 +17,13 @@ from aduan.directory.models import Category, Region
 from aduan.ops import ratelimit
 from aduan.reports import actions
 from aduan.reports.models import Channel, Classification, Status
-from aduan.reports.visibility import attachment_name, get_report_for, is_own, may_see_internal, visible_reports
+from aduan.reports.visibility import (
+    attachment_name,
+    get_report_for,
+    is_own,
+    may_see_internal,
+    visible_reports,
+)
 
 from .. import present
 from ..answers import clean_answers
@@ -29,22 +35,36 @@ from ..uploads import checked
 from .accounts import ERRORS
 
 router = Router(tags=["Laporan"])
-CodePath = Path(..., min_length=1, max_length=40, description="Kode pelacakan", examples=["SBW-7K3Q9M"])
+CodePath = Path(
+    ..., min_length=1, max_length=40, description="Kode pelacakan", examples=["SBW-7K3Q9M"]
+)
 
 
 class ReportFilter(Schema):
-    status: str | None = Field(None, max_length=200, pattern=r"^[a-z_,]*$",
-                               description="Satu atau beberapa status, dipisah koma", examples=["submitted,returned"])
-    mine: bool = Field(False, description="Hanya laporan saya (yang saya kirim atau dikirim untuk saya)")
+    status: str | None = Field(
+        None,
+        max_length=200,
+        pattern=r"^[a-z_,]*$",
+        description="Satu atau beberapa status, dipisah koma",
+        examples=["submitted,returned"],
+    )
+    mine: bool = Field(
+        False, description="Hanya laporan saya (yang saya kirim atau dikirim untuk saya)"
+    )
     agency: str | None = Field(None, max_length=40, examples=["pupr"])
     category: str | None = Field(None, max_length=60, examples=["infrastruktur-jalan"])
     classification: Classification | None = None
     channel: Channel | None = None
     overdue: bool | None = Field(None, description="true: melewati batas waktu")
     assigned_to_me: bool = False
-    q: str | None = Field(None, max_length=100, description="Cari di kode dan judul", examples=["jalan"])
-    updated_since: dt.datetime | None = Field(None, description="Hanya yang berubah sejak waktu ini (sinkronisasi); "
-                                                                "urutan menjadi terlama dulu")
+    q: str | None = Field(
+        None, max_length=100, description="Cari di kode dan judul", examples=["jalan"]
+    )
+    updated_since: dt.datetime | None = Field(
+        None,
+        description="Hanya yang berubah sejak waktu ini (sinkronisasi); "
+        "urutan menjadi terlama dulu",
+    )
     cursor: str | None = Field(None, max_length=200)
     limit: int = Field(25, ge=1, le=100)
 
@@ -55,9 +75,11 @@ def aware(moment: dt.datetime | None, field: str) -> dt.datetime | None:
     try:
         if timezone.is_naive(moment):
             moment = timezone.make_aware(moment)
-        moment.astimezone(dt.timezone.utc)
+        moment.astimezone(dt.UTC)
     except (OverflowError, ValueError):
-        raise ApiError(422, _("Waktu di luar jangkauan."), fields={field: [_("Nilai tidak valid.")]}) from None
+        raise ApiError(
+            422, _("Waktu di luar jangkauan."), fields={field: [_("Nilai tidak valid.")]}
+        ) from None
     return moment
 
 
@@ -66,7 +88,9 @@ def filtered(queryset, f: ReportFilter, user):
         statuses = [s for s in f.status.split(",") if s]
         unknown = set(statuses) - set(Status.values)
         if unknown:
-            raise ApiError(422, _("Status tidak dikenal."), fields={"status": [", ".join(sorted(unknown))]})
+            raise ApiError(
+                422, _("Status tidak dikenal."), fields={"status": [", ".join(sorted(unknown))]}
+            )
         queryset = queryset.filter(status__in=statuses)
     if f.mine:
         queryset = queryset.filter(Q(reporter=user) | Q(filed_by=user))
@@ -95,21 +119,38 @@ def report_page(queryset, f: ReportFilter) -> dict:
     if since is not None:
         queryset = queryset.filter(updated_at__gt=since)
     server_time = timezone.now()
-    rows, next_cursor = page(queryset.select_related(*present.LIST_RELATED), cursor=f.cursor, limit=f.limit,
-                             ascending=since is not None)
-    return {"items": [present.summary(r) for r in rows], "next_cursor": next_cursor, "server_time": server_time}
+    rows, next_cursor = page(
+        queryset.select_related(*present.LIST_RELATED),
+        cursor=f.cursor,
+        limit=f.limit,
+        ascending=since is not None,
+    )
+    return {
+        "items": [present.summary(r) for r in rows],
+        "next_cursor": next_cursor,
+        "server_time": server_time,
+    }
 
 
 def detail_for(user, code: str) -> dict:
-    report = get_report_for(user, code)  # 404 for what the caller may not see; with its places and category
+    report = get_report_for(
+        user, code
+    )  # 404 for what the caller may not see; with its places and category
     # The people and the timeline as small reads by key: planning one query joining all of them
     # cost PostgreSQL more than running these.
-    prefetch_related_objects([report], "reporter", "filed_by", "assigned_to", *present.detail_prefetches())
+    prefetch_related_objects(
+        [report], "reporter", "filed_by", "assigned_to", *present.detail_prefetches()
+    )
     report.support_count = report.supports.count()
     return present.detail(report, user)
 
 
-@router.get("/reports", response={200: ReportPage, **ERRORS}, auth=ANY, summary="Laporan yang dapat saya lihat")
+@router.get(
+    "/reports",
+    response={200: ReportPage, **ERRORS},
+    auth=ANY,
+    summary="Laporan yang dapat saya lihat",
+)
 def list_reports(request, filters: Query[ReportFilter]):
     """Semua laporan yang boleh Anda buka, terbaru dulu, per halaman (kursor). Dengan
     `updated_since`: hanya yang berubah sejak itu, terlama dulu, untuk sinkronisasi ponsel."""
@@ -117,14 +158,21 @@ def list_reports(request, filters: Query[ReportFilter]):
     return report_page(filtered(visible_reports(user), filters, user), filters)
 
 
-@router.get("/reports/{code}", response={200: ReportDetail, **ERRORS}, auth=ANY, summary="Satu laporan")
+@router.get(
+    "/reports/{code}", response={200: ReportDetail, **ERRORS}, auth=ANY, summary="Satu laporan"
+)
 def read_report(request, code: str = CodePath):
     """Laporan yang tidak boleh Anda lihat dijawab 404, sama seperti kode yang tidak ada."""
     return detail_for(request.auth, code)
 
 
-@router.post("/reports", response={201: FiledReportOut, **ERRORS}, auth=ANY, url_name="file_report",
-             summary="Kirim laporan (multipart, dengan lampiran)")
+@router.post(
+    "/reports",
+    response={201: FiledReportOut, **ERRORS},
+    auth=ANY,
+    url_name="file_report",
+    summary="Kirim laporan (multipart, dengan lampiran)",
+)
 def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] = None):
     """Kirim laporan baru sebagai `multipart/form-data`; lampiran (foto, PDF, dokumen Office, video
     pendek; diperiksa menurut isinya) di kolom `files`. Jawaban tersimpan dengan kode pelacakan dan kode rahasia (sekali tampil).
@@ -140,12 +188,23 @@ def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] =
     if refusal is not None:
         raise ApiError.too_many(refusal)
     report, secret = actions.do_file_report(
-        **who, channel=Channel.MOBILE, title=data.title, description=data.description,
-        classification=data.classification, category=category, incident_date=data.incident_date,
-        district=district, village=village, address=data.address.strip(),
-        latitude=_coordinate(data.latitude), longitude=_coordinate(data.longitude),
-        parties_involved=data.parties_involved.strip(), extra_answers=extra, anonymous=data.anonymous,
-        confidential=data.confidential, attachments=files,
+        **who,
+        channel=Channel.MOBILE,
+        title=data.title,
+        description=data.description,
+        classification=data.classification,
+        category=category,
+        incident_date=data.incident_date,
+        district=district,
+        village=village,
+        address=data.address.strip(),
+        latitude=_coordinate(data.latitude),
+        longitude=_coordinate(data.longitude),
+        parties_involved=data.parties_involved.strip(),
+        extra_answers=extra,
+        anonymous=data.anonymous,
+        confidential=data.confidential,
+        attachments=files,
     )
     # The report as just filed is in memory with its relations: only its event and files are read
     # back (no second read of the report with its six joins).
@@ -155,8 +214,13 @@ def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] =
 
 
 # Where PATCH /me takes each part of the profile a citizen needs before filing.
-PROFILE_PATHS = {"full_name": "full_name", "phone": "phone", "nik_hash": "profile.nik",
-                 "birth_date": "profile.birth_date", "sex": "profile.sex"}
+PROFILE_PATHS = {
+    "full_name": "full_name",
+    "phone": "phone",
+    "nik_hash": "profile.nik",
+    "birth_date": "profile.birth_date",
+    "sex": "profile.sex",
+}
 
 
 def _check_profile(user) -> None:
@@ -165,10 +229,16 @@ def _check_profile(user) -> None:
     it sent and may send it again, with the same Idempotency-Key, once `PATCH /me` is done."""
     if user.role != Role.CITIZEN or user.profile_complete:
         return
-    raise ApiError(409, _("Lengkapi profil Anda (sesuai KTP) sebelum mengirim laporan pertama."),
-                   code="profile_incomplete", replayable=False,
-                   fields={PROFILE_PATHS[name]: [_("Wajib diisi sebelum melapor (PATCH /me).")]
-                           for name in user.missing_profile_fields})
+    raise ApiError(
+        409,
+        _("Lengkapi profil Anda (sesuai KTP) sebelum mengirim laporan pertama."),
+        code="profile_incomplete",
+        replayable=False,
+        fields={
+            PROFILE_PATHS[name]: [_("Wajib diisi sebelum melapor (PATCH /me).")]
+            for name in user.missing_profile_fields
+        },
+    )
 
 
 def _who(user, data: ReportIn) -> dict:
@@ -176,11 +246,20 @@ def _who(user, data: ReportIn) -> dict:
     if not data.resident_name.strip():
         return {"reporter": user}
     if not user.is_representative:
-        raise ApiError(403, _("Hanya RT/RW yang dapat melapor atas nama warga."),
-                       fields={"resident_name": [_("Hanya untuk RT/RW.")]})
-    return {"reporter": None, "filed_by": user, "reporter_name": data.resident_name.strip(),
-            "reporter_phone": data.resident_phone.strip(), "reporter_email": data.resident_email,
-            "representative_relationship": data.relationship.strip(), "consent": data.consent}
+        raise ApiError(
+            403,
+            _("Hanya RT/RW yang dapat melapor atas nama warga."),
+            fields={"resident_name": [_("Hanya untuk RT/RW.")]},
+        )
+    return {
+        "reporter": None,
+        "filed_by": user,
+        "reporter_name": data.resident_name.strip(),
+        "reporter_phone": data.resident_phone.strip(),
+        "reporter_email": data.resident_email,
+        "representative_relationship": data.relationship.strip(),
+        "consent": data.consent,
+    }
 
 
 def _coordinate(value: float | None) -> Decimal | None:
@@ -190,9 +269,13 @@ def _coordinate(value: float | None) -> Decimal | None:
 def _category(code: str | None) -> Category | None:
     if not code:
         return None
-    category = Category.objects.filter(code=code, is_active=True).prefetch_related("questions").first()
+    category = (
+        Category.objects.filter(code=code, is_active=True).prefetch_related("questions").first()
+    )
     if category is None:
-        raise ApiError(422, _("Kategori tidak dikenal."), fields={"category": [_("Kategori tidak dikenal.")]})
+        raise ApiError(
+            422, _("Kategori tidak dikenal."), fields={"category": [_("Kategori tidak dikenal.")]}
+        )
     return category
 
 
@@ -201,12 +284,19 @@ def _regions(district_code: str | None, village_code: str | None):
     if district_code:
         district = Region.objects.filter(code=district_code, level=Region.Level.DISTRICT).first()
         if district is None:
-            raise ApiError(422, _("Kecamatan tidak dikenal."), fields={"district": [_("Kecamatan tidak dikenal.")]})
+            raise ApiError(
+                422,
+                _("Kecamatan tidak dikenal."),
+                fields={"district": [_("Kecamatan tidak dikenal.")]},
+            )
     if village_code:
         village = Region.objects.filter(code=village_code, level=Region.Level.VILLAGE).first()
         if village is None:
-            raise ApiError(422, _("Desa/kelurahan tidak dikenal."),
-                           fields={"village": [_("Desa/kelurahan tidak dikenal.")]})
+            raise ApiError(
+                422,
+                _("Desa/kelurahan tidak dikenal."),
+                fields={"village": [_("Desa/kelurahan tidak dikenal.")]},
+            )
         if district is None:
             district = village.parent
     return district, village
@@ -224,22 +314,44 @@ def _extra_answers(raw: str, category: Category | None) -> dict:
             answers = json.loads(raw, parse_constant=_no_constant)
         except (json.JSONDecodeError, ValueError, RecursionError):
             answers = None
-        if (not isinstance(answers, dict) or "\x00" in json.dumps(answers, ensure_ascii=False)
-                or not all(isinstance(v, (str, int, float, list)) for v in answers.values())):
-            raise ApiError(422, _("Jawaban tambahan harus berupa objek JSON."),
-                           fields={"extra_answers": [_("Harus berupa objek JSON.")]})
+        if (
+            not isinstance(answers, dict)
+            or "\x00" in json.dumps(answers, ensure_ascii=False)
+            or not all(isinstance(v, (str, int, float, list)) for v in answers.values())
+        ):
+            raise ApiError(
+                422,
+                _("Jawaban tambahan harus berupa objek JSON."),
+                fields={"extra_answers": [_("Harus berupa objek JSON.")]},
+            )
     cleaned, problems = clean_answers(category, answers)
     if problems:
-        raise ApiError(422, _("Jawaban tambahan belum lengkap."),
-                       fields={f"extra_answers.{code}": [message] for code, message in problems.items()})
+        raise ApiError(
+            422,
+            _("Jawaban tambahan belum lengkap."),
+            fields={f"extra_answers.{code}": [message] for code, message in problems.items()},
+        )
     return cleaned
 
 
-@router.get("/reports/{code}/attachments/{attachment_id}", auth=ANY, url_name="attachment",
-            response={200: None, **ERRORS}, summary="Unduh lampiran",
-            # 200 as an int, the key django-ninja uses: a "200" string would be a second "200" in the JSON.
-            openapi_extra={"responses": {200: {"description": "Isi berkas", "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}})
+@router.get(
+    "/reports/{code}/attachments/{attachment_id}",
+    auth=ANY,
+    url_name="attachment",
+    response={200: None, **ERRORS},
+    summary="Unduh lampiran",
+    # 200 as an int, the key django-ninja uses: a "200" string would be a second "200" in the JSON.
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Isi berkas",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
 def attachment(request, code: str = CodePath, attachment_id: int = Path(..., ge=1, le=2**62)):
     """Lampiran yang boleh Anda lihat: semua bagi pelapor dan petugas yang menangani, lampiran
     publik bagi yang lain. Selebihnya 404."""
@@ -253,7 +365,11 @@ def attachment(request, code: str = CodePath, attachment_id: int = Path(..., ge=
         handle = found.file.open("rb")
     except (FileNotFoundError, OSError):
         raise ApiError(404, _("Berkas lampiran tidak tersedia.")) from None
-    response = FileResponse(handle, content_type=found.content_type, as_attachment=True,
-                            filename=attachment_name(report, found, user))
+    response = FileResponse(
+        handle,
+        content_type=found.content_type,
+        as_attachment=True,
+        filename=attachment_name(report, found, user),
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -18,7 +18,12 @@ router = Router(tags=["Petugas"])
 INBOX_STATUSES = (Status.DISPOSITIONED, Status.IN_PROGRESS, Status.RESPONDED)
 
 
-@router.get("/staff/queue", response={200: ReportPage, **ERRORS}, auth=ANY, summary="Antrean verifikasi (admin)")
+@router.get(
+    "/staff/queue",
+    response={200: ReportPage, **ERRORS},
+    auth=ANY,
+    summary="Antrean verifikasi (admin)",
+)
 def queue(request, filters: Query[ReportFilter]):
     """Laporan yang menunggu verifikasi dan disposisi (`submitted`), atau yang dikembalikan kepada
     pelapor bila `status=returned`. Hanya untuk Admin Kabupaten."""
@@ -31,7 +36,12 @@ def queue(request, filters: Query[ReportFilter]):
     return report_page(filtered(rows, filters, user), filters)
 
 
-@router.get("/staff/inbox", response={200: ReportPage, **ERRORS}, auth=ANY, summary="Kotak masuk perangkat daerah")
+@router.get(
+    "/staff/inbox",
+    response={200: ReportPage, **ERRORS},
+    auth=ANY,
+    summary="Kotak masuk perangkat daerah",
+)
 def inbox(request, filters: Query[ReportFilter]):
     """Laporan yang sedang dipegang perangkat daerah Anda. Hanya untuk petugas perangkat daerah."""
     user = request.auth
@@ -43,7 +53,9 @@ def inbox(request, filters: Query[ReportFilter]):
     return report_page(filtered(rows, filters, user), filters)
 
 
-@router.get("/staff/dashboard", response={200: DashboardOut, **ERRORS}, auth=ANY, summary="Angka ringkas")
+@router.get(
+    "/staff/dashboard", response={200: DashboardOut, **ERRORS}, auth=ANY, summary="Angka ringkas"
+)
 def dashboard(request):
     """Jumlah laporan per status, yang terlambat, hampir jatuh tempo dan menunggu pelapor: seluruh
     kabupaten bagi admin dan pengawas, perangkat daerah sendiri bagi petugas."""
@@ -62,6 +74,14 @@ def dashboard(request):
         due_soon=Count("id", filter=Q(warn_at__lte=now, due_at__gte=now, paused_at__isnull=True)),
         paused=Count("id", filter=Q(paused_at__isnull=False)),
     )
-    by_agency = dict(open_rows.filter(agency__isnull=False).values_list("agency__code").annotate(n=Count("id"))
-                     .order_by())
-    return {"by_status": {s: by_status.get(s, 0) for s in Status.values}, **figures, "by_agency": by_agency}
+    by_agency = dict(
+        open_rows.filter(agency__isnull=False)
+        .values_list("agency__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        "by_status": {s: by_status.get(s, 0) for s in Status.values},
+        **figures,
+        "by_agency": by_agency,
+    }

@@ -5,7 +5,9 @@ from aduan.audit.models import AuditEntry
 
 
 class Command(BaseCommand):
-    help = "Verify the hash chain of the audit trail; exits non-zero if a row was edited or deleted."
+    help = (
+        "Verify the hash chain of the audit trail; exits non-zero if a row was edited or deleted."
+    )
 
     def handle(self, *args, **options):
         problems = trail.verify()

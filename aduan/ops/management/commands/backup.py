@@ -6,7 +6,9 @@ from aduan.ops.backup import BackupError, create_backup
 
 
 class Command(BaseCommand):
-    help = "Back up the database and uploaded files into one archive in DEST (default: var/backups)."
+    help = (
+        "Back up the database and uploaded files into one archive in DEST (default: var/backups)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("dest", nargs="?", default="var/backups")

@@ -11,12 +11,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("archive")
-        parser.add_argument("--force", action="store_true", help="overwrite an instance that has reports")
+        parser.add_argument(
+            "--force", action="store_true", help="overwrite an instance that has reports"
+        )
 
     def handle(self, *args, archive, force, **options):
         try:
             counts = restore_backup(Path(archive), force=force)
         except (BackupError, OSError, CalledProcessError) as exc:
             detail = getattr(exc, "stderr", b"") or b""
-            raise CommandError(f"Pemulihan gagal: {exc} {detail.decode(errors='replace')[:500]}") from exc
+            raise CommandError(
+                f"Pemulihan gagal: {exc} {detail.decode(errors='replace')[:500]}"
+            ) from exc
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in counts.items()) + "\n")

@@ -7,12 +7,16 @@ from aduan.reports import demo
 
 
 class Command(BaseCommand):
-    help = ("Print the current authenticator code of the demo staff accounts (their published demo "
-            "secret), for logging in to `make run` without a phone. Never in production.")
+    help = (
+        "Print the current authenticator code of the demo staff accounts (their published demo "
+        "secret), for logging in to `make run` without a phone. Never in production."
+    )
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
-            raise CommandError("Kode demo tidak tersedia dalam mode produksi (ADUAN_ENV=production).")
+            raise CommandError(
+                "Kode demo tidak tersedia dalam mode produksi (ADUAN_ENV=production)."
+            )
         from allauth.mfa import app_settings
         from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 

@@ -10,7 +10,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
-            raise CommandError("Data demo tidak boleh dimuat dalam mode produksi (ADUAN_ENV=production).")
+            raise CommandError(
+                "Data demo tidak boleh dimuat dalam mode produksi (ADUAN_ENV=production)."
+            )
         loading.load_all()
         result = demo.seed()
-        self.stdout.write(f"{result['accounts']} akun demo, {result['reports']} laporan demo baru\n")
+        self.stdout.write(
+            f"{result['accounts']} akun demo, {result['reports']} laporan demo baru\n"
+        )

@@ -13,13 +13,17 @@ def _rows(path, columns):
         if not text or not agency:
             skipped += 1
             continue
-        rows.append({"text": text, "agency": agency, "category": str(row.get("category") or "").strip()})
+        rows.append(
+            {"text": text, "agency": agency, "category": str(row.get("category") or "").strip()}
+        )
     return rows, skipped
 
 
 class Command(BaseCommand):
-    help = ("Latih model triase pada satu berkas dan nilai pada berkas lain. Baris terakhir keluaran: "
-            "satu objek JSON berisi metrik.")
+    help = (
+        "Latih model triase pada satu berkas dan nilai pada berkas lain. Baris terakhir keluaran: "
+        "satu objek JSON berisi metrik."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--train", required=True)
@@ -34,7 +38,11 @@ class Command(BaseCommand):
         except sheets.SheetError as exc:
             raise CommandError(str(exc)) from exc
         if len({r["agency"] for r in train}) < 2 or not test:
-            raise CommandError("Data latih perlu minimal dua instansi dan data uji tidak boleh kosong.")
-        self.stderr.write(f"latih: {len(train)} baris ({train_skipped} dilewati), "
-                          f"uji: {len(test)} baris ({test_skipped} dilewati)\n")
+            raise CommandError(
+                "Data latih perlu minimal dua instansi dan data uji tidak boleh kosong."
+            )
+        self.stderr.write(
+            f"latih: {len(train)} baris ({train_skipped} dilewati), "
+            f"uji: {len(test)} baris ({test_skipped} dilewati)\n"
+        )
         self.stdout.write(json.dumps(evaluate(train, test)) + "\n")

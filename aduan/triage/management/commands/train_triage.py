@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Latih ulang model saran disposisi dari riwayat laporan; --accuracy: ketepatan saran di produksi."
 
     def add_arguments(self, parser):
-        parser.add_argument("--accuracy", action="store_true", help="hanya tampilkan ketepatan saran yang tercatat")
+        parser.add_argument(
+            "--accuracy", action="store_true", help="hanya tampilkan ketepatan saran yang tercatat"
+        )
 
     def handle(self, *args, **options):
         if options["accuracy"]:
@@ -17,7 +19,11 @@ class Command(BaseCommand):
             return
         model = training.train()
         if model is None:
-            self.stdout.write(f"Belum cukup laporan untuk dilatih (minimal {training.MIN_REPORTS}).\n")
+            self.stdout.write(
+                f"Belum cukup laporan untuk dilatih (minimal {training.MIN_REPORTS}).\n"
+            )
             return
-        self.stdout.write(f"Model v{model.version} dilatih dari {model.trained_on} laporan "
-                          f"({model.metrics['train_seconds']} detik).\n")
+        self.stdout.write(
+            f"Model v{model.version} dilatih dari {model.trained_on} laporan "
+            f"({model.metrics['train_seconds']} detik).\n"
+        )
