@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails point at the server `make run` starts, unless SITE_URL says otherwise.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test test-postgres bench install install-dev clean messages
+.PHONY: run test quick test-postgres bench install install-dev lock clean messages vendor lint lint-imports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,9 +17,18 @@ $(VENV)/.installed: $(BIN)/python requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+# The development set from the lock, every file checked against its sha256 (make lock writes it);
+# then requirements-dev.txt, which adds nothing unless a pin changed since the last `make lock`.
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt requirements.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# Resolve requirements-dev.txt (installing nothing) and write requirements.lock with the hashes.
+lock: $(BIN)/python
+	mkdir -p var
+	$(BIN)/pip install --quiet --dry-run --ignore-installed --report var/pip-report.json -r requirements-dev.txt
+	$(BIN)/python scripts/lock_requirements.py var/pip-report.json > requirements.lock
 
 # Translations: the .po files are the source; the .mo files are compiled here by Babel (pure
 # Python, no gettext needed) and never committed.
@@ -26,8 +37,26 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard aduan/locale/*/LC_MESSAGES/django.po
 	$(BIN)/pybabel compile -i $< -o $@ -l $(word 3,$(subst /, ,$<)) >/dev/null
 messages: $(MO_FILES)
 
-install: $(VENV)/.installed messages
-install-dev: $(VENV)/.installed-dev messages
+# Front-end libraries (Leaflet, its marker clusters) from npm at the versions in package-lock.json,
+# copied under aduan/web/static/vendor/ (not committed) and served by the app itself: no CDN.
+VENDOR := aduan/web/static/vendor
+$(VENDOR)/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the map libraries: apt-get install npm"; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet $(VENDOR)/markercluster
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map \
+	  node_modules/leaflet/dist/leaflet.css \
+	  node_modules/leaflet/dist/images node_modules/leaflet/LICENSE $(VENDOR)/leaflet/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+	  node_modules/leaflet.markercluster/dist/leaflet.markercluster.js.map \
+	  node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+	  node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
+	  node_modules/leaflet.markercluster/MIT-LICENCE.txt $(VENDOR)/markercluster/
+	touch $@
+vendor: $(VENDOR)/.installed
+
+install: $(VENV)/.installed messages vendor
+install-dev: $(VENV)/.installed-dev messages vendor
 
 # Development mode, SQLite in var/, the web server and the huey worker in one terminal.
 # Ctrl-C stops both (they share the terminal's process group; the trap catches any leftover).
@@ -41,12 +70,33 @@ run: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT); \
 	wait
 
+# The whole suite, the slow proofs included (what CI runs; README: Developing).
 test: export ADUAN_ENV := test
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The everyday loop: everything but the tests marked `slow` (schemathesis, chromium, production
+# start-ups in subprocesses, the crash test, the full authorisation matrix, migrations, backups),
+# on two processes (pytest-xdist; a test database per process, each module on one process so that
+# the data a module builds once is built once).
+quick: export ADUAN_ENV := test
+quick: install-dev
+	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadfile $(PYTEST_ARGS)
+
 test-postgres: install-dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/aduan} ADUAN_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Lint, format, layers and types (settings in pyproject.toml; README: Developing).
+lint: export ADUAN_ENV := test
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+# The layers of the apps (pyproject.toml [tool.importlinter]; README: Architecture).
+lint-imports: install-dev
+	$(BIN)/lint-imports
 
 # Load benchmark (see bench/README.md); BENCH_SIZES="10000 100000 1000000" for the full run.
 bench: install-dev

@@ -9,51 +9,73 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+import dotenv
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def _load_dotenv(path: Path) -> None:
-    """Read KEY=VALUE lines from `.env` without overriding the real environment."""
-    if not path.is_file():
-        return
-    for line in path.read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, value = line.split("=", 1)
-        os.environ.setdefault(key.strip(), value.strip().strip('"').strip("'"))
+# Every variable this module reads, through the helpers below and nothing else; a test checks that
+# `.env.example` lists exactly these (tests/test_settings.py). Read them unconditionally, so that
+# the set does not depend on the mode or the database in use.
+ENV_READ: set[str] = set()
 
 
-_load_dotenv(Path(os.environ.get("ADUAN_DOTENV", BASE_DIR / ".env")))
+def env(name: str, default: str = "") -> str:
+    """The variable's value; unset or empty gives `default` (an example file's `NAME=` lines)."""
+    ENV_READ.add(name)
+    return os.environ.get(name, "").strip() or default
 
 
 def envbool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+    """1/0, true/false, yes/no, on/off (any case). Anything else stops the start-up: a typo such as
+    `DEBUG=ture` must not quietly read as off."""
+    value = env(name).lower()
+    if not value:
         return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a yes/no value: use 1 or 0.")
 
 
 def envint(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
+    value = env(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
 def envlist(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-ADUAN_ENV = os.environ.get("ADUAN_ENV", "production")
+def envints(name: str, default: str) -> list[int]:
+    try:
+        return [int(item) for item in envlist(name, default)]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={env(name)!r} is not a list of whole numbers."
+        ) from None
+
+
+# KEY=VALUE lines of `.env` (or ADUAN_DOTENV) for what the real environment does not set.
+dotenv.load_dotenv(env("ADUAN_DOTENV", str(BASE_DIR / ".env")), override=False, interpolate=False)
+
+
+ADUAN_ENV = env("ADUAN_ENV", "production")
 if ADUAN_ENV not in ("production", "development", "test"):
     raise ImproperlyConfigured("ADUAN_ENV must be production, development or test")
 PRODUCTION = ADUAN_ENV == "production"
 
 DEV_SECRET_KEY = "django-insecure-aduan-development-key-never-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else DEV_SECRET_KEY)
+SECRET_KEY = env("SECRET_KEY", "" if PRODUCTION else DEV_SECRET_KEY)
 DEBUG = envbool("DEBUG", ADUAN_ENV == "development")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -70,12 +92,12 @@ if PRODUCTION:
         raise ImproperlyConfigured("Production mode needs ALLOWED_HOSTS.")
 
 # Site identity: shown on the home page and in e-mails.
-SITE_NAME = os.environ.get("SITE_NAME", "Aduan Kabupaten Sumbawa")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+SITE_NAME = env("SITE_NAME", "Aduan Kabupaten Sumbawa")
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 # Prefix of tracking codes (SBW-7K3Q9M).
-REPORT_CODE_PREFIX = os.environ.get("REPORT_CODE_PREFIX", "SBW")
+REPORT_CODE_PREFIX = env("REPORT_CODE_PREFIX", "SBW")
 # Kemendagri code of the regency this instance serves.
-REGENCY_CODE = os.environ.get("REGENCY_CODE", "52.04")
+REGENCY_CODE = env("REGENCY_CODE", "52.04")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -87,20 +109,26 @@ INSTALLED_APPS = [
     "django_htmx",
     "huey.contrib.djhuey",
     "ninja",  # only for its bundled Swagger UI assets and templates (no CDN)
+    "aduan.core",
     "aduan.accounts",
     "aduan.directory",
     "aduan.reports",
     "aduan.notifications",
     "aduan.search",
     "aduan.triage",
+    "aduan.forwarding",
+    "aduan.feed",
     "aduan.web",
     "aduan.ops",
     "aduan.api",
     "aduan.open311",
+    "aduan.messaging",
     "aduan.sms",
+    "aduan.whatsapp",
     "aduan.audit",
     "aduan.backoffice",
     "aduan.stats",
+    "aduan.demo",
     # After aduan.web, whose templates restyle allauth's pages.
     "allauth",
     "allauth.account",
@@ -109,12 +137,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: counts every answer, the ones the middleware below gives too (`/metrics`).
+    "aduan.ops.metrics.RequestMetricsMiddleware",
     "aduan.web.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aduan.web.middleware.LanguageMiddleware",
-    "aduan.web.middleware.RequestSizeMiddleware",
+    "aduan.ops.bodylimit.BodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -147,7 +177,10 @@ TEMPLATES = [
 ]
 
 # Database: SQLite (embedded default) or any DATABASE_URL, e.g. postgres://user@host:5432/aduan.
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'aduan.sqlite3'}"
+DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'aduan.sqlite3'}"
+# Where the test suite keeps its SQLite database; PostgreSQL's prepared plans (below).
+TEST_SQLITE_PATH = env("TEST_SQLITE_PATH", str(BASE_DIR / "var" / "test.sqlite3"))
+DB_SERVER_SIDE_BINDING = envbool("DB_SERVER_SIDE_BINDING", True)
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
 }
@@ -161,18 +194,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     # Tests use a file too, so that they exercise WAL and the IMMEDIATE locking of production use.
-    DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("TEST_SQLITE_PATH", str(BASE_DIR / "var" / "test.sqlite3"))
-    }
+    DATABASES["default"]["TEST"] = {"NAME": TEST_SQLITE_PATH}
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Server-side parameter binding lets psycopg prepare a statement the fifth time a connection
     # runs it; with persistent connections (DB_CONN_MAX_AGE) PostgreSQL then skips planning, which
     # for the report pages' many-table joins costs more than running them (8 ms against 0.5 ms).
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = envbool(
-        "DB_SERVER_SIDE_BINDING", True
-    )
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = DB_SERVER_SIDE_BINDING
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -201,38 +230,38 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "aduan" / "locale"]
 # Sumbawa (Nusa Tenggara Barat) keeps WITA, UTC+8. Working days and deadlines are counted in it.
-TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Makassar")
+TIME_ZONE = env("TIME_ZONE", "Asia/Makassar")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 # Outside production WhiteNoise serves straight from the apps' static folders (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"  # never served publicly; attachments go through permission-checked views
 S3_STORAGE = "storages.backends.s3.S3Storage"
 
 
-def s3_storage_options(env) -> dict:
+def s3_storage_options(values) -> dict:
     """S3-compatible object storage (AWS S3, MinIO, Garage, ...), shared by every app server. The
     bucket stays private: objects are written with a private ACL and read only by the app, which
     streams each one through its permission-checked views; no page links to a bucket URL (and any
     URL Django were asked for would be signed and expire in 5 minutes)."""
-    if not env.get("S3_BUCKET"):
+    if not values.get("S3_BUCKET"):
         raise ImproperlyConfigured("STORAGE_BACKEND is S3Storage but S3_BUCKET is not set.")
     return {
-        "bucket_name": env.get("S3_BUCKET"),
-        "location": env.get("S3_PREFIX", ""),
-        "endpoint_url": env.get("S3_ENDPOINT_URL") or None,  # MinIO, Garage: http(s)://host:port
-        "region_name": env.get("S3_REGION") or None,
+        "bucket_name": values.get("S3_BUCKET"),
+        "location": values.get("S3_PREFIX", ""),
+        "endpoint_url": values.get("S3_ENDPOINT_URL") or None,  # MinIO, Garage: http(s)://host:port
+        "region_name": values.get("S3_REGION") or None,
         # Empty: boto3's own chain (instance role, ~/.aws); set both for MinIO, Garage and the like.
-        "access_key": env.get("S3_ACCESS_KEY_ID") or None,
-        "secret_key": env.get("S3_SECRET_ACCESS_KEY") or None,
-        "addressing_style": env.get("S3_ADDRESSING_STYLE")
+        "access_key": values.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": values.get("S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": values.get("S3_ADDRESSING_STYLE")
         or None,  # "path" for most self-hosted stores
         "default_acl": "private",
         "querystring_auth": True,
@@ -242,10 +271,22 @@ def s3_storage_options(env) -> dict:
 
 
 # Attachments on local disk (MEDIA_ROOT) or in object storage (S3_STORAGE and the S3_* variables).
-STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+S3_SETTINGS = {
+    name: env(name)
+    for name in (
+        "S3_BUCKET",
+        "S3_PREFIX",
+        "S3_ENDPOINT_URL",
+        "S3_REGION",
+        "S3_ACCESS_KEY_ID",
+        "S3_SECRET_ACCESS_KEY",
+        "S3_ADDRESSING_STYLE",
+    )
+}
+STORAGE_BACKEND = env("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
 DEFAULT_STORAGE = {"BACKEND": STORAGE_BACKEND}
 if STORAGE_BACKEND == S3_STORAGE:
-    DEFAULT_STORAGE["OPTIONS"] = s3_storage_options(os.environ)
+    DEFAULT_STORAGE["OPTIONS"] = s3_storage_options(S3_SETTINGS)
 STORAGES = {
     "default": DEFAULT_STORAGE,
     "staticfiles": {
@@ -256,15 +297,15 @@ STORAGES = {
 }
 
 # E-mail: console in development, SMTP when EMAIL_HOST is set.
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_HOST = env("EMAIL_HOST")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Aduan Sumbawa <noreply@aduan.invalid>")
-EMAIL_BACKEND = os.environ.get(
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Aduan Sumbawa <noreply@aduan.invalid>")
+EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
@@ -275,11 +316,22 @@ EMAIL_BACKEND = os.environ.get(
 # log-in. The extra profile (NIK, sex, date of birth, ...) is asked at sign-up.
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "aduan.accounts.forms.ProfileSignupForm"
 ACCOUNT_ADAPTER = "aduan.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "aduan.accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "aduan.accounts.forms.LoginForm",
+    "signup": "aduan.accounts.signup.SignupForm",
+}
+# Registration never tells whether an address, user name or NIK has an account (issue 11 §3).
+ACCOUNT_PREVENT_ENUMERATION = True
+# One address per account; a new one replaces it once confirmed (`accounts.actions.do_change_email`),
+# and the old address is told, as the owner is of a changed password.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# A password change or reset ends every session, the one it was made in too, and every API token.
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Aduan] "
 ACCOUNT_LOGOUT_ON_GET = False
 # allauth's default rate limits (failed log-ins, e-mails sent per address, ...); off in tests, where
@@ -296,15 +348,26 @@ SOCIALACCOUNT_ADAPTER = "aduan.accounts.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_PROVIDERS = {}
 # Social log-in appears only for the providers whose keys are set.
-for _provider, _app, _env in (
-    ("google", "allauth.socialaccount.providers.google", "GOOGLE"),
-    ("facebook", "allauth.socialaccount.providers.facebook", "FACEBOOK"),
-    ("twitter_oauth2", "allauth.socialaccount.providers.twitter_oauth2", "X"),
+for _provider, _app, _client_id, _secret in (
+    (
+        "google",
+        "allauth.socialaccount.providers.google",
+        env("GOOGLE_CLIENT_ID"),
+        env("GOOGLE_CLIENT_SECRET"),
+    ),
+    (
+        "facebook",
+        "allauth.socialaccount.providers.facebook",
+        env("FACEBOOK_CLIENT_ID"),
+        env("FACEBOOK_CLIENT_SECRET"),
+    ),
+    (
+        "twitter_oauth2",
+        "allauth.socialaccount.providers.twitter_oauth2",
+        env("X_CLIENT_ID"),
+        env("X_CLIENT_SECRET"),
+    ),
 ):
-    _client_id, _secret = (
-        os.environ.get(f"{_env}_CLIENT_ID", ""),
-        os.environ.get(f"{_env}_CLIENT_SECRET", ""),
-    )
     if _client_id and _secret:
         INSTALLED_APPS.append(_app)
         SOCIALACCOUNT_PROVIDERS[_provider] = {
@@ -318,18 +381,24 @@ for _provider, _app, _env in (
 # (`rotate_nik_keys`, docs/deploy.md). The staff's TOTP secrets and recovery-code seeds are encrypted
 # under keys derived from NIK_ENCRYPTION_KEYS (MFA_ADAPTER, aduan/accounts/mfa_secrets.py).
 NIK_ENCRYPTION_KEYS = envlist("NIK_ENCRYPTION_KEYS")
-NIK_HASH_KEY = os.environ.get("NIK_HASH_KEY", "")
+NIK_HASH_KEY = env("NIK_HASH_KEY")
 NIK_HASH_LOOKUP_KEYS = envlist("NIK_HASH_LOOKUP_KEYS")
 
-# Attachments of a report (DESIGN §6): at most this many files, each at most this size.
+# Attachments of a report (DESIGN §6), filed or added by staff in the back office: at most this
+# many files, each at most this size.
 ATTACHMENT_MAX_FILES = envint("ATTACHMENT_MAX_FILES", 5)
 ATTACHMENT_MAX_MB = envint("ATTACHMENT_MAX_MB", 10)
 ATTACHMENT_MAX_VIDEO_MB = envint("ATTACHMENT_MAX_VIDEO_MB", 25)
+# Files uploaded before their report is filed (a failed submit, the phone's outbox) are kept this
+# many days for the report to claim them, then deleted (aduan.web.tasks).
+PENDING_UPLOAD_DAYS = envint("PENDING_UPLOAD_DAYS", 14)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest body of a request that carries only text (forms, JSON, Open311, SMS), refused with 413
+# before it is read (aduan/ops/bodylimit.py); views that take attachments have their own limit.
+REQUEST_MAX_TEXT_BYTES = envint("REQUEST_MAX_TEXT_BYTES", 256 * 1024)
 
 # Background work: huey on SQLite by default, Redis when REDIS_URL is set.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env("REDIS_URL")
 HUEY = {
     "name": "aduan",
     "immediate": envbool("HUEY_IMMEDIATE", ADUAN_ENV == "test"),
@@ -349,21 +418,33 @@ else:
         {"huey_class": "huey.SqliteHuey", "filename": str(BASE_DIR / "var" / "huey.sqlite3")}
     )
 
-# Attachments staff upload in the back office: size cap per file.
-ATTACHMENT_MAX_MB = envint("ATTACHMENT_MAX_MB", 10)
 # Clock (DESIGN §4): working days after a deadline before the first escalation (agency officers and
 # head) and the second (supervisors).
-ESCALATION_WORKING_DAYS = [int(d) for d in envlist("ESCALATION_WORKING_DAYS", "1,3")]
+ESCALATION_WORKING_DAYS = envints("ESCALATION_WORKING_DAYS", "1,3")
+# Outside parties (issue 16): days a forwarding link stays valid (calendar days). The outside
+# body's answer has its own limit, the SLA step "outside" (10 working days unless an SlaPolicy
+# row says otherwise); the link outlives it so that a late answer is still welcome.
+FORWARD_LINK_DAYS = envint("FORWARD_LINK_DAYS", 14)
+# Signed event feed for integrators (aduan.feed): seconds a receiver has to answer a delivery,
+# and the most events one replay page returns.
+FEED_TIMEOUT_SECONDS = envint("FEED_TIMEOUT_SECONDS", 10)
+FEED_REPLAY_MAX = envint("FEED_REPLAY_MAX", 500)
 # Evaluation reports over a longer period than this are generated by the worker.
 EVALUATION_INLINE_MAX_DAYS = envint("EVALUATION_INLINE_MAX_DAYS", 31)
 # The supervisor dashboard's figures are kept this many seconds in the cache (0: computed on
 # every view; the default in tests, where each test expects the figures of its own data).
 DASHBOARD_CACHE_SECONDS = envint("DASHBOARD_CACHE_SECONDS", 0 if ADUAN_ENV == "test" else 60)
 # The busiest lists (public feed and search, dispatcher queue, agency inbox, Open311 list) are kept
-# rendered in the cache until a report changes (aduan/reports/fragments.py); this bounds what the
+# rendered in the cache until a report changes (aduan/core/fragments.py); this bounds what the
 # change counter cannot see (the clock moving deadlines between zones). 0 renders them every time,
 # the default in tests (the tests that check the cache turn it on).
 FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", 0 if ADUAN_ENV == "test" else 30)
+
+# /metrics for Prometheus answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is a 404.
+METRICS_TOKEN = env("METRICS_TOKEN")
+# Ed25519 private key (base64 of the 32 raw bytes) that signs the audit chain's daily head and the
+# filing receipts (aduan/audit/signing.py); `manage.py audit_signing_key` makes one.
+AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY")
 
 # Outbox delivery: attempts before a notification is given up, and the base of the backoff.
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 8)
@@ -419,12 +500,27 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1
 
 # SMS channel: the gateway that sends replies (HTTP POST, JSON {"to", "message"}, Bearer token) and the
 # shared secret that signs its webhook calls to /sms/webhook (HMAC-SHA256).
-SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
-SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN")
 SMS_GATEWAY_TIMEOUT = envint("SMS_GATEWAY_TIMEOUT", 10)
-SMS_WEBHOOK_SECRET = os.environ.get("SMS_WEBHOOK_SECRET", "")
+SMS_WEBHOOK_SECRET = env("SMS_WEBHOOK_SECRET")
 # How far a webhook's timestamp may be from the server's clock, in seconds.
 SMS_WEBHOOK_TOLERANCE = envint("SMS_WEBHOOK_TOLERANCE", 300)
+# A guided exchange by SMS or WhatsApp left unanswered this long is dropped (aduan/messaging).
+MESSAGING_CONVERSATION_HOURS = envint("MESSAGING_CONVERSATION_HOURS", 24)
+# WhatsApp Business Cloud API (aduan/whatsapp; README "WhatsApp"): off while these are empty.
+WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN")
+WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET")
+WHATSAPP_ACCESS_TOKEN = env("WHATSAPP_ACCESS_TOKEN")
+WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID")
+WHATSAPP_GRAPH_URL = env("WHATSAPP_GRAPH_URL", "https://graph.facebook.com/v19.0")
+WHATSAPP_TIMEOUT = envint("WHATSAPP_TIMEOUT", 10)
+WHATSAPP_TEMPLATE = env("WHATSAPP_TEMPLATE", "aduan_kabar_laporan")
+WHATSAPP_STAFF_TEMPLATE = env("WHATSAPP_STAFF_TEMPLATE", "aduan_peringatan_petugas")
+WHATSAPP_TEMPLATE_LANGUAGE = env("WHATSAPP_TEMPLATE_LANGUAGE", "id")
+WHATSAPP_RATE_LIMIT_PER_PHONE_PER_HOUR = envint(
+    "WHATSAPP_RATE_LIMIT_PER_PHONE_PER_HOUR", 30 * _limits_default
+)
 
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", False) else None
@@ -461,11 +557,24 @@ SOCIAL_AUTHORIZE_ORIGINS = {
     "facebook": ["https://www.facebook.com"],
     "twitter_oauth2": ["https://x.com", "https://twitter.com"],
 }
+# Maps: the shipped kecamatan/desa boundaries are the base map, so a map needs no outside server.
+# MAP_TILE_URL (e.g. https://tiles.example.org/{z}/{x}/{y}.png) adds raster tiles under them, and
+# its host (only for images) to the policy below; MAP_TILE_ATTRIBUTION is shown on the map.
+MAP_TILE_URL = env("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION")
+
+
+def tile_origin(url: str) -> str:
+    """https://{s}.tile.example.org/{z}/{x}/{y}.png → https://*.tile.example.org"""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.replace('{s}.', '*.')}" if parts.netloc else ""
+
+
 _CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
+    "img-src": ["'self'", "data:", *([tile_origin(MAP_TILE_URL)] if MAP_TILE_URL else [])],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "frame-ancestors": ["'none'"],
@@ -477,7 +586,7 @@ _CSP = {
             for origin in SOCIAL_AUTHORIZE_ORIGINS[provider]
         ),
     ],
-    "report-uri": [uri] if (uri := os.environ.get("CSP_REPORT_URI", "")) else [],
+    "report-uri": [uri] if (uri := env("CSP_REPORT_URI")) else [],
 }
 CSP_REPORT_ONLY = envbool("CSP_REPORT_ONLY", DEBUG)
 SECURE_CSP = {} if CSP_REPORT_ONLY else _CSP
@@ -488,5 +597,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }

@@ -214,7 +214,7 @@ class Writer(threading.Thread):
 
 
 # Reads measured while reports are filed through the API alongside (name → (read, filings per
-# second)): each filing moves the lists' cache generation on (aduan/reports/fragments.py), so these
+# second)): each filing moves the lists' cache generation on (aduan/core/fragments.py), so these
 # rows show the lists as they are rendered again and again, not only served from the cache. 2 a
 # second is ~30 times the national average (2 million reports a year).
 MIXED = {

@@ -3,18 +3,23 @@
 import contextlib
 import datetime as dt
 import os
+import sys
 
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
 from aduan.accounts.mfa import give_totp, is_staff_account
 from aduan.accounts.models import Role, User
-from aduan.directory import loading
 from aduan.directory.models import Agency, Category, Region
 from aduan.reports import actions
 from aduan.reports.models import Status
+from tests.master_data_hook import (
+    load_master_data,
+    pytest_runtest_teardown,  # noqa: F401 (the hook, suite-wide)
+)
 from tests.totp import STAFF_TOTP_SECRET
 
 PASSWORD = "kata-sandi-uji-123"
@@ -24,14 +29,35 @@ PASSWORD = "kata-sandi-uji-123"
 def django_db_setup(django_db_setup, django_db_blocker):
     """Master data once per session: regions of Sumbawa, agencies, categories, holidays, limits."""
     with django_db_blocker.unblock():
-        loading.load_regions(("52.04",))
-        loading.load_agencies()
-        loading.load_categories()
-        loading.load_holidays(range(2024, 2029))
-        loading.load_sla_policies()
+        load_master_data()
 
 
-def _user(username, role=Role.CITIZEN, agency=None, **extra):
+def built_once_per_module(build):
+    """A module-scoped fixture for data that is slow to make (the demo data set, a trained routing
+    model): `build()` runs once, before the module's first test that asks for it, inside a
+    transaction that is rolled back after the module's last test. Each test still runs in its own
+    savepoint (pytest-django's `db`), so what one test changes the next does not see. Tests of the
+    module that need the database without this data belong in another module."""
+
+    @pytest.fixture(scope="module")
+    def fixture(django_db_setup, django_db_blocker):
+        with django_db_blocker.unblock():
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                value = build()
+            except BaseException:
+                outer.__exit__(*sys.exc_info())
+                raise
+        yield value
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+    return fixture
+
+
+def _user(username, role=Role.CITIZEN, agency=None, nik="", **extra):
     fields = {"email": f"{username}@example.test", "full_name": username.title(), **extra}
     user = User.objects.create_user(
         username=username,
@@ -40,10 +66,32 @@ def _user(username, role=Role.CITIZEN, agency=None, **extra):
         agency=Agency.objects.get(code=agency) if agency else None,
         **fields,
     )
+    if nik:
+        user.set_nik(nik)
+        user.save()
     if is_staff_account(user):
         # Staff must have an authenticator app (STAFF_MFA_REQUIRED is on in tests as in
         # production); tests compute its codes with tests.totp.totp(STAFF_TOTP_SECRET).
         give_totp(user, STAFF_TOTP_SECRET)
+    return user
+
+
+def _ktp(serial: str, sex: str) -> dict:
+    """The KTP part of a profile: a valid NIK of Kecamatan Sumbawa (born 1990, day + 40 for a
+    woman), its birth date and sex."""
+    day = 12 + (40 if sex == "P" else 0)
+    return {
+        "nik": f"520408{day:02d}03900{int(serial):03d}",
+        "birth_date": dt.date(1990, 3, 12),
+        "sex": sex,
+    }
+
+
+def without_profile(user):
+    """Take the KTP profile away (tests of what an incomplete profile is refused)."""
+    user.nik_encrypted, user.nik_hash = "", None
+    user.birth_date, user.sex = None, ""
+    user.save()
     return user
 
 
@@ -52,9 +100,15 @@ class Cast:
     agency B (Dinkes), Inspektorat officer, supervisor, sysadmin."""
 
     def __init__(self):
-        self.citizen = _user("warga-uji", full_name="Wayan Sudarsana", phone="+6281339100011")
-        self.other_citizen = _user("warga-lain")
-        self.representative = _user("rt-uji", is_representative=True)
+        # The citizens have their KTP profile, as an account must before it files
+        # (`reports.rules.profile_refusal`); `without_profile` takes it away.
+        self.citizen = _user(
+            "warga-uji", full_name="Wayan Sudarsana", phone="+6281339100011", **_ktp("91", "L")
+        )
+        self.other_citizen = _user("warga-lain", phone="+6281339100012", **_ktp("92", "P"))
+        self.representative = _user(
+            "rt-uji", is_representative=True, phone="+6281339100013", **_ktp("93", "L")
+        )
         self.dispatcher = _user("dispatcher-uji", Role.DISPATCHER)
         self.officer_a = _user("petugas-pupr", Role.OFFICER, "pupr")
         self.officer_b = _user("petugas-dinkes", Role.OFFICER, "dinkes")
@@ -82,11 +136,56 @@ def file_report(cast, **kwargs):
         village=village,
         address="Jalan Garuda",
         parties_involved="Dinas PUPR",
-        incident_date=dt.date(2026, 3, 2),
+        # Never after today, also for a test that travels back (the action refuses the future).
+        incident_date=min(dt.date(2026, 3, 2), timezone.localdate()),
+        extra_answers={"status-jalan": "kabupaten"},  # the category's required question
     )
+    chosen = kwargs.get("category", fields["category"])
+    if chosen is None or chosen.code != "infrastruktur-jalan":
+        fields["extra_answers"] = {}  # the road's question is not another category's
     fields.update(kwargs)
     report, _secret = actions.do_file_report(**fields)
     return report
+
+
+def photo_bytes(*, taken_at=None, latitude=None, longitude=None, colour=(90, 120, 60)) -> bytes:
+    """A JPEG as a phone writes it: EXIF DateTimeOriginal with its offset and GPS when given."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), colour)
+    exif = Image.Exif()
+    if taken_at is not None:
+        local = taken_at.astimezone(dt.timezone(dt.timedelta(hours=8)))
+        exif.get_ifd(0x8769)[0x9003] = local.strftime("%Y:%m:%d %H:%M:%S")
+        exif.get_ifd(0x8769)[0x9011] = "+08:00"
+    if latitude is not None:
+
+        def dms(value):
+            value = abs(value)
+            degrees = int(value)
+            minutes = int((value - degrees) * 60)
+            seconds = round((value - degrees - minutes / 60) * 3600, 4)
+            return (float(degrees), float(minutes), float(seconds))
+
+        gps = exif.get_ifd(0x8825)
+        gps[1], gps[2] = ("N" if latitude >= 0 else "S"), dms(latitude)
+        gps[3], gps[4] = ("E" if longitude >= 0 else "W"), dms(longitude)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def result_photo(name="hasil.jpg", **kwargs):
+    """A result photo as the back office and the API hand it to `do_answer`: checked and cleaned
+    by `attachments.clean_upload`, with the capture data it read before stripping the EXIF."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aduan.reports import attachments
+
+    upload = SimpleUploadedFile(name, photo_bytes(**kwargs), content_type="image/jpeg")
+    return attachments.clean_upload(upload, keep_document_bytes=True).as_file()
 
 
 def report_in(cast, status, *, paused=False, **kwargs):
@@ -108,7 +207,9 @@ def report_in(cast, status, *, paused=False, **kwargs):
         if paused:
             actions.do_request_info(report, actor=cast.officer_a, text="Kirim foto.")
         return report
-    actions.do_answer(report, actor=cast.officer_a, text="Sudah diperbaiki.")
+    actions.do_answer(
+        report, actor=cast.officer_a, text="Sudah diperbaiki.", attachments=[result_photo()]
+    )
     if status == Status.RESPONDED:
         return report
     assert status == Status.CLOSED
@@ -133,12 +234,10 @@ def redis_url():
 
 @pytest.fixture
 def tx_cast():
-    # A transactional test empties the tables afterwards, master data included: load it again.
-    loading.load_agencies()
-    loading.load_categories()
-    loading.load_regions(("52.04",))
-    loading.load_sla_policies()
-    loading.load_holidays(range(2025, 2029))
+    """The cast for a transactional test (threads, subprocesses). The master data is there (the
+    hook in tests/master_data_hook.py loads it again after each transactional test); loading what
+    is missing costs nothing and keeps a test that runs first after a crash safe."""
+    load_master_data()
     return Cast()
 
 

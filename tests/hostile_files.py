@@ -251,3 +251,237 @@ NAME_AFTER_MULTIPART = {
 @functools.cache
 def content(case: str) -> bytes:
     return CORPUS[case][1]()
+
+
+# --- identity-bearing files (issue 11 §4) -----------------------------------------------------
+# One file of every accepted type that names its author, their account, their device and where
+# they were, the way real programs and phones write it. `IDENTITY_MARKS` must all be gone from
+# what Aduan stores (`tests/test_file_identity.py`, `tests/test_identity_e2e.py`).
+
+AUTHOR = "Gusti Ayu Purnamasari"
+ACCOUNT = "purnamasari@contoh.id"
+DEVICE = "KameraRahasia-X9"
+PLACE = "+08.4950+117.4200"  # ISO 6709, as phones write it
+FOLDER = r"C:\Users\purnamasari\Documents"
+IDENTITY_MARKS = [AUTHOR, "Purnamasari", ACCOUNT, DEVICE, PLACE, "purnamasari", "SERIAL-12345"]
+
+
+def _office_photo() -> bytes:
+    return jpeg_with_gps()
+
+
+def _core_xml() -> str:
+    return (
+        '<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
+        'package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f"<dc:creator>{AUTHOR}</dc:creator><cp:lastModifiedBy>{AUTHOR}</cp:lastModifiedBy>"
+        "</cp:coreProperties>"
+    )
+
+
+def _app_xml() -> str:
+    return f"<Properties><Company>{AUTHOR}</Company><Manager>{ACCOUNT}</Manager></Properties>"
+
+
+def _custom_xml() -> str:
+    return f'<Properties><property name="Pemilik"><vt:lpwstr>{ACCOUNT}</vt:lpwstr></property></Properties>'
+
+
+def identity_docx() -> bytes:
+    return _zip(
+        {
+            "[Content_Types].xml": "<Types/>",
+            "word/document.xml": (
+                '<w:document><w:body><w:p><w:ins w:id="1" w:author="'
+                + AUTHOR
+                + '" w:date="2026-03-02T10:00:00Z"><w:r><w:t>Jalan rusak</w:t></w:r></w:ins>'
+                "</w:p></w:body></w:document>"
+            ),
+            "word/_rels/document.xml.rels": "<Relationships/>",
+            "word/comments.xml": f'<w:comments><w:comment w:id="0" w:author="{AUTHOR}" '
+            f'w:initials="GAP"><w:p><w:r><w:t>cek</w:t></w:r></w:p></w:comment></w:comments>',
+            "word/people.xml": f'<w15:people><w15:person w15:author="{AUTHOR}"><w15:presenceInfo '
+            f'w15:providerId="AD" w15:userId="{ACCOUNT}"/></w15:person></w15:people>',
+            "word/media/image1.jpeg": _office_photo(),
+            "docProps/core.xml": _core_xml(),
+            "docProps/app.xml": _app_xml(),
+            "docProps/custom.xml": _custom_xml(),
+        }
+    )
+
+
+def identity_xlsx() -> bytes:
+    return _zip(
+        {
+            "[Content_Types].xml": "<Types/>",
+            "xl/workbook.xml": '<workbook><mc:AlternateContent><x15ac:absPath url="'
+            + FOLDER
+            + '" xmlns:x15ac="x"/></mc:AlternateContent><fileSharing userName="'
+            + AUTHOR
+            + '"/></workbook>',
+            "xl/_rels/workbook.xml.rels": "<Relationships/>",
+            "xl/comments1.xml": f"<comments><authors><author>{AUTHOR}</author></authors></comments>",
+            "xl/persons/person.xml": f'<personList><person displayName="{AUTHOR}" id="{{1}}" '
+            f'userId="{ACCOUNT}" providerId="AD"/></personList>',
+            "xl/revisions/revisionHeaders.xml": f'<headers><header userName="{AUTHOR}"/></headers>',
+            "xl/media/image1.jpeg": _office_photo(),
+            "docProps/core.xml": _core_xml(),
+            "docProps/app.xml": _app_xml(),
+        }
+    )
+
+
+def identity_pptx() -> bytes:
+    return _zip(
+        {
+            "[Content_Types].xml": "<Types/>",
+            "ppt/presentation.xml": "<p:presentation/>",
+            "ppt/_rels/presentation.xml.rels": "<Relationships/>",
+            "ppt/commentAuthors.xml": f'<p:cmAuthorLst><p:cmAuthor id="1" name="{AUTHOR}" '
+            f'initials="GAP" lastIdx="1" clrIdx="0"/></p:cmAuthorLst>',
+            "ppt/authors.xml": f'<p188:authorLst><p188:author id="{{1}}" name="{AUTHOR}" '
+            f'initials="GAP" userId="{ACCOUNT}" providerId="AD"/></p188:authorLst>',
+            "ppt/media/image1.jpeg": _office_photo(),
+            "docProps/core.xml": _core_xml(),
+            "docProps/app.xml": _app_xml(),
+        }
+    )
+
+
+def identity_odt() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"),
+            "application/vnd.oasis.opendocument.text",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+            '"application/vnd.oasis.opendocument.text"/></manifest:manifest>',
+        )
+        archive.writestr(
+            "meta.xml",
+            f"<office:document-meta><office:meta><meta:initial-creator>{AUTHOR}"
+            f"</meta:initial-creator><dc:creator>{AUTHOR}</dc:creator><meta:generator>"
+            f"{DEVICE}</meta:generator></office:meta></office:document-meta>",
+        )
+        archive.writestr(
+            "content.xml",
+            f"<office:document-content><office:text><text:p><office:annotation><dc:creator>"
+            f"{AUTHOR}</dc:creator><text:p>cek</text:p></office:annotation>Jalan rusak</text:p>"
+            f"<text:tracked-changes><text:changed-region><text:insertion><office:change-info>"
+            f"<dc:creator>{AUTHOR}</dc:creator></office:change-info></text:insertion>"
+            f"</text:changed-region></text:tracked-changes></office:text>"
+            f"</office:document-content>",
+        )
+        archive.writestr("Pictures/photo.jpg", _office_photo())
+    return out.getvalue()
+
+
+def identity_pdf() -> bytes:
+    from fpdf import FPDF
+    from pypdf import PdfReader
+    from pypdf.annotations import Text
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_author(AUTHOR)
+    pdf.set_creator(DEVICE)
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(0, 10, "Surat pengantar")
+    pdf.image(io.BytesIO(_office_photo()), x=10, y=30, w=40)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(bytes(pdf.output()))))
+    writer.add_annotation(0, Text(text="cek di sini", rect=(50, 50, 70, 70)))
+    writer.pages[0]["/Annots"][0].get_object()[NameObject("/T")] = TextStringObject(AUTHOR)
+    writer.add_metadata({"/Author": AUTHOR, "/Producer": DEVICE})
+    xmp = (
+        f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description><dc:creator>{AUTHOR}'
+        f"</dc:creator><exif:GPSLatitude>{PLACE}</exif:GPSLatitude></rdf:Description></rdf:RDF>"
+        "</x:xmpmeta>"
+    ).encode()
+    from pypdf.generic import StreamObject
+
+    stream = StreamObject()
+    stream.set_data(xmp)
+    stream.update({NameObject("/Type"): NameObject("/Metadata"),
+                   NameObject("/Subtype"): NameObject("/XML")})  # fmt: skip
+    writer._root_object[NameObject("/Metadata")] = writer._add_object(stream)
+    return _written(writer)
+
+
+def _box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def identity_mp4() -> bytes:
+    """An MP4 as a phone writes it: a top-level `uuid` XMP box with creator and GPS, the place and
+    device in `moov/udta`, and the same in the track's `udta` and a `meta` box deeper down."""
+    xmp = f"<x:xmpmeta><dc:creator>{AUTHOR}</dc:creator><exif:GPS>{PLACE}</exif:GPS></x:xmpmeta>"
+    udta = _box(b"udta", _box(b"\xa9xyz", PLACE.encode()) + _box(b"\xa9mod", DEVICE.encode()))
+    meta = _box(b"meta", b"\x00\x00\x00\x00" + _box(b"ilst", AUTHOR.encode()))
+    trak = _box(
+        b"trak",
+        _box(b"tkhd", bytes(84)) + udta + _box(b"mdia", _box(b"minf", meta + _box(b"stbl", b""))),
+    )
+    moov = _box(b"moov", _box(b"mvhd", bytes(100)) + trak + udta)
+    return (
+        _box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41")
+        + _box(
+            b"uuid",
+            b"\xbe\x7a\xcf\xcb\x97\xa9\x42\xe8\x9c\x71\x99\x94\x91\xe3\xaf\xac" + xmp.encode(),
+        )
+        + moov
+        + _box(b"mdat", bytes(64))
+    )
+
+
+def _ebml(element_id: int, payload: bytes) -> bytes:
+    id_bytes = element_id.to_bytes((element_id.bit_length() + 7) // 8, "big")
+    size = len(payload)
+    return id_bytes + (size | (1 << 56)).to_bytes(8, "big") + payload
+
+
+def identity_webm(open_cluster: bool = False) -> bytes:
+    """A WebM with the author in its Tags and Title, the device as its writing application; with
+    `open_cluster` its cluster has an unknown size, as a browser's live recording writes it."""
+    # The EBML header with one-byte sizes, as every writer makes it (and `filetype` reads it).
+    fields = [(0x4286, b"\x01"), (0x42F7, b"\x01"), (0x42F2, b"\x04"), (0x42F3, b"\x08"),
+              (0x4282, b"webm"), (0x4287, b"\x04"), (0x4285, b"\x02")]  # fmt: skip
+    body = b"".join(i.to_bytes(2, "big") + bytes([0x80 | len(v)]) + v for i, v in fields)
+    header = b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(body)]) + body
+    info = _ebml(
+        0x1549A966,
+        _ebml(0x2AD7B1, b"\x0f\x42\x40")
+        + _ebml(0x7BA9, AUTHOR.encode())
+        + _ebml(0x4D80, DEVICE.encode())
+        + _ebml(0x5741, (DEVICE + " " + ACCOUNT).encode()),
+    )
+    tracks = _ebml(0x1654AE6B, _ebml(0xAE, _ebml(0xD7, b"\x01") + _ebml(0x86, b"V_VP8")))
+    cluster_body = _ebml(0xE7, b"\x00") + _ebml(0xA3, b"\x81\x00\x00\x80" + bytes(16))
+    if open_cluster:
+        cluster = b"\x1f\x43\xb6\x75\x01\xff\xff\xff\xff\xff\xff\xff" + cluster_body
+    else:
+        cluster = _ebml(0x1F43B675, cluster_body)
+    tags = _ebml(
+        0x1254C367,
+        _ebml(0x7373, _ebml(0x67C8, _ebml(0x45A3, b"ARTIST") + _ebml(0x4487, AUTHOR.encode()))
+              + _ebml(0x67C8, _ebml(0x45A3, b"LOCATION") + _ebml(0x4487, PLACE.encode()))),
+    )  # fmt: skip
+    segment = info + tracks + cluster + tags
+    return header + _ebml(0x18538067, segment)
+
+
+IDENTITY = {
+    "laporan.docx": identity_docx,
+    "tabel.xlsx": identity_xlsx,
+    "paparan.pptx": identity_pptx,
+    "surat.odt": identity_odt,
+    "surat.pdf": identity_pdf,
+    "video.mp4": identity_mp4,
+    "video.webm": identity_webm,
+    "rekaman.webm": lambda: identity_webm(open_cluster=True),
+    "foto.jpg": jpeg_with_gps,
+}

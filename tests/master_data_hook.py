@@ -1,11 +1,23 @@
-"""Shared by the API, Open311 and SMS tests.
+"""The master data every test finds, loaded by one function with one range of holidays.
 
-Transactional tests (threads, live servers) end with a flush of every table, the master data
-loaded once per session included. This hook loads it again after such a test, so that the tests
-that follow, in any folder, still find their regions, agencies and categories."""
+The session loads it once (tests/conftest.py, `django_db_setup`). Transactional tests (threads,
+live servers, subprocesses) end with a flush of every table, the master data included; the hook
+below, installed for the whole suite by tests/conftest.py, loads it again after such a test, so
+that every test, in any folder and in any order, starts with its regions, agencies, categories,
+holidays and time limits."""
 
 import pytest
 from pytest_django.plugin import blocking_manager_key
+
+from aduan.directory import loading
+
+# Wide enough for every frozen clock in the tests (SLA deadlines count working days across them).
+HOLIDAY_YEARS = range(2024, 2029)
+
+
+def load_master_data() -> None:
+    """Only what is missing is added: quick when it is all still there."""
+    loading.load_all(holiday_years=HOLIDAY_YEARS)
 
 
 def _transactional(item) -> bool:
@@ -20,17 +32,10 @@ def _transactional(item) -> bool:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    if nextitem is not None and _transactional(
-        item
-    ):  # after the last test the test database is gone
-        from aduan.directory import loading
-
+    # After the last test the test database is gone.
+    if nextitem is not None and _transactional(item):
         with item.config.stash[blocking_manager_key].unblock():
-            loading.load_regions(("52.04",))
-            loading.load_agencies()
-            loading.load_categories()
-            loading.load_holidays(range(2024, 2029))
-            loading.load_sla_policies()
+            load_master_data()
 
 
 @pytest.fixture(autouse=True)

@@ -27,9 +27,15 @@ def first_nodes(executor):
         for app, _ in graph.leaf_nodes()
         if app not in ("admin", "auth", "contenttypes", "sessions")
     }
-    return [node for node in graph.root_nodes() if node[0] in ours] + [
-        node for node in graph.leaf_nodes() if node[0] not in ours
-    ]
+    roots = {node for node in graph.root_nodes() if node[0] in ours}
+    # An app added later (its first migration needs another app's later one) did not exist in
+    # the first state: it is left out and created by the forward migration.
+    first = {
+        node
+        for node in roots
+        if all(step in roots or step[0] not in ours for step in graph.forwards_plan(node))
+    }
+    return sorted(first) + [node for node in graph.leaf_nodes() if node[0] not in ours]
 
 
 def main():

@@ -6,8 +6,8 @@ import io
 import pytest
 from PIL import Image
 
-from aduan.directory import loading
 from aduan.directory.models import Region
+from tests.master_data_hook import load_master_data
 
 NIK = "5204081203900001"  # Kecamatan Sumbawa, born 12 March 1990, male, serial 0001
 
@@ -70,8 +70,4 @@ def master_data_again(transactional_db):
     """Transactional tests (live server, threads) start from whatever the previous one left: each
     empties every table when it ends. Load the master data the session loaded (only what is
     missing, so this is quick when it is still there)."""
-    loading.load_regions(("52.04",))
-    loading.load_agencies()
-    loading.load_categories()
-    loading.load_holidays(range(2024, 2029))
-    loading.load_sla_policies()
+    load_master_data()

@@ -257,6 +257,7 @@ def test_every_new_authenticator_gets_a_fresh_ciphertext(cast):
     assert a != b and mfa_secrets.decrypt(a) == mfa_secrets.decrypt(b) == STAFF_TOTP_SECRET
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_command_waits_for_a_recovery_code_being_spent_and_keeps_it_spent(settings, tx_cast):
     """allauth spends a recovery code under a lock on the row, then writes back the seed with the

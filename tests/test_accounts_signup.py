@@ -5,7 +5,6 @@ from django.core import mail
 
 from aduan.accounts.models import User
 from aduan.directory.models import Region
-from tests.portal import NIK
 
 pytestmark = pytest.mark.django_db
 
@@ -49,16 +48,6 @@ def test_it_registers_verifies_the_email_and_logs_in(client):
     assert client.session.get("_auth_user_id") == str(user.pk)
 
 
-def test_it_refuses_a_nik_already_registered(client, cast):
-    from tests.portal import give_profile
-
-    give_profile(cast.citizen)
-    response = client.post("/daftar/", _signup_data(nik=NIK, sex="L"))
-    assert response.status_code == 200
-    assert "NIK ini sudah terdaftar pada akun lain" in response.content.decode()
-    assert not User.objects.filter(username="ani").exists()
-
-
 @pytest.mark.parametrize(
     "extra, message",
     [
@@ -97,6 +86,7 @@ def test_social_login_buttons_appear_only_when_configured(client):
     assert "google" not in body.lower() and "facebook" not in body.lower()
 
 
+@pytest.mark.slow
 def test_a_social_provider_is_installed_only_when_both_its_keys_are_set():
     import json
     import os
@@ -140,27 +130,3 @@ def test_a_social_provider_is_installed_only_when_both_its_keys_are_set():
         "allauth.socialaccount.providers.twitter_oauth2",
     ]
     assert providers == ["google", "twitter_oauth2"]
-
-
-def test_a_nik_taken_by_a_racing_sign_up_is_a_form_message_not_an_error(client, cast):
-    from unittest import mock
-
-    from aduan.accounts import nik as niks
-    from aduan.accounts.forms import ProfileFields
-
-    # Another sign-up with the same NIK committed after this form's NIK was checked.
-    rival = User(username="kembar", email="kembar@example.test")
-    rival.set_nik("5204085203900002")
-    rival.save()
-    original, calls = ProfileFields.clean_nik, []
-
-    def checked_before_the_rival_committed(form):
-        calls.append(1)
-        return niks.clean_nik(form.cleaned_data["nik"]) if len(calls) == 1 else original(form)
-
-    with mock.patch.object(ProfileFields, "clean_nik", checked_before_the_rival_committed):
-        response = client.post("/daftar/", _signup_data())
-    assert response.status_code == 200 and len(calls) == 2
-    assert "NIK ini sudah terdaftar" in response.content.decode()
-    assert response.context["form"]["full_name"].value() == "Ani Suryani"  # nothing typed is lost
-    assert not User.objects.filter(username="ani").exists()

@@ -96,3 +96,78 @@ def test_users_are_deactivated_not_deleted(client, cast):
     )
     cast.officer_b.refresh_from_db()
     assert not cast.officer_b.is_active
+
+
+# --- the sysadmin's admin reveals no reporter (issue 11 §5) ------------------------------------
+
+
+def _anonymous_and_named(cast):
+    from aduan.reports import actions
+
+    anonymous, _secret = actions.do_file_report(
+        reporter=cast.citizen,
+        anonymous=True,
+        title="Pungutan liar di kantor desa",
+        description="Petugas meminta uang untuk surat keterangan.",
+    )
+    named, _secret = actions.do_file_report(
+        reporter=cast.citizen, title="Lampu jalan padam", description="Gelap sejak seminggu."
+    )
+    return anonymous, named
+
+
+def _identity(cast) -> list[str]:
+    return [cast.citizen.username, cast.citizen.full_name, cast.citizen.email]
+
+
+def test_the_audit_entries_show_an_anonymous_reporter_as_the_supervisors_page_does(client, cast):
+    from aduan.audit.models import AuditEntry
+
+    anonymous, named = _anonymous_and_named(cast)
+    client.force_login(cast.sysadmin)
+    page = client.get("/admin/audit/auditentry/").text
+    rows = {c: next(r for r in page.split("<tr") if c in r) for c in (anonymous.code, named.code)}
+    assert "pelapor (anonim)" in rows[anonymous.code]
+    assert cast.citizen.username not in rows[anonymous.code]
+    assert cast.citizen.username in rows[named.code]  # a named reporter is shown as before
+    entry = AuditEntry.objects.get(report_code=anonymous.code, action="submitted")
+    one = client.get(f"/admin/audit/auditentry/{entry.pk}/change/").text
+    assert anonymous.code in one and "pelapor (anonim)" in one
+    assert not [s for s in _identity(cast) if s in one]
+
+
+def test_a_search_by_user_name_never_returns_an_anonymous_report_in_any_admin_list(
+    client, cast, tmp_path
+):
+    """Every registered ModelAdmin with a search, searched by the reporter's user name, name and
+    e-mail: an anonymous report's code never comes back, a named one's still may."""
+    from django.contrib import admin
+
+    anonymous, named = _anonymous_and_named(cast)
+    client.force_login(cast.sysadmin)
+    searched = []
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.search_fields:
+            continue
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        for term in _identity(cast):
+            response = client.get(url, {"q": term})
+            assert response.status_code == 200, url
+            assert anonymous.code not in response.text, (url, term)
+        searched.append(url)
+    assert "/admin/audit/auditentry/" in searched and "/admin/triage/importrecord/" in searched
+    found = client.get("/admin/audit/auditentry/", {"q": cast.citizen.username}).text
+    assert named.code in found  # the search itself works
+
+
+def test_import_records_name_a_report_by_its_code_only(client, cast, tmp_path):
+    from aduan.triage.models import ImportRecord
+    from tests.test_import_reports import GOOD, run, write_csv
+
+    run(write_csv(tmp_path / "lama.csv", GOOD[:1]))
+    record = ImportRecord.objects.select_related("report").get()
+    client.force_login(cast.sysadmin)
+    listed = client.get("/admin/triage/importrecord/").text
+    one = client.get(f"/admin/triage/importrecord/{record.pk}/change/").text
+    for page in (listed, one):
+        assert record.report.code in page and record.report.title not in page

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from aduan.reports import actions
 from aduan.reports.models import Status
-from tests.conftest import report_in
+from tests.conftest import report_in, result_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def _grow(cast, n):
     for i in range(n):
         report = report_in(cast, Status.IN_PROGRESS, title=f"Laporan {i}")
-        actions.do_answer(report, actor=cast.officer_a, text="Selesai.")
+        actions.do_answer(
+            report, actor=cast.officer_a, text="Selesai.", attachments=[result_photo()]
+        )
         actions.do_reject_answer(report, actor=cast.citizen, reason="Belum.")
         report_in(cast, Status.SUBMITTED, title=f"Baru {i}")
         report_in(cast, Status.DISPOSITIONED, title=f"Disposisi {i}")

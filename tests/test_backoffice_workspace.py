@@ -7,7 +7,7 @@ from aduan.backoffice.models import ResponseTemplate
 from aduan.directory.models import Category
 from aduan.notifications.models import Notification
 from aduan.reports.models import ArchiveReason, EventKind, Status
-from tests.conftest import file_report, report_in
+from tests.conftest import file_report, photo_bytes, report_in
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +17,13 @@ def _post(client, report, action, **data):
     return client.post(
         f"/kantor/laporan/{report.code}/aksi/{action}/", {"version": report.version, **data}
     )
+
+
+def _result_photo():
+    """A road report's "done" answer carries a photo of the result (issue 15)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("hasil.jpg", photo_bytes(), content_type="image/jpeg")
 
 
 def test_it_shows_only_the_actions_of_the_status(client, cast):
@@ -29,13 +36,23 @@ def test_it_shows_only_the_actions_of_the_status(client, cast):
         "archive",
         "merge",
         "reclassify",
+        "set_priority",
+        "edit_public",
         "dispatcher_note",
         "close",
+        "forward",
     }
     client.force_login(cast.officer_a)
     report = report_in(cast, Status.IN_PROGRESS)
     offered = {a for a, _label in client.get(f"/kantor/laporan/{report.code}/").context["actions"]}
-    assert offered == {"assign", "note", "request_info", "answer"}
+    assert offered == {
+        "assign",
+        "note",
+        "request_info",
+        "request_extension",
+        "answer",
+        "propose_forward",
+    }
 
 
 def test_it_returns_with_the_missing_items_from_templates(client, cast):
@@ -67,7 +84,13 @@ def test_it_merges_a_duplicate_and_the_reporter_follows(client, cast):
     original = report_in(cast, Status.SUBMITTED)
     duplicate = file_report(cast, reporter=cast.other_citizen, title="Jalan rusak Seketeng lagi")
     client.force_login(cast.dispatcher)
-    assert _post(client, duplicate, "merge", into=original.code.lower()).status_code == 302
+    asked = _post(client, duplicate, "merge", into=original.code.lower())
+    assert asked.status_code == 200 and "Ya, gabungkan" in asked.content.decode()
+    duplicate.refresh_from_db()
+    assert duplicate.status == Status.SUBMITTED  # nothing changes before the confirmation
+    assert (
+        _post(client, duplicate, "merge", into=original.code, confirmed="True").status_code == 302
+    )
     duplicate.refresh_from_db()
     assert (duplicate.status, duplicate.merged_into, duplicate.archive_reason) == (
         Status.ARCHIVED,
@@ -161,16 +184,46 @@ def test_it_uses_an_agency_template_for_the_answer(client, cast):
         and theirs not in page.context["templates"]["answer"]
     )
     assert (
-        _post(client, report, "answer", template=theirs.pk, text="Terima kasih.").status_code == 302
+        _post(
+            client,
+            report,
+            "answer",
+            template=theirs.pk,
+            text="Terima kasih.",
+            attachments=_result_photo(),
+        ).status_code
+        == 302
     )
     assert (
         report.events.get(kind=EventKind.ANSWERED).text == "Terima kasih."
     )  # another agency's template is ignored
-    report = report_in(cast, Status.IN_PROGRESS)
-    _post(client, report, "answer", template=mine.pk, text="Terima kasih.")
-    assert (
-        report.events.get(kind=EventKind.ANSWERED).text == "Jalan sudah ditambal.\n\nTerima kasih."
+
+
+def test_a_template_goes_into_the_text_box_to_be_edited_before_sending(client, cast):
+    """Without JavaScript: choosing a template shows its text in the box, nothing is sent yet;
+    what is sent is what the box holds when the officer sends it."""
+    mine = ResponseTemplate.objects.create(
+        kind="answer", agency=cast.agency_a, title="PUPR", body="Jalan sudah ditambal."
     )
+    report = report_in(cast, Status.IN_PROGRESS)
+    client.force_login(cast.officer_a)
+    page = client.get(f"/kantor/laporan/{report.code}/").content.decode()
+    assert 'data-body="Jalan sudah ditambal."' in page  # the script inserts it at once
+    shown = _post(client, report, "answer", template=mine.pk, text="Terima kasih.")
+    assert shown.status_code == 200
+    assert not report.events.filter(kind=EventKind.ANSWERED).exists()
+    form = next(f for f in shown.context["action_forms"] if f.name == "answer")
+    assert form.open and form["text"].value() == "Jalan sudah ditambal.\n\nTerima kasih."
+    assert "Jalan sudah ditambal.\n\nTerima kasih.</textarea>" in shown.content.decode()
+    assert _post(client, report, "answer", insert="1", text="Sudah.").status_code == 200
+    assert not report.events.filter(
+        kind=EventKind.ANSWERED
+    ).exists()  # the button alone sends nothing
+    edited = "Jalan sudah ditambal pada 3 Desember.\n\nTerima kasih."
+    assert (
+        _post(client, report, "answer", text=edited, attachments=_result_photo()).status_code == 302
+    )
+    assert report.events.get(kind=EventKind.ANSWERED).text == edited
 
 
 def test_dispatcher_intake_records_the_channel_and_the_desk(client, cast):
@@ -291,7 +344,7 @@ def test_it_ignores_bad_filters_instead_of_failing(client, cast):
     assert client.get("/kantor/audit/?dari=abc&halaman=x").status_code == 200
 
 
-def test_the_dispatcher_sees_likely_duplicates_and_merges_in_one_click(client, cast):
+def test_the_dispatcher_sees_likely_duplicates_and_merges_after_confirming(client, cast):
     from aduan.reports.models import Report, Status
     from tests.conftest import file_report
 
@@ -312,6 +365,12 @@ def test_the_dispatcher_sees_likely_duplicates_and_merges_in_one_click(client, c
     response = client.post(
         f"/kantor/laporan/{again.code}/aksi/merge/", {"into": first.code, "version": again.version}
     )
+    assert response.status_code == 200 and first.title in response.content.decode()
+    assert Report.objects.get(pk=again.pk).status == Status.SUBMITTED
+    response = client.post(
+        f"/kantor/laporan/{again.code}/aksi/merge/",
+        {"into": first.code, "version": again.version, "confirmed": "True"},
+    )
     assert response.status_code == 302
     again = Report.objects.get(pk=again.pk)
     assert again.status == Status.ARCHIVED and again.merged_into_id == first.pk
@@ -324,3 +383,50 @@ def test_an_officer_sees_no_triage_panel(client, cast):
     report = report_in(cast, Status.DISPOSITIONED)
     client.force_login(cast.officer_a)
     assert "Saran triase" not in client.get(f"/kantor/laporan/{report.code}/").content.decode()
+
+
+def test_a_merge_can_be_undone_and_the_support_comes_back(client, cast):
+    from aduan.reports import actions
+    from aduan.reports.models import Support
+
+    original = report_in(cast, Status.SUBMITTED)
+    duplicate = file_report(cast, reporter=cast.other_citizen, title="Jalan rusak Seketeng lagi")
+    Support.objects.create(report=duplicate, user=cast.citizen)
+    actions.do_merge(duplicate, original, actor=cast.dispatcher)
+    assert original.supports.filter(user=cast.citizen).exists()
+    client.force_login(cast.dispatcher)
+    page = client.get(f"/kantor/laporan/{duplicate.code}/")
+    assert "unmerge" in {a for a, _label in page.context["actions"]}
+    assert _post(client, duplicate, "unmerge").status_code == 302
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.merged_into, duplicate.archive_reason) == (
+        Status.SUBMITTED,
+        None,
+        "",
+    )
+    assert duplicate.due_step == "verify" and duplicate.due_at is not None
+    assert list(duplicate.supports.values_list("user", flat=True)) == [cast.citizen.pk]
+    assert not original.supports.exists()
+    assert duplicate.events.filter(kind=EventKind.UNMERGED).exists()
+    assert Notification.objects.filter(
+        report=duplicate, kind="report_unmerged", recipient=cast.other_citizen
+    ).exists()
+    assert "unmerge" not in {
+        a for a, _label in client.get(f"/kantor/laporan/{duplicate.code}/").context["actions"]
+    }
+    archived = report_in(cast, Status.SUBMITTED)
+    actions.do_archive(archived, actor=cast.dispatcher, reason=ArchiveReason.SPAM)
+    assert _post(client, archived, "unmerge").status_code == 409  # archived, but not merged
+
+
+def test_the_inbox_shows_that_the_reporter_reopened_a_report(client, cast):
+    from aduan.reports import actions
+
+    report = report_in(cast, Status.RESPONDED)
+    other = report_in(cast, Status.IN_PROGRESS, title="Lampu jalan padam")
+    actions.do_reject_answer(report, actor=cast.citizen, reason="Lubangnya masih ada.")
+    client.force_login(cast.officer_a)
+    rows = client.get("/kantor/kotak-masuk/").content.decode()
+    row_of = {code: rows.split(code)[2].split("</tr>")[0] for code in (report.code, other.code)}
+    assert "dibuka kembali" in row_of[report.code] and "tidak puas" in row_of[report.code]
+    assert "dibuka kembali" not in row_of[other.code]

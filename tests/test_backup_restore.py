@@ -12,7 +12,7 @@ from aduan.reports.models import Attachment, Report
 
 from .conftest import file_report
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def upload(name, content):

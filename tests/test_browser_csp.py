@@ -20,6 +20,7 @@ from tests.portal import give_profile, master_data_again  # noqa: F401 (fixture)
 from tests.test_browser_portal import CHROMIUM, LAUNCH_ARGS
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(
         CHROMIUM is None,
         reason="chromium is not installed (apt-get install chromium; .ci/run does)",

@@ -17,6 +17,7 @@ from aduan.accounts.models import Role, User
 from aduan.directory.models import Agency, Category
 from aduan.reports import actions
 from aduan.reports.models import Report, Status
+from tests.conftest import result_photo
 from tests.portal import jpeg_with_gps, master_data_again  # noqa: F401 (fixture)
 
 CHROMIUM = shutil.which("chromium") or (
@@ -35,6 +36,7 @@ LAUNCH_ARGS = [
 ]
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(
         CHROMIUM is None,
         reason="chromium is not installed (apt-get install chromium; .ci/run does)",
@@ -172,7 +174,12 @@ def _story(page, url, tmp_path):
     officer = User.objects.create_user("petugas-b", role=Role.OFFICER, agency=pupr)
     actions.do_disposition(report, pupr, actor=dispatcher, instruction="Segera perbaiki.")
     actions.do_accept(report, actor=officer)
-    actions.do_answer(report, actor=officer, text="Lubang sudah ditambal pada hari ini.")
+    actions.do_answer(
+        report,
+        actor=officer,
+        text="Lubang sudah ditambal pada hari ini.",
+        attachments=[result_photo()],
+    )
     page.goto(f"{url}/laporan/{code}/")
     assert "Lubang sudah ditambal" in page.inner_text("main")
     page.check("#accept-form input[name=rating][value='5']")

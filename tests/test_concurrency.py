@@ -13,7 +13,7 @@ from aduan.reports.models import Disposition, EventKind, Report, Status
 from .conftest import file_report, report_in
 
 # Real transactions: each thread has its own connection and commits for real.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def race(*calls):

@@ -160,7 +160,14 @@ def test_a_killed_server_loses_no_answered_report_and_stores_none_twice(tx_cast,
     threads = [threading.Thread(target=client, args=(n,)) for n in range(6)]
     for t in threads:
         t.start()
-    time.sleep(3)
+    # Kill in the middle of the burst: once some submissions have been answered, more being sent.
+    # (A fixed sleep could fire before the first answer on a loaded machine.)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and any(t.is_alive() for t in threads):
+        with lock:
+            if len(answered) >= 12:
+                break
+        time.sleep(0.05)
     os.killpg(server.pid, signal.SIGKILL)  # no shutdown, no flush: as in a power cut
     server.wait(30)
     stop.set()

@@ -244,6 +244,7 @@ def test_it_crawls_the_supervisor_pages(cast, reports):
     assert {"/kantor/audit/", "/kantor/statistik/", "/kantor/laporan/CODE/"} <= set(pages)
 
 
+@pytest.mark.slow
 def test_it_crawls_the_admin_pages(cast, reports):
     pages = crawl(
         logged_in(cast.sysadmin),

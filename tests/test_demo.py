@@ -1,22 +1,34 @@
-"""The demo data set shows every feature (DESIGN §10) and is never loaded in production."""
+"""The demo data set shows every feature (DESIGN §10) and is never loaded in production.
 
+The demo is seeded once for the module (it takes seconds); each test runs in its own savepoint."""
+
+import io
+import time
 from collections import Counter
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from aduan.accounts import mfa_secrets
 from aduan.accounts.models import Role, User
 from aduan.reports import sla
 from aduan.reports.models import Channel, EventKind, Report, Status
+from aduan.triage.models import RoutingModel
+from tests.conftest import built_once_per_module
+from tests.totp import totp
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(capsys):
-    call_command("seed_demo")
-    return capsys.readouterr().out
+def _seed():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+demo = built_once_per_module(_seed)
 
 
 def test_it_creates_the_demo_accounts_with_the_documented_password(demo):
@@ -89,13 +101,15 @@ def test_seeding_again_adds_nothing(demo, capsys):
     call_command("seed_demo")
     assert "0 laporan demo baru" in capsys.readouterr().out
     assert Report.objects.count() == count
+    assert RoutingModel.objects.count() == 1  # no second routing model either
 
 
 def test_it_refuses_production(settings):
     settings.PRODUCTION = True
+    accounts, reports = User.objects.count(), Report.objects.count()
     with pytest.raises(CommandError, match="produksi"):
         call_command("seed_demo")
-    assert not User.objects.filter(username="dispatcher").exists()
+    assert (User.objects.count(), Report.objects.count()) == (accounts, reports)
 
 
 def test_demo_citizens_can_file_at_once_their_niks_valid(demo):
@@ -106,3 +120,36 @@ def test_demo_citizens_can_file_at_once_their_niks_valid(demo):
         assert user.profile_complete, username
         nik.check_nik(user.nik, birth_date=user.birth_date, sex=user.sex)
         assert user.nik_masked.startswith(user.nik[:6]) and "•" in user.nik_masked
+
+
+def test_seeding_the_demo_trains_a_routing_model_and_the_workspace_suggests(demo, client):
+    """`make run` seeds a routing model (issue 13): suggestions appear in the demo's workspace."""
+    assert RoutingModel.objects.count() == 1
+    waiting = Report.objects.filter(status=Status.SUBMITTED).first()
+    client.force_login(User.objects.get(username="dispatcher"))
+    page = client.get(f"/kantor/laporan/{waiting.code}/").content.decode()
+    assert "Belum ada model" not in page
+    assert 'class="triage-model"' in page
+
+
+def test_demo_staff_have_the_documented_demo_authenticator(demo, client, capsys):
+    from aduan.demo.seeding import DEMO_TOTP_SECRET
+
+    for username in ["dispatcher", "agency-pupr", "supervisor", "sysadmin"]:
+        assert Authenticator.objects.filter(
+            user__username=username, type=Authenticator.Type.TOTP
+        ).exists()
+    assert not Authenticator.objects.filter(user__username__in=["warga", "rt01"]).exists()
+    # The published demo secret is stored encrypted like any other (aduan/accounts/mfa_secrets.py).
+    stored = Authenticator.objects.get(
+        user__username="dispatcher", type=Authenticator.Type.TOTP
+    ).data["secret"]
+    assert stored.startswith(mfa_secrets.PREFIX) and DEMO_TOTP_SECRET not in stored.upper()
+    call_command("demo_totp_code")
+    printed = capsys.readouterr().out.strip()
+    assert printed in {totp(DEMO_TOTP_SECRET, time.time() + d) for d in (-30, 0)}
+    client.post("/masuk/", {"login": "dispatcher", "password": "aduan-demo"})
+    assert (
+        client.post("/akun/2fa/authenticate/", {"code": totp(DEMO_TOTP_SECRET)}).status_code == 302
+    )
+    assert client.get("/kantor/antrean/").status_code == 200

@@ -33,6 +33,7 @@ def test_a_server_error_answers_the_portals_500_page(rf):
     assert "Terjadi gangguan" in body and "<script" not in body and "<style" not in body
 
 
+@pytest.mark.slow
 def test_the_500_page_still_answers_when_the_portals_page_cannot_be_drawn(tmp_path):
     """A production start-up whose static files were never collected cannot draw the portal's
     pages (no manifest entry for the stylesheet); the answer is still a 500 in Bahasa Indonesia,

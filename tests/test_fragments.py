@@ -1,4 +1,4 @@
-"""The busiest lists kept rendered in the shared cache (aduan/reports/fragments.py): served from the
+"""The busiest lists kept rendered in the shared cache (aduan/core/fragments.py): served from the
 cache while nothing changes, never older than the last committed change, kept apart by language
 and by what the viewer may see, and a cache outage costs only speed."""
 
@@ -7,9 +7,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from aduan.reports import actions, fragments
+from aduan.core import fragments
+from aduan.reports import actions
 from aduan.reports.models import Status
-from tests.conftest import report_in
+from tests.conftest import report_in, result_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,9 @@ def test_the_feed_is_served_from_the_cache_until_a_report_changes(
 
     # A change of status (no new report) is seen at once as well.
     with django_capture_on_commit_callbacks(execute=True):
-        actions.do_answer(second, actor=cast.officer_a, text="Sudah dibersihkan.")
+        actions.do_answer(
+            second, actor=cast.officer_a, text="Sudah dibersihkan.", attachments=[result_photo()]
+        )
     body = client.get("/laporan/", {"status": Status.RESPONDED}).content.decode()
     assert second.title in body and first.title not in body
 
@@ -179,7 +182,9 @@ def test_the_public_report_page_is_kept_for_visitors_and_drawn_for_its_reporter(
     assert mine.split(token)[1][:64] != theirs.split(token)[1][:64]
 
     with django_capture_on_commit_callbacks(execute=True):
-        actions.do_answer(report, actor=cast.officer_a, text="Lampu sudah diganti.")
+        actions.do_answer(
+            report, actor=cast.officer_a, text="Lampu sudah diganti.", attachments=[result_photo()]
+        )
     assert "Lampu sudah diganti." in client.get(path).content.decode()
     client.force_login(cast.citizen)
     own = client.get(path).content.decode()

@@ -1,6 +1,7 @@
 """Background work on Redis (REDIS_URL): a task enqueued by one huey instance is run by another,
 as when the web server and the worker run on different machines."""
 
+import pytest
 from huey import RedisHuey
 
 
@@ -22,6 +23,7 @@ def test_a_task_travels_through_redis(redis_url):
     producer.flush()
 
 
+@pytest.mark.slow
 def test_settings_pick_redis_when_redis_url_is_set(redis_url):
     import os
     import subprocess
@@ -46,6 +48,7 @@ def test_settings_pick_redis_when_redis_url_is_set(redis_url):
     assert out.stdout.strip() == "PriorityRedisHuey", out.stderr
 
 
+@pytest.mark.slow
 def test_rate_limit_counters_are_shared_through_redis_between_processes(redis_url):
     import os
     import subprocess

@@ -8,7 +8,7 @@ inbox, export, statistic, search index, API and Open311 answer and e-mail there 
 
 Then each viewer who must not know the reporter — the public, the officer of the agency that
 handles it, an officer of another agency, the Inspektorat's officer, the supervisor — fetches every
-surface in `SURFACES` (one list: add a surface there) and none of the identifying strings
+surface in `SURFACES` (one list: add a surface there; the sysadmin reads the Django admin's) and none of the identifying strings
 (`SECRETS`) may appear, in any case, in any of the phone's spellings. A search by the reporter's
 name, phone or NIK must not find the report either (it would tell who filed it). The dispatcher's
 workspace, which must show the identity, proves the strings are the right ones.
@@ -32,12 +32,14 @@ from PIL import Image
 from pypdf import PdfReader
 
 from aduan.accounts.models import User
+from aduan.audit.models import AuditEntry
 from aduan.notifications import outbox
 from aduan.notifications.models import Notification
 from aduan.reports import actions
 from aduan.reports.models import Attachment, Report, Status
+from tests import hostile_files as hostile
 from tests.api.conftest import ApiClient
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, photo_bytes
 from tests.portal import give_profile, pdf_bytes
 from tests.test_web_filing import _data, _form
 
@@ -73,7 +75,7 @@ SECRETS = [
     "-8.4916",
     "117.4194",  # the photo's GPS position (8°29'30"S 117°25'10"E), as a map would write it
 ]
-SEARCHES = [NAME, "Wiradana", PHONE, "081237776655", NIK]
+SEARCHES = [NAME, "Wiradana", USERNAME, PHONE, "081237776655", NIK]
 BINARY_SECRETS = [b"Exif", b"xmpmeta", b"GPS"]  # in a stored photo: no metadata block at all
 
 
@@ -137,15 +139,18 @@ def _leaks(text: str) -> list[str]:
 # `who`: the viewers that fetch it; `path`: with {code}, {attachment} (each attachment of the
 # report), {q} (each search in SEARCHES), {month}; `api`: fetched with the viewer's API token.
 
-PUBLIC, OFFICER, OTHER_OFFICER, INSPECTOR, SUPERVISOR = (
+PUBLIC, CITIZEN, OFFICER, OTHER_OFFICER, INSPECTOR, SUPERVISOR, SYSADMIN = (
     "public",
+    "other_citizen",
     "officer_a",
     "officer_b",
     "inspector",
     "supervisor",
+    "sysadmin",
 )
-EVERYONE = (PUBLIC, OFFICER, OTHER_OFFICER, INSPECTOR, SUPERVISOR)
+EVERYONE = (PUBLIC, CITIZEN, OFFICER, OTHER_OFFICER, INSPECTOR, SUPERVISOR)
 STAFF = (OFFICER, OTHER_OFFICER, INSPECTOR, SUPERVISOR)
+VIEWERS = (*EVERYONE, SYSADMIN)
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,9 @@ SURFACES = [
     Surface("API reports", STAFF, "/api/v1/reports", api=True),
     Surface("API search", STAFF, "/api/v1/reports?q={q}", api=True, finds_report=True),
     Surface("API report", STAFF, "/api/v1/reports/{code}", api=True),
-    Surface("API attachment", STAFF, "/api/v1/reports/{code}/attachments/{attachment}", api=True),
+    Surface(
+        "API attachment", EVERYONE, "/api/v1/reports/{code}/attachments/{attachment}", api=True
+    ),
     Surface("API public reports", EVERYONE, "/api/v1/public/reports", api=True),
     Surface("API public report", EVERYONE, "/api/v1/public/reports/{code}", api=True),
     Surface("API public statistics", EVERYONE, "/api/v1/public/statistics", api=True),
@@ -195,6 +202,13 @@ SURFACES = [
     Surface("Open311 requests XML", EVERYONE, "/open311/v2/requests.xml"),
     Surface("Open311 request JSON", EVERYONE, "/open311/v2/requests/{code}.json"),
     Surface("Open311 request XML", EVERYONE, "/open311/v2/requests/{code}.xml"),
+    # the sysadmin's Django admin (issue 11 §5)
+    Surface("admin audit entries", (SYSADMIN,), "/admin/audit/auditentry/"),
+    Surface("admin audit search", (SYSADMIN,), "/admin/audit/auditentry/?q={q}", finds_report=True),
+    Surface("admin audit entry", (SYSADMIN,), "/admin/audit/auditentry/{entry}/change/"),
+    Surface(
+        "admin import records", (SYSADMIN,), "/admin/triage/importrecord/?q={q}", finds_report=True
+    ),
 ]
 
 
@@ -206,6 +220,14 @@ def _paths(surface: Surface, report: Report) -> list[str]:
             p.replace("{attachment}", str(pk))
             for p in paths
             for pk in report.attachments.values_list("pk", flat=True)
+        ]
+    if "{entry}" in surface.path:  # every audit entry of the report
+        paths = [
+            p.replace("{entry}", str(pk))
+            for p in paths
+            for pk in AuditEntry.objects.filter(report_code=report.code).values_list(
+                "pk", flat=True
+            )
         ]
     if "{q}" in surface.path:
         paths = [p.replace("{q}", quote(q)) for p in paths for q in SEARCHES]
@@ -276,14 +298,21 @@ def _anonymous_report_everywhere(client, cast) -> Report:
     assert (
         client.post(
             f"{office}/answer/",
-            {"version": report.version, "text": "Jalan sudah ditambal.", "attachments": answer},
+            {
+                "version": report.version,
+                "text": "Jalan sudah ditambal.",
+                "attachments": [
+                    answer,
+                    SimpleUploadedFile("hasil.jpg", photo_bytes(), content_type="image/jpeg"),
+                ],
+            },
         ).status_code
         == 302
     )
     report.refresh_from_db()
     actions.do_reject_answer(report, actor=citizen, reason="Tambalan sudah retak lagi.")
     report.refresh_from_db()
-    assert report.status == Status.IN_PROGRESS and report.attachments.count() == 3
+    assert report.status == Status.IN_PROGRESS and report.attachments.count() == 4
     return report
 
 
@@ -307,7 +336,7 @@ def test_an_anonymous_reporter_is_never_identified_to_agencies_supervisors_or_th
     assert NAME in control and PHONE in control and EMAIL in control
 
     leaks, reached = [], set()
-    for who in EVERYONE:
+    for who in VIEWERS:
         viewer = _viewer(cast, who)
         client.logout()
         if viewer is not None:
@@ -381,3 +410,81 @@ def test_the_audit_trail_does_not_name_an_anonymous_reporter_nor_find_their_repo
     )
     by_user_name = _text(client.get(f"/kantor/audit/?actor={USERNAME}"))
     assert named.code in by_user_name and report.code not in by_user_name
+
+
+# --- the identity-bearing file corpus on every upload surface (issue 11 §4) --------------------
+
+
+def _send_resubmit(client, cast, name, data):
+    from tests.conftest import report_in
+
+    report = report_in(cast, Status.RETURNED)
+    client.force_login(cast.citizen)
+    return client.post(
+        f"/laporan/{report.code}/lengkapi/",
+        {
+            "title": report.title,
+            "description": report.description,
+            "district": report.district_id,
+            "village": report.village_id,
+            "version": report.version,
+            "text": "Sudah saya lengkapi.",
+            "attachments": [SimpleUploadedFile(name, data)],
+        },
+    )
+
+
+def _upload_surfaces():
+    from tests.test_uploads_hostile import SURFACES as HOSTILE_SURFACES
+
+    surfaces = {key: surface.send for key, surface in HOSTILE_SURFACES.items()}
+    surfaces["portal_resubmit"] = lambda client, cast, name, data: (
+        _send_resubmit(client, cast, name, data),
+    )
+    return surfaces
+
+
+UPLOAD_SURFACES = _upload_surfaces()
+# Staff PDFs keep their bytes (the signature of an official letter): the only exception.
+STAFF_SURFACES = {"backoffice_answer"}
+
+
+@pytest.mark.parametrize("surface", UPLOAD_SURFACES)
+@pytest.mark.parametrize("name", list(hostile.IDENTITY))
+def test_a_file_that_names_its_author_names_no_one_once_uploaded(
+    client, cast, settings, tmp_path, surface, name
+):
+    """Open311 takes only a `media_url` (never fetched) and SMS no files: no surface to test."""
+    from tests.test_file_identity import everything_inside
+
+    if surface in STAFF_SURFACES and name.endswith(".pdf"):
+        pytest.skip("a staff PDF is kept byte for byte (signed letters), by design")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    response = UPLOAD_SURFACES[surface](client, cast, name, hostile.IDENTITY[name]())[0]
+    assert response.status_code in (200, 201, 302), response.content[:500]
+    attachment = Attachment.objects.order_by("-pk").first()
+    assert attachment is not None, surface
+    report = attachment.report
+    if report.agency_id is None:
+        actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher, instruction="Cek.")
+    downloads = 0
+    for viewer in (cast.officer_a, cast.supervisor):
+        client.force_login(viewer)
+        api = ApiClient(viewer)
+        for url, get in (
+            (f"/kantor/laporan/{report.code}/lampiran/{attachment.pk}/", client.get),
+            (f"/reports/{report.code}/attachments/{attachment.pk}", api.get),
+        ):
+            got = get(url)
+            if got.status_code != 200:
+                continue  # not shown to this viewer at all (visibility decides, issue 11 §1)
+            body = b"".join(got.streaming_content) if got.streaming else got.content
+            text, pictures = everything_inside(name, body)
+            for mark in hostile.IDENTITY_MARKS:
+                assert mark.encode() not in text, (surface, name, viewer.username, url, mark)
+            for picture in pictures:
+                assert not Image.open(io.BytesIO(picture)).getexif(), (surface, name, url)
+            downloads += 1
+    stored, _pictures = everything_inside(name, attachment.file.open("rb").read())
+    assert not [m for m in hostile.IDENTITY_MARKS if m.encode() in stored]
+    assert downloads or surface == "portal_resubmit"

@@ -35,7 +35,7 @@ def test_it_ships_the_regions_nid_checks_need_and_sumbawas_villages():
 def test_it_ships_32_agencies_and_the_lapor_categories():
     assert Agency.objects.count() == 32
     assert Agency.objects.get(code="inspektorat").is_inspectorate
-    assert Category.objects.count() == 33
+    assert Category.objects.count() == 36
     pungli = Category.objects.get(code="pungli")
     assert pungli.supervisory and pungli.default_agency.code == "inspektorat"
     assert Category.objects.get(code="infrastruktur-jalan").parent.code == "infrastruktur"

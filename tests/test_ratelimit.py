@@ -125,6 +125,7 @@ def test_when_the_cache_is_down_requests_pass(caplog):
     assert "not limiting" in caplog.text
 
 
+@pytest.mark.slow
 def test_counters_are_shared_by_app_servers_through_redis(redis_url):
     """Two other processes (two app servers) and this one count against one Redis."""
     identity = f"citizen-{uuid.uuid4().hex}"

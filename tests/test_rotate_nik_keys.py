@@ -258,6 +258,7 @@ def test_every_encrypted_nik_field_is_rotated():
     assert fields == {f"{label}.{field}" for label, field, _ in niks.STORED}
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_nik_values_stay_readable_and_writable_while_the_command_runs(settings, tx_cast):
     """The app (a second thread, with its own database connection) reads, looks up, changes NIKs

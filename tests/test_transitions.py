@@ -12,10 +12,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from aduan.directory.models import Priority
 from aduan.notifications.models import Notification
 from aduan.reports import actions, errors, transitions
 from aduan.reports.models import Report, Status, TimelineEvent
 from aduan.reports.transitions import Action
+from tests.conftest import result_photo
 
 from .conftest import file_report, report_in
 
@@ -32,6 +34,7 @@ ROLES = [
     "supervisor",
     "sysadmin",
     "system",
+    "outside",  # a body outside the regency, through the link of the report's forwarding
 ]
 STATES = [
     "submitted",
@@ -39,39 +42,87 @@ STATES = [
     "dispositioned",
     "in_progress",
     "in_progress_paused",
+    "in_progress_extension",  # the agency asked for more time; a supervisor decides
     "responded",
     "closed",
     "archived",
+    "merged",  # archived as the duplicate of another report
+    "forwarded",  # sent by the dispatcher to an outside body (aduan.forwarding keeps the link)
 ]
 
 A = Action
-DISPATCHER_ON_OPEN = {A.DISPATCHER_NOTE, A.CLOSE, A.RECLASSIFY}
+DISPATCHER_ON_OPEN = {A.DISPATCHER_NOTE, A.CLOSE, A.RECLASSIFY, A.SET_PRIORITY, A.EDIT_PUBLIC}
 ALLOWED = {
-    ("submitted", "dispatcher"): {A.RETURN, A.DISPOSITION, A.ARCHIVE, A.MERGE} | DISPATCHER_ON_OPEN,
+    ("submitted", "dispatcher"): {A.RETURN, A.DISPOSITION, A.ARCHIVE, A.MERGE, A.FORWARD}
+    | DISPATCHER_ON_OPEN,
     ("returned", "reporter"): {A.RESUBMIT},
     ("returned", "dispatcher"): DISPATCHER_ON_OPEN,
     ("returned", "system"): {A.AUTO_ARCHIVE},
     ("dispositioned", "dispatcher"): {A.REDISPOSITION} | DISPATCHER_ON_OPEN,
     ("dispositioned", "officer_a"): {A.ACCEPT, A.DECLINE, A.ASSIGN},
-    ("in_progress", "dispatcher"): DISPATCHER_ON_OPEN,
-    ("in_progress", "officer_a"): {A.ASSIGN, A.NOTE, A.REQUEST_INFO, A.ANSWER},
-    ("in_progress_paused", "dispatcher"): DISPATCHER_ON_OPEN,
-    ("in_progress_paused", "officer_a"): {A.ASSIGN, A.NOTE, A.ANSWER},
+    ("in_progress", "dispatcher"): {A.FORWARD} | DISPATCHER_ON_OPEN,
+    ("in_progress", "officer_a"): {
+        A.ASSIGN,
+        A.NOTE,
+        A.REQUEST_INFO,
+        A.REQUEST_EXTENSION,
+        A.ANSWER,
+        A.SCHEDULE,
+        A.PROPOSE_FORWARD,
+    },
+    ("in_progress_paused", "dispatcher"): {A.FORWARD} | DISPATCHER_ON_OPEN,
+    ("in_progress_paused", "officer_a"): {
+        A.ASSIGN,
+        A.NOTE,
+        A.REQUEST_EXTENSION,
+        A.ANSWER,
+        A.SCHEDULE,
+        A.PROPOSE_FORWARD,
+    },
     ("in_progress_paused", "reporter"): {A.PROVIDE_INFO},
+    ("in_progress_extension", "dispatcher"): {A.FORWARD} | DISPATCHER_ON_OPEN,
+    ("in_progress_extension", "officer_a"): {
+        A.ASSIGN,
+        A.NOTE,
+        A.REQUEST_INFO,
+        A.ANSWER,
+        A.SCHEDULE,
+        A.PROPOSE_FORWARD,
+    },
+    ("in_progress_extension", "supervisor"): {A.DECIDE_EXTENSION},
     ("responded", "dispatcher"): DISPATCHER_ON_OPEN,
     ("responded", "reporter"): {A.ACCEPT_ANSWER, A.REJECT_ANSWER},
     ("responded", "system"): {A.AUTO_CLOSE},
+    ("merged", "dispatcher"): {A.UNMERGE},
+    ("closed", "dispatcher"): {A.EDIT_PUBLIC},
+    ("forwarded", "dispatcher"): {A.REPLY_OUTSIDE, A.RECALL_FORWARD} | DISPATCHER_ON_OPEN,
+    ("forwarded", "outside"): {A.OUTSIDE_ANSWER, A.OUTSIDE_QUESTION, A.OUTSIDE_DECLINE},
+    ("forwarded", "system"): {A.EXPIRE_FORWARD},
 }
-SYSTEM_ACTIONS = {A.AUTO_CLOSE, A.AUTO_ARCHIVE}
+SYSTEM_ACTIONS = {A.AUTO_CLOSE, A.AUTO_ARCHIVE, A.EXPIRE_FORWARD}
 
 
 def build(cast, state) -> Report:
+    if state == "merged":
+        report = file_report(cast)
+        target = file_report(cast, title="Laporan yang sama, lebih dulu")
+        return actions.do_merge(report, target, actor=cast.dispatcher)
     if state == "in_progress_paused":
         return report_in(cast, Status.IN_PROGRESS, paused=True)
+    if state == "forwarded":
+        report = report_in(cast, Status.SUBMITTED)
+        return actions.do_forward(report, actor=cast.dispatcher, body_name="PDAM", contact_id=0)
+    if state == "in_progress_extension":
+        report = report_in(cast, Status.IN_PROGRESS)
+        return actions.do_request_extension(
+            report, actor=cast.officer_a, working_days=5, reason="Menunggu anggaran."
+        )
     return report_in(cast, Status(state))
 
 
-def person(cast, role):
+def person(cast, role, report=None):
+    if role == "outside":
+        return transitions.OutsideParty(0, report.pk, "PDAM")
     return None if role == "system" else getattr(cast, "citizen" if role == "reporter" else role)
 
 
@@ -79,6 +130,9 @@ def call(action, report, actor, cast):
     """Take `action` through its real function, with valid arguments."""
     later = timezone.now() + dt.timedelta(days=120)  # past every deadline, for the sweeps' actions
     if action == A.AUTO_CLOSE:
+        if report.status == Status.RESPONDED and report.warn_at:
+            with time_machine.travel(report.warn_at + dt.timedelta(minutes=1)):
+                actions.do_remind(report)  # never closed without a reminder first (issue 15)
         with time_machine.travel(later):
             return actions.do_auto_close(report)
     if action == A.AUTO_ARCHIVE:
@@ -95,6 +149,7 @@ def call(action, report, actor, cast):
         A.REDISPOSITION: lambda: actions.do_redisposition(report, cast.agency_b, actor=actor),
         A.ARCHIVE: lambda: actions.do_archive(report, actor=actor, reason="spam"),
         A.MERGE: lambda: actions.do_merge(report, cast.merge_target, actor=actor),
+        A.UNMERGE: lambda: actions.do_unmerge(report, actor=actor),
         A.ACCEPT: lambda: actions.do_accept(report, actor=actor),
         A.DECLINE: lambda: actions.do_decline(report, actor=actor, reason="Bukan kewenangan kami."),
         A.ASSIGN: lambda: actions.do_assign(report, cast.officer_a, actor=actor),
@@ -105,8 +160,25 @@ def call(action, report, actor, cast):
             report, actor=actor, text="Cek ulang."
         ),
         A.REQUEST_INFO: lambda: actions.do_request_info(report, actor=actor, text="Kirim foto."),
+        A.SET_PRIORITY: lambda: actions.do_set_priority(report, 1, actor=actor),
+        A.REQUEST_EXTENSION: lambda: actions.do_request_extension(
+            report, actor=actor, working_days=3, reason="Menunggu material."
+        ),
+        A.DECIDE_EXTENSION: lambda: actions.do_decide_extension(report, actor=actor, approve=True),
         A.PROVIDE_INFO: lambda: actions.do_provide_info(report, actor=actor, text="Ini fotonya."),
-        A.ANSWER: lambda: actions.do_answer(report, actor=actor, text="Sudah diperbaiki."),
+        A.ANSWER: lambda: actions.do_answer(
+            report, actor=actor, text="Sudah diperbaiki.", attachments=[result_photo()]
+        ),
+        A.SCHEDULE: lambda: actions.do_answer(
+            report,
+            actor=actor,
+            text="Dijadwalkan bersama pemeliharaan rutin.",
+            outcome="scheduled",
+            scheduled_for=timezone.localdate() + dt.timedelta(days=14),
+        ),
+        A.EDIT_PUBLIC: lambda: actions.do_edit_public_text(
+            report, actor=actor, title="Jalan rusak di Sumbawa"
+        ),
         A.ACCEPT_ANSWER: lambda: actions.do_accept_answer(report, actor=actor, rating=4),
         A.REJECT_ANSWER: lambda: actions.do_reject_answer(
             report, actor=actor, reason="Belum selesai."
@@ -114,6 +186,27 @@ def call(action, report, actor, cast):
         A.CLOSE: lambda: actions.do_close(report, actor=actor, reason="Selesai di kantor."),
         A.RECLASSIFY: lambda: actions.do_reclassify(
             report, actor=actor, classification="aspiration"
+        ),
+        A.SET_PRIORITY: lambda: actions.do_set_priority(report, Priority.URGENT, actor=actor),
+        A.PROPOSE_FORWARD: lambda: actions.do_propose_forward(
+            report, actor=actor, body_name="PDAM", contact_id=0, text="Pipa PDAM."
+        ),
+        A.FORWARD: lambda: actions.do_forward(report, actor=actor, body_name="PDAM", contact_id=0),
+        A.OUTSIDE_ANSWER: lambda: actions.do_outside_answer(report, outside=actor, text="Beres."),
+        A.OUTSIDE_QUESTION: lambda: actions.do_outside_question(
+            report, outside=actor, text="Di mana?"
+        ),
+        A.OUTSIDE_DECLINE: lambda: actions.do_outside_decline(
+            report, outside=actor, reason="Bukan kami."
+        ),
+        A.REPLY_OUTSIDE: lambda: actions.do_reply_outside(
+            report, actor=actor, text="Di depan SD.", forwarding_id=0
+        ),
+        A.RECALL_FORWARD: lambda: actions.do_recall_forward(
+            report, actor=actor, reason="Salah alamat.", forwarding_id=0
+        ),
+        A.EXPIRE_FORWARD: lambda: actions.do_expire_forward(
+            report, forwarding_id=0, body_name="PDAM"
         ),
     }
     return calls[action]()
@@ -142,7 +235,7 @@ def test_the_table_allows_exactly_what_the_design_says(cast, state):
         if role == "system":
             got = {a for a in Action if transitions.refusal(a, report, None) is None}
         else:
-            got = set(transitions.available_actions(report, person(cast, role)))
+            got = set(transitions.available_actions(report, person(cast, role, report)))
         assert got == expected, (state, role)
 
 
@@ -151,7 +244,7 @@ def test_every_action_by_every_role_is_taken_or_refused(cast, state):
     shared = build(cast, state)  # refused actions leave it untouched, so it is reused for them
     cast.merge_target = file_report(cast, title="Laporan yang sama, lebih dulu")
     for role in ROLES:
-        actor = person(cast, role)
+        actor = person(cast, role, shared)
         for action in Action:
             allowed = action in ALLOWED.get((state, role), set())
             if action in SYSTEM_ACTIONS and role != "system":
@@ -162,10 +255,11 @@ def test_every_action_by_every_role_is_taken_or_refused(cast, state):
                 actor = None
             if allowed:
                 report = build(cast, state)
-                result = call(action, report, actor, cast)
+                mine = person(cast, role, report) if role == "outside" else actor
+                result = call(action, report, mine, cast)
                 expected_status = transitions.TRANSITIONS[action].target or state.removesuffix(
                     "_paused"
-                )
+                ).removesuffix("_extension")
                 assert Report.objects.get(pk=report.pk).status == expected_status, (
                     state,
                     role,

@@ -1,25 +1,29 @@
-"""Routing suggestions (aduan.triage): training on the instance's history, versions, `suggest`,
-"no suggestion", out-of-authority places, recording and production accuracy, the nightly task."""
+"""Routing suggestions (aduan.triage) from a model trained on real complaints: `suggest`,
+"no suggestion", versions, recording and production accuracy, the nightly task.
+
+The model is trained once for the module (it takes seconds); each test runs in its own savepoint.
+Without a model: tests/test_triage_untrained.py."""
 
 import time
 
-import pytest
 from django.core.management import call_command
 
 from aduan.reports import actions
 from aduan.triage import accuracy, tasks, training
 from aduan.triage.models import RoutingModel, SuggestionRecord
 from aduan.triage.suggestions import suggest, suggest_text
-from tests.conftest import file_report
+from tests.conftest import built_once_per_module, file_report
 from tests.triage_data import import_rows, routing_rows
 
 
-@pytest.fixture
-def trained(cast):
+def _train():
     train, test = routing_rows()
     import_rows(train)
     model = training.train()
     return model, test
+
+
+trained = built_once_per_module(_train)
 
 
 def test_it_suggests_agencies_of_similar_past_reports(trained, cast):
@@ -43,21 +47,10 @@ def test_it_suggests_agencies_of_similar_past_reports(trained, cast):
     assert hits / confident >= 0.85
 
 
-def test_it_says_no_suggestion_without_a_model(cast):
-    suggestion = suggest(file_report(cast))
-    assert suggestion.unsure and suggestion.agencies == [] and suggestion.model_version is None
-    assert not SuggestionRecord.objects.exists()
-
-
 def test_it_says_no_suggestion_when_unsure(trained, cast):
     suggestion = suggest(file_report(cast, title="Halo", description="Terima kasih.", address=""))
     assert suggestion.unsure and suggestion.agencies == []
     assert SuggestionRecord.objects.get().abstained
-
-
-def test_it_refuses_to_train_on_too_little(cast):
-    assert training.train() is None
-    assert not RoutingModel.objects.exists()
 
 
 def test_it_learns_from_accepted_dispositions_not_declined_ones(trained, cast):
@@ -103,20 +96,6 @@ def test_it_records_each_shown_suggestion_once_and_measures_it(trained, cast):
     assert figures["precision_top1"] == 1.0
 
 
-def test_it_flags_places_outside_the_regency(cast):
-    outside = suggest(
-        file_report(cast, description="Jalan rusak parah di Kecamatan Mranggen, Kabupaten Demak.")
-    )
-    assert outside.out_of_authority
-    assert {p.name for p in outside.outside_places} == {"Mranggen", "Kabupaten Demak"}
-    home = suggest(
-        file_report(cast, description="Jalan rusak di Kecamatan Alas, Kabupaten Sumbawa.")
-    )
-    assert not home.out_of_authority
-    west = suggest(file_report(cast, description="Pungutan liar di kantor desa, Sumbawa Barat."))
-    assert [p.name for p in west.outside_places] == ["Kabupaten Sumbawa Barat"]
-
-
 def test_it_suggests_in_under_20_ms(trained, cast):
     _model, test = trained
     suggest_text(test[0]["text"])  # loads the model once per process
@@ -153,35 +132,6 @@ def test_it_gives_the_api_plain_data(trained, cast):
         "outside_places",
         "external_body",
     }
-
-
-def test_it_names_the_outside_body_similar_reports_went_to(cast, tmp_path):
-    """Imported history sends a regency's local matters to that regency (an inactive external
-    agency after the import); the model learns it and says so instead of suggesting it."""
-    from aduan.directory.models import Agency
-    from tests.triage_data import dev_rows
-
-    train, _test = routing_rows()
-    outside = [dict(r, code="kab-demak") for r in dev_rows() if r["agency"] == "Kabupaten Demak"]
-    Agency.objects.create(
-        code="kab-demak",
-        name="Kabupaten Demak",
-        short_name="Kab. Demak",
-        kind=Agency.Kind.EXTERNAL,
-        is_active=False,
-    )
-    import_rows(train + outside[:60])
-    training.train()
-    named = [
-        suggest(file_report(cast, title="Laporan", description=r["text"], address=""), record=False)
-        for r in outside[60:90]
-    ]
-    flagged = [s for s in named if s.external_body is not None]
-    assert len(flagged) >= 5
-    assert all(
-        s.external_body.code == "kab-demak" and s.out_of_authority and s.agencies == []
-        for s in flagged
-    )
 
 
 def test_it_keeps_only_the_newest_stored_models(trained, cast):

@@ -13,7 +13,7 @@ def test_it_lists_only_reports_that_may_be_public(client, cast):
     report_in(cast, Status.RETURNED, title="Dikembalikan")
     report_in(cast, Status.ARCHIVED, title="Spam diarsipkan")
     response = client.get("/laporan/")
-    assert [r.code for r, _ in response.context["rows"]] == [shown.code]
+    assert [r.code for r, *_ in response.context["rows"]] == [shown.code]
     body = response.content.decode()
     assert "Pungli rahasia" not in body and "Belum diverifikasi" not in body
 
@@ -41,7 +41,7 @@ def test_it_filters_by_category_agency_district_and_status(client, cast):
         title="Sekolah",
         category=Category.objects.get(code="pendidikan-kebudayaan"),
     )
-    codes = lambda r: [x.code for x, _ in r.context["rows"]]  # noqa: E731
+    codes = lambda r: [x.code for x, *_ in r.context["rows"]]  # noqa: E731
     assert codes(client.get("/laporan/", {"category": road.category_id})) == [road.code]
     assert codes(client.get("/laporan/", {"status": "responded"})) == [other.code]
     assert set(codes(client.get("/laporan/", {"agency": cast.agency_a.pk}))) == {
@@ -97,7 +97,7 @@ def test_search_finds_indonesian_word_forms_ranked_and_highlighted(client, cast)
 def test_it_counts_at_most_a_bound_and_says_there_are_more(
     client, cast, monkeypatch, django_assert_num_queries
 ):
-    from aduan.reports import paging
+    from aduan.core import paging
 
     made = [report_in(cast, Status.DISPOSITIONED, title=f"Laporan {i}") for i in range(5)]
     monkeypatch.setattr(paging, "MAX_ROWS", 3)
@@ -106,7 +106,7 @@ def test_it_counts_at_most_a_bound_and_says_there_are_more(
     paginator = response.context["page"].paginator
     assert paginator.count == 3 and paginator.capped and paginator.num_pages == 1
     # The newest three are listed; an older page is not offered (no deep OFFSET).
-    assert [r.code for r, _ in response.context["rows"]] == [r.code for r in reversed(made)][:3]
+    assert [r.code for r, *_ in response.context["rows"]] == [r.code for r in reversed(made)][:3]
     assert "Lebih dari 3 laporan" in response.content.decode()
     monkeypatch.setattr(paging, "MAX_ROWS", 5)
     response = client.get("/laporan/")

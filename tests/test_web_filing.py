@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from aduan.directory.models import Category, Region
 from aduan.reports.models import Attachment, Channel, Report
 from aduan.web.models import FilingToken
+from tests.conftest import without_profile
 from tests.portal import NIK, give_profile, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_it_sends_a_visitor_to_log_in(client):
 
 
 def test_it_asks_for_the_profile_before_the_first_report(client, cast):
-    client.force_login(cast.citizen)
+    client.force_login(without_profile(cast.citizen))
     response = client.get("/lapor/")
     assert response.status_code == 302 and response["Location"].startswith("/akun/profil/")
 
@@ -144,7 +145,7 @@ def test_it_files_on_behalf_of_a_resident_with_consent(client, cast):
     refused = client.post("/lapor/", data)
     assert (
         refused.status_code == 200
-        and "Persetujuan warga wajib dikonfirmasi." in refused.content.decode()
+        and "Persetujuan warga yang diwakili wajib dikonfirmasi." in refused.content.decode()
     )
     data["wakil-consent"] = "on"
     data["form_token"] = refused.context["form_token"]

@@ -13,7 +13,7 @@ from aduan.reports.models import Report
 from aduan.web.models import FilingToken
 from tests.portal import give_profile, master_data_again  # noqa: F401 (fixture)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def test_two_simultaneous_posts_of_one_form_file_once(master_data_again):

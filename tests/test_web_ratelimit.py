@@ -50,7 +50,8 @@ def test_the_account_over_its_limit_gets_429_with_the_form_as_typed(client, cast
     refused = _file(client, title="Lampu jalan padam", address="Jl. Kartini 7", attachments=[photo])
     assert _retry_after(refused) == 45 * 60
     page = refused.content.decode()
-    assert "Coba lagi dalam 45 menit." in page and "Pilih ulang lampiran" in page
+    assert "Coba lagi dalam 45 menit." in page and "Pilih ulang lampiran" not in page
+    assert "lubang.png" in page  # the photo is kept on the server, ticked in the form
     assert 'value="Lampu jalan padam"' in page and 'value="Jl. Kartini 7"' in page
     assert "dua motor terjatuh" in page  # the description, in its textarea
     assert Report.objects.count() == 2

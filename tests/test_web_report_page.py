@@ -206,3 +206,20 @@ def test_my_reports_lists_own_reports_with_pinned_queries(client, cast, django_a
 
 def test_my_reports_needs_a_login(client):
     assert client.get("/laporan-saya/").status_code == 302
+
+
+def test_a_merged_reporter_is_sent_to_the_surviving_report_they_may_see(client, cast):
+    survivor = report_in(cast, Status.SUBMITTED)
+    duplicate = file_report(cast, reporter=cast.other_citizen, title="Jalan rusak Seketeng lagi")
+    actions.do_merge(duplicate, survivor, actor=cast.dispatcher)
+    client.force_login(cast.other_citizen)
+    # Not yet verified: the other citizen may not open it, so the page gives its code and status
+    # (issue 11 §1), no link and nothing else of it.
+    page = client.get(f"/laporan/{duplicate.code}/").content.decode()
+    assert "telah digabungkan" in page and f"Status laporan {survivor.code}: Belum" in page
+    assert f'href="/laporan/{survivor.code}/"' not in page and survivor.title not in page
+    assert client.get(f"/laporan/{survivor.code}/").status_code == 404
+    actions.do_disposition(survivor, cast.agency_a, actor=cast.dispatcher)
+    page = client.get(f"/laporan/{duplicate.code}/").content.decode()
+    assert f'href="/laporan/{survivor.code}/"' in page
+    assert client.get(f"/laporan/{survivor.code}/").status_code == 200

@@ -4,7 +4,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role, User
+from . import actions
+from .models import User
 
 
 class RoleAgencyMixin:
@@ -13,14 +14,8 @@ class RoleAgencyMixin:
     def clean(self):
         cleaned = super().clean()
         role, agency = cleaned.get("role"), cleaned.get("agency")
-        if role == Role.OFFICER and agency is None:
-            raise forms.ValidationError(
-                {"agency": _("Petugas perangkat daerah wajib memiliki perangkat daerah.")}
-            )
-        if role != Role.OFFICER and agency is not None:
-            raise forms.ValidationError(
-                {"agency": _("Hanya petugas perangkat daerah yang memiliki perangkat daerah.")}
-            )
+        if role:
+            actions.check_role_and_agency(role, agency)
         if (
             agency is not None
             and not agency.is_active
@@ -98,9 +93,18 @@ class UserAdmin(BaseUserAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # deactivate instead: reports, timelines and the audit trail keep the account
 
+    def save_model(self, request, obj, form, change):
+        """Through the audit hooks with the sysadmin as actor: a change of role, agency, admin
+        rights or activity is written to the audit chain (`audit_hooks`), the sysadmin's own
+        included, and shows on the supervisors' audit page."""
+        actions.save_audited(obj, actor=request.user)
+
     @admin.action(description=_("Nonaktifkan pengguna terpilih"))
     def deactivate(self, request, queryset):
-        count = queryset.exclude(pk=request.user.pk).update(is_active=False)
+        count = 0
+        for user in queryset.exclude(pk=request.user.pk).filter(is_active=True):
+            actions.do_set_active(user, False, actor=request.user)
+            count += 1
         self.message_user(
             request, _("%(n)s pengguna dinonaktifkan.") % {"n": count}, messages.SUCCESS
         )

@@ -8,7 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Akun"
 
     def ready(self):
+        from . import audit_hooks
+
         checks.register(staff_mfa_check, checks.Tags.security, deploy=True)
+        audit_hooks.connect()
 
 
 def staff_mfa_check(app_configs, **kwargs):

@@ -34,6 +34,10 @@ def regency_districts():
 
 
 class ProfileFields(forms.Form):
+    # Registration does not refuse a taken NIK (that would tell a stranger the NIK has an
+    # account): `actions.do_register` answers as for a new one and tells the NIK's holder.
+    refuse_taken_nik = True
+
     full_name = forms.CharField(label=_("Nama lengkap (sesuai KTP)"), max_length=150)
     nik = forms.CharField(
         label=_("NIK"),
@@ -43,7 +47,7 @@ class ProfileFields(forms.Form):
     )
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=[("", "—"), *Sex.choices])
     birth_date = forms.DateField(
-        label=_("Tanggal lahir"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tanggal lahir"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     occupation = forms.CharField(label=_("Pekerjaan"), max_length=100)
     phone = forms.CharField(
@@ -84,6 +88,8 @@ class ProfileFields(forms.Form):
     def clean_nik(self):
         nik = niks.clean_nik(self.cleaned_data["nik"])
         niks.check_nik(nik)  # the parts that stand alone; date and sex are compared in clean()
+        if not self.refuse_taken_nik:
+            return nik
         taken = User.objects.filter(nik_hash__in=niks.lookup_hashes(nik))
         if self.owner is not None and self.owner.pk:
             taken = taken.exclude(pk=self.owner.pk)
@@ -115,28 +121,21 @@ class ProfileFields(forms.Form):
             self.add_error("village", _("Desa/kelurahan tidak berada di kecamatan yang dipilih."))
         return data
 
-    def apply(self, user: User) -> None:
+    def profile(self) -> dict:
+        """The KTP profile as `actions.do_register` and `do_change_profile` take it."""
         data = self.cleaned_data
-        for field in (
-            "full_name",
-            "sex",
-            "birth_date",
-            "occupation",
-            "phone",
-            "district",
-            "village",
-            "address",
-        ):
-            setattr(user, field, data[field])
-        user.set_nik(data["nik"])
+        fields = ("nik", "sex", "birth_date", "occupation", "district", "village", "address")
+        return {name: data[name] for name in fields}
 
 
 class ProfileSignupForm(ProfileFields):
-    """allauth's ACCOUNT_SIGNUP_FORM_CLASS: its fields join the sign-up form; the adapter fills
-    the user from them before the one save (so a taken NIK cannot leave half an account)."""
+    """allauth's ACCOUNT_SIGNUP_FORM_CLASS: its fields join the sign-up form; the account is
+    made by `actions.do_register` (`signup.SignupForm.try_save`)."""
+
+    refuse_taken_nik = False
 
     def signup(self, request, user):
-        pass  # done in AccountAdapter.save_user
+        pass  # done in actions.do_register
 
 
 class ProfileForm(ProfileFields):
@@ -144,14 +143,25 @@ class ProfileForm(ProfileFields):
 
 
 class LoginForm(AllauthLoginForm):
-    """allauth's log-in (username or e-mail). Accounts made by a sysadmin or the demo data have no
-    allauth e-mail record and are not asked to verify; everyone who signed up through the portal
-    (or a social provider) has one, and must have verified it."""
+    """allauth's log-in (username or e-mail). Whether the account must have verified its e-mail
+    first is one rule for both doors, `aduan.accounts.login.must_verify_email`: everyone who
+    registered (portal, API, social provider) must; accounts made by a sysadmin are not asked."""
 
     def _login_with_password(self, request, redirect_url, credentials):
-        from allauth.account.models import EmailAddress
+        from .login import must_verify_email
 
         user = getattr(self, "user", None)
-        if user is not None and not EmailAddress.objects.filter(user=user).exists():
+        if user is not None and not must_verify_email(user):
             self._login.email_verification = app_settings.EmailVerificationMethod.NONE
         return super()._login_with_password(request, redirect_url, credentials)
+
+
+class EmailChangeForm(forms.Form):
+    """`/akun/email/`: the new address and the current password (`actions.do_change_email`)."""
+
+    email = forms.EmailField(label=_("Alamat e-mail baru"), max_length=254)
+    password = forms.CharField(
+        label=_("Kata sandi saat ini"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=128,
+    )

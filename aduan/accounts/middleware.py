@@ -45,7 +45,7 @@ class StaffMfaMiddleware:
             and lacks_required_mfa(user)
         ):
             if request.path.startswith("/api/"):
-                from aduan.api.errors import error_response
+                from aduan.core.http import error_response
 
                 return error_response(403, SETUP_REQUIRED_MESSAGE, code="mfa_setup_required")
             messages.warning(request, SETUP_REQUIRED_MESSAGE)

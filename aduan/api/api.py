@@ -10,7 +10,17 @@ from ninja import NinjaAPI, Swagger
 
 from . import errors
 from .guard import IDEMPOTENCY_HEADER, NOT_REPLAYED_ROUTES, guard_urls
-from .views import accounts, actions, catalog, notifications, phone, public, reports, staff
+from .views import (
+    accounts,
+    actions,
+    catalog,
+    notification_channels,
+    notifications,
+    phone,
+    public,
+    reports,
+    staff,
+)
 
 DESCRIPTION = """
 API untuk aplikasi Android dan integrasi Aduan Kabupaten Sumbawa.
@@ -60,11 +70,21 @@ api = AduanAPI(
     version="1.0.0",
     description=DESCRIPTION,
     urls_namespace="api",
-    docs=Swagger(settings={"persistAuthorization": True}),
+    docs=Swagger(settings={"persistAuthorization": False}),  # a token never stays in the browser
     docs_url="/docs",
 )
 errors.install(api)
-for module in (accounts, phone, catalog, reports, actions, staff, public, notifications):
+for module in (
+    accounts,
+    phone,
+    catalog,
+    reports,
+    actions,
+    staff,
+    public,
+    notifications,
+    notification_channels,
+):
     api.add_router("", module.router)
 
 

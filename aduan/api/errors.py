@@ -18,24 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import errors as ninja_errors
 
+from aduan.core.http import CODES, error_response
 from aduan.ops import ratelimit
 from aduan.reports import errors as action_errors
 
 log = logging.getLogger(__name__)
-
-CODES = {
-    400: "bad_request",
-    401: "unauthenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "too_large",
-    415: "unsupported_media_type",
-    422: "invalid",
-    429: "too_many_requests",
-    500: "internal_error",
-}
 
 
 class ApiError(Exception):
@@ -68,27 +55,6 @@ class ApiError(Exception):
             ratelimit.too_many_message(refusal),
             headers={"Retry-After": str(refusal.retry_after)},
         )
-
-
-def error_response(
-    status: int,
-    message,
-    *,
-    code: str | None = None,
-    fields: dict | None = None,
-    headers: dict | None = None,
-) -> JsonResponse:
-    body = {
-        "error": {
-            "code": code or CODES.get(status, "error"),
-            "message": str(message),
-            "fields": fields or {},
-        }
-    }
-    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-    for name, value in (headers or {}).items():
-        response[name] = value
-    return response
 
 
 def too_many(refusal) -> JsonResponse:
@@ -188,7 +154,8 @@ def install(api) -> None:
 
     @api.exception_handler(action_errors.ActionError)
     def action_error(request, exc):
-        fields = {exc.field: [str(exc.message)]} if exc.field else {}
+        problems = getattr(exc, "problems", None) or ({exc.field: exc.message} if exc.field else {})
+        fields = {field: [str(message)] for field, message in problems.items() if field}
         return error_response(exc.http_status, exc.message, code=exc.code, fields=fields)
 
     @api.exception_handler(Http404)

@@ -16,7 +16,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
 
-from aduan.ops import ratelimit
+from aduan.ops import bodylimit, ratelimit, sealing
 
 from .auth import caller_identity
 from .errors import error_response, too_many
@@ -24,6 +24,15 @@ from .models import IdempotencyRecord
 
 # Routes (relative to /api/v1/) whose POST takes multipart/form-data (files); all others take JSON.
 MULTIPART_ROUTES = {"reports"}
+# Routes whose POST may carry attachments (multipart, or base64 inside JSON): the `files` kind of
+# `aduan.ops.bodylimit`; every other route takes only text and gets the text limit.
+FILE_ROUTES = {
+    "reports",
+    "reports/<code>/note",
+    "reports/<code>/answer",
+    "reports/<code>/resubmit",
+    "reports/<code>/provide-info",
+}
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 # Never stored for replay: the answer is a new Bearer token, which must not sit in the database in
 # clear. A retry there simply issues another token (the unused one can be revoked).
@@ -56,6 +65,8 @@ def guard(view, route: str):
         except MultiPartParserError:
             return error_response(400, _("Data multipart tidak dapat dibaca."))
 
+    if route in FILE_ROUTES:
+        guarded.body_kind = bodylimit.FILES
     guarded.csrf_exempt = True  # django-ninja checks CSRF itself for session-authenticated calls
     return guarded
 
@@ -153,7 +164,7 @@ def _idempotent(view, request, key: str, args, kwargs) -> HttpResponse:
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(
-                    owner=owner, key=key, endpoint=endpoint, body_hash=body_hash
+                    owner=owner, key=stored_key(owner, key), endpoint=endpoint, body_hash=body_hash
                 )
         except IntegrityError:
             return _replay(owner, key, endpoint, body_hash)
@@ -169,13 +180,28 @@ def _idempotent(view, request, key: str, args, kwargs) -> HttpResponse:
             IdempotencyRecord.objects.filter(pk=record.pk).update(
                 status_code=response.status_code,
                 content_type=response.get("Content-Type", "")[:100],
-                body=response.content,
+                body=seal_reply(owner, key, response.content),
             )
         return response
 
 
+def stored_key(owner: str, key: str) -> str:
+    """The Idempotency-Key is stored only as a keyed hash: it also opens the stored reply."""
+    return sealing.digest(f"{owner}\n{key}", "aduan.api.idempotency.key")
+
+
+def seal_reply(owner: str, key: str, body: bytes) -> bytes:
+    """A reply kept for retries holds what must not sit in clear (the tracking secret of a new
+    report): sealed under a key derived from SECRET_KEY and the client's Idempotency-Key."""
+    return sealing.seal(bytes(body), "aduan.api.idempotency", f"{owner}\n{key}")
+
+
+def open_reply(owner: str, key: str, sealed: bytes) -> bytes | None:
+    return sealing.unseal(bytes(sealed), "aduan.api.idempotency", f"{owner}\n{key}")
+
+
 def _replay(owner: str, key: str, endpoint: str, body_hash: str) -> HttpResponse:
-    first = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
+    first = IdempotencyRecord.objects.filter(owner=owner, key=stored_key(owner, key)).first()
     in_progress = error_response(
         409,
         _("Permintaan dengan Idempotency-Key ini sedang diproses; coba lagi."),
@@ -192,8 +218,10 @@ def _replay(owner: str, key: str, endpoint: str, body_hash: str) -> HttpResponse
         )
     if first.status_code is None:
         return in_progress
-    replay = HttpResponse(
-        bytes(first.body), status=first.status_code, content_type=first.content_type or None
-    )
+    body = open_reply(owner, key, first.body)
+    if body is None:  # sealed under another SECRET_KEY: run afresh rather than replay garbage
+        first.delete()
+        return in_progress
+    replay = HttpResponse(body, status=first.status_code, content_type=first.content_type or None)
     replay["Idempotent-Replayed"] = "true"
     return replay

@@ -10,7 +10,7 @@ import base64
 import datetime as dt
 import json
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from .errors import ApiError
@@ -72,3 +72,60 @@ def page(
         last = rows[-1]
         next_cursor = encode(getattr(last, field), last.pk)
     return rows, next_cursor
+
+
+def work_order_page(queryset, *, cursor: str | None, limit: int | None):
+    """The staff queue and inbox in the back office's order (most urgent first, then the nearest
+    deadline; no deadline last): a page and the cursor of the next, which is the last row's
+    (priority, due_at, submitted_at, id)."""
+    limit = max(1, min(limit or DEFAULT_LIMIT, MAX_LIMIT))
+    queryset = queryset.order_by("priority", F("due_at").asc(nulls_last=True), "submitted_at", "id")
+    if cursor:
+        priority, due, submitted, pk = _decode_work(cursor)
+        same_due = Q(submitted_at__gt=submitted) | Q(submitted_at=submitted, id__gt=pk)
+        if due is None:
+            later = Q(due_at__isnull=True) & same_due
+        else:
+            later = Q(due_at__gt=due) | Q(due_at__isnull=True) | (Q(due_at=due) & same_due)
+        queryset = queryset.filter(Q(priority__gt=priority) | (Q(priority=priority) & later))
+    rows = list(queryset[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        raw = json.dumps(
+            [
+                last.priority,
+                last.due_at.isoformat() if last.due_at else None,
+                last.submitted_at.isoformat(),
+                last.pk,
+            ],
+            separators=(",", ":"),
+        )
+        next_cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return rows, next_cursor
+
+
+def _decode_work(cursor: str):
+    def moment(value):
+        if value is None:
+            return None
+        parsed = dt.datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            raise ValueError
+        return parsed
+
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        priority, due, submitted, pk = json.loads(raw)
+        for number in (priority, pk):
+            if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number < 2**63:
+                raise ValueError
+        submitted = moment(submitted)
+        if submitted is None:
+            raise ValueError
+        return priority, moment(due), submitted, pk
+    except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):
+        raise ApiError(
+            400, _("Kursor halaman tidak valid."), fields={"cursor": [_("Nilai tidak valid.")]}
+        ) from None

@@ -1,15 +1,26 @@
 """Reports as a given caller may see them. Identity goes only through `present_reporter`; the
-timeline only shows what the event's audience allows."""
+timeline, the files and the point only through `visible_events`, `visible_attachments` and
+`shown_coordinates`."""
 
 import datetime as dt
 
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
+from aduan.directory.models import PRIORITY_CODES
 from aduan.reports import sla
-from aduan.reports.models import Attachment, Audience, Report, Support, TimelineEvent
+from aduan.reports.models import Attachment, Report, Support, TimelineEvent
 from aduan.reports.transitions import available_actions
-from aduan.reports.visibility import attachment_name, is_own, may_see_internal, present_reporter
+from aduan.reports.visibility import (
+    is_own,
+    may_see_internal,
+    present_reporter,
+    shown_coordinates,
+    shown_text,
+    surviving_report,
+    visible_attachments,
+    visible_events,
+)
 
 LIST_RELATED = ("category", "agency", "district", "village")
 
@@ -23,10 +34,11 @@ def _utc(moment):
     return moment.astimezone(dt.UTC) if moment is not None else None
 
 
-def summary(report: Report) -> dict:
+def summary(report: Report, viewer=None) -> dict:
+    """`viewer`: whose words the title is in (`shown_text`); None is the public."""
     return {
         "code": report.code,
-        "title": report.title,
+        "title": shown_text(report, viewer).title,
         "status": report.status,
         "status_label": str(report.get_status_display()),
         "classification": report.classification,
@@ -41,6 +53,7 @@ def summary(report: Report) -> dict:
         "updated_at": report.updated_at,
         "due_at": _utc(report.due_at),
         "zone": sla.zone(report),
+        "priority": PRIORITY_CODES[report.priority],
         "version": report.version,
     }
 
@@ -72,12 +85,8 @@ def detail_prefetches() -> tuple:
 def detail(report: Report, viewer) -> dict:
     insider = may_see_internal(report, viewer)
     party = insider or is_own(report, viewer)
-    audiences = (
-        {Audience.PUBLIC}
-        | ({Audience.PARTIES} if party else set())
-        | ({Audience.INTERNAL} if insider else set())
-    )
     reporter = present_reporter(report, viewer)
+    text = shown_text(report, viewer)
     events = [
         {
             "id": e.pk,
@@ -90,29 +99,30 @@ def detail(report: Report, viewer) -> dict:
             "text": e.text,
             "created_at": e.created_at,
         }
-        for e in report.events.all()
-        if e.audience in audiences
+        for e in visible_events(report, viewer)
     ]
     attachments = [
         {
             "id": a.pk,
-            "name": attachment_name(report, a, viewer),
+            "name": a.shown_name,
             "content_type": a.content_type,
             "size": a.size,
             "created_at": a.created_at,
+            "proof_flags": a.proof_flags if insider else [],
         }
-        for a in report.attachments.all()
-        if party or a.public
+        for a in visible_attachments(report, viewer)
     ]
+    point = shown_coordinates(report, viewer)
+    merged_into = surviving_report(report, viewer)
     supports = getattr(report, "support_count", None)
     return {
-        **summary(report),
-        "description": report.description,
+        **summary(report, viewer),
+        "description": text.description,
         "incident_date": report.incident_date,
-        "address": report.address,
-        "latitude": float(report.latitude) if report.latitude is not None else None,
-        "longitude": float(report.longitude) if report.longitude is not None else None,
-        "parties_involved": report.parties_involved,
+        "address": text.address,
+        "latitude": point[0] if point else None,
+        "longitude": point[1] if point else None,
+        "parties_involved": text.parties_involved,
         "extra_answers": report.extra_answers if party else {},
         "reporter": {
             "name": reporter.name,
@@ -123,9 +133,18 @@ def detail(report: Report, viewer) -> dict:
         },
         "assigned_to": report.assigned_to.display_name if insider and report.assigned_to else None,
         "rating": report.rating,
+        "answer_outcome": report.answer_outcome,
+        "follow_up_on": report.follow_up_on,
         "supports": supports if supports is not None else report.supports.count(),
         "timeline": events,
         "attachments": attachments,
+        "merged_into": {
+            "code": merged_into.code,
+            "status": merged_into.status,
+            "status_label": merged_into.status_label,
+        }
+        if merged_into
+        else None,
         "actions": [str(a) for a in available_actions(report, viewer)]
         if viewer is not None
         else [],

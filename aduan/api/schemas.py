@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from aduan.directory.models import PRIORITY_CODES
 from aduan.reports.models import ArchiveReason, Classification
 
 
@@ -131,9 +132,27 @@ class RegisterIn(Schema):
     profile: CitizenProfileIn | None = None
 
 
+class AcceptedOut(Schema):
+    message: str
+
+
+class EmailChangeIn(Schema):
+    email: Email
+    password: Str(128, min_length=1, example="kata-sandi-anda")
+
+
+class PasswordChangeIn(Schema):
+    current_password: Str(128, min_length=1, example="kata-sandi-lama")
+    new_password: Str(128, min_length=1, example="kata-sandi-baru-yang-panjang")
+
+
 class ProfileIn(Schema):
     full_name: Str(150, min_length=1, example="Wayan Sudarsana") | None = None
-    email: Email | None = None
+    email: Email | None = Field(
+        None,
+        description="Tidak diubah di sini: e-mail diganti lewat `POST /me/email` (kata sandi dan "
+        "konfirmasi alamat baru).",
+    )
     phone: Annotated[str, Field(max_length=20, pattern=r"^\+?[0-9 -]{0,19}$")] | None = None
     profile: CitizenProfileIn | None = None
 
@@ -223,6 +242,22 @@ class AttachmentOut(Schema):
     content_type: str
     size: int
     created_at: dt.datetime
+    proof_flags: list[str] = Field(
+        default_factory=list,
+        description="Staf saja: mengapa foto hasil perlu diperiksa (taken_before_report, "
+        "far_from_place, outside_village, no_capture_time, no_position).",
+    )
+
+
+PriorityCode = Literal[tuple(PRIORITY_CODES.values())]
+
+
+class MergedIntoOut(Schema):
+    """The report a duplicate was merged into: its code and status; open it only if you may."""
+
+    code: str
+    status: str
+    status_label: str
 
 
 class ReportSummary(Schema):
@@ -244,6 +279,10 @@ class ReportSummary(Schema):
     zone: str | None = Field(
         description="green / yellow / red / paused, atau null tanpa batas waktu."
     )
+    priority: PriorityCode = Field(
+        description="urgent / high / normal / low: antrean dan kotak masuk mengurutkan menurut "
+        "prioritas, lalu batas waktu."
+    )
     version: int
 
 
@@ -258,9 +297,16 @@ class ReportDetail(ReportSummary):
     reporter: ReporterOut
     assigned_to: str | None
     rating: int | None
+    answer_outcome: str = Field(
+        "", description="Hasil tindak lanjut terakhir: done, scheduled, cannot (kosong: belum)."
+    )
+    follow_up_on: dt.date | None = None
     supports: int
     timeline: list[EventOut]
     attachments: list[AttachmentOut]
+    merged_into: MergedIntoOut | None = Field(
+        None, description="Laporan tujuan penggabungan (hanya kode dan status), bila digabungkan."
+    )
     actions: list[str] = Field(
         description="Tindakan yang boleh Anda lakukan sekarang.",
         examples=[["accept", "decline", "assign"]],
@@ -349,6 +395,16 @@ class WithFilesIn(TextIn):
     )
 
 
+class AnswerIn(WithFilesIn):
+    """The answer and its outcome (issue 15): `done` needs a photo of the result for a physical
+    category; `scheduled` needs `scheduled_for` and leaves the report in progress; `cannot` needs
+    `responsible_body` (who can handle it)."""
+
+    outcome: Literal["done", "scheduled", "cannot"] = "done"
+    scheduled_for: dt.date | None = None
+    responsible_body: Str(200) = ""
+
+
 class ReasonIn(VersionIn):
     reason: Str(5000, example="Sudah ditangani oleh instansi lain.")
 
@@ -375,6 +431,21 @@ class ReclassifyIn(VersionIn):
     supervisory: bool | None = None
     anonymous: bool | None = None
     confidential: bool | None = None
+
+
+class PriorityIn(VersionIn):
+    priority: PriorityCode = Field(examples=["urgent"])
+    reason: Str(500, example="Jalan putus, akses sekolah terganggu.") = ""
+
+
+class ExtensionIn(VersionIn):
+    working_days: int = Field(ge=1, le=60, examples=[5])
+    reason: Str(5000, example="Menunggu anggaran perubahan untuk perbaikan jembatan.")
+
+
+class ExtensionDecisionIn(VersionIn):
+    approve: bool
+    note: Str(5000) = ""
 
 
 class AssignIn(VersionIn):
@@ -436,9 +507,11 @@ class NotificationPage(Schema):
 class DashboardOut(Schema):
     by_status: dict[str, int]
     open: int
-    overdue: int
-    due_soon: int
-    paused: int
+    overdue: int = Field(description="Melewati batas waktu yang dipegang petugas (merah).")
+    due_soon: int = Field(description="Mendekati batas waktu (kuning).")
+    paused: int = Field(
+        description="Menunggu pelapor: dikembalikan, dimintai informasi, atau menunggu penilaian."
+    )
     by_agency: dict[str, int]
 
 

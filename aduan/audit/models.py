@@ -71,3 +71,43 @@ class AuditHead(models.Model):
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
+
+
+class SignedHead(models.Model):
+    """The audit chain's head as signed on one day (`aduan.audit.heads`), published with the
+    public key on the public proof page: whoever keeps a copy can later show that the trail
+    up to that day was changed, even by someone holding the database."""
+
+    signed_at = models.DateTimeField(_("ditandatangani"), db_index=True)
+    entry_count = models.BigIntegerField(_("jumlah entri"))
+    digest = models.CharField(_("ringkasan (SHA-256)"), max_length=64)
+    heads = models.JSONField()  # [[chain, last_id, count, last_hash], ...] in chain order
+    statement = models.TextField()  # the exact bytes signed (canonical JSON)
+    signature = models.CharField(max_length=100)  # base64 of the Ed25519 signature
+    public_key = models.CharField(max_length=64)  # base64 of the raw Ed25519 public key
+    key_id = models.CharField(max_length=16)
+
+    class Meta:
+        ordering = ["-signed_at", "-id"]
+        verbose_name = _("kepala rantai bertanda tangan")
+        verbose_name_plural = _("kepala rantai bertanda tangan")
+
+    def __str__(self) -> str:
+        return f"{self.signed_at:%Y-%m-%d %H:%M} {self.digest[:12]}"
+
+
+class Receipt(models.Model):
+    """A filing receipt as given to the filer (`aduan.reports.receipts`). The signature alone
+    proves it; the row lets the confirmation page, the e-mail and the report page show it again."""
+
+    report_code = models.CharField(max_length=20, db_index=True)
+    filed_at = models.DateTimeField()
+    content_sha256 = models.CharField(max_length=64)
+    issued_at = models.DateTimeField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_code} {self.issued_at:%Y-%m-%d %H:%M}"

@@ -3,23 +3,14 @@
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aduan.accounts.access import staff_only
 from aduan.audit.models import AuditEntry
-from aduan.reports.models import Report
-from aduan.reports.visibility import may_see_identity
-
-from .access import staff_only
-
-
-def _date(value):
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+from aduan.ops.filter_dates import filter_date
+from aduan.reports.visibility import hide_anonymous_reporters, without_anonymous_reporter_acts
 
 
 @staff_only(roles=("supervisor",))
@@ -30,50 +21,26 @@ def audit_log(request):
     params = request.GET
     if params.get("actor"):
         qs = qs.filter(actor_name__iexact=params["actor"].strip())
-        if not request.user.is_dispatcher:
-            # Filtering by a citizen's user name must not list the anonymous reports they filed.
-            qs = qs.exclude(
-                Exists(
-                    Report.objects.filter(code=OuterRef("report_code"), anonymous=True).filter(
-                        Q(reporter_id=OuterRef("actor_id")) | Q(filed_by_id=OuterRef("actor_id"))
-                    )
-                )
-            )
+        # Filtering by a citizen's user name must not list the anonymous reports they filed.
+        qs = without_anonymous_reporter_acts(qs, request.user)
     if params.get("code"):
         qs = qs.filter(report_code__iexact=params["code"].strip())
     if params.get("action"):
         qs = qs.filter(action=params["action"])
     tz = timezone.get_current_timezone()
-    if start := _date(params.get("dari")):
+    if start := filter_date(params.get("dari"), "dari"):
         qs = qs.filter(created_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
-    if end := _date(params.get("sampai")):
+    if end := filter_date(params.get("sampai"), "sampai"):
         qs = qs.filter(
             created_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
         )
     page = Paginator(qs, 100).get_page(params.get("halaman"))
-    _hide_anonymous_reporters(page.object_list, request.user)
+    query = params.copy()
+    query.pop("halaman", None)
+    query = query.urlencode()
+    hide_anonymous_reporters(page.object_list, request.user)
     return render(
         request,
         "backoffice/audit.html",
-        {"page": page, "params": params, "title": _("Jejak audit")},
+        {"page": page, "params": params, "query": query, "title": _("Jejak audit")},
     )
-
-
-def _hide_anonymous_reporters(entries, user) -> None:
-    """An anonymous reporter's own steps (filing, answering a question, a verdict) are shown as
-    "pelapor (anonim)" to whoever may not see the reporter: their user name names them. One query."""
-    codes = {e.report_code for e in entries if e.report_code and e.actor_id}
-    reports = {
-        r.code: r
-        for r in Report.objects.filter(code__in=codes, anonymous=True).only(
-            "code", "anonymous", "reporter_id", "filed_by_id", "agency_id"
-        )
-    }
-    for entry in entries:
-        report = reports.get(entry.report_code)
-        if (
-            report is not None
-            and entry.actor_id in (report.reporter_id, report.filed_by_id)
-            and not may_see_identity(report, user)
-        ):
-            entry.actor_name = _("pelapor (anonim)")

@@ -7,11 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aduan.accounts.access import staff_only
+from aduan.accounts.phone import normalise_phone
+from aduan.directory import question_fields
+from aduan.directory.fields import KnownRegionField
 from aduan.directory.models import Category, Region
-from aduan.reports import actions, errors
+from aduan.reports import actions, errors, rules
 from aduan.reports.models import Channel, Classification
-
-from .access import staff_only
 
 INTAKE_CHANNELS = [(c.value, c.label) for c in (Channel.PAPER, Channel.PHONE, Channel.WALK_IN)]
 
@@ -42,14 +44,21 @@ class IntakeForm(forms.Form):
     incident_date = forms.DateField(
         label=gettext_lazy("Tanggal kejadian"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": gettext_lazy("Tanggal tidak valid.")},
     )
-    district = forms.ModelChoiceField(
-        label=gettext_lazy("Kecamatan"), required=False, queryset=Region.objects.none()
+    # Any kecamatan or desa as a value; where it lies is the action's rule (`reports.rules`).
+    district = KnownRegionField(
+        label=gettext_lazy("Kecamatan"),
+        required=False,
+        queryset=Region.objects.none(),
+        level=Region.Level.DISTRICT,
     )
-    village = forms.ModelChoiceField(
-        label=gettext_lazy("Desa/kelurahan"), required=False, queryset=Region.objects.none()
+    village = KnownRegionField(
+        label=gettext_lazy("Desa/kelurahan"),
+        required=False,
+        queryset=Region.objects.none(),
+        level=Region.Level.VILLAGE,
     )
     address = forms.CharField(label=gettext_lazy("Alamat lokasi"), max_length=255, required=False)
     parties_involved = forms.CharField(
@@ -65,8 +74,16 @@ class IntakeForm(forms.Form):
         label=gettext_lazy("Rahasia: tidak tampil untuk publik"), required=False
     )
 
+    def clean_reporter_phone(self):
+        return normalise_phone(self.cleaned_data["reporter_phone"])
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The chosen category's extra questions: shown once it is chosen (after a submit without
+        # JavaScript), answered and checked like on the portal (`reports.rules.clean_answers`).
+        chosen = self.data.get("category", "") if self.is_bound else ""
+        category = Category.objects.filter(pk=chosen).first() if str(chosen).isdigit() else None
+        self.question_names = question_fields.add_fields(self, category)
         regency = settings.REGENCY_CODE
         self.fields["district"].queryset = Region.objects.filter(
             level=Region.Level.DISTRICT, parent_id=regency
@@ -83,11 +100,18 @@ class IntakeForm(forms.Form):
 def intake(request):
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        answers = question_fields.answers(data, form.question_names)
+        for name in form.question_names:
+            data.pop(name)
         try:
-            report, secret = actions.do_file_report(reporter=None, filed_by=request.user, **data)
+            report, secret = actions.do_file_report(
+                reporter=None, filed_by=request.user, extra_answers=answers, **data
+            )
         except errors.InvalidInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            for field, message in (exc.problems or {None: exc.message}).items():
+                name = (field or "").replace(rules.ANSWER_FIELD, question_fields.PREFIX, 1)
+                form.add_error(name if name in form.fields else None, message)
         else:
             messages.success(
                 request,

@@ -10,10 +10,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aduan.accounts.access import staff_only
 from aduan.accounts.models import Role
 from aduan.audit import trail as audit_trail
-
-from .access import staff_only
 
 User = get_user_model()
 LIMIT = 50

@@ -5,21 +5,23 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aduan.accounts.access import staff_only
 from aduan.audit import trail as audit_trail
 from aduan.audit.models import AuditEntry
+from aduan.core import fragments
+from aduan.core.paging import BoundedPaginator
 from aduan.directory.models import Agency, Category
-from aduan.reports import errors, fragments, sla
+from aduan.ops.bodylimit import accepts_files
+from aduan.reports import errors, proof, sla
 from aduan.reports.attachments import open_stored
 from aduan.reports.models import (
-    ArchiveReason,
-    Attachment,
     Audience,
     Classification,
     Disposition,
@@ -28,17 +30,24 @@ from aduan.reports.models import (
     Status,
     TimelineEvent,
 )
-from aduan.reports.paging import BoundedPaginator
 from aduan.reports.transitions import TRANSITIONS, Action, available_actions
-from aduan.reports.visibility import attachment_name, present_reporter
-from aduan.stats.filters import by_deadline, filter_reports
+from aduan.reports.visibility import (
+    present_reporter,
+    visible_attachment,
+    visible_attachments,
+    visible_events,
+)
+from aduan.stats.filters import by_deadline, by_priority, filter_reports
 from aduan.triage.views_context import triage_context
 
-from . import handlers
-from .access import get_workspace_report, staff_only, workspace_reports
-from .models import ResponseTemplate, TemplateKind
+from .access import get_workspace_report, workspace_reports
+from .forms import FORMS as LIFE_CYCLE_FORMS
+from .forms import Review
+from .forwarding_forms import FORWARDING_FORMS
+from .models import ResponseTemplate
 
 User = get_user_model()
+FORMS = {**LIFE_CYCLE_FORMS, **FORWARDING_FORMS}
 PAGE_SIZE = 50
 LIST_RELATED = ("category", "agency", "district", "assigned_to")
 
@@ -63,7 +72,7 @@ def _filter_choices():
 
 def _listing(request, name: str, scope: tuple, params, qs) -> str:
     """The filters and rows of a back-office list, kept rendered until a report changes
-    (`aduan.reports.fragments`): `scope` is what else than the query string selects the rows."""
+    (`aduan.core.fragments`): `scope` is what else than the query string selects the rows."""
 
     def render_rows():
         return render_to_string(
@@ -84,7 +93,7 @@ def _listing(request, name: str, scope: tuple, params, qs) -> str:
 @staff_only(roles=("dispatcher",))
 def queue(request):
     """New reports, reports an agency declined and completed returns: everything waiting for
-    the dispatcher, the nearest deadline first. One query for the page, one for its count."""
+    the dispatcher, the most urgent first, then the nearest deadline. One query for the page, one for its count."""
     declined = Disposition.objects.filter(
         report=OuterRef("pk"), declined_at__isnull=False, ended_at__isnull=False
     )
@@ -98,7 +107,7 @@ def queue(request):
         request,
         "backoffice/queue.html",
         {
-            "listing": _listing(request, "queue", (), params, by_deadline(qs)),
+            "listing": _listing(request, "queue", (), params, by_priority(qs)),
             "title": _("Antrean verifikasi"),
         },
     )
@@ -106,11 +115,12 @@ def queue(request):
 
 @staff_only(roles=("officer",))
 def inbox(request):
-    """The reports the officer's agency holds now, the nearest deadline first."""
+    """The reports the officer's agency holds now, the most urgent first, then the nearest
+    deadline."""
     params = request.GET.copy()
-    qs = Report.objects.filter(agency_id=request.user.agency_id).select_related(*LIST_RELATED)
-    if not params.get("status"):
-        qs = qs.filter(status__in=[Status.DISPOSITIONED, Status.IN_PROGRESS])
+    qs = Report.objects.select_related(*LIST_RELATED)
+    agency = request.user.agency_id
+    qs = qs.filter(agency_id=agency) if params.get("status") else qs.agency_inbox(agency)
     if params.get("mine"):
         qs = qs.filter(assigned_to=request.user)
     qs = filter_reports(qs, params)
@@ -119,7 +129,7 @@ def inbox(request):
         request,
         "backoffice/inbox.html",
         {
-            "listing": _listing(request, "inbox", scope, params, by_deadline(qs)),
+            "listing": _listing(request, "inbox", scope, params, by_priority(qs)),
             "title": _("Kotak masuk %(agency)s") % {"agency": request.user.agency.short_name},
         },
     )
@@ -160,26 +170,33 @@ def home(request):
 # --- the workspace ----------------------------------------------------------------------------
 
 
-def _workspace(request, report, *, status=200, failed_action=None, error=None):
+def _workspace(request, report, *, status=200, shown=None, error=None):
+    """The report with the forms of the actions the user may take now; `shown` is a form to show
+    open as it was posted (refused, or waiting to be looked at again)."""
     user = request.user
     reporter = present_reporter(report, user)
     if not reporter.hidden and user.pk not in (report.reporter_id, report.filed_by_id):
         audit_trail.record(
             AuditEntry.Kind.IDENTITY_VIEWED, actor=user, report=report, detail={"page": "workspace"}
         )
-    events = report.events.select_related("actor").order_by("created_at", "id")
-    attachments = list(report.attachments.order_by("created_at", "id"))
+    events = visible_events(report, user)
+    attachments = visible_attachments(report, user)
     for item in attachments:
-        item.shown_name = attachment_name(report, item, user)
+        item.proof_labels = proof.labels(item.proof_flags)
     templates = {}
     for t in ResponseTemplate.objects.filter(is_active=True).order_by("order", "title"):
         if t.agency_id is None or t.agency_id == user.agency_id:
             templates.setdefault(t.kind, []).append(t)
-    allowed = [a for a in available_actions(report, user) if a in handlers.STAFF_ACTIONS]
-    typed = request.POST if failed_action else {}
+    allowed = [a for a in available_actions(report, user) if a in FORMS]
+    action_forms = []
+    for action in allowed:
+        form = shown if shown is not None and shown.action == action else None
+        form = form or FORMS[action](report=report, user=user)
+        form.label, form.open = TRANSITIONS[action].label, form is shown
+        action_forms.append(form)
     triage = None
     if user.is_dispatcher and report.status == Status.SUBMITTED:
-        # Routing suggestions and likely duplicates, each a one-click form of the real action.
+        # Routing suggestions and likely duplicates, each a form of the real action.
         triage = triage_context(
             report,
             user,
@@ -200,27 +217,9 @@ def _workspace(request, report, *, status=200, failed_action=None, error=None):
                 "agency", "created_by", "accepted_by"
             ),
             "actions": [(a.value, TRANSITIONS[a].label) for a in allowed],
-            "allowed": {a.value for a in allowed},
+            "action_forms": action_forms,
             "zone": sla.zone(report),
             "templates": templates,
-            "TemplateKind": TemplateKind,
-            "agencies": Agency.objects.filter(is_active=True).order_by("short_name")
-            if allowed
-            else [],
-            "colleagues": User.objects.filter(
-                agency_id=report.agency_id, role="officer", is_active=True
-            )
-            if Action.ASSIGN in allowed
-            else [],
-            "categories": Category.objects.filter(is_active=True).order_by("name")
-            if Action.RECLASSIFY in allowed
-            else [],
-            "classifications": Classification.choices,
-            "archive_reasons": [
-                c for c in ArchiveReason.choices if c[0] != ArchiveReason.DUPLICATE
-            ],
-            "failed_action": failed_action,
-            "typed": typed,
             "error": error,
             "internal": Audience.INTERNAL,
             "triage": triage,
@@ -234,18 +233,22 @@ def workspace(request, code):
     return _workspace(request, get_workspace_report(request.user, code))
 
 
+@accepts_files
 @require_POST
-@staff_only(roles=("dispatcher", "officer"))
+@staff_only(roles=("dispatcher", "officer", "supervisor"))
 def act(request, code, action):
     report = get_workspace_report(request.user, code)
     try:
         action = Action(action)
     except ValueError:
         raise Http404 from None
-    if action not in handlers.STAFF_ACTIONS:
+    if action not in FORMS:
         raise Http404
+    form = FORMS[action](request.POST, request.FILES, report=report, user=request.user)
     try:
-        handlers.run(action, report, request.user, request.POST, request.FILES)
+        form.act()
+    except Review as review:
+        return _workspace(request, report, shown=review.form)
     except errors.ActionError as exc:
         # Show the state as it is now (someone else may have changed it) and keep what was typed.
         fresh = (
@@ -255,7 +258,7 @@ def act(request, code, action):
             messages.error(request, exc.message)
             return redirect("backoffice:home")
         return _workspace(
-            request, fresh, status=exc.http_status, failed_action=action.value, error=exc
+            request, fresh, status=exc.http_status, shown=form.shown_again(fresh), error=exc
         )
     messages.success(request, _("Berhasil: %(label)s.") % {"label": TRANSITIONS[action].label})
     if not workspace_reports(request.user).filter(code=code).exists():
@@ -270,10 +273,12 @@ def _still_visible(user, code) -> bool:
 @staff_only()
 def attachment(request, code, pk):
     report = get_workspace_report(request.user, code)
-    item = get_object_or_404(Attachment, report=report, pk=pk)
-    name = attachment_name(report, item, request.user)
+    item = visible_attachment(report, request.user, pk)
     response = FileResponse(
-        open_stored(item.file), as_attachment=True, filename=name, content_type=item.content_type
+        open_stored(item.file),
+        as_attachment=True,
+        filename=item.shown_name,
+        content_type=item.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

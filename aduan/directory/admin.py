@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from aduan.reports import fragments
+from aduan.core import fragments
 
 from .models import Agency, Category, CategoryQuestion, Holiday, Region, SlaPolicy
 
@@ -58,9 +58,16 @@ class CategoryQuestionInline(admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "parent", "supervisory", "default_agency", "is_active")
-    list_editable = ("supervisory", "default_agency")
-    list_filter = ("supervisory", "is_active", "default_agency")
+    list_display = (
+        "name",
+        "parent",
+        "supervisory",
+        "default_agency",
+        "default_priority",
+        "is_active",
+    )
+    list_editable = ("supervisory", "default_agency", "default_priority")
+    list_filter = ("supervisory", "default_priority", "is_active", "default_agency")
     search_fields = ("code", "name")
     list_select_related = ("parent", "default_agency")
     inlines = [CategoryQuestionInline]

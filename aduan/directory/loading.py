@@ -86,6 +86,8 @@ def load_categories() -> int:
                 "name": row["name"],
                 "parent": parent,
                 "supervisory": row["supervisory"] == "true",
+                "physical": row["physical"] == "true",
+                "private_by_default": row["private"] == "true",
                 "default_agency": agencies.get(row["default_agency"]),
             },
         )
@@ -157,12 +159,14 @@ def load_sla_policies() -> int:
     return created
 
 
-def load_all(stdout: io.TextIOBase | None = None) -> dict[str, int]:
+def load_all(stdout: io.TextIOBase | None = None, *, holiday_years=None) -> dict[str, int]:
+    """Every kind of master data (`load_master_data`, the demo, the test suite's set-up); only
+    what is missing is added. Holidays of `holiday_years`, by default around this year."""
     result = {
         "regions": load_regions((settings.REGENCY_CODE,)),
         "agencies": load_agencies(),
         "categories": load_categories(),
-        "holidays": load_holidays(),
+        "holidays": load_holidays(holiday_years),
         "sla_policies": load_sla_policies(),
     }
     if stdout:

@@ -1,6 +1,7 @@
 """Master data: regions, agencies, categories, the working-day calendar and SLA limits."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -51,6 +52,18 @@ class Agency(models.Model):
         _("e-mail pimpinan"), blank=True, help_text=_("Menerima eskalasi.")
     )
     is_active = models.BooleanField(_("aktif"), default=True)
+    whatsapp_alerts = models.BooleanField(
+        _("peringatan WhatsApp untuk petugas"),
+        default=False,
+        help_text=_(
+            "Petugas penghubung menerima WhatsApp saat laporan didisposisikan, mendekati batas "
+            "waktu (kuning) dan melewatinya (merah). Nomornya harus sudah terverifikasi."
+        ),
+    )
+    whatsapp_alerts_head = models.BooleanField(
+        _("juga kepada pimpinan"), default=False, help_text=_("Dikirim ke nomor pimpinan.")
+    )
+    head_phone = models.CharField(_("nomor WhatsApp pimpinan"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["short_name"]
@@ -65,6 +78,20 @@ class Agency(models.Model):
         return self.kind == self.Kind.INSPECTORATE
 
 
+class Priority(models.IntegerChoices):
+    """How soon staff take a report up: the queue and the inbox sort by it, then by deadline.
+    Stored as a number so that "most urgent first" is an ascending index walk."""
+
+    URGENT = 1, _("Mendesak")
+    HIGH = 2, _("Tinggi")
+    NORMAL = 3, _("Normal")
+    LOW = 4, _("Rendah")
+
+
+# The API's names of the priorities (`urgent`, `high`, `normal`, `low`).
+PRIORITY_CODES = {p.value: p.name.lower() for p in Priority}
+
+
 class Category(models.Model):
     """A LAPOR! category; `supervisory` marks complaints routed to the Inspektorat by default."""
 
@@ -74,6 +101,20 @@ class Category(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     supervisory = models.BooleanField(_("berkadar pengawasan"), default=False)
+    # A problem one can see fixed (a road, a bridge, a street light, a drain, a school building):
+    # an answer "selesai" needs a photo of the result (issue 15, `actions.do_answer`).
+    physical = models.BooleanField(
+        _("fisik (jawaban selesai wajib foto hasil)"),
+        default=False,
+        help_text=_("Tindak lanjut berstatus selesai harus menyertakan minimal satu foto hasil."),
+    )
+    # Reports that could expose the reporter or a victim (pungli, perundungan, pelecehan seksual)
+    # stay out of the public feed unless a dispatcher publishes them (`visibility.public_reports`).
+    private_by_default = models.BooleanField(
+        _("tertutup dari publik secara bawaan"),
+        default=False,
+        help_text=_("Laporan kategori ini tidak tampil di publik kecuali diputuskan dispatcher."),
+    )
     default_agency = models.ForeignKey(
         Agency,
         verbose_name=_("perangkat daerah bawaan"),
@@ -81,6 +122,12 @@ class Category(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="default_categories",
+    )
+    default_priority = models.PositiveSmallIntegerField(
+        _("prioritas bawaan"),
+        choices=Priority.choices,
+        default=Priority.NORMAL,
+        help_text=_("Prioritas laporan baru dalam kategori ini; admin dapat mengubahnya."),
     )
     is_active = models.BooleanField(_("aktif"), default=True)
 
@@ -90,7 +137,15 @@ class Category(models.Model):
         verbose_name_plural = _("kategori")
 
     def __str__(self) -> str:
-        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+        if self.parent_id:
+            return f"{self.parent.display_name} › {self.display_name}"
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language: the shipped categories have English entries in the
+        catalogue (django.po); a name an administrator added stays as written."""
+        return gettext(self.name)
 
 
 class CategoryQuestion(models.Model):
@@ -152,6 +207,7 @@ class SlaStep(models.TextChoices):
     ANSWER = "answer", _("Tindak lanjut")
     VERDICT = "verdict", _("Tanggapan pelapor")
     COMPLETE = "complete", _("Kelengkapan laporan")
+    OUTSIDE = "outside", _("Jawaban pihak luar")
 
 
 class SlaPolicy(models.Model):

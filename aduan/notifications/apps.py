@@ -5,3 +5,8 @@ class NotificationsConfig(AppConfig):
     name = "aduan.notifications"
     label = "notifications"
     verbose_name = "Notifikasi"
+
+    def ready(self) -> None:
+        from . import transports
+
+        transports.register_builtin()

@@ -10,6 +10,9 @@ class Channel(models.TextChoices):
     IN_APP = "in_app", _("Dalam aplikasi")
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    PUSH = "push", _("Notifikasi push")
+    WEBHOOK = "webhook", _("Webhook integrasi")
 
 
 class Notification(models.Model):
@@ -45,6 +48,14 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The gateway's id of the sent message (returned by the transport), and the last delivery
+    # receipt it reported for it (e.g. WhatsApp's sent / delivered / read / failed).
+    external_id = models.CharField(max_length=128, blank=True, db_index=True)
+    receipt = models.CharField(max_length=20, blank=True)
+    receipt_at = models.DateTimeField(null=True, blank=True)
+    # What a transport needs beyond the text (WhatsApp: the template and its parameters used
+    # outside the 24-hour window, reply buttons).
+    extra = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -67,3 +78,17 @@ class DeliveryAttempt(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class Preference(models.Model):
+    """The channels one account chose to hear about its reports on (`outbox.channels_for`).
+    No row: the default, from how the person files."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    channels = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {', '.join(self.channels)}"

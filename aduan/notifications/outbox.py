@@ -11,11 +11,14 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from aduan.ops import sealing
+
+from . import transports
 from .models import Channel, DeliveryAttempt, Notification
 
 log = logging.getLogger(__name__)
@@ -24,19 +27,96 @@ log = logging.getLogger(__name__)
 STALE_CLAIM = dt.timedelta(minutes=10)
 
 
-def render(kind: str, context: dict) -> tuple[str, str]:
-    """Subject (first line of the template) and body of a message, in Indonesian."""
+def render(kind: str, context: dict, *, staff: bool = False) -> tuple[str, str]:
+    """Subject (first line of the template) and body of a message, in Indonesian. Staff get the
+    link to the back-office workspace (`/kantor/laporan/<code>/`), everyone else the report page."""
+    report = context.get("report")
     context = {
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL.rstrip("/"),
+        "report_url": report_url(report, staff=staff) if report is not None else "",
         **context,
     }
+    if context.get("target") is not None:
+        context["target_url"] = report_url(context["target"])
     with translation.override("id"):
         text = render_to_string(f"notifications/{kind}.txt", context).strip()
     subject, _, body = text.partition("\n")
     # One line, short: header injection is impossible and clients show it whole.
     subject = " ".join(subject.split())[:200]
     return subject, body.strip() + "\n"
+
+
+# The channels an account hears on when it has chosen nothing else.
+DEFAULT_USER_CHANNELS = (Channel.IN_APP, Channel.EMAIL)
+
+
+# Staff alerts by WhatsApp (per agency, `Agency.whatsapp_alerts`): a report dispositioned to the
+# agency, nearing its deadline (yellow) and past it (red).
+STAFF_ALERT_KINDS = ("report_dispositioned", "report_reminder", "report_overdue")
+
+
+def channels_for(user) -> tuple[str, ...]:
+    """The channels `user` hears about reports on: those chosen (`Preference`), else in-app and
+    e-mail, plus the chat a citizen last filed by (WhatsApp or SMS) when it reaches them."""
+    from .models import Preference
+
+    chosen = Preference.objects.filter(user=user).values_list("channels", flat=True).first()
+    if chosen is not None:
+        return tuple(c for c in chosen if c in Channel.values)
+    if getattr(user, "role", "") != "citizen":
+        return DEFAULT_USER_CHANNELS
+    # Through the account's own reports (the reverse relation): the outbox, a layer below the
+    # reports app, does not import it.
+    last = (
+        user.reports.filter(channel__in=(Channel.WHATSAPP, Channel.SMS))
+        .order_by("-submitted_at")
+        .values_list("channel", flat=True)
+        .first()
+    )
+    return (*DEFAULT_USER_CHANNELS, last) if last else DEFAULT_USER_CHANNELS
+
+
+def choosable_channels() -> list[str]:
+    """What a person may choose now: in-app always, and each enabled channel that can reach an
+    account (e-mail, SMS, WhatsApp, push once its app registers it)."""
+    return [
+        c
+        for c in Channel.values
+        if transports.is_enabled(c)
+        and (transports.get(c).immediate or transports.get(c).address_for is not None)
+    ]
+
+
+def set_channels(user, channels) -> list[str]:
+    """Record `user`'s choice; unknown or disabled channels are dropped, in-app always kept
+    (the list in the portal is the record of every notification)."""
+    from .models import Preference
+
+    allowed = choosable_channels()
+    kept = [c for c in dict.fromkeys([Channel.IN_APP, *channels]) if c in allowed]
+    Preference.objects.update_or_create(user=user, defaults={"channels": kept})
+    return kept
+
+
+def _staff_alerts(kind, report, users, add) -> None:
+    agency = getattr(report, "agency", None) if report is not None else None
+    if (
+        kind not in STAFF_ALERT_KINDS
+        or agency is None
+        or not agency.whatsapp_alerts
+        or not transports.is_enabled(Channel.WHATSAPP)
+    ):
+        return
+    transport = transports.get(Channel.WHATSAPP)
+    officers = [u for u in users if u.is_officer and u.agency_id == agency.pk]
+    if not officers:  # this message is for the reporter, not the agency
+        return
+    for user in officers:
+        if phone := transport.address_for(user):
+            add(Channel.WHATSAPP, phone, user, extra={"staff": True})
+    if agency.whatsapp_alerts_head and agency.head_phone:
+        add(Channel.WHATSAPP, agency.head_phone, None, extra={"staff": True})
 
 
 def queue(
@@ -47,68 +127,97 @@ def queue(
     addresses: Iterable[str] = (),
     phones: Iterable[str] = (),
     context=None,
+    qr: str = "",
 ) -> list[Notification]:
-    """Write in-app and e-mail notifications for `users`, e-mail for bare `addresses`, and a short
-    SMS (the subject and the link) for bare `phones` when an SMS gateway is configured."""
+    """Write the notifications of `users` on their channels (in-app and e-mail unless they chose
+    otherwise), e-mail for bare `addresses`, and a short SMS (the subject and the link) for bare
+    `phones` when an SMS gateway is configured. Each channel's transport says whether it is
+    enabled, how it reaches an account (`address_for`) and how it shortens the message. `qr`: a
+    text e-mails carry as a QR code picture too (a filing receipt's verification URL)."""
     context = {"report": report, **(context or {})}
     subject, body = render(kind, context)
+    secret = str(context.get("secret") or "")
+    staff_body = None  # rendered once, for the first staff recipient
+    followed = None  # rendered once, for the first reporter of a report merged into this one
+    link = report_url(report) if report is not None else ""
     now = timezone.now()
-    rows, seen_emails = [], set()
-    for user in {u.pk: u for u in users if u is not None}.values():
+    rows: list[Notification] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(channel: str, address: str, recipient=None, extra=None) -> None:
+        nonlocal staff_body, followed
+        kind_for, subject_for, body_for, link_for, context_for = kind, subject, body, link, context
+        if (
+            report is not None
+            and _is_staff(recipient)
+            and recipient.pk not in (report.reporter_id, report.filed_by_id)
+        ):
+            if staff_body is None:
+                staff_body = render(kind, context, staff=True)[1]
+            body_for, link_for = staff_body, report_url(report, staff=True)
+        elif _is_follower(report, recipient):
+            if followed is None:
+                followed = _followed(report)
+            kind_for, context_for = FOLLOWED, {"report": report}
+            subject_for, body_for = followed
+            link_for = report_url(report) if report.is_public else ""
+        transport = transports.get(channel)
+        key = (channel, address.lower())
+        if address and key in seen:
+            return
+        seen.add(key)
+        if qr and channel == Channel.EMAIL:
+            extra = {**(extra or {}), "qr": qr}
+        immediate = transport.immediate
+        text = (
+            transport.compose(
+                kind=kind_for,
+                subject=subject_for,
+                body=body_for,
+                link=link_for,
+                context=context_for,
+            )
+            if transport.compose
+            else body_for
+        )
         rows.append(
             Notification(
-                recipient=user,
-                channel=Channel.IN_APP,
-                kind=kind,
+                recipient=recipient,
+                address=address,
+                channel=channel,
+                kind=kind_for,
                 report=report,
-                subject=subject,
-                body=body,
-                state=Notification.State.SENT,
-                sent_at=now,
+                subject=subject_for,
+                body=_at_rest(text, secret, shown=immediate),
+                extra=extra or {},
+                state=Notification.State.SENT if immediate else Notification.State.PENDING,
+                sent_at=now if immediate else None,
+                next_attempt_at=None if immediate else now,
             )
         )
-        if user.email and user.email.lower() not in seen_emails:
-            seen_emails.add(user.email.lower())
-            rows.append(
-                Notification(
-                    recipient=user,
-                    address=user.email,
-                    channel=Channel.EMAIL,
-                    kind=kind,
-                    report=report,
-                    subject=subject,
-                    body=body,
-                    next_attempt_at=now,
-                )
-            )
+
+    users = list({u.pk: u for u in users if u is not None}.values())
+    for user in users:
+        for channel in channels_for(user):
+            if not transports.is_enabled(channel):
+                continue
+            transport = transports.get(channel)
+            if transport.immediate:
+                add(channel, "", user)
+            elif transport.address_for is not None and (address := transport.address_for(user)):
+                add(channel, address, user)
+    _staff_alerts(kind, report, users, add)
     for address in addresses:
-        if address and address.lower() not in seen_emails:
-            seen_emails.add(address.lower())
-            rows.append(
-                Notification(
-                    address=address,
-                    channel=Channel.EMAIL,
-                    kind=kind,
-                    report=report,
-                    subject=subject,
-                    body=body,
-                    next_attempt_at=now,
-                )
-            )
-    if settings.SMS_GATEWAY_URL:
-        link = context_link(report) if report is not None else ""
-        for phone in dict.fromkeys(p for p in phones if p):
-            rows.append(
-                Notification(
-                    address=phone,
-                    channel=Channel.SMS,
-                    kind=kind,
-                    report=report,
-                    subject=subject,
-                    body=f"{subject} {link}".strip()[:320],
-                    next_attempt_at=now,
-                )
-            )
+        if address:
+            add(Channel.EMAIL, address)
+    # A reporter known only by a number hears on the chat they filed on.
+    chat = Channel.SMS
+    if report is not None and report.channel == Channel.WHATSAPP:
+        chat = Channel.WHATSAPP
+    if transports.is_enabled(chat):
+        for phone in phones:
+            if phone:
+                add(chat, phone)
     created = Notification.objects.bulk_create(rows)
     to_send = [n.pk for n in created if n.state == Notification.State.PENDING]
     if to_send:
@@ -116,8 +225,91 @@ def queue(
     return created
 
 
-def context_link(report) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/laporan/{report.code}/"
+SEALED_PURPOSE = "aduan.notifications.body"
+MASKED_SECRET = "••••••••"
+
+
+def _at_rest(text: str, secret: str, *, shown: bool) -> str:
+    """What a row stores of a message that carries the tracking secret (issue 11 §6: stored
+    nowhere in clear): a message shown from the row itself (in-app) has the secret masked, the
+    reporter has an account and needs none; one waiting to be sent is sealed
+    (`aduan.ops.sealing`) and opened by `deliver` only in memory, and stays sealed once sent."""
+    if not secret or secret not in text:
+        return text
+    if shown:
+        return text.replace(secret, MASKED_SECRET)
+    return sealing.seal_text(text, SEALED_PURPOSE)
+
+
+def send_to(
+    channel: str,
+    address: str,
+    body: str,
+    *,
+    kind: str,
+    report=None,
+    subject: str = "",
+    extra: dict | None = None,
+    secret: str = "",
+) -> Notification:
+    """One message to a bare address (a channel's reply to the number that wrote to it, a code
+    to verify a phone), queued like any other: delivered by the worker through the channel's
+    transport after the caller's transaction commits, with retries."""
+    notification = Notification.objects.create(
+        address=address,
+        channel=channel,
+        kind=kind,
+        report=report,
+        subject=(subject or str(Channel(channel).label))[:200],
+        body=_at_rest(body, secret, shown=False),
+        extra=extra or {},
+        next_attempt_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: _schedule([notification.pk]))
+    return notification
+
+
+def report_url(report, *, staff: bool = False) -> str:
+    """The absolute address of the report for messages sent away: the back-office workspace for
+    staff, the portal's report page for everyone else."""
+    name, code = ("backoffice:workspace" if staff else "web:report"), report.code
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=[code])
+
+
+# What the reporters of a duplicate hear of the report it was merged into (issue 11 §1).
+FOLLOWED = "report_followed"
+
+
+def _is_follower(report, user) -> bool:
+    """An account told about a report that is not its own and that it does not work on: the
+    reporter of a duplicate merged into it (`recipients.reporters`). It is no party to the
+    report, so it hears its code and status, never its title or what is written on it, which
+    can be confidential."""
+    return (
+        report is not None
+        and user is not None
+        and not _is_staff(user)
+        and user.pk not in (report.reporter_id, report.filed_by_id)
+    )
+
+
+def _followed(report) -> tuple[str, str]:
+    """Subject and body of a follower's message; the link only to a report they may open."""
+    with translation.override("id"):
+        context = {
+            "report": report,
+            "status": report.get_status_display(),
+            "link": report_url(report) if report.is_public else "",
+            "site_name": settings.SITE_NAME,
+        }
+        text = render_to_string(f"notifications/{FOLLOWED}.txt", context).strip()
+    subject, _, body = text.partition("\n")
+    return " ".join(subject.split())[:200], body.strip() + "\n"
+
+
+def _is_staff(user) -> bool:
+    """Staff who work on reports (they open them in the back office)."""
+    return bool(user is not None and (user.is_dispatcher or user.is_officer or user.is_supervisor))
 
 
 def _schedule(ids: list[int]) -> None:
@@ -145,33 +337,23 @@ def deliver(notification_id: int) -> bool:
     if not claim(notification_id):
         return False
     notification = Notification.objects.get(pk=notification_id)
+    text = sealing.unseal_text(notification.body, SEALED_PURPOSE)
+    if text is None:  # sealed under a SECRET_KEY since rotated: fails closed
+        _record_failure(notification, ValueError("sealed body unreadable (SECRET_KEY rotated)"))
+        return False
+    notification.body = text  # in memory only: the row keeps the sealed text
     try:
-        _send(notification)
+        external_id = transports.get(notification.channel).send(notification)
     except Exception as exc:  # any gateway failure: record it and retry with backoff
         _record_failure(notification, exc)
         return False
     notification.attempts += 1
     notification.state = Notification.State.SENT
     notification.sent_at = timezone.now()
-    notification.save(update_fields=["attempts", "state", "sent_at"])
+    notification.external_id = (external_id or "")[:128]
+    notification.save(update_fields=["attempts", "state", "sent_at", "external_id"])
     DeliveryAttempt.objects.create(notification=notification, ok=True)
     return True
-
-
-def _send(notification: Notification) -> None:
-    if notification.channel == Channel.EMAIL:
-        EmailMessage(
-            notification.subject,
-            notification.body,
-            settings.DEFAULT_FROM_EMAIL,
-            [notification.address],
-        ).send(fail_silently=False)
-    elif notification.channel == Channel.SMS:
-        from aduan.sms import gateway  # the HTTP gateway configured by SMS_GATEWAY_URL
-
-        gateway.send(notification.address, notification.body)
-    else:
-        raise ValueError(f"no delivery for channel {notification.channel}")
 
 
 def _record_failure(notification: Notification, exc: Exception) -> None:

@@ -21,19 +21,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from aduan.api.answers import clean_answers
+from aduan.core import fragments
 from aduan.directory.models import Category, CategoryQuestion, Region
 from aduan.ops import ratelimit
-from aduan.reports import actions, errors, fragments
+from aduan.ops.filter_dates import DateOutOfRange, filter_moment
+from aduan.reports import actions, errors
 from aduan.reports.models import (
     DONE_STATUSES,
     OPEN_STATUSES,
-    Audience,
     Channel,
     Report,
-    TimelineEvent,
 )
-from aduan.reports.visibility import public_reports
+from aduan.reports.visibility import (
+    public_events,
+    public_reports,
+    shown_coordinates,
+    shown_text,
+    visible_events,
+)
 
 from . import render
 from .models import Application, ServiceRequest
@@ -154,6 +159,7 @@ LIST_FIELDS = (
     "code",
     "status",
     "description",
+    "public_description",  # the public version (`shown_text`)
     "submitted_at",
     "updated_at",
     "due_at",
@@ -161,6 +167,7 @@ LIST_FIELDS = (
     "village_id",
     "latitude",
     "longitude",
+    "anonymous",  # an anonymous report's point is not shown (`shown_coordinates`)
     "category__code",
     "category__name",
     "agency__name",
@@ -172,31 +179,33 @@ def _status_notes(report: Report) -> str:
     """The newest public text on the timeline: the answer, a public note or the closing reason."""
     if hasattr(report, "latest_public_text"):
         return report.latest_public_text or ""
-    for event in reversed(list(report.events.all())):
-        if event.audience == Audience.PUBLIC and event.text:
+    for event in reversed(visible_events(report, None)):
+        if event.text:
             return event.text
     return ""
 
 
 def _request(report: Report, extensions: bool) -> dict:
     extra = getattr(report, "open311", None) if hasattr(report, "open311") else None
+    # Open311 is public: the point as the public may see it, whoever calls.
+    point = shown_coordinates(report, None)
     item = {
         "service_request_id": report.code,
         "status": "open" if report.status in OPEN_STATUSES else "closed",
         "status_notes": _status_notes(report),
         "service_name": report.category.name if report.category_id else "",
         "service_code": report.category.code if report.category_id else "",
-        "description": report.description,
+        "description": shown_text(report, None).description,
         "agency_responsible": report.agency.name if report.agency_id else "",
         "service_notice": "",
         "requested_datetime": w3c(report.submitted_at),
         "updated_datetime": w3c(report.updated_at),
         "expected_datetime": w3c(report.due_at) if report.status in OPEN_STATUSES else None,
-        "address": report.address,
+        "address": shown_text(report, None).address,
         "address_id": report.village_id or "",
         "zipcode": "",
-        "lat": float(report.latitude) if report.latitude is not None else None,
-        "long": float(report.longitude) if report.longitude is not None else None,
+        "lat": point[0] if point else None,
+        "long": point[1] if point else None,
         "media_url": extra.media_url if extra else "",
     }
     if extensions:
@@ -206,8 +215,7 @@ def _request(report: Report, extensions: bool) -> dict:
                 "summary": str(e.get_kind_display()),
                 "description": e.text,
             }
-            for e in report.events.all()
-            if e.audience == Audience.PUBLIC
+            for e in visible_events(report, None)
         ]
     return item
 
@@ -215,19 +223,15 @@ def _request(report: Report, extensions: bool) -> dict:
 def _events():
     return Prefetch(
         "events",
-        queryset=TimelineEvent.objects.filter(audience=Audience.PUBLIC).order_by(
-            "created_at", "id"
-        ),
+        queryset=public_events().order_by("created_at", "id"),
     )
 
 
 def _date(value: str, name: str) -> dt.datetime:
     try:
-        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        moment.astimezone(dt.UTC)
-        return moment
+        return filter_moment(value, name)
+    except DateOutOfRange:
+        raise
     except (ValueError, OverflowError):
         raise ValueError(
             _("%(name)s harus berformat W3C, mis. 2026-03-02T00:00:00+08:00") % {"name": name}
@@ -275,7 +279,8 @@ def requests_view(request, fmt):
         # up to 1,000 requests took most of the time of a list).
         reports = reports.annotate(
             latest_public_text=Subquery(
-                TimelineEvent.objects.filter(report=OuterRef("pk"), audience=Audience.PUBLIC)
+                public_events()
+                .filter(report=OuterRef("pk"))
                 .exclude(text="")
                 .order_by("-created_at", "-id")
                 .values("text")[:1]
@@ -390,7 +395,9 @@ def create_request(request, fmt):
                 media_url=data.get("media_url", "").strip()[:500],
             )
     except errors.ActionError as exc:
-        return error(fmt, 400, str(exc.message))
+        # Every problem the action found (a category's questions may have several).
+        problems = getattr(exc, "problems", None) or {None: exc.message}
+        return error(fmt, 400, "; ".join(str(m) for m in problems.values()))
     return respond(
         fmt,
         "service_requests",
@@ -429,8 +436,8 @@ def _report_fields(data, category: Category) -> dict:
     address_id = _clean(data.get("address_id"), 13, "address_id")
     if not ((lat and long) or address or address_id):
         raise ValueError(_("Lokasi wajib: lat dan long, address_string, atau address_id."))
-    if lat or long:
-        fields["latitude"], fields["longitude"] = _coordinates(lat, long)
+    # Each a number (shape); both or neither, and inside the regency: the action's rule.
+    fields["latitude"], fields["longitude"] = _coordinate(lat, "lat"), _coordinate(long, "long")
     if address_id:
         village = (
             Region.objects.filter(code=address_id, level=Region.Level.VILLAGE)
@@ -453,12 +460,7 @@ def _report_fields(data, category: Category) -> dict:
     for name, value in answers.items():
         if questions.get(name) == "multi" and not isinstance(value, list):
             answers[name] = [value]
-    cleaned, problems = clean_answers(category, answers)
-    if problems:
-        raise ValueError(
-            "; ".join(f"attribute[{code}]: {message}" for code, message in problems.items())
-        )
-    fields["extra_answers"] = cleaned
+    fields["extra_answers"] = answers  # checked against the questions by the action
     first, last = (
         _clean(data.get("first_name"), 70, "first_name"),
         _clean(data.get("last_name"), 70, "last_name"),
@@ -483,16 +485,14 @@ def _report_fields(data, category: Category) -> dict:
     return fields
 
 
-def _coordinates(lat: str, long: str):
+def _coordinate(value: str, name: str) -> Decimal | None:
+    """A WGS84 coordinate as a number, or None when not given."""
+    if not value:
+        return None
     try:
-        latitude, longitude = Decimal(lat), Decimal(long)
+        number = Decimal(value)
     except InvalidOperation:
         raise ValueError(_("lat dan long harus angka desimal (WGS84).")) from None
-    if not (
-        latitude.is_finite()
-        and longitude.is_finite()
-        and -90 <= latitude <= 90
-        and -180 <= longitude <= 180
-    ):
+    if not number.is_finite() or abs(number) > (90 if name == "lat" else 180):
         raise ValueError(_("lat harus antara -90 dan 90, long antara -180 dan 180."))
-    return latitude.quantize(Decimal("0.000001")), longitude.quantize(Decimal("0.000001"))
+    return number.quantize(Decimal("0.000001"))

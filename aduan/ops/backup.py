@@ -171,9 +171,7 @@ def _read_manifest(tar: tarfile.TarFile) -> dict:
 
 def restore_backup(archive: Path, *, force: bool = False) -> dict[str, int]:
     """Load an archive into this instance; returns the row counts found after loading."""
-    from aduan.reports.models import Report
-
-    if not force and Report.objects.exists():
+    if not force and apps.get_model("reports.Report").objects.exists():
         raise BackupError("Basis data ini sudah berisi laporan; gunakan --force untuk menimpanya.")
     with tempfile.TemporaryDirectory() as tmp, tarfile.open(archive) as tar:
         manifest = _read_manifest(tar)

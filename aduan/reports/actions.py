@@ -15,30 +15,29 @@ then sees the new status and is refused with `Conflict`: exactly one wins.
 """
 
 import datetime as dt
-import hmac
 import secrets
+from decimal import Decimal
 
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from aduan.accounts import nik as niks
-from aduan.accounts.models import Role
+from aduan.accounts.phone import normalise_phone
 from aduan.audit import trail as audit_trail
-from aduan.directory.models import Agency, Category, SlaStep
-from aduan.notifications import outbox
-from aduan.search import index as search_index
+from aduan.directory.models import PRIORITY_CODES, Agency, Category, Priority, SlaStep
+from aduan.notifications import outbox, recipients
 
-from . import errors, sla, transitions
+from . import errors, proof, receipts, rules, signals, sla, tracking, transitions
 from .models import (
-    CODE_ALPHABET,
+    AnswerOutcome,
     ArchiveReason,
     Attachment,
     Audience,
     Channel,
     Classification,
+    DeadlineExtension,
     Disposition,
     EventKind,
     Report,
@@ -48,23 +47,6 @@ from .models import (
     new_tracking_code,
 )
 from .transitions import Action
-
-User = get_user_model()
-SECRET_LENGTH = 8
-
-
-# --- tracking secret --------------------------------------------------------------------------
-
-
-def _secret_hash(code: str, secret: str) -> str:
-    return salted_hmac(
-        "aduan.reports.secret", f"{code}:{secret.upper()}", algorithm="sha256"
-    ).hexdigest()
-
-
-def check_secret(report: Report, secret: str) -> bool:
-    return hmac.compare_digest(report.secret_hash, _secret_hash(report.code, secret.strip()))
-
 
 # --- filing -----------------------------------------------------------------------------------
 
@@ -112,16 +94,33 @@ def do_file_report(
         raise errors.InvalidInput(
             _("Identitas atau kontak pelapor wajib diisi."), field="reporter_name"
         )
-    if filed_by is not None and filed_by.is_representative and filed_by != reporter and not consent:
-        raise errors.InvalidInput(
-            _("Persetujuan warga yang diwakili wajib dikonfirmasi."), field="consent"
-        )
-    if village is not None and district is not None and village.parent_id != district.pk:
-        raise errors.InvalidInput(
-            _("Desa/kelurahan tidak berada di kecamatan yang dipilih."), field="village"
-        )
+    try:  # one rule for phone numbers on every channel (portal, intake, API, SMS)
+        reporter_phone = normalise_phone(reporter_phone)
+    except ValidationError as error:
+        raise errors.InvalidInput(error.messages[0], field="reporter_phone") from None
+    # The report's invariants, the same for every channel (issue 11 §2).
+    rules.check_reporter(reporter=reporter, filed_by=filed_by)
+    content = rules.check_content(
+        incident_date=incident_date,
+        district=district,
+        village=village,
+        latitude=latitude,
+        longitude=longitude,
+        category=category,
+        extra_answers=extra_answers,
+    )
+    incident_date, district, village = (
+        content[k] for k in ("incident_date", "district", "village")
+    )
+    extra_answers = content["extra_answers"]
+    rules.check_on_behalf(
+        reporter=reporter,
+        filed_by=filed_by,
+        consent=consent,
+        reporter_name=reporter_name,
+    )
     now = now or timezone.now()
-    secret = "".join(secrets.choice(CODE_ALPHABET) for _ in range(SECRET_LENGTH))
+    secret = tracking.new_secret()
     with transaction.atomic():
         report = Report(
             classification=classification,
@@ -129,6 +128,7 @@ def do_file_report(
             supervisory=category.supervisory
             if supervisory is None and category
             else bool(supervisory),
+            priority=category.default_priority if category else Priority.NORMAL,
             title=title[:200],
             description=description,
             incident_date=incident_date,
@@ -141,7 +141,9 @@ def do_file_report(
             extra_answers=extra_answers or {},
             channel=channel,
             anonymous=anonymous,
-            confidential=confidential,
+            # A category private by default (pungli, perundungan, kekerasan seksual) keeps its
+            # reports out of the public feed until a dispatcher publishes them (`do_reclassify`).
+            confidential=confidential or bool(category and category.private_by_default),
             reporter=reporter,
             filed_by=filed_by,
             reporter_name=reporter_name,
@@ -157,8 +159,8 @@ def do_file_report(
                 niks.lookup_hash(reporter_nik),
             )
         report.code = _unique_code()
-        report.secret_hash = _secret_hash(report.code, secret)
-        _set_clock(report, SlaStep.VERIFY, now)
+        report.secret_hash = tracking.secret_hash(report.code, secret)
+        sla.set_clock(report, SlaStep.VERIFY, now)
         report.save()
         event = _event(
             report,
@@ -171,16 +173,19 @@ def do_file_report(
             audit=False,
         )
         _attach(report, attachments, event, filed_by or reporter, public=not anonymous)
-        search_index.index_report(report)
-        contacts = _contacts(report)
-        if channel == Channel.SMS:
-            contacts.pop("phones", None)  # the SMS channel answers with the code and secret itself
+        receipt = receipts.issue(report)
+        receipt_url = receipts.verify_url(receipt.text) if receipt else ""
+        signals.report_changed.send(sender=Report, report=report)
+        contacts = recipients.contacts(report)
+        if channel in (Channel.SMS, Channel.WHATSAPP):
+            contacts.pop("phones", None)  # the chat answers with the code and secret itself
         outbox.queue(
             "report_received",
             report=report,
-            users=_reporters(report),
+            users=recipients.reporters(report),
             **contacts,
-            context={"secret": secret},
+            context={"secret": secret, "receipt_url": receipt_url},
+            qr=receipt_url,
         )
         _audit(event)  # last: the chain's head stays locked from here to the commit
     return report, secret
@@ -242,7 +247,7 @@ def do_import_historical(
             responded_at=submitted_at if response else None,
         )
         report.code = _unique_code()
-        report.secret_hash = _secret_hash(report.code, secrets.token_hex(16))
+        report.secret_hash = tracking.secret_hash(report.code, secrets.token_hex(16))
         report.save()
         data = {"imported": True, **(source or {})}
         _event(
@@ -294,7 +299,7 @@ def do_import_historical(
             data={"imported": True},
             now=submitted_at,
         )
-        search_index.index_report(report)
+        signals.report_changed.send(sender=Report, report=report)
     return report
 
 
@@ -305,10 +310,14 @@ def do_return(report: Report, *, actor, text: str, expected_version=None) -> Rep
     text = _required(text, "text", _("Sebutkan apa yang perlu dilengkapi pelapor."))
     with transaction.atomic():
         r = _begin(report, Action.RETURN, actor, expected_version)
-        _set_clock(r, SlaStep.COMPLETE, _now())
+        sla.set_clock(r, SlaStep.COMPLETE, _now())
         _finish(r, Action.RETURN, actor, EventKind.RETURNED, text=text, audience=Audience.PARTIES)
         outbox.queue(
-            "report_returned", report=r, users=_reporters(r), **_contacts(r), context={"text": text}
+            "report_returned",
+            report=r,
+            users=recipients.reporters(r),
+            **recipients.contacts(r),
+            context={"text": text},
         )
     return _sync(report, r)
 
@@ -359,7 +368,7 @@ def _hand_over(report, agency, action, *, actor, instruction, expected_version) 
             created_at=now,
         )
         r.agency, r.assigned_to, r.dispositioned_at = agency, None, now
-        _set_clock(r, SlaStep.ACCEPT, now)
+        sla.set_clock(r, SlaStep.ACCEPT, now)
         kind = (
             EventKind.DISPOSITIONED if action == Action.DISPOSITION else EventKind.REDISPOSITIONED
         )
@@ -367,11 +376,16 @@ def _hand_over(report, agency, action, *, actor, instruction, expected_version) 
         if previous is not None:
             data["previous_agency"] = previous.code
         _finish(r, action, actor, kind, data=data)
-        outbox.queue("report_dispositioned", report=r, users=_reporters(r), **_contacts(r))
         outbox.queue(
             "report_dispositioned",
             report=r,
-            users=_officers(agency),
+            users=recipients.reporters(r),
+            **recipients.contacts(r),
+        )
+        outbox.queue(
+            "report_dispositioned",
+            report=r,
+            users=recipients.officers(agency),
             context={"for_agency": True, "text": instruction},
         )
     return _sync(report, r)
@@ -396,7 +410,7 @@ def do_archive(
         r = _begin(report, Action.ARCHIVE, actor, expected_version)
         r.archive_reason, r.external_body = reason, external_body.strip()
         r.closed_at = _now()
-        _stop_clock(r)
+        sla.stop_clock(r)
         _finish(
             r,
             Action.ARCHIVE,
@@ -409,8 +423,8 @@ def do_archive(
         outbox.queue(
             "report_archived",
             report=r,
-            users=_reporters(r),
-            **_contacts(r),
+            users=recipients.reporters(r),
+            **recipients.contacts(r),
             context={"reason": ArchiveReason(reason).label, "text": _archive_text(r, text)},
         )
     return _sync(report, r)
@@ -443,7 +457,7 @@ def do_merge(
         r = _begin(report, Action.MERGE, actor, expected_version)
         target = Report.objects.get(pk=into.pk)
         r.archive_reason, r.merged_into, r.closed_at = ArchiveReason.DUPLICATE, target, _now()
-        _stop_clock(r)
+        sla.stop_clock(r)
         _finish(
             r,
             Action.MERGE,
@@ -454,7 +468,9 @@ def do_merge(
             data={"into": target.code},
         )
         already = set(target.supports.values_list("user_id", flat=True))
-        r.supports.exclude(user_id__in=already).update(report=target)
+        moving = r.supports.exclude(user_id__in=already)
+        moved = sorted(moving.values_list("user_id", flat=True))
+        moving.update(report=target)
         _event(
             target,
             EventKind.MERGED,
@@ -462,13 +478,60 @@ def do_merge(
             target.status,
             target.status,
             audience=Audience.INTERNAL,
-            data={"from": r.code},
+            # Whose support moved here: `do_unmerge` gives it back.
+            data={"from": r.code, "supports": moved},
         )
         outbox.queue(
             "report_merged",
             report=r,
-            users=_reporters(r),
-            **_contacts(r),
+            users=recipients.reporters(r),
+            **recipients.contacts(r),
+            context={"target": target},
+        )
+    return _sync(report, r)
+
+
+def do_unmerge(report: Report, *, actor, expected_version=None) -> Report:
+    """Undo `do_merge`: the report is its own again and back in the dispatcher's queue with a
+    fresh verification clock; the support that moved with it comes back; its reporters are told."""
+    with transaction.atomic():
+        # Both rows locked in the order `do_merge` uses, so an undo and a merge cannot deadlock.
+        pks = [report.pk, report.merged_into_id]
+        list(Report.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+        r = _begin(report, Action.UNMERGE, actor, expected_version)
+        target = Report.objects.get(pk=r.merged_into_id)
+        r.archive_reason, r.merged_into, r.closed_at = "", None, None
+        sla.set_clock(r, SlaStep.VERIFY, _now())
+        _finish(
+            r,
+            Action.UNMERGE,
+            actor,
+            EventKind.UNMERGED,
+            audience=Audience.PARTIES,
+            data={"from": target.code},
+        )
+        merged = (
+            target.events.filter(kind=EventKind.MERGED, data__from=r.code)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        supporters = merged.data.get("supports", []) if merged else []
+        already = set(r.supports.values_list("user_id", flat=True))
+        target.supports.filter(user_id__in=supporters).exclude(user_id__in=already).update(report=r)
+        _event(
+            target,
+            EventKind.UNMERGED,
+            actor,
+            target.status,
+            target.status,
+            audience=Audience.INTERNAL,
+            data={"from": r.code},
+        )
+        outbox.queue(
+            "report_unmerged",
+            report=r,
+            users=recipients.reporters(r),
+            **recipients.contacts(r),
             context={"target": target},
         )
     return _sync(report, r)
@@ -499,6 +562,13 @@ def do_reclassify(report: Report, *, actor, expected_version=None, **changes) ->
         raise errors.InvalidInput(_("Klasifikasi tidak dikenal."), field="classification")
     if "category" in changes and "supervisory" not in changes and changes["category"] is not None:
         changes["supervisory"] = changes["category"].supervisory
+    moved_to_private = (
+        changes.get("category") is not None
+        and changes["category"].private_by_default
+        and changes["category"].pk != report.category_id
+    )
+    if moved_to_private:  # publishing it is a decision of its own, taken afterwards
+        changes["confidential"] = True
     with transaction.atomic():
         r = _begin(report, Action.RECLASSIFY, actor, expected_version)
         diff = {}
@@ -510,7 +580,7 @@ def do_reclassify(report: Report, *, actor, expected_version=None, **changes) ->
         if not diff:
             return _sync(report, r)
         if r.due_step and r.clock_started_at:
-            _recompute_due(r)
+            sla.recompute_due(r)
         _finish(
             r,
             Action.RECLASSIFY,
@@ -522,8 +592,62 @@ def do_reclassify(report: Report, *, actor, expected_version=None, **changes) ->
     return _sync(report, r)
 
 
+def do_edit_public_text(
+    report: Report, *, actor, title: str = "", description: str = "", expected_version=None
+) -> Report:
+    """The public version of a report (issue 15): the title and text the public reads instead of
+    the reporter's (which stays, for the reporter and staff). Empty: the original again. Every
+    change is an internal timeline event with both versions, and an audit row."""
+    title, description = (title or "").strip()[:200], (description or "").strip()
+    with transaction.atomic():
+        r = _begin(report, Action.EDIT_PUBLIC, actor, expected_version)
+        diff = {}
+        if title != r.public_title:
+            diff["public_title"] = [r.public_title, title]
+        if description != r.public_description:
+            diff["public_description"] = [r.public_description, description]
+        if not diff:
+            return _sync(report, r)
+        r.public_title, r.public_description = title, description
+        _finish(
+            r,
+            Action.EDIT_PUBLIC,
+            actor,
+            EventKind.PUBLIC_EDITED,
+            audience=Audience.INTERNAL,
+            data=diff,
+        )
+    return _sync(report, r)
+
+
 def _plain(value):
     return getattr(value, "code", value)
+
+
+def do_set_priority(
+    report: Report, priority, *, actor, reason: str = "", expected_version=None
+) -> Report:
+    """The dispatcher raises or lowers a report in the queues (a new report takes its category's
+    default). Recorded on the internal timeline with the old and the new priority."""
+    try:
+        priority = Priority(int(priority))
+    except (TypeError, ValueError):
+        raise errors.InvalidInput(_("Pilih prioritas."), field="priority") from None
+    with transaction.atomic():
+        r = _begin(report, Action.SET_PRIORITY, actor, expected_version)
+        if r.priority == priority:
+            return _sync(report, r)
+        old, r.priority = r.priority, priority
+        _finish(
+            r,
+            Action.SET_PRIORITY,
+            actor,
+            EventKind.PRIORITY_CHANGED,
+            text=(reason or "").strip(),
+            audience=Audience.INTERNAL,
+            data={"priority": [PRIORITY_CODES[old], PRIORITY_CODES[priority]]},
+        )
+    return _sync(report, r)
 
 
 def do_close(report: Report, *, actor, reason: str, expected_version=None) -> Report:
@@ -532,13 +656,13 @@ def do_close(report: Report, *, actor, reason: str, expected_version=None) -> Re
         r = _begin(report, Action.CLOSE, actor, expected_version)
         r.close_reason, r.closed_at = reason, _now()
         _end_current_disposition(r, r.closed_at)
-        _stop_clock(r)
+        sla.stop_clock(r)
         _finish(r, Action.CLOSE, actor, EventKind.CLOSED, text=reason)
         outbox.queue(
             "report_closed",
             report=r,
-            users=[*_reporters(r), *_officers(r.agency)],
-            **_contacts(r),
+            users=[*recipients.reporters(r), *recipients.officers(r.agency)],
+            **recipients.contacts(r),
             context={"text": reason},
         )
     return _sync(report, r)
@@ -557,9 +681,11 @@ def do_accept(report: Report, *, actor, expected_version=None) -> Report:
         if r.assigned_to_id is None:
             r.assigned_to = actor
         # The answer's limit counts from the disposition, not from the acceptance (DESIGN §4).
-        _set_clock(r, SlaStep.ANSWER, current.created_at)
+        sla.set_clock(r, SlaStep.ANSWER, current.created_at)
         _finish(r, Action.ACCEPT, actor, EventKind.ACCEPTED)
-        outbox.queue("report_accepted", report=r, users=_reporters(r), **_contacts(r))
+        outbox.queue(
+            "report_accepted", report=r, users=recipients.reporters(r), **recipients.contacts(r)
+        )
     return _sync(report, r)
 
 
@@ -573,7 +699,7 @@ def do_decline(report: Report, *, actor, reason: str, expected_version=None) -> 
         current.declined_at, current.decline_reason, current.ended_at = now, reason, now
         current.save(update_fields=["declined_at", "decline_reason", "ended_at"])
         r.agency, r.assigned_to = None, None
-        _set_clock(r, SlaStep.VERIFY, now)
+        sla.set_clock(r, SlaStep.VERIFY, now)
         _finish(
             r,
             Action.DECLINE,
@@ -586,7 +712,7 @@ def do_decline(report: Report, *, actor, reason: str, expected_version=None) -> 
         outbox.queue(
             "report_declined",
             report=r,
-            users=_dispatchers(),
+            users=recipients.dispatchers(),
             context={"agency": agency, "text": reason},
         )
     return _sync(report, r)
@@ -641,7 +767,11 @@ def do_add_note(
         _attach(r, attachments, event, actor, public=public)
         if public:
             outbox.queue(
-                "report_note", report=r, users=_reporters(r), **_contacts(r), context={"text": text}
+                "report_note",
+                report=r,
+                users=recipients.reporters(r),
+                **recipients.contacts(r),
+                context={"text": text},
             )
     return _sync(report, r)
 
@@ -661,33 +791,264 @@ def do_request_info(report: Report, *, actor, text: str, expected_version=None) 
             audience=Audience.PARTIES,
         )
         outbox.queue(
-            "info_requested", report=r, users=_reporters(r), **_contacts(r), context={"text": text}
+            "info_requested",
+            report=r,
+            users=recipients.reporters(r),
+            **recipients.contacts(r),
+            context={"text": text},
         )
     return _sync(report, r)
 
 
-def do_answer(report: Report, *, actor, text: str, attachments=(), expected_version=None) -> Report:
-    """The agency's follow-up (tindak lanjut); the reporter now has a limit to give a verdict."""
+def do_answer(
+    report: Report,
+    *,
+    actor,
+    text: str,
+    outcome: str = AnswerOutcome.DONE,
+    scheduled_for: dt.date | None = None,
+    responsible_body: str = "",
+    attachments=(),
+    expected_version=None,
+) -> Report:
+    """The agency's follow-up (tindak lanjut), with its outcome (issue 15):
+
+    - DONE: the reporter now has a limit to give a verdict. For a physical category (roads,
+      bridges, lighting, drains, school buildings) at least one photo of the result is required;
+      each photo's capture time and place are checked (`proof`) and what looks wrong is flagged
+      to the dispatchers;
+    - CANNOT: the reason (`text`) and who can (`responsible_body`); the reporter gives a verdict;
+    - SCHEDULED: a promise, not an answer: the report stays in progress and the promised date
+      becomes the agency's deadline; it can never close the report.
+    """
     text = _required(text, "text", _("Isi tindak lanjut wajib diisi."))
+    attachments = list(attachments)
+    if outcome not in AnswerOutcome.values:
+        raise errors.InvalidInput(_("Pilih hasil tindak lanjut."), field="outcome")
+    if outcome == AnswerOutcome.SCHEDULED:
+        return _schedule(report, actor, text, scheduled_for, attachments, expected_version)
+    responsible_body = (responsible_body or "").strip()
+    if outcome == AnswerOutcome.CANNOT and not responsible_body:
+        raise errors.InvalidInput(
+            _("Sebutkan instansi atau pihak yang dapat menanganinya."), field="responsible_body"
+        )
     with transaction.atomic():
         r = _begin(report, Action.ANSWER, actor, expected_version)
+        needs_photo = outcome == AnswerOutcome.DONE and r.category_id and r.category.physical
+        if needs_photo and not any(proof.is_photo(upload) for upload in attachments):
+            raise errors.InvalidInput(
+                _(
+                    "Kategori “%(category)s” memerlukan bukti perbaikan: lampirkan minimal satu "
+                    "foto hasil pekerjaan."
+                )
+                % {"category": r.category.display_name},
+                field="attachments",
+            )
         now = _now()
         # Whether the agency answered within its limit, kept for the dashboard (the clock is reset below).
         on_time = r.due_at is None or r.paused_at is not None or now <= r.due_at
         r.responded_at = now
-        _set_clock(r, SlaStep.VERDICT, now)
+        r.answer_outcome, r.follow_up_on = outcome, None
+        r.external_body = responsible_body[:200] if outcome == AnswerOutcome.CANNOT else ""
+        sla.set_clock(r, SlaStep.VERDICT, now)
+        data = {
+            "agency": r.agency.code,
+            "round": r.reopen_count + 1,
+            "on_time": on_time,
+            "outcome": outcome,
+        }
+        if r.external_body:
+            data["responsible_body"] = r.external_body
+        event = _finish(r, Action.ANSWER, actor, EventKind.ANSWERED, text=text, data=data)
+        stored = _attach(r, attachments, event, actor, public=True, keep_capture=True)
+        if outcome == AnswerOutcome.DONE:
+            _check_proof(r, [item for item in stored if proof.is_photo(item)], actor)
+        outbox.queue(
+            "report_answered",
+            report=r,
+            users=recipients.reporters(r),
+            **recipients.contacts(r),
+            context={"text": text, "outcome": outcome},
+        )
+    return _sync(report, r)
+
+
+def _schedule(report, actor, text, scheduled_for, attachments, expected_version) -> Report:
+    if not isinstance(scheduled_for, dt.date):
+        raise errors.InvalidInput(
+            _("Tindak lanjut yang dijadwalkan memerlukan tanggalnya."), field="scheduled_for"
+        )
+    today = sla.local_date(_now())
+    if scheduled_for <= today:
+        raise errors.InvalidInput(
+            _("Tanggal jadwal harus setelah hari ini."), field="scheduled_for"
+        )
+    if scheduled_for > today + dt.timedelta(days=366):
+        raise errors.InvalidInput(
+            _("Tanggal jadwal paling lambat satu tahun dari sekarang."), field="scheduled_for"
+        )
+    with transaction.atomic():
+        r = _begin(report, Action.SCHEDULE, actor, expected_version)
+        r.answer_outcome, r.follow_up_on = AnswerOutcome.SCHEDULED, scheduled_for
+        sla.set_follow_up(r, scheduled_for, _now())
         event = _finish(
             r,
-            Action.ANSWER,
+            Action.SCHEDULE,
             actor,
-            EventKind.ANSWERED,
+            EventKind.SCHEDULED,
             text=text,
-            data={"agency": r.agency.code, "round": r.reopen_count + 1, "on_time": on_time},
+            data={
+                "agency": r.agency.code,
+                "outcome": AnswerOutcome.SCHEDULED,
+                "scheduled_for": scheduled_for.isoformat(),
+            },
         )
         _attach(r, attachments, event, actor, public=True)
         outbox.queue(
-            "report_answered", report=r, users=_reporters(r), **_contacts(r), context={"text": text}
+            "report_scheduled",
+            report=r,
+            users=recipients.reporters(r),
+            **recipients.contacts(r),
+            context={"text": text, "scheduled_for": scheduled_for},
         )
+    return _sync(report, r)
+
+
+def _check_proof(r: Report, photos: list[Attachment], actor) -> None:
+    """Flag each result photo (`proof.flags_for`); tell the dispatchers once when one was taken
+    before the report was filed or away from its place."""
+    alerting = []
+    for photo in photos:
+        photo.proof_flags = proof.flags_for(r, photo)
+        photo.save(update_fields=["proof_flags"])
+        if any(flag in proof.ALERTING for flag in photo.proof_flags):
+            alerting.append({"attachment": photo.pk, "flags": photo.proof_flags})
+    if not alerting:
+        return
+    _event(
+        r,
+        EventKind.PROOF_FLAGGED,
+        None,
+        r.status,
+        r.status,
+        audience=Audience.INTERNAL,
+        text="; ".join(
+            dict.fromkeys(label for item in alerting for label in proof.labels(item["flags"]))
+        ),
+        data={"photos": alerting, "agency": r.agency.code},
+    )
+    outbox.queue(
+        "proof_flagged",
+        report=r,
+        users=recipients.dispatchers(),
+        context={"flags": proof.labels({f for item in alerting for f in item["flags"]})},
+    )
+
+
+# --- deadline extensions ----------------------------------------------------------------------
+
+MAX_EXTENSION_DAYS = 60
+
+
+def do_request_extension(
+    report: Report, *, actor, working_days, reason: str, expected_version=None
+) -> Report:
+    """The agency asks a supervisor for more working days on its answer, saying why. One request
+    waits at a time; the deadline moves only when a supervisor grants it."""
+    reason = _required(reason, "reason", _("Sebutkan alasan perpanjangan."))
+    try:
+        working_days = int(working_days)
+    except (TypeError, ValueError):
+        working_days = 0
+    if not 1 <= working_days <= MAX_EXTENSION_DAYS:
+        raise errors.InvalidInput(
+            _("Perpanjangan 1 sampai %(n)s hari kerja.") % {"n": MAX_EXTENSION_DAYS},
+            field="working_days",
+        )
+    with transaction.atomic():
+        r = _begin(report, Action.REQUEST_EXTENSION, actor, expected_version)
+        r.pending_extension = DeadlineExtension.objects.create(
+            report=r,
+            working_days=working_days,
+            reason=reason,
+            requested_by=actor,
+            requested_at=_now(),
+            due_before=r.due_at,
+        )
+        _finish(
+            r,
+            Action.REQUEST_EXTENSION,
+            actor,
+            EventKind.EXTENSION_REQUESTED,
+            text=reason,
+            audience=Audience.INTERNAL,
+            data={"working_days": working_days, "extension": r.pending_extension_id},
+        )
+        outbox.queue(
+            "extension_requested",
+            report=r,
+            users=recipients.supervisors(),
+            context={"text": reason, "working_days": working_days},
+        )
+    return _sync(report, r)
+
+
+def do_decide_extension(
+    report: Report, *, actor, approve: bool, note: str = "", expected_version=None
+) -> Report:
+    """A supervisor grants or refuses the waiting request. Granted, the answer's deadline moves
+    by the working days asked (`sla.recompute_due`, the working-day calendar), the overdue mark,
+    reminder and escalation of the old deadline fall away if the new one is still ahead, and the
+    public timeline says by how much and why: the extension is part of the public record."""
+    note = (note or "").strip()
+    if not approve and not note:
+        raise errors.InvalidInput(_("Sebutkan alasan penolakan."), field="note")
+    with transaction.atomic():
+        r = _begin(report, Action.DECIDE_EXTENSION, actor, expected_version)
+        now = _now()
+        extension = DeadlineExtension.objects.select_for_update().get(pk=r.pending_extension_id)
+        extension.decided_by, extension.decided_at, extension.decision_note = actor, now, note
+        r.pending_extension = None
+        if approve:
+            before = r.due_at
+            r.extension_days += extension.working_days
+            sla.recompute_due(r)
+            if r.due_at and r.due_at > now:
+                r.escalation_level = 0
+                if r.warn_at and r.warn_at > now:
+                    r.reminded_at = None
+            extension.state = DeadlineExtension.State.APPROVED
+            extension.due_before, extension.due_after = before, r.due_at
+            kind, audience, text = (
+                EventKind.EXTENSION_APPROVED,
+                Audience.PUBLIC,
+                extension.reason,
+            )
+            data = {
+                "working_days": extension.working_days,
+                "due_before": before.isoformat() if before else None,
+                "due_after": r.due_at.isoformat() if r.due_at else None,
+                "until": sla.local_date(r.due_at).isoformat() if r.due_at else None,
+                "extension": extension.pk,
+            }
+        else:
+            extension.state = DeadlineExtension.State.REFUSED
+            kind, audience, text = EventKind.EXTENSION_REFUSED, Audience.INTERNAL, note
+            data = {"working_days": extension.working_days, "extension": extension.pk}
+        extension.save()
+        _finish(r, Action.DECIDE_EXTENSION, actor, kind, text=text, audience=audience, data=data)
+        context = {"approved": approve, "working_days": extension.working_days, "text": note}
+        outbox.queue(
+            "extension_decided", report=r, users=recipients.officers(r.agency), context=context
+        )
+        if approve:
+            outbox.queue(
+                "extension_decided",
+                report=r,
+                users=recipients.reporters(r),
+                **recipients.contacts(r),
+                context={**context, "text": extension.reason},
+            )
     return _sync(report, r)
 
 
@@ -730,9 +1091,10 @@ def do_resubmit(
             raise errors.InvalidInput(_("Kolom ini wajib diisi."), field=field)
     with transaction.atomic():
         r = _begin(report, Action.RESUBMIT, actor, expected_version)
+        changes = _checked_changes(r, changes)
         for field, value in changes.items():
             setattr(r, field, value.strip() if isinstance(value, str) else value)
-        _set_clock(r, SlaStep.VERIFY, _now())
+        sla.set_clock(r, SlaStep.VERIFY, _now())
         event = _finish(
             r,
             Action.RESUBMIT,
@@ -743,8 +1105,29 @@ def do_resubmit(
             data={"changed": sorted(changes)},
         )
         _attach(r, attachments, event, actor, public=not r.anonymous)
-        outbox.queue("report_resubmitted", report=r, users=_dispatchers())
+        receipts.issue(r)  # the completed content: the reporter's new receipt
+        outbox.queue("report_resubmitted", report=r, users=recipients.dispatchers())
     return _sync(report, r)
+
+
+def _checked_changes(r: Report, changes: dict) -> dict:
+    """The reporter's changes to a returned report, checked by the same rules as a filing
+    (`rules`), each together with what it does not change (a new desa in the old kecamatan)."""
+    current = {name: changes.get(name, getattr(r, name)) for name in RESUBMITTABLE}
+    checked = dict(changes)
+    if "incident_date" in changes:
+        rules.check_incident_date(current["incident_date"])
+    if {"district", "village"} & set(changes):
+        checked["district"], checked["village"] = rules.check_place(
+            current["district"], current["village"]
+        )
+    if {"latitude", "longitude"} & set(changes):
+        rules.check_point(current["latitude"], current["longitude"])
+    if {"extra_answers", "category"} & set(changes):
+        checked["extra_answers"] = rules.clean_answers(
+            current["category"], current["extra_answers"] or {}
+        )
+    return checked
 
 
 def do_provide_info(
@@ -759,7 +1142,7 @@ def do_provide_info(
         waited = sla.working_days_between(r.paused_at, now)
         r.paused_days += waited
         r.paused_at = None
-        _recompute_due(r)
+        sla.recompute_due(r)
         event = _finish(
             r,
             Action.PROVIDE_INFO,
@@ -770,7 +1153,7 @@ def do_provide_info(
             data={"paused_working_days": waited},
         )
         _attach(r, attachments, event, actor, public=False)
-        outbox.queue("info_provided", report=r, users=_officers(r.agency))
+        outbox.queue("info_provided", report=r, users=recipients.officers(r.agency))
     return _sync(report, r)
 
 
@@ -787,7 +1170,7 @@ def do_accept_answer(
         r = _begin(report, Action.ACCEPT_ANSWER, actor, expected_version)
         r.rating, r.rating_comment, r.closed_at = rating, (comment or "").strip(), _now()
         _end_current_disposition(r, r.closed_at)
-        _stop_clock(r)
+        sla.stop_clock(r)
         _finish(
             r,
             Action.ACCEPT_ANSWER,
@@ -799,10 +1182,17 @@ def do_accept_answer(
         outbox.queue(
             "report_closed",
             report=r,
-            users=_officers(r.agency),
+            users=recipients.officers(r.agency),
             context={"text": _("Pelapor puas (penilaian %(n)s/5).") % {"n": rating}},
         )
     return _sync(report, r)
+
+
+def not_fixed_reason(details: str = "") -> str:
+    """The reason recorded when a reporter answers "belum selesai" (the portal's button, an SMS or
+    WhatsApp reply): the same words whichever channel it came by."""
+    said = _("Pelapor menyatakan masalahnya belum selesai.")
+    return f"{said} {details.strip()}".strip()
 
 
 def do_reject_answer(report: Report, *, actor, reason: str, expected_version=None) -> Report:
@@ -811,7 +1201,10 @@ def do_reject_answer(report: Report, *, actor, reason: str, expected_version=Non
     with transaction.atomic():
         r = _begin(report, Action.REJECT_ANSWER, actor, expected_version)
         r.reopen_count += 1
-        _set_clock(r, SlaStep.ANSWER, _now())
+        # An answer from an outside body with no agency holding the report: the dispatcher
+        # decides again (forward it again, disposition it, or close it).
+        back_to_dispatcher = r.agency_id is None
+        sla.set_clock(r, SlaStep.VERIFY if back_to_dispatcher else SlaStep.ANSWER, _now())
         _finish(
             r,
             Action.REJECT_ANSWER,
@@ -820,24 +1213,264 @@ def do_reject_answer(report: Report, *, actor, reason: str, expected_version=Non
             text=reason,
             audience=Audience.PARTIES,
             data={"reopen_count": r.reopen_count},
+            target=Status.SUBMITTED if back_to_dispatcher else None,
         )
         outbox.queue(
-            "report_reopened", report=r, users=_officers(r.agency), context={"text": reason}
+            "report_reopened",
+            report=r,
+            users=recipients.dispatchers() if back_to_dispatcher else recipients.officers(r.agency),
+            context={"text": reason},
         )
     return _sync(report, r)
+
+
+# --- outside parties (aduan.forwarding calls these; it keeps the links) -----------------------
+
+
+def do_propose_forward(
+    report: Report, *, actor, body_name: str, contact_id: int, text: str = "", expected_version=None
+) -> Report:
+    """The agency asks the dispatcher to forward the report to an outside body; nothing leaves
+    the regency until a dispatcher agrees (`do_forward`)."""
+    with transaction.atomic():
+        r = _begin(report, Action.PROPOSE_FORWARD, actor, expected_version)
+        _finish(
+            r,
+            Action.PROPOSE_FORWARD,
+            actor,
+            EventKind.FORWARD_PROPOSED,
+            text=(text or "").strip(),
+            audience=Audience.INTERNAL,
+            data={"contact": contact_id, "outside_body": body_name},
+        )
+        outbox.queue(
+            "outside_update",
+            report=r,
+            users=recipients.dispatchers(),
+            context={
+                "what": _("Perangkat daerah mengusulkan laporan ini diteruskan kepada %(body)s.")
+                % {"body": body_name},
+                "text": text,
+            },
+        )
+    return _sync(report, r)
+
+
+def do_forward(
+    report: Report,
+    *,
+    actor,
+    body_name: str,
+    contact_id: int,
+    proposed_by=None,
+    expected_version=None,
+) -> Report:
+    """Forward the report to an outside body (the dispatcher; on the agency's proposal, this is
+    the dispatcher's consent). The outside body's answer has its own clock (SlaStep.OUTSIDE);
+    the reporter sees where the report went, never the text passed to the body."""
+    with transaction.atomic():
+        r = _begin(report, Action.FORWARD, actor, expected_version)
+        now = _now()
+        sla.set_clock(r, SlaStep.OUTSIDE, now)
+        data = {"outside_body": body_name, "contact": contact_id}
+        if proposed_by is not None:
+            data["proposed_by"] = proposed_by.get_username()
+        _finish(
+            r,
+            Action.FORWARD,
+            actor,
+            EventKind.FORWARDED,
+            text=_("Laporan diteruskan kepada %(body)s untuk ditindaklanjuti.")
+            % {"body": body_name},
+            data=data,
+        )
+        outbox.queue(
+            "report_forwarded",
+            report=r,
+            users=[*recipients.reporters(r), *recipients.officers(r.agency)],
+            **recipients.contacts(r),
+            context={"outside_body": body_name},
+        )
+    return _sync(report, r)
+
+
+def do_outside_answer(report: Report, *, outside, text: str, attachments=()) -> Report:
+    """The outside body answers through its link: the answer is the report's follow-up, and the
+    reporter now says whether it satisfies (as with an agency's answer)."""
+    text = _required(text, "text", _("Isi jawaban wajib diisi."))
+    with transaction.atomic():
+        r = _begin(report, Action.OUTSIDE_ANSWER, outside, None)
+        now = _now()
+        on_time = r.due_at is None or now <= r.due_at
+        r.responded_at = now
+        sla.set_clock(r, SlaStep.VERDICT, now)
+        event = _finish(
+            r,
+            Action.OUTSIDE_ANSWER,
+            outside,
+            EventKind.ANSWERED,
+            text=text,
+            data={"round": r.reopen_count + 1, "on_time": on_time},
+        )
+        _attach(r, attachments, event, outside, public=True)
+        outbox.queue(
+            "report_answered",
+            report=r,
+            users=recipients.reporters(r),
+            **recipients.contacts(r),
+            context={"text": text, "outside_body": outside.name},
+        )
+        _tell_holders(r, _("%(body)s menjawab laporan ini.") % {"body": outside.name}, text)
+    return _sync(report, r)
+
+
+def do_outside_question(report: Report, *, outside, text: str) -> Report:
+    """The outside body asks the regency a question; a dispatcher replies (`do_reply_outside`)."""
+    text = _required(text, "text", _("Tuliskan pertanyaan Anda."))
+    with transaction.atomic():
+        r = _begin(report, Action.OUTSIDE_QUESTION, outside, None)
+        _finish(
+            r,
+            Action.OUTSIDE_QUESTION,
+            outside,
+            EventKind.OUTSIDE_QUESTION,
+            text=text,
+            audience=Audience.INTERNAL,
+        )
+        _tell_holders(r, _("%(body)s mengajukan pertanyaan.") % {"body": outside.name}, text)
+    return _sync(report, r)
+
+
+def do_outside_decline(report: Report, *, outside, reason: str) -> Report:
+    """The outside body cannot handle the report: it comes back to whoever held it."""
+    reason = _required(reason, "reason", _("Sebutkan alasan penolakan."))
+    with transaction.atomic():
+        r = _begin(report, Action.OUTSIDE_DECLINE, outside, None)
+        target = _back_from_outside(r)
+        _finish(
+            r,
+            Action.OUTSIDE_DECLINE,
+            outside,
+            EventKind.OUTSIDE_DECLINED,
+            text=reason,
+            audience=Audience.PARTIES,
+            target=target,
+        )
+        _tell_holders(
+            r, _("%(body)s tidak dapat menangani laporan ini.") % {"body": outside.name}, reason
+        )
+    return _sync(report, r)
+
+
+def do_reply_outside(
+    report: Report, *, actor, text: str, forwarding_id: int, expected_version=None
+) -> Report:
+    """A dispatcher answers the outside body's question; `aduan.forwarding` shows it on the link
+    page and tells the body."""
+    text = _required(text, "text", _("Jawaban tidak boleh kosong."))
+    with transaction.atomic():
+        r = _begin(report, Action.REPLY_OUTSIDE, actor, expected_version)
+        _finish(
+            r,
+            Action.REPLY_OUTSIDE,
+            actor,
+            EventKind.OUTSIDE_REPLY,
+            text=text,
+            audience=Audience.INTERNAL,
+            data={"forwarding": forwarding_id},
+        )
+    return _sync(report, r)
+
+
+def do_recall_forward(
+    report: Report, *, actor, reason: str, forwarding_id: int, expected_version=None
+) -> Report:
+    """A dispatcher takes the report back from the outside body; its link stops working."""
+    reason = _required(reason, "reason", _("Sebutkan alasan pembatalan."))
+    with transaction.atomic():
+        r = _begin(report, Action.RECALL_FORWARD, actor, expected_version)
+        target = _back_from_outside(r)
+        _finish(
+            r,
+            Action.RECALL_FORWARD,
+            actor,
+            EventKind.FORWARD_RECALLED,
+            text=reason,
+            audience=Audience.PARTIES,
+            data={"forwarding": forwarding_id},
+            target=target,
+        )
+    return _sync(report, r)
+
+
+def do_expire_forward(report: Report, *, forwarding_id: int, body_name: str) -> Report:
+    """The link ran out without an answer (the sweep of `aduan.forwarding`): back to whoever held
+    the report, and the dispatchers are told."""
+    with transaction.atomic():
+        r = _begin(report, Action.EXPIRE_FORWARD, None, None)
+        target = _back_from_outside(r)
+        _finish(
+            r,
+            Action.EXPIRE_FORWARD,
+            None,
+            EventKind.FORWARD_EXPIRED,
+            text=_("%(body)s tidak menjawab sebelum tautan kedaluwarsa.") % {"body": body_name},
+            audience=Audience.PARTIES,
+            data={"forwarding": forwarding_id, "outside_body": body_name},
+            target=target,
+        )
+        _tell_holders(
+            r, _("Tautan untuk %(body)s kedaluwarsa tanpa jawaban.") % {"body": body_name}, ""
+        )
+    return _sync(report, r)
+
+
+def _back_from_outside(r: Report) -> str:
+    """Where a report returns from an outside body: to the agency holding it (its answer clock
+    running again from the disposition), else to the dispatcher's queue with a new clock."""
+    if r.agency_id is not None:
+        sla.set_clock(r, SlaStep.ANSWER, _current_disposition(r).created_at)
+        return Status.IN_PROGRESS
+    sla.set_clock(r, SlaStep.VERIFY, _now())
+    return Status.SUBMITTED
+
+
+def _tell_holders(r: Report, what: str, text: str) -> None:
+    """The dispatchers, and the officers of the agency holding the report."""
+    outbox.queue(
+        "outside_update",
+        report=r,
+        users=[*recipients.dispatchers(), *recipients.officers(r.agency)],
+        context={"what": what, "text": text},
+    )
 
 
 # --- the system (sweeps) ----------------------------------------------------------------------
 
 
+# Working days a reporter still has after a reminder that could not be sent before the deadline.
+VERDICT_GRACE_WORKING_DAYS = 2
+
+
 def do_auto_close(report: Report) -> Report:
-    """No verdict in time: the answer stands and the report closes."""
+    """No verdict in time: the answer stands and the report closes. Never without a reminder
+    first (issue 15): a report whose reminder was not sent (the yellow zone fell while the sweep
+    was down, or a limit too short to have one) is reminded now instead, and gets
+    VERDICT_GRACE_WORKING_DAYS more working days to answer "belum selesai"."""
     with transaction.atomic():
         r = _begin(report, Action.AUTO_CLOSE, None, None)
         _require_due(r)
+        if r.reminded_at is None:
+            now = _now()
+            r.reminded_at, r.version = now, r.version + 1
+            r.due_at = sla.add_working_days(now, VERDICT_GRACE_WORKING_DAYS)
+            r.warn_at = now
+            r.save()
+            _remind_reporter(r)
+            return _sync(report, r)
         r.closed_at = _now()
         _end_current_disposition(r, r.closed_at)
-        _stop_clock(r)
+        sla.stop_clock(r)
         _finish(
             r,
             Action.AUTO_CLOSE,
@@ -846,7 +1479,10 @@ def do_auto_close(report: Report) -> Report:
             text=_("Ditutup otomatis karena pelapor tidak memberi tanggapan dalam batas waktu."),
         )
         outbox.queue(
-            "report_closed", report=r, users=[*_reporters(r), *_officers(r.agency)], **_contacts(r)
+            "report_closed",
+            report=r,
+            users=[*recipients.reporters(r), *recipients.officers(r.agency)],
+            **recipients.contacts(r),
         )
     return _sync(report, r)
 
@@ -857,7 +1493,7 @@ def do_auto_archive(report: Report) -> Report:
         r = _begin(report, Action.AUTO_ARCHIVE, None, None)
         _require_due(r)
         r.archive_reason, r.closed_at = ArchiveReason.INCOMPLETE, _now()
-        _stop_clock(r)
+        sla.stop_clock(r)
         _finish(
             r,
             Action.AUTO_ARCHIVE,
@@ -869,8 +1505,8 @@ def do_auto_archive(report: Report) -> Report:
         outbox.queue(
             "report_archived",
             report=r,
-            users=_reporters(r),
-            **_contacts(r),
+            users=recipients.reporters(r),
+            **recipients.contacts(r),
             context={"reason": ArchiveReason.INCOMPLETE.label},
         )
     return _sync(report, r)
@@ -881,13 +1517,11 @@ def do_mark_overdue(report: Report) -> bool:
     swap on `overdue_since` so that two sweeps at once write one event. True if it marked it."""
     now = _now()
     with transaction.atomic():
-        marked = Report.objects.filter(
-            pk=report.pk,
-            overdue_since__isnull=True,
-            paused_at__isnull=True,
-            due_at__lt=now,
-            status__in=[Status.SUBMITTED, Status.DISPOSITIONED, Status.IN_PROGRESS],
-        ).update(overdue_since=now)
+        marked = (
+            Report.objects.overdue(now)
+            .filter(pk=report.pk, overdue_since__isnull=True)
+            .update(overdue_since=now)
+        )
         if not marked:
             return False
         r = Report.objects.select_related("agency").get(pk=report.pk)
@@ -900,15 +1534,10 @@ def do_mark_overdue(report: Report) -> bool:
             audience=Audience.INTERNAL,
             data={"step": r.due_step, "due_at": r.due_at.isoformat()},
         )
-        users = _officers(r.agency) if r.agency_id else _dispatchers()
+        users = recipients.officers(r.agency) if r.agency_id else recipients.dispatchers()
         outbox.queue("report_overdue", report=r, users=users)
     _sync(report, r)
     return True
-
-
-# Whose clock runs in which status: staff (reminded and escalated) or the reporter (reminded only).
-STAFF_CLOCK = (Status.SUBMITTED, Status.DISPOSITIONED, Status.IN_PROGRESS)
-REPORTER_CLOCK = (Status.RETURNED, Status.RESPONDED)
 
 
 def do_remind(report: Report) -> bool:
@@ -924,12 +1553,12 @@ def do_remind(report: Report) -> bool:
             paused_at__isnull=True,
             warn_at__lte=now,
             due_at__gt=now,
-            status__in=[*STAFF_CLOCK, *REPORTER_CLOCK],
+            status__in=[*sla.STAFF_CLOCK, *sla.REPORTER_CLOCK],
         ).update(reminded_at=now)
         if not marked:
             return False
         r = Report.objects.select_related("agency").get(pk=report.pk)
-        for_reporter = r.status in REPORTER_CLOCK
+        for_reporter = r.status in sla.REPORTER_CLOCK
         _event(
             r,
             EventKind.REMINDED,
@@ -940,19 +1569,39 @@ def do_remind(report: Report) -> bool:
             data={"step": r.due_step, "due_at": r.due_at.isoformat()},
         )
         if for_reporter:
-            # Waiting for a verdict: the reporter is told the report closes by itself if they stay silent.
-            kind = "verdict_reminder" if r.status == Status.RESPONDED else "report_reminder"
-            outbox.queue(
-                kind, report=r, users=_reporters(r), **_contacts(r), context={"for_reporter": True}
-            )
+            _remind_reporter(r, event=False)
         else:
             outbox.queue(
                 "report_reminder",
                 report=r,
-                users=_officers(r.agency) if r.agency_id else _dispatchers(),
+                users=recipients.officers(r.agency) if r.agency_id else recipients.dispatchers(),
             )
     _sync(report, r)
     return True
+
+
+def _remind_reporter(r: Report, *, event: bool = True) -> None:
+    """Waiting for a verdict: the reporter is told, on their own channel, that the report closes by
+    itself if they stay silent, and how to say it is not fixed ("belum selesai"); waiting for a
+    completion: that it will be archived."""
+    if event:
+        _event(
+            r,
+            EventKind.REMINDED,
+            None,
+            r.status,
+            r.status,
+            audience=Audience.PARTIES,
+            data={"step": r.due_step, "due_at": r.due_at.isoformat()},
+        )
+    kind = "verdict_reminder" if r.status == Status.RESPONDED else "report_reminder"
+    outbox.queue(
+        kind,
+        report=r,
+        users=recipients.reporters(r),
+        **recipients.contacts(r),
+        context={"for_reporter": True},
+    )
 
 
 def do_escalate(report: Report, level: int, *, after_working_days: int) -> bool:
@@ -968,7 +1617,7 @@ def do_escalate(report: Report, level: int, *, after_working_days: int) -> bool:
             .get(pk=report.pk)
         )
         if (
-            r.status not in STAFF_CLOCK
+            r.status not in sla.STAFF_CLOCK
             or r.paused_at is not None
             or r.due_at is None
             or r.escalation_level != level - 1
@@ -988,9 +1637,9 @@ def do_escalate(report: Report, level: int, *, after_working_days: int) -> bool:
         )
         addresses = [r.agency.head_email] if r.agency_id and r.agency.head_email else []
         if level == 1:
-            users = _officers(r.agency) if r.agency_id else _dispatchers()
+            users = recipients.officers(r.agency) if r.agency_id else recipients.dispatchers()
         else:
-            users, addresses = _supervisors(), []
+            users, addresses = recipients.supervisors(), []
         outbox.queue(
             "report_escalated", report=r, users=users, addresses=addresses, context={"level": level}
         )
@@ -1042,10 +1691,9 @@ def _begin(report: Report, action: Action, actor, expected_version) -> Report:
         expected_version is not None and expected_version != fresh.version
     ) or report.status != fresh.status:
         raise errors.Conflict(fresh.get_status_display())
-    refusal = transitions.refusal(action, fresh, actor)
-    if refusal is not None:
-        error_class, message = refusal
-        raise getattr(errors, error_class)(message)
+    refused = transitions.refusal(action, fresh, actor)
+    if refused is not None:
+        raise refused
     fresh._status_before = fresh.status
     return fresh
 
@@ -1059,17 +1707,18 @@ def _finish(
     text: str = "",
     audience=Audience.PUBLIC,
     data=None,
+    target: str | None = None,
 ) -> TimelineEvent:
-    """Write the new state and its timeline event."""
-    target = transitions.TRANSITIONS[action].target
+    """Write the new state and its timeline event. `target` overrides the table's target only
+    where the table says there are two (coming back from an outside body)."""
+    target = target or transitions.TRANSITIONS[action].target
     before = r._status_before
     if target is not None:
         r.status = target
     r.version += 1
     r.save()
-    search_index.index_report(
-        r
-    )  # in the same transaction: the index never disagrees with the report
+    # In the same transaction: the search index never disagrees with the report.
+    signals.report_changed.send(sender=Report, report=r)
     return _event(r, kind, actor, before, r.status, text=text, audience=audience, data=data)
 
 
@@ -1086,10 +1735,19 @@ def _event(
     now=None,
     audit=True,
 ) -> TimelineEvent:
+    if isinstance(actor, transitions.PhoneReporter):
+        data = {**(data or {}), "by": "reporter_phone"}
+    if isinstance(actor, transitions.OutsideParty):
+        data = {
+            **(data or {}),
+            "by": "outside",
+            "outside_body": actor.name,
+            "forwarding": actor.forwarding_id,
+        }
     event = TimelineEvent.objects.create(
         report=report,
         kind=kind,
-        actor=actor,
+        actor=_account(actor),
         from_status=from_status,
         to_status=to_status,
         text=text,
@@ -1097,6 +1755,7 @@ def _event(
         data=data or {},
         created_at=now or _now(),
     )
+    signals.event_recorded.send(sender=TimelineEvent, event=event)
     if audit:
         _audit(event)
     return event
@@ -1121,26 +1780,6 @@ def _sync(caller_copy: Report, fresh: Report) -> Report:
     return caller_copy
 
 
-def _set_clock(r: Report, step: str, start: dt.datetime) -> None:
-    r.due_step, r.clock_started_at, r.paused_days, r.paused_at = step, start, 0, None
-    r.overdue_since, r.reminded_at, r.escalation_level = None, None, 0
-    r.due_at, r.warn_at = sla.deadline_for(r, step, start)
-
-
-def _recompute_due(r: Report) -> None:
-    """Deadline of the current step from its start, plus the working days it was paused."""
-    due, warn = sla.deadline_for(r, r.due_step, r.clock_started_at)
-    r.due_at = sla.extend_by_working_days(due, r.paused_days)
-    r.warn_at = sla.extend_by_working_days(warn, r.paused_days)
-    if r.overdue_since and r.due_at > _now():
-        r.overdue_since = None
-
-
-def _stop_clock(r: Report) -> None:
-    r.due_step, r.due_at, r.warn_at, r.clock_started_at, r.paused_at = "", None, None, None, None
-    r.paused_days = 0
-
-
 def _require_due(r: Report) -> None:
     if r.due_at is None or r.due_at >= _now():
         raise errors.InvalidState(_("Batas waktu belum terlewati."))
@@ -1154,51 +1793,40 @@ def _end_current_disposition(r: Report, now) -> None:
     r.dispositions.filter(ended_at__isnull=True).update(ended_at=now)
 
 
-def _attach(r: Report, files, event, actor, *, public: bool) -> None:
-    """Store files that the edge (form, API) has already checked and cleaned."""
+def _attach(
+    r: Report, files, event, actor, *, public: bool, keep_capture: bool = False
+) -> list[Attachment]:
+    """Store files that the edge (form, API) has already checked and cleaned. `keep_capture`: a
+    staff photo's capture time and place (`attachments.Capture`) are kept, for proof of a fix;
+    a reporter's never are (they could place the reporter's home)."""
+    stored = []
     for upload in files:
-        Attachment.objects.create(
-            report=r,
-            event=event,
-            file=upload,
-            original_name=getattr(upload, "name", "lampiran")[:255],
-            content_type=getattr(upload, "content_type", "application/octet-stream"),
-            size=upload.size,
-            uploaded_by=actor,
-            public=public,
+        capture = getattr(upload, "capture", None) if keep_capture else None
+        stored.append(
+            Attachment.objects.create(
+                report=r,
+                event=event,
+                file=upload,
+                original_name=getattr(upload, "name", "lampiran")[:255],
+                content_type=getattr(upload, "content_type", "application/octet-stream"),
+                size=upload.size,
+                uploaded_by=_account(actor),
+                public=public,
+                captured_at=capture.taken_at if capture else None,
+                captured_latitude=_coordinate(capture.latitude) if capture else None,
+                captured_longitude=_coordinate(capture.longitude) if capture else None,
+            )
         )
+    return stored
 
 
-def _reporters(r: Report) -> list:
-    """Accounts to tell about the report: its reporter, who filed it, and the reporters of
-    reports merged into it."""
-    users = [r.reporter, r.filed_by]
-    merged = Report.objects.filter(merged_into=r).select_related("reporter", "filed_by")
-    for duplicate in merged:
-        users += [duplicate.reporter, duplicate.filed_by]
-    return [u for u in users if u is not None and u.is_active]
+def _coordinate(value):
+    return None if value is None else Decimal(str(round(value, 6)))
 
 
-def _contacts(r: Report) -> dict:
-    """E-mail and phone of a reporter without an account (SMS, walk-in, a resident filed for):
-    keyword arguments of `outbox.queue`."""
-    if r.reporter_id is not None:
-        return {}
-    return {
-        "addresses": [r.reporter_email] if r.reporter_email else [],
-        "phones": [r.reporter_phone] if r.reporter_phone else [],
-    }
-
-
-def _officers(agency) -> list:
-    if agency is None:
-        return []
-    return list(User.objects.filter(role=Role.OFFICER, agency=agency, is_active=True))
-
-
-def _dispatchers() -> list:
-    return list(User.objects.filter(role=Role.DISPATCHER, is_active=True))
-
-
-def _supervisors() -> list:
-    return list(User.objects.filter(role=Role.SUPERVISOR, is_active=True))
+def _account(actor):
+    """The account behind an actor; None for the system, a reporter known by phone and an
+    outside body acting through its link."""
+    if isinstance(actor, (transitions.PhoneReporter, transitions.OutsideParty)):
+        return None
+    return actor

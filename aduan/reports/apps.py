@@ -5,7 +5,7 @@ def _lists_changed(sender, update_fields=None, **kwargs):
     """A row that lists show was saved or deleted: cached lists are out of date once it commits."""
     from django.contrib.auth import get_user_model
 
-    from . import fragments
+    from aduan.core import fragments
 
     # A log-in only stamps last_login: nothing a list shows.
     if (

@@ -10,7 +10,7 @@ JSON API (multipart and base64). Open311 and SMS take no files.
    inspect) are refused;
 3. each kind has a size cap (settings `ATTACHMENT_MAX_MB`, `ATTACHMENT_MAX_VIDEO_MB`), checked on
    the upload's size before anything is read; a request body above what the files could ever make
-   is refused before it is read (`aduan.web.middleware.RequestSizeMiddleware`);
+   is refused before it is read (`aduan.ops.bodylimit`);
 4. images are checked for a second life (a ZIP, a page or a program glued to the picture: see
    `file_formats.check_image_bytes`) and for a pixel count that would fill the memory, then
    decoded and re-encoded by Pillow: EXIF (GPS of a reporter's home, camera serial), XMP and
@@ -20,11 +20,16 @@ JSON API (multipart and base64). Open311 and SMS take no files.
    reporter's PDF is rewritten without its document information and XMP (author, software); staff
    PDFs are kept byte for byte so that a signed letter stays valid;
 6. Office documents are measured before they are inflated (bombs), and refused with macros,
-   ActiveX or external templates; videos keep their frames but lose the `udta`/`meta` boxes.
+   ActiveX or external templates; every document (also staff's) is rewritten without the names of its
+   authors, commenters and editors and its pictures without EXIF (`office_metadata`); videos keep
+   their frames but lose every `udta`/`meta`/`uuid` box (MP4, MOV, 3GP) or their tags, title and
+   writing application (WebM/Matroska), in place (`media_metadata`); PDF annotations lose their
+   author and PDF images their EXIF.
 What comes out is a `Cleaned` (name, content type, bytes). Every refusal is an `AttachmentRefused`
 whose message names the file and says what to do.
 """
 
+import datetime as dt
 import io
 import os
 import unicodedata
@@ -35,11 +40,12 @@ import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import file_formats
+from . import file_formats, media_metadata, office_metadata
 
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 DOCUMENT_TYPES = {
@@ -89,16 +95,77 @@ class AttachmentRefused(Exception):
         self.message, self.name, self.code = message, name, code
 
 
+@dataclass(frozen=True)
+class Capture:
+    """When and where a photo was taken, as its camera wrote it (EXIF), read before the EXIF is
+    dropped. Kept only for staff files (`actions._attach(keep_capture=True)`)."""
+
+    taken_at: dt.datetime | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
 @dataclass
 class Cleaned:
     name: str
     content_type: str
     data: bytes
+    capture: Capture | None = None
 
     def as_file(self) -> ContentFile:
         upload = ContentFile(self.data, name=self.name)
         upload.content_type = self.content_type
+        upload.capture = self.capture
         return upload
+
+
+_EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
+_DATETIME_ORIGINAL, _OFFSET_ORIGINAL, _DATETIME = 0x9003, 0x9011, 0x0132
+
+
+def read_capture(image: Image.Image) -> Capture | None:
+    """The capture time (DateTimeOriginal with its offset, else in the regency's time zone) and
+    the GPS position of a decoded photo; None when the camera wrote neither. Anything malformed is
+    read as missing: a photo is never refused for its metadata."""
+    try:
+        exif = image.getexif()
+    except Exception:
+        return None
+    if not exif:
+        return None
+    taken_at = latitude = longitude = None
+    try:
+        details = exif.get_ifd(_EXIF_IFD)
+        raw = details.get(_DATETIME_ORIGINAL) or exif.get(_DATETIME)
+        if raw:
+            taken_at = dt.datetime.strptime(str(raw).strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
+            offset = str(details.get(_OFFSET_ORIGINAL) or "").strip("\x00 ")
+            if len(offset) == 6 and offset[0] in "+-":
+                sign = 1 if offset[0] == "+" else -1
+                delta = dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
+                taken_at = taken_at.replace(tzinfo=dt.timezone(sign * delta))
+            else:
+                taken_at = timezone.make_aware(taken_at)
+    except (ValueError, TypeError, KeyError, OverflowError):
+        taken_at = None
+    try:
+        gps = exif.get_ifd(_GPS_IFD)
+        if gps.get(2) and gps.get(4):
+            latitude = _degrees(gps[2], gps.get(1))
+            longitude = _degrees(gps[4], gps.get(3))
+            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+                latitude = longitude = None
+    except (ValueError, TypeError, KeyError, ZeroDivisionError, IndexError):
+        latitude = longitude = None
+    if taken_at is None and latitude is None:
+        return None
+    return Capture(taken_at, latitude, longitude)
+
+
+def _degrees(value, reference) -> float:
+    degrees, minutes, seconds = (float(part) for part in value)
+    result = degrees + minutes / 60 + seconds / 3600
+    return -result if str(reference or "").strip("\x00 ").upper() in ("S", "W") else result
 
 
 def shown_name(upload) -> str:
@@ -240,8 +307,13 @@ def clean_upload(upload, *, keep_document_bytes: bool = False) -> Cleaned:
             data = file_formats.clean_pdf(data, strip_metadata=not keep_document_bytes)
         elif mime in DOCUMENT_TYPES:
             file_formats.check_office(data)
+            # Also a staff upload: a document an officer attaches may be the reporter's own (a
+            # walk-in's letter); only PDFs keep their bytes, for the signatures of official letters.
+            data = office_metadata.clean_office(data)
         elif mime in ISO_VIDEO_TYPES:
-            data = file_formats.blank_video_metadata(data)
+            data = media_metadata.clean_iso_video(data)
+        elif mime == "video/webm" or media_metadata.is_matroska(data):
+            data = media_metadata.clean_matroska(data)
     except file_formats.Finding as finding:
         raise _refused(finding, name) from None
     extension = DOCUMENT_TYPES.get(mime) or VIDEO_TYPES[mime]
@@ -286,6 +358,7 @@ def _reencode(data: bytes, stem: str, name: str) -> Cleaned:
             "broken",
         ) from None
     source_format = image.format
+    capture = read_capture(image)  # before the EXIF goes: staff keep it for proof of a fix
     image = ImageOps.exif_transpose(image)  # keep what the camera meant, then drop the EXIF
     image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
     out = io.BytesIO()
@@ -295,11 +368,11 @@ def _reencode(data: bytes, stem: str, name: str) -> Cleaned:
         clean = Image.new("RGBA", image.size)
         clean.paste(image.convert("RGBA"))
         clean.save(out, format="PNG", optimize=True)
-        return Cleaned(f"{stem}.png", "image/png", out.getvalue())
+        return Cleaned(f"{stem}.png", "image/png", out.getvalue(), capture)
     clean = Image.new("RGB", image.size)
     clean.paste(image.convert("RGB"))
     clean.save(out, format="JPEG", quality=85, optimize=True)
-    return Cleaned(f"{stem}.jpg", "image/jpeg", out.getvalue())
+    return Cleaned(f"{stem}.jpg", "image/jpeg", out.getvalue(), capture)
 
 
 def clean_uploads(uploads, *, keep_document_bytes: bool = False) -> list[Cleaned]:

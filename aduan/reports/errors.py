@@ -43,7 +43,14 @@ class Conflict(ActionError):
 
 
 class InvalidInput(ActionError):
-    """A required value is missing or wrong (e.g. no reason given)."""
+    """A required value is missing or wrong (e.g. no reason given). `problems`: every field
+    found wrong ({field: message}; the first is `field` and `message`), for forms that mark each;
+    `missing`: what a profile still lacks (`reports.rules.profile_refusal`)."""
 
     code = "invalid"
     http_status = 422
+
+    def __init__(self, message, *, field: str | None = None, problems: dict | None = None):
+        super().__init__(message, field=field)
+        self.problems = problems or ({field: message} if field else {})
+        self.missing: list[str] = []

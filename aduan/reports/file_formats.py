@@ -8,8 +8,7 @@ code that `attachments` turns into a citizen's message) or with the cleaned byte
   forms; and, for a reporter's file, a copy without the document information and XMP metadata;
 - Office documents (OOXML, ODF): the ZIP inside them measured before it is inflated (bombs),
   macros, ActiveX and external templates (the way "Follina" fetched its payload);
-- MP4/3GP/MOV video: the `udta` and `meta` boxes, where phones write the place (GPS) and the
-  device, are blanked in place (sizes and offsets unchanged, so the video still plays).
+(the identity a video or document carries is removed by `media_metadata` and `office_metadata`).
 """
 
 import io
@@ -210,8 +209,18 @@ def _refuse_active(node: DictionaryObject) -> None:
 
 
 def _drop_metadata(node: DictionaryObject) -> None:
+    """XMP and application data everywhere; the author of every comment and mark-up (an
+    annotation's /T, but a form field's /T is its name and stays); EXIF of every JPEG image."""
     for key in ("/Metadata", "/PieceInfo"):
         node.pop(key, None)
+    if node.get("/Subtype") not in (None, "/Widget") and (
+        node.get("/Type") == "/Annot" or "/Rect" in node
+    ):
+        node.pop("/T", None)
+    if node.get("/Subtype") == "/Image" and node.get("/Filter") in ("/DCTDecode", ["/DCTDecode"]):
+        from .media_metadata import strip_jpeg
+
+        node._data = strip_jpeg(node._data)
 
 
 def clean_pdf(data: bytes, *, strip_metadata: bool) -> bytes:
@@ -321,41 +330,3 @@ def check_office(data: bytes, depth: int = 0, budget: list | None = None) -> Non
         NotImplementedError,
     ):
         raise Finding("broken") from None
-
-
-# --- video ------------------------------------------------------------------------------------
-
-_METADATA_BOXES = {b"udta", b"meta"}
-_CONTAINER_BOXES = {b"moov", b"trak"}
-
-
-def blank_video_metadata(data: bytes) -> bytes:
-    """ISO base media (MP4, 3GP, MOV): each `udta`/`meta` box inside `moov` or a `trak` becomes a
-    zero-filled `free` box of the same size, so no offset in the file moves."""
-    out = bytearray(data)
-
-    def boxes(start: int, end: int):
-        i = start
-        while i + 8 <= end:
-            size, kind, header = int.from_bytes(out[i : i + 4], "big"), bytes(out[i + 4 : i + 8]), 8
-            if size == 1:
-                if i + 16 > end:
-                    return
-                size, header = int.from_bytes(out[i + 8 : i + 16], "big"), 16
-            elif size == 0:
-                size = end - i
-            if size < header or i + size > end:
-                raise Finding("broken")
-            yield i, size, kind, header
-            i += size
-
-    def clean(start: int, end: int, depth: int) -> None:
-        for i, size, kind, header in boxes(start, end):
-            if kind in _METADATA_BOXES:
-                out[i + 4 : i + 8] = b"free"
-                out[i + header : i + size] = bytes(size - header)
-            elif kind in _CONTAINER_BOXES and depth < 2:
-                clean(i + header, i + size, depth + 1)
-
-    clean(0, len(out), 0)
-    return bytes(out)

@@ -7,9 +7,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aduan.directory.models import SlaStep
+from aduan.directory.models import Priority, SlaStep
 
 # Readable on a phone: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -27,18 +28,28 @@ class Status(models.TextChoices):
     DISPOSITIONED = "dispositioned", _("Terdisposisi")
     IN_PROGRESS = "in_progress", _("Diproses")
     RESPONDED = "responded", _("Ditindaklanjuti")
+    # Sent to a body outside the regency (PDAM, PLN, BPN, a desa, the province) through a link;
+    # waiting for its answer (aduan.forwarding).
+    FORWARDED = "forwarded", _("Diteruskan ke pihak luar")
     CLOSED = "closed", _("Selesai")
     ARCHIVED = "archived", _("Diarsipkan")
 
 
 # Screens and statistics ask "is it open?" rather than listing statuses everywhere.
 OPEN_STATUSES = frozenset(
-    {Status.SUBMITTED, Status.RETURNED, Status.DISPOSITIONED, Status.IN_PROGRESS, Status.RESPONDED}
+    {
+        Status.SUBMITTED,
+        Status.RETURNED,
+        Status.DISPOSITIONED,
+        Status.IN_PROGRESS,
+        Status.RESPONDED,
+        Status.FORWARDED,
+    }
 )
 DONE_STATUSES = frozenset({Status.CLOSED, Status.ARCHIVED})
 # Verified by the dispatcher: the only statuses the public may ever see.
 VERIFIED_STATUSES = frozenset(
-    {Status.DISPOSITIONED, Status.IN_PROGRESS, Status.RESPONDED, Status.CLOSED}
+    {Status.DISPOSITIONED, Status.IN_PROGRESS, Status.RESPONDED, Status.FORWARDED, Status.CLOSED}
 )
 
 
@@ -53,6 +64,7 @@ class Channel(models.TextChoices):
     MOBILE = "mobile", _("Aplikasi / API")
     OPEN311 = "open311", _("Open311")
     SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
     PAPER = "paper", _("Surat")
     PHONE = "phone", _("Telepon")
     WALK_IN = "walk_in", _("Datang langsung")
@@ -66,6 +78,98 @@ class ArchiveReason(models.TextChoices):
     OUT_OF_AUTHORITY = "out_of_authority", _("Bukan kewenangan")
     TOO_GENERAL = "too_general", _("Terlalu umum")
     INCOMPLETE = "incomplete", _("Tidak dilengkapi")
+
+
+class AnswerOutcome(models.TextChoices):
+    """What an agency's answer says happened (issue 15). Only DONE and CANNOT put the report in
+    front of the reporter's verdict, and so can close it; SCHEDULED is a promise with a date, which
+    becomes the agency's next deadline."""
+
+    DONE = "done", _("Selesai ditangani")
+    SCHEDULED = "scheduled", _("Dijadwalkan")
+    CANNOT = "cannot", _("Tidak dapat ditangani")
+
+
+# Who holds a report's clock in each open status (DESIGN §4): staff (the dispatcher, then the
+# agency) or the reporter (completing a returned report, giving a verdict on the answer).
+# A forwarded report's clock is the outside body's answer: the dispatchers are reminded and the
+# report escalated like any staff step, since it is still the regency's to see through.
+STAFF_CLOCK_STATUSES = (
+    Status.SUBMITTED,
+    Status.DISPOSITIONED,
+    Status.IN_PROGRESS,
+    Status.FORWARDED,
+)
+REPORTER_CLOCK_STATUSES = (Status.RETURNED, Status.RESPONDED)
+# The reports an agency holds now: to accept, and to follow up (answered ones wait on the reporter).
+AGENCY_INBOX_STATUSES = (Status.DISPOSITIONED, Status.IN_PROGRESS)
+
+
+class ReportQuerySet(models.QuerySet):
+    """Named scopes (STYLE §12, FixMyStreet's `open_states`): the dispatcher's queue, an agency's
+    inbox, what waits on the reporter and the deadline zones are written once, here, and the back
+    office, the API, the dashboard, the exports and the sweeps all ask for them by name.
+
+    The zones count only time staff owe: a report waiting on its reporter (returned, answered, or
+    paused for information) is never overdue, nearly due or on track, whatever its `due_at`."""
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def dispatcher_queue(self):
+        """Waiting for the dispatcher to verify (submitted, or resubmitted after completion)."""
+        return self.filter(status=Status.SUBMITTED)
+
+    def agency_inbox(self, agency):
+        """What `agency` (an Agency or its id) holds now: to accept and to follow up."""
+        return self.filter(agency=agency, status__in=AGENCY_INBOX_STATUSES)
+
+    def waiting_for_reporter(self):
+        """The reporter holds the clock: completing a returned report, answering the agency's
+        question (the agency's clock is paused), or giving a verdict on the answer."""
+        return self.filter(self.waiting_for_reporter_q())
+
+    def overdue(self, now=None):
+        """Red: staff hold the clock and its deadline has passed."""
+        return self.filter(self.overdue_q(now))
+
+    def due_soon(self, now=None):
+        """Yellow: staff hold the clock, the warning time has come, the deadline not yet."""
+        return self.filter(self.due_soon_q(now))
+
+    def on_track(self, now=None):
+        """Green: staff hold the clock and the warning time has not come."""
+        return self.filter(self.on_track_q(now))
+
+    # The same conditions as Q objects, for counts in one aggregate (dashboards).
+
+    @staticmethod
+    def waiting_for_reporter_q() -> models.Q:
+        return models.Q(status__in=REPORTER_CLOCK_STATUSES) | models.Q(
+            status=Status.IN_PROGRESS, paused_at__isnull=False
+        )
+
+    @staticmethod
+    def _staff_clock_q() -> models.Q:
+        return models.Q(status__in=STAFF_CLOCK_STATUSES, paused_at__isnull=True)
+
+    @classmethod
+    def overdue_q(cls, now=None) -> models.Q:
+        return cls._staff_clock_q() & models.Q(due_at__lt=now or timezone.now())
+
+    @classmethod
+    def due_soon_q(cls, now=None) -> models.Q:
+        now = now or timezone.now()
+        return cls._staff_clock_q() & models.Q(warn_at__lte=now, due_at__gte=now)
+
+    @classmethod
+    def on_track_q(cls, now=None) -> models.Q:
+        return cls._staff_clock_q() & models.Q(warn_at__gt=now or timezone.now())
+
+    def in_zone(self, zone: str, now=None):
+        """`red`, `yellow` or `green` (the lists' `zone` filter); anything else: unfiltered."""
+        scope = {"red": self.overdue, "yellow": self.due_soon, "green": self.on_track}.get(zone)
+        return scope(now) if scope else self
 
 
 class Report(models.Model):
@@ -170,6 +274,9 @@ class Report(models.Model):
         on_delete=models.PROTECT,
         related_name="reports",
     )
+    priority = models.PositiveSmallIntegerField(
+        _("prioritas"), choices=Priority.choices, default=Priority.NORMAL
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("petugas"),
@@ -188,6 +295,16 @@ class Report(models.Model):
     # The current step's clock started here, and was paused this many working days so far.
     clock_started_at = models.DateTimeField(null=True, blank=True)
     paused_days = models.PositiveSmallIntegerField(default=0)
+    # Working days a supervisor granted the current step (DeadlineExtension); reset by a new step.
+    extension_days = models.PositiveSmallIntegerField(default=0)
+    pending_extension = models.ForeignKey(
+        "DeadlineExtension",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     # Set once by the sweep when the deadline passes; reset when a new deadline is set.
     overdue_since = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
@@ -210,6 +327,17 @@ class Report(models.Model):
     )
     external_body = models.CharField(_("instansi berwenang"), max_length=200, blank=True)
     close_reason = models.TextField(_("alasan penutupan"), blank=True)
+    # The outcome of the agency's latest answer and, for a scheduled one, the promised date.
+    answer_outcome = models.CharField(
+        _("hasil tindak lanjut"), max_length=10, choices=AnswerOutcome.choices, blank=True
+    )
+    follow_up_on = models.DateField(_("dijadwalkan pada"), null=True, blank=True)
+    # The public version (issue 15): what the dispatcher lets the public read instead of the
+    # reporter's words (a school named, a neighbour recognisable); empty: the original, masked.
+    public_title = models.CharField(_("judul untuk publik"), max_length=200, blank=True)
+    public_description = models.TextField(_("isi untuk publik"), blank=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("laporan")
@@ -225,10 +353,16 @@ class Report(models.Model):
                 fields=["agency", "status", "due_at", "submitted_at", "id"],
                 name="report_agency_deadline",
             ),
+            # The dispatcher's queue and the agency inbox put the most urgent first, then the
+            # nearest deadline (`stats.filters.by_priority`): the same reasoning, one key longer.
+            models.Index(
+                fields=["status", "priority", "due_at", "submitted_at", "id"],
+                name="report_status_priority",
+            ),
             # The agency inbox's default view: what the agency holds now, two statuses in one order.
             models.Index(
-                fields=["agency", "due_at", "submitted_at", "id"],
-                name="report_inbox_deadline",
+                fields=["agency", "priority", "due_at", "submitted_at", "id"],
+                name="report_inbox_priority",
                 condition=models.Q(status__in=["dispositioned", "in_progress"]),
             ),
             models.Index(fields=["confidential", "status", "submitted_at"]),
@@ -301,6 +435,9 @@ class EventKind(models.TextChoices):
     INFO_REQUESTED = "info_requested", _("Permintaan informasi kepada pelapor")
     INFO_PROVIDED = "info_provided", _("Informasi dari pelapor")
     ANSWERED = "answered", _("Tindak lanjut")
+    SCHEDULED = "scheduled", _("Tindak lanjut dijadwalkan")
+    PROOF_FLAGGED = "proof_flagged", _("Foto hasil perlu diperiksa")
+    PUBLIC_EDITED = "public_edited", _("Versi publik diubah")
     SATISFIED = "satisfied", _("Pelapor puas")
     REOPENED = "reopened", _("Pelapor tidak puas")
     AUTO_CLOSED = "auto_closed", _("Ditutup otomatis")
@@ -308,10 +445,22 @@ class EventKind(models.TextChoices):
     ARCHIVED = "archived", _("Diarsipkan")
     AUTO_ARCHIVED = "auto_archived", _("Diarsipkan otomatis")
     MERGED = "merged", _("Digabungkan")
+    UNMERGED = "unmerged", _("Penggabungan dibatalkan")
     RECLASSIFIED = "reclassified", _("Klasifikasi diubah")
+    PRIORITY_CHANGED = "priority_changed", _("Prioritas diubah")
+    EXTENSION_REQUESTED = "extension_asked", _("Perpanjangan batas waktu diajukan")
+    EXTENSION_APPROVED = "extension_granted", _("Batas waktu diperpanjang")
+    EXTENSION_REFUSED = "extension_refused", _("Perpanjangan batas waktu ditolak")
     REMINDED = "reminded", _("Pengingat batas waktu")
     OVERDUE = "overdue", _("Melewati batas waktu")
     ESCALATED = "escalated", _("Eskalasi")
+    FORWARD_PROPOSED = "forward_proposed", _("Usul diteruskan ke pihak luar")
+    FORWARDED = "forwarded", _("Diteruskan ke pihak luar")
+    OUTSIDE_QUESTION = "outside_question", _("Pertanyaan dari pihak luar")
+    OUTSIDE_REPLY = "outside_reply", _("Jawaban kepada pihak luar")
+    OUTSIDE_DECLINED = "outside_declined", _("Pihak luar tidak dapat menangani")
+    FORWARD_RECALLED = "forward_recalled", _("Penerusan ke pihak luar dibatalkan")
+    FORWARD_EXPIRED = "forward_expired", _("Tautan pihak luar kedaluwarsa")
 
 
 class Audience(models.TextChoices):
@@ -375,6 +524,13 @@ class Attachment(models.Model):
     )
     public = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Read from a staff photo's EXIF before it was stripped (`attachments.read_capture`); for staff
+    # only (`visibility.may_see_internal`), and never kept for a reporter's files.
+    captured_at = models.DateTimeField(null=True, blank=True)
+    captured_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    captured_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    # Why a result photo needs a look (`proof.FLAGS`): taken before the report, far away, no data.
+    proof_flags = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return self.original_name
@@ -393,3 +549,35 @@ class Support(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "user"], name="one_support_per_user")
         ]
+
+
+class DeadlineExtension(models.Model):
+    """The agency asks for more working days on its answer; a supervisor grants or refuses
+    (`actions.do_request_extension`, `actions.do_decide_extension`)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Menunggu keputusan")
+        APPROVED = "approved", _("Disetujui")
+        REFUSED = "refused", _("Ditolak")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="extensions")
+    working_days = models.PositiveSmallIntegerField(_("tambahan hari kerja"))
+    reason = models.TextField(_("alasan"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    due_before = models.DateTimeField(null=True, blank=True)
+    due_after = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} +{self.working_days} {self.state}"

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from aduan.directory.models import Holiday, SlaPolicy, SlaStep
 
+from .models import REPORTER_CLOCK_STATUSES, STAFF_CLOCK_STATUSES
+
 # Built-in limits, used when no SlaPolicy row matches (see `load_master_data`, which seeds them).
 DEFAULT_LIMITS = {
     (SlaStep.VERIFY, None): (3, True),
@@ -21,6 +23,7 @@ DEFAULT_LIMITS = {
     (SlaStep.ANSWER, True): (60, True),
     (SlaStep.VERDICT, None): (10, True),
     (SlaStep.COMPLETE, None): (30, False),
+    (SlaStep.OUTSIDE, None): (10, True),
 }
 DEFAULT_WARN_SHARE = 0.2
 # Enough calendar days to hold any limit in working days, Lebaran included.
@@ -148,6 +151,52 @@ def extend_by_working_days(moment: dt.datetime, days: int) -> dt.datetime:
     local = timezone.localtime(moment)
     day = calendar_around(local.date(), days).add_working_days(local.date(), days)
     return local.replace(year=day.year, month=day.month, day=day.day)
+
+
+# Whose clock runs in which status: staff (reminded and escalated) or the reporter (reminded only).
+STAFF_CLOCK = STAFF_CLOCK_STATUSES
+REPORTER_CLOCK = REPORTER_CLOCK_STATUSES
+
+
+def set_clock(report, step: str, start: dt.datetime) -> None:
+    """Start the clock of a new step on `report` (not saved): a fresh deadline, nothing paused,
+    reminded or escalated yet. Called by the life-cycle actions."""
+    report.due_step, report.clock_started_at = step, start
+    report.paused_days, report.paused_at, report.extension_days = 0, None, 0
+    report.overdue_since, report.reminded_at, report.escalation_level = None, None, 0
+    report.due_at, report.warn_at = deadline_for(report, step, start)
+
+
+def set_follow_up(report, day: dt.date, now: dt.datetime) -> None:
+    """An agency's scheduled follow-up (issue 15): its promised day is its next deadline, warned a
+    working day before (or at once when that is already past)."""
+    set_clock(report, SlaStep.ANSWER, now)
+    report.due_at, report.warn_at = _follow_up_deadline(day, now)
+
+
+def _follow_up_deadline(day: dt.date, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    due = end_of_day(day)
+    return due, max(now, due - dt.timedelta(days=1))
+
+
+def recompute_due(report) -> None:
+    """Deadline of the current step from its start, plus the working days it was paused and those
+    a supervisor granted (`extension_days`); a scheduled follow-up keeps its promised day."""
+    if getattr(report, "follow_up_on", None) and report.due_step == SlaStep.ANSWER:
+        due, warn = _follow_up_deadline(report.follow_up_on, report.clock_started_at)
+    else:
+        due, warn = deadline_for(report, report.due_step, report.clock_started_at)
+    added = report.paused_days + report.extension_days
+    report.due_at = extend_by_working_days(due, added)
+    report.warn_at = extend_by_working_days(warn, added)
+    if report.overdue_since and report.due_at > timezone.now():
+        report.overdue_since = None
+
+
+def stop_clock(report) -> None:
+    report.due_step, report.due_at, report.warn_at = "", None, None
+    report.clock_started_at, report.paused_at, report.paused_days = None, None, 0
+    report.extension_days = 0
 
 
 class Zone:

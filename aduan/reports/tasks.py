@@ -13,7 +13,9 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from . import actions, errors
+from aduan.ops import metrics
+
+from . import actions, errors, sla
 from .models import Report, Status
 
 log = logging.getLogger(__name__)
@@ -49,12 +51,7 @@ def auto_archive_returned() -> int:
 
 def mark_overdue() -> int:
     """Open reports past the deadline of their current step are marked once."""
-    candidates = Report.objects.filter(
-        status__in=[Status.SUBMITTED, Status.DISPOSITIONED, Status.IN_PROGRESS],
-        due_at__lt=timezone.now(),
-        overdue_since__isnull=True,
-        paused_at__isnull=True,
-    )
+    candidates = Report.objects.overdue().filter(overdue_since__isnull=True)
     return sum(actions.do_mark_overdue(report) for report in candidates.order_by("due_at")[:BATCH])
 
 
@@ -62,7 +59,7 @@ def send_reminders() -> int:
     """Reports entering the yellow zone: one reminder per step."""
     now = timezone.now()
     candidates = Report.objects.filter(
-        status__in=[*actions.STAFF_CLOCK, *actions.REPORTER_CLOCK],
+        status__in=[*sla.STAFF_CLOCK, *sla.REPORTER_CLOCK],
         reminded_at__isnull=True,
         paused_at__isnull=True,
         warn_at__lte=now,
@@ -77,11 +74,8 @@ def escalate_overdue() -> int:
     everything overdue for fewer calendar days; the action checks the working days."""
     now, done = timezone.now(), 0
     for level, days in enumerate(settings.ESCALATION_WORKING_DAYS, start=1):
-        candidates = Report.objects.filter(
-            status__in=actions.STAFF_CLOCK,
-            paused_at__isnull=True,
-            escalation_level=level - 1,
-            due_at__lt=now - dt.timedelta(days=days),
+        candidates = Report.objects.overdue(now - dt.timedelta(days=days)).filter(
+            escalation_level=level - 1
         )
         for report in candidates.order_by("due_at")[:BATCH]:
             done += actions.do_escalate(report, level, after_working_days=days)
@@ -101,6 +95,7 @@ def run_sweeps() -> dict[str, int]:
 @db_periodic_task(crontab(minute="*/10"))
 @lock_task("aduan-sla-sweep")
 def sla_sweep() -> dict[str, int]:
-    result = run_sweeps()
+    with metrics.timed("sla_sweep"):
+        result = run_sweeps()
     log.info("sla sweep: %s", result)
     return result

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import OPEN_STATUSES, Report, Status
+from . import errors
+from .models import OPEN_STATUSES, AnswerOutcome, Report, Status
 
 
 class Actor(enum.Enum):
@@ -15,7 +16,36 @@ class Actor(enum.Enum):
     REPORTER = "reporter"  # the reporter, or the representative who filed for them
     DISPATCHER = "dispatcher"
     AGENCY = "agency"  # an officer of the agency that holds the report now
+    SUPERVISOR = "supervisor"  # Inspektorat / Bagian Organisasi: decides deadline extensions
     SYSTEM = "system"  # sweeps and other background work (actor=None)
+    OUTSIDE = "outside"  # a body outside the regency, through its forwarding link (OutsideParty)
+
+
+@dataclass(frozen=True)
+class PhoneReporter:
+    """Someone known only by a phone number (SMS, WhatsApp), acting on a report filed from that
+    number without an account: its reporter, for the reporter's own steps. Timeline events and
+    files it adds have no account as author (`actions._account`)."""
+
+    phone: str
+    pk = None
+    is_authenticated = True
+    is_active = True
+
+
+@dataclass(frozen=True)
+class OutsideParty:
+    """A body outside the regency acting through the link of one forwarding
+    (`aduan.forwarding`): it has no account, and it may act only on that forwarding's report
+    (the link view checks the token before it calls an action). Its events have no account as
+    author; they name the body."""
+
+    forwarding_id: int
+    report_id: int
+    name: str
+    pk = None
+    is_authenticated = True
+    is_active = True
 
 
 class Action(enum.StrEnum):
@@ -25,6 +55,7 @@ class Action(enum.StrEnum):
     REDISPOSITION = "redisposition"
     ARCHIVE = "archive"
     MERGE = "merge"
+    UNMERGE = "unmerge"
     ACCEPT = "accept"
     DECLINE = "decline"
     ASSIGN = "assign"
@@ -33,12 +64,25 @@ class Action(enum.StrEnum):
     REQUEST_INFO = "request_info"
     PROVIDE_INFO = "provide_info"
     ANSWER = "answer"
+    SCHEDULE = "schedule"
     ACCEPT_ANSWER = "accept_answer"
     REJECT_ANSWER = "reject_answer"
     AUTO_CLOSE = "auto_close"
     AUTO_ARCHIVE = "auto_archive"
     CLOSE = "close"
     RECLASSIFY = "reclassify"
+    EDIT_PUBLIC = "edit_public"
+    SET_PRIORITY = "set_priority"
+    PROPOSE_FORWARD = "propose_forward"
+    FORWARD = "forward"
+    OUTSIDE_ANSWER = "outside_answer"
+    OUTSIDE_QUESTION = "outside_question"
+    OUTSIDE_DECLINE = "outside_decline"
+    REPLY_OUTSIDE = "reply_outside"
+    RECALL_FORWARD = "recall_forward"
+    EXPIRE_FORWARD = "expire_forward"
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
 
 
 @dataclass(frozen=True)
@@ -67,6 +111,7 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.MERGE: _t(
         {S.SUBMITTED}, S.ARCHIVED, {Actor.DISPATCHER}, _("Gabungkan sebagai duplikat")
     ),
+    Action.UNMERGE: _t({S.ARCHIVED}, S.SUBMITTED, {Actor.DISPATCHER}, _("Batalkan penggabungan")),
     Action.ACCEPT: _t({S.DISPOSITIONED}, S.IN_PROGRESS, {Actor.AGENCY}, _("Terima")),
     Action.DECLINE: _t({S.DISPOSITIONED}, S.SUBMITTED, {Actor.AGENCY}, _("Tolak disposisi")),
     Action.ASSIGN: _t(
@@ -81,16 +126,55 @@ TRANSITIONS: dict[Action, Transition] = {
     ),
     Action.PROVIDE_INFO: _t({S.IN_PROGRESS}, None, {Actor.REPORTER}, _("Kirim informasi tambahan")),
     Action.ANSWER: _t({S.IN_PROGRESS}, S.RESPONDED, {Actor.AGENCY}, _("Kirim tindak lanjut")),
+    # A promise with a date (issue 15): the report stays in progress, so it can never close on it.
+    Action.SCHEDULE: _t({S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Jadwalkan tindak lanjut")),
     Action.ACCEPT_ANSWER: _t({S.RESPONDED}, S.CLOSED, {Actor.REPORTER}, _("Puas")),
     Action.REJECT_ANSWER: _t({S.RESPONDED}, S.IN_PROGRESS, {Actor.REPORTER}, _("Tidak puas")),
     Action.AUTO_CLOSE: _t({S.RESPONDED}, S.CLOSED, {Actor.SYSTEM}, _("Tutup otomatis")),
     Action.AUTO_ARCHIVE: _t({S.RETURNED}, S.ARCHIVED, {Actor.SYSTEM}, _("Arsipkan otomatis")),
     Action.CLOSE: _t(OPEN_STATUSES, S.CLOSED, {Actor.DISPATCHER}, _("Tutup laporan")),
     Action.RECLASSIFY: _t(OPEN_STATUSES, None, {Actor.DISPATCHER}, _("Ubah klasifikasi")),
+    Action.EDIT_PUBLIC: _t(
+        OPEN_STATUSES | {S.CLOSED}, None, {Actor.DISPATCHER}, _("Ubah versi publik")
+    ),
+    Action.SET_PRIORITY: _t(OPEN_STATUSES, None, {Actor.DISPATCHER}, _("Ubah prioritas")),
+    # Outside parties (aduan.forwarding). The agency asks, the dispatcher forwards (its consent).
+    # Coming back from outside (declined, recalled, expired) the report returns to whoever held it:
+    # the agency when one holds it (IN_PROGRESS), else the dispatcher's queue (SUBMITTED); see
+    # `actions._back_from_outside`. So does a reporter's "not satisfied" with an outside answer
+    # when no agency holds the report.
+    Action.PROPOSE_FORWARD: _t(
+        {S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Usulkan diteruskan ke pihak luar")
+    ),
+    Action.FORWARD: _t(
+        {S.SUBMITTED, S.IN_PROGRESS}, S.FORWARDED, {Actor.DISPATCHER}, _("Teruskan ke pihak luar")
+    ),
+    Action.OUTSIDE_ANSWER: _t({S.FORWARDED}, S.RESPONDED, {Actor.OUTSIDE}, _("Jawab")),
+    Action.OUTSIDE_QUESTION: _t({S.FORWARDED}, None, {Actor.OUTSIDE}, _("Ajukan pertanyaan")),
+    Action.OUTSIDE_DECLINE: _t({S.FORWARDED}, S.SUBMITTED, {Actor.OUTSIDE}, _("Tolak")),
+    Action.REPLY_OUTSIDE: _t(
+        {S.FORWARDED}, None, {Actor.DISPATCHER}, _("Jawab pertanyaan pihak luar")
+    ),
+    Action.RECALL_FORWARD: _t(
+        {S.FORWARDED}, S.SUBMITTED, {Actor.DISPATCHER}, _("Batalkan penerusan ke pihak luar")
+    ),
+    Action.EXPIRE_FORWARD: _t(
+        {S.FORWARDED}, S.SUBMITTED, {Actor.SYSTEM}, _("Kedaluwarsakan tautan pihak luar")
+    ),
+    Action.REQUEST_EXTENSION: _t(
+        {S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Ajukan perpanjangan batas waktu")
+    ),
+    Action.DECIDE_EXTENSION: _t(
+        {S.IN_PROGRESS}, None, {Actor.SUPERVISOR}, _("Putuskan perpanjangan batas waktu")
+    ),
 }
 
 # Conditions beyond the status, with the reason shown when they fail.
 GUARDS = {
+    Action.UNMERGE: (
+        lambda r: r.merged_into_id is not None,
+        _("Laporan ini tidak digabungkan ke laporan lain."),
+    ),
     Action.REQUEST_INFO: (
         lambda r: r.paused_at is None,
         _("Permintaan informasi sebelumnya belum dijawab pelapor."),
@@ -99,6 +183,22 @@ GUARDS = {
         lambda r: r.paused_at is not None,
         _("Perangkat daerah tidak sedang meminta informasi."),
     ),
+    Action.ACCEPT_ANSWER: (
+        lambda r: r.answer_outcome != AnswerOutcome.SCHEDULED,
+        _("Tindak lanjut yang baru dijadwalkan tidak dapat menutup laporan."),
+    ),
+    Action.AUTO_CLOSE: (
+        lambda r: r.answer_outcome != AnswerOutcome.SCHEDULED,
+        _("Tindak lanjut yang baru dijadwalkan tidak dapat menutup laporan."),
+    ),
+    Action.REQUEST_EXTENSION: (
+        lambda r: r.pending_extension_id is None,
+        _("Permintaan perpanjangan sebelumnya belum diputuskan."),
+    ),
+    Action.DECIDE_EXTENSION: (
+        lambda r: r.pending_extension_id is not None,
+        _("Tidak ada permintaan perpanjangan yang menunggu keputusan."),
+    ),
 }
 
 
@@ -106,6 +206,11 @@ def actors_for(report: Report, user) -> frozenset[Actor]:
     """Every capacity in which `user` may act on `report` (a dispatcher may also be its reporter)."""
     if user is None:
         return frozenset({Actor.SYSTEM})
+    if isinstance(user, OutsideParty):
+        return frozenset({Actor.OUTSIDE}) if user.report_id == report.pk else frozenset()
+    if isinstance(user, PhoneReporter):
+        own = report.reporter_id is None and user.phone and report.reporter_phone == user.phone
+        return frozenset({Actor.REPORTER}) if own else frozenset()
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     actors = set()
@@ -115,24 +220,26 @@ def actors_for(report: Report, user) -> frozenset[Actor]:
         actors.add(Actor.DISPATCHER)
     if user.is_officer and report.agency_id == user.agency_id:
         actors.add(Actor.AGENCY)
+    if user.is_supervisor:
+        actors.add(Actor.SUPERVISOR)
     return frozenset(actors)
 
 
-def refusal(action: Action, report: Report, user):
-    """Why `user` may not take `action` on `report` now, as (error class name, message); None if allowed."""
+def refusal(action: Action, report: Report, user) -> errors.ActionError | None:
+    """Why `user` may not take `action` on `report` now, as the error to raise; None if allowed."""
     transition = TRANSITIONS[action]
     if not (actors_for(report, user) & transition.actors):
-        return "NotPermitted", _("Anda tidak berwenang melakukan tindakan ini pada laporan ini.")
+        return errors.NotPermitted(
+            _("Anda tidak berwenang melakukan tindakan ini pada laporan ini.")
+        )
     if report.status not in transition.sources:
-        return "InvalidState", _(
-            "Tindakan “%(action)s” tidak dapat dilakukan pada laporan berstatus %(status)s."
-        ) % {
-            "action": transition.label,
-            "status": report.get_status_display(),
-        }
+        return errors.InvalidState(
+            _("Tindakan “%(action)s” tidak dapat dilakukan pada laporan berstatus %(status)s.")
+            % {"action": transition.label, "status": report.get_status_display()}
+        )
     guard = GUARDS.get(action)
     if guard and not guard[0](report):
-        return "InvalidState", guard[1]
+        return errors.InvalidState(guard[1])
     return None
 
 

@@ -1,17 +1,27 @@
-"""Who may see which report, and how its reporter is presented to them (DESIGN §1, §2).
+"""Who may see which report, what of it, and how its reporter is presented to them (DESIGN §1,
+§2; issue 11 §1).
 
-Every page, API endpoint, export and notification goes through these functions: `visible_reports`
-for lists, `get_report_for` for one report (404 to outsiders, so codes cannot be probed) and
-`present_reporter` for the reporter's identity.
+Every page, API endpoint, Open311 answer, export, notification and download goes through these
+functions, and none filters a report's events or files by hand:
+- `visible_reports` for lists, `get_report_for` for one report (404 to outsiders, so codes cannot
+  be probed);
+- `visible_events` and `visible_attachments` for what is inside a report (`visible_attachment` for
+  one download, web and API alike), `attachment_name` for the name a file is shown under;
+- `present_reporter` for the reporter's identity, `shown_coordinates` for the report's point,
+  `surviving_report` for what a duplicate's reporter learns of the report it was merged into;
+- `hide_anonymous_reporters` and `without_anonymous_reporter_acts` for the audit trail (the
+  supervisors' page and the Django admin).
 """
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .models import VERIFIED_STATUSES, Report
+from . import masking
+from .models import VERIFIED_STATUSES, Attachment, Audience, Report, TimelineEvent
 
 
 def public_reports() -> QuerySet[Report]:
@@ -66,15 +76,16 @@ def may_see_identity(report: Report, user) -> bool:
     return user.is_supervisor or (user.is_officer and user.agency_id == report.agency_id)
 
 
-def attachment_name(report: Report, item, viewer) -> str:
+def attachment_name(report: Report, item, viewer, *, reporter: bool = False) -> str:
     """A reporter's file name can name them ("KTP_Wayan.jpg"): to whoever may not see the reporter,
     the files the reporter (or whoever filed for them) uploaded are `lampiran-pelapor-<id>.<ext>`.
-    Used by every page, API answer and download that names an attachment."""
-    if item.uploaded_by_id in (
-        report.reporter_id,
-        report.filed_by_id,
-        None,
-    ) and not may_see_identity(report, viewer):
+    Used by every page, API answer and download that names an attachment (`visible_attachments`
+    sets it as `shown_name`)."""
+    if (
+        not reporter
+        and item.uploaded_by_id in (report.reporter_id, report.filed_by_id, None)
+        and not may_see_identity(report, viewer)
+    ):
         extension = (
             item.original_name.rsplit(".", 1)[-1][:5] if "." in item.original_name else "bin"
         )
@@ -91,6 +102,188 @@ def may_see_internal(report: Report, user) -> bool:
         or user.is_supervisor
         or (user.is_officer and user.agency_id == report.agency_id)
     )
+
+
+def event_audiences(report: Report, viewer, *, reporter: bool = False) -> frozenset[str]:
+    """The audiences of the timeline events `viewer` may read: public events to anyone who may open
+    the report, what is for the parties to the reporter (`reporter=True`: someone proven to be the
+    reporter without an account, by the tracking secret or the phone that filed it) and internal
+    notes to the staff who work on or watch the report."""
+    if may_see_internal(report, viewer):
+        return frozenset(Audience.values)
+    if reporter or is_own(report, viewer):
+        return frozenset((Audience.PUBLIC, Audience.PARTIES))
+    return frozenset((Audience.PUBLIC,))
+
+
+def public_events() -> QuerySet[TimelineEvent]:
+    """The events anyone who may open a report may read, for lists of many reports (Open311's
+    notes): the same rule as `visible_events` for a viewer who is no party to any of them."""
+    return TimelineEvent.objects.filter(audience=Audience.PUBLIC)
+
+
+def _prefetched(report: Report, name: str) -> bool:
+    return name in getattr(report, "_prefetched_objects_cache", {})
+
+
+def visible_events(report: Report, viewer, *, reporter: bool = False) -> list[TimelineEvent]:
+    """The report's timeline as `viewer` may read it, oldest first, with each event's actor. Reads
+    the events already prefetched on `report` (the API's detail) when there are some."""
+    shown = event_audiences(report, viewer, reporter=reporter)
+    if _prefetched(report, "events"):
+        events = [e for e in report.events.all() if e.audience in shown]
+        events.sort(key=lambda e: (e.created_at, e.pk))
+    else:
+        events = list(
+            report.events.filter(audience__in=shown)
+            .select_related("actor")
+            .order_by("created_at", "id")
+        )
+    if not (reporter or is_own(report, viewer) or may_see_internal(report, viewer)):
+        # Outside the parties a note or an answer is read masked (issue 15); copies, so that
+        # the masked text can never be saved over the original.
+        events = [_masked_copy(e) for e in events]
+    return events
+
+
+def _masked_copy(event: TimelineEvent) -> TimelineEvent:
+    copy = TimelineEvent(
+        **{f.attname: getattr(event, f.attname) for f in event._meta.concrete_fields}
+    )
+    copy._state.adding, copy._state.db = False, event._state.db
+    copy._state.fields_cache = dict(event._state.fields_cache)
+    copy.text = masking.mask(event.text)
+    return copy
+
+
+def visible_attachments(report: Report, viewer, *, reporter: bool = False) -> list[Attachment]:
+    """The files `viewer` may list and download, oldest first, each with its `shown_name`.
+
+    A file is seen by whoever may read the event it came with (a file sent with an internal note
+    stays with staff; what the reporter sent while completing a returned report or answering a
+    question stays with the parties) and, unless the viewer is a party (the reporter, or staff
+    who work on or watch the report), only if it is public (an anonymous reporter's files are
+    not)."""
+    shown = event_audiences(report, viewer, reporter=reporter)
+    party = reporter or is_own(report, viewer) or may_see_internal(report, viewer)
+    if _prefetched(report, "attachments") and _prefetched(report, "events"):
+        readable = {e.pk for e in report.events.all() if e.audience in shown}
+        items = [
+            a
+            for a in report.attachments.all()
+            if (a.event_id is None or a.event_id in readable) and (party or a.public)
+        ]
+        items.sort(key=lambda a: (a.created_at, a.pk))
+    else:
+        query = report.attachments.filter(Q(event__isnull=True) | Q(event__audience__in=shown))
+        if not party:
+            query = query.filter(public=True)
+        items = list(query.order_by("created_at", "id"))
+    for item in items:
+        item.shown_name = attachment_name(report, item, viewer, reporter=reporter)
+    return items
+
+
+def visible_attachment(report: Report, viewer, pk) -> Attachment:
+    """One file for a download (portal, back office, API): 404 unless `visible_attachments`
+    lists it for `viewer`."""
+    try:
+        wanted = int(pk)
+    except (TypeError, ValueError):
+        raise Http404(_("Lampiran tidak ditemukan.")) from None
+    found = next((a for a in visible_attachments(report, viewer) if a.pk == wanted), None)
+    if found is None:
+        raise Http404(_("Lampiran tidak ditemukan."))
+    return found
+
+
+# Public surfaces give a point to about 100 m (3 decimals), enough to find the road, not the house.
+PUBLIC_STEP = Decimal("0.001")
+
+
+def shown_coordinates(report: Report, viewer) -> tuple[float, float] | None:
+    """The report's point as `viewer` may see it: exact to the reporter and to the staff who work
+    on or watch the report (they go there); to everyone else none for an anonymous report (its
+    point can be the reporter's home) and at most 3 decimals for others. Used by the maps, the
+    API (private and public) and Open311."""
+    if report.latitude is None or report.longitude is None:
+        return None
+    if is_own(report, viewer) or may_see_internal(report, viewer):
+        return float(report.latitude), float(report.longitude)
+    if report.anonymous:
+        return None
+    return (
+        float(Decimal(report.latitude).quantize(PUBLIC_STEP, rounding=ROUND_HALF_EVEN)),
+        float(Decimal(report.longitude).quantize(PUBLIC_STEP, rounding=ROUND_HALF_EVEN)),
+    )
+
+
+@dataclass(frozen=True)
+class SurvivingReport:
+    """What the parties of a duplicate see of the report it was merged into: its code and status
+    always, the report itself only if they may open it (a confidential one stays closed to them)."""
+
+    code: str
+    status: str
+    status_label: str
+    report: Report | None
+
+
+def surviving_report(report: Report, viewer) -> SurvivingReport | None:
+    """The report `report` was merged into, as `viewer` may see it (the portal page, the API):
+    whole if they may open it; its code and status only to the duplicate's parties (its reporter,
+    staff); nothing to anyone else, who learns only that `report` was merged."""
+    if report.merged_into_id is None:
+        return None
+    opened = visible_reports(viewer).filter(pk=report.merged_into_id).first()
+    if opened is None and not (is_own(report, viewer) or may_see_internal(report, viewer)):
+        return None
+    target = opened or Report.objects.only("code", "status").get(pk=report.merged_into_id)
+    return SurvivingReport(
+        code=target.code,
+        status=target.status,
+        status_label=str(target.get_status_display()),
+        report=opened,
+    )
+
+
+def _anonymous_reporter_act() -> Exists:
+    """An audit entry of the reporter's own step on an anonymous report."""
+    return Exists(
+        Report.objects.filter(code=OuterRef("report_code"), anonymous=True).filter(
+            Q(reporter_id=OuterRef("actor_id")) | Q(filed_by_id=OuterRef("actor_id"))
+        )
+    )
+
+
+def without_anonymous_reporter_acts(entries: QuerySet, viewer) -> QuerySet:
+    """Audit entries found by a user name (the supervisors' audit page, the Django admin's search)
+    never list the anonymous reports that user filed, unless the viewer may see every reporter."""
+    if viewer is not None and viewer.is_authenticated and viewer.is_dispatcher:
+        return entries
+    return entries.exclude(_anonymous_reporter_act())
+
+
+def hide_anonymous_reporters(entries, viewer) -> None:
+    """An anonymous reporter's own steps (filing, answering a question, a verdict) are shown as
+    "pelapor (anonim)" to whoever may not see the reporter: their user name names them. Sets
+    `actor_name` on the entries in memory (never saved: the trail is append-only). One query."""
+    codes = {e.report_code for e in entries if e.report_code and e.actor_id}
+    reports = {
+        r.code: r
+        for r in Report.objects.filter(code__in=codes, anonymous=True).only(
+            "code", "anonymous", "reporter_id", "filed_by_id", "agency_id"
+        )
+    }
+    for entry in entries:
+        report = reports.get(entry.report_code)
+        if (
+            report is not None
+            and entry.actor_id in (report.reporter_id, report.filed_by_id)
+            and not may_see_identity(report, viewer)
+        ):
+            entry.actor_name = str(_("pelapor (anonim)"))
+            entry.actor_hidden = True
 
 
 def mask_name(name: str) -> str:
@@ -127,4 +320,41 @@ def _masked_nik(report: Report) -> str:
 
     if report.reporter_nik_encrypted:
         return niks.mask(niks.decrypt(report.reporter_nik_encrypted))
-    return report.reporter.nik_masked if report.reporter_id else ""
+    return report.reporter.nik_masked if report.reporter is not None else ""
+
+
+class ShownText:
+    """A report's words for one viewer, each read (and masked) only when asked for, so that a list
+    loaded with `.only()` fields reads no other column."""
+
+    FIELDS = ("title", "description", "address", "parties_involved")
+    EDITABLE = ("title", "description")  # the dispatcher's public version (`do_edit_public_text`)
+
+    def __init__(self, report: Report, masked: bool):
+        self._report, self._masked = report, masked
+
+    def __getattr__(self, name: str) -> str:
+        if name not in ShownText.FIELDS:
+            raise AttributeError(name)
+        value = getattr(self._report, name)
+        if not self._masked:
+            return value
+        edited = getattr(self._report, f"public_{name}", "") if name in self.EDITABLE else ""
+        return masking.mask(edited or value)
+
+
+def shown_text(report: Report, viewer) -> ShownText:
+    """A report's words as `viewer` may read them (issue 15): the reporter and staff who work on
+    or watch it read the original; everyone else (the feed, the public page, the public API,
+    Open311, search hits) reads them with phone numbers, e-mail addresses, NIK-like and account
+    numbers masked (`masking.mask`), in the dispatcher's public version where there is one. The
+    only way a surface outside the parties shows a report's
+    text."""
+    return ShownText(report, not (is_own(report, viewer) or may_see_internal(report, viewer)))
+
+
+def shown_event_text(event, report: Report, viewer) -> str:
+    """A timeline text (a note, an answer) as `viewer` may read it: masked outside the parties."""
+    if is_own(report, viewer) or may_see_internal(report, viewer):
+        return event.text
+    return masking.mask(event.text)

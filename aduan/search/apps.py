@@ -1,6 +1,17 @@
 from django.apps import AppConfig
 
 
+def _index_report(sender, report, **kwargs):
+    from .index import index_report
+
+    index_report(report)
+
+
 class SearchConfig(AppConfig):
     name = "aduan.search"
     verbose_name = "Pencarian"
+
+    def ready(self):
+        from aduan.reports.signals import report_changed
+
+        report_changed.connect(_index_report, dispatch_uid="search-index-report")

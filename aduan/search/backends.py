@@ -19,7 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from aduan.reports.models import Report
-from aduan.reports.visibility import visible_reports
+from aduan.reports.visibility import shown_text, visible_reports
 
 from .text import STOPWORDS, stem, terms
 
@@ -58,6 +58,7 @@ class Ranking:
     stems: list[str]
     order: list[tuple[int, float, str]]
     capped: bool
+    viewer: object = None  # whose words the hits show (`visibility.shown_text`)
 
     @property
     def total(self) -> int:
@@ -73,13 +74,14 @@ class Ranking:
             else {}
         )
         wanted = set(self.stems)
+        shown = {pk: shown_text(report, self.viewer) for pk, report in reports.items()}
         hits = [
             Hit(
                 report=reports[pk],
                 score=score,
                 matched=how,
-                title=highlight(reports[pk].title, wanted),
-                snippet=snippet(reports[pk].description, wanted),
+                title=highlight(shown[pk].title, wanted),
+                snippet=snippet(shown[pk].description, wanted),
             )
             for pk, score, how in window
             if pk in reports
@@ -112,7 +114,7 @@ def rank(user, query: str, *, within: QuerySet | None = None) -> Ranking:
         if pk not in seen:
             seen.add(pk)
             order.append((pk, score, how))
-    return Ranking(query=query, stems=stems, order=order, capped=capped)
+    return Ranking(query=query, stems=stems, order=order, capped=capped, viewer=user)
 
 
 # --- text -------------------------------------------------------------------------------------

@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class SmsConfig(AppConfig):
     name = "aduan.sms"
     verbose_name = "SMS"
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from aduan.notifications import transports
+
+        from . import gateway
+
+        transports.register(
+            "sms",
+            gateway.send_notification,
+            enabled=lambda: bool(settings.SMS_GATEWAY_URL),
+            address_for=gateway.verified_phone_of,
+            compose=gateway.compose,
+        )

@@ -1,33 +1,19 @@
-"""SMS replies are rows of the outbox (channel SMS), delivered by its worker through the gateway."""
+"""SMS replies are rows of the outbox (channel SMS), delivered by its worker through the
+transport the SMS app registers (`SmsConfig.ready()`)."""
 
-import logging
-
-from django.db import transaction
-from django.utils import timezone
-
+from aduan.notifications import outbox
 from aduan.notifications.models import Channel, Notification
 
-log = logging.getLogger(__name__)
 
-
-def queue_reply(phone: str, text: str, *, report=None) -> Notification:
-    notification = Notification.objects.create(
-        address=phone,
-        channel=Channel.SMS,
+def queue_reply(phone: str, text: str, *, report=None, secret: str = "") -> Notification:
+    """`secret`: a value the text carries that must not be stored in clear (a tracking secret, a
+    verification code); the row keeps the text sealed until delivery (`outbox.send_to`)."""
+    return outbox.send_to(
+        Channel.SMS,
+        phone,
+        text[:480],
         kind="sms_reply",
         report=report,
         subject="SMS",
-        body=text[:480],
-        next_attempt_at=timezone.now(),
+        secret=secret,
     )
-    transaction.on_commit(lambda: _deliver([notification.pk]))
-    return notification
-
-
-def _deliver(ids):
-    from aduan.notifications.tasks import deliver_notifications
-
-    try:
-        deliver_notifications(ids)
-    except Exception:  # the periodic sweep of the outbox sends it later
-        log.exception("could not schedule SMS replies %s", ids)

@@ -7,14 +7,15 @@ account (`commands.account_for`). A number belongs to one account: proving it mo
 import datetime as dt
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from aduan.accounts.phone import normalise_phone
 from aduan.reports import errors
 
-from .commands import normalize_phone
 from .models import PhoneChallenge, VerifiedPhone
 from .replies import queue_reply
 
@@ -29,8 +30,11 @@ def _hash(challenge_phone: str, code: str) -> str:
 
 
 def start(user, raw_phone: str) -> PhoneChallenge:
-    phone = normalize_phone(raw_phone)
-    if not (phone.startswith("+") and 10 <= len(phone) <= 16 and phone[1:].isdigit()):
+    try:
+        phone = normalise_phone(raw_phone)
+    except ValidationError as error:
+        raise errors.InvalidInput(error.messages[0], field="phone") from None
+    if not phone:
         raise errors.InvalidInput(
             _("Nomor telepon tidak valid (contoh: +6281234567890)."), field="phone"
         )
@@ -57,6 +61,7 @@ def start(user, raw_phone: str) -> PhoneChallenge:
                 "pun."
             )
             % {"code": code},
+            secret=code,
         )
     return challenge
 

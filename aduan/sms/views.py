@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from aduan.accounts.phone import normalise_phone_or_none
 from aduan.ops import ratelimit
 
 from . import commands, signing
@@ -73,10 +74,11 @@ def webhook(request):
         return _refuse(401, "Timestamp terlalu lama atau di masa depan.")
     try:
         message = json.loads(body)
-        phone, text = commands.normalize_phone(str(message["from"])), str(message["text"])
+        phone = normalise_phone_or_none(str(message["from"]))
+        text = str(message["text"])
     except (ValueError, KeyError, TypeError):
         return _refuse(400, 'Isi harus JSON {"from": "+62…", "text": "…"}.')
-    if not 8 <= len(phone) <= 20 or "\x00" in text:
+    if phone is None or "\x00" in text:
         return _refuse(400, "Nomor pengirim atau teks tidak valid.")
     refusal = ratelimit.sms_phone(phone)
     if refusal is not None:

@@ -1,10 +1,13 @@
-"""Charts drawn by the server as inline SVG: readable without JavaScript, printable, and each
-with a <title>/<desc> and the numbers written on it for screen readers and for print."""
+"""The geometry of the dashboard's charts; the templates `stats/_trend_chart.html` and
+`stats/_share_chart.html` draw them as inline SVG: readable without JavaScript, printable, each
+with a <title>/<desc> and the numbers written on it for screen readers and for print.
 
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+Coordinates are strings with one decimal made here, so that no locale's decimal comma reaches the
+SVG; month names are left to the templates' `date` filter, in the reader's language.
+"""
 
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+from dataclasses import dataclass
+
 STATUS_COLOURS = {
     "submitted": "#6e7781",
     "returned": "#bf8700",
@@ -14,64 +17,91 @@ STATUS_COLOURS = {
     "closed": "#116329",
     "archived": "#a0a0a0",
 }
+DEFAULT_COLOUR = "#0b5394"
 
 
-def trend_chart(points, title: str) -> str:
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
+@dataclass(frozen=True)
+class MonthBar:
+    month: object  # the first day of the month
+    count: int
+    x: str
+    y: str
+    width: str
+    height: str
+    middle: str  # x of the labels
+    count_y: str
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    width: int
+    height: int
+    pad: int
+    axis_end: int
+    baseline: int
+    label_y: int
+    bars: list[MonthBar]
+
+
+def trend_chart(points) -> TrendChart:
     """Vertical bars, one per month: [(first day of month, count)]."""
     width, height, pad, top = 640, 220, 30, 20
-    n = max(len(points), 1)
+    bar = (width - 2 * pad) / max(len(points), 1)
     peak = max((c for _d, c in points), default=0) or 1
-    bar = (width - 2 * pad) / n
-    parts = [
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(title)}</title>",
-        "<desc>"
-        + escape(", ".join(f"{MONTHS[d.month - 1]} {d.year}: {c}" for d, c in points))
-        + "</desc>",
-        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#57606a"/>',
-    ]
+    bars = []
     for i, (day, count) in enumerate(points):
         h = (height - pad - top) * count / peak
         x = pad + i * bar + bar * 0.15
         y = height - pad - h
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar * 0.7:.1f}" height="{h:.1f}" fill="#0b5394">'
-            f"<title>{MONTHS[day.month - 1]} {day.year}: {count}</title></rect>"
+        bars.append(
+            MonthBar(day, count, _n(x), _n(y), _n(bar * 0.7), _n(h), _n(x + bar * 0.35), _n(y - 4))
         )
-        parts.append(
-            f'<text x="{x + bar * 0.35:.1f}" y="{y - 4:.1f}" font-size="11" text-anchor="middle">{count}</text>'
-        )
-        parts.append(
-            f'<text x="{x + bar * 0.35:.1f}" y="{height - pad + 14}" font-size="11" text-anchor="middle">'
-            f"{MONTHS[day.month - 1]}</text>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
+    return TrendChart(width, height, pad, width - pad, height - pad, height - pad + 14, bars)
 
 
-def share_chart(shares, title: str) -> str:
+@dataclass(frozen=True)
+class ShareRow:
+    label: str
+    count: int
+    percent: int
+    colour: str
+    text_y: int
+    bar_y: int
+    width: str
+    count_x: str
+
+
+@dataclass(frozen=True)
+class ShareChart:
+    width: int
+    height: int
+    label_width: int
+    bar_height: int
+    rows: list[ShareRow]
+
+
+def share_chart(shares) -> ShareChart:
     """One horizontal bar per status, its length the share of all reports: [(value, label, count)]."""
     width, row, label_w = 640, 24, 170
     total = sum(c for _v, _l, c in shares) or 1
-    height = row * len(shares) + 10
-    parts = [
-        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(title)}</title>",
-        "<desc>"
-        + escape(", ".join(f"{label}: {count}" for _v, label, count in shares))
-        + "</desc>",
-    ]
+    rows = []
     for i, (value, label, count) in enumerate(shares):
         y = 5 + i * row
         w = (width - label_w - 90) * count / total
-        pct = round(100 * count / total)
-        parts.append(f'<text x="0" y="{y + 16}" font-size="12">{escape(label)}</text>')
-        parts.append(
-            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" '
-            f'fill="{STATUS_COLOURS.get(value, "#0b5394")}"/>'
+        rows.append(
+            ShareRow(
+                label,
+                count,
+                round(100 * count / total),
+                STATUS_COLOURS.get(value, DEFAULT_COLOUR),
+                y + 16,
+                y + 4,
+                _n(w),
+                _n(label_w + w + 6),
+            )
         )
-        parts.append(
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 16}" font-size="12">{count} ({pct}%)</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
+    return ShareChart(width, row * len(shares) + 10, label_w, row - 8, rows)

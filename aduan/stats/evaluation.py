@@ -6,21 +6,19 @@ import io
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from aduan.reports.models import Report
 
 from . import figures
-from .charts import MONTHS
-from .exports import neutralise
-from .filters import Period, by_deadline, overdue_q
+from .cells import for_xlsx
+from .filters import Period, by_deadline
 
 
 def gather(period: Period) -> dict:
     data = figures.dashboard(period)
-    data["overdue"] = list(
-        by_deadline(Report.objects.filter(overdue_q(timezone.now())).select_related("agency"))[:500]
-    )
+    data["overdue"] = list(by_deadline(Report.objects.overdue().select_related("agency"))[:500])
     data["period"] = period
     return data
 
@@ -74,13 +72,13 @@ def to_xlsx(data) -> bytes:
     sheet.append([_title(data["period"])])
     sheet.append(_agency_header())
     for row in _agency_rows(data):
-        sheet.append([neutralise(v) for v in row])
+        sheet.append([for_xlsx(v) for v in row])
     overdue = book.create_sheet(_("Terlambat"))
     overdue.append([_("Kode"), _("Judul"), _("Perangkat daerah"), _("Tahap"), _("Batas waktu")])
     for r in data["overdue"]:
         overdue.append(
             [
-                neutralise(v)
+                for_xlsx(v)
                 for v in (
                     r.code,
                     r.title,
@@ -93,7 +91,7 @@ def to_xlsx(data) -> bytes:
     trend = book.create_sheet(_("Tren"))
     trend.append([_("Bulan"), _("Laporan diterima")])
     for day, count in data["trend"]:
-        trend.append([f"{MONTHS[day.month - 1]} {day.year}", count])
+        trend.append([date_format(day, "M Y"), count])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -132,7 +130,7 @@ def to_pdf(data) -> bytes:
     pdf.set_font("Helvetica", "", 8)
     peak = max((c for _d, c in data["trend"]), default=0) or 1
     for day, count in data["trend"]:
-        pdf.cell(25, 5, _latin1(f"{MONTHS[day.month - 1]} {day.year}"))
+        pdf.cell(25, 5, _latin1(date_format(day, "M Y")))
         pdf.set_fill_color(11, 83, 148)
         pdf.cell(max(120 * count / peak, 0.1), 4, "", fill=True)
         pdf.cell(15, 5, f" {count}", new_x="LMARGIN", new_y="NEXT")

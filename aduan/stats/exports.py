@@ -1,9 +1,8 @@
 """CSV and XLSX of a staff report list. The reporter column goes through `present_reporter`, so an
 officer's or supervisor's file never holds an anonymous reporter's identity; a dispatcher's export
-with identities is written to the audit trail. Cells that a spreadsheet would read as a formula
-(= + - @, tab, carriage return) are neutralised with a leading apostrophe."""
+with identities is written to the audit trail. Every cell passes through `cells` (no control
+character breaks the XLSX, no cell is read as a formula, also by spreadsheets splitting on `;`)."""
 
-import csv
 import io
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -15,14 +14,9 @@ from aduan.audit.models import AuditEntry
 from aduan.reports import sla
 from aduan.reports.visibility import present_reporter
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from . import cells
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def header():
@@ -50,25 +44,22 @@ def row(report, viewer) -> list:
     reporter = present_reporter(report, viewer)
     local = timezone.localtime
     return [
-        neutralise(v)
-        for v in [
-            report.code,
-            report.title,
-            report.get_status_display(),
-            report.get_classification_display(),
-            report.category.name if report.category else "",
-            _("ya") if report.supervisory else _("tidak"),
-            report.agency.short_name if report.agency else "",
-            report.district.name if report.district else "",
-            report.get_channel_display(),
-            reporter.name,
-            "" if reporter.hidden else reporter.phone,
-            local(report.submitted_at).strftime("%Y-%m-%d %H:%M"),
-            local(report.due_at).strftime("%Y-%m-%d %H:%M") if report.due_at else "",
-            sla.zone(report) or "",
-            report.reopen_count,
-            report.rating or "",
-        ]
+        report.code,
+        report.title,
+        report.get_status_display(),
+        report.get_classification_display(),
+        report.category.name if report.category else "",
+        _("ya") if report.supervisory else _("tidak"),
+        report.agency.short_name if report.agency else "",
+        report.district.name if report.district else "",
+        report.get_channel_display(),
+        reporter.name,
+        "" if reporter.hidden else reporter.phone,
+        local(report.submitted_at).strftime("%Y-%m-%d %H:%M"),
+        local(report.due_at).strftime("%Y-%m-%d %H:%M") if report.due_at else "",
+        sla.zone(report) or "",
+        report.reopen_count,
+        report.rating or "",
     ]
 
 
@@ -89,13 +80,13 @@ def export_reports(request, qs, fmt: str):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     _log(request, qs.count(), fmt)
     if fmt == "csv":
-        writer = csv.writer(_Echo())
+        writer = cells.csv_writer(_Echo())
 
         def lines():
             yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
-            yield writer.writerow(header())
+            yield writer.writerow([cells.for_csv(v) for v in header()])
             for report in qs.iterator(chunk_size=1000):
-                yield writer.writerow(row(report, request.user))
+                yield writer.writerow([cells.for_csv(v) for v in row(report, request.user)])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="laporan-{stamp}.csv"'
@@ -104,9 +95,9 @@ def export_reports(request, qs, fmt: str):
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Laporan"))
-    sheet.append(header())
+    sheet.append([cells.for_xlsx(v) for v in header()])
     for report in qs.iterator(chunk_size=1000):
-        sheet.append(row(report, request.user))
+        sheet.append([cells.for_xlsx(v) for v in row(report, request.user)])
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)

@@ -24,11 +24,12 @@ from aduan.reports.models import (
     Disposition,
     EventKind,
     Report,
+    ReportQuerySet,
     Status,
     TimelineEvent,
 )
 
-from .filters import Period, overdue_q
+from .filters import Period
 
 GROUPS = {
     "agency": ("agency", "agency__short_name"),
@@ -86,7 +87,7 @@ def _aggregate(base, group: str, now) -> dict:
         .annotate(
             received=Count("id"),
             open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-            overdue=Count("id", filter=overdue_q(now)),
+            overdue=Count("id", filter=ReportQuerySet.overdue_q(now)),
             answered=Count("id", filter=Q(responded_at__isnull=False)),
             reopened=Count("id", filter=Q(reopen_count__gt=0)),
             avg_rating=Avg("rating"),

@@ -8,14 +8,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aduan.reports.models import OPEN_STATUSES, EventKind, Status, TimelineEvent
-
-# Statuses in which staff hold the clock (the reporter holds it in returned and responded).
-STAFF_CLOCK_STATUSES = (Status.SUBMITTED, Status.DISPOSITIONED, Status.IN_PROGRESS)
-
-
-def overdue_q(now) -> Q:
-    return Q(status__in=STAFF_CLOCK_STATUSES, paused_at__isnull=True, due_at__lt=now)
+from aduan.ops.filter_dates import filter_date
+from aduan.reports.models import EventKind, Status, TimelineEvent
 
 
 def late_answer_exists():
@@ -40,9 +34,9 @@ METRICS = {
 def apply_metric(qs: QuerySet, metric: str, now=None) -> QuerySet:
     now = now or timezone.now()
     if metric == "open":
-        return qs.filter(status__in=OPEN_STATUSES)
+        return qs.open()
     if metric == "overdue":
-        return qs.filter(overdue_q(now))
+        return qs.overdue(now)
     if metric == "answered":
         return qs.filter(responded_at__isnull=False)
     if metric == "answered_late":
@@ -52,13 +46,6 @@ def apply_metric(qs: QuerySet, metric: str, now=None) -> QuerySet:
     if metric == "rated":
         return qs.filter(rating__isnull=False)
     return qs
-
-
-def _date(value: str | None):
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def _int(value):
@@ -75,7 +62,8 @@ class Period:
 
     @classmethod
     def from_params(cls, params, *, default_month=True):
-        start, end = _date(params.get("dari")), _date(params.get("sampai"))
+        start = filter_date(params.get("dari"), "dari")
+        end = filter_date(params.get("sampai"), "sampai")
         if start is None and end is None and not default_month:
             return None
         today = timezone.localdate()
@@ -113,7 +101,7 @@ def filter_reports(qs: QuerySet, params, now=None) -> QuerySet:
     if status in Status.values:
         qs = qs.filter(status=status)
     elif status == "open":
-        qs = qs.filter(status__in=OPEN_STATUSES)
+        qs = qs.open()
     agency = params.get("agency")
     if agency == "none":
         qs = qs.filter(agency__isnull=True)
@@ -130,19 +118,7 @@ def filter_reports(qs: QuerySet, params, now=None) -> QuerySet:
     for field in ("classification", "channel"):
         if params.get(field):
             qs = qs.filter(**{field: params.get(field)})
-    zone = params.get("zone")
-    now_ = now or timezone.now()
-    if zone == "red":
-        qs = qs.filter(overdue_q(now_))
-    elif zone == "yellow":
-        qs = qs.filter(
-            status__in=STAFF_CLOCK_STATUSES,
-            paused_at__isnull=True,
-            warn_at__lte=now_,
-            due_at__gte=now_,
-        )
-    elif zone == "green":
-        qs = qs.filter(status__in=STAFF_CLOCK_STATUSES, paused_at__isnull=True, warn_at__gt=now_)
+    qs = qs.in_zone(params.get("zone"), now)
     if params.get("metric") in METRICS:
         qs = apply_metric(qs, params["metric"], now)
     q = (params.get("q") or "").strip()
@@ -153,3 +129,9 @@ def filter_reports(qs: QuerySet, params, now=None) -> QuerySet:
 
 def by_deadline(qs: QuerySet) -> QuerySet:
     return qs.order_by(F("due_at").asc(nulls_last=True), "submitted_at", "id")
+
+
+def by_priority(qs: QuerySet) -> QuerySet:
+    """The dispatcher's queue and the agency inbox: the most urgent first, then the nearest
+    deadline (indexes `report_status_priority` and `report_inbox_priority`)."""
+    return qs.order_by("priority", F("due_at").asc(nulls_last=True), "submitted_at", "id")

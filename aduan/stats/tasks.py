@@ -3,7 +3,8 @@
 import logging
 
 from django.core.files.base import ContentFile
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from .filters import Period
 from .models import EvaluationReport
@@ -29,3 +30,11 @@ def generate_evaluation(pk: int) -> None:
     job.state = EvaluationReport.State.DONE
     job.error = ""
     job.save(update_fields=["file", "state", "error"])
+
+
+@db_periodic_task(crontab(hour="1", minute="30"))
+@lock_task("aduan-open-data")
+def export_open_data_nightly() -> int:
+    from . import opendata
+
+    return opendata.export()

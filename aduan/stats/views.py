@@ -12,14 +12,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from aduan.backoffice.access import staff_only
+from aduan.accounts.access import staff_only
+from aduan.ops.filter_dates import filter_month
 from aduan.reports import sla
 from aduan.reports.attachments import open_stored
 from aduan.reports.models import Report
 
 from . import charts, figures
 from .exports import XLSX_TYPE
-from .filters import Period, by_deadline, overdue_q
+from .filters import Period, by_deadline
 from .models import EvaluationReport
 from .tasks import generate_evaluation
 
@@ -55,10 +56,8 @@ def _dashboard_figures(period: Period) -> dict:
     data = figures.dashboard(period)
     data.update(
         {
-            "trend_svg": charts.trend_chart(data["trend"], _("Laporan diterima per bulan")),
-            "share_svg": charts.share_chart(
-                data["status_share"], _("Sebaran laporan menurut status")
-            ),
+            "trend_chart": charts.trend_chart(data["trend"]),
+            "share_chart": charts.share_chart(data["status_share"]),
             "computed_at": timezone.now(),
         }
     )
@@ -75,9 +74,7 @@ def _dashboard_figures(period: Period) -> dict:
 @staff_only(roles=("dispatcher", "supervisor"))
 def overdue(request):
     """Every open report past the deadline of a step staff hold, the oldest deadline first."""
-    qs = by_deadline(
-        Report.objects.filter(overdue_q(timezone.now())).select_related("agency", "category")
-    )
+    qs = by_deadline(Report.objects.overdue().select_related("agency", "category"))
     rows = list(qs[:1000])
     for r in rows:
         r.zone = sla.zone(r)
@@ -87,10 +84,8 @@ def overdue(request):
 
 
 def _month_period(value: str | None) -> Period | None:
-    try:
-        year, month = (int(p) for p in (value or "").split("-"))
-        start = dt.date(year, month, 1)
-    except ValueError:
+    start = filter_month(value, "bulan")
+    if start is None:
         return None
     end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     return Period(start, end)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import ImportRecord, RoutingModel
 
@@ -15,9 +16,18 @@ class RoutingModelAdmin(admin.ModelAdmin):
 
 @admin.register(ImportRecord)
 class ImportRecordAdmin(admin.ModelAdmin):
-    list_display = ["report", "source", "line", "imported_at"]
-    readonly_fields = ["content_hash", "report", "source", "line", "imported_at"]
+    """Where an imported report came from. The report is named by its code only: its title and
+    its reporter are for the staff who may open it, not for the sysadmin (issue 11 §5), and a
+    search finds a file name or a code, never a person."""
+
+    list_display = ["report_code", "source", "line", "imported_at"]
+    fields = readonly_fields = ["content_hash", "report_code", "source", "line", "imported_at"]
     search_fields = ["source", "report__code"]
+    list_select_related = ["report"]
+
+    @admin.display(description=_("kode laporan"), ordering="report__code")
+    def report_code(self, record):
+        return record.report.code
 
     def has_add_permission(self, request):
         return False

@@ -7,7 +7,9 @@ bare English page. Here a second failure falls back to a fixed Bahasa Indonesia 
 
 import logging
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponseBadRequest, HttpResponseServerError
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.defaults import server_error
 
@@ -29,3 +31,18 @@ def server_error_page(request):
     except Exception:
         log.exception("the 500 page could not be drawn; answering the plain one")
         return HttpResponseServerError(FALLBACK, content_type="text/html; charset=utf-8")
+
+
+def bad_request_page(request, exception=None):
+    """400: the message of a refusal meant for the visitor (`message`, e.g. a filter date out of
+    range, `aduan.ops.filter_dates`), else a general one; never the text of another exception."""
+    from aduan.ops.filter_dates import DateOutOfRange
+
+    if isinstance(exception, DateOutOfRange):
+        message = exception.message
+    else:
+        message = _("Permintaan tidak dapat diproses. Periksa kembali isian atau alamatnya.")
+    page = render_to_string(
+        "_error_page.html", {"heading": _("Permintaan tidak valid"), "message": message}
+    )
+    return HttpResponseBadRequest(page)

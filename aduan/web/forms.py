@@ -1,7 +1,5 @@
 """Forms of the citizen portal. Messages in Bahasa Indonesia, wrapped for translation."""
 
-import datetime as dt
-
 from django import forms
 from django.conf import settings
 from django.urls import reverse
@@ -10,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from aduan.accounts import nik as niks
 from aduan.accounts.forms import regency_districts, village_choice_attrs
 from aduan.accounts.phone import normalise_phone
+from aduan.directory import question_fields as extra_questions
+from aduan.directory.fields import KnownRegionField
 from aduan.directory.models import Agency, Category, Region
 from aduan.reports.models import Classification, Status
-
-from . import extra_questions
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -38,20 +36,27 @@ def _villages():
 
 
 class LocationFields(forms.Form):
+    """Where and when, as values (shape only): the date, the places and the point are checked
+    by the action (`reports.rules`)."""
+
     incident_date = forms.DateField(
-        label=_("Tanggal kejadian"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tanggal kejadian"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    district = forms.ModelChoiceField(
+    district = KnownRegionField(
         label=_("Kecamatan"),
         queryset=Region.objects.none(),
         required=False,
         empty_label=_("— pilih kecamatan —"),
+        level=Region.Level.DISTRICT,
     )
-    village = forms.ModelChoiceField(
+    village = KnownRegionField(
         label=_("Desa/kelurahan"),
         queryset=Region.objects.none(),
         required=False,
         empty_label=_("— pilih desa/kelurahan —"),
+        level=Region.Level.VILLAGE,
     )
     address = forms.CharField(label=_("Alamat atau patokan lokasi"), max_length=255, required=False)
     latitude = forms.DecimalField(
@@ -59,16 +64,12 @@ class LocationFields(forms.Form):
         max_digits=9,
         decimal_places=6,
         required=False,
-        min_value=-90,
-        max_value=90,
     )
     longitude = forms.DecimalField(
         label=_("Bujur"),
         max_digits=9,
         decimal_places=6,
         required=False,
-        min_value=-180,
-        max_value=180,
     )
     parties_involved = forms.CharField(
         label=_("Pihak yang terlibat"),
@@ -88,28 +89,6 @@ class LocationFields(forms.Form):
             if district
             else Region.objects.none()
         )
-
-    def clean_incident_date(self):
-        date = self.cleaned_data.get("incident_date")
-        if date and date > dt.date.today():
-            raise forms.ValidationError(_("Tanggal kejadian tidak boleh di masa depan."))
-        return date
-
-    def clean(self):
-        data = super().clean()
-        if (
-            data.get("village")
-            and data.get("district")
-            and data["village"].parent_id != data["district"].pk
-        ):
-            self.add_error("village", _("Desa/kelurahan tidak berada di kecamatan yang dipilih."))
-        if data.get("village") and not data.get("district"):
-            data["district"] = data["village"].parent
-        if (data.get("latitude") is None) != (data.get("longitude") is None):
-            self.add_error(
-                "latitude", _("Isi lintang dan bujur sekaligus, atau kosongkan keduanya.")
-            )
-        return data
 
 
 class ReportForm(LocationFields):
@@ -218,11 +197,12 @@ class OnBehalfForm(forms.Form):
     )
 
     def clean(self):
+        """The resident's phone and NIK as values, and what the portal asks of a representative
+        besides (a number to reach the resident, the relationship). That the resident is named
+        and consented is the action's rule (`reports.rules.check_on_behalf`)."""
         data = super().clean()
         if not data.get("on_behalf"):
             return data
-        if not (data.get("resident_name") or "").strip():
-            self.add_error("resident_name", _("Nama warga wajib diisi."))
         if data.get("resident_phone"):
             try:
                 data["resident_phone"] = normalise_phone(data["resident_phone"])
@@ -230,6 +210,8 @@ class OnBehalfForm(forms.Form):
                 self.add_error("resident_phone", error)
         else:
             self.add_error("resident_phone", _("Nomor telepon warga wajib diisi."))
+        if not (data.get("relationship") or "").strip():
+            self.add_error("relationship", _("Sebutkan hubungan Anda dengan warga."))
         if data.get("resident_nik"):
             nik = niks.clean_nik(data["resident_nik"])
             try:
@@ -237,10 +219,6 @@ class OnBehalfForm(forms.Form):
                 data["resident_nik"] = nik
             except forms.ValidationError as error:
                 self.add_error("resident_nik", error)
-        if not (data.get("relationship") or "").strip():
-            self.add_error("relationship", _("Sebutkan hubungan Anda dengan warga."))
-        if not data.get("consent"):
-            self.add_error("consent", _("Persetujuan warga wajib dikonfirmasi."))
         return data
 
 
@@ -259,7 +237,13 @@ class AcceptAnswerForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("Penilaian"),
         coerce=int,
-        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        choices=[
+            (5, _("Sangat puas")),
+            (4, _("Puas")),
+            (3, _("Cukup")),
+            (2, _("Kurang puas")),
+            (1, _("Sangat tidak puas")),
+        ],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
@@ -271,11 +255,16 @@ class AcceptAnswerForm(forms.Form):
 
 
 class RejectAnswerForm(forms.Form):
+    """Not satisfied, with the reason; or the one-tap "Belum selesai" (`not_fixed`), whose reason
+    is `actions.not_fixed_reason`, the same as an SMS or WhatsApp reply of BELUM SELESAI."""
+
     reason = forms.CharField(
         label=_("Mengapa Anda tidak puas?"),
         max_length=4000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    not_fixed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class ProvideInfoForm(forms.Form):

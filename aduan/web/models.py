@@ -24,3 +24,34 @@ class FilingToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.token[:6]}…"
+
+
+def pending_upload_path(instance: "PendingUpload", filename: str) -> str:
+    # Random name, as for attachments: a stored file is never reachable by a guessable path.
+    return f"pending/{instance.user_id}/{secrets.token_hex(16)}"
+
+
+class PendingUpload(models.Model):
+    """A file checked and cleaned (`aduan.reports.attachments`) before its report is filed.
+
+    Two callers: the form without JavaScript keeps the files of a submit that failed (a missing
+    field) so that nobody chooses them again; the device's outbox (outbox.js) sends each photo on
+    its own, with its own key, so that one lost connection costs one file, not the whole report.
+    The report claims them by key when it is filed; unclaimed ones go after PENDING_UPLOAD_DAYS.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    file = models.FileField(upload_to=pending_upload_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_pending_upload_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.original_name}"

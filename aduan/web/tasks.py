@@ -29,3 +29,10 @@ def purge_filing_tokens(now=None) -> int:
 @db_periodic_task(crontab(minute="17", hour="3"))
 def purge_filing_tokens_daily() -> int:
     return purge_filing_tokens()
+
+
+@db_periodic_task(crontab(minute="27", hour="3"))
+def purge_pending_uploads_daily() -> int:
+    from . import pending
+
+    return pending.purge()

@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from aduan.ops import ratelimit
 
 
-def check(request, *, scope: str = "filing") -> tuple[ratelimit.Refusal, str] | None:
+def check(
+    request, *, scope: str = "filing", files_kept: bool = False
+) -> tuple[ratelimit.Refusal, str] | None:
     """Count one filing (or follow-up) of the logged-in user; the refusal and its message if over."""
     refusal = ratelimit.filing(request, request.user, scope=scope)
     if refusal is None:
@@ -34,7 +36,7 @@ def check(request, *, scope: str = "filing") -> tuple[ratelimit.Refusal, str] | 
             % wait
         )
     message += " " + _("Isian Anda tetap tersimpan di formulir ini.")
-    if request.FILES:  # a browser cannot put chosen files back into a form
+    if request.FILES and not files_kept:  # a browser cannot put chosen files back into a form
         message += " " + _("Pilih ulang lampiran sebelum mengirim.")
     return refusal, message
 

@@ -3,17 +3,30 @@ from django.urls import include, path
 
 from aduan.accounts import views as accounts_views
 
-from . import views, views_filing, views_notifications, views_public, views_reports
+from . import (
+    views,
+    views_app,
+    views_filing,
+    views_maps,
+    views_notifications,
+    views_proof,
+    views_public,
+    views_reports,
+)
 
 app_name = "web"
 
 urlpatterns = [
     path("lapor/", views_filing.file_report, name="file_report"),
+    path("lapor/unggah/", views_app.upload, name="upload"),
+    path("luring/", views_app.offline, name="offline"),
     path("lapor/periksa/", views_filing.checklist, name="checklist"),
     path("lapor/pertanyaan/", views_filing.questions, name="questions"),
     path("wilayah/desa/", views_filing.villages, name="villages"),
     path("akun/profil/", views_filing.profile, name="profile"),
     path("laporan/", views_public.feed, name="feed"),
+    path("laporan/peta/", views_maps.feed_map, name="feed_map"),
+    path("wilayah/lokasi/", views_maps.locate, name="locate"),
     path("laporan-saya/", views_reports.my_reports, name="my_reports"),
     path("lacak/", views_reports.track, name="track"),
     path("laporan/<str:code>/", views_reports.report_detail, name="report"),
@@ -25,6 +38,7 @@ urlpatterns = [
     path("laporan/<str:code>/dukung/", views_reports.support, name="support"),
     path("laporan/<str:code>/lampiran/<int:pk>/", views_reports.attachment, name="attachment"),
     path("notifikasi/", views_notifications.notifications, name="notifications"),
+    path("akun/notifikasi/", views_notifications.channels, name="notification_channels"),
     path("notifikasi/baca-semua/", views_notifications.mark_all_read, name="notifications_read"),
     path("notifikasi/<int:pk>/", views_notifications.open_notification, name="notification"),
 ]
@@ -35,6 +49,15 @@ public_urlpatterns = [
     path("masuk/", account_views.login, name="login"),
     path("keluar/", account_views.logout, name="logout"),
     path("daftar/", accounts_views.signup, name="signup"),
+    # Before allauth's page of the same address, which adds an address without the password.
+    path("akun/email/", accounts_views.change_email, name="account_email"),
     path("akun/", include("allauth.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("bukti/", views_proof.audit_heads, name="audit_heads"),
+    path("bukti/kepala.json", views_proof.audit_heads_json, name="audit_heads_json"),
+    path("bukti/periksa/", views_proof.verify_receipt, name="verify_receipt"),
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the admin, the API docs).
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("sw.js", views_app.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views_app.manifest, name="manifest"),
 ]

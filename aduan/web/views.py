@@ -1,7 +1,8 @@
 from django.db import connection
 from django.db.models import Count
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from aduan.directory.models import Agency
 from aduan.reports.models import DONE_STATUSES, Status
@@ -28,3 +29,8 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def favicon(request):
+    """The portal's icon for clients that ask for /favicon.ico (a 404 on every page otherwise)."""
+    return HttpResponsePermanentRedirect(static("web/favicon.svg"))

@@ -5,26 +5,30 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from aduan.accounts import actions as account_actions
 from aduan.accounts.forms import ProfileForm
-from aduan.accounts.models import Role
+from aduan.core import qr
+from aduan.directory import question_fields as extra_questions
 from aduan.directory.models import Category, Region
-from aduan.reports import actions, attachments, errors
+from aduan.ops.bodylimit import accepts_files
+from aduan.reports import actions, attachments, errors, receipts, rules
 from aduan.reports.models import Channel
 from aduan.reports.visibility import own_reports
 from aduan.triage.completeness import assess
 
-from . import throttle
+from . import pending, summary, throttle
 from .forms import OnBehalfForm, ReportForm
 from .models import FilingToken
 
 SESSION_SECRETS = "filed_secrets"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 @login_required
@@ -44,8 +48,13 @@ def profile(request):
     }
     form = ProfileForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        form.apply(user)
-        user.save()
+        account_actions.do_change_profile(
+            user,
+            actor=user,
+            full_name=form.cleaned_data["full_name"],
+            phone=form.cleaned_data["phone"],
+            profile=form.profile(),
+        )
         messages.success(request, _("Profil tersimpan."))
         target = request.GET.get("next", "")
         return redirect(
@@ -61,48 +70,125 @@ def _issue_token(user) -> str:
     return FilingToken.objects.create(user=user).token
 
 
+@accepts_files
 @login_required
 def file_report(request):
     user = request.user
-    if user.role == Role.CITIZEN and not user.profile_complete:
-        messages.info(
-            request, _("Lengkapi profil Anda (sesuai KTP) sebelum mengirim laporan pertama.")
-        )
+    refusal = rules.profile_refusal(user)
+    if refusal is not None:
+        messages.info(request, refusal.message)
         return redirect(f"{reverse('web:profile')}?next={reverse('web:file_report')}")
-    form = ReportForm(request.POST or None, request.FILES or None)
-    behalf = OnBehalfForm(request.POST or None, prefix="wakil") if user.is_representative else None
+    if request.method != "POST":
+        return _form_page(request, ReportForm(), _behalf_form(user), "", [])
     token = request.POST.get("form_token", "")
-    if request.method == "POST":
-        done = (
-            FilingToken.objects.filter(token=token, user=user, report__isnull=False)
-            .select_related("report")
-            .first()
+    device = IDEMPOTENCY_HEADER in request.headers
+    if device:
+        # The phone's outbox (outbox-core.js): its key is the form's token, created on the device,
+        # so that a report written offline is filed once however often it is sent.
+        token = request.headers[IDEMPOTENCY_HEADER]
+        if not pending.valid_key(token):
+            return JsonResponse({"error": _("Idempotency-Key tidak valid.")}, status=400)
+        claim, _created = FilingToken.objects.get_or_create(token=token, defaults={"user": user})
+        if claim.user_id != user.pk:
+            return JsonResponse({"error": _("Idempotency-Key sudah dipakai.")}, status=409)
+    done = (
+        FilingToken.objects.filter(token=token, user=user, report__isnull=False)
+        .select_related("report")
+        .first()
+    )
+    if done:  # the same form again (double click, reload): show what the first one filed
+        if device:
+            return _filed_json(done.report, status=200)
+        return redirect("web:filed", code=done.report.code)
+    # The files come first: each accepted one is kept on the server at once, so that whatever
+    # else goes wrong with this submit, nobody chooses the same photo again.
+    kept, refusals = _keep_uploads(request)
+    if "refresh" in request.POST:
+        # Without JavaScript: show the chosen category's questions or the kecamatan's desa list,
+        # with everything filled in so far and no error yet (nothing was sent).
+        form = ReportForm(initial=_initial(request.POST), category=_chosen_category(request.POST))
+        behalf = _behalf_form(user, initial=True, data=request.POST)
+        return _form_page(request, form, behalf, token, kept)
+    form = ReportForm(request.POST)
+    behalf = _behalf_form(user, data=request.POST)
+    valid = form.is_valid() & (behalf is None or behalf.is_valid())
+    for message in refusals:
+        form.add_error("attachments", message)
+    if len(kept) > settings.ATTACHMENT_MAX_FILES:
+        form.add_error(
+            "attachments",
+            _("Paling banyak %(n)s lampiran per laporan; hapus centang yang tidak perlu.")
+            % {"n": settings.ATTACHMENT_MAX_FILES},
         )
-        if done:  # the same form again (double click, reload): show what the first one filed
-            return redirect("web:filed", code=done.report.code)
-        valid = form.is_valid() & (behalf is None or behalf.is_valid())
-        if valid:
-            try:
-                cleaned = attachments.clean_uploads(form.cleaned_data["attachments"])
-            except attachments.AttachmentRefused as refused:
-                form.add_error(
-                    "attachments",
-                    refused.message + " " + _("Isian lain tetap tersimpan; pilih ulang lampiran."),
-                )
-            else:
-                throttled = throttle.check(request)
-                if throttled is not None:
-                    form.add_error(None, throttled[1])
-                    return throttle.too_many(
-                        request, *throttled, page=lambda: _form_page(request, form, behalf, token)
-                    )
-                report = _file(request, form, behalf, cleaned, token)
-                if report is not None:
-                    return redirect("web:filed", code=report.code)
-    return _form_page(request, form, behalf, token)
+    if valid and not form.errors:
+        throttled = throttle.check(request, files_kept=True)
+        if throttled is not None:
+            form.add_error(None, throttled[1])
+            if device:
+                response = JsonResponse({"error": throttled[1]}, status=429)
+                response["Retry-After"] = str(throttled[0].retry_after)
+                return response
+            return throttle.too_many(
+                request,
+                *throttled,
+                page=lambda: _form_page(request, form, behalf, token, kept),
+            )
+        report = _file(request, form, behalf, kept, token)
+        if report is not None:
+            return (
+                _filed_json(report, status=201)
+                if device
+                else redirect("web:filed", code=report.code)
+            )
+    if device:
+        errors = [vars(e) for e in summary.errors(form, behalf)]
+        return JsonResponse({"errors": errors}, status=422)
+    return _form_page(request, form, behalf, token, kept)
 
 
-def _form_page(request, form, behalf, token):
+def _filed_json(report, *, status):
+    return JsonResponse(
+        {"code": report.code, "url": reverse("web:filed", kwargs={"code": report.code})},
+        status=status,
+    )
+
+
+def _behalf_form(user, *, initial=False, data=None):
+    if not user.is_representative:
+        return None
+    if initial:
+        prefix = "wakil-"
+        return OnBehalfForm(
+            prefix="wakil",
+            initial={n: data.get(prefix + n) for n in OnBehalfForm.base_fields},
+        )
+    return OnBehalfForm(data, prefix="wakil")
+
+
+def _chosen_category(data):
+    chosen = data.get("category", "")
+    return Category.objects.filter(pk=chosen, is_active=True).first() if chosen.isdigit() else None
+
+
+def _initial(data) -> dict:
+    """What was typed, as the initial values of an unbound form (lists for multiple choices)."""
+    return {name: values if len(values) > 1 else values[0] for name, values in data.lists()}
+
+
+def _keep_uploads(request):
+    """The files kept by an earlier submit that are still ticked, plus this submit's files, each
+    checked and cleaned; refused ones give a message each (the others are kept)."""
+    kept = pending.of_user(request.user, request.POST.getlist("pending_uploads"))
+    refusals = []
+    for upload in request.FILES.getlist("attachments"):
+        try:
+            kept.append(pending.keep(request.user, attachments.clean_upload(upload)))
+        except attachments.AttachmentRefused as refused:
+            refusals.append(refused.message)
+    return kept, refusals
+
+
+def _form_page(request, form, behalf, token, kept):
     """The form, bound to what was typed when it comes back; the same token while it is unused."""
     user = request.user
     token = (
@@ -120,6 +206,8 @@ def _form_page(request, form, behalf, token):
             "behalf": behalf,
             "form_token": token,
             "checklist": checklist,
+            "kept_uploads": kept,
+            "errors": summary.errors(form, behalf),
             "limits": attachments.limits_text(),
             "accept": attachments.ACCEPT,
             "max_files": settings.ATTACHMENT_MAX_FILES,
@@ -127,7 +215,7 @@ def _form_page(request, form, behalf, token):
     )
 
 
-def _file(request, form, behalf, cleaned, token):
+def _file(request, form, behalf, kept, token):
     """File under the token's lock: of two POSTs with one token, the second waits, then finds the
     report of the first (PostgreSQL row lock; SQLite's IMMEDIATE transactions serialise them)."""
     data, user = form.cleaned_data, request.user
@@ -146,7 +234,7 @@ def _file(request, form, behalf, cleaned, token):
         parties_involved=data["parties_involved"],
         anonymous=data["anonymous"],
         confidential=data["confidential"],
-        attachments=[c.as_file() for c in cleaned],
+        attachments=pending.as_files(kept),
         extra_answers=form.extra_answers(),
     )
     if on_behalf:
@@ -158,7 +246,7 @@ def _file(request, form, behalf, cleaned, token):
             reporter_phone=behalf.cleaned_data["resident_phone"],
             reporter_nik=behalf.cleaned_data.get("resident_nik") or "",
             representative_relationship=behalf.cleaned_data["relationship"].strip(),
-            consent=True,
+            consent=behalf.cleaned_data["consent"],
         )
     else:
         kwargs.update(reporter=user, channel=Channel.WEB)
@@ -175,14 +263,37 @@ def _file(request, form, behalf, cleaned, token):
         try:
             report, secret = actions.do_file_report(**kwargs)
         except errors.InvalidInput as error:
-            target = form if error.field in form.fields else None
-            (target or form).add_error(error.field if target else None, error.message)
+            show_refusal(error, form, behalf)
             return None
         claim.report = report
         claim.save(update_fields=["report"])
+        pending.discard(kept)
     request.session.setdefault(SESSION_SECRETS, {})[report.code] = secret
     request.session.modified = True
     return report
+
+
+# Where the portal shows an action's refusal of a resident's details (the form on behalf).
+BEHALF_FIELDS = {
+    "reporter_name": "resident_name",
+    "reporter_phone": "resident_phone",
+    "representative_relationship": "relationship",
+    "resident_name": "resident_name",
+    "consent": "consent",
+}
+
+
+def show_refusal(error: errors.InvalidInput, form, behalf=None) -> None:
+    """Each problem the action found beside its field: a category's question (`q_<code>`), the
+    resident's details on the form on behalf, else the report's field or the top of the form."""
+    for field, message in (error.problems or {None: error.message}).items():
+        name = field or ""
+        if name.startswith(rules.ANSWER_FIELD):
+            name = extra_questions.PREFIX + name[len(rules.ANSWER_FIELD) :]
+        if behalf is not None and name in BEHALF_FIELDS:
+            behalf.add_error(BEHALF_FIELDS[name], message)
+        else:
+            form.add_error(name if name in form.fields else None, message)
 
 
 @login_required
@@ -191,7 +302,19 @@ def filed(request, code):
     # Shown once: the session does not keep the secret after this page (the e-mail has it too).
     secret = request.session.get(SESSION_SECRETS, {}).pop(code, None)
     request.session.modified = True
-    return render(request, "web/filed.html", {"report": report, "secret": secret})
+    receipt = receipts.latest(report)
+    receipt_url = receipts.verify_url(receipt.text) if receipt else ""
+    return render(
+        request,
+        "web/filed.html",
+        {
+            "report": report,
+            "secret": secret,
+            "receipt": receipt,
+            "receipt_url": receipt_url,
+            "receipt_qr": qr.png_data_uri(receipt_url) if receipt else "",
+        },
+    )
 
 
 def _assess_fields(form) -> dict:
@@ -203,11 +326,16 @@ def _assess_fields(form) -> dict:
         incident_date = parse_date(data.get("incident_date") or "")
     except ValueError:
         incident_date = None
+
+    def text(name: str) -> str:
+        # No longer than the form accepts: the assessment's cost grows with the text.
+        return str(data.get(name, ""))[: form.fields[name].max_length]
+
     return {
-        "title": data.get("title", ""),
-        "description": data.get("description", ""),
-        "parties_involved": data.get("parties_involved", ""),
-        "address": data.get("address", ""),
+        "title": text("title"),
+        "description": text("description"),
+        "parties_involved": text("parties_involved"),
+        "address": text("address"),
         "incident_date": incident_date,
         "district": region(data.get("district")),
         "village": region(data.get("village")),

@@ -1,11 +1,14 @@
 """The in-app notification list: rows of the outbox with channel "in_app" (DESIGN §5)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aduan.backoffice.access import workspace_reports
 from aduan.notifications.models import Channel, Notification
 
 
@@ -29,14 +32,43 @@ def mark_all_read(request):
 
 @login_required
 def open_notification(request, pk):
-    """Mark one as read and go to its report."""
+    """Mark one as read and go to its report: the back-office workspace for staff who may open
+    it there, the citizen's page for everyone else."""
     item = _mine(request.user).filter(pk=pk).select_related("report").first()
     if item is None:
         return redirect("web:notifications")
     if item.read_at is None:
         _mine(request.user).filter(pk=pk).update(read_at=timezone.now())
-    return (
-        redirect("web:report", code=item.report.code)
-        if item.report_id
-        else redirect("web:notifications")
-    )
+    if not item.report_id:
+        return redirect("web:notifications")
+    if workspace_reports(request.user).filter(pk=item.report_id).exists():
+        return redirect("backoffice:workspace", code=item.report.code)
+    return redirect("web:report", code=item.report.code)
+
+
+@login_required
+def channels(request):
+    """How the person hears about their reports (`outbox.channels_for`): a box per channel that
+    can reach them now; a channel without an address (no verified phone) is shown, not offered."""
+    from aduan.notifications import outbox, transports
+
+    if request.method == "POST":
+        outbox.set_channels(request.user, request.POST.getlist("channels"))
+        messages.success(request, _("Pilihan notifikasi disimpan."))
+        return redirect("web:notification_channels")
+    chosen = set(outbox.channels_for(request.user))
+    rows = []
+    for channel in outbox.choosable_channels():
+        transport = transports.get(channel)
+        address = "" if transport.immediate else transport.address_for(request.user)
+        rows.append(
+            {
+                "value": channel,
+                "label": Channel(channel).label,
+                "checked": channel in chosen,
+                "address": address,
+                "usable": transport.immediate or bool(address),
+                "fixed": channel == Channel.IN_APP,
+            }
+        )
+    return render(request, "web/notification_channels.html", {"rows": rows})

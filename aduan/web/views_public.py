@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from aduan.reports import fragments
+from aduan.core import fragments
+from aduan.core.paging import BoundedPaginator
 from aduan.reports.models import Support
-from aduan.reports.paging import BoundedPaginator
-from aduan.reports.visibility import present_reporter, public_reports
+from aduan.reports.visibility import present_reporter, public_reports, shown_text
 from aduan.search.backends import rank
 
 from .forms import FeedFilterForm
@@ -88,7 +88,7 @@ def _feed_listing(get) -> str:
     )
     paginator = BoundedPaginator(listed, PAGE_SIZE)
     page = paginator.get_page(get.get("halaman"))
-    rows = [(report, present_reporter(report, None)) for report in page]
+    rows = [(report, present_reporter(report, None), shown_text(report, None)) for report in page]
     params = get.copy()
     params.pop("halaman", None)
     return render_to_string(

@@ -3,25 +3,33 @@ attachments behind the permission check, and tracking by code and secret."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
+from aduan.core import fragments
 from aduan.ops import ratelimit
-from aduan.reports import actions, attachments, errors, fragments
-from aduan.reports.models import Audience, Report, TimelineEvent
+from aduan.ops.bodylimit import accepts_files
+from aduan.reports import actions, attachments, errors, proof, receipts, tracking
+from aduan.reports.models import Report
 from aduan.reports.transitions import Action, available_actions
 from aduan.reports.visibility import (
-    attachment_name,
     get_report_for,
     is_own,
     own_reports,
     present_reporter,
+    shown_text,
+    surviving_report,
+    visible_attachment,
+    visible_attachments,
+    visible_events,
 )
 
 from . import throttle
@@ -47,39 +55,35 @@ def my_reports(request):
     return render(request, "web/my_reports.html", {"page": page})
 
 
-def _audiences(report, user):
-    return (Audience.PUBLIC, Audience.PARTIES) if is_own(report, user) else (Audience.PUBLIC,)
-
-
-def _visible_attachments(report, user):
-    audiences = _audiences(report, user)
-    visible = report.attachments.filter(Q(event__isnull=True) | Q(event__audience__in=audiences))
-    if not is_own(report, user):
-        visible = visible.filter(public=True)
-    visible = list(visible.order_by("created_at", "id"))
-    for item in visible:
-        item.shown_name = attachment_name(report, item, user)
-    return visible
+def _last(events, kind):
+    return next((e for e in reversed(events) if e.kind == kind), None)
 
 
 def _page_context(request, report, forms=None):
     user = request.user
     own = is_own(report, user)
-    events = TimelineEvent.objects.filter(
-        report=report, audience__in=_audiences(report, user)
-    ).order_by("created_at", "id")
+    events = visible_events(report, user)
     allowed = [a for a in available_actions(report, user) if a in REPORTER_ACTIONS] if own else []
     forms = forms or {}
+    visible = visible_attachments(report, user)
+    before, after = proof.before_and_after(report, visible)
     context = {
         "report": report,
         "own": own,
         "events": events,
+        "shown": shown_text(report, user),
+        "before_photos": before,
+        "after_photos": after,
         "reporter": present_reporter(report, user),
-        "attachments": _visible_attachments(report, user),
+        "attachments": visible,
         "actions": allowed,
         "support_count": report.supports.count(),
         "supported": user.is_authenticated and report.supports.filter(user=user).exists(),
     }
+    if own:  # the reporter's signed receipt, as on the confirmation page (issue 17)
+        receipt = receipts.latest(report)
+        context["receipt"] = receipt
+        context["receipt_url"] = receipts.verify_url(receipt.text) if receipt else ""
     if Action.RESUBMIT in allowed:
         context["resubmit_form"] = forms.get("resubmit") or ResubmitForm(
             initial={
@@ -94,11 +98,18 @@ def _page_context(request, report, forms=None):
                 "parties_involved": report.parties_involved,
             }
         )
-        context["returned_because"] = events.filter(kind="returned").last()
+        context["returned_because"] = _last(events, "returned")
     if Action.PROVIDE_INFO in allowed:
         context["provide_form"] = forms.get("provide") or ProvideInfoForm()
-        context["asked"] = events.filter(kind="info_requested").last()
+        context["asked"] = _last(events, "info_requested")
     if Action.ACCEPT_ANSWER in allowed:
+        # The answer first, then the verdict: the agency's text and its own files, apart from the
+        # reporter's, so that nobody rates what they have not seen.
+        answer = _last(events, "answered")
+        context["answer"] = answer
+        context["answer_files"] = (
+            [a for a in context["attachments"] if a.event_id == answer.pk] if answer else []
+        )
         context["accept_form"] = forms.get("accept") or AcceptAnswerForm()
         context["reject_form"] = forms.get("reject") or RejectAnswerForm()
     return context
@@ -106,8 +117,10 @@ def _page_context(request, report, forms=None):
 
 def report_detail(request, code):
     report = get_report_for(request.user, code)
+    merged_into = surviving_report(report, request.user)
     if request.user.is_authenticated:
-        return render(request, "web/report_detail.html", _page_context(request, report))
+        context = {**_page_context(request, report), "merged_into": merged_into}
+        return render(request, "web/report_detail.html", context)
 
     # What the public sees of a report is the same for everyone: its facts and timeline are kept
     # rendered until it changes (`fragments`); the support form, with its CSRF token, is drawn
@@ -129,6 +142,8 @@ def report_detail(request, code):
             "actions": [],
             "supported": False,
             "support_count": report.supports.count(),
+            "merged_into": merged_into,
+            "shown": shown_text(report, None),
             "cached_article": mark_safe(parts["article"]),
             "cached_timeline": mark_safe(parts["timeline"]),  # our templates
         },
@@ -173,6 +188,7 @@ def _own_report(request, code) -> Report:
     return report
 
 
+@accepts_files
 @login_required
 @require_POST
 def resubmit(request, code):
@@ -210,6 +226,7 @@ def resubmit(request, code):
     return _act(request, report, "resubmit", form, call, limited=True)
 
 
+@accepts_files
 @login_required
 @require_POST
 def provide_info(request, code):
@@ -256,10 +273,11 @@ def reject_answer(request, code):
     form = RejectAnswerForm(request.POST)
 
     def call(data):
+        reason = data["reason"]
         actions.do_reject_answer(
             report,
             actor=request.user,
-            reason=data["reason"],
+            reason=actions.not_fixed_reason(reason) if data["not_fixed"] else reason,
             expected_version=request.POST.get("version"),
         )
         messages.success(
@@ -275,7 +293,12 @@ def support(request, code):
     report = get_report_for(request.user, code)
     if not request.user.is_authenticated:
         messages.info(request, _("Masuk terlebih dahulu untuk mendukung laporan."))
-        return redirect(f"/masuk/?next=/laporan/{report.code}/")
+        to_login = redirect_to_login(reverse("web:report", args=[report.code]))
+        # htmx would follow a redirect and swap the whole log-in page into the button's place:
+        # it is told to go to the log-in page instead, which brings the visitor back afterwards.
+        if request.htmx:
+            return HttpResponseClientRedirect(to_login.url)
+        return to_login
     try:
         actions.do_support(report, actor=request.user)
     except errors.ActionError as error:
@@ -292,9 +315,7 @@ def support(request, code):
 def attachment(request, code, pk):
     """Files are never served from a public path: each one goes through the report's visibility."""
     report = get_report_for(request.user, code)
-    item = next((a for a in _visible_attachments(report, request.user) if a.pk == int(pk)), None)
-    if item is None:
-        raise Http404
+    item = visible_attachment(report, request.user, pk)
     inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
     response = FileResponse(
         attachments.open_stored(item.file),
@@ -328,10 +349,9 @@ def track(request):
             .filter(code=form.cleaned_data["code"])
             .first()
         )
-        if report is not None and actions.check_secret(report, form.cleaned_data["secret"]):
-            events = report.events.filter(
-                audience__in=(Audience.PUBLIC, Audience.PARTIES)
-            ).order_by("created_at", "id")
+        if report is not None and tracking.check_secret(report, form.cleaned_data["secret"]):
+            # Whoever holds the secret reads what the reporter reads.
+            events = visible_events(report, None, reporter=True)
             return render(
                 request, "web/track.html", {"form": form, "report": report, "events": events}
             )

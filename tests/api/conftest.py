@@ -78,4 +78,4 @@ def error_of(response, status):
     return body["error"]
 
 
-from tests.master_data_hook import fast_password_hashing, pytest_runtest_teardown  # noqa: E402,F401
+from tests.master_data_hook import fast_password_hashing  # noqa: E402,F401

@@ -5,7 +5,15 @@ from django.db import connection
 
 from aduan.reports.models import EventKind, Report, Status
 from tests.api.conftest import ApiClient, error_of
-from tests.conftest import file_report, report_in
+from tests.conftest import file_report, photo_bytes, report_in
+
+
+def _photo():
+    """A result photo in the JSON body: a "done" answer to a road report needs one."""
+    import base64
+
+    return {"name": "hasil.jpg", "content_base64": base64.b64encode(photo_bytes()).decode()}
+
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +64,18 @@ def test_the_whole_life_cycle_through_the_api(cast):
         != "paused"
     )
     assert (
-        officer.post(f"/reports/{code}/answer", {"text": "Sudah ditambal."}).json()["status"]
+        officer.post(
+            f"/reports/{code}/answer", {"text": "Sudah ditambal.", "attachments": [_photo()]}
+        ).json()["status"]
         == "responded"
     )
     body = citizen.post(
         f"/reports/{code}/verdict", {"satisfied": False, "reason": "Masih berlubang."}
     ).json()
     assert body["status"] == "in_progress"
-    officer.post(f"/reports/{code}/answer", {"text": "Sudah ditambal ulang."})
+    officer.post(
+        f"/reports/{code}/answer", {"text": "Sudah ditambal ulang.", "attachments": [_photo()]}
+    )
     body = citizen.post(
         f"/reports/{code}/verdict", {"satisfied": True, "rating": 5, "comment": "Terima kasih"}
     )

@@ -26,6 +26,8 @@ from aduan.api.models import ApiToken
 from aduan.reports import actions
 from tests.totp import STAFF_TOTP_SECRET
 
+pytestmark = pytest.mark.slow
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

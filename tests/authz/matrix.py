@@ -61,7 +61,7 @@ OK, SHOWN, HIDDEN, LOGIN, ADMIN_LOGIN, REACHED = (
     "reached",
 )
 ALLOWED = (OK, SHOWN, HIDDEN, REACHED)
-GET, POST, PATCH, DELETE = "GET", "POST", "PATCH", "DELETE"
+GET, POST, PATCH, PUT, DELETE = "GET", "POST", "PATCH", "PUT", "DELETE"
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ class Case:
     expect: dict
     name: str = ""
     data: object = None  # a dict, or a callable (world, role) -> dict
+    per_role: bool = False  # the path is a callable (world, role) -> str
     body: str = "form"  # form (multipart), json
     subject: str = ""  # the report whose code SHOWN / HIDDEN look for
     writes: bool = False  # a GET that changes state
@@ -90,8 +91,13 @@ class Entry:
 # --- expectations -----------------------------------------------------------------------------
 
 
+# The roles with an account or none at all; "outside" (the holder of a forwarding link) is the
+# public everywhere but on its link's page: `C` gives it the public's outcome unless told.
+PEOPLE = tuple(role for role in ROLES if role != "outside")
+
+
 def every(outcome) -> dict:
-    return dict.fromkeys(ROLES, outcome)
+    return dict.fromkeys(PEOPLE, outcome)
 
 
 def roles(default, **overrides) -> dict:
@@ -117,7 +123,7 @@ def report_page(allowed=OK, *, public=404, held=True) -> dict:
     seen = {"citizen", "representative", "dispatcher", "supervisor"} | (
         {"officer_a"} if held else set()
     )
-    return {role: allowed if role in seen else 404 for role in ROLES} | {"public": public}
+    return {role: allowed if role in seen else 404 for role in PEOPLE} | {"public": public}
 
 
 def api_dispatcher_action() -> dict:
@@ -161,11 +167,17 @@ def at(template: str, key: str = "") -> Callable[[World], str]:
 
 
 def C(method, path, expect, **kwargs) -> Case:
+    if "outside" not in expect and "public" in expect:
+        expect = {**expect, "outside": expect["public"]}
     return Case(method, path if callable(path) else (lambda world, p=path: p), expect, **kwargs)
 
 
 def E(key, *cases, note="") -> Entry:
     return Entry(key, tuple(cases), note)
+
+
+def outside_link(world, role) -> str:
+    return f"/luar/{world.link(role)}/"
 
 
 def version(key):
@@ -261,6 +273,31 @@ MATRIX = (
     E("home", C(GET, "/", every(OK))),
     E("healthz", C(GET, "/healthz", every(OK))),
     E("livez", C(GET, "/livez", every(OK))),
+    E(
+        "metrics",
+        C(GET, "/metrics", every(401)),
+        note="Prometheus only, with `Authorization: Bearer <METRICS_TOKEN>` (set for the matrix): "
+        "no log-in is a token, staff and sysadmin included; tests/test_metrics.py checks the token",
+    ),
+    E("favicon", C(GET, "/favicon.ico", every(OK))),
+    E("audit_heads", C(GET, "/bukti/", every(OK))),
+    E(
+        "open_data",
+        C(GET, "/data-terbuka/laporan.csv", every(404), name="before the first export"),
+        C(GET, "/data-terbuka/rahasia.txt", every(404), name="not an open-data file"),
+        note="public files once `export_open_data` ran (tests/test_open_data.py)",
+    ),
+    E(
+        "public_statistics",
+        C(GET, "/statistik/", every(OK), name="page"),
+        C(GET, "/statistik/?format=csv", every(OK), name="csv"),
+    ),
+    E("audit_heads_json", C(GET, "/bukti/kepala.json", every(OK))),
+    E(
+        "verify_receipt",
+        C(GET, "/bukti/periksa/", every(OK), name="form"),
+        C(GET, "/bukti/periksa/?r=ADUAN-R1.bukan.tanda-terima", every(OK), name="malformed"),
+    ),
     E("set_language", C(POST, "/i18n/setlang/", every(OK), data={"language": "en", "next": "/"})),
     E(
         "web:feed",
@@ -334,6 +371,24 @@ MATRIX = (
     ),
     E("web:questions", C(GET, "/lapor/pertanyaan/?category=1", every(OK))),
     E("web:villages", C(GET, "/wilayah/desa/?district=52.04.08", every(OK))),
+    E("web:locate", C(GET, "/wilayah/lokasi/?lat=-8.4935&lon=117.4208", every(OK))),
+    E(
+        "web:feed_map",
+        C(GET, "/laporan/peta/", every(HIDDEN), subject="in_progress", name="confidential"),
+        C(GET, "/laporan/peta/", every(SHOWN), subject="public", name="public"),
+    ),
+    # The installable web app (issue 13): public, and the same for everyone (nothing personal is
+    # kept by the service worker before log-in).
+    E("service_worker", C(GET, "/sw.js", every(OK))),
+    E("manifest", C(GET, "/manifest.webmanifest", every(OK))),
+    E("web:offline", C(GET, "/luring/", every(OK))),
+    E(
+        "web:upload",
+        C(POST, "/lapor/unggah/", signed_in(400), data={}),
+        C(GET, "/lapor/unggah/", signed_in(405)),
+        note="A file ahead of its report, kept for its uploader only (PendingUpload, by key); "
+        "without an Idempotency-Key it is refused.",
+    ),
     # The citizen's own pages
     E(
         "web:file_report",
@@ -403,6 +458,11 @@ MATRIX = (
     ),
     E("web:notifications", C(GET, "/notifikasi/", signed_in())),
     E(
+        "web:notification_channels",
+        C(GET, "/akun/notifikasi/", signed_in()),
+        C(POST, "/akun/notifikasi/", signed_in(), data={"channels": ["email"]}),
+    ),
+    E(
         "web:notifications_read",
         C(POST, "/notifikasi/baca-semua/", signed_in()),
         C(GET, "/notifikasi/baca-semua/", roles(405, public=LOGIN)),
@@ -429,7 +489,13 @@ MATRIX = (
     E(
         "account_email",
         C(GET, "/akun/email/", signed_in()),
-        C(POST, "/akun/email/", signed_in(), data={"action_add": "", "email": "baru@contoh.id"}),
+        # Aduan's page (accounts.views.change_email): the new address and the current password.
+        C(
+            POST,
+            "/akun/email/",
+            signed_in(),
+            data={"email": "baru@contoh.id", "password": PASSWORD},
+        ),
     ),
     E("account_email_verification_sent", C(GET, "/akun/confirm-email/", every(OK))),
     E("account_change_password", C(GET, "/akun/password/change/", signed_in())),
@@ -467,8 +533,17 @@ MATRIX = (
     ),
     E(
         "mfa_authenticate",
-        C(GET, "/akun/2fa/authenticate/", roles("to:/", public="to:/akun/login/")),
-        note="Only meaningful in the middle of a log-in; otherwise allauth sends everyone on.",
+        C(
+            GET,
+            "/akun/2fa/authenticate/",
+            roles(
+                "to:/",
+                public="to:/akun/login/",
+                **dict.fromkeys(("dispatcher", "officer_a", "officer_b", "supervisor"), "to:/kantor/"),
+            ),
+        ),
+        note="Only meaningful in the middle of a log-in; otherwise allauth sends everyone on "
+        "(staff to their back office).",
     ),
     E(
         "mfa_reauthenticate",
@@ -601,6 +676,24 @@ MATRIX = (
             },
             name="dispatcher disposition",
         ),
+        C(
+            POST,
+            at("/kantor/laporan/{code}/aksi/propose_forward/", "in_progress"),
+            staff("officer_a") | {"officer_b": 404},
+            data=lambda world, role: {
+                "version": world.reports["in_progress"].version,
+                "contact": world.outside_contact,
+                "text": "Kewenangan PDAM.",
+            },
+            name="agency proposes forwarding",
+        ),
+        C(
+            POST,
+            at("/kantor/laporan/{code}/aksi/recall_forward/", "forwarded"),
+            staff("dispatcher") | {"officer_a": 404, "officer_b": 404},
+            data=with_version("forwarded", reason="Salah alamat."),
+            name="dispatcher recalls a forwarding",
+        ),
         C(GET, at("/kantor/laporan/{code}/aksi/note/", "in_progress"), every(405)),
     ),
     E(
@@ -704,6 +797,17 @@ MATRIX = (
         ),
         C(GET, "/sms/webhook", every(405)),
     ),
+    # WhatsApp Cloud API webhook: a POST signed with the app secret, or Meta's GET handshake with
+    # the verify token; nothing else, whoever is logged in.
+    E(
+        "whatsapp-webhook",
+        C(POST, "/whatsapp/webhook", every(401), data={"object": "x", "entry": []}, body="json"),
+        C(
+            GET,
+            "/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1",
+            every(403),
+        ),
+    ),
     # JSON API v1: the document and its page, and the catch-all for unknown addresses
     E("api:openapi-json", C(GET, "/api/v1/openapi.json", every(OK))),
     E("api:openapi-view", C(GET, "/api/v1/docs", every(OK))),
@@ -742,8 +846,43 @@ MATRIX = (
     ),
     E("api:me", C(GET, "/api/v1/me", signed_in(public=401))),
     E(
+        "api:get_channels",
+        C(GET, "/api/v1/me/notification-channels", signed_in(public=401)),
+    ),
+    E(
+        "api:put_channels",
+        C(
+            PUT,
+            "/api/v1/me/notification-channels",
+            signed_in(public=401),
+            body="json",
+            data={"channels": ["in_app", "email"]},
+        ),
+    ),
+    E(
         "api:update_me",
         C(PATCH, "/api/v1/me", signed_in(public=401), body="json", data={"full_name": "Nama Baru"}),
+    ),
+    # Each role changes its own account only, with its own current password (issue 11 §3).
+    E(
+        "api:change_email",
+        C(
+            POST,
+            "/api/v1/me/email",
+            signed_in(public=401),
+            body="json",
+            data={"email": "alamat.baru@contoh.id", "password": PASSWORD},
+        ),
+    ),
+    E(
+        "api:change_password",
+        C(
+            POST,
+            "/api/v1/me/password",
+            signed_in(public=401),
+            body="json",
+            data={"current_password": PASSWORD, "new_password": "Sumbawa-baru-2026!"},
+        ),
     ),
     E(
         "api:start_verification",
@@ -878,6 +1017,16 @@ MATRIX = (
         ),
     ),
     E(
+        "api:set_priority",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/priority", "submitted"),
+            api_dispatcher_action(),
+            body="json",
+            data={"priority": "urgent"},
+        ),
+    ),
+    E(
         "api:close",
         C(
             POST,
@@ -957,6 +1106,27 @@ MATRIX = (
             body="json",
             data={"text": "Sudah diperbaiki."},
         ),
+    ),
+    E(
+        "api:request_extension",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/extension", "in_progress"),
+            api_agency_action(),
+            body="json",
+            data={"working_days": 3, "reason": "Menunggu material."},
+        ),
+    ),
+    E(
+        "api:decide_extension",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/extension/decision", "in_progress"),
+            report_page(403, public=401) | {"supervisor": REACHED},
+            body="json",
+            data={"approve": False, "note": "Tidak cukup alasan."},
+        ),
+        note="Only a supervisor decides; with no request waiting the answer is 409.",
     ),
     # the reporter's actions
     E(
@@ -1045,6 +1215,29 @@ MATRIX = (
         C(GET, at("/api/v1/public/reports/{code}", "public"), every(OK), name="public"),
     ),
     E("api:statistics", C(GET, "/api/v1/public/statistics", every(OK))),
+    # The signed event feed's replay: only a subscription's key opens it; a session opens nothing.
+    E("feed:replay", C(GET, "/integrasi/peristiwa/?since=0", every(401))),
+    # Outside parties: the link page answers only to the holder of the link it was sent.
+    E(
+        "forwarding:link",
+        C(GET, outside_link, every(404) | {"outside": OK}, per_role=True),
+        C(
+            POST,
+            outside_link,
+            every(404) | {"outside": OK},
+            per_role=True,
+            data={"action": "question", "text": "Di sebelah mana tepatnya?"},
+            name="question",
+        ),
+        C(
+            POST,
+            outside_link,
+            every(404) | {"outside": OK},
+            per_role=True,
+            data={"action": "answer", "text": "Pipa sudah diganti."},
+            name="answer",
+        ),
+    ),
     # notifications
     E("api:notifications", C(GET, "/api/v1/notifications", signed_in(public=401))),
     E(

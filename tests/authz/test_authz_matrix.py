@@ -20,7 +20,7 @@ from aduan.reports.models import Report
 from .matrix import ADMIN_LOGIN, ALLOWED, HIDDEN, LOGIN, MATRIX, REACHED, SHOWN, payload
 from .world import ROLES, World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 CELLS = [
     pytest.param(
@@ -44,6 +44,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             MEDIA_ROOT=str(media),
             API_RATE_LIMIT_PER_MINUTE=0,
             SMS_WEBHOOK_SECRET="matrix-webhook-secret",
+            WHATSAPP_APP_SECRET="matrix-whatsapp-secret",
+            WHATSAPP_VERIFY_TOKEN="matrix-whatsapp-token",
+            METRICS_TOKEN="matrix-metrics-token",
         ),
     ):
         outer = transaction.atomic()
@@ -95,7 +98,7 @@ def snapshot() -> dict:
 
 
 def send(client: Client, case, world: World, role: str):
-    path = case.path(world)
+    path = case.path(world, role) if case.per_role else case.path(world)
     headers = {}
     user = world.users[role]
     if path.startswith("/api/"):

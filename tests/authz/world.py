@@ -12,6 +12,8 @@ import datetime as dt
 from django.core.files.base import ContentFile
 
 from aduan.api.models import ApiToken
+from aduan.forwarding import actions as forwarding
+from aduan.forwarding.models import OutsideContact
 from aduan.notifications.models import Channel as NotificationChannel
 from aduan.notifications.models import Notification
 from aduan.open311.models import Application, ServiceRequest
@@ -31,7 +33,10 @@ ROLES = (
     "officer_b",
     "supervisor",
     "sysadmin",
+    # Whoever holds a link sent to an outside body (aduan.forwarding): no account, only the link.
+    "outside",
 )
+NO_ACCOUNT = ("public", "outside")
 OPEN311_KEY = "matrix-open311-key"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -54,8 +59,8 @@ class World:
         )
         give_profile(cast.other_citizen, nik="5204084203900002", sex="P")
         give_profile(cast.representative, nik="5204080101800003", birth_date=dt.date(1980, 1, 1))
-        self.users = {role: getattr(cast, role) for role in ROLES if role != "public"}
-        self.users["public"] = None
+        self.users = {role: getattr(cast, role) for role in ROLES if role not in NO_ACCOUNT}
+        self.users.update(dict.fromkeys(NO_ACCOUNT))
         self.tokens = {
             role: ApiToken.issue(user, "matrix")[1] for role, user in self.users.items() if user
         }
@@ -85,6 +90,13 @@ class World:
         moved = held(Status.DISPOSITIONED, title="Saluran tersumbat")
         self.reports["moved"] = actions.do_redisposition(
             moved, cast.agency_b, actor=cast.dispatcher, instruction="Kewenangan Dinkes."
+        )
+        # Forwarded to an outside body; only the "outside" role holds its link.
+        self.reports["forwarded"] = held(Status.SUBMITTED, title="Pipa bocor")
+        contact = OutsideContact.objects.create(name="PDAM uji", email="pdam@example.test")
+        self.outside_contact = contact.pk
+        _forwarding, self.outside_token = forwarding.do_forward(
+            self.reports["forwarded"], contact, actor=cast.dispatcher, text="Pipa bocor."
         )
         self.attachments = {
             key: r.attachments.get().pk for key, r in self.reports.items() if r.attachments.exists()
@@ -118,6 +130,11 @@ class World:
         job.file.save("evaluasi-matriks.xlsx", ContentFile(b"PK\x03\x04 uji"), save=True)
         self.evaluation = job.pk
         self.citizen_token_id = ApiToken.objects.filter(user=cast.citizen).get().pk
+
+    def link(self, role: str) -> str:
+        """The outside link as `role` has it: the real one for the outside body; for everyone
+        else, a link never issued (they were not given one; a session opens nothing)."""
+        return self.outside_token if role == "outside" else "tautan-yang-tidak-pernah-dikirim"
 
     def code(self, key: str) -> str:
         return self.reports[key].code

@@ -1,3 +1,3 @@
-"""Open311 tests share the API helpers and the master-data hook."""
+"""Open311 tests hash the cast's passwords quickly, like the API tests."""
 
-from tests.master_data_hook import fast_password_hashing, pytest_runtest_teardown  # noqa: F401
+from tests.master_data_hook import fast_password_hashing  # noqa: F401

@@ -1,3 +1,3 @@
-"""SMS tests use the master-data hook."""
+"""SMS tests hash the cast's passwords quickly, like the API tests."""
 
-from tests.master_data_hook import fast_password_hashing, pytest_runtest_teardown  # noqa: F401
+from tests.master_data_hook import fast_password_hashing  # noqa: F401

@@ -2,7 +2,9 @@ import re
 
 import pytest
 
+from aduan.notifications import outbox
 from aduan.notifications.models import Channel, Notification
+from aduan.ops import sealing
 from aduan.sms import commands
 from aduan.sms.models import PhoneChallenge, VerifiedPhone
 from tests.api.conftest import ApiClient, error_of
@@ -11,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _sent_code() -> str:
-    body = Notification.objects.filter(channel=Channel.SMS).latest("id").body
+    """The code as the delivery worker reads it: the row keeps it sealed (issue 11 §6)."""
+    stored = Notification.objects.filter(channel=Channel.SMS).latest("id").body
+    body = sealing.unseal_text(stored, outbox.SEALED_PURPOSE)
     return re.search(r"\b(\d{6})\b", body).group(1)
 
 

@@ -1,27 +1,30 @@
-"""Tokens, registration and the caller's profile."""
+"""Tokens, registration and the caller's profile: each a translation of the request into one
+of `aduan.accounts.actions` (issue 11 §3)."""
 
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Status
 
-from aduan.accounts.mfa import (
-    SETUP_REQUIRED_MESSAGE,
-    TooManyAttempts,
-    check_code,
-    has_totp,
-    lacks_required_mfa,
-)
-from aduan.accounts.models import Role
+from aduan.accounts import actions, login
+from aduan.accounts.phone import normalise_phone
 
 from ..auth import ANY
 from ..errors import ApiError
 from ..models import ApiToken
-from ..schemas import ErrorOut, NewTokenOut, ProfileIn, ProfileOut, RegisterIn, TokenIn, TokenOut
+from ..schemas import (
+    AcceptedOut,
+    EmailChangeIn,
+    ErrorOut,
+    NewTokenOut,
+    PasswordChangeIn,
+    ProfileIn,
+    ProfileOut,
+    RegisterIn,
+    TokenIn,
+    TokenOut,
+)
 
 router = Router(tags=["Akun"])
 User = get_user_model()
@@ -53,7 +56,7 @@ def profile(user) -> dict:
     }
 
 
-def _checked_profile(user, citizen, *, full_name: str, phone: str):
+def _checked_profile(user, citizen, *, full_name: str, phone: str, refuse_taken_nik=True):
     """The portal's profile form checks the NIK (each part named), phone and desa; its errors
     become the API's `fields`."""
     # Imported here: allauth imports aduan.accounts.forms as its sign-up form while the URLs load.
@@ -62,6 +65,7 @@ def _checked_profile(user, citizen, *, full_name: str, phone: str):
     form = ProfileFields(
         data={**citizen.model_dump(), "full_name": full_name, "phone": phone}, user=user
     )
+    form.refuse_taken_nik = refuse_taken_nik
     if not form.is_valid():
         raise ApiError(
             422,
@@ -71,6 +75,15 @@ def _checked_profile(user, citizen, *, full_name: str, phone: str):
     return form
 
 
+def _refused(error: DjangoValidationError, message) -> ApiError:
+    """An action's refusal: 429 for a locked account, else 422 with the fields it names."""
+    if getattr(error, "code", None) == "locked_out":
+        return ApiError(429, error.messages[0], code="locked_out")
+    if hasattr(error, "error_dict"):
+        return ApiError(422, message, fields=error.message_dict)
+    return ApiError(422, message, fields={"__all__": error.messages})
+
+
 @router.post(
     "/auth/tokens",
     response={201: NewTokenOut, **ERRORS},
@@ -78,46 +91,17 @@ def _checked_profile(user, citizen, *, full_name: str, phone: str):
     summary="Buat token akses untuk satu perangkat",
 )
 def create_token(request, data: TokenIn):
-    """Tukar nama pengguna dan kata sandi dengan token Bearer untuk satu perangkat. Simpan token
+    """Tukar nama pengguna (atau e-mail) dan kata sandi dengan token Bearer untuk satu perangkat.
+    Akun yang memakai verifikasi dua langkah mengirim juga kode autentikator di `otp_code`. Kata
+    sandi salah, kode yang tidak dikirim dan kode yang salah dijawab sama (401) dan dihitung
+    bersama kegagalan masuk lewat web; akun yang terkunci tidak mendapat token (429). Simpan token
     itu di perangkat; server hanya menyimpan hash-nya."""
-    user = authenticate(request, username=data.username, password=data.password)
-    if user is None or not user.is_active:
-        raise ApiError(401, _("Nama pengguna atau kata sandi salah."))
-    _check_second_factor(user, data.otp_code)
-    token, raw = ApiToken.issue(user, data.device_name.strip() or "?")
-    return Status(201, {**_token(token), "token": raw})
-
-
-def _check_second_factor(user, code: str | None) -> None:
-    """The password alone does not give a token to an account with an authenticator app: that
-    would bypass the second factor the web log-in asks for."""
-    if lacks_required_mfa(user):
-        raise ApiError(403, SETUP_REQUIRED_MESSAGE, code="mfa_setup_required")
-    if not has_totp(user):
-        return
-    if not code:
-        raise ApiError(
-            401,
-            _(
-                "Akun ini memakai verifikasi dua langkah: kirim juga kode dari aplikasi "
-                "autentikator di otp_code."
-            ),
-            code="mfa_code_required",
-            fields={"otp_code": [_("Wajib diisi.")]},
-        )
     try:
-        accepted = check_code(user, code)
-    except TooManyAttempts:
-        raise ApiError(
-            429, _("Terlalu banyak kode yang salah untuk akun ini. Coba lagi nanti.")
-        ) from None
-    if not accepted:
-        raise ApiError(
-            401,
-            _("Kode autentikator salah atau sudah dipakai."),
-            code="mfa_code_invalid",
-            fields={"otp_code": [_("Kode salah atau sudah dipakai.")]},
-        )
+        user = login.check_for_token(request, data.username, data.password, data.otp_code)
+    except login.LoginRefused as refusal:
+        raise ApiError(refusal.status, str(refusal.message), code=refusal.code) from None
+    token, raw = actions.do_issue_token(user, data.device_name.strip() or "?")
+    return Status(201, {**_token(token), "token": raw})
 
 
 def _token(token: ApiToken) -> dict:
@@ -142,55 +126,61 @@ def list_tokens(request):
 )
 def revoke_token(request, token_id: int = Path(..., ge=1, le=2**62)):
     """Cabut token satu perangkat (mis. ponsel hilang). Token milik orang lain: 404."""
-    token = get_object_or_404(ApiToken, pk=token_id, user=request.auth, revoked_at__isnull=True)
-    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    if not actions.do_revoke_tokens(request.auth, actor=request.auth, token_id=token_id):
+        raise ApiError(404, _("Token tidak ditemukan."))
     return Status(204, None)
+
+
+REGISTRATION_ACCEPTED = _(
+    "Bila pendaftaran dapat diproses, tautan verifikasi dikirim ke alamat e-mail itu. Buka "
+    "tautan itu sebelum masuk; lalu buat token dengan POST /auth/tokens."
+)
 
 
 @router.post(
     "/register",
-    response={201: ProfileOut, **ERRORS},
+    response={202: AcceptedOut, **ERRORS},
     url_name="register",
     summary="Daftar sebagai warga",
 )
 def register(request, data: RegisterIn):
-    """Buat akun warga. Setelah itu buat token dengan `POST /auth/tokens`."""
+    """Buat akun warga. Jawabannya selalu 202 dengan isi yang sama, juga bila nama pengguna,
+    e-mail atau NIK sudah terdaftar (pemiliknya diberi tahu lewat e-mail): pendaftaran tidak
+    memberi tahu siapa pun apakah data itu sudah punya akun. Akun baru dapat masuk (web dan
+    `POST /auth/tokens`) setelah alamat e-mailnya diverifikasi lewat tautan yang dikirim. Yang
+    salah bentuknya (kata sandi lemah, nomor telepon, bagian NIK) dijawab 422 per kolom."""
     fields = {}
-    if User.objects.filter(username__iexact=data.username).exists():
-        fields["username"] = [_("Nama pengguna sudah dipakai.")]
-    if data.email and User.objects.filter(email__iexact=data.email).exists():
-        fields["email"] = [_("E-mail sudah terdaftar.")]
-    candidate = User(
-        username=data.username,
-        email=data.email,
-        full_name=data.full_name.strip(),
-        phone=data.phone.strip(),
-    )
+    try:
+        phone = normalise_phone(data.phone)
+    except DjangoValidationError as error:
+        fields["phone"], phone = error.messages, ""
+    candidate = User(username=data.username, email=data.email, full_name=data.full_name.strip())
     try:
         validate_password(data.password, candidate)
     except DjangoValidationError as exc:
         fields["password"] = [str(m) for m in exc.messages]
     if fields:
         raise ApiError(422, _("Pendaftaran belum dapat diproses."), fields=fields)
+    citizen = None
     if data.profile is not None:
-        _checked_profile(
-            None, data.profile, full_name=candidate.full_name, phone=candidate.phone
-        ).apply(candidate)
-    candidate.role = Role.CITIZEN
-    candidate.set_password(data.password)
-    try:
-        with transaction.atomic():
-            candidate.save()
-    except IntegrityError:  # the same name or NIK registered a moment ago by someone else
-        field, message = (
-            ("nik", _("NIK ini sudah terdaftar pada akun lain. Satu NIK hanya untuk satu akun."))
-            if (candidate.nik_hash and User.objects.filter(nik_hash=candidate.nik_hash).exists())
-            else ("username", _("Nama pengguna sudah dipakai."))
-        )
-        raise ApiError(
-            422, _("Pendaftaran belum dapat diproses."), fields={field: [message]}
-        ) from None
-    return Status(201, profile(candidate))
+        citizen = _checked_profile(
+            None, data.profile, full_name=candidate.full_name, phone=phone, refuse_taken_nik=False
+        ).profile()
+    user = actions.do_register(
+        request,
+        actions.Registration(
+            username=data.username,
+            email=data.email,
+            password=data.password,
+            full_name=data.full_name,
+            phone=phone,
+            profile=citizen,
+        ),
+        channel="api",
+    )
+    if user is not None:
+        actions.send_verification(request, user)
+    return Status(202, {"message": str(REGISTRATION_ACCEPTED)})
 
 
 @router.get("/me", response={200: ProfileOut, **ERRORS}, auth=ANY, summary="Profil saya")
@@ -200,22 +190,71 @@ def me(request):
 
 @router.patch("/me", response={200: ProfileOut, **ERRORS}, auth=ANY, summary="Ubah profil saya")
 def update_me(request, data: ProfileIn):
+    """Nama, nomor telepon dan profil KTP. E-mail diganti lewat `POST /me/email`."""
     user = request.auth
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
-    if (
-        "email" in changes
-        and changes["email"]
-        and User.objects.filter(email__iexact=changes["email"]).exclude(pk=user.pk).exists()
-    ):
+    if changes.get("email") and changes["email"].lower() != (user.email or "").lower():
         raise ApiError(
-            422, _("Profil belum dapat disimpan."), fields={"email": [_("E-mail sudah terdaftar.")]}
+            422,
+            _("Profil belum dapat disimpan."),
+            fields={"email": [_("E-mail diganti lewat POST /me/email, dengan kata sandi.")]},
         )
-    citizen = changes.pop("profile", None)
-    for field, value in changes.items():
-        setattr(user, field, value.strip())
-    if citizen is not None:
-        _checked_profile(user, data.profile, full_name=user.full_name, phone=user.phone).apply(user)
-        user.save()
-    elif changes:
-        user.save(update_fields=list(changes))
+    try:
+        phone = normalise_phone(changes["phone"]) if changes.get("phone") else None
+    except DjangoValidationError as error:
+        raise ApiError(
+            422, _("Profil belum dapat disimpan."), fields={"phone": error.messages}
+        ) from None
+    full_name = changes.get("full_name")
+    citizen = None
+    if data.profile is not None:
+        citizen = _checked_profile(
+            user,
+            data.profile,
+            full_name=full_name if full_name is not None else user.full_name,
+            phone=phone or user.phone,
+        ).profile()
+    actions.do_change_profile(user, actor=user, full_name=full_name, phone=phone, profile=citizen)
     return profile(user)
+
+
+EMAIL_CHANGE_ACCEPTED = _(
+    "Tautan konfirmasi dikirim ke alamat baru. Alamat akun berganti setelah tautan itu dibuka; "
+    "alamat lama diberi tahu."
+)
+
+
+@router.post(
+    "/me/email",
+    response={202: AcceptedOut, **ERRORS},
+    auth=ANY,
+    url_name="change_email",
+    summary="Ganti alamat e-mail saya",
+)
+def change_email(request, data: EmailChangeIn):
+    """Dengan kata sandi saat ini (kata sandi yang salah dihitung sebagai kegagalan masuk). Alamat
+    berganti setelah tautan yang dikirim ke alamat baru dibuka."""
+    try:
+        actions.do_change_email(request, request.auth, data.email, password=data.password)
+    except DjangoValidationError as error:
+        raise _refused(error, _("E-mail belum dapat diganti.")) from None
+    return Status(202, {"message": str(EMAIL_CHANGE_ACCEPTED)})
+
+
+@router.post(
+    "/me/password",
+    response={200: AcceptedOut, **ERRORS},
+    auth=ANY,
+    url_name="change_password",
+    summary="Ganti kata sandi saya",
+)
+def change_password(request, data: PasswordChangeIn):
+    """Dengan kata sandi saat ini. Semua sesi berakhir dan semua token dicabut, juga token yang
+    dipakai untuk permintaan ini: masuk lagi dengan kata sandi baru."""
+    user = request.auth
+    try:
+        actions.confirm_password(request, user, data.current_password)
+        actions.do_change_password(user, data.new_password, actor=user, reason="change")
+    except DjangoValidationError as error:
+        raise _refused(error, _("Kata sandi belum dapat diganti.")) from None
+    return {"message": _("Kata sandi diganti. Masuk lagi dengan kata sandi baru.")}

@@ -9,19 +9,23 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from aduan.directory.models import Agency, Category
+from aduan.directory.models import PRIORITY_CODES, Agency, Category
 from aduan.reports import actions
 from aduan.reports.visibility import get_report_for, visible_reports
 
 from ..auth import ANY
 from ..errors import ApiError
 from ..schemas import (
+    AnswerIn,
     ArchiveIn,
     AssignIn,
     DeclinedOut,
     DispositionIn,
+    ExtensionDecisionIn,
+    ExtensionIn,
     MergeIn,
     NoteIn,
+    PriorityIn,
     ReasonIn,
     ReclassifyIn,
     ReportDetail,
@@ -174,6 +178,19 @@ def reclassify(request, data: ReclassifyIn, code: str = CodePath):
     )
 
 
+@router.post("/reports/{code}/priority", response=RESPONSES, auth=ANY, summary="Ubah prioritas")
+def set_priority(request, data: PriorityIn, code: str = CodePath):
+    """Hanya Admin Kabupaten; dicatat pada riwayat internal."""
+    value = {name: number for number, name in PRIORITY_CODES.items()}[data.priority]
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_set_priority(
+            r, value, actor=u, reason=data.reason, expected_version=data.expected_version
+        ),
+    )
+
+
 @router.post("/reports/{code}/close", response=RESPONSES, auth=ANY, summary="Tutup laporan")
 def close(request, data: ReasonIn, code: str = CodePath):
     return _act(
@@ -260,13 +277,60 @@ def request_info(request, data: TextIn, code: str = CodePath):
 
 
 @router.post("/reports/{code}/answer", response=RESPONSES, auth=ANY, summary="Kirim tindak lanjut")
-def answer(request, data: WithFilesIn, code: str = CodePath):
+def answer(request, data: AnswerIn, code: str = CodePath):
     files = from_json(data.attachments, keep_document_bytes=True)
     return _act(
         request,
         code,
         lambda r, u: actions.do_answer(
-            r, actor=u, text=data.text, attachments=files, expected_version=data.expected_version
+            r,
+            actor=u,
+            text=data.text,
+            outcome=data.outcome,
+            scheduled_for=data.scheduled_for,
+            responsible_body=data.responsible_body,
+            attachments=files,
+            expected_version=data.expected_version,
+        ),
+    )
+
+
+@router.post(
+    "/reports/{code}/extension",
+    response=RESPONSES,
+    auth=ANY,
+    summary="Ajukan perpanjangan batas waktu",
+)
+def request_extension(request, data: ExtensionIn, code: str = CodePath):
+    """Perangkat daerah yang memegang laporan meminta tambahan hari kerja, dengan alasan;
+    pengawas memutuskan."""
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_request_extension(
+            r,
+            actor=u,
+            working_days=data.working_days,
+            reason=data.reason,
+            expected_version=data.expected_version,
+        ),
+    )
+
+
+@router.post(
+    "/reports/{code}/extension/decision",
+    response=RESPONSES,
+    auth=ANY,
+    summary="Putuskan perpanjangan batas waktu (pengawas)",
+)
+def decide_extension(request, data: ExtensionDecisionIn, code: str = CodePath):
+    """Disetujui: batas waktu bergeser sebanyak hari kerja yang diminta dan tampil di riwayat
+    publik. Ditolak: `note` wajib."""
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_decide_extension(
+            r, actor=u, approve=data.approve, note=data.note, expected_version=data.expected_version
         ),
     )
 

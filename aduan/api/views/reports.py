@@ -5,31 +5,26 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, prefetch_related_objects
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
 from ninja import Status as Reply
 
-from aduan.accounts.models import Role
+from aduan.accounts.phone import normalise_phone
 from aduan.directory.models import Category, Region
 from aduan.ops import ratelimit
-from aduan.reports import actions
-from aduan.reports.models import Channel, Classification, Status
-from aduan.reports.visibility import (
-    attachment_name,
-    get_report_for,
-    is_own,
-    may_see_internal,
-    visible_reports,
-)
+from aduan.reports import actions, rules
+from aduan.reports.attachments import open_stored
+from aduan.reports.models import Channel, Classification, ReportQuerySet, Status
+from aduan.reports.visibility import get_report_for, visible_attachment, visible_reports
 
 from .. import present
-from ..answers import clean_answers
 from ..auth import ANY
 from ..errors import ApiError
-from ..pagination import page
+from ..pagination import page, work_order_page
 from ..schemas import FiledReportOut, ReportDetail, ReportIn, ReportPage
 from ..uploads import checked
 from .accounts import ERRORS
@@ -103,7 +98,7 @@ def filtered(queryset, f: ReportFilter, user):
     if f.channel:
         queryset = queryset.filter(channel=f.channel)
     if f.overdue is not None:
-        overdue = Q(due_at__lt=timezone.now(), paused_at__isnull=True)
+        overdue = ReportQuerySet.overdue_q()
         queryset = queryset.filter(overdue) if f.overdue else queryset.exclude(overdue)
     if f.assigned_to_me:
         queryset = queryset.filter(assigned_to=user)
@@ -114,19 +109,23 @@ def filtered(queryset, f: ReportFilter, user):
     return queryset
 
 
-def report_page(queryset, f: ReportFilter) -> dict:
+def report_page(queryset, f: ReportFilter, *, work_order: bool = False, viewer=None) -> dict:
+    """A page of reports, newest change first (oldest first when syncing with `updated_since`);
+    `work_order`: the staff queue's and inbox's order instead, most urgent and nearest deadline
+    first (except when syncing)."""
     since = aware(f.updated_since, "updated_since")
     if since is not None:
         queryset = queryset.filter(updated_at__gt=since)
     server_time = timezone.now()
-    rows, next_cursor = page(
-        queryset.select_related(*present.LIST_RELATED),
-        cursor=f.cursor,
-        limit=f.limit,
-        ascending=since is not None,
-    )
+    queryset = queryset.select_related(*present.LIST_RELATED)
+    if work_order and since is None:
+        rows, next_cursor = work_order_page(queryset, cursor=f.cursor, limit=f.limit)
+    else:
+        rows, next_cursor = page(
+            queryset, cursor=f.cursor, limit=f.limit, ascending=since is not None
+        )
     return {
-        "items": [present.summary(r) for r in rows],
+        "items": [present.summary(r, viewer) for r in rows],
         "next_cursor": next_cursor,
         "server_time": server_time,
     }
@@ -155,7 +154,7 @@ def list_reports(request, filters: Query[ReportFilter]):
     """Semua laporan yang boleh Anda buka, terbaru dulu, per halaman (kursor). Dengan
     `updated_since`: hanya yang berubah sejak itu, terlama dulu, untuk sinkronisasi ponsel."""
     user = request.auth
-    return report_page(filtered(visible_reports(user), filters, user), filters)
+    return report_page(filtered(visible_reports(user), filters, user), filters, viewer=user)
 
 
 @router.get(
@@ -182,7 +181,7 @@ def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] =
     _check_profile(user)
     category = _category(data.category)
     district, village = _regions(data.district, data.village)
-    extra = _extra_answers(data.extra_answers, category)
+    extra = _extra_answers(data.extra_answers)
     who, files = _who(user, data), checked(files)
     refusal = ratelimit.filing(request, user)  # counted once the input is known to be good
     if refusal is not None:
@@ -224,19 +223,20 @@ PROFILE_PATHS = {
 
 
 def _check_profile(user) -> None:
-    """As on the portal: a citizen (an RT/RW included) completes the profile, as on the KTP,
-    before the first report. Refused before anything is counted or stored; the client keeps what
-    it sent and may send it again, with the same Idempotency-Key, once `PATCH /me` is done."""
-    if user.role != Role.CITIZEN or user.profile_complete:
+    """The action's rule (`reports.rules.profile_refusal`), asked first: refused before anything
+    is counted or stored, with where `PATCH /me` takes each missing part; the client keeps what
+    it sent and may send it again, with the same Idempotency-Key, once the profile is done."""
+    refusal = rules.profile_refusal(user)
+    if refusal is None:
         return
     raise ApiError(
         409,
-        _("Lengkapi profil Anda (sesuai KTP) sebelum mengirim laporan pertama."),
+        refusal.message,
         code="profile_incomplete",
         replayable=False,
         fields={
             PROFILE_PATHS[name]: [_("Wajib diisi sebelum melapor (PATCH /me).")]
-            for name in user.missing_profile_fields
+            for name in refusal.missing
         },
     )
 
@@ -245,21 +245,22 @@ def _who(user, data: ReportIn) -> dict:
     """The reporter: the caller, or, for an RT/RW representative, the resident named in the form."""
     if not data.resident_name.strip():
         return {"reporter": user}
-    if not user.is_representative:
-        raise ApiError(
-            403,
-            _("Hanya RT/RW yang dapat melapor atas nama warga."),
-            fields={"resident_name": [_("Hanya untuk RT/RW.")]},
-        )
-    return {
+    return {  # only an RT/RW may: the action's rule (`reports.rules.check_on_behalf`)
         "reporter": None,
         "filed_by": user,
         "reporter_name": data.resident_name.strip(),
-        "reporter_phone": data.resident_phone.strip(),
+        "reporter_phone": _phone(data.resident_phone, "resident_phone"),
         "reporter_email": data.resident_email,
         "representative_relationship": data.relationship.strip(),
         "consent": data.consent,
     }
+
+
+def _phone(raw: str, field: str) -> str:
+    try:
+        return normalise_phone(raw)
+    except DjangoValidationError as error:
+        raise ApiError(422, error.messages[0], fields={field: error.messages}) from None
 
 
 def _coordinate(value: float | None) -> Decimal | None:
@@ -297,17 +298,16 @@ def _regions(district_code: str | None, village_code: str | None):
                 _("Desa/kelurahan tidak dikenal."),
                 fields={"village": [_("Desa/kelurahan tidak dikenal.")]},
             )
-        if district is None:
-            district = village.parent
-    return district, village
+    return district, village  # where they lie: the action's rule (`reports.rules.check_place`)
 
 
 def _no_constant(name):
     raise ValueError(name)  # NaN and Infinity are not JSON and PostgreSQL refuses them
 
 
-def _extra_answers(raw: str, category: Category | None) -> dict:
-    """The category's extra questions, answered as a JSON object keyed by question code."""
+def _extra_answers(raw: str) -> dict:
+    """The answers to the category's extra questions, a JSON object keyed by question code (shape
+    only: the action checks them against the questions, `reports.rules.clean_answers`)."""
     answers = {}
     if raw.strip():
         try:
@@ -324,14 +324,7 @@ def _extra_answers(raw: str, category: Category | None) -> dict:
                 _("Jawaban tambahan harus berupa objek JSON."),
                 fields={"extra_answers": [_("Harus berupa objek JSON.")]},
             )
-    cleaned, problems = clean_answers(category, answers)
-    if problems:
-        raise ApiError(
-            422,
-            _("Jawaban tambahan belum lengkap."),
-            fields={f"extra_answers.{code}": [message] for code, message in problems.items()},
-        )
-    return cleaned
+    return answers
 
 
 @router.get(
@@ -353,23 +346,21 @@ def _extra_answers(raw: str, category: Category | None) -> dict:
     },
 )
 def attachment(request, code: str = CodePath, attachment_id: int = Path(..., ge=1, le=2**62)):
-    """Lampiran yang boleh Anda lihat: semua bagi pelapor dan petugas yang menangani, lampiran
-    publik bagi yang lain. Selebihnya 404."""
+    """Lampiran yang boleh Anda lihat, sama dengan daftar `attachments` laporan ini bagi Anda
+    (lampiran catatan internal hanya bagi petugas; lampiran yang dikirim pelapor saat melengkapi
+    laporan atau menjawab pertanyaan hanya bagi pelapor dan petugas). Selebihnya 404."""
     user = request.auth
     report = get_report_for(user, code)
-    party = may_see_internal(report, user) or is_own(report, user)
-    found = report.attachments.filter(pk=attachment_id).first()
-    if found is None or not (party or found.public):
-        raise ApiError(404, _("Lampiran tidak ditemukan."))
     try:
-        handle = found.file.open("rb")
-    except (FileNotFoundError, OSError):
+        found = visible_attachment(report, user, attachment_id)
+    except Http404:
+        raise ApiError(404, _("Lampiran tidak ditemukan.")) from None
+    try:
+        handle = open_stored(found.file)
+    except Http404:
         raise ApiError(404, _("Berkas lampiran tidak tersedia.")) from None
     response = FileResponse(
-        handle,
-        content_type=found.content_type,
-        as_attachment=True,
-        filename=attachment_name(report, found, user),
+        handle, content_type=found.content_type, as_attachment=True, filename=found.shown_name
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,11 +1,11 @@
 """Queues, inboxes and figures for staff."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from aduan.reports.models import OPEN_STATUSES, Status
+from aduan.reports.models import ReportQuerySet, Status
 from aduan.reports.visibility import visible_reports
 
 from ..auth import ANY
@@ -15,7 +15,6 @@ from .accounts import ERRORS
 from .reports import ReportFilter, filtered, report_page
 
 router = Router(tags=["Petugas"])
-INBOX_STATUSES = (Status.DISPOSITIONED, Status.IN_PROGRESS, Status.RESPONDED)
 
 
 @router.get(
@@ -26,14 +25,15 @@ INBOX_STATUSES = (Status.DISPOSITIONED, Status.IN_PROGRESS, Status.RESPONDED)
 )
 def queue(request, filters: Query[ReportFilter]):
     """Laporan yang menunggu verifikasi dan disposisi (`submitted`), atau yang dikembalikan kepada
-    pelapor bila `status=returned`. Hanya untuk Admin Kabupaten."""
+    pelapor bila `status=returned`, yang paling mendesak lalu batas waktu terdekat lebih dulu
+    (dengan `updated_since`: perubahan terlama lebih dulu). Hanya untuk Admin Kabupaten."""
     user = request.auth
     if not user.is_dispatcher:
         raise ApiError(403, _("Antrean verifikasi hanya untuk Admin Kabupaten."))
     rows = visible_reports(user)
     if not filters.status:
-        rows = rows.filter(status=Status.SUBMITTED)
-    return report_page(filtered(rows, filters, user), filters)
+        rows = rows.dispatcher_queue()
+    return report_page(filtered(rows, filters, user), filters, work_order=True, viewer=user)
 
 
 @router.get(
@@ -43,14 +43,19 @@ def queue(request, filters: Query[ReportFilter]):
     summary="Kotak masuk perangkat daerah",
 )
 def inbox(request, filters: Query[ReportFilter]):
-    """Laporan yang sedang dipegang perangkat daerah Anda. Hanya untuk petugas perangkat daerah."""
+    """Laporan yang sedang dipegang perangkat daerah Anda, yang paling mendesak lalu batas waktu
+    terdekat lebih dulu (dengan `updated_since`: perubahan terlama lebih dulu). Hanya untuk petugas
+    perangkat daerah."""
     user = request.auth
     if not user.is_officer:
         raise ApiError(403, _("Kotak masuk hanya untuk petugas perangkat daerah."))
-    rows = visible_reports(user).filter(agency_id=user.agency_id)
-    if not filters.status:
-        rows = rows.filter(status__in=INBOX_STATUSES)
-    return report_page(filtered(rows, filters, user), filters)
+    rows = visible_reports(user)
+    rows = (
+        rows.filter(agency_id=user.agency_id)
+        if filters.status
+        else rows.agency_inbox(user.agency_id)
+    )
+    return report_page(filtered(rows, filters, user), filters, work_order=True, viewer=user)
 
 
 @router.get(
@@ -67,12 +72,12 @@ def dashboard(request):
         rows = rows.filter(agency_id=user.agency_id)
     now = timezone.now()
     by_status = dict(rows.values_list("status").annotate(n=Count("id")).order_by())
-    open_rows = rows.filter(status__in=OPEN_STATUSES)
+    open_rows = rows.open()
     figures = open_rows.aggregate(
         open=Count("id"),
-        overdue=Count("id", filter=Q(due_at__lt=now, paused_at__isnull=True)),
-        due_soon=Count("id", filter=Q(warn_at__lte=now, due_at__gte=now, paused_at__isnull=True)),
-        paused=Count("id", filter=Q(paused_at__isnull=False)),
+        overdue=Count("id", filter=ReportQuerySet.overdue_q(now)),
+        due_soon=Count("id", filter=ReportQuerySet.due_soon_q(now)),
+        paused=Count("id", filter=ReportQuerySet.waiting_for_reporter_q()),
     )
     by_agency = dict(
         open_rows.filter(agency__isnull=False)

@@ -1,4 +1,4 @@
-/* The filing form (web/file_report.html): category search, "use my location", filling in the
+/* The filing form (web/file_report.html): category search, filling in the
    incident date the checklist found, and one submit per click. Small and optional: the form works
    without it. A static file, so that the Content-Security-Policy needs no inline script. */
 (function () {
@@ -18,16 +18,7 @@
     if (q && first) select.value = first.value;
   });
 
-  var button = document.getElementById("use-location"), status = document.getElementById("location-status");
-  if (button) button.addEventListener("click", function () {
-    if (!navigator.geolocation) { status.textContent = button.dataset.failed; return; }
-    status.textContent = button.dataset.busy;
-    navigator.geolocation.getCurrentPosition(function (p) {
-      document.getElementById("id_latitude").value = p.coords.latitude.toFixed(6);
-      document.getElementById("id_longitude").value = p.coords.longitude.toFixed(6);
-      status.textContent = "";
-    }, function () { status.textContent = button.dataset.failed; }, {timeout: 15000});
-  });
+  // "Gunakan lokasi saya" and the map pin: web/report_map.js.
 
   // The checklist is replaced by htmx as the reporter types: listen on the form, not the button.
   form.addEventListener("click", function (event) {

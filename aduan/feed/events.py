@@ -1,0 +1,79 @@
+"""What goes into the feed: the public state changes of public reports, as the public may see them.
+
+`publish` is connected to `reports.signals.event_recorded` (sent by `actions._event` inside the
+action's transaction): an event the public may see (audience public) of a report the public may
+see after the change (verified, not confidential) becomes one `FeedEvent`, and one outbox row per
+active subscription. Nothing here names a reporter: the payload is built from the public fields
+only, and anonymous or not makes no difference to it.
+"""
+
+import json
+
+from aduan.notifications import outbox
+from aduan.reports.models import Audience
+
+from .models import FeedEvent, Subscription
+
+
+def payload(event) -> dict:
+    report = event.report
+    data = event.data or {}
+    return {
+        "report": {
+            "code": report.code,
+            "status": report.status,
+            "status_label": str(report.get_status_display()),
+            "classification": report.classification,
+            "category": report.category.code if report.category_id else None,
+            "agency": report.agency.code if report.agency_id else None,
+            "district": report.district.code if report.district_id else None,
+            "village": report.village.code if report.village_id else None,
+            "submitted_at": report.submitted_at.isoformat(),
+            "due_at": report.due_at.isoformat() if report.due_at else None,
+        },
+        "kind": event.kind,
+        "from_status": event.from_status or None,
+        "to_status": event.to_status or None,
+        "text": event.text,
+        "outside_body": data.get("outside_body"),
+        "agency_name": data.get("agency_name"),
+        "occurred_at": event.created_at.isoformat(),
+    }
+
+
+def publish(event) -> FeedEvent | None:
+    report = event.report
+    if event.audience != Audience.PUBLIC or not report.is_public:
+        return None
+    item = FeedEvent.objects.create(
+        report_code=report.code,
+        kind=event.kind,
+        payload=payload(event),
+        created_at=event.created_at,
+    )
+    body = envelope(item)
+    for subscription in Subscription.objects.filter(is_active=True).order_by("pk"):
+        outbox.send_to(
+            "webhook",
+            subscription.url,
+            body,
+            kind="feed_event",
+            report=report,
+            subject=item.event_id,
+            extra={"subscription": subscription.pk, "event": item.pk},
+        )
+    return item
+
+
+def as_dict(item: FeedEvent) -> dict:
+    return {
+        "id": item.pk,
+        "event_id": item.event_id,
+        "type": f"report.{item.kind}",
+        "created_at": item.created_at.isoformat(),
+        "data": item.payload,
+    }
+
+
+def envelope(item: FeedEvent) -> str:
+    return json.dumps(as_dict(item), ensure_ascii=False, separators=(",", ":"), sort_keys=True)

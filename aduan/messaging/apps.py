@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    name = "aduan.messaging"
+    label = "messaging"
+    verbose_name = "Percakapan (SMS, WhatsApp)"

@@ -1,0 +1,568 @@
+"""The conversation engine shared by SMS and WhatsApp: what a message asks for, and the answer.
+
+A channel (the SMS or the WhatsApp webhook) proves where a message comes from, turns it into an
+`Incoming` (text, cleaned files, a shared location, a button's id) and calls `handle()`, inside a
+transaction. The engine keeps the state of the exchange in the database (`Conversation`), calls
+the same report actions as the portal, and queues its replies in the outbox on the same channel.
+
+1. Commands, at any time: `BANTUAN`, `BATAL`, `CEK <kode>`, `LAPOR <isi>` (files at once),
+   `PUAS [<kode>] [1-5]`, `TIDAK PUAS [<kode>] <alasan>`, `BELUM SELESAI [<kode>] [<alasan>]`,
+   `INFO <kode> <isi>`.
+2. A step of the guided exchange waiting for its answer (rating, reason, filing).
+3. A report of the sender's awaiting information: the message is the information.
+4. Otherwise a greeting gets the help, anything else starts a guided filing: the completeness
+   checklist (what / where / when / who) decides what is asked, then the anonymous and
+   confidential choice in plain words, a summary to confirm, and the tracking code.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aduan.directory.models import Region
+from aduan.notifications import outbox
+from aduan.reports import actions, errors, rules
+from aduan.reports.attachments import Cleaned
+from aduan.reports.models import EventKind, Report, Status
+from aduan.reports.visibility import visible_events
+from aduan.triage import completeness
+
+from . import places
+from .identity import Sender
+from .models import Conversation, PendingFile
+
+TITLE_LENGTH = 80
+CODE = re.compile(r"^[2-9A-HJ-NP-Z]{6}$")
+GREETINGS = {
+    "halo", "hallo", "hai", "hi", "hello", "p", "ping", "tes", "test", "assalamualaikum",
+    "assalamu'alaikum", "selamat pagi", "selamat siang", "selamat sore", "selamat malam", "menu",
+}  # fmt: skip
+YES = {"YA", "Y", "YES", "IYA", "KIRIM", "OK", "OKE"}
+SKIP = {"LEWATI", "SKIP", "TIDAK TAHU", "TIDAK", "-"}
+QUESTIONS = ("what", "where", "when", "who")
+
+
+@dataclass
+class Incoming:
+    channel: str
+    phone: str
+    text: str = ""
+    files: list[Cleaned] = field(default_factory=list)
+    latitude: float | None = None
+    longitude: float | None = None
+    place: str = ""  # the name or address of a shared location
+
+
+@dataclass
+class Reply:
+    text: str
+    report: Report | None = None
+    buttons: list[tuple[str, str]] = field(default_factory=list)  # (id, title), WhatsApp only
+    secret: str = ""  # the tracking secret the text carries: sealed in the outbox row
+
+
+def handle(message: Incoming) -> list[Reply]:
+    """Act on one message and queue the replies (call inside the webhook's transaction)."""
+    sender = Sender.of(message.channel, message.phone)
+    now = timezone.now()
+    conversation, _created = Conversation.objects.select_for_update().get_or_create(
+        channel=message.channel, phone=message.phone, defaults={"updated_at": now}
+    )
+    replies: list[Reply] = []
+    if conversation.step and conversation.updated_at < now - expiry():
+        replies.append(Reply(_("Percakapan sebelumnya sudah lewat waktu dan dibatalkan.")))
+        reset(conversation)
+    replies += _dispatch(sender, conversation, message)
+    conversation.updated_at = conversation.last_inbound_at = now
+    conversation.save()
+    for reply in replies:
+        outbox.send_to(
+            message.channel,
+            message.phone,
+            reply.text,
+            kind="chat_reply",
+            report=reply.report,
+            subject=_("Balasan"),
+            extra={"buttons": reply.buttons} if reply.buttons else None,
+            secret=reply.secret,
+        )
+    return replies
+
+
+def record_inbound(channel: str, phone: str) -> None:
+    """The number wrote to us (WhatsApp's 24-hour window opens), even if nothing else follows."""
+    now = timezone.now()
+    updated = Conversation.objects.filter(channel=channel, phone=phone).update(last_inbound_at=now)
+    if not updated:
+        Conversation.objects.get_or_create(
+            channel=channel, phone=phone, defaults={"updated_at": now, "last_inbound_at": now}
+        )
+
+
+def expiry() -> dt.timedelta:
+    return dt.timedelta(hours=settings.MESSAGING_CONVERSATION_HOURS)
+
+
+def reset(conversation: Conversation) -> None:
+    for pending in conversation.files.all():
+        pending.file.delete(save=False)
+        pending.delete()
+    conversation.step, conversation.draft, conversation.report = "", {}, None
+
+
+def help_text() -> str:
+    return _(
+        "Aduan Sumbawa. Ceritakan masalah Anda di sini (boleh dengan foto dan lokasi), atau kirim "
+        "LAPOR <isi laporan> untuk melapor, atau CEK <kode> untuk melihat status."
+    )
+
+
+# --- 1. commands --------------------------------------------------------------------------
+
+
+def _dispatch(sender: Sender, conversation: Conversation, message: Incoming) -> list[Reply]:
+    text = (message.text or "").strip()
+    words = text.split()
+    upper = [w.upper() for w in words]
+    head = upper[0] if upper else ""
+    if head in {"BATAL", "STOP"} and len(words) == 1:
+        had = bool(conversation.step)
+        reset(conversation)
+        return [Reply(_("Dibatalkan.") if had else help_text())]
+    if head in {"BANTUAN", "HELP", "MENU"} and len(words) == 1:
+        return [Reply(help_text())]
+    if head == "CEK" and len(words) >= 2:
+        return [_status(sender, upper[1])]
+    if head == "INFO" and len(words) >= 3 and CODE.match(upper[1]):
+        report = sender.reports().filter(code=upper[1]).first()
+        return [_provide_info(sender, conversation, report, " ".join(words[2:]), message.files)]
+    if upper[:2] == ["TIDAK", "PUAS"]:
+        return [_not_satisfied(sender, conversation, words[2:])]
+    if upper[:2] == ["BELUM", "SELESAI"]:  # the answer to the reminder before auto-close
+        return [_not_satisfied(sender, conversation, words[2:], not_fixed=True)]
+    if head == "PUAS":
+        return [_satisfied(sender, conversation, words[1:])]
+    if head == "LAPOR" and not conversation.step.startswith("filing"):
+        rest = text[len(words[0]) :].strip() if words else ""
+        if rest:
+            return [_file_at_once(sender, rest, message)]
+        return _start_filing(sender, conversation, Incoming(**{**message.__dict__, "text": ""}))
+    # --- 2. a step waiting for its answer
+    if conversation.step == "rating":
+        return [_satisfied(sender, conversation, words)]
+    if conversation.step == "reason":
+        return [_not_satisfied(sender, conversation, words)]
+    if conversation.step == "info":
+        return [_info_step(sender, conversation, message)]
+    if conversation.step.startswith("filing"):
+        return _filing_step(sender, conversation, message)
+    # --- 3. the agency waits for this sender's information
+    waiting = list(sender.reports().filter(status=Status.IN_PROGRESS, paused_at__isnull=False)[:2])
+    if len(waiting) == 1:
+        conversation.step, conversation.report = "info", waiting[0]
+        return [_info_step(sender, conversation, message)]
+    # --- 4. a greeting, or a new report
+    if not message.files and message.latitude is None and text.lower().strip("!.,") in GREETINGS:
+        return [Reply(help_text())]
+    return _start_filing(sender, conversation, message)
+
+
+def _own(sender: Sender, code: str, status: str | None = None):
+    reports = sender.reports().select_related("agency")
+    if code:
+        return reports.filter(code=code).first()
+    candidates = list(reports.filter(status=status)[:2])
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _status(sender: Sender, code: str) -> Reply:
+    """Only the reporter's own number learns the status (the code alone is not enough)."""
+    code = code[:20]
+    report = _own(sender, code)
+    if report is None:
+        return Reply(_("Laporan %(code)s tidak ditemukan untuk nomor ini.") % {"code": code})
+    text = _("Laporan %(code)s: %(status)s.") % {
+        "code": report.code,
+        "status": report.get_status_display(),
+    }
+    if report.due_at and report.is_open:
+        text += " " + _("Batas waktu tahap ini: %(date)s.") % {
+            "date": timezone.localtime(report.due_at).strftime("%d-%m-%Y")
+        }
+    if report.status == Status.IN_PROGRESS and report.paused_at is not None:
+        question = _last_text(report, EventKind.INFO_REQUESTED)
+        text += "\n" + _("Perangkat daerah meminta informasi: %(q)s") % {"q": question}
+        text += "\n" + _("Balas pesan ini dengan informasinya (teks atau foto).")
+    elif report.status == Status.RESPONDED:
+        text += "\n" + _("Tindak lanjut: %(a)s") % {"a": _last_text(report, EventKind.ANSWERED)}
+        text += "\n" + verdict_hint()
+    return Reply(text, report)
+
+
+def verdict_hint() -> str:
+    return _(
+        "Balas PUAS jika Anda puas, BELUM SELESAI jika masalahnya belum beres, atau "
+        "TIDAK PUAS diikuti alasannya."
+    )
+
+
+def _last_text(report: Report, kind: str) -> str:
+    """The newest text of `kind` the reporter may read: the sender proved it is the reporter by
+    the phone that filed the report."""
+    event = next(
+        (e for e in reversed(visible_events(report, None, reporter=True)) if e.kind == kind), None
+    )
+    return event.text if event else ""
+
+
+# --- verdicts and information -------------------------------------------------------------
+
+
+def _code_in(words: list[str]) -> tuple[str, list[str]]:
+    if words and CODE.match(words[0].upper()):
+        return words[0].upper(), words[1:]
+    return "", words
+
+
+def _satisfied(sender: Sender, conversation: Conversation, words: list[str]) -> Reply:
+    code, words = _code_in(words)
+    report = _own(sender, code or "", Status.RESPONDED) if code else None
+    if report is None:
+        report = conversation.report if conversation.step == "rating" else None
+        report = report or _own(sender, "", Status.RESPONDED)
+    if report is None:
+        return Reply(
+            _("Tidak ada laporan yang menunggu tanggapan Anda. Sebutkan kodenya: PUAS <kode>.")
+        )
+    rating = words[0] if words and words[0].isdigit() else ""
+    if not rating:
+        conversation.step, conversation.report = "rating", report
+        return Reply(
+            _(
+                "Terima kasih. Beri nilai 1 sampai 5 untuk tindak lanjut laporan %(code)s "
+                "(5 = sangat puas)."
+            )
+            % {"code": report.code},
+            report,
+            buttons=[("5", "5"), ("4", "4"), ("3", "3")],
+        )
+    reset(conversation)
+    try:
+        actions.do_accept_answer(
+            report, actor=sender.actor_for(report), rating=rating, comment=" ".join(words[1:])
+        )
+    except errors.ActionError as exc:
+        return Reply(str(exc.message), report)
+    return Reply(
+        _("Terima kasih atas penilaian Anda. Laporan %(code)s selesai.") % {"code": report.code},
+        report,
+    )
+
+
+def _not_satisfied(
+    sender: Sender, conversation: Conversation, words: list[str], *, not_fixed: bool = False
+) -> Reply:
+    """TIDAK PUAS asks for the reason; BELUM SELESAI is its own reason ("not fixed yet")."""
+    code, words = _code_in(words)
+    report = _own(sender, code, Status.RESPONDED) if code else None
+    if report is None:
+        report = conversation.report if conversation.step == "reason" else None
+        report = report or _own(sender, "", Status.RESPONDED)
+    if report is None:
+        return Reply(
+            _(
+                "Tidak ada laporan yang menunggu tanggapan Anda. Sebutkan kodenya: "
+                "TIDAK PUAS <kode> <alasan>."
+            )
+        )
+    reason = " ".join(words).strip()
+    if not_fixed:
+        reason = actions.not_fixed_reason(reason)
+    if not reason:
+        conversation.step, conversation.report = "reason", report
+        return Reply(_("Apa alasan Anda tidak puas? Tuliskan dalam satu pesan."), report)
+    reset(conversation)
+    try:
+        actions.do_reject_answer(report, actor=sender.actor_for(report), reason=reason)
+    except errors.ActionError as exc:
+        return Reply(str(exc.message), report)
+    return Reply(
+        _("Tanggapan Anda diteruskan. Laporan %(code)s kembali ditangani perangkat daerah.")
+        % {"code": report.code},
+        report,
+    )
+
+
+def _info_step(sender: Sender, conversation: Conversation, message: Incoming) -> Reply:
+    """Photos without words wait for the words; the words send everything."""
+    report = conversation.report
+    text = (message.text or "").strip()
+    if not text:
+        _keep(conversation, message.files)
+        return Reply(_("Foto/berkas diterima. Sekarang kirim keterangannya dalam teks."), report)
+    return _provide_info(sender, conversation, report, text, message.files)
+
+
+def _provide_info(sender, conversation, report, text, files) -> Reply:
+    if report is None:
+        return Reply(_("Laporan itu tidak ditemukan untuk nomor ini."))
+    _keep(conversation, files)
+    attachments = _take_files(conversation)
+    reset(conversation)
+    try:
+        actions.do_provide_info(
+            report, actor=sender.actor_for(report), text=text, attachments=attachments
+        )
+    except errors.ActionError as exc:
+        return Reply(str(exc.message), report)
+    return Reply(
+        _("Informasi Anda untuk laporan %(code)s sudah diteruskan ke perangkat daerah.")
+        % {"code": report.code},
+        report,
+    )
+
+
+# --- filing -------------------------------------------------------------------------------
+
+
+def _title(text: str) -> str:
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1].rstrip() + "…"
+
+
+def _file_at_once(sender: Sender, text: str, message: Incoming) -> Reply:
+    """`LAPOR <isi>`: one message files the report (an SMS costs the sender money)."""
+    try:
+        report, secret = actions.do_file_report(
+            channel=sender.channel,
+            reporter=sender.user,
+            reporter_phone="" if sender.user else sender.phone,
+            title=_title(text),
+            description=text[:5000],
+            attachments=[f.as_file() for f in message.files],
+        )
+    except errors.ActionError as exc:
+        return Reply(str(exc.message))
+    return _filed(report, secret)
+
+
+def _filed(report: Report, secret: str) -> Reply:
+    return Reply(
+        _(
+            "Laporan diterima. Kode: %(code)s, kode rahasia: %(secret)s. "
+            "Cek status: kirim CEK %(code)s"
+        )
+        % {"code": report.code, "secret": secret},
+        report,
+        secret=secret,
+    )
+
+
+def _start_filing(sender: Sender, conversation: Conversation, message: Incoming) -> list[Reply]:
+    reset(conversation)
+    conversation.step = "filing"
+    conversation.draft = {"text": [], "asked": [], "address": "", "who": ""}
+    return _filing_step(sender, conversation, message, first=True)
+
+
+def _filing_step(sender, conversation, message: Incoming, *, first=False) -> list[Reply]:
+    draft = conversation.draft
+    step = conversation.step
+    text = (message.text or "").strip()
+    upper = text.upper()
+    replies: list[Reply] = []
+    if step == "filing:confirm":
+        if upper in YES:
+            return [_file_draft(sender, conversation)]
+        return [_summary(conversation, again=True)]
+    if step == "filing:privacy":
+        choice = {"1": (False, False), "2": (False, True), "3": (True, True)}.get(upper[:1])
+        if choice is None:
+            return [_privacy_question()]
+        draft["anonymous"], draft["confidential"] = choice
+        conversation.step = "filing:confirm"
+        return [_summary(conversation)]
+    asked = step.split(":", 1)[1] if ":" in step else ""
+    if text and upper not in SKIP:
+        if asked == "where":
+            draft["address"] = (draft["address"] + " " + text).strip()[:255]
+        elif asked == "who":
+            draft["who"] = (draft["who"] + " " + text).strip()[:500]
+        else:
+            draft["text"].append(text)
+    if message.files:
+        kept = _keep(conversation, message.files)
+        replies.append(Reply(_("%(n)s foto/berkas diterima.") % {"n": kept}))
+    if message.latitude is not None:
+        try:  # the filing's rule, told now rather than when the report is sent
+            rules.check_point(message.latitude, message.longitude)
+        except errors.InvalidInput as refused:
+            replies.append(Reply(str(refused.message)))
+        else:
+            draft["lat"], draft["lon"] = message.latitude, message.longitude
+            district, village = places.locate(message.latitude, message.longitude)
+            draft["district"] = district.pk if district else None
+            draft["village"] = village.pk if village else None
+            if message.place:
+                draft["address"] = (draft["address"] + " " + message.place).strip()[:255]
+            where = ", ".join(r.name for r in (village, district) if r)
+            replies.append(Reply(_("Lokasi diterima: %(where)s.") % {"where": where}))
+    if message.files and not text and message.latitude is None and asked and not first:
+        return replies  # more photos may follow; the question stands
+    if not text and asked and asked != "where" and not first:
+        replies.append(Reply(_prompt(asked)))  # a location or photo did not answer it
+        return replies
+    replies.append(_next_question(conversation))
+    return replies
+
+
+def _assess(draft) -> completeness.Completeness:
+    regions = Region.objects.in_bulk(
+        [c for c in (draft.get("district"), draft.get("village")) if c]
+    )
+    description = "\n".join(draft["text"])
+    return completeness.assess(
+        title=_title(description),
+        description=description,
+        parties_involved=draft["who"],
+        district=regions.get(draft.get("district")),
+        village=regions.get(draft.get("village")),
+        address=draft["address"],
+    )
+
+
+def _next_question(conversation: Conversation) -> Reply:
+    draft = conversation.draft
+    result = _assess(draft)
+    for key in QUESTIONS:
+        item = result.item(key)
+        if key == "what" and not draft["text"]:
+            item.answered = False
+        if item.missing and key not in draft["asked"]:
+            draft["asked"].append(key)
+            conversation.step = f"filing:{key}"
+            return Reply(_prompt(key))
+    if not draft["text"]:
+        conversation.step = "filing:what"
+        return Reply(_("Apa yang terjadi? Ceritakan dalam beberapa kalimat."))
+    conversation.step = "filing:privacy"
+    return _privacy_question()
+
+
+def _prompt(key: str) -> str:
+    prompt = {
+        "what": _("Apa yang terjadi? Ceritakan dalam beberapa kalimat."),
+        "where": _(
+            "Di mana tempatnya? Sebutkan desa/kelurahan, jalan atau patokan, "
+            "atau kirim lokasi (Lampirkan › Lokasi)."
+        ),
+        "when": _("Kapan terjadinya? Misalnya: kemarin sore, atau 3 Desember."),
+        "who": _("Siapa yang terlibat atau bertanggung jawab, jika Anda tahu?"),
+    }[key]
+    if key != "what":
+        prompt += " " + _("(Balas LEWATI jika tidak tahu.)")
+    return prompt
+
+
+def _privacy_question() -> Reply:
+    return Reply(
+        _(
+            "Siapa yang boleh tahu laporan ini? Balas angkanya:\n"
+            "1 = Biasa: petugas tahu nama Anda, laporan tampil di situs tanpa nama Anda\n"
+            "2 = Rahasia: laporan tidak ditampilkan di situs\n"
+            "3 = Anonim: nama Anda juga disembunyikan dari perangkat daerah"
+        ),
+        buttons=[("1", _("Biasa")), ("2", _("Rahasia")), ("3", _("Anonim"))],
+    )
+
+
+def _summary(conversation: Conversation, *, again=False) -> Reply:
+    draft = conversation.draft
+    result = _assess(draft)
+    privacy = (
+        _("anonim") if draft.get("anonymous") else
+        _("rahasia") if draft.get("confidential") else _("biasa")
+    )  # fmt: skip
+    lines = [
+        _("Ringkasan laporan Anda:"),
+        "\n".join(draft["text"])[:600],
+        _("Lokasi: %(v)s") % {"v": result.item("where").found or "-"},
+        _("Waktu: %(v)s") % {"v": result.item("when").found or "-"},
+        _("Pihak terlibat: %(v)s") % {"v": draft["who"] or "-"},
+        _("Lampiran: %(n)s") % {"n": conversation.files.count()},
+        _("Identitas: %(v)s") % {"v": privacy},
+        _("Balas YA untuk mengirim, atau BATAL untuk membatalkan."),
+    ]
+    if again:
+        lines.insert(0, _("Laporan belum dikirim."))
+    return Reply("\n".join(lines), buttons=[("YA", _("Kirim")), ("BATAL", _("Batal"))])
+
+
+def _file_draft(sender: Sender, conversation: Conversation) -> Reply:
+    draft = conversation.draft
+    result = _assess(draft)
+    regions = Region.objects.in_bulk(
+        [c for c in (draft.get("district"), draft.get("village")) if c]
+    )
+    description = "\n".join(draft["text"])
+    attachments = _take_files(conversation)
+    try:
+        with transaction.atomic():
+            report, secret = actions.do_file_report(
+                channel=sender.channel,
+                reporter=sender.user,
+                reporter_phone="" if sender.user else sender.phone,
+                title=_title(description),
+                description=description[:5000],
+                incident_date=result.incident_date,
+                district=regions.get(draft.get("district")),
+                village=regions.get(draft.get("village")),
+                address=draft["address"],
+                latitude=draft.get("lat"),
+                longitude=draft.get("lon"),
+                parties_involved=draft["who"],
+                anonymous=bool(draft.get("anonymous")),
+                confidential=bool(draft.get("confidential")),
+                attachments=attachments,
+            )
+    except errors.ActionError as exc:
+        return Reply(str(exc.message))
+    reset(conversation)
+    return _filed(report, secret)
+
+
+# --- files waiting in the exchange --------------------------------------------------------
+
+
+def _keep(conversation: Conversation, files: list[Cleaned]) -> int:
+    """Store cleaned files until the report or the information they belong to is sent;
+    at most ATTACHMENT_MAX_FILES (later ones are dropped and the sender told)."""
+    if conversation.pk is None:
+        conversation.save()
+    room = settings.ATTACHMENT_MAX_FILES - conversation.files.count()
+    for cleaned in files[: max(room, 0)]:
+        pending = PendingFile(
+            conversation=conversation,
+            name=cleaned.name,
+            content_type=cleaned.content_type,
+            size=len(cleaned.data),
+        )
+        pending.file.save(cleaned.name, ContentFile(cleaned.data), save=False)
+        pending.save()
+    return conversation.files.count()
+
+
+def _take_files(conversation: Conversation) -> list[ContentFile]:
+    taken = []
+    for pending in conversation.files.all():
+        with pending.file.open("rb") as f:
+            upload = ContentFile(f.read(), name=pending.name)
+        upload.content_type = pending.content_type
+        taken.append(upload)
+    return taken

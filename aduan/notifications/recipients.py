@@ -1,0 +1,42 @@
+"""Who is told about a report: the accounts and the bare contacts that `outbox.queue` addresses.
+
+Used by the life-cycle actions (`aduan.reports.actions`) when they queue a notification.
+"""
+
+from django.contrib.auth import get_user_model
+
+from aduan.accounts.models import Role
+
+
+def reporters(report) -> list:
+    """Accounts to tell about the report: its reporter, who filed it, and the reporters of
+    reports merged into it."""
+    users = [report.reporter, report.filed_by]
+    for duplicate in report.merged.select_related("reporter", "filed_by"):
+        users += [duplicate.reporter, duplicate.filed_by]
+    return [u for u in users if u is not None and u.is_active]
+
+
+def contacts(report) -> dict:
+    """E-mail and phone of a reporter without an account (SMS, walk-in, a resident filed for):
+    keyword arguments of `outbox.queue`."""
+    if report.reporter_id is not None:
+        return {}
+    return {
+        "addresses": [report.reporter_email] if report.reporter_email else [],
+        "phones": [report.reporter_phone] if report.reporter_phone else [],
+    }
+
+
+def officers(agency) -> list:
+    if agency is None:
+        return []
+    return list(get_user_model().objects.filter(role=Role.OFFICER, agency=agency, is_active=True))
+
+
+def dispatchers() -> list:
+    return list(get_user_model().objects.filter(role=Role.DISPATCHER, is_active=True))
+
+
+def supervisors() -> list:
+    return list(get_user_model().objects.filter(role=Role.SUPERVISOR, is_active=True))

@@ -1,0 +1,216 @@
+"""The invariants of a report's content (issue 11 §2, STYLE §5), checked by the actions that
+write it (`do_file_report`, `do_resubmit`), so that the portal, staff intake, the API, Open311,
+SMS and WhatsApp refuse the same input with the same message. A channel only turns its input
+into Python values (shape); what is allowed is decided here.
+
+Each check raises `errors.InvalidInput` naming the field, with the message in Bahasa Indonesia.
+"""
+
+import datetime as dt
+import math
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aduan.accounts.models import Role
+from aduan.directory import geo
+from aduan.directory.models import CategoryQuestion, Region
+
+from .errors import InvalidInput, NotPermitted
+
+ANSWER_FIELD = "extra_answers."  # + the question's code: where a channel shows an answer's error
+TEXT_ANSWER_LENGTH = 500
+
+
+def check_content(
+    *,
+    incident_date=None,
+    district=None,
+    village=None,
+    latitude=None,
+    longitude=None,
+    category=None,
+    extra_answers=None,
+) -> dict:
+    """The date, the place and the answers of a report, checked in this order; returns them
+    cleaned (the kecamatan of a desa given alone, the answers normalised)."""
+    check_incident_date(incident_date)
+    district, village = check_place(district, village)
+    check_point(latitude, longitude)
+    return {
+        "incident_date": incident_date,
+        "district": district,
+        "village": village,
+        "latitude": latitude,
+        "longitude": longitude,
+        "extra_answers": clean_answers(category, extra_answers or {}),
+    }
+
+
+def check_incident_date(incident_date) -> None:
+    """Not after today in the regency's time zone (a report tells what has happened)."""
+    if incident_date is not None and incident_date > timezone.localdate():
+        raise InvalidInput(_("Tanggal kejadian tidak boleh di masa depan."), field="incident_date")
+
+
+def check_place(district, village):
+    """A kecamatan of the regency, a desa/kelurahan inside it; the kecamatan of a desa given
+    alone is the desa's. Returns (district, village)."""
+    if village is not None:
+        if village.level != Region.Level.VILLAGE or not _in_regency(village.parent_id):
+            raise InvalidInput(
+                _("Desa/kelurahan tidak berada di wilayah kabupaten ini."), field="village"
+            )
+        if district is None:
+            district = village.parent
+    if district is not None and (
+        district.level != Region.Level.DISTRICT or district.parent_id != settings.REGENCY_CODE
+    ):
+        raise InvalidInput(_("Kecamatan tidak berada di wilayah kabupaten ini."), field="district")
+    if village is not None and village.parent_id != district.pk:
+        raise InvalidInput(
+            _("Desa/kelurahan tidak berada di kecamatan yang dipilih."), field="village"
+        )
+    return district, village
+
+
+def _in_regency(district_code: str | None) -> bool:
+    return bool(district_code) and district_code.rsplit(".", 1)[0] == settings.REGENCY_CODE
+
+
+def check_point(latitude, longitude) -> None:
+    """Both coordinates or neither, and the point inside the regency (`directory.geo`, the
+    shipped boundaries, with its tolerance along the coast)."""
+    if (latitude is None) != (longitude is None):
+        raise InvalidInput(
+            _("Isi lintang dan bujur sekaligus, atau kosongkan keduanya."), field="latitude"
+        )
+    if latitude is None:
+        return
+    try:
+        latitude, longitude = Decimal(str(latitude)), Decimal(str(longitude))
+    except InvalidOperation:
+        latitude = longitude = Decimal("NaN")
+    if not (
+        latitude.is_finite()
+        and longitude.is_finite()
+        and -90 <= latitude <= 90
+        and -180 <= longitude <= 180
+    ) or (geo.locate(latitude, longitude).district is None):
+        raise InvalidInput(
+            _("Titik lokasi berada di luar wilayah kabupaten ini."), field="latitude"
+        )
+
+
+def clean_answers(category, answers: dict) -> dict:
+    """The answers to `category`'s extra questions (DESIGN §2), keyed by question code, checked
+    against the questions: every required one answered, each answer of its question's type and
+    among its options, no answer to a question the category does not ask. Returns them
+    normalised (numbers as numbers, dates as ISO text, several choices as a list).
+
+    Refused with the first problem as the message and every problem in `problems`
+    (`extra_answers.<code>`: message), so that a form can mark each question."""
+    questions = (
+        {q.code: q for q in CategoryQuestion.objects.filter(category=category)}
+        if category is not None
+        else {}
+    )
+    cleaned, problems = {}, {}
+    for code in answers:
+        if code not in questions:
+            problems[ANSWER_FIELD + str(code)[:40]] = _(
+                "Pertanyaan tidak dikenal untuk kategori ini: %(code)s."
+            ) % {"code": str(code)[:40]}
+    for code, question in sorted(questions.items(), key=lambda item: item[1].order):
+        value = answers.get(code)
+        label = _(question.label)
+        if value in (None, "", []):
+            if question.required:
+                problems[ANSWER_FIELD + code] = _("%(question)s: wajib diisi.") % {
+                    "question": label
+                }
+            continue
+        try:
+            cleaned[code] = _answer(question, value)
+        except (TypeError, ValueError, InvalidOperation):
+            problems[ANSWER_FIELD + code] = _("%(question)s: jawaban tidak valid.") % {
+                "question": label
+            }
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise InvalidInput(message, field=field, problems=problems)
+    return cleaned
+
+
+def _answer(question: CategoryQuestion, value):
+    keys = {c.get("key") for c in question.choices or []}
+    if question.type == CategoryQuestion.Type.NUMBER:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+            raise TypeError
+        number = Decimal(str(value).strip())
+        if not number.is_finite() or number < 0:
+            raise ValueError
+        return int(number) if number == number.to_integral_value() else float(number)
+    if question.type == CategoryQuestion.Type.DATE:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return dt.date.fromisoformat(str(value)).isoformat()
+    if question.type == CategoryQuestion.Type.SINGLE:
+        if not isinstance(value, str) or value not in keys:
+            raise ValueError
+        return value
+    if question.type == CategoryQuestion.Type.MULTI:
+        values = value if isinstance(value, list) else [value]
+        if not values or any(not isinstance(v, str) or v not in keys for v in values):
+            raise ValueError
+        return values
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise TypeError
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError
+    text = str(value).strip()
+    if len(text) > TEXT_ANSWER_LENGTH or "\x00" in text:
+        raise ValueError
+    return text
+
+
+def check_on_behalf(*, reporter, filed_by, consent: bool, reporter_name: str) -> None:
+    """A citizen's account files for someone else only as an RT/RW representative (DESIGN §1),
+    with the resident's consent; a resident without an account is named."""
+    if filed_by is None or reporter == filed_by or filed_by.role != Role.CITIZEN:
+        return  # the reporter themselves, or staff intake
+    if not filed_by.is_representative:
+        raise NotPermitted(
+            _("Hanya RT/RW yang dapat melapor atas nama warga."), field="resident_name"
+        )
+    if not consent:
+        raise InvalidInput(
+            _("Persetujuan warga yang diwakili wajib dikonfirmasi."), field="consent"
+        )
+    if reporter is not None:
+        return
+    if not (reporter_name or "").strip():
+        raise InvalidInput(_("Nama warga wajib diisi."), field="reporter_name")
+
+
+def profile_refusal(user) -> InvalidInput | None:
+    """A citizen files under their own name only with a complete KTP profile (name, phone, NIK,
+    birth date, sex). The portal asks for it before showing the form and the API answers 409
+    with what is missing, both through this function; SMS and WhatsApp reply its message."""
+    if user is None or user.role != Role.CITIZEN or user.profile_complete:
+        return None
+    error = InvalidInput(
+        _("Lengkapi profil Anda (sesuai KTP) sebelum mengirim laporan pertama."), field="profile"
+    )
+    error.missing = list(user.missing_profile_fields)
+    return error
+
+
+def check_reporter(*, reporter, filed_by) -> None:
+    """The account a report belongs to, when it files for itself, has a complete profile."""
+    if reporter is not None and filed_by in (None, reporter):
+        refusal = profile_refusal(reporter)
+        if refusal is not None:
+            raise refusal

@@ -1,0 +1,13 @@
+"""Signals the reports app sends, so that apps above it can follow a report without the life
+cycle importing them."""
+
+from django.dispatch import Signal
+
+# Sent by the life-cycle actions inside their transaction, after a report was filed, imported or
+# changed (`report=`). Receivers write in the same transaction, so what they keep (the search
+# document: `aduan.search.apps`) changes exactly when the report does and rolls back with it.
+report_changed = Signal()
+
+# Sent by `actions._event` inside the action's transaction for every timeline event (`event=`):
+# the signed event feed (`aduan.feed`) publishes the public ones in the same transaction.
+event_recorded = Signal()

@@ -1,0 +1,180 @@
+"""Changes to a user's role, agency, second factor or verified phone go into the audit chain and
+show on the supervisors' audit page, whoever makes them and through whichever door: the sysadmin
+in the Django admin cannot quietly give itself a role that reads reports, nor remove a staff
+member's authenticator (issue 11 §3)."""
+
+import datetime as dt
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.cache import cache
+from django.forms import CheckboxInput, SplitDateTimeWidget
+
+from aduan.accounts import actions
+from aduan.accounts.models import Role
+from aduan.api.models import ApiToken
+from aduan.audit import trail
+from aduan.audit.models import AuditEntry
+from tests.api.conftest import ApiClient
+from tests.conftest import PASSWORD
+from tests.totp import STAFF_TOTP_SECRET, totp
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sysadmin(client, cast):
+    """The sysadmin logged in the real way: password and authenticator code (allauth remembers
+    used codes in the cache, which outlives each test's database)."""
+    cache.clear()
+    client.post("/masuk/", {"login": "sysadmin-uji", "password": PASSWORD})
+    client.post("/akun/2fa/authenticate/", {"code": totp(STAFF_TOTP_SECRET)})
+    assert client.session.get("_auth_user_id") == str(cast.sysadmin.pk)
+    return client
+
+
+def _admin_save(client, user, **changes):
+    """POST the admin's change form of `user` as the page shows it, with `changes`."""
+    page = client.get(f"/admin/accounts/user/{user.pk}/change/")
+    form = page.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        if name == "password":
+            continue
+        value = changes.get(name, form[name].value())
+        if isinstance(field.widget, SplitDateTimeWidget):
+            value = value or dt.datetime(2026, 1, 1)
+            data[f"{name}_0"], data[f"{name}_1"] = value.date(), value.time()
+        elif isinstance(field.widget, CheckboxInput):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, list | tuple):
+            data[name] = list(value)
+        else:
+            data[name] = "" if value is None else value
+    response = client.post(f"/admin/accounts/user/{user.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return response
+
+
+def _audit_page(client, user, **params):
+    client.force_login(user)
+    return client.get("/kantor/audit/", params).content.decode()
+
+
+def test_a_sysadmin_giving_itself_a_role_that_reads_reports_is_on_the_record(sysadmin, cast):
+    from django.test import Client
+
+    _admin_save(sysadmin, cast.sysadmin, role=Role.SUPERVISOR)
+    cast.sysadmin.refresh_from_db()
+    assert cast.sysadmin.role == Role.SUPERVISOR
+    entry = AuditEntry.objects.get(action="account_role_changed", actor=cast.sysadmin)
+    assert entry.detail == {
+        "account": "sysadmin-uji",
+        "account_id": cast.sysadmin.pk,
+        "field": "role",
+        "before": "sysadmin",
+        "after": "supervisor",
+    }
+    page = _audit_page(Client(), cast.supervisor, action="account_role_changed")
+    assert "sysadmin-uji" in page and "supervisor" in page
+    assert not trail.verify()
+
+
+def test_an_agency_change_and_a_deactivation_in_the_admin_are_on_the_record(sysadmin, cast):
+    _admin_save(sysadmin, cast.officer_b, agency=cast.agency_a.pk)
+    entry = AuditEntry.objects.get(action="account_agency_changed")
+    assert (entry.actor, entry.detail["before"], entry.detail["after"]) == (
+        cast.sysadmin,
+        "dinkes",
+        "pupr",
+    )
+    ApiClient(cast.officer_b)
+    sysadmin.post(
+        "/admin/accounts/user/", {"action": "deactivate", "_selected_action": [cast.officer_b.pk]}
+    )
+    assert AuditEntry.objects.get(action="account_active_changed").detail["after"] is False
+    assert not ApiToken.objects.filter(user=cast.officer_b, revoked_at__isnull=True).exists()
+
+
+def test_removing_a_staff_members_second_factor_in_the_admin_is_on_the_record(sysadmin, cast):
+    from django.test import Client
+
+    totp_row = Authenticator.objects.get(user=cast.officer_a, type=Authenticator.Type.TOTP)
+    response = sysadmin.post(f"/admin/mfa/authenticator/{totp_row.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="account_mfa_removed")
+    assert entry.actor == cast.sysadmin and entry.detail["account"] == "petugas-pupr"
+    page = _audit_page(Client(), cast.supervisor, action="account_mfa_removed")
+    assert "petugas-pupr" in page and "sysadmin-uji" in page
+
+
+def test_a_staff_account_made_in_the_admin_is_on_the_record(sysadmin, cast):
+    sysadmin.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "pengawas-baru",
+            "role": "supervisor",
+            "agency": "",
+            "password1": "Sangat-rahasia-2026",
+            "password2": "Sangat-rahasia-2026",
+            "usable_password": "true",
+        },
+    )
+    entry = AuditEntry.objects.get(action="account_role_changed", detail__account="pengawas-baru")
+    assert (entry.actor, entry.detail["before"], entry.detail["after"]) == (
+        cast.sysadmin,
+        None,
+        "supervisor",
+    )
+
+
+def test_the_actions_record_role_and_second_factor_changes(cast):
+    actions.do_set_role(cast.citizen, Role.OFFICER, actor=cast.sysadmin, agency=cast.agency_a)
+    with pytest.raises(Exception, match="wajib memiliki perangkat daerah"):
+        actions.do_set_role(cast.other_citizen, Role.OFFICER, actor=cast.sysadmin)
+    rows = AuditEntry.objects.filter(detail__account="warga-uji").order_by("id")
+    assert [(r.action, r.detail["after"]) for r in rows] == [
+        ("account_role_changed", "officer"),
+        ("account_agency_changed", "pupr"),
+    ]
+    assert actions.do_reset_mfa(cast.dispatcher, actor=cast.sysadmin) == 1
+    removed = AuditEntry.objects.get(action="account_mfa_removed")
+    assert removed.actor == cast.sysadmin and removed.detail["account"] == "dispatcher-uji"
+
+
+def test_a_verified_phone_is_on_the_record_and_so_is_its_move(cast):
+    from tests.sms.test_phone_verification import _sent_code
+
+    def verify(user):
+        client = ApiClient(user)
+        assert client.post("/me/phone/verification", {"phone": "0813 3910 0077"}).status_code == 202
+        assert (
+            client.post("/me/phone/verification/confirm", {"code": _sent_code()}).status_code == 200
+        )
+
+    verify(cast.citizen)
+    entry = AuditEntry.objects.get(action="account_phone_verified")
+    assert entry.detail["account"] == "warga-uji" and entry.detail["phone"] == "+62813•••••077"
+    verify(cast.other_citizen)  # the number moves to the other account
+    moved = AuditEntry.objects.filter(action="account_phone_unverified").get()
+    assert moved.detail["account"] == "warga-uji"
+    assert AuditEntry.objects.filter(action="account_phone_verified").count() == 2
+
+
+def test_a_sysadmin_changing_someones_e_mail_in_the_admin_is_on_the_record(sysadmin, cast):
+    """The address a password reset goes to: changing it would hand the account over."""
+    from django.test import Client
+
+    _admin_save(sysadmin, cast.dispatcher, email="orang-lain@contoh.id")
+    entry = AuditEntry.objects.get(action="account_email_changed")
+    assert entry.actor == cast.sysadmin
+    assert entry.detail == {
+        "account": "dispatcher-uji",
+        "account_id": cast.dispatcher.pk,
+        "field": "email",
+        "before": "d•••@example.test",
+        "after": "o•••@contoh.id",
+    }
+    page = _audit_page(Client(), cast.supervisor, action="account_email_changed")
+    assert "dispatcher-uji" in page and "orang-lain" not in page

@@ -1,0 +1,258 @@
+"""A report's rules live in the action (issue 11 §2, `aduan/reports/rules.py`): the same bad
+input sent through the portal, the back-office intake, the API, Open311, SMS and WhatsApp (where
+the channel has the field) is refused with the same Indonesian message, and nothing is stored."""
+
+import datetime as dt
+import html
+import json
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from aduan.directory.models import Category, Region
+from aduan.open311.demo import DEMO_KEY, seed_demo_application
+from aduan.open311.models import ServiceRequest
+from aduan.reports import rules
+from aduan.reports.models import Report
+from aduan.sms.models import VerifiedPhone
+from tests.api.conftest import ApiClient
+from tests.conftest import without_profile
+from tests.whatsapp.test_whatsapp_webhook import chat, graph  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+VILLAGE, DISTRICT = "52.04.08.1004", "52.04.08"  # Seketeng, Kecamatan Sumbawa
+GOOD = {
+    "incident_date": dt.date(2026, 3, 2),
+    "district": DISTRICT,
+    "village": VILLAGE,
+    "latitude": "-8.4902",
+    "longitude": "117.4204",
+    "answers": {"status-jalan": "kabupaten"},
+}
+
+
+def _other_district() -> str:
+    """Another kecamatan of the regency (the desa of the report is not in it)."""
+    return (
+        Region.objects.filter(level=Region.Level.DISTRICT, parent_id="52.04")
+        .exclude(pk=DISTRICT)[0]
+        .pk
+    )
+
+
+def _outside_district() -> str:
+    return Region.objects.filter(level=Region.Level.DISTRICT).exclude(parent_id="52.04")[0].pk
+
+
+# --- one sender per channel: the neutral input → the message the channel answered ------------
+
+
+def portal(client, cast, bad):
+    from tests.test_web_filing import _data, _form
+
+    client.force_login(cast.citizen)
+    if bad.get("profile") is False:  # asked before the form is shown, with the same message
+        return html.unescape(client.get("/lapor/", follow=True).content.decode())
+    data = {k: v for k, v in _data(_form(client)).items() if not k.startswith("q_")}
+    data.update(
+        incident_date=bad["incident_date"].isoformat(),
+        district=bad["district"],
+        village=bad["village"],
+        latitude=bad["latitude"],
+        longitude=bad["longitude"],
+        **{f"q_{code}": value for code, value in bad["answers"].items()},
+    )
+    if bad.get("on_behalf"):
+        client.force_login(cast.representative)
+        data["form_token"] = _form(client)
+        data.update({"wakil-on_behalf": "on", "wakil-resident_name": "Siti Aminah"})
+        data.update({"wakil-resident_phone": "0813 3910 0022", "wakil-relationship": "Ketua RT"})
+    response = client.post("/lapor/", data, follow=True)
+    return html.unescape(response.content.decode())
+
+
+def intake(client, cast, bad):
+    client.force_login(cast.dispatcher)
+    data = {
+        "channel": "phone",
+        "reporter_name": "Ibu Sumarni",
+        "reporter_phone": "081234567890",
+        "classification": "complaint",
+        "category": Category.objects.get(code="infrastruktur-jalan").pk,
+        "title": "Jalan berlubang",
+        "description": "Jalan di depan SD Seketeng berlubang besar.",
+        "incident_date": bad["incident_date"].isoformat(),
+        "district": bad["district"],
+        "village": bad["village"],
+        **{f"q_{code}": value for code, value in bad["answers"].items()},
+    }
+    response = client.post("/kantor/pengaduan-baru/", data)
+    assert response.status_code == 422
+    return html.unescape(response.content.decode())
+
+
+def api(client, cast, bad):
+    user = cast.representative if bad.get("on_behalf") else cast.citizen
+    data = {
+        "title": "Jalan berlubang",
+        "description": "Jalan di depan SD Seketeng berlubang besar.",
+        "category": "infrastruktur-jalan",
+        "incident_date": bad["incident_date"].isoformat(),
+        "district": bad["district"],
+        "village": bad["village"],
+        "latitude": bad["latitude"],
+        "longitude": bad["longitude"],
+        "extra_answers": json.dumps(bad["answers"]),
+    }
+    if bad.get("on_behalf"):
+        data.update(resident_name="Siti Aminah", resident_phone="+6281339100022")
+        data.update(relationship="Ketua RT")
+    response = ApiClient(user).post_form("/reports", {k: v for k, v in data.items() if v})
+    assert response.status_code in (409, 422), response.content
+    return response.json()["error"]["message"]
+
+
+def open311(client, cast, bad):
+    seed_demo_application()
+    data = {
+        "api_key": DEMO_KEY,
+        "service_code": "infrastruktur-jalan",
+        "description": "Jalan di depan SD Seketeng berlubang besar.",
+        "address_string": "Jalan Garuda",
+        "lat": bad["latitude"],
+        "long": bad["longitude"],
+        "phone": "081234567890",
+        **{f"attribute[{code}]": value for code, value in bad["answers"].items()},
+    }
+    response = client.post("/open311/v2/requests.json", {k: v for k, v in data.items() if v})
+    assert response.status_code == 400, response.content
+    assert not ServiceRequest.objects.exists()
+    return response.json()[0]["description"]
+
+
+def sms(client, cast, bad):
+    from tests.sms.test_sms_webhook import SECRET, FakeGateway, call
+
+    VerifiedPhone.objects.create(
+        user=cast.citizen, phone="+6281339100011", verified_at=timezone.now()
+    )
+    gateway = FakeGateway()
+    try:
+        with override_settings(SMS_GATEWAY_URL=gateway.url, SMS_WEBHOOK_SECRET=SECRET):
+            response = call(client, {"from": "+6281339100011", "text": "LAPOR Jalan rusak."})
+    finally:
+        gateway.close()
+    return response.json()["reply"]
+
+
+CHANNELS = {"portal": portal, "intake": intake, "api": api, "open311": open311, "sms": sms}
+
+# (what is wrong, the change to a good report, the channels that have the field, the message)
+CASES = [
+    (
+        "incident date in the future",
+        {"incident_date": timezone.localdate() + dt.timedelta(days=30)},
+        ("portal", "intake", "api"),
+        "Tanggal kejadian tidak boleh di masa depan.",
+    ),
+    (
+        "latitude without longitude",
+        {"longitude": ""},
+        ("portal", "api", "open311"),
+        "Isi lintang dan bujur sekaligus, atau kosongkan keduanya.",
+    ),
+    (
+        "a point outside the regency (Jakarta)",
+        {"latitude": "-6.2", "longitude": "106.8"},
+        ("portal", "api", "open311"),
+        "Titik lokasi berada di luar wilayah kabupaten ini.",
+    ),
+    (
+        "a desa outside the kecamatan",
+        {"district": _other_district},
+        ("portal", "intake", "api"),
+        "Desa/kelurahan tidak berada di kecamatan yang dipilih.",
+    ),
+    (
+        "a kecamatan of another regency",
+        {"district": _outside_district, "village": ""},
+        ("portal", "intake", "api"),
+        "Kecamatan tidak berada di wilayah kabupaten ini.",
+    ),
+    (
+        "a required question unanswered",
+        {"answers": {}},
+        ("portal", "intake", "api", "open311"),
+        "Status jalan: wajib diisi.",
+    ),
+    (
+        "an answer that is not one of the options",
+        {"answers": {"status-jalan": "bulan"}},
+        ("portal", "intake", "api", "open311"),
+        "Status jalan: jawaban tidak valid.",
+    ),
+    (
+        "an RT/RW filing for a resident without their consent",
+        {"on_behalf": True},
+        ("portal", "api"),
+        "Persetujuan warga yang diwakili wajib dikonfirmasi.",
+    ),
+    (
+        "a citizen without a complete KTP profile",
+        {"profile": False},
+        ("portal", "api", "sms"),
+        "Lengkapi profil Anda (sesuai KTP) sebelum mengirim laporan pertama.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "change", "channel", "message"),
+    [
+        pytest.param(what, change, channel, message, id=f"{what} [{channel}]")
+        for what, change, channels, message in CASES
+        for channel in channels
+    ],
+)
+def test_every_channel_refuses_the_same_input_with_the_same_message(
+    client, cast, what, change, channel, message
+):
+    bad = {**GOOD, **{k: v() if callable(v) else v for k, v in change.items()}}
+    if bad.get("profile") is False:
+        without_profile(cast.citizen)
+    answered = CHANNELS[channel](client, cast, bad)
+    if channel in ("api", "open311", "sms"):
+        assert answered == message  # the whole message, nothing else
+    else:
+        assert message in answered
+    assert not Report.objects.exists()
+
+
+def test_whatsapp_refuses_a_shared_location_outside_the_regency(cast, chat):  # noqa: F811
+    chat("text", {"body": "Jalan di depan SD Seketeng berlubang besar sejak kemarin."})
+    reply = chat("location", {"latitude": -6.2, "longitude": 106.8, "name": "Monas"})
+    assert "Titik lokasi berada di luar wilayah kabupaten ini." in reply
+    assert not Report.objects.exists()
+
+
+def test_the_good_report_is_filed_on_every_channel(client, cast):
+    """The same input without its fault is accepted: the refusals above are the rule's."""
+    from aduan.reports import actions
+
+    report, _secret = actions.do_file_report(
+        reporter=cast.citizen,
+        title="Jalan berlubang",
+        description="Jalan di depan SD Seketeng berlubang besar.",
+        category=Category.objects.get(code="infrastruktur-jalan"),
+        incident_date=GOOD["incident_date"],
+        village=Region.objects.get(pk=VILLAGE),
+        latitude=-8.4902,
+        longitude=117.4204,
+        extra_answers=GOOD["answers"],
+    )
+    assert report.district_id == DISTRICT  # the desa's kecamatan, given alone
+    assert rules.clean_answers(report.category, {"status-jalan": "provinsi"}) == {
+        "status-jalan": "provinsi"
+    }
