@@ -6,7 +6,10 @@ below, installed for the whole suite by tests/conftest.py, loads it again after 
 that every test, in any folder and in any order, starts with its regions, agencies, categories,
 holidays and time limits."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from pytest_django.plugin import blocking_manager_key
 
 from aduan.directory import loading
@@ -16,8 +19,10 @@ HOLIDAY_YEARS = range(2024, 2029)
 
 
 def load_master_data() -> None:
-    """Only what is missing is added: quick when it is all still there."""
+    """Only what is missing is added: quick when it is all still there. The default response
+    templates come from a data migration, which a flush also empties: the same function again."""
     loading.load_all(holiday_years=HOLIDAY_YEARS)
+    importlib.import_module("aduan.backoffice.migrations.0002_default_templates").create(apps, None)
 
 
 def _transactional(item) -> bool:

@@ -258,11 +258,15 @@ def test_merge_archives_the_duplicate_and_moves_its_supporters(cast):
     )
     assert duplicate.merged_into == survivor
     assert list(survivor.supports.values_list("user", flat=True)) == [cast.representative.pk]
-    # From now on the duplicate's reporter follows the survivor.
+    # From now on the duplicate's reporter follows the survivor: its code and status, never what
+    # only the survivor's parties may read (issue 11 §1).
     actions.do_accept(survivor, actor=cast.officer_a)
-    assert Notification.objects.filter(
-        report=survivor, recipient=cast.other_citizen, kind="report_accepted"
-    ).exists()
+    followed = Notification.objects.get(
+        report=survivor, recipient=cast.other_citizen, kind="report_followed", channel="email"
+    )
+    text = followed.subject + opened(followed)
+    assert survivor.code in text and survivor.get_status_display() in text
+    assert survivor.title not in text
 
 
 def test_merging_into_itself_or_into_an_archived_report_is_refused(cast):

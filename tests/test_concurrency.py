@@ -68,6 +68,8 @@ def test_a_verdict_racing_the_auto_close_sweep_happens_once(tx_cast):
 
     cast = tx_cast
     report = report_in(cast, Status.RESPONDED)
+    # The reporter was reminded (issue 15: no auto-close without a reminder first).
+    Report.objects.filter(pk=report.pk).update(reminded_at=timezone.now())
     later = timezone.now() + dt.timedelta(days=60)
     copies = [Report.objects.get(pk=report.pk), Report.objects.get(pk=report.pk)]
     with time_machine.travel(later):

@@ -55,8 +55,11 @@ def test_it_mails_the_tracking_code_and_secret_over_smtp(
     message = inbox.messages[0]
     assert message["To"] == cast.citizen.email
     assert report.code in message["Subject"]
-    body = message.get_payload(decode=True).decode()
-    assert secret in body and f"/laporan/{report.code}/" in body
+    text, qr = message.get_payload()  # the text, and the signed receipt as a QR code (issue 17)
+    body = text.get_payload(decode=True).decode()
+    assert secret in body and f"/laporan/{report.code}/" in body and "/bukti/periksa/?r=" in body
+    assert qr.get_content_type() == "image/png" and qr.get_filename() == "kode-qr.png"
+    assert qr.get_payload(decode=True).startswith(b"\x89PNG")
     sent = Notification.objects.get(channel="email", report=report)
     assert sent.state == "sent" and sent.delivery_attempts.get().ok
 

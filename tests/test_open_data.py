@@ -28,9 +28,31 @@ def _download(client, name):
     return b"".join(response.streaming_content).decode()
 
 
-def test_nothing_is_served_before_the_first_export(client, media):
-    assert client.get("/data-terbuka/laporan.csv").status_code == 404
+def test_the_first_download_on_a_new_installation_writes_the_export(client, cast, media):
+    """The statistics page links the files from day one: before the first nightly export, the
+    first download writes them instead of answering 404 for a link the page shows."""
+    public = report_in(cast, Status.IN_PROGRESS)
+    assert not (media / "opendata").exists()
+    rows = list(csv.DictReader(io.StringIO(_download(client, "laporan.csv"))))
+    assert [r["code"] for r in rows] == [public.code]
+    assert sorted(p.name for p in (media / "opendata").iterdir()) == sorted(opendata.FILES)
+
+
+def test_a_download_while_the_first_export_is_written_is_asked_to_retry(client, media):
+    from django.core.cache import cache
+
+    cache.add("opendata:first-export", True, timeout=60)  # another request is writing it
+    try:
+        busy = client.get("/data-terbuka/laporan.json")
+    finally:
+        cache.delete("opendata:first-export")
+    assert busy.status_code == 503 and busy["Retry-After"] == "30"
+    assert "coba lagi" in busy.content.decode()
+
+
+def test_only_the_export_files_are_served(client, media):
     assert client.get("/data-terbuka/..%2Fsettings.py").status_code == 404
+    assert client.get("/data-terbuka/settings.py").status_code == 404
 
 
 def test_it_exports_public_reports_without_identities(client, cast, media):

@@ -27,6 +27,7 @@ OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
 STAFF_OF_THE_CAST = (
     6  # each with a TOTP authenticator (tests/conftest.py): the command re-encrypts those too
 )
+CITIZENS_OF_THE_CAST = 3  # with a complete KTP profile, so a NIK (tests/conftest.py)
 
 
 @pytest.fixture(autouse=True)
@@ -71,8 +72,13 @@ def authenticator_data() -> list[dict]:
 
 
 def people(cast, count=4) -> dict:
-    """`count` accounts with a NIK and `count` residents' reports filed by the RT/RW with one."""
+    """`count` accounts with a NIK and `count` residents' reports filed by the RT/RW with one; the
+    cast's citizens (whose KTP profiles are complete) written again under the keys in force."""
     expected = {}
+    for user in User.objects.exclude(nik_encrypted=""):
+        user.set_nik(user.nik)
+        user.save()
+        expected[("user", user.pk)] = user.nik
     for i in range(1, count + 1):
         user = User.objects.create_user(username=f"warga-nik-{i}", password="x")
         user.set_nik(nik(i))
@@ -107,8 +113,9 @@ def test_it_reencrypts_every_stored_nik_and_the_old_key_can_then_go(settings, ca
         OLD,
     ]  # step 1: the new key first, the old one still decrypts
     pending, text = check()
-    assert pending == 8 + STAFF_OF_THE_CAST
-    assert "accounts.User.nik_encrypted: 4 rows, 4 not under the first key" in text
+    assert pending == 8 + CITIZENS_OF_THE_CAST + STAFF_OF_THE_CAST
+    users = 4 + CITIZENS_OF_THE_CAST
+    assert f"accounts.User.nik_encrypted: {users} rows, {users} not under the first key" in text
     assert "reports.Report.reporter_nik_encrypted: 4 rows, 4 not under the first key" in text
     assert (
         "mfa.Authenticator.data: 6 rows, 6 not under the first key, 0 in the clear, 0 unreadable"
@@ -118,8 +125,11 @@ def test_it_reencrypts_every_stored_nik_and_the_old_key_can_then_go(settings, ca
 
     output = run("--batch-size", "3")  # step 2
     # Progress after each batch: 4 rows in batches of 3 is two batches per place.
-    assert "accounts.User.nik_encrypted: 3/4 rows, 3 re-encrypted" in output
-    assert "accounts.User.nik_encrypted: done, 4 rows, 4 re-encrypted, 0 rehashed" in output
+    assert f"accounts.User.nik_encrypted: 3/{users} rows, 3 re-encrypted" in output
+    assert (
+        f"accounts.User.nik_encrypted: done, {users} rows, {users} re-encrypted, 0 rehashed"
+        in output
+    )
     assert "reports.Report.reporter_nik_encrypted: done, 4 rows, 4 re-encrypted" in output
     assert "mfa.Authenticator.data: 3/6 rows, 3 re-encrypted" in output
     assert (
@@ -133,7 +143,7 @@ def test_it_reencrypts_every_stored_nik_and_the_old_key_can_then_go(settings, ca
     settings.NIK_ENCRYPTION_KEYS = [NEW]  # step 4: the old key is gone
     assert all(read_back(*key) == value for key, value in expected.items())
     # The keyed hash did not change: an account and a resident's reports are still found by NIK.
-    user_pk = next(pk for (kind, pk) in expected if kind == "user")
+    user_pk = User.objects.get(username="warga-nik-1").pk
     assert User.objects.get(nik_hash=niks.lookup_hash(expected[("user", user_pk)])).pk == user_pk
     resident = Report.objects.filter(nik_condition(nik(2, female=True)))
     assert [r.reporter_name for r in resident] == ["Warga 2"]
@@ -147,7 +157,10 @@ def test_a_second_run_changes_nothing(settings, cast):
     run()
     before, authenticators_before = stored_tokens(), authenticator_data()
     output = run()
-    assert "accounts.User.nik_encrypted: done, 3 rows, 0 re-encrypted, 0 rehashed" in output
+    assert (
+        f"accounts.User.nik_encrypted: done, {3 + CITIZENS_OF_THE_CAST} rows, 0 re-encrypted, "
+        "0 rehashed" in output
+    )
     assert (
         "reports.Report.reporter_nik_encrypted: done, 3 rows, 0 re-encrypted, 0 rehashed" in output
     )
@@ -165,12 +178,14 @@ def test_check_counts_only_what_is_left_and_an_interrupted_run_resumes(settings,
     for user in User.objects.exclude(nik_encrypted="").order_by("pk")[:2]:
         User.objects.filter(pk=user.pk).update(nik_encrypted=niks.rotate(user.nik_encrypted))
     pending, text = check()
+    users = 3 + CITIZENS_OF_THE_CAST
     assert (
-        pending == 4 + STAFF_OF_THE_CAST
-        and "accounts.User.nik_encrypted: 3 rows, 1 not under the first key" in text
+        pending == (users - 2) + 3 + STAFF_OF_THE_CAST
+        and f"accounts.User.nik_encrypted: {users} rows, {users - 2} not under the first key"
+        in text
     )
     output = run()
-    assert "accounts.User.nik_encrypted: done, 3 rows, 1 re-encrypted" in output
+    assert f"accounts.User.nik_encrypted: done, {users} rows, {users - 2} re-encrypted" in output
     assert check()[0] == 0
     settings.NIK_ENCRYPTION_KEYS = [NEW]
     assert all(read_back(*key) == value for key, value in expected.items())
@@ -182,10 +197,11 @@ def test_a_value_no_listed_key_opens_is_counted_and_reported(settings, cast):
     people(cast, 2)
     settings.NIK_ENCRYPTION_KEYS = [NEW]  # the old key removed before the rotation: a mistake
     pending, text = check()
-    assert pending == 4 + STAFF_OF_THE_CAST
+    users = 2 + CITIZENS_OF_THE_CAST
+    assert pending == users + 2 + STAFF_OF_THE_CAST
     assert (
-        "accounts.User.nik_encrypted: 2 rows, 0 not under the first key, 0 hashed with an old key, 2 unreadable"
-        in text
+        f"accounts.User.nik_encrypted: {users} rows, 0 not under the first key, 0 hashed with an "
+        f"old key, {users} unreadable" in text
     )
     assert (
         "mfa.Authenticator.data: 6 rows, 0 not under the first key, 0 in the clear, 6 unreadable"
@@ -202,8 +218,8 @@ def test_a_value_no_listed_key_opens_is_counted_and_reported(settings, cast):
 def test_the_hash_key_rotates_and_look_ups_work_throughout(settings, cast):
     settings.NIK_ENCRYPTION_KEYS = [OLD]
     settings.NIK_HASH_KEY, settings.NIK_HASH_LOOKUP_KEYS = "kunci-hash-lama-" + "a" * 32, []
-    expected = people(cast, 2)
-    user_pk = next(pk for (kind, pk) in expected if kind == "user")
+    people(cast, 2)
+    user_pk = User.objects.get(username="warga-nik-1").pk
     old_hash = User.objects.get(pk=user_pk).nik_hash
 
     def found_everywhere():
@@ -231,14 +247,18 @@ def test_the_hash_key_rotates_and_look_ups_work_throughout(settings, cast):
     )
     assert found_everywhere()
     pending, text = check()
+    users = 2 + CITIZENS_OF_THE_CAST
     assert (
-        pending == 4
-        and "accounts.User.nik_encrypted: 2 rows, 0 not under the first key, 2 hashed with an "
-        "old key"
+        pending == users + 2
+        and f"accounts.User.nik_encrypted: {users} rows, 0 not under the first key, {users} hashed "
+        "with an old key"
         in text
     )
     output = run()
-    assert "accounts.User.nik_encrypted: done, 2 rows, 0 re-encrypted, 2 rehashed" in output
+    assert (
+        f"accounts.User.nik_encrypted: done, {users} rows, 0 re-encrypted, {users} rehashed"
+        in output
+    )
     assert User.objects.get(pk=user_pk).nik_hash not in ("", old_hash)
     assert check()[0] == 0
     settings.NIK_HASH_LOOKUP_KEYS = []  # the old hash key is gone

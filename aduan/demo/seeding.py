@@ -301,6 +301,15 @@ OUT_OF_AUTHORITY = (
     "infrastruktur-jalan",
 )
 
+# Out of the regency's hands but within someone's: forwarded to an outside body (issue 16).
+FORWARDED = (
+    "Air PDAM tidak mengalir tiga hari",
+    "Sejak Senin air PDAM di Jalan Garuda, Kelurahan Seketeng, tidak mengalir sama sekali; "
+    "warga membeli air galon untuk memasak.",
+    "infrastruktur-air",
+)
+OUTSIDE_BODY = ("Perumda Air Minum Batulanteh (PDAM) Sumbawa", "pengaduan@pdam-demo.invalid")
+
 
 @dataclass
 class Plan:
@@ -751,6 +760,30 @@ def create_out_of_authority(users: dict, now: dt.datetime) -> Report:
     return report
 
 
+def create_forwarded(users: dict, now: dt.datetime) -> Report:
+    from aduan.forwarding import actions as forwarding
+    from aduan.forwarding.models import OutsideContact
+
+    name, email = OUTSIDE_BODY
+    contact, _ = OutsideContact.objects.get_or_create(name=name, defaults={"email": email})
+    title, description, category = FORWARDED
+    with time_machine.travel(_moment(now, 3.0), tick=False):
+        report, _ = actions.do_file_report(
+            reporter=users["warga"],
+            title=title,
+            description=description,
+            category=Category.objects.get(code=category),
+        )
+    with time_machine.travel(_moment(now, 2.5), tick=False):
+        forwarding.do_forward(
+            report,
+            contact,
+            actor=users["dispatcher"],
+            text=f"{title}. {description}",
+        )
+    return report
+
+
 @transaction.atomic
 def seed(now: dt.datetime | None = None) -> dict[str, int]:
     """Create the demo accounts and, if there are no reports yet, the demo reports."""
@@ -761,6 +794,7 @@ def seed(now: dt.datetime | None = None) -> dict[str, int]:
         return {"accounts": len(users), "reports": 0}
     reports = create_reports(users, now)
     reports.append(create_out_of_authority(users, now))
+    reports.append(create_forwarded(users, now))
     # The sweep ran every ten minutes through the history: each answer waiting for a verdict was
     # reminded when it entered the yellow zone, so the sweep below may close it (never unreminded).
     waiting = Report.objects.filter(

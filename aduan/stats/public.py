@@ -114,7 +114,9 @@ def statistics(request):
 
 @require_GET
 def open_data(request, name):
-    """The files of the last open-data export (`opendata.export`); 404 before the first one."""
+    """The files of the last open-data export (`opendata.export`, nightly). Before the first
+    one (a new installation), the first download writes them, once: whoever asks meanwhile is
+    told to try again shortly (503), not sent a 404 for a link the page shows."""
     from django.core.files.storage import default_storage
     from django.http import FileResponse, Http404
 
@@ -122,8 +124,22 @@ def open_data(request, name):
 
     if name not in opendata.FILES:
         raise Http404
+    path = f"{opendata.DIRECTORY}/{name}"
+    if not default_storage.exists(path):
+        if not cache.add("opendata:first-export", True, timeout=300):
+            busy = HttpResponse(
+                _("Data terbuka sedang disiapkan. Silakan coba lagi sebentar lagi."),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+            busy["Retry-After"] = "30"
+            return busy
+        try:
+            opendata.export()
+        finally:
+            cache.delete("opendata:first-export")
     try:
-        stored = default_storage.open(f"{opendata.DIRECTORY}/{name}", "rb")
+        stored = default_storage.open(path, "rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(stored, content_type=opendata.FILES[name], as_attachment=True)

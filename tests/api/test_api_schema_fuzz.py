@@ -24,6 +24,7 @@ from aduan.accounts.mfa import give_totp
 from aduan.accounts.models import Role, User
 from aduan.api.models import ApiToken
 from aduan.reports import actions
+from tests.conftest import _ktp, _user
 from tests.totp import STAFF_TOTP_SECRET
 
 pytestmark = pytest.mark.slow
@@ -55,7 +56,8 @@ def dispatcher_token(wsgi_keeps_connection, db):
     give_totp(
         dispatcher, STAFF_TOTP_SECRET
     )  # staff need an authenticator app, or every call is refused
-    citizen = User.objects.create(username="fuzz-warga", role=Role.CITIZEN)
+    # A complete KTP profile: a first report needs one (reports/rules.py).
+    citizen = _user("fuzz-warga", phone="+6281339100901", **_ktp("901", "L"))
     actions.do_file_report(reporter=citizen, title="Jalan rusak", description="Berlubang.")
     _token, raw = ApiToken.issue(dispatcher, "fuzz")
     return raw

@@ -539,7 +539,9 @@ MATRIX = (
             roles(
                 "to:/",
                 public="to:/akun/login/",
-                **dict.fromkeys(("dispatcher", "officer_a", "officer_b", "supervisor"), "to:/kantor/"),
+                **dict.fromkeys(
+                    ("dispatcher", "officer_a", "officer_b", "supervisor"), "to:/kantor/"
+                ),
             ),
         ),
         note="Only meaningful in the middle of a log-in; otherwise allauth sends everyone on "
@@ -1104,7 +1106,12 @@ MATRIX = (
             at("/api/v1/reports/{code}/answer", "in_progress"),
             api_agency_action(),
             body="json",
-            data={"text": "Sudah diperbaiki."},
+            # Not "done": a road's "done" needs a photo of the result (issue 15), not under test here.
+            data={
+                "text": "Ruas ini jalan nasional.",
+                "outcome": "cannot",
+                "responsible_body": "Balai Pelaksanaan Jalan Nasional NTB",
+            },
         ),
     ),
     E(
