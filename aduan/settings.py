@@ -241,16 +241,6 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-if ADUAN_ENV == "test" and not os.environ.get("MEDIA_ROOT"):
-    # Each test process writes its files (attachments, exports) to a directory of its own, removed
-    # when it ends: never into the development server's var/media.
-    import atexit
-    import shutil
-    import tempfile
-
-    _test_media = tempfile.mkdtemp(prefix="aduan-test-media-")
-    atexit.register(shutil.rmtree, _test_media, ignore_errors=True)
-    os.environ["MEDIA_ROOT"] = _test_media
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media/"  # never served publicly; attachments go through permission-checked views
 S3_STORAGE = "storages.backends.s3.S3Storage"

@@ -4,6 +4,7 @@ import contextlib
 import datetime as dt
 import os
 import sys
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -23,6 +24,27 @@ from tests.master_data_hook import (
 from tests.totp import STAFF_TOTP_SECRET
 
 PASSWORD = "kata-sandi-uji-123"
+
+
+def _media_of_this_run() -> None:
+    """Each test process writes its files (attachments, exports) to a directory of its own,
+    removed when it ends, never into the development server's var/media; the servers a test
+    starts in a subprocess inherit it through the environment."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from django.conf import settings
+
+    if os.environ.get("MEDIA_ROOT"):
+        return
+    media = tempfile.mkdtemp(prefix="aduan-test-media-")
+    atexit.register(shutil.rmtree, media, ignore_errors=True)
+    os.environ["MEDIA_ROOT"] = media
+    settings.MEDIA_ROOT = Path(media)
+
+
+_media_of_this_run()
 
 
 @pytest.fixture(scope="session")
