@@ -85,7 +85,8 @@ def do_file_report(
     `reporter` is the account the report belongs to (None for SMS, walk-in or a resident without
     an account, described by the reporter_* fields); `filed_by` is who typed it in for them.
     """
-    title, description = (title or "").strip(), (description or "").strip()
+    title, description = rules.plain_text(title), rules.plain_text(description)
+    address, reporter_name = rules.plain_text(address), rules.plain_text(reporter_name)
     if not title:
         raise errors.InvalidInput(_("Judul laporan wajib diisi."), field="title")
     if not description:
@@ -1087,13 +1088,13 @@ def do_resubmit(
             _("Kolom tidak dapat diubah: %(f)s") % {"f": ", ".join(sorted(unknown))}
         )
     for field in ("title", "description"):
-        if field in changes and not (changes[field] or "").strip():
+        if field in changes and not rules.plain_text(changes[field]):
             raise errors.InvalidInput(_("Kolom ini wajib diisi."), field=field)
     with transaction.atomic():
         r = _begin(report, Action.RESUBMIT, actor, expected_version)
         changes = _checked_changes(r, changes)
         for field, value in changes.items():
-            setattr(r, field, value.strip() if isinstance(value, str) else value)
+            setattr(r, field, rules.plain_text(value) if isinstance(value, str) else value)
         sla.set_clock(r, SlaStep.VERIFY, _now())
         event = _finish(
             r,
@@ -1750,7 +1751,7 @@ def _event(
         actor=_account(actor),
         from_status=from_status,
         to_status=to_status,
-        text=text,
+        text=rules.plain_text(text),
         audience=audience,
         data=data or {},
         created_at=now or _now(),

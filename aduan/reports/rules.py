@@ -24,6 +24,19 @@ ANSWER_FIELD = "extra_answers."  # + the question's code: where a channel shows 
 TEXT_ANSWER_LENGTH = 500
 
 
+# C0 control characters but tab and newline, and DEL: never typed by a person, they only hide
+# text from a reader, break XML (XLSX) and PostgreSQL refuses NUL outright.
+_CONTROLS = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def plain_text(value) -> str:
+    """Text as every channel stores it: control characters dropped, line ends as `\n`, no
+    surrounding white space. A message pasted from anywhere (SMS, WhatsApp, an API client)
+    becomes what the portal's form would have sent."""
+    text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_CONTROLS).strip()
+
+
 def check_content(
     *,
     incident_date=None,
