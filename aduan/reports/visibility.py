@@ -180,7 +180,7 @@ def visible_attachments(report: Report, viewer, *, reporter: bool = False) -> li
             query = query.filter(public=True)
         items = list(query.order_by("created_at", "id"))
     for item in items:
-        item.shown_name = attachment_name(report, item, viewer, reporter=reporter)
+        item.shown_name = attachment_name(report, item, viewer, reporter=reporter)  # type: ignore[attr-defined]
     return items
 
 
