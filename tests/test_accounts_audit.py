@@ -109,6 +109,42 @@ def test_removing_a_staff_members_second_factor_in_the_admin_is_on_the_record(sy
     assert "petugas-pupr" in page and "sysadmin-uji" in page
 
 
+def test_an_email_address_given_to_an_account_in_the_admin_is_on_the_record(sysadmin, cast):
+    """A verified address the sysadmin adds to someone's account would receive its password
+    reset: adding, verifying and removing it are on the record, the address masked."""
+    from allauth.account.models import EmailAddress
+    from django.test import Client
+
+    response = sysadmin.post(
+        "/admin/account/emailaddress/add/",
+        {"user": cast.citizen.pk, "email": "pengambil-alih@contoh.test", "verified": "on"},
+    )
+    assert response.status_code == 302
+    added = AuditEntry.objects.get(action="account_email_address_changed")
+    assert added.actor == cast.sysadmin and added.detail["account"] == "warga-uji"
+    assert added.detail["email"] == "p•••@contoh.test" and added.detail["verified"] is True
+    assert added.detail["changed"] == ["added"]
+    assert "pengambil-alih" not in str(added.detail)
+
+    address = EmailAddress.objects.get(email="pengambil-alih@contoh.test")
+    sysadmin.post(f"/admin/account/emailaddress/{address.pk}/delete/", {"post": "yes"})
+    removed = AuditEntry.objects.get(action="account_email_address_removed")
+    assert removed.actor == cast.sysadmin and removed.detail["account"] == "warga-uji"
+    page = _audit_page(Client(), cast.supervisor, action="account_email_address_changed")
+    assert "warga-uji" in page and "sysadmin-uji" in page
+
+
+def test_an_owner_confirming_their_own_address_writes_no_extra_record(cast):
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress(user=cast.other_citizen, email="baru@contoh.test")
+    address._aduan_actor = cast.other_citizen  # as the owner's own request would name it
+    address.save()
+    address.verified = True
+    address.save()
+    assert not AuditEntry.objects.filter(action__startswith="account_email_address").exists()
+
+
 def test_a_staff_account_made_in_the_admin_is_on_the_record(sysadmin, cast):
     sysadmin.post(
         "/admin/accounts/user/add/",

@@ -50,6 +50,10 @@ class AuditAction:
     MFA_REMOVED = "account_mfa_removed"
     PHONE_VERIFIED = "account_phone_verified"
     PHONE_UNVERIFIED = "account_phone_unverified"
+    # allauth's e-mail addresses (a password reset goes to any of them) changed by someone else
+    # than their owner: the sysadmin in the admin.
+    EMAIL_ADDRESS_CHANGED = "account_email_address_changed"
+    EMAIL_ADDRESS_REMOVED = "account_email_address_removed"
 
 
 def audit(action: str, account, *, actor=None, **detail) -> None:

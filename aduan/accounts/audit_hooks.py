@@ -162,12 +162,68 @@ def audit_phone_removed(sender, instance, **kwargs):
     )
 
 
+def _by_someone_else(instance):
+    """The actor changing an account's e-mail address, when it is not the account itself. The
+    owner's own steps (sign-up, the confirmation link, allauth's change of address) are audited
+    by the account actions; an address that someone else adds, verifies, makes primary or removes
+    could receive the password reset of the account, so it is on the record."""
+    actor = _actor(instance)
+    return actor if actor is not None and actor.pk != instance.user_id else None
+
+
+def remember_email_address_before(sender, instance, raw=False, **kwargs):
+    instance._aduan_before = None
+    if not raw and instance.pk is not None:
+        instance._aduan_before = (
+            sender.objects.filter(pk=instance.pk)
+            .values("user_id", "email", "verified", "primary")
+            .first()
+        )
+
+
+def audit_email_address_saved(sender, instance, created, raw=False, **kwargs):
+    actor = None if raw else _by_someone_else(instance)
+    if actor is None:
+        return
+    before = getattr(instance, "_aduan_before", None) or {}
+    after = {
+        "user_id": instance.user_id,
+        "email": instance.email,
+        "verified": instance.verified,
+        "primary": instance.primary,
+    }
+    changed = sorted(k for k, v in after.items() if before.get(k) != v)
+    if not created and not changed:
+        return
+    audit(
+        AuditAction.EMAIL_ADDRESS_CHANGED,
+        instance.user,
+        actor=actor,
+        email=_masked(instance.email),
+        verified=instance.verified,
+        primary=instance.primary,
+        changed=["added"] if created else changed,
+    )
+
+
+def audit_email_address_removed(sender, instance, **kwargs):
+    actor = _by_someone_else(instance)
+    if actor is not None:
+        audit(
+            AuditAction.EMAIL_ADDRESS_REMOVED,
+            instance.user,
+            actor=actor,
+            email=_masked(instance.email),
+        )
+
+
 def _masked(email: str) -> str:
     name, _at, domain = (email or "").partition("@")
     return f"{name[:1]}•••@{domain}" if domain else ""
 
 
 def connect() -> None:
+    from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
 
     from .models import User
@@ -179,6 +235,15 @@ def connect() -> None:
     )
     post_delete.connect(
         audit_authenticator_removed, sender=Authenticator, dispatch_uid="aduan.audit.mfa.del"
+    )
+    pre_save.connect(
+        remember_email_address_before, sender=EmailAddress, dispatch_uid="aduan.audit.email.pre"
+    )
+    post_save.connect(
+        audit_email_address_saved, sender=EmailAddress, dispatch_uid="aduan.audit.email.post"
+    )
+    post_delete.connect(
+        audit_email_address_removed, sender=EmailAddress, dispatch_uid="aduan.audit.email.del"
     )
     # The SMS app's model, named lazily: the accounts app sits below it in the layers.
     pre_save.connect(
