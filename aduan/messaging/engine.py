@@ -35,7 +35,7 @@ from aduan.triage import completeness
 
 from . import places
 from .identity import Sender
-from .models import Conversation, PendingFile
+from .models import Conversation, PendingFile, ReceivedMessage
 
 TITLE_LENGTH = 80
 CODE = re.compile(r"^[2-9A-HJ-NP-Z]{6}$")
@@ -76,8 +76,11 @@ def handle(message: Incoming) -> list[Reply]:
     )
     replies: list[Reply] = []
     if conversation.step and conversation.updated_at < now - expiry():
-        replies.append(Reply(_("Percakapan sebelumnya sudah lewat waktu dan dibatalkan.")))
         reset(conversation)
+        conversation.draft = {"expired": True}
+    if conversation.draft.get("expired"):  # by the line above, or by the sweep (`expire_drafts`)
+        replies.append(Reply(_("Percakapan sebelumnya sudah lewat waktu dan dibatalkan.")))
+        conversation.draft = {}
     replies += _dispatch(sender, conversation, message)
     conversation.updated_at = conversation.last_inbound_at = now
     conversation.save()
@@ -107,6 +110,36 @@ def record_inbound(channel: str, phone: str) -> None:
 
 def expiry() -> dt.timedelta:
     return dt.timedelta(hours=settings.MESSAGING_CONVERSATION_HOURS)
+
+
+# Message ids kept to drop a second delivery: the gateways retry for hours, Meta for up to a week.
+KEEP_RECEIVED = dt.timedelta(days=14)
+
+
+def expire_drafts(now: dt.datetime | None = None) -> dict[str, int]:
+    """The sweep: exchanges left unfinished longer than MESSAGING_CONVERSATION_HOURS are dropped
+    with their photos and documents (they may show a person or a KTP; nothing of them is kept
+    for a report that was never filed). The number's next message says the exchange lapsed.
+    Message ids older than KEEP_RECEIVED are forgotten."""
+    now = now or timezone.now()
+    expired = 0
+    stale = Conversation.objects.filter(updated_at__lt=now - expiry()).exclude(step="")
+    for pk in stale.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            conversation = (
+                Conversation.objects.select_for_update()
+                .filter(pk=pk, updated_at__lt=now - expiry())  # unless the number wrote meanwhile
+                .exclude(step="")
+                .first()
+            )
+            if conversation is None:
+                continue
+            reset(conversation)
+            conversation.draft = {"expired": True}
+            conversation.save(update_fields=["step", "draft", "report"])
+            expired += 1
+    forgotten, _ = ReceivedMessage.objects.filter(received_at__lt=now - KEEP_RECEIVED).delete()
+    return {"expired": expired, "forgotten_ids": forgotten}
 
 
 def reset(conversation: Conversation) -> None:

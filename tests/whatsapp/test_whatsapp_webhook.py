@@ -7,6 +7,7 @@ import hmac
 import io
 import itertools
 import json
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -362,3 +363,37 @@ def test_life_cycle_with_photo_location_information_and_verdicts(
     assert "selesai" in chat("interactive", {"type": "button_reply", "button_reply": {"id": "5"}})
     report.refresh_from_db()
     assert (report.status, report.rating) == (Status.CLOSED, 5)
+
+
+def test_an_abandoned_draft_and_its_photo_are_dropped_by_the_sweep(client, cast, graph, chat):
+    """A photo sent and never followed by a report (it may show a person or a KTP) is not kept:
+    the sweep drops the exchange after MESSAGING_CONVERSATION_HOURS, and the number's next
+    message is told so; an exchange still going is left alone."""
+    from aduan.messaging import engine
+    from aduan.messaging.models import PendingFile
+
+    graph.media["m-ktp"] = photo_with_metadata()
+    chat("image", {"id": "m-ktp", "mime_type": "image/jpeg"})
+    [pending] = PendingFile.objects.all()
+    stored = pending.file.path
+    other = Conversation.objects.create(
+        channel="whatsapp", phone="+6281300000999", step="what", updated_at=timezone.now()
+    )
+    assert engine.expire_drafts() == {"expired": 0, "forgotten_ids": 0}  # not yet
+    ReceivedMessage.objects.update(received_at=timezone.now() - dt.timedelta(days=15))
+    later = timezone.now() + dt.timedelta(hours=25)
+    other.updated_at = later - dt.timedelta(hours=1)  # the other number wrote an hour ago
+    other.save()
+    tally = engine.expire_drafts(now=later)
+    assert tally["expired"] == 1 and tally["forgotten_ids"] >= 1
+    assert not PendingFile.objects.exists() and not os.path.exists(stored)
+    mine = Conversation.objects.get(phone=PHONE)
+    assert (mine.step, mine.draft) == ("", {"expired": True})
+    other.refresh_from_db()
+    assert other.step == "what"
+
+    with time_machine.travel(later):
+        told = chat("text", {"body": "halo"})
+    assert "sudah lewat waktu" in told
+    mine.refresh_from_db()
+    assert "expired" not in mine.draft and not Report.objects.exists()
