@@ -599,7 +599,7 @@ def do_edit_public_text(
     """The public version of a report (issue 15): the title and text the public reads instead of
     the reporter's (which stays, for the reporter and staff). Empty: the original again. Every
     change is an internal timeline event with both versions, and an audit row."""
-    title, description = (title or "").strip()[:200], (description or "").strip()
+    title, description = rules.plain_text(title)[:200], rules.plain_text(description)
     with transaction.atomic():
         r = _begin(report, Action.EDIT_PUBLIC, actor, expected_version)
         diff = {}

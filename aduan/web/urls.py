@@ -6,6 +6,7 @@ from aduan.accounts import views as accounts_views
 from . import (
     views,
     views_app,
+    views_atom,
     views_filing,
     views_maps,
     views_notifications,
@@ -26,6 +27,7 @@ urlpatterns = [
     path("akun/profil/", views_filing.profile, name="profile"),
     path("laporan/", views_public.feed, name="feed"),
     path("laporan/peta/", views_maps.feed_map, name="feed_map"),
+    path("laporan/umpan.atom", views_atom.PublicReportsFeed(), name="feed_atom"),
     path("wilayah/lokasi/", views_maps.locate, name="locate"),
     path("laporan-saya/", views_reports.my_reports, name="my_reports"),
     path("lacak/", views_reports.track, name="track"),

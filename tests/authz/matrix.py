@@ -377,6 +377,11 @@ MATRIX = (
         C(GET, "/laporan/peta/", every(HIDDEN), subject="in_progress", name="confidential"),
         C(GET, "/laporan/peta/", every(SHOWN), subject="public", name="public"),
     ),
+    E(
+        "web:feed_atom",
+        C(GET, "/laporan/umpan.atom", every(HIDDEN), subject="in_progress", name="confidential"),
+        C(GET, "/laporan/umpan.atom", every(SHOWN), subject="public", name="public"),
+    ),
     # The installable web app (issue 13): public, and the same for everyone (nothing personal is
     # kept by the service worker before log-in).
     E("service_worker", C(GET, "/sw.js", every(OK))),
