@@ -91,6 +91,7 @@ lint: export ADUAN_ENV := test
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint --check aduan
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
