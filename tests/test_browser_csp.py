@@ -200,7 +200,7 @@ def test_the_back_office_and_admin_work_under_the_policy(browser, tx_cast):
     page.click("#aksi-disposition summary")
     page.select_option("#disposition-agency", str(cast.agency_a.pk))
     page.fill("#disposition-instruction", "Mohon segera ditangani.")
-    page.click("#aksi-disposition button[type=submit]")
+    page.locator("#aksi-disposition button[type=submit]:visible").last.click()  # the action
     page.wait_for_load_state("networkidle")
     new.refresh_from_db()
     assert new.status == Status.DISPOSITIONED and new.agency == cast.agency_a
