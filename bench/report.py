@@ -89,7 +89,7 @@ def table() -> str:
     for database in sorted({r["database"] for r in found}, key=lambda d: d != "postgres"):
         by_size = {r["size"]: r for r in found if r["database"] == database and r["size"]}
         if by_size:
-            out += summary(database, by_size) + [""]
+            out += [*summary(database, by_size), ""]
     out += [
         "All runs:",
         "",

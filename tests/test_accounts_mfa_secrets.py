@@ -3,6 +3,7 @@ database dump holds no TOTP key and no recovery-code seed, while log-ins with a 
 code work as before; secrets stored in the clear before the upgrade keep working until
 `rotate_nik_keys` encrypts them; the same command moves them to a new key."""
 
+import contextlib
 import io
 import re
 import threading
@@ -71,10 +72,8 @@ def next_period():
 
 def check() -> tuple[int, str]:
     out = io.StringIO()
-    try:
+    with contextlib.suppress(CommandError):
         call_command("rotate_nik_keys", "--check", stdout=out)
-    except CommandError:
-        pass
     text = out.getvalue()
     return int(text.rsplit("pending: ", 1)[1].split()[0]), text
 

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from aduan.directory.models import Category
 from aduan.reports.models import Report, Status
 from tests.conftest import report_in
-from tests.portal import give_profile, master_data_again  # noqa: F401 (fixture)
+from tests.portal import give_profile
 from tests.test_browser_portal import CHROMIUM, LAUNCH_ARGS
 
 pytestmark = [

@@ -149,7 +149,7 @@ def test_a_killed_server_loses_no_answered_report_and_stores_none_twice(tx_cast,
             with lock:
                 submissions.append((key, title))
             try:
-                status, body = post_report(port, raw, key, title, image)
+                status, _body = post_report(port, raw, key, title, image)
                 if status == 201:
                     with lock:
                         answered[key] = title

@@ -49,7 +49,7 @@ class InlineCodeFinder(HTMLParser):
         attrs = dict(attrs)
         where = f"<{tag} {' '.join(f'{k}={v!r}' for k, v in attrs.items())}>"[:160]
         for name, value in attrs.items():
-            if name.startswith("on") or name.startswith("hx-on"):
+            if name.startswith(("on", "hx-on")):
                 self.problems.append(f"event handler attribute {name}: {where}")
             if name == "style":
                 self.problems.append(f"style attribute: {where}")

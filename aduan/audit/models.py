@@ -72,6 +72,9 @@ class AuditHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"head {self.pk}: {self.count} entries, last id {self.last_id}"
+
 
 class SignedHead(models.Model):
     """The audit chain's head as signed on one day (`aduan.audit.heads`), published with the

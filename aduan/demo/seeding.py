@@ -607,7 +607,7 @@ def create_reports(users: dict, now: dt.datetime | None = None) -> list[Report]:
         if plan.on_behalf:
             resident = {
                 "reporter_name": rng.choice(["Inaq Rahmah", "Amaq Sanip", "Mustafa Kamal"]),
-                "reporter_phone": "+62813391%05d" % rng.randint(0, 99999),
+                "reporter_phone": f"+62813391{rng.randint(0, 99999):05d}",
                 "representative_relationship": "Warga RT 01",
                 "consent": True,
                 "channel": Channel.REPRESENTATIVE,

@@ -266,10 +266,8 @@ def requests_view(request, fmt):
         page = _int(params.get("page"), 1, 1, 10_000, "page")
         page_size = _int(params.get("page_size"), MAX_RESULTS, 1, MAX_RESULTS, "page_size")
         ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
-        if ids:  # the specification: this overrides all other parameters
-            reports = reports.filter(code__in=ids[:MAX_RESULTS])
-        else:
-            reports = _filter(reports, params)
+        # the specification: service_request_id overrides all other parameters
+        reports = reports.filter(code__in=ids[:MAX_RESULTS]) if ids else _filter(reports, params)
     except ValueError as exc:
         return error(fmt, 400, str(exc))
     if extensions:

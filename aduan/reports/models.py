@@ -550,6 +550,9 @@ class Support(models.Model):
             models.UniqueConstraint(fields=["report", "user"], name="one_support_per_user")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.report_id} ← {self.user_id}"
+
 
 class DeadlineExtension(models.Model):
     """The agency asks for more working days on its answer; a supervisor grants or refuses

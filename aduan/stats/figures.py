@@ -140,12 +140,12 @@ def dashboard(period: Period, now=None, scope=None) -> dict:
 
     for row in accepted:
         waited = working_days(row[3], row[4])
-        for group, k in zip(GROUPS, row[:3]):
+        for group, k in zip(GROUPS, row[:3], strict=True):
             if k in tables[group]:
                 tables[group][k].accept_days.append(waited)
     for row in answered:
         data = row[5]
-        for group, k in zip(GROUPS, row[:3]):
+        for group, k in zip(GROUPS, row[:3], strict=True):
             target = tables[group].get(k)
             if target is None:
                 continue

@@ -305,9 +305,8 @@ def find_places(text: str) -> list[str]:
             if tuple(tokens[i : i + len(words)]) != words:
                 continue
             cued = any(t in PLACE_CUES for t in tokens[max(0, i - 2) : i])
-            if len(words) > 1 or (cued and words[0] not in COMMON_WORDS):
-                if name not in found:
-                    found.append(name)
+            if (len(words) > 1 or (cued and words[0] not in COMMON_WORDS)) and name not in found:
+                found.append(name)
     return found
 
 

@@ -14,6 +14,7 @@ and the product (`training`, `suggestions`) run the very same code.
    nothing ("no suggestion"). Nothing here ever looks at the rows it is scored on.
 """
 
+import itertools
 import re
 import time
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ MIN_SUPPORT = 10
 
 def word_features(text: str) -> list[str]:
     stems = terms(text)
-    return stems + [f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)] + place_tokens(text)
+    return [*stems, *(f"{a}_{b}" for a, b in itertools.pairwise(stems)), *place_tokens(text)]
 
 
 def char_text(text: str) -> str:

@@ -555,7 +555,7 @@ MATRIX = (
             roles(
                 OK,
                 public=LOGIN,
-                **dict.fromkeys(OWNERS + ("other_citizen",), "to:/akun/reauthenticate/"),
+                **dict.fromkeys((*OWNERS, "other_citizen"), "to:/akun/reauthenticate/"),
             ),
         ),
     ),

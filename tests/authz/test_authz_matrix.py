@@ -88,7 +88,7 @@ def snapshot() -> dict:
     sql, names = _counts_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        state = dict(zip(names, cursor.fetchone()))
+        state = dict(zip(names, cursor.fetchone(), strict=True))
     for model, skip in WATCHED.items():
         columns = [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
         state[model._meta.label + " rows"] = list(

@@ -282,9 +282,10 @@ def test_the_key_is_stored_hashed(db):
 def test_list_filters_and_limits(db, client, cast):
     public = report_in(cast, Status.DISPOSITIONED)
     closed = report_in(cast, Status.CLOSED)
-    codes = lambda **q: [
-        r["service_request_id"] for r in client.get(f"{BASE}/requests.json", q).json()
-    ]
+
+    def codes(**q):
+        return [r["service_request_id"] for r in client.get(f"{BASE}/requests.json", q).json()]
+
     assert codes(status="open") == [public.code]
     assert codes(status="closed") == [closed.code]
     assert codes(service_code="kesehatan") == []
