@@ -54,7 +54,8 @@ def regency_codes() -> dict[str, str]:
 
 
 def cross_scores(X, y, folds, seed, **svm_options):
-    """Scores of each training row by a model that did not see it (as `model.Head._cross_scores`)."""
+    """Scores of each training row by a model that did not see it (as
+    `model.Head._cross_scores`)."""
     classes = np.unique(y)
     counts = dict(zip(*np.unique(y, return_counts=True), strict=True))
     usable = np.array([counts[label] >= folds for label in y])
@@ -75,7 +76,8 @@ def margin(probs):
 
 
 def abstain_rules(train_probs, truth, test_probs):
-    """Each rule's 'confident' mask on the test rows, fitted on the training rows' OOF probabilities."""
+    """Each rule's 'confident' mask on the test rows, fitted on the training rows' OOF
+    probabilities."""
     right = train_probs.argmax(1) == truth
 
     def as_top(values):

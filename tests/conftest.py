@@ -284,7 +284,8 @@ def frozen_with_fresh_counters(moment):
 @pytest.fixture(scope="session")
 def production_static_root(tmp_path_factory):
     """Production serves static files from WhiteNoise's manifest, which `collectstatic` writes at
-    deploy time (docs/deploy.md §2); a start-up with production settings gets one, collected once."""
+    deploy time (docs/deploy.md §2); a start-up with production settings gets one, collected
+    once."""
     import subprocess
     import sys
 

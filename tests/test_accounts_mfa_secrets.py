@@ -36,7 +36,8 @@ CITIZENS_OF_THE_CAST = 3  # with a complete KTP profile: their NIKs are under th
 @pytest.fixture(autouse=True)
 def keys_and_fresh_cache(settings):
     """An explicit key from the start (before the cast gets its authenticators), as in production;
-    and an empty cache, where allauth remembers each accepted TOTP code (ids repeat across tests)."""
+    and an empty cache, where allauth remembers each accepted TOTP code (ids repeat across
+    tests)."""
     settings.NIK_ENCRYPTION_KEYS = [OLD]
     cache.clear()
     yield
@@ -128,7 +129,7 @@ def test_a_set_up_through_the_pages_stores_the_secret_and_the_recovery_seed_encr
     assert not logs_in(client, user, codes[3])  # spent
 
 
-def test_secrets_stored_in_the_clear_before_the_upgrade_keep_working_until_the_command_encrypts_them(
+def test_secrets_stored_in_clear_before_the_upgrade_keep_working_until_the_command_encrypts_them(
     client, cast
 ):
     user = cast.dispatcher

@@ -81,7 +81,9 @@ def test_it_ranks_by_relevance_then_recency(cast):
         cast,
         Status.DISPOSITIONED,
         title="Laporan warga",
-        description="Ada genangan air di jalan desa, mohon diperiksa kondisi saluran di sekitar sana.",
+        description=(
+            "Ada genangan air di jalan desa, mohon diperiksa kondisi saluran di sekitar sana."
+        ),
     )
     often = report_in(
         cast,

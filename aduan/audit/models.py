@@ -52,7 +52,10 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("jejak audit")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} {self.report_code}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} "
+            f"{self.report_code}"
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

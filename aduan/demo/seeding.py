@@ -313,7 +313,8 @@ OUTSIDE_BODY = ("Perumda Air Minum Batulanteh (PDAM) Sumbawa", "pengaduan@pdam-d
 
 @dataclass
 class Plan:
-    """One demo report: its story, when it was filed, and the steps taken after (days after filing)."""
+    """One demo report: its story, when it was filed, and the steps taken after (days after
+    filing)."""
 
     story: int
     days_ago: float
@@ -495,7 +496,8 @@ def plans() -> list[Plan]:
     ]
 
 
-# Answers to the extra questions of categories that ask them (aduan/directory/data/category_questions.json).
+# Answers to the extra questions of categories that ask them
+# (aduan/directory/data/category_questions.json).
 EXTRA_ANSWERS = {
     "infrastruktur-jalan": {
         "status-jalan": "kabupaten",
@@ -635,7 +637,8 @@ def create_reports(users: dict, now: dt.datetime | None = None) -> list[Report]:
         last = filed_at
         for step in plan.steps:
             verb, offset, *args = step
-            # Moving weekend moments to Monday may reorder them: a step never precedes the one before.
+            # Moving weekend moments to Monday may reorder them: a step never precedes the one
+            # before.
             at = last = max(_moment(now, plan.days_ago - offset), last + dt.timedelta(minutes=20))
             officer = officers.get(report.agency.code) if report.agency_id else None
             with time_machine.travel(at, tick=False):

@@ -1,4 +1,5 @@
-"""Open311 GeoReport v2 (`/open311/v2/`), as the specification at wiki.open311.org/GeoReport_v2 says.
+"""Open311 GeoReport v2 (`/open311/v2/`), as the specification at wiki.open311.org/GeoReport_v2
+says.
 
 Services are the active categories, grouped by their top-level category (`group`); a
 request is a report, identified by its tracking code. Lists show only `public_reports()` (never a

@@ -181,7 +181,8 @@ def dashboard(period: Period, now=None, scope=None) -> dict:
 
 
 def trend(period: Period, scope=None, months: int = 12) -> list[tuple[dt.date, int]]:
-    """Reports received per month, the `months` months up to the period's end (empty months as 0)."""
+    """Reports received per month, the `months` months up to the period's end (empty months as
+    0)."""
     first = (period.end.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
     tz = timezone.get_current_timezone()
     lo = dt.datetime.combine(first, dt.time.min, tzinfo=tz)

@@ -123,7 +123,8 @@ class Head:
         scores = np.full((len(rows), len(classes)), -10.0, dtype=np.float64)
         folds = StratifiedKFold(INNER_FOLDS, shuffle=True, random_state=seed).split(rows, y[rows])
         for train, test in folds:
-            # Rare classes (too few for the folds) still train, so that they compete as in production.
+            # Rare classes (too few for the folds) still train, so that they compete as in
+            # production.
             train_rows = np.concatenate([rows[train], np.flatnonzero(~usable)])
             svm = LinearSVC(C=self.C).fit(X[train_rows], y[train_rows])
             cols = np.searchsorted(classes, svm.classes_)

@@ -33,7 +33,8 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 @login_required
 def profile(request):
-    """Complete or correct the profile; social log-in accounts land here before their first report."""
+    """Complete or correct the profile; social log-in accounts land here before their first
+    report."""
     user = request.user
     initial = {
         "full_name": user.full_name,

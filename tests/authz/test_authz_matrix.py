@@ -78,7 +78,8 @@ def _counts_sql() -> tuple[str, list[str]]:
     audit = quote(AuditEntry._meta.db_table)
     parts = [f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables]
     parts.append(
-        f"(SELECT COUNT(*) FROM {audit} WHERE {quote('action')} <> '{AuditEntry.Kind.IDENTITY_VIEWED}')"
+        f"(SELECT COUNT(*) FROM {audit} "
+        f"WHERE {quote('action')} <> '{AuditEntry.Kind.IDENTITY_VIEWED}')"
     )
     return "SELECT " + ", ".join(parts), [*tables, "audit (but identity views)"]
 

@@ -26,7 +26,8 @@ def _xml_has(item: dict, schema: dict) -> None:
 
 @pytest.fixture
 def live_cast(live_server, cast):
-    """Public, confidential and unverified reports, and the demo application, behind a live server."""
+    """Public, confidential and unverified reports, and the demo application, behind a live
+    server."""
     public = report_in(
         cast, Status.IN_PROGRESS, anonymous=True, latitude="-8.490200", longitude="117.420400"
     )
