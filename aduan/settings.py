@@ -84,7 +84,8 @@ if PRODUCTION:
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured(
             "Production mode refuses to start: SECRET_KEY is missing or insecure "
-            "(use 50+ random characters, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
+            "(use 50+ random characters, e.g. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
         )
     if DEBUG:
         raise ImproperlyConfigured("Production mode refuses to start with DEBUG on.")
@@ -191,7 +192,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
     }
     # Tests use a file too, so that they exercise WAL and the IMMEDIATE locking of production use.
     DATABASES["default"]["TEST"] = {"NAME": TEST_SQLITE_PATH}
@@ -266,7 +269,8 @@ def s3_storage_options(values) -> dict:
         "default_acl": "private",
         "querystring_auth": True,
         "querystring_expire": 300,
-        "file_overwrite": False,  # as on disk: a name already taken gets a suffix, nothing is replaced
+        # as on disk: a name already taken gets a suffix, nothing is replaced
+        "file_overwrite": False,
     }
 
 
@@ -326,8 +330,9 @@ ACCOUNT_FORMS = {
 }
 # Registration never tells whether an address, user name or NIK has an account (issue 11 §3).
 ACCOUNT_PREVENT_ENUMERATION = True
-# One address per account; a new one replaces it once confirmed (`accounts.actions.do_change_email`),
-# and the old address is told, as the owner is of a changed password.
+# One address per account; a new one replaces it once confirmed
+# (`accounts.actions.do_change_email`), and the old address is told, as the owner is of a changed
+# password.
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 # A password change or reset ends every session, the one it was made in too, and every API token.
@@ -378,8 +383,9 @@ for _provider, _app, _client_id, _secret in (
 # new key first) and the key of the keyed hash used to find an account by NIK. Outside production
 # both default to keys derived from SECRET_KEY; production refuses to store a NIK without them.
 # NIK_HASH_LOOKUP_KEYS: other hash keys that look-ups also try, only while the hash key rotates
-# (`rotate_nik_keys`, docs/deploy.md). The staff's TOTP secrets and recovery-code seeds are encrypted
-# under keys derived from NIK_ENCRYPTION_KEYS (MFA_ADAPTER, aduan/accounts/mfa_secrets.py).
+# (`rotate_nik_keys`, docs/deploy.md). The staff's TOTP secrets and recovery-code seeds are
+# encrypted under keys derived from NIK_ENCRYPTION_KEYS (MFA_ADAPTER,
+# aduan/accounts/mfa_secrets.py).
 NIK_ENCRYPTION_KEYS = envlist("NIK_ENCRYPTION_KEYS")
 NIK_HASH_KEY = env("NIK_HASH_KEY")
 NIK_HASH_LOOKUP_KEYS = envlist("NIK_HASH_LOOKUP_KEYS")
@@ -486,7 +492,8 @@ OPEN311_RATE_LIMIT_PER_KEY_PER_HOUR = envint(
 OPEN311_RATE_LIMIT_PER_IP_PER_HOUR = envint(
     "OPEN311_RATE_LIMIT_PER_IP_PER_HOUR", 300 * _limits_default
 )
-# SMS webhook: messages per hour per sender's number, and calls per hour per address (the gateway's).
+# SMS webhook: messages per hour per sender's number, and calls per hour per address (the
+# gateway's).
 SMS_RATE_LIMIT_PER_PHONE_PER_HOUR = envint(
     "SMS_RATE_LIMIT_PER_PHONE_PER_HOUR", 10 * _limits_default
 )
@@ -498,8 +505,8 @@ API_MAX_FILES = envint("API_MAX_FILES", 5)
 # Uploaded files above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 
-# SMS channel: the gateway that sends replies (HTTP POST, JSON {"to", "message"}, Bearer token) and the
-# shared secret that signs its webhook calls to /sms/webhook (HMAC-SHA256).
+# SMS channel: the gateway that sends replies (HTTP POST, JSON {"to", "message"}, Bearer token) and
+# the shared secret that signs its webhook calls to /sms/webhook (HMAC-SHA256).
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN")
 SMS_GATEWAY_TIMEOUT = envint("SMS_GATEWAY_TIMEOUT", 10)

@@ -66,7 +66,8 @@ def main() -> None:
 
 
 def whole_file(rows, labels) -> None:
-    """Every pair of the file the product setting flags, judged by the labels (all were labelled)."""
+    """Every pair of the file the product setting flags, judged by the labels (all were
+    labelled)."""
     import numpy as np
 
     times = np.array([when(r["submitted_at"]).timestamp() for r in rows])

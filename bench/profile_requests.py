@@ -1,7 +1,8 @@
-"""Where a request's time goes: each load-test endpoint run in-process under cProfile, with the
+r"""Where a request's time goes: each load-test endpoint run in-process under cProfile, with the
 production settings the load runner's server uses.
 
-    DATABASE_URL=... .venv/bin/python bench/profile_requests.py [--only "public feed"] [--repeat 20] [--top 25]
+    DATABASE_URL=... .venv/bin/python bench/profile_requests.py [--only "public feed"] \
+        [--repeat 20] [--top 25]
 
 Prints, per endpoint, the mean wall time of a request through the whole Django stack (middleware,
 view, templates; no HTTP server) and the functions with the most cumulative time. Run

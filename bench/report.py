@@ -62,7 +62,8 @@ def summary(database: str, by_size: dict[int, dict]) -> list[str]:
     head = (
         "| endpoint | target | "
         + " | ".join(f"p95 ms at {s:,}" for s in sizes)
-        + f" | p95 {largest:,} / {BASE:,} (≤ {GROWTH}) | req/s at {largest:,} | met at {largest:,} |"
+        + f" | p95 {largest:,} / {BASE:,} (≤ {GROWTH}) | req/s at {largest:,} "
+        f"| met at {largest:,} |"
     )
     rows = [f"**{database}**", "", head, "|---|---|" + "---:|" * len(sizes) + "---:|---:|---|"]
     names = list(dict.fromkeys(n for s in sizes for n in by_size[s]["endpoints"]))
@@ -78,7 +79,8 @@ def summary(database: str, by_size: dict[int, dict]) -> list[str]:
         rows.append(
             f"| {name} | {target_text(name)} | "
             + " | ".join(str(c.get("p95_ms", "–")) for c in cells)
-            + f" | {ratio if ratio is not None else '–'} | {top.get('rps', '–')} | {met(name, top, ratio)} |"
+            + f" | {ratio if ratio is not None else '–'} | {top.get('rps', '–')} "
+            f"| {met(name, top, ratio)} |"
         )
     return rows
 
@@ -89,7 +91,7 @@ def table() -> str:
     for database in sorted({r["database"] for r in found}, key=lambda d: d != "postgres"):
         by_size = {r["size"]: r for r in found if r["database"] == database and r["size"]}
         if by_size:
-            out += summary(database, by_size) + [""]
+            out += [*summary(database, by_size), ""]
     out += [
         "All runs:",
         "",

@@ -1,7 +1,9 @@
-"""Search latency at scale: builds N reports (default 100,000) quickly and times queries.
+r"""Search latency at scale: builds N reports (default 100,000) quickly and times queries.
 
-    ADUAN_ENV=development DATABASE_URL=sqlite:///var/bench.sqlite3 .venv/bin/python bench/search_scale.py
-    ADUAN_ENV=development DATABASE_URL=postgres://postgres@127.0.0.1:5432/aduan_bench .venv/bin/python bench/search_scale.py
+    ADUAN_ENV=development DATABASE_URL=sqlite:///var/bench.sqlite3 \
+        .venv/bin/python bench/search_scale.py
+    ADUAN_ENV=development DATABASE_URL=postgres://postgres@127.0.0.1:5432/aduan_bench \
+        .venv/bin/python bench/search_scale.py
 
 Use a database of its own: the script migrates it and, when it holds fewer reports than asked,
 adds reports with bulk inserts (not through the actions: this measures search, not filing) and

@@ -1,8 +1,9 @@
-"""Single-request latency of each load-test endpoint: one client, requests one after another, so
+r"""Single-request latency of each load-test endpoint: one client, requests one after another, so
 that the figure is the cost of the request itself, not of queueing (usable on a busy machine,
 where the 20-client figures of `load.py` are not).
 
-    ADUAN_ENV=development DATABASE_URL=... .venv/bin/python bench/single.py --label pg-1000000 [--repeat 9]
+    ADUAN_ENV=development DATABASE_URL=... \
+        .venv/bin/python bench/single.py --label pg-1000000 [--repeat 9]
 
 Starts gunicorn like `load.py` (one worker), sends each endpoint `--repeat` times after one
 warm-up request and prints the median and the minimum in milliseconds (and the warm-up's own
@@ -71,7 +72,8 @@ def main(argv=None):
             }
             print(
                 f"{args.label:>18} {name:<24} median {out[name]['median_ms']:>8} ms  "
-                f"min {out[name]['min_ms']:>8} ms  first {out[name]['first_ms']:>8} ms  {out[name]['status']}",
+                f"min {out[name]['min_ms']:>8} ms  first {out[name]['first_ms']:>8} ms  "
+                f"{out[name]['status']}",
                 flush=True,
             )
     finally:

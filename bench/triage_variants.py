@@ -54,7 +54,8 @@ def regency_codes() -> dict[str, str]:
 
 
 def cross_scores(X, y, folds, seed, **svm_options):
-    """Scores of each training row by a model that did not see it (as `model.Head._cross_scores`)."""
+    """Scores of each training row by a model that did not see it (as
+    `model.Head._cross_scores`)."""
     classes = np.unique(y)
     counts = dict(zip(*np.unique(y, return_counts=True), strict=True))
     usable = np.array([counts[label] >= folds for label in y])
@@ -75,9 +76,13 @@ def margin(probs):
 
 
 def abstain_rules(train_probs, truth, test_probs):
-    """Each rule's 'confident' mask on the test rows, fitted on the training rows' OOF probabilities."""
+    """Each rule's 'confident' mask on the test rows, fitted on the training rows' OOF
+    probabilities."""
     right = train_probs.argmax(1) == truth
-    as_top = lambda values: np.eye(train_probs.shape[1])[train_probs.argmax(1)] * values[:, None]  # noqa: E731
+
+    def as_top(values):
+        return np.eye(train_probs.shape[1])[train_probs.argmax(1)] * values[:, None]
+
     out = {}
     for target in (0.90, 0.92, 0.95):
         out[f"top1 ≥ t (target {target})"] = test_probs.max(1) >= _threshold(
@@ -145,15 +150,15 @@ def main() -> None:
             svm = LinearSVC(C=C, class_weight=weight).fit(A, y[train])
             classes = svm.classes_
             regency = np.array([codes.get(c.upper(), "") for c in classes])
-            bonus_of = lambda indices: (
-                bonus
-                * np.array(
+
+            def bonus_of(indices, bonus=bonus, regency=regency):
+                return bonus * np.array(
                     [
                         [1.0 if code and code in named[i] else 0.0 for code in regency]
                         for i in indices
                     ]
                 )
-            )
+
             scores = svm.decision_function(At) + (bonus_of(test) if bonus else 0)
             ranked = classes[np.argsort(-scores, axis=1)[:, :3]]
             top1 = ranked[:, 0] == y[test]

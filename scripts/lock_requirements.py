@@ -14,8 +14,10 @@ def main(report_path: str) -> None:
         report = json.load(f)
     lines = [
         "# Every package of requirements-dev.txt and their dependencies, with the sha256 of each",
-        "# file: made by `make lock` (scripts/lock_requirements.py), installed by `make install-dev`.",
-        "# Change a pin in requirements*.txt, then run `make lock` (tests/test_requirements_lock.py).",
+        "# file: made by `make lock` (scripts/lock_requirements.py), "
+        "installed by `make install-dev`.",
+        "# Change a pin in requirements*.txt, then run `make lock` "
+        "(tests/test_requirements_lock.py).",
     ]
     for item in sorted(report["install"], key=lambda i: i["metadata"]["name"].lower()):
         name, version = item["metadata"]["name"], item["metadata"]["version"]

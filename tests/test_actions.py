@@ -185,9 +185,11 @@ def test_a_failure_in_any_step_rolls_the_whole_action_back(cast):
         Disposition.objects.count(),
         Notification.objects.count(),
     )
-    with mock.patch("aduan.notifications.outbox.queue", side_effect=RuntimeError("outbox down")):
-        with pytest.raises(RuntimeError):
-            actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher)
+    with (
+        mock.patch("aduan.notifications.outbox.queue", side_effect=RuntimeError("outbox down")),
+        pytest.raises(RuntimeError),
+    ):
+        actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher)
     fresh = Report.objects.get(pk=report.pk)
     assert fresh.status == Status.SUBMITTED and fresh.agency is None
     assert (

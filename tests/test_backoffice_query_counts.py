@@ -32,12 +32,14 @@ def _count(client, url):
 # (who, url, queries): session, user, the user's authenticator app (staff MFA, StaffMfaMiddleware),
 # unread notifications (the menu's badge), then the page's own queries, listed in the comment.
 PAGES = [
-    # count + page of reports (with its category, agency, district, officer), agencies and categories for the filters
+    # count + page of reports (with its category, agency, district, officer), agencies and
+    # categories for the filters
     ("dispatcher", "/kantor/antrean/", 4 + 4),
     # the same, and the officer's agency for the heading
     ("officer_a", "/kantor/kotak-masuk/", 4 + 5),
     ("supervisor", "/kantor/laporan/?status=open", 4 + 4),
-    # count + page of audit entries, the anonymous reports on the page (their reporters' names hidden)
+    # count + page of audit entries, the anonymous reports on the page (their reporters' names
+    # hidden)
     ("supervisor", "/kantor/audit/", 4 + 3),
     # 3 grouped aggregates, acceptances, answers, holidays, average rating, trend, share by status
     ("supervisor", "/kantor/statistik/?dari=2020-01-01&sampai=2030-12-31", 4 + 9),

@@ -351,13 +351,17 @@ def test_the_dispatcher_sees_likely_duplicates_and_merges_after_confirming(clien
     first = file_report(
         cast,
         title="Jalan berlubang di Jalan Garuda Seketeng",
-        description="Jalan Garuda di depan SD Seketeng berlubang besar sejak awal bulan, motor jatuh.",
+        description=(
+            "Jalan Garuda di depan SD Seketeng berlubang besar sejak awal bulan, motor jatuh."
+        ),
     )
     again = file_report(
         cast,
         reporter=cast.other_citizen,
         title="Jalan Garuda Seketeng berlubang",
-        description="Di depan SD Seketeng Jalan Garuda berlubang besar sejak awal bulan, motor jatuh.",
+        description=(
+            "Di depan SD Seketeng Jalan Garuda berlubang besar sejak awal bulan, motor jatuh."
+        ),
     )
     client.force_login(cast.dispatcher)
     page = client.get(f"/kantor/laporan/{again.code}/").content.decode()

@@ -11,7 +11,7 @@ from aduan.accounts.models import Role, User
 from aduan.directory.models import Agency, Category, Region
 from aduan.reports import actions
 from tests.conftest import result_photo
-from tests.portal import give_profile, master_data_again  # noqa: F401 (fixture)
+from tests.portal import give_profile
 from tests.test_browser_portal import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
 
 pytestmark = [

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from aduan.directory.models import Category
 from aduan.reports.models import Report, Status
 from tests.conftest import report_in
-from tests.portal import give_profile, master_data_again  # noqa: F401 (fixture)
+from tests.portal import give_profile
 from tests.test_browser_portal import CHROMIUM, LAUNCH_ARGS
 
 pytestmark = [
@@ -29,7 +29,8 @@ pytestmark = [
 ]
 
 LISTEN = """document.addEventListener("securitypolicyviolation", (e) => window.cspViolation(
-    `${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber} on ${location.pathname}`));"""
+    `${e.violatedDirective} blocked ${e.blockedURI || "inline"} `
+    + `at ${e.sourceFile}:${e.lineNumber} on ${location.pathname}`));"""
 
 
 class Browser:
@@ -90,8 +91,8 @@ def test_the_policy_is_enforced_and_a_refusal_is_seen(browser, tx_cast):
     page = browser.page_for()
     browser.visit(page, "/")
     assert browser.violations == []
-    page.evaluate("""() => { const s = document.createElement("script"); s.textContent = "window.ran = 1";
-                             document.body.append(s); }""")
+    page.evaluate("""() => { const s = document.createElement("script");
+                             s.textContent = "window.ran = 1"; document.body.append(s); }""")
     page.wait_for_timeout(300)
     assert page.evaluate("window.ran") is None
     assert any(v.startswith("script-src") for v in browser.violations), browser.violations
@@ -158,7 +159,8 @@ def test_the_public_and_citizen_pages_work_under_the_policy(browser, tx_cast):
     page.select_option("#id_q_status-jalan", "kabupaten")
     page.click("details.field summary")
     page.click("#use-location")  # "use my location" (file_report.js)
-    # (expect(), not wait_for_function(): a string predicate is run with eval, which the policy refuses)
+    # (expect(), not wait_for_function(): a string predicate is run with eval, which the policy
+    # refuses)
     expect(page.locator("#id_latitude")).to_have_value("-8.487600")
     assert page.input_value("#id_longitude") == "117.419300"
     page.click("#report-form button[type=submit]")

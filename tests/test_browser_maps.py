@@ -10,7 +10,7 @@ from django.db import connections
 from aduan.directory.boundaries import SHIPPED
 from aduan.reports import actions
 from tests.conftest import PASSWORD, Cast, file_report
-from tests.portal import give_profile, master_data_again  # noqa: F401 (fixture)
+from tests.portal import give_profile
 from tests.test_browser_portal import CHROMIUM, LAUNCH_ARGS
 
 expect = pytest.importorskip("playwright.sync_api").expect

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 from aduan.accounts.models import User
 from aduan.reports.models import Attachment, Report
 from aduan.web.models import PendingUpload
-from tests.portal import give_profile, master_data_again  # noqa: F401 (the fixture below)
+from tests.portal import give_profile
 from tests.test_browser_portal import CHROMIUM, LAUNCH_ARGS
 
 pytestmark = [

@@ -18,7 +18,7 @@ from aduan.directory.models import Agency, Category
 from aduan.reports import actions
 from aduan.reports.models import Report, Status
 from tests.conftest import result_photo
-from tests.portal import jpeg_with_gps, master_data_again  # noqa: F401 (fixture)
+from tests.portal import jpeg_with_gps
 
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None

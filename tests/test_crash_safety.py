@@ -38,7 +38,10 @@ def database_url() -> str:
     db = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db.get('USER') or 'postgres'}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    return (
+        f"postgres://{db.get('USER') or 'postgres'}@{db.get('HOST') or '127.0.0.1'}:"
+        f"{db.get('PORT') or 5432}/{db['NAME']}"
+    )
 
 
 def start(port: int, media: Path) -> subprocess.Popen:
@@ -149,7 +152,7 @@ def test_a_killed_server_loses_no_answered_report_and_stores_none_twice(tx_cast,
             with lock:
                 submissions.append((key, title))
             try:
-                status, body = post_report(port, raw, key, title, image)
+                status, _body = post_report(port, raw, key, title, image)
                 if status == 201:
                     with lock:
                         answered[key] = title

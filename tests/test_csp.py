@@ -49,7 +49,7 @@ class InlineCodeFinder(HTMLParser):
         attrs = dict(attrs)
         where = f"<{tag} {' '.join(f'{k}={v!r}' for k, v in attrs.items())}>"[:160]
         for name, value in attrs.items():
-            if name.startswith("on") or name.startswith("hx-on"):
+            if name.startswith(("on", "hx-on")):
                 self.problems.append(f"event handler attribute {name}: {where}")
             if name == "style":
                 self.problems.append(f"style attribute: {where}")
@@ -89,14 +89,16 @@ def inspect(response, url):
 
 
 def shape(path):
-    """One page per view: /kantor/laporan/SBW-7K3Q9M/ and /admin/x/12/change/ stand for their kind."""
+    """One page per view: /kantor/laporan/SBW-7K3Q9M/ and /admin/x/12/change/ stand for their
+    kind."""
     path = re.sub(r"/[A-Z]{2,5}-[0-9A-Z]{6}(?=/)", "/CODE", path)
     return re.sub(r"\d+", "N", path)
 
 
 def crawl(client, starts):
     """Follows same-site links breadth-first from `starts`; checks every HTML page on the way (and
-    that no link the role is shown leads to an error). Returns {path shape: url} of the HTML pages seen."""
+    that no link the role is shown leads to an error). Returns {path shape: url} of the HTML pages
+    seen."""
     queue, seen_shapes, pages, problems = list(starts), set(), {}, []
     while queue and len(pages) < MAX_PAGES:
         url = queue.pop(0)
@@ -131,7 +133,8 @@ def crawl(client, starts):
 
 @pytest.fixture
 def reports(cast):
-    """A report in each status, an anonymous one and a returned one, so that each page has content."""
+    """A report in each status, an anonymous one and a returned one, so that each page has
+    content."""
     made = {
         status: report_in(cast, status)
         for status in (

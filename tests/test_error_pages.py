@@ -46,7 +46,8 @@ def test_the_500_page_still_answers_when_the_portals_page_cannot_be_drawn(tmp_pa
 
     script = (
         "import django; django.setup()\nfrom django.test import Client\n"
-        "r = Client(HTTP_HOST='aduan.example', raise_request_exception=False).get('/tidak-ada/', secure=True)\n"
+        "r = Client(HTTP_HOST='aduan.example', raise_request_exception=False)"
+        ".get('/tidak-ada/', secure=True)\n"
         "print(r.status_code, r.content.decode())\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in UNSET}

@@ -119,7 +119,7 @@ def test_a_webm_keeps_its_length_and_frames_and_loses_tags_title_and_apps(open_c
     cleaned = clean_upload(SimpleUploadedFile("v.webm", original)).data
     assert len(cleaned) == len(original) and cleaned[:4] == b"\x1a\x45\xdf\xa3"
     assert b"V_VP8" in cleaned and b"\x81\x00\x00\x80" + bytes(16) in cleaned
-    for mark in hostile.IDENTITY_MARKS + ["ARTIST", "LOCATION"]:
+    for mark in [*hostile.IDENTITY_MARKS, "ARTIST", "LOCATION"]:
         assert mark.encode() not in cleaned, mark
 
 

@@ -115,7 +115,7 @@ def test_the_reporter_sees_where_the_report_went(cast, pdam, client):
 
 
 def test_a_question_and_the_dispatchers_reply_show_on_the_link_page(cast, pdam, client):
-    report, item, token = forwarded(cast, pdam)
+    report, _item, token = forwarded(cast, pdam)
     client.post(link(token), {"action": "question", "text": "Nomor rumah berapa?"})
     report.refresh_from_db()
     assert report.status == Status.FORWARDED
@@ -131,7 +131,7 @@ def test_a_question_and_the_dispatchers_reply_show_on_the_link_page(cast, pdam, 
 
 
 def test_a_decline_returns_the_report_to_the_dispatcher(cast, pdam, client):
-    report, item, token = forwarded(cast, pdam)
+    report, _item, token = forwarded(cast, pdam)
     client.post(link(token), {"action": "decline", "text": "Jaringan milik desa."})
     report.refresh_from_db()
     assert report.status == Status.SUBMITTED and report.due_step == "verify"

@@ -30,7 +30,10 @@ def test_settings_pick_redis_when_redis_url_is_set(redis_url):
     import sys
     from pathlib import Path
 
-    code = "import django; django.setup(); from huey.contrib.djhuey import HUEY; print(type(HUEY).__name__)"
+    code = (
+        "import django; django.setup(); from huey.contrib.djhuey import HUEY; "
+        "print(type(HUEY).__name__)"
+    )
     env = {
         **os.environ,
         "REDIS_URL": redis_url,

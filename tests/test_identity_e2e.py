@@ -8,10 +8,11 @@ inbox, export, statistic, search index, API and Open311 answer and e-mail there 
 
 Then each viewer who must not know the reporter — the public, the officer of the agency that
 handles it, an officer of another agency, the Inspektorat's officer, the supervisor — fetches every
-surface in `SURFACES` (one list: add a surface there; the sysadmin reads the Django admin's) and none of the identifying strings
-(`SECRETS`) may appear, in any case, in any of the phone's spellings. A search by the reporter's
-name, phone or NIK must not find the report either (it would tell who filed it). The dispatcher's
-workspace, which must show the identity, proves the strings are the right ones.
+surface in `SURFACES` (one list: add a surface there; the sysadmin reads the Django admin's) and
+none of the identifying strings (`SECRETS`) may appear, in any case, in any of the phone's
+spellings. A search by the reporter's name, phone or NIK must not find the report either (it would
+tell who filed it). The dispatcher's workspace, which must show the identity, proves the strings
+are the right ones.
 
 Decision on the masked NIK (520408••••••0003): it is identifying (district of birth registration
 and serial), so it too must not reach these viewers.

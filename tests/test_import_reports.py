@@ -179,7 +179,7 @@ def test_it_refuses_a_file_without_the_text_column(cast, tmp_path):
 def test_it_imports_the_real_development_file(cast):
     if not DEV_FILE.is_file():
         pytest.skip("../shared/data is not present")
-    out, err = run(DEV_FILE)
+    out, _err = run(DEV_FILE)
     created = int(out.strip().splitlines()[-1].split()[0])
     assert created >= 1600
     assert Report.objects.count() == created

@@ -70,7 +70,7 @@ def test_it_loads_the_villages_of_another_regency_once(capsys):
 
 
 def test_an_unknown_regency_is_refused():
-    with pytest.raises(CommandError, match="99.99"):
+    with pytest.raises(CommandError, match=r"99\.99"):
         call_command("load_villages", "99.99")
 
 

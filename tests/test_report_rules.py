@@ -230,7 +230,7 @@ def test_every_channel_refuses_the_same_input_with_the_same_message(
     assert not Report.objects.exists()
 
 
-def test_whatsapp_refuses_a_shared_location_outside_the_regency(cast, chat):  # noqa: F811
+def test_whatsapp_refuses_a_shared_location_outside_the_regency(cast, chat):  # noqa: F811 (pytest fixture)
     chat("text", {"body": "Jalan di depan SD Seketeng berlubang besar sejak kemarin."})
     reply = chat("location", {"latitude": -6.2, "longitude": 106.8, "name": "Monas"})
     assert "Titik lokasi berada di luar wilayah kabupaten ini." in reply

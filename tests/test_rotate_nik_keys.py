@@ -1,6 +1,7 @@
 """`rotate_nik_keys`: every stored NIK moves to the new encryption key (and hash key) while the
 site keeps reading and writing NIKs; `--check` counts what is left; the old key can then go."""
 
+import contextlib
 import io
 import random
 import threading
@@ -50,10 +51,8 @@ def run(*args) -> str:
 def check() -> tuple[int, str]:
     """(pending, output) of `--check`, which exits with an error while anything is pending."""
     out = io.StringIO()
-    try:
+    with contextlib.suppress(CommandError):
         call_command("rotate_nik_keys", "--check", stdout=out)
-    except CommandError:
-        pass
     text = out.getvalue()
     return int(text.rsplit("pending: ", 1)[1].split()[0]), text
 

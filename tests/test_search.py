@@ -1,6 +1,8 @@
 """Search (aduan.search.backends.search): stemming, visibility, staff identity finds, ranking,
 highlighting, and the index kept in step by the actions. Runs on SQLite and PostgreSQL."""
 
+import io
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
@@ -79,7 +81,9 @@ def test_it_ranks_by_relevance_then_recency(cast):
         cast,
         Status.DISPOSITIONED,
         title="Laporan warga",
-        description="Ada genangan air di jalan desa, mohon diperiksa kondisi saluran di sekitar sana.",
+        description=(
+            "Ada genangan air di jalan desa, mohon diperiksa kondisi saluran di sekitar sana."
+        ),
     )
     often = report_in(
         cast,
@@ -155,7 +159,7 @@ def test_it_returns_nothing_for_stopwords_only(cast):
 def test_it_rebuilds_the_index(cast):
     report = report_in(cast, Status.DISPOSITIONED, description="Jaringan internet desa putus.")
     SearchDocument.objects.all().delete()
-    call_command("rebuild_search_index", stdout=open("/dev/null", "w"))
+    call_command("rebuild_search_index", stdout=io.StringIO())
     assert codes(search(ANON, "internet")) == [report.code]
 
 

@@ -25,7 +25,7 @@ def _all_text_in_the_database() -> str:
     chunks = []
     with connection.cursor() as cursor:
         for table in (IdempotencyRecord._meta.db_table, Notification._meta.db_table):
-            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 (table names from the models)
+            cursor.execute(f"SELECT * FROM {table}")  # table names from the models
             for row in cursor.fetchall():
                 for value in row:
                     if isinstance(value, memoryview | bytes):
@@ -83,17 +83,19 @@ def test_an_sms_filing_replies_with_the_secret_the_rows_keep_it_sealed(
 
     gateway = FakeGateway()
     try:
-        with override_settings(
-            SMS_GATEWAY_URL=gateway.url,
-            SMS_GATEWAY_TOKEN="token-gateway",
-            SMS_WEBHOOK_SECRET="rahasia-webhook-uji",
+        with (
+            override_settings(
+                SMS_GATEWAY_URL=gateway.url,
+                SMS_GATEWAY_TOKEN="token-gateway",
+                SMS_WEBHOOK_SECRET="rahasia-webhook-uji",
+            ),
+            django_capture_on_commit_callbacks(execute=True),
         ):
-            with django_capture_on_commit_callbacks(execute=True):
-                response = call(
-                    client,
-                    {"from": "+6281300000077", "text": "LAPOR Lampu jalan di Jalan Garuda padam."},
-                    secret="rahasia-webhook-uji",
-                )
+            response = call(
+                client,
+                {"from": "+6281300000077", "text": "LAPOR Lampu jalan di Jalan Garuda padam."},
+                secret="rahasia-webhook-uji",
+            )
     finally:
         gateway.close()
     assert response.status_code == 200
@@ -105,7 +107,7 @@ def test_an_sms_filing_replies_with_the_secret_the_rows_keep_it_sealed(
     assert secret not in _all_text_in_the_database()
 
 
-def test_a_whatsapp_filing_replies_with_the_secret_the_rows_keep_it_sealed(cast, chat, graph):
+def test_a_whatsapp_filing_replies_with_the_secret_the_rows_keep_it_sealed(cast, chat, graph):  # noqa: F811 (pytest fixtures)
     done = chat("text", {"body": "LAPOR Sampah menumpuk di pinggir Jalan Garuda sejak kemarin."})
     secret = _secret_in(done)
     row = Notification.objects.get(channel="whatsapp", kind="chat_reply")

@@ -145,7 +145,8 @@ client = Client(HTTP_HOST="aduan.example")
 page = client.get("/tidak-ada/", secure=True)
 print("HEADERS", json.dumps(dict(page.headers)))
 print("PLAIN", client.get("/tidak-ada/").headers.get("Location"))
-print("COOKIE", client.post("/i18n/setlang/", {"language": "en"}, secure=True).cookies["django_language"].output())
+chosen = client.post("/i18n/setlang/", {"language": "en"}, secure=True)
+print("COOKIE", chosen.cookies["django_language"].output())
 """
 
 
@@ -178,8 +179,8 @@ def test_production_sends_hsts_csp_and_secure_cookies(production_static_root):
     headers = json.loads(lines["HEADERS"])
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert headers["Content-Security-Policy"] == (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-        "base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
     )
     assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
     assert lines["PLAIN"] == "https://aduan.example/tidak-ada/"

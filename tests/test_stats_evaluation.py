@@ -1,4 +1,5 @@
-"""The monthly evaluation report for the Inspektorat, as PDF and XLSX; long periods by the worker."""
+"""The monthly evaluation report for the Inspektorat, as PDF and XLSX; long periods by the
+worker."""
 
 import io
 

@@ -46,7 +46,8 @@ TRANSLATION_FUNCTIONS = {
 
 
 def _python_messages(source: bytes) -> dict:
-    """{(context, msgid): line} of one Python source; a plural msgid is a (singular, plural) tuple."""
+    """{(context, msgid): line} of one Python source; a plural msgid is a (singular, plural)
+    tuple."""
     found = {}
     for lineno, message, _comments, context in extract(
         "python", io.BytesIO(source), keywords=KEYWORDS
@@ -100,14 +101,17 @@ def test_the_extractor_reads_every_form_of_translation_tag():
     <p>{% translate "Satu" %} {% trans 'Dua' %} {% translate "Bulan" context "kalender" %}</p>
     {% translate "Judul halaman" as title %}{{ value|default:_("Kosong") }}
     {% blocktranslate with name=user.name %}Halo {{ name }}, 100%{% endblocktranslate %}
-    {% blocktranslate count n=items|length %}{{ n }} berkas{% plural %}{{ n }} berkas-berkas{% endblocktranslate %}
+    {% blocktranslate count n=items|length %}{{ n }} berkas{% plural %}\
+{{ n }} berkas-berkas{% endblocktranslate %}
     {% blocktranslate context "tombol" trimmed %}
       Kirim
       sekarang
     {% endblocktranslate %}
     """
     python = b"""
-from django.utils.translation import gettext as _, gettext_lazy, ngettext, pgettext_lazy, npgettext_lazy
+from django.utils.translation import (
+    gettext as _, gettext_lazy, ngettext, pgettext_lazy, npgettext_lazy
+)
 A = _("Satu %(n)s") % {"n": 1}
 B = gettext_lazy("Dua")
 C = ngettext("%(n)s hari", "%(n)s hari-hari", 2)
@@ -134,8 +138,8 @@ E = npgettext_lazy("waktu", "%(n)s jam", "%(n)s jam-jam", 3)
 
 
 def test_the_extractor_finds_the_strings_of_every_kind_of_source():
-    """Python modules, HTML templates and plural blocktranslate tags of the real sources are all read
-    (an extractor that silently found nothing would make the next test pass)."""
+    """Python modules, HTML templates and plural blocktranslate tags of the real sources are all
+    read (an extractor that silently found nothing would make the next test pass)."""
     where = extracted_messages()
     assert len(where) > 500
     files = {location.rsplit(":", 1)[0] for location in where.values()}
@@ -189,7 +193,8 @@ def test_translation_functions_are_imported_under_names_the_extractor_knows():
 @pytest.fixture
 def english_client(client):
     """A client that chose English. The locale middleware leaves the language it activated in this
-    thread; it is reset afterwards, or the lazy strings of the tests that follow would be English."""
+    thread; it is reset afterwards, or the lazy strings of the tests that follow would be
+    English."""
     client.cookies["django_language"] = "en"
     yield client
     translation.deactivate()

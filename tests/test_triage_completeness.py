@@ -52,8 +52,8 @@ def test_it_finds_what_where_when_who_in_a_full_report():
     result = assess(
         title="Jalan berlubang",
         description=(
-            "Kemarin sore jalan di Desa Seketeng, Kecamatan Sumbawa berlubang besar dan dua motor terjatuh. "
-            "Petugas Dinas PUPR belum datang walau sudah dilaporkan."
+            "Kemarin sore jalan di Desa Seketeng, Kecamatan Sumbawa berlubang besar dan dua motor "
+            "terjatuh. Petugas Dinas PUPR belum datang walau sudah dilaporkan."
         ),
         today=TODAY,
     )
@@ -106,13 +106,14 @@ def test_the_salutation_is_not_a_party_involved():
 )
 def test_it_reads_real_complaints():
     with COMPLAINTS.open(encoding="utf-8") as f:
-        rows = [row["text"] for _, row in zip(range(400), csv.DictReader(f))]
+        rows = [row["text"] for _, row in zip(range(400), csv.DictReader(f), strict=False)]
     submitted = dt.date(2018, 2, 1)
     first, second = (
         assess(description=rows[0], today=submitted),
         assess(description=rows[1], today=submitted),
     )
-    # A traffic jam at a railway crossing on the road towards Purwodadi, at Mranggen (Demak), every day.
+    # A traffic jam at a railway crossing on the road towards Purwodadi, at Mranggen (Demak), every
+    # day.
     assert {"Purwodadi", "Mranggen"} <= set(first.item("where").found.split(", "))
     assert first.item("when").found == "setiap hari"
     # A land certificate in Pekuncen (Banyumas), "3 years ago" written "3th yll".

@@ -11,7 +11,10 @@ from aduan.triage.duplicates import find_duplicates
 from aduan.triage.views_context import triage_context
 from tests.conftest import file_report, report_in
 
-TEXT = "Lampu penerangan jalan di depan masjid Nurul Huda mati sejak tiga minggu, jalan gelap dan rawan."
+TEXT = (
+    "Lampu penerangan jalan di depan masjid Nurul Huda mati sejak tiga minggu, "
+    "jalan gelap dan rawan."
+)
 PARAPHRASE = (
     "Sudah 3 minggu lampu jalan depan Masjid Nurul Huda padam. Jalanan jadi gelap, rawan kejahatan."
 )

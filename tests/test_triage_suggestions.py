@@ -65,7 +65,7 @@ def test_it_learns_from_accepted_dispositions_not_declined_ones(trained, cast):
 
 
 def test_it_keeps_versions_and_uses_the_newest(trained, cast):
-    first, _test = trained
+    _first, _test = trained
     assert not training.needs_training()
     file_report(cast)  # not learnable yet: nothing to retrain
     assert tasks.retrain.call_local() is None

@@ -1,6 +1,7 @@
 """Routing suggestions (aduan.triage) before a model, or with one a test trains itself: "no
 suggestion", too little history to train, places outside the regency, the outside body that
-similar imported reports went to. With the shared trained model: tests/test_triage_suggestions.py."""
+similar imported reports went to. With the shared trained model:
+tests/test_triage_suggestions.py."""
 
 from aduan.triage import training
 from aduan.triage.models import RoutingModel, SuggestionRecord

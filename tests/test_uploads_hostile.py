@@ -412,7 +412,8 @@ def test_stored_files_have_random_names_and_no_public_media_path(client, cast, s
     item = Attachment.objects.get()
     assert "Wayan" not in item.file.name and item.file.name.startswith(f"attachments/{report.pk}/")
     assert len(item.file.name.rsplit("/", 1)[1]) == 32
-    # No URL serves the storage folder, in any environment: not /media/<name>, not /media/<stored name>.
+    # No URL serves the storage folder, in any environment: not /media/<name>, not
+    # /media/<stored name>.
     client.logout()
     for path in (
         f"/media/{item.file.name}",
@@ -420,8 +421,8 @@ def test_stored_files_have_random_names_and_no_public_media_path(client, cast, s
         f"{settings.MEDIA_URL}{item.file.name}",
     ):
         assert client.get(path).status_code == 404
-    # Only the permission-checked view gives it: to the reporter; not to the public (an answer to the
-    # agency's question is for the parties), and probing another id finds nothing.
+    # Only the permission-checked view gives it: to the reporter; not to the public (an answer to
+    # the agency's question is for the parties), and probing another id finds nothing.
     assert client.get(f"/laporan/{report.code}/lampiran/{item.pk}/").status_code == 404
     client.force_login(cast.citizen)
     download = client.get(f"/laporan/{report.code}/lampiran/{item.pk}/")
@@ -438,7 +439,8 @@ def test_stored_files_have_random_names_and_no_public_media_path(client, cast, s
 @pytest.mark.slow
 def test_production_serves_nothing_from_the_storage_folder(tmp_path, production_static_root):
     """In a production start-up (fresh interpreter, production settings, WhiteNoise in front), a
-    file that is in MEDIA_ROOT is not served at /media/ nor at any other path built from its name."""
+    file that is in MEDIA_ROOT is not served at /media/ nor at any other path built from its
+    name."""
     import os
     import subprocess
     import sys
@@ -454,7 +456,8 @@ def test_production_serves_nothing_from_the_storage_folder(tmp_path, production_
         "from django.test import Client\n"
         "c = Client(HTTP_HOST='aduan.example')\n"
         "for path in ('/media/attachments/1/0123456789abcdef0123456789abcdef', '/media/KTP.jpg',\n"
-        "             '/static/../media/KTP.jpg', '/attachments/1/0123456789abcdef0123456789abcdef', '/KTP.jpg'):\n"
+        "             '/static/../media/KTP.jpg', "
+        "'/attachments/1/0123456789abcdef0123456789abcdef', '/KTP.jpg'):\n"
         "    r = c.get(path, secure=True)\n"
         "    body = b''.join(r.streaming_content) if r.streaming else r.content\n"
         "    print(path, r.status_code, b'ISI-RAHASIA' in body)\n"

@@ -1,5 +1,6 @@
 """Whatever a citizen or an officer types is text everywhere (issue 7): escaped in every page that
-shows it, never a formula in an export (tests/test_stats_exports.py), never a header in an e-mail."""
+shows it, never a formula in an export (tests/test_stats_exports.py), never a header in an
+e-mail."""
 
 import csv
 import io

@@ -1,10 +1,12 @@
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
 from aduan.audit.models import AppendOnly, AuditEntry
-from aduan.reports import actions
+from aduan.reports import actions, errors
 from aduan.reports.models import EventKind, Status
 from tests.conftest import report_in
 
@@ -35,7 +37,7 @@ def test_it_writes_one_audit_row_per_action_in_the_actions_transaction(cast):
 def test_it_rolls_back_the_audit_row_with_a_refused_action(cast):
     report = report_in(cast, Status.SUBMITTED)
     before = AuditEntry.objects.count()
-    with pytest.raises(Exception):
+    with pytest.raises(errors.ActionError):
         actions.do_accept(report, actor=cast.officer_a)
     assert AuditEntry.objects.count() == before
 
@@ -125,7 +127,7 @@ def test_each_report_is_chained_on_its_own_chain_and_every_chain_verifies(cast, 
         assert chains == {report.pk % CHAINS}
         entries = list(AuditEntry.objects.filter(chain=report.pk % CHAINS).order_by("id"))
         assert entries[0].prev_hash == "0" * 64
-        assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:]))
+        assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
         head = AuditHead.objects.get(pk=report.pk % CHAINS + 1)
         assert (head.last_id, head.last_hash, head.count) == (
             entries[-1].pk,
@@ -150,7 +152,7 @@ def test_it_detects_a_row_moved_to_another_chain(cast):
 
 
 def test_it_detects_the_newest_row_of_one_chain_deleted(cast):
-    first, second = _reports_on_two_chains(cast)
+    first, _second = _reports_on_two_chains(cast)
     newest_of_first = AuditEntry.objects.filter(report_code=first.code).order_by("-id").first()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [newest_of_first.pk])

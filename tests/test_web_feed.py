@@ -41,7 +41,10 @@ def test_it_filters_by_category_agency_district_and_status(client, cast):
         title="Sekolah",
         category=Category.objects.get(code="pendidikan-kebudayaan"),
     )
-    codes = lambda r: [x.code for x, *_ in r.context["rows"]]  # noqa: E731
+
+    def codes(r):
+        return [x.code for x, *_ in r.context["rows"]]
+
     assert codes(client.get("/laporan/", {"category": road.category_id})) == [road.code]
     assert codes(client.get("/laporan/", {"status": "responded"})) == [other.code]
     assert set(codes(client.get("/laporan/", {"agency": cast.agency_a.pk}))) == {

@@ -11,7 +11,7 @@ from aduan.accounts.models import User
 from aduan.directory.models import Region
 from aduan.reports.models import Report
 from aduan.web.models import FilingToken
-from tests.portal import give_profile, master_data_again  # noqa: F401 (fixture)
+from tests.portal import give_profile
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

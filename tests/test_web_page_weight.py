@@ -2,6 +2,7 @@
 uncompressed: the HTML plus every stylesheet and script it links (all served by the app itself)."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -17,7 +18,7 @@ def _weight(client, path):
     assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', html)
     assert not re.search(rb'(?:href|src)="(?:https?:)?//', html), "no asset from another host"
     sizes = {
-        asset.decode(): len(open(finders.find(asset.decode()), "rb").read()) for asset in assets
+        asset.decode(): len(Path(finders.find(asset.decode())).read_bytes()) for asset in assets
     }
     return len(html) + sum(sizes.values()), sizes
 

@@ -18,11 +18,11 @@ from tests.test_web_filing import _data, _form
 
 pytestmark = pytest.mark.django_db
 MORNING = dt.datetime(2026, 11, 30, 10, 15, tzinfo=timezone.get_fixed_timezone(8 * 60))
-LIMITS = dict(
-    FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR=2,
-    FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR=3,
-    FILING_RATE_LIMIT_PER_IP_PER_HOUR=100,
-)
+LIMITS = {
+    "FILING_RATE_LIMIT_PER_ACCOUNT_PER_HOUR": 2,
+    "FILING_RATE_LIMIT_PER_REPRESENTATIVE_PER_HOUR": 3,
+    "FILING_RATE_LIMIT_PER_IP_PER_HOUR": 100,
+}
 
 
 @pytest.fixture(autouse=True)

@@ -230,7 +230,8 @@ def revoke_after_password_change(user, *, actor, reason: str) -> None:
 def do_change_email(request, user, new_email: str, *, password: str) -> None:
     """Ask to change the account's address: the current password first, then a link to the new
     address; the address changes only when that link is opened (allauth's CHANGE_EMAIL flow,
-    audited by `audit_hooks` as the account's e-mail changes), and the old address is told (EMAIL_NOTIFICATIONS).
+    audited by `audit_hooks` as the account's e-mail changes), and the old address is told
+    (EMAIL_NOTIFICATIONS).
     An address that already has an account gets allauth's "account already exists" mail instead,
     and the answer is the same."""
     from allauth.account.internal.flows.email_verification import (

@@ -52,7 +52,8 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "agency", "is_representative", "is_active")
     search_fields = ("username", "full_name", "email")
     readonly_fields = ("nik_display",)
-    fieldsets = BaseUserAdmin.fieldsets + (
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
         (_("Aduan"), {"fields": ("role", "full_name", "phone", "agency", "is_representative")}),
         (
             _("Profil pelapor"),

@@ -14,7 +14,8 @@ from .errors import ApiError
 from .models import ApiToken, hash_token
 
 _UNSET = object()
-# `last_used_at` is written at most this often, so that reading the API does not write on every call.
+# `last_used_at` is written at most this often, so that reading the API does not write on every
+# call.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
 

@@ -49,7 +49,8 @@ class ApiError(Exception):
 
     @classmethod
     def too_many(cls, refusal) -> "ApiError":
-        """429 with `Retry-After` (seconds) and the wait said in words, for an `ops.ratelimit` refusal."""
+        """429 with `Retry-After` (seconds) and the wait said in words, for an `ops.ratelimit`
+        refusal."""
         return cls(
             429,
             ratelimit.too_many_message(refusal),

@@ -87,8 +87,8 @@ class TokenIn(Schema):
     device_name: Str(100, min_length=1, example="Android Samsung A15 milik Wayan")
     otp_code: Str(20, example="492039") | None = Field(
         None,
-        description="Kode dari aplikasi autentikator (atau satu kode pemulihan); wajib untuk akun yang "
-        "memakai verifikasi dua langkah, termasuk setiap akun petugas.",
+        description="Kode dari aplikasi autentikator (atau satu kode pemulihan); wajib untuk akun "
+        "yang memakai verifikasi dua langkah, termasuk setiap akun petugas.",
     )
 
 
@@ -105,7 +105,8 @@ class NewTokenOut(TokenOut):
 
 
 class CitizenProfileIn(Schema):
-    """As on the KTP; checked like the portal's sign-up (DESIGN §9: the message names the wrong part)."""
+    """As on the KTP; checked like the portal's sign-up (DESIGN §9: the message names the wrong
+    part)."""
 
     nik: Str(24, min_length=1, example="5204081204850001")
     sex: Literal["L", "P"] = Field(..., description="L: laki-laki, P: perempuan")

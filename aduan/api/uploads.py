@@ -1,4 +1,5 @@
-"""Attachments sent to the API: counted and measured here, then checked and cleaned like every upload."""
+"""Attachments sent to the API: counted and measured here, then checked and cleaned like every
+upload."""
 
 import base64
 import binascii

@@ -52,7 +52,10 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("jejak audit")
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} {self.report_code}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} "
+            f"{self.report_code}"
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -71,6 +74,9 @@ class AuditHead(models.Model):
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"head {self.pk}: {self.count} entries, last id {self.last_id}"
 
 
 class SignedHead(models.Model):

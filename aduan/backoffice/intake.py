@@ -116,8 +116,8 @@ def intake(request):
             messages.success(
                 request,
                 _(
-                    "Laporan %(code)s tercatat. Berikan kode dan kata sandi pelacakan %(secret)s kepada pelapor; "
-                    "kata sandi ini tidak ditampilkan lagi."
+                    "Laporan %(code)s tercatat. Berikan kode dan kata sandi pelacakan %(secret)s "
+                    "kepada pelapor; kata sandi ini tidak ditampilkan lagi."
                 )
                 % {"code": report.code, "secret": secret},
             )

@@ -93,7 +93,8 @@ def _listing(request, name: str, scope: tuple, params, qs) -> str:
 @staff_only(roles=("dispatcher",))
 def queue(request):
     """New reports, reports an agency declined and completed returns: everything waiting for
-    the dispatcher, the most urgent first, then the nearest deadline. One query for the page, one for its count."""
+    the dispatcher, the most urgent first, then the nearest deadline. One query for the page, one
+    for its count."""
     declined = Disposition.objects.filter(
         report=OuterRef("pk"), declined_at__isnull=False, ended_at__isnull=False
     )

@@ -1,4 +1,5 @@
-"""Rendered lists of the busiest read pages, kept in the shared cache until the data under them changes.
+"""Rendered lists of the busiest read pages, kept in the shared cache until the data under them
+changes.
 
 A list page's cost is its list: the queries and 25–1,000 rows through Django's templates or the
 Open311 serialiser (20–100 ms of a 2-core machine's time), while the same list is read many times

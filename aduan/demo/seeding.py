@@ -313,7 +313,8 @@ OUTSIDE_BODY = ("Perumda Air Minum Batulanteh (PDAM) Sumbawa", "pengaduan@pdam-d
 
 @dataclass
 class Plan:
-    """One demo report: its story, when it was filed, and the steps taken after (days after filing)."""
+    """One demo report: its story, when it was filed, and the steps taken after (days after
+    filing)."""
 
     story: int
     days_ago: float
@@ -495,7 +496,8 @@ def plans() -> list[Plan]:
     ]
 
 
-# Answers to the extra questions of categories that ask them (aduan/directory/data/category_questions.json).
+# Answers to the extra questions of categories that ask them
+# (aduan/directory/data/category_questions.json).
 EXTRA_ANSWERS = {
     "infrastruktur-jalan": {
         "status-jalan": "kabupaten",
@@ -607,7 +609,7 @@ def create_reports(users: dict, now: dt.datetime | None = None) -> list[Report]:
         if plan.on_behalf:
             resident = {
                 "reporter_name": rng.choice(["Inaq Rahmah", "Amaq Sanip", "Mustafa Kamal"]),
-                "reporter_phone": "+62813391%05d" % rng.randint(0, 99999),
+                "reporter_phone": f"+62813391{rng.randint(0, 99999):05d}",
                 "representative_relationship": "Warga RT 01",
                 "consent": True,
                 "channel": Channel.REPRESENTATIVE,
@@ -635,7 +637,8 @@ def create_reports(users: dict, now: dt.datetime | None = None) -> list[Report]:
         last = filed_at
         for step in plan.steps:
             verb, offset, *args = step
-            # Moving weekend moments to Monday may reorder them: a step never precedes the one before.
+            # Moving weekend moments to Monday may reorder them: a step never precedes the one
+            # before.
             at = last = max(_moment(now, plan.days_ago - offset), last + dt.timedelta(minutes=20))
             officer = officers.get(report.agency.code) if report.agency_id else None
             with time_machine.travel(at, tick=False):

@@ -178,7 +178,8 @@ class CategoryQuestion(models.Model):
 
 
 class Holiday(models.Model):
-    """A day off: national holidays and cuti bersama (seeded from `holidays`) or added by a sysadmin."""
+    """A day off: national holidays and cuti bersama (seeded from `holidays`) or added by a
+    sysadmin."""
 
     class Source(models.TextChoices):
         NATIONAL = "national", _("Libur nasional / cuti bersama")

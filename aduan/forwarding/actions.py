@@ -6,6 +6,7 @@ forwarding row, its link and the messages to the body. The link view, the back-o
 the sweep all call them.
 """
 
+import contextlib
 import datetime as dt
 import logging
 
@@ -262,14 +263,14 @@ def expire_due(now: dt.datetime | None = None) -> int:
                 state=Forwarding.State.EXPIRED, ended_at=now
             ):
                 continue
-            try:
+            # Conflict or InvalidState: the report already left the forwarded status (closed by a
+            # dispatcher).
+            with contextlib.suppress(errors.Conflict, errors.InvalidState):
                 report_actions.do_expire_forward(
                     forwarding.report,
                     forwarding_id=forwarding.pk,
                     body_name=forwarding.contact.name,
                 )
-            except (errors.Conflict, errors.InvalidState):
-                pass  # the report already left the forwarded status (closed by a dispatcher)
             done += 1
     return done
 

@@ -79,6 +79,9 @@ class DeliveryAttempt(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"notification {self.notification_id}: {'ok' if self.ok else 'failed'}"
+
 
 class Preference(models.Model):
     """The channels one account chose to hear about its reports on (`outbox.channels_for`).

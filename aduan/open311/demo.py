@@ -1,4 +1,5 @@
-"""The demo Open311 application (api_key `demo-open311-key`), called from `aduan.demo.seeding.seed`."""
+"""The demo Open311 application (api_key `demo-open311-key`), called from
+`aduan.demo.seeding.seed`."""
 
 from .models import Application, hash_key
 

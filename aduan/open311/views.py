@@ -1,4 +1,5 @@
-"""Open311 GeoReport v2 (`/open311/v2/`), as the specification at wiki.open311.org/GeoReport_v2 says.
+"""Open311 GeoReport v2 (`/open311/v2/`), as the specification at wiki.open311.org/GeoReport_v2
+says.
 
 Services are the active categories, grouped by their top-level category (`group`); a
 request is a report, identified by its tracking code. Lists show only `public_reports()` (never a
@@ -266,10 +267,8 @@ def requests_view(request, fmt):
         page = _int(params.get("page"), 1, 1, 10_000, "page")
         page_size = _int(params.get("page_size"), MAX_RESULTS, 1, MAX_RESULTS, "page_size")
         ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
-        if ids:  # the specification: this overrides all other parameters
-            reports = reports.filter(code__in=ids[:MAX_RESULTS])
-        else:
-            reports = _filter(reports, params)
+        # the specification: service_request_id overrides all other parameters
+        reports = reports.filter(code__in=ids[:MAX_RESULTS]) if ids else _filter(reports, params)
     except ValueError as exc:
         return error(fmt, 400, str(exc))
     if extensions:

@@ -228,7 +228,8 @@ def sms_address(request) -> Refusal | None:
 
 
 def sms_phone(phone: str) -> Refusal | None:
-    """Messages per sender (normalised number): every message, LAPOR, CEK or other, costs a reply."""
+    """Messages per sender (normalised number): every message, LAPOR, CEK or other, costs a
+    reply."""
     return hit(
         Rule("sms:phone", f"phone:{phone}", settings.SMS_RATE_LIMIT_PER_PHONE_PER_HOUR, HOUR)
     )

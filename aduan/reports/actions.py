@@ -846,7 +846,8 @@ def do_answer(
                 field="attachments",
             )
         now = _now()
-        # Whether the agency answered within its limit, kept for the dashboard (the clock is reset below).
+        # Whether the agency answered within its limit, kept for the dashboard (the clock is reset
+        # below).
         on_time = r.due_at is None or r.paused_at is not None or now <= r.due_at
         r.responded_at = now
         r.answer_outcome, r.follow_up_on = outcome, None

@@ -20,11 +20,11 @@ JSON API (multipart and base64). Open311 and SMS take no files.
    reporter's PDF is rewritten without its document information and XMP (author, software); staff
    PDFs are kept byte for byte so that a signed letter stays valid;
 6. Office documents are measured before they are inflated (bombs), and refused with macros,
-   ActiveX or external templates; every document (also staff's) is rewritten without the names of its
-   authors, commenters and editors and its pictures without EXIF (`office_metadata`); videos keep
-   their frames but lose every `udta`/`meta`/`uuid` box (MP4, MOV, 3GP) or their tags, title and
-   writing application (WebM/Matroska), in place (`media_metadata`); PDF annotations lose their
-   author and PDF images their EXIF.
+   ActiveX or external templates; every document (also staff's) is rewritten without the names of
+   its authors, commenters and editors and its pictures without EXIF (`office_metadata`); videos
+   keep their frames but lose every `udta`/`meta`/`uuid` box (MP4, MOV, 3GP) or their tags, title
+   and writing application (WebM/Matroska), in place (`media_metadata`); PDF annotations lose
+   their author and PDF images their EXIF.
 What comes out is a `Cleaned` (name, content type, bytes). Every refusal is an `AttachmentRefused`
 whose message names the file and says what to do.
 """
@@ -67,15 +67,15 @@ VIDEO_TYPES = {
 ACCEPT = "image/*,video/*,.pdf,.docx,.xlsx,.pptx,.odt,.ods,.odp"
 # Longest side of a stored photo: enough to read a street sign, small enough for slow links.
 MAX_IMAGE_SIDE = 2560
-# Pixels decoded at most: a JPEG is decoded at a reduced scale (draft mode), so a 200-megapixel phone
-# photo costs little; a PNG, GIF or WebP is decoded whole (4 bytes a pixel).
+# Pixels decoded at most: a JPEG is decoded at a reduced scale (draft mode), so a 200-megapixel
+# phone photo costs little; a PNG, GIF or WebP is decoded whole (4 bytes a pixel).
 MAX_JPEG_PIXELS = 250_000_000
 MAX_OTHER_PIXELS = 40_000_000
 MAX_NAME = 200
 ISO_VIDEO_TYPES = {"video/mp4", "video/3gpp", "video/quicktime"}
 LIMITS_TEXT = gettext_lazy(
-    "Maksimal %(files)s berkas: foto (JPG, PNG, WEBP), PDF, dokumen Office, masing-masing hingga %(mb)s MB; "
-    "video pendek (MP4, 3GP, WEBM, MOV) hingga %(video_mb)s MB."
+    "Maksimal %(files)s berkas: foto (JPG, PNG, WEBP), PDF, dokumen Office, masing-masing "
+    "hingga %(mb)s MB; video pendek (MP4, 3GP, WEBM, MOV) hingga %(video_mb)s MB."
 )
 
 
@@ -290,8 +290,8 @@ def clean_upload(upload, *, keep_document_bytes: bool = False) -> Cleaned:
     else:
         raise AttachmentRefused(
             _(
-                "Berkas “%(name)s” bukan jenis yang diterima. Unggah foto (JPG, PNG, WEBP), PDF, dokumen Office, "
-                "atau video pendek (MP4)."
+                "Berkas “%(name)s” bukan jenis yang diterima. Unggah foto (JPG, PNG, WEBP), PDF, "
+                "dokumen Office, atau video pendek (MP4)."
             )
             % {"name": name},
             name,
@@ -338,8 +338,8 @@ def _reencode(data: bytes, stem: str, name: str) -> Cleaned:
         if finding.code == "bomb_image":
             raise AttachmentRefused(
                 _(
-                    "Gambar “%(name)s” terlalu besar resolusinya (%(w)s × %(h)s piksel). Kecilkan gambarnya lalu "
-                    "unggah lagi."
+                    "Gambar “%(name)s” terlalu besar resolusinya (%(w)s × %(h)s piksel). "
+                    "Kecilkan gambarnya lalu unggah lagi."
                 )
                 % {"name": name, "w": width, "h": height},
                 name,

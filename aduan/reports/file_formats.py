@@ -287,7 +287,8 @@ def check_office(data: bytes, depth: int = 0, budget: list | None = None) -> Non
     1. At most OFFICE_MAX_ENTRIES parts, OFFICE_MAX_INFLATED bytes in all (declared sizes), no part
        inflating more than OFFICE_MAX_RATIO times; then the parts read are counted as inflated, so a
        directory that lies about sizes is caught too.
-    2. No macros, ActiveX, executables or archives inside; no template or object fetched from outside.
+    2. No macros, ActiveX, executables or archives inside; no template or object fetched from
+       outside.
     3. An Office file inside (a chart's workbook in a DOCX) is checked the same way, one level deep.
     """
     budget = budget if budget is not None else [OFFICE_MAX_INFLATED]

@@ -342,9 +342,10 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("laporan")
         verbose_name_plural = _("laporan")
-        # The back-office lists are ordered by (due_at, submitted_at, id) (`stats.filters.by_deadline`):
-        # with the whole key in the index a page is read in order and the walk stops after it,
-        # instead of sorting every report of the status (70,000 waiting at a million reports).
+        # The back-office lists are ordered by (due_at, submitted_at, id)
+        # (`stats.filters.by_deadline`): with the whole key in the index a page is read in order and
+        # the walk stops after it, instead of sorting every report of the status (70,000 waiting at
+        # a million reports).
         indexes = [
             models.Index(
                 fields=["status", "due_at", "submitted_at", "id"], name="report_status_deadline"
@@ -549,6 +550,9 @@ class Support(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "user"], name="one_support_per_user")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} ← {self.user_id}"
 
 
 class DeadlineExtension(models.Model):

@@ -204,7 +204,8 @@ class Zone:
 
 
 def zone(report, now: dt.datetime | None = None) -> str | None:
-    """green / yellow / red for an open report with a clock; paused while waiting for the reporter."""
+    """green / yellow / red for an open report with a clock; paused while waiting for the
+    reporter."""
     if report.due_at is None:
         return None
     if report.paused_at is not None:

@@ -203,7 +203,8 @@ GUARDS = {
 
 
 def actors_for(report: Report, user) -> frozenset[Actor]:
-    """Every capacity in which `user` may act on `report` (a dispatcher may also be its reporter)."""
+    """Every capacity in which `user` may act on `report` (a dispatcher may also be its
+    reporter)."""
     if user is None:
         return frozenset({Actor.SYSTEM})
     if isinstance(user, OutsideParty):

@@ -52,7 +52,8 @@ class Page:
 
 @dataclass
 class Ranking:
-    """Every result of one search in order, as (report id, score, how found); `page` loads a window."""
+    """Every result of one search in order, as (report id, score, how found); `page` loads a
+    window."""
 
     query: str
     stems: list[str]
@@ -154,13 +155,15 @@ def _text_matches(stems: list[str], visible: QuerySet) -> tuple[list, bool]:
 def _candidates(
     stems: list[str], visible: QuerySet, low: int, high: int
 ) -> list[tuple[int, float, object]]:
-    """[(report id, score, submitted_at)] of the visible matches with low < id <= high, newest first."""
+    """[(report id, score, submitted_at)] of the visible matches with low < id <= high, newest
+    first."""
     if connection.vendor == "postgresql":
         match = " & ".join(stems)  # stems are [0-9a-z]+ only: nothing to escape
         # The matches of the range first (MATERIALIZED: the full-text index ANDed with the id range
         # of the documents' key), then only those reports are read to check visibility.
         matches = (
-            "WITH m AS MATERIALIZED (SELECT report_id, ts_rank(vector, to_tsquery('simple', %s)) AS score "
+            "WITH m AS MATERIALIZED "
+            "(SELECT report_id, ts_rank(vector, to_tsquery('simple', %s)) AS score "
             "FROM search_searchdocument WHERE vector @@ to_tsquery('simple', %s) "
             "AND report_id > %s AND report_id <= %s) "
         )
@@ -203,8 +206,9 @@ def _candidates(
         # bm25() is lower for better matches; negated so that both backends mean "higher is better".
         sql = (
             "SELECT m.id, m.score, r.submitted_at FROM (WITH m AS MATERIALIZED "
-            "(SELECT rowid AS id, -bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH %s "
-            "AND rowid > %s AND rowid <= %s) SELECT * FROM m) AS m JOIN reports_report r ON r.id = m.id"
+            "(SELECT rowid AS id, -bm25(search_fts) AS score FROM search_fts "
+            "WHERE search_fts MATCH %s AND rowid > %s AND rowid <= %s) SELECT * FROM m) AS m "
+            "JOIN reports_report r ON r.id = m.id"
         )
         if restricted:
             sql += f" WHERE m.id IN ({visible_sql})"

@@ -18,7 +18,8 @@ class WebhookNonce(models.Model):
 
 
 class VerifiedPhone(models.Model):
-    """A phone number proven to be an account's, so that SMS from it file reports for that account."""
+    """A phone number proven to be an account's, so that SMS from it file reports for that
+    account."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verified_phones"

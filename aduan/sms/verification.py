@@ -57,8 +57,8 @@ def start(user, raw_phone: str) -> PhoneChallenge:
         queue_reply(
             phone,
             _(
-                "Kode verifikasi Aduan Anda: %(code)s (berlaku 10 menit). Jangan berikan kepada siapa "
-                "pun."
+                "Kode verifikasi Aduan Anda: %(code)s (berlaku 10 menit). "
+                "Jangan berikan kepada siapa pun."
             )
             % {"code": code},
             secret=code,

@@ -85,7 +85,8 @@ class ShareChart:
 
 
 def share_chart(shares) -> ShareChart:
-    """One horizontal bar per status, its length the share of all reports: [(value, label, count)]."""
+    """One horizontal bar per status, its length the share of all reports:
+    [(value, label, count)]."""
     width, row, label_w = 640, 24, 170
     total = sum(c for _v, _l, c in shares) or 1
     rows = []

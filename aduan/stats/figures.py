@@ -140,12 +140,12 @@ def dashboard(period: Period, now=None, scope=None) -> dict:
 
     for row in accepted:
         waited = working_days(row[3], row[4])
-        for group, k in zip(GROUPS, row[:3]):
+        for group, k in zip(GROUPS, row[:3], strict=True):
             if k in tables[group]:
                 tables[group][k].accept_days.append(waited)
     for row in answered:
         data = row[5]
-        for group, k in zip(GROUPS, row[:3]):
+        for group, k in zip(GROUPS, row[:3], strict=True):
             target = tables[group].get(k)
             if target is None:
                 continue
@@ -181,7 +181,8 @@ def dashboard(period: Period, now=None, scope=None) -> dict:
 
 
 def trend(period: Period, scope=None, months: int = 12) -> list[tuple[dt.date, int]]:
-    """Reports received per month, the `months` months up to the period's end (empty months as 0)."""
+    """Reports received per month, the `months` months up to the period's end (empty months as
+    0)."""
     first = (period.end.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
     tz = timezone.get_current_timezone()
     lo = dt.datetime.combine(first, dt.time.min, tzinfo=tz)

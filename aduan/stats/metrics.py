@@ -2,8 +2,8 @@
 reports, the outbox, the huey queue and the sweeps, behind METRICS_TOKEN (`ops.metrics`).
 
 Four queries whatever the size of the archive: reports by status, the overdue count (the
-dashboard's own `Report.objects.overdue()`, so both say the same), the outbox by channel and state (with the
-oldest waiting row), failed attempts by channel; requests and sweeps come from the cache.
+dashboard's own `Report.objects.overdue()`, so both say the same), the outbox by channel and state
+(with the oldest waiting row), failed attempts by channel; requests and sweeps come from the cache.
 """
 
 import time
@@ -40,7 +40,8 @@ def metrics_view(request):
     out.family(
         "aduan_http_requests_total",
         "counter",
-        "HTTP requests answered, by method and status class (all app servers when the cache is Redis).",
+        "HTTP requests answered, by method and status class "
+        "(all app servers when the cache is Redis).",
         [({"method": m, "status": s}, n) for (m, s), n in counts.items()],
     )
 

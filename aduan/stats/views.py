@@ -121,7 +121,8 @@ def evaluation(request):
         messages.info(
             request,
             _(
-                "Laporan evaluasi periode panjang sedang dibuat; unduh dari daftar di bawah bila sudah selesai."
+                "Laporan evaluasi periode panjang sedang dibuat; "
+                "unduh dari daftar di bawah bila sudah selesai."
             ),
         )
         return redirect("stats:evaluation")

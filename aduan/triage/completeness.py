@@ -210,7 +210,8 @@ ADDRESS = re.compile(
     r"|\brt\.?\s*\d|\brw\.?\s*\d|\b(depan|belakang|samping|seberang|dekat)\s+(sd|smp|sma|smk|"
     r"masjid|musholla|mushola|pasar|kantor|puskesmas|rumah|sekolah|jembatan|terminal|lapangan)\b"
 )
-# "jalan rusak" is a road that is damaged; "Jalan Garuda" is an address: the capital tells them apart.
+# "jalan rusak" is a road that is damaged; "Jalan Garuda" is an address: the capital tells them
+# apart.
 NAMED_STREET = re.compile(r"\b(Jalan|JALAN|Gang|GANG|Lorong)\.?\s+[A-Z0-9]")
 PARTY = re.compile(
     r"\b(petugas|pegawai|oknum|pejabat|aparat|aparatur|kades|kepala\s+(desa|dusun|sekolah|dinas|puskesmas|kantor|"
@@ -305,9 +306,8 @@ def find_places(text: str) -> list[str]:
             if tuple(tokens[i : i + len(words)]) != words:
                 continue
             cued = any(t in PLACE_CUES for t in tokens[max(0, i - 2) : i])
-            if len(words) > 1 or (cued and words[0] not in COMMON_WORDS):
-                if name not in found:
-                    found.append(name)
+            if (len(words) > 1 or (cued and words[0] not in COMMON_WORDS)) and name not in found:
+                found.append(name)
     return found
 
 
@@ -325,7 +325,8 @@ def _resolve_day_month(day: int, month: int, year: int | None, today: dt.date) -
 
 
 def find_time(text: str, today: dt.date) -> tuple[str, dt.date | None]:
-    """The first time expression in `text` and the date it names (None if it names no single day)."""
+    """The first time expression in `text` and the date it names (None if it names no single
+    day)."""
     text = normalise(text)
     candidates: list[tuple[int, str, dt.date | None]] = []
     for pattern, days_ago in RELATIVE:
@@ -469,7 +470,8 @@ def assess(
             bool(parties_involved.strip() or party),
             found=parties_involved.strip()[:60] or (party.group(0) if party else ""),
             hint=_(
-                "Sebutkan pihak yang terlibat atau dilaporkan: instansi, petugas, perusahaan, atau warga."
+                "Sebutkan pihak yang terlibat atau dilaporkan: "
+                "instansi, petugas, perusahaan, atau warga."
             ),
         )
     )

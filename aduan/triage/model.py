@@ -14,6 +14,7 @@ and the product (`training`, `suggestions`) run the very same code.
    nothing ("no suggestion"). Nothing here ever looks at the rows it is scored on.
 """
 
+import itertools
 import re
 import time
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ MIN_SUPPORT = 10
 
 def word_features(text: str) -> list[str]:
     stems = terms(text)
-    return stems + [f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)] + place_tokens(text)
+    return [*stems, *(f"{a}_{b}" for a, b in itertools.pairwise(stems)), *place_tokens(text)]
 
 
 def char_text(text: str) -> str:
@@ -122,7 +123,8 @@ class Head:
         scores = np.full((len(rows), len(classes)), -10.0, dtype=np.float64)
         folds = StratifiedKFold(INNER_FOLDS, shuffle=True, random_state=seed).split(rows, y[rows])
         for train, test in folds:
-            # Rare classes (too few for the folds) still train, so that they compete as in production.
+            # Rare classes (too few for the folds) still train, so that they compete as in
+            # production.
             train_rows = np.concatenate([rows[train], np.flatnonzero(~usable)])
             svm = LinearSVC(C=self.C).fit(X[train_rows], y[train_rows])
             cols = np.searchsorted(classes, svm.classes_)

@@ -127,7 +127,7 @@ def gazetteer() -> dict[tuple[str, ...], list[Place]]:
         if bare and not (len(bare) == 1 and (bare[0] in COMMON or bare[0] in STOPWORDS)):
             names[bare].append(place)
         if full[0] == "kabupaten":
-            names[("kab",) + bare].append(place)
+            names[("kab", *bare)].append(place)
     for code, name in provinces.items():
         key = _key(name)
         if key and not (len(key) == 1 and key[0] in COMMON):

@@ -5,6 +5,7 @@ says which column of the file holds which field; by default each field is read f
 of the same name.
 """
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -43,7 +44,7 @@ def read(path: str | Path, columns: dict[str, str] | None = None) -> Iterator[tu
         rows = _csv_rows(path)
     else:
         raise SheetError("Format berkas tidak didukung: gunakan CSV atau XLSX.")
-    header_line, header = next(rows, (1, []))
+    _header_line, header = next(rows, (1, []))
     header = [str(h or "").strip() for h in header]
     missing = [
         column for field, column in mapping.items() if field == "text" and column not in header
@@ -66,10 +67,8 @@ def _csv_rows(path: Path):
     except UnicodeDecodeError:
         content = raw.decode("cp1252", errors="replace")
     dialect = csv.excel
-    try:
+    with contextlib.suppress(csv.Error):
         dialect = csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
-    except csv.Error:
-        pass
     reader = csv.reader(io.StringIO(content, newline=""), dialect)
     while True:
         start = reader.line_num + 1

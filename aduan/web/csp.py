@@ -22,7 +22,8 @@ DOCUMENT_TYPES = {
 
 
 def render_policy(directives: dict[str, list[str] | str | bool]) -> str:
-    """{"default-src": ["'self'"], "upgrade-insecure-requests": True} → "default-src 'self'; ..."."""
+    """{"default-src": ["'self'"], "upgrade-insecure-requests": True}
+    → "default-src 'self'; ..."."""
     parts = []
     for name, sources in directives.items():
         if sources is True:

@@ -17,9 +17,11 @@ log = logging.getLogger(__name__)
 
 FALLBACK = (
     '<!doctype html><html lang="id"><head><meta charset="utf-8">'
-    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Terjadi gangguan</title></head>'
-    "<body><main><h1>Terjadi gangguan</h1><p>Maaf, sistem sedang mengalami gangguan. Coba lagi beberapa saat "
-    "lagi; jika masih gagal, laporkan lewat SMS atau datang ke kantor Diskominfotiksandi.</p>"
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>Terjadi gangguan</title></head>"
+    "<body><main><h1>Terjadi gangguan</h1><p>Maaf, sistem sedang mengalami gangguan. "
+    "Coba lagi beberapa saat lagi; jika masih gagal, laporkan lewat SMS atau datang ke kantor "
+    "Diskominfotiksandi.</p>"
     '<p><a href="/">Ke beranda</a></p></main></body></html>'
 )
 

@@ -2,8 +2,8 @@
 
 A pin sits at the report's own point where the viewer may see one
 (`aduan.reports.visibility.shown_coordinates`: the public never gets an anonymous report's point,
-and gets others' rounded to 3 decimals), else at its desa's point, else at its kecamatan's (`aduan.directory.geo`). The list or
-text equivalent of every map is drawn from the same pins.
+and gets others' rounded to 3 decimals), else at its desa's point, else at its kecamatan's
+(`aduan.directory.geo`). The list or text equivalent of every map is drawn from the same pins.
 """
 
 from django.conf import settings

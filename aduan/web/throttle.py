@@ -11,7 +11,8 @@ from aduan.ops import ratelimit
 def check(
     request, *, scope: str = "filing", files_kept: bool = False
 ) -> tuple[ratelimit.Refusal, str] | None:
-    """Count one filing (or follow-up) of the logged-in user; the refusal and its message if over."""
+    """Count one filing (or follow-up) of the logged-in user; the refusal and its message if
+    over."""
     refusal = ratelimit.filing(request, request.user, scope=scope)
     if refusal is None:
         return None
@@ -24,14 +25,16 @@ def check(
     elif scope == "filing":
         message = (
             _(
-                "Anda sudah mengirim banyak laporan dalam satu jam terakhir. Coba lagi dalam %(wait)s."
+                "Anda sudah mengirim banyak laporan dalam satu jam terakhir. "
+                "Coba lagi dalam %(wait)s."
             )
             % wait
         )
     else:
         message = (
             _(
-                "Anda sudah mengirim banyak tanggapan dalam satu jam terakhir. Coba lagi dalam %(wait)s."
+                "Anda sudah mengirim banyak tanggapan dalam satu jam terakhir. "
+                "Coba lagi dalam %(wait)s."
             )
             % wait
         )

@@ -33,7 +33,8 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 @login_required
 def profile(request):
-    """Complete or correct the profile; social log-in accounts land here before their first report."""
+    """Complete or correct the profile; social log-in accounts land here before their first
+    report."""
     user = request.user
     initial = {
         "full_name": user.full_name,
@@ -220,23 +221,23 @@ def _file(request, form, behalf, kept, token):
     report of the first (PostgreSQL row lock; SQLite's IMMEDIATE transactions serialise them)."""
     data, user = form.cleaned_data, request.user
     on_behalf = behalf is not None and behalf.cleaned_data.get("on_behalf")
-    kwargs = dict(
-        title=data["title"],
-        description=data["description"],
-        classification=data["classification"],
-        category=data["category"],
-        incident_date=data["incident_date"],
-        district=data["district"],
-        village=data["village"],
-        address=data["address"],
-        latitude=data["latitude"],
-        longitude=data["longitude"],
-        parties_involved=data["parties_involved"],
-        anonymous=data["anonymous"],
-        confidential=data["confidential"],
-        attachments=pending.as_files(kept),
-        extra_answers=form.extra_answers(),
-    )
+    kwargs = {
+        "title": data["title"],
+        "description": data["description"],
+        "classification": data["classification"],
+        "category": data["category"],
+        "incident_date": data["incident_date"],
+        "district": data["district"],
+        "village": data["village"],
+        "address": data["address"],
+        "latitude": data["latitude"],
+        "longitude": data["longitude"],
+        "parties_involved": data["parties_involved"],
+        "anonymous": data["anonymous"],
+        "confidential": data["confidential"],
+        "attachments": pending.as_files(kept),
+        "extra_answers": form.extra_answers(),
+    }
     if on_behalf:
         kwargs.update(
             reporter=None,
@@ -319,7 +320,10 @@ def filed(request, code):
 
 def _assess_fields(form) -> dict:
     data = form.data
-    region = lambda code: Region.objects.filter(pk=code).first() if code else None  # noqa: E731
+
+    def region(code):
+        return Region.objects.filter(pk=code).first() if code else None
+
     from django.utils.dateparse import parse_date
 
     try:

@@ -45,7 +45,8 @@ REPORTER_ACTIONS = (
 
 @login_required
 def my_reports(request):
-    """Reports the user filed or that were filed for them, newest first, with status and deadline."""
+    """Reports the user filed or that were filed for them, newest first, with status and
+    deadline."""
     reports = (
         own_reports(request.user)
         .select_related("category", "agency")
@@ -289,7 +290,8 @@ def reject_answer(request, code):
 
 @require_POST
 def support(request, code):
-    """ "Dukung": one per account; the count is shown. htmx swaps the button, a plain form redirects."""
+    """ "Dukung": one per account; the count is shown. htmx swaps the button, a plain form
+    redirects."""
     report = get_report_for(request.user, code)
     if not request.user.is_authenticated:
         messages.info(request, _("Masuk terlebih dahulu untuk mendukung laporan."))

@@ -27,7 +27,8 @@ TEMPLATES = {
         "Balas pesan ini untuk melihat rinciannya atau menanggapi."
     ),
     "aduan_peringatan_petugas": (
-        "Aduan Sumbawa, untuk petugas: laporan {{1}} — {{2}}\nBuka aplikasi Aduan untuk menanganinya."
+        "Aduan Sumbawa, untuk petugas: laporan {{1}} — {{2}}\n"
+        "Buka aplikasi Aduan untuk menanganinya."
     ),
 }
 

@@ -231,7 +231,8 @@ def test_attachments_are_downloaded_by_who_may_see_them(cast):
     from aduan.reports import actions
 
     actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher)
-    # An anonymous reporter's photo is not public: another citizen gets 404 although the report is public.
+    # An anonymous reporter's photo is not public: another citizen gets 404 although the report is
+    # public.
     error_of(ApiClient(cast.other_citizen).get(url), 404)
     assert ApiClient(cast.officer_a).get(url).status_code == 200
     error_of(ApiClient(cast.citizen).get(f"/reports/{body['code']}/attachments/999999"), 404)

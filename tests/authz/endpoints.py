@@ -20,7 +20,7 @@ def url_patterns(resolver=None, prefix="", namespaces=()):
             )
         else:
             assert isinstance(pattern, URLPattern)
-            key = ":".join(namespaces + (pattern.name,)) if pattern.name else route
+            key = ":".join((*namespaces, pattern.name)) if pattern.name else route
             for group, (group_prefix, _reason) in GROUPS.items():
                 if route.startswith(group_prefix):
                     key = group

@@ -399,7 +399,8 @@ MATRIX = (
         "web:file_report",
         C(GET, "/lapor/", signed_in()),
         C(POST, "/lapor/", signed_in(), data={"title": ""}),
-        note="Anyone with an account may file (an officer is a resident too); citizens complete their profile first.",
+        note="Anyone with an account may file (an officer is a resident too); citizens complete "
+        "their profile first.",
     ),
     E(
         "web:profile",
@@ -560,7 +561,7 @@ MATRIX = (
             roles(
                 OK,
                 public=LOGIN,
-                **dict.fromkeys(OWNERS + ("other_citizen",), "to:/akun/reauthenticate/"),
+                **dict.fromkeys((*OWNERS, "other_citizen"), "to:/akun/reauthenticate/"),
             ),
         ),
     ),
@@ -591,7 +592,8 @@ MATRIX = (
     E(
         "akun/social/connections/",
         C(GET, "/akun/social/connections/", every(OK)),
-        note="allauth's old address: a permanent redirect to /akun/3rdparty/, which then asks for a log-in.",
+        note="allauth's old address: a permanent redirect to /akun/3rdparty/, which then asks "
+        "for a log-in.",
     ),
     # Back office
     E(
@@ -1111,7 +1113,8 @@ MATRIX = (
             at("/api/v1/reports/{code}/answer", "in_progress"),
             api_agency_action(),
             body="json",
-            # Not "done": a road's "done" needs a photo of the result (issue 15), not under test here.
+            # Not "done": a road's "done" needs a photo of the result (issue 15), not under test
+            # here.
             data={
                 "text": "Ruas ini jalan nasional.",
                 "outcome": "cannot",

@@ -78,7 +78,8 @@ def _counts_sql() -> tuple[str, list[str]]:
     audit = quote(AuditEntry._meta.db_table)
     parts = [f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables]
     parts.append(
-        f"(SELECT COUNT(*) FROM {audit} WHERE {quote('action')} <> '{AuditEntry.Kind.IDENTITY_VIEWED}')"
+        f"(SELECT COUNT(*) FROM {audit} "
+        f"WHERE {quote('action')} <> '{AuditEntry.Kind.IDENTITY_VIEWED}')"
     )
     return "SELECT " + ", ".join(parts), [*tables, "audit (but identity views)"]
 
@@ -88,7 +89,7 @@ def snapshot() -> dict:
     sql, names = _counts_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        state = dict(zip(names, cursor.fetchone()))
+        state = dict(zip(names, cursor.fetchone(), strict=True))
     for model, skip in WATCHED.items():
         columns = [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
         state[model._meta.label + " rows"] = list(

@@ -66,13 +66,13 @@ class World:
         }
 
         def held(status, **extra):
-            fields = dict(
-                filed_by=cast.representative,
-                consent=True,
-                channel=Channel.REPRESENTATIVE,
-                representative_relationship="Ketua RT",
-                confidential=True,
-            )
+            fields = {
+                "filed_by": cast.representative,
+                "consent": True,
+                "channel": Channel.REPRESENTATIVE,
+                "representative_relationship": "Ketua RT",
+                "confidential": True,
+            }
             return report_in(cast, status, **{**fields, **extra})
 
         self.reports = {

@@ -1,4 +1,5 @@
-"""JSON Schemas of GeoReport v2 responses, written from the specification (wiki.open311.org/GeoReport_v2).
+"""JSON Schemas of GeoReport v2 responses, written from the specification
+(wiki.open311.org/GeoReport_v2).
 
 Required fields are those the specification lists for each response; values may be empty where it
 allows (e.g. `status_notes`, `expected_datetime`).

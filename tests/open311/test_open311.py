@@ -26,7 +26,8 @@ def _xml_has(item: dict, schema: dict) -> None:
 
 @pytest.fixture
 def live_cast(live_server, cast):
-    """Public, confidential and unverified reports, and the demo application, behind a live server."""
+    """Public, confidential and unverified reports, and the demo application, behind a live
+    server."""
     public = report_in(
         cast, Status.IN_PROGRESS, anonymous=True, latitude="-8.490200", longitude="117.420400"
     )
@@ -282,9 +283,10 @@ def test_the_key_is_stored_hashed(db):
 def test_list_filters_and_limits(db, client, cast):
     public = report_in(cast, Status.DISPOSITIONED)
     closed = report_in(cast, Status.CLOSED)
-    codes = lambda **q: [
-        r["service_request_id"] for r in client.get(f"{BASE}/requests.json", q).json()
-    ]
+
+    def codes(**q):
+        return [r["service_request_id"] for r in client.get(f"{BASE}/requests.json", q).json()]
+
     assert codes(status="open") == [public.code]
     assert codes(status="closed") == [closed.code]
     assert codes(service_code="kesehatan") == []

@@ -26,7 +26,11 @@ def clock():
 
 @override_settings(SMS_RATE_LIMIT_PER_PHONE_PER_HOUR=2, SMS_RATE_LIMIT_PER_IP_PER_HOUR=100)
 def test_a_number_over_its_limit_is_told_once_to_wait_and_nothing_is_filed(
-    client, cast, gateway, clock, django_capture_on_commit_callbacks
+    client,
+    cast,
+    gateway,  # noqa: F811 (pytest fixture)
+    clock,
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         assert (
@@ -63,7 +67,7 @@ def test_a_number_over_its_limit_is_told_once_to_wait_and_nothing_is_filed(
 
 
 @override_settings(SMS_RATE_LIMIT_PER_PHONE_PER_HOUR=100, SMS_RATE_LIMIT_PER_IP_PER_HOUR=2)
-def test_a_flood_from_one_address_is_refused_before_anything_is_read(client, cast, gateway):  # noqa: F811
+def test_a_flood_from_one_address_is_refused_before_anything_is_read(client, cast, gateway):  # noqa: F811 (pytest fixture)
     assert call(client, {"from": PHONE, "text": "halo"}).status_code == 200
     assert call(client, {"from": "+6281300000078", "text": "halo"}).status_code == 200
     refused = call(client, {"from": "+6281300000079", "text": "LAPOR Pasar banjir."})

@@ -288,7 +288,7 @@ def test_a_gateway_outage_loses_and_doubles_nothing(
     graph.down = False
     with time_machine.travel(timezone.now() + dt.timedelta(hours=1)):
         assert outbox.due_ids() == [note.pk]
-        assert [outbox.deliver(pk) for pk in outbox.due_ids() + [note.pk]] == [True, False]
+        assert [outbox.deliver(pk) for pk in [*outbox.due_ids(), note.pk]] == [True, False]
     assert len(graph.sent) == 1
     note.refresh_from_db()
     assert note.state == "sent" and note.attempts == 2

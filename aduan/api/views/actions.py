@@ -391,8 +391,8 @@ def provide_info(request, data: WithFilesIn, code: str = CodePath):
     summary="Puas atau tidak puas atas tindak lanjut",
 )
 def verdict(request, data: VerdictIn, code: str = CodePath):
-    """`satisfied: true` dengan `rating` 1–5 menutup laporan; `false` dengan `reason` mengembalikannya
-    ke perangkat daerah."""
+    """`satisfied: true` dengan `rating` 1–5 menutup laporan; `false` dengan `reason`
+    mengembalikannya ke perangkat daerah."""
 
     def act(report, user):
         if data.satisfied:

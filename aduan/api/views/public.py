@@ -17,7 +17,8 @@ router = Router(tags=["Publik"])
 
 @router.get("/public/reports", response={200: ReportPage, **ERRORS}, summary="Laporan publik")
 def feed(request, filters: Query[ReportFilter]):
-    """Laporan yang sudah diverifikasi dan tidak rahasia. Nama pelapor tidak pernah ditampilkan utuh."""
+    """Laporan yang sudah diverifikasi dan tidak rahasia. Nama pelapor tidak pernah ditampilkan
+    utuh."""
     filters.mine = filters.assigned_to_me = False
     return report_page(filtered(public_reports(), filters, None), filters)
 

@@ -174,9 +174,10 @@ def read_report(request, code: str = CodePath):
 )
 def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] = None):
     """Kirim laporan baru sebagai `multipart/form-data`; lampiran (foto, PDF, dokumen Office, video
-    pendek; diperiksa menurut isinya) di kolom `files`. Jawaban tersimpan dengan kode pelacakan dan kode rahasia (sekali tampil).
-    Warga melengkapi profil (sesuai KTP, lewat `PATCH /me`) sebelum laporan pertama; tanpa itu jawabannya 409
-    `profile_incomplete` dengan bagian yang masih kosong."""
+    pendek; diperiksa menurut isinya) di kolom `files`. Jawaban tersimpan dengan kode pelacakan dan
+    kode rahasia (sekali tampil).
+    Warga melengkapi profil (sesuai KTP, lewat `PATCH /me`) sebelum laporan pertama; tanpa itu
+    jawabannya 409 `profile_incomplete` dengan bagian yang masih kosong."""
     user = request.auth
     _check_profile(user)
     category = _category(data.category)

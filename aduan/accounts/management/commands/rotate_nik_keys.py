@@ -6,11 +6,11 @@ from aduan.accounts import rotation
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every stored NIK under the first key of NIK_ENCRYPTION_KEYS and rehash it under "
-        "NIK_HASH_KEY, and re-encrypt the staff's second-factor secrets (TOTP keys, recovery-code seeds; "
-        "encrypting those still stored in the clear), in short batches, while the site runs; safe to run "
-        "again. --check only counts what is left (exit status 1 while anything is). Procedure: "
-        "docs/deploy.md."
+        "Re-encrypt every stored NIK under the first key of NIK_ENCRYPTION_KEYS and rehash it "
+        "under NIK_HASH_KEY, and re-encrypt the staff's second-factor secrets (TOTP keys, "
+        "recovery-code seeds; encrypting those still stored in the clear), in short batches, "
+        "while the site runs; safe to run again. --check only counts what is left (exit status 1 "
+        "while anything is). Procedure: docs/deploy.md."
     )
 
     def add_arguments(self, parser):
@@ -49,12 +49,13 @@ class Command(BaseCommand):
                 )
             if t.unreadable:
                 trouble.append(
-                    f"{t.unreadable} value(s) of {t.place} open with no listed key: put the old key back"
+                    f"{t.unreadable} value(s) of {t.place} open with no listed key: "
+                    "put the old key back"
                 )
             if t.conflicts:
                 trouble.append(
-                    f"{t.place}: rows {t.conflicts[:20]} share a NIK with another account under the "
-                    "new hash key; merge or clear one of each pair, then run again"
+                    f"{t.place}: rows {t.conflicts[:20]} share a NIK with another account "
+                    "under the new hash key; merge or clear one of each pair, then run again"
                 )
         if trouble:
             raise CommandError("; ".join(trouble))
@@ -65,13 +66,13 @@ class Command(BaseCommand):
     def _progress(self, tally):
         if tally.place == rotation.MFA_PLACE:
             self.stdout.write(
-                f"{tally.place}: {tally.seen}/{tally.total} rows, {tally.reencrypted} re-encrypted, "
-                f"{tally.in_clear} encrypted (were in the clear)"
+                f"{tally.place}: {tally.seen}/{tally.total} rows, "
+                f"{tally.reencrypted} re-encrypted, {tally.in_clear} encrypted (were in the clear)"
             )
         else:
             self.stdout.write(
-                f"{tally.place}: {tally.seen}/{tally.total} rows, {tally.reencrypted} re-encrypted, "
-                f"{tally.rehashed} rehashed"
+                f"{tally.place}: {tally.seen}/{tally.total} rows, "
+                f"{tally.reencrypted} re-encrypted, {tally.rehashed} rehashed"
             )
         self.stdout.flush()
 

@@ -19,8 +19,8 @@ def _pairs(values, option):
 
 class Command(BaseCommand):
     help = (
-        "Impor laporan lama (CSV atau XLSX) dari sistem sebelumnya sebagai laporan yang sudah selesai, "
-        "tanpa notifikasi. Mengimpor berkas yang sama dua kali tidak menambah apa pun."
+        "Impor laporan lama (CSV atau XLSX) dari sistem sebelumnya sebagai laporan yang sudah "
+        "selesai, tanpa notifikasi. Mengimpor berkas yang sama dua kali tidak menambah apa pun."
     )
 
     def add_arguments(self, parser):
@@ -29,7 +29,10 @@ class Command(BaseCommand):
             "--column",
             action="append",
             metavar="FIELD=KOLOM",
-            help=f"kolom berkas untuk tiap isian ({', '.join(sheets.FIELDS)}); bawaan: nama yang sama",
+            help=(
+                f"kolom berkas untuk tiap isian ({', '.join(sheets.FIELDS)}); "
+                "bawaan: nama yang sama"
+            ),
         )
         parser.add_argument(
             "--agency",

@@ -6,7 +6,10 @@ from aduan.triage import accuracy, training
 
 
 class Command(BaseCommand):
-    help = "Latih ulang model saran disposisi dari riwayat laporan; --accuracy: ketepatan saran di produksi."
+    help = (
+        "Latih ulang model saran disposisi dari riwayat laporan; "
+        "--accuracy: ketepatan saran di produksi."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
