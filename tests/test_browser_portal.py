@@ -79,6 +79,11 @@ def page():
         browser.close()
 
 
+def fits_the_phone(page) -> bool:
+    """Nothing widens the page beyond the phone's screen (no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def _shot(page, name, full_page=True):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
@@ -157,6 +162,7 @@ def _story(page, url, tmp_path):
     page.click("#report-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/terkirim/$"))
     code = page.inner_text("#tracking-code").strip()
+    assert fits_the_phone(page)
     assert re.fullmatch(r"SBW-[2-9A-Z]{6}", code) and page.inner_text("#tracking-secret").strip()
     _shot(page, "03-filed")
     report = Report.objects.get(code=code)
@@ -182,6 +188,7 @@ def _story(page, url, tmp_path):
     )
     page.goto(f"{url}/laporan/{code}/")
     assert "Lubang sudah ditambal" in page.inner_text("main")
+    assert fits_the_phone(page)  # the signed receipt is one long token: it wraps
     page.check("#accept-form input[name=rating][value='5']")
     page.fill("#accept-form textarea[name=comment]", "Cepat, terima kasih.")
     _shot(page, "05-verdict")
