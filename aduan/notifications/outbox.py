@@ -138,7 +138,7 @@ def queue(
     subject, body = render(kind, context)
     secret = str(context.get("secret") or "")
     staff_body = None  # rendered once, for the first staff recipient
-    followed = None  # rendered once, for the first reporter of a report merged into this one
+    followed = None  # (account, message) of the last follower rendered: once per account
     link = report_url(report) if report is not None else ""
     now = timezone.now()
     rows: list[Notification] = []
@@ -156,10 +156,10 @@ def queue(
                 staff_body = render(kind, context, staff=True)[1]
             body_for, link_for = staff_body, report_url(report, staff=True)
         elif _is_follower(report, recipient):
-            if followed is None:
-                followed = _followed(report)
+            if followed is None or followed[0] != recipient.pk:
+                followed = (recipient.pk, _followed(report, recipient))
             kind_for, context_for = FOLLOWED, {"report": report}
-            subject_for, body_for = followed
+            subject_for, body_for = followed[1]
             link_for = report_url(report) if report.is_public else ""
         transport = transports.get(channel)
         key = (channel, address.lower())
@@ -293,18 +293,52 @@ def _is_follower(report, user) -> bool:
     )
 
 
-def _followed(report) -> tuple[str, str]:
-    """Subject and body of a follower's message; the link only to a report they may open."""
+def _followed(report, user) -> tuple[str, str]:
+    """Subject and body of a follower's message; the link only to a report they may open. A
+    supporter's message ends with a link that stops them (the reporter of a merged duplicate
+    follows as a party of their own report and stops through their notification settings)."""
+    merged = user.pk in _merged_reporters(report)
     with translation.override("id"):
         context = {
             "report": report,
             "status": report.get_status_display(),
             "link": report_url(report) if report.is_public else "",
+            "merged": merged,
+            "stop_link": "" if merged else stop_following_url(report, user),
             "site_name": settings.SITE_NAME,
         }
         text = render_to_string(f"notifications/{FOLLOWED}.txt", context).strip()
     subject, _, body = text.partition("\n")
     return " ".join(subject.split())[:200], body.strip() + "\n"
+
+
+def _merged_reporters(report) -> set:
+    if not hasattr(report, "_merged_reporters"):
+        pairs = report.merged.values_list("reporter_id", "filed_by_id")
+        report._merged_reporters = {pk for pair in pairs for pk in pair if pk is not None}
+    return report._merged_reporters
+
+
+STOP_FOLLOWING_SALT = "aduan.notifications.stop-following"
+
+
+def stop_following_url(report, user) -> str:
+    """A link that stops `user` following `report`, without logging in (a signed value of both;
+    the page it opens asks for one click, so that a mail scanner opening it changes nothing)."""
+    from django.core import signing
+
+    token = signing.dumps([report.pk, user.pk], salt=STOP_FOLLOWING_SALT, compress=True)
+    return settings.SITE_URL.rstrip("/") + reverse("stop_following", args=[token])
+
+
+def read_stop_following(token: str) -> tuple[int, int] | None:
+    from django.core import signing
+
+    try:
+        report_pk, user_pk = signing.loads(token, salt=STOP_FOLLOWING_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return int(report_pk), int(user_pk)
 
 
 def _is_staff(user) -> bool:

@@ -17,6 +17,20 @@ def reporters(report) -> list:
     return [u for u in users if u is not None and u.is_active]
 
 
+def followers(report) -> list:
+    """Supporters who follow a public report ("Dukung & ikuti") and are not its parties: they
+    hear of its status changes, as code and status only (`outbox`)."""
+    if not report.is_public:
+        return []
+    parties = {report.reporter_id, report.filed_by_id}
+    for duplicate in report.merged.only("reporter_id", "filed_by_id"):
+        parties |= {duplicate.reporter_id, duplicate.filed_by_id}  # told as reporters already
+    users = get_user_model().objects.filter(
+        supports__report=report, supports__following=True, is_active=True
+    )
+    return [u for u in users if u.pk not in parties]
+
+
 def contacts(report) -> dict:
     """E-mail and phone of a reporter without an account (SMS, walk-in, a resident filed for):
     keyword arguments of `outbox.queue`."""

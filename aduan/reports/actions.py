@@ -1658,8 +1658,17 @@ def do_support(report: Report, *, actor) -> bool:
         raise errors.InvalidState(_("Hanya laporan publik yang dapat didukung."))
     if actor is None or not actor.is_authenticated:
         raise errors.NotPermitted(_("Masuk terlebih dahulu untuk mendukung laporan."))
-    _support, created = Support.objects.get_or_create(report=report, user=actor)
+    support, created = Support.objects.get_or_create(report=report, user=actor)
+    if not created and not support.following:  # supporting again is following again
+        Support.objects.filter(pk=support.pk).update(following=True)
     return created
+
+
+def do_follow(report: Report, *, user, following: bool) -> bool:
+    """Start or stop hearing of a supported report's status changes (the report page, or the
+    link in each such message). Returns whether `user` now follows; False without a support."""
+    updated = Support.objects.filter(report=report, user=user).update(following=following)
+    return bool(updated) and following
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -1721,6 +1730,8 @@ def _finish(
     r.save()
     # In the same transaction: the search index never disagrees with the report.
     signals.report_changed.send(sender=Report, report=r)
+    if r.status != before and (followers := recipients.followers(r)):
+        outbox.queue(outbox.FOLLOWED, report=r, users=followers)  # "Dukung & ikuti" (issue 15)
     return _event(r, kind, actor, before, r.status, text=text, audience=audience, data=data)
 
 

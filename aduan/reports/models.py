@@ -538,13 +538,16 @@ class Attachment(models.Model):
 
 
 class Support(models.Model):
-    """A citizen's "Dukung" on a public report; one per account."""
+    """A citizen's "Dukung" on a public report; one per account. Supporting is following."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="supports")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # "Dukung & ikuti": a supporter hears of the report's status changes until they stop
+    # (`actions.do_follow`, the link in every such message).
+    following = models.BooleanField(_("mengikuti perkembangan"), default=True)
 
     class Meta:
         constraints = [

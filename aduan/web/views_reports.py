@@ -18,7 +18,7 @@ from aduan.core import fragments
 from aduan.ops import ratelimit
 from aduan.ops.bodylimit import accepts_files
 from aduan.reports import actions, attachments, errors, proof, receipts, tracking
-from aduan.reports.models import Report
+from aduan.reports.models import Report, Support
 from aduan.reports.transitions import Action, available_actions
 from aduan.reports.visibility import (
     get_report_for,
@@ -79,7 +79,7 @@ def _page_context(request, report, forms=None):
         "attachments": visible,
         "actions": allowed,
         "support_count": report.supports.count(),
-        "supported": user.is_authenticated and report.supports.filter(user=user).exists(),
+        **_support_state(report, user),
     }
     if own:  # the reporter's signed receipt, as on the confirmation page (issue 17)
         receipt = receipts.latest(report)
@@ -309,9 +309,64 @@ def support(request, code):
         return render(
             request,
             "web/_support.html",
-            {"report": report, "support_count": report.supports.count(), "supported": True},
+            {"report": report, **_support_state(report, request.user)},
         )
     return redirect("web:report", code=report.code)
+
+
+def _support_state(report, user) -> dict:
+    support = (
+        report.supports.filter(user=user).only("following").first()
+        if user.is_authenticated
+        else None
+    )
+    return {
+        "support_count": report.supports.count(),
+        "supported": support is not None,
+        "following": support is not None and support.following,
+    }
+
+
+@require_POST
+@login_required
+def follow(request, code):
+    """A supporter starts or stops hearing of the report's status changes (htmx swaps the box)."""
+    report = get_report_for(request.user, code)
+    actions.do_follow(report, user=request.user, following=request.POST.get("following") == "1")
+    if request.htmx:
+        return render(
+            request, "web/_support.html", {"report": report, **_support_state(report, request.user)}
+        )
+    return redirect("web:report", code=report.code)
+
+
+def stop_following(request, token):
+    """The link at the end of each follower's message: no log-in needed (the link is signed for
+    one account and one report). GET only asks; the POST stops, so that a mail scanner opening
+    the link changes nothing."""
+    from aduan.accounts.models import User
+    from aduan.notifications.outbox import read_stop_following
+
+    pair = read_stop_following(token)
+    support = None
+    if pair is not None:
+        report_pk, user_pk = pair
+        support = (
+            Support.objects.filter(report_id=report_pk, user_id=user_pk)
+            .select_related("report")
+            .first()
+        )
+    if support is None or not User.objects.filter(pk=support.user_id, is_active=True).exists():
+        return render(request, "web/stop_following.html", {"invalid": True}, status=404)
+    stopped = False
+    if request.method == "POST":
+        actions.do_follow(support.report, user=support.user, following=False)
+        stopped = True
+    return render(
+        request,
+        "web/stop_following.html",
+        {"code": support.report.code, "stopped": stopped or not support.following},
+    )
 
 
 def attachment(request, code, pk):

@@ -365,6 +365,23 @@ MATRIX = (
         C(GET, at("/laporan/{code}/dukung/", "public"), every(405)),
     ),
     E(
+        "web:follow",
+        C(POST, at("/laporan/{code}/ikuti/", "public"), signed_in(), name="public"),
+        C(
+            POST,
+            at("/laporan/{code}/ikuti/", "in_progress"),
+            report_page(public=LOGIN),
+            name="confidential",
+        ),
+        C(GET, at("/laporan/{code}/ikuti/", "public"), every(405)),
+    ),
+    E(
+        "stop_following",
+        C(GET, "/berhenti-ikuti/tanda-tangan-palsu/", every(404), name="forged link"),
+        C(POST, "/berhenti-ikuti/tanda-tangan-palsu/", every(404), name="forged link, post"),
+        note="a real link is signed for one supporter and one report (tests/test_followers.py)",
+    ),
+    E(
         "web:checklist",
         C(POST, "/lapor/periksa/", every(OK), data={"title": "Jalan rusak"}),
         C(GET, "/lapor/periksa/", every(405)),
