@@ -587,6 +587,32 @@ class EditPublicForm(ActionForm):
         )
 
 
+class ShareEvidenceForm(ActionForm):
+    """Need-to-know evidence of an anonymous report: which of the reporter's files the agency
+    may open (issue 15)."""
+
+    action = Action.SHARE_EVIDENCE
+    template_name = "backoffice/actions/share_evidence.html"
+
+    shared = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Berkas pelapor yang boleh dibuka perangkat daerah"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        files = self.report.attachments.filter(from_reporter=True).order_by("id")
+        self.fields["shared"].choices = [(a.pk, a.original_name) for a in files]
+        self.initial.setdefault("shared", [a.pk for a in files if a.agency_may_open])
+
+    def run(self, data):
+        return actions.do_share_evidence(
+            self.report, actor=self.user, shared=data["shared"], expected_version=data["version"]
+        )
+
+
 # What the back office offers, in this order; the reporter's own actions belong to the portal.
 FORMS: dict[Action, type[ActionForm]] = {
     form.action: form
@@ -600,6 +626,7 @@ FORMS: dict[Action, type[ActionForm]] = {
         ReclassifyForm,
         SetPriorityForm,
         EditPublicForm,
+        ShareEvidenceForm,
         DispatcherNoteForm,
         CloseForm,
         AcceptForm,

@@ -36,6 +36,7 @@ from aduan.reports.visibility import (
     visible_attachment,
     visible_attachments,
     visible_events,
+    withheld_from_agency,
 )
 from aduan.stats.filters import by_deadline, by_priority, filter_reports
 from aduan.triage.views_context import triage_context
@@ -214,6 +215,13 @@ def _workspace(request, report, *, status=200, shown=None, error=None):
             "reporter": reporter,
             "events": events,
             "attachments": attachments,
+            # Need-to-know (issue 15): what the officer of an anonymous report is told.
+            "anonymous_warning": withheld_from_agency(report, user),
+            "withheld_files": (
+                report.attachments.filter(from_reporter=True, agency_may_open=False).count()
+                if withheld_from_agency(report, user)
+                else 0
+            ),
             "dispositions": report.dispositions.select_related(
                 "agency", "created_by", "accepted_by"
             ),

@@ -16,6 +16,7 @@ then sees the new status and is refused with `Conflict`: exactly one wins.
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -173,7 +174,14 @@ def do_file_report(
             data={"channel": channel},
             audit=False,
         )
-        _attach(report, attachments, event, filed_by or reporter, public=not anonymous)
+        _attach(
+            report,
+            attachments,
+            event,
+            filed_by or reporter,
+            public=not anonymous,
+            from_reporter=True,
+        )
         receipt = receipts.issue(report)
         receipt_url = receipts.verify_url(receipt.text) if receipt else ""
         signals.report_changed.send(sender=Report, report=report)
@@ -623,6 +631,42 @@ def do_edit_public_text(
 
 def _plain(value):
     return getattr(value, "code", value)
+
+
+def do_share_evidence(
+    report: Report, *, actor, shared: Iterable[int], expected_version=None
+) -> Report:
+    """Need-to-know evidence (issue 15): of an anonymous report, the agency opens only the
+    reporter's files the dispatcher shares (a face, a voice, a document can name the reporter to
+    the person reported). `shared`: the ids of the reporter's files the agency may open now; the
+    others are withheld. Recorded on the internal timeline and in the audit chain."""
+    wanted = {int(pk) for pk in shared}
+    with transaction.atomic():
+        r = _begin(report, Action.SHARE_EVIDENCE, actor, expected_version)
+        files = list(r.attachments.filter(from_reporter=True).order_by("id"))
+        unknown = wanted - {a.pk for a in files}
+        if unknown:
+            raise errors.InvalidInput(
+                _("Berkas ini bukan bukti dari pelapor laporan ini."), field="shared"
+            )
+        changed = [a for a in files if a.agency_may_open != (a.pk in wanted)]
+        if not changed:
+            return _sync(report, r)
+        for a in changed:
+            a.agency_may_open = a.pk in wanted
+        Attachment.objects.bulk_update(changed, ["agency_may_open"])
+        _finish(
+            r,
+            Action.SHARE_EVIDENCE,
+            actor,
+            EventKind.EVIDENCE_SHARED,
+            audience=Audience.INTERNAL,
+            data={
+                "shared": sorted(a.pk for a in files if a.pk in wanted),
+                "withheld": sorted(a.pk for a in files if a.pk not in wanted),
+            },
+        )
+    return _sync(report, r)
 
 
 def do_set_priority(
@@ -1106,7 +1150,7 @@ def do_resubmit(
             audience=Audience.PARTIES,
             data={"changed": sorted(changes)},
         )
-        _attach(r, attachments, event, actor, public=not r.anonymous)
+        _attach(r, attachments, event, actor, public=not r.anonymous, from_reporter=True)
         receipts.issue(r)  # the completed content: the reporter's new receipt
         outbox.queue("report_resubmitted", report=r, users=recipients.dispatchers())
     return _sync(report, r)
@@ -1154,7 +1198,7 @@ def do_provide_info(
             audience=Audience.PARTIES,
             data={"paused_working_days": waited},
         )
-        _attach(r, attachments, event, actor, public=False)
+        _attach(r, attachments, event, actor, public=False, from_reporter=True)
         outbox.queue("info_provided", report=r, users=recipients.officers(r.agency))
     return _sync(report, r)
 
@@ -1807,7 +1851,14 @@ def _end_current_disposition(r: Report, now) -> None:
 
 
 def _attach(
-    r: Report, files, event, actor, *, public: bool, keep_capture: bool = False
+    r: Report,
+    files,
+    event,
+    actor,
+    *,
+    public: bool,
+    keep_capture: bool = False,
+    from_reporter: bool = False,
 ) -> list[Attachment]:
     """Store files that the edge (form, API) has already checked and cleaned. `keep_capture`: a
     staff photo's capture time and place (`attachments.Capture`) are kept, for proof of a fix;
@@ -1825,6 +1876,7 @@ def _attach(
                 size=upload.size,
                 uploaded_by=_account(actor),
                 public=public,
+                from_reporter=from_reporter,
                 captured_at=capture.taken_at if capture else None,
                 captured_latitude=_coordinate(capture.latitude) if capture else None,
                 captured_longitude=_coordinate(capture.longitude) if capture else None,

@@ -439,6 +439,7 @@ class EventKind(models.TextChoices):
     SCHEDULED = "scheduled", _("Tindak lanjut dijadwalkan")
     PROOF_FLAGGED = "proof_flagged", _("Foto hasil perlu diperiksa")
     PUBLIC_EDITED = "public_edited", _("Versi publik diubah")
+    EVIDENCE_SHARED = "evidence_shared", _("Bukti dibagikan kepada perangkat daerah")
     SATISFIED = "satisfied", _("Pelapor puas")
     REOPENED = "reopened", _("Pelapor tidak puas")
     AUTO_CLOSED = "auto_closed", _("Ditutup otomatis")
@@ -524,6 +525,11 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     public = models.BooleanField(default=True)
+    # Sent by the reporter (with the report, completing it, answering a question): of an
+    # anonymous report, the agency opens only those the dispatcher shares (issue 15,
+    # need-to-know; `visibility.visible_attachments`).
+    from_reporter = models.BooleanField(default=False)
+    agency_may_open = models.BooleanField(_("boleh dibuka perangkat daerah"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Read from a staff photo's EXIF before it was stripped (`attachments.read_capture`); for staff
     # only (`visibility.may_see_internal`), and never kept for a reporter's files.

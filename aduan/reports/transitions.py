@@ -72,6 +72,7 @@ class Action(enum.StrEnum):
     CLOSE = "close"
     RECLASSIFY = "reclassify"
     EDIT_PUBLIC = "edit_public"
+    SHARE_EVIDENCE = "share_evidence"
     SET_PRIORITY = "set_priority"
     PROPOSE_FORWARD = "propose_forward"
     FORWARD = "forward"
@@ -138,6 +139,9 @@ TRANSITIONS: dict[Action, Transition] = {
         OPEN_STATUSES | {S.CLOSED}, None, {Actor.DISPATCHER}, _("Ubah versi publik")
     ),
     Action.SET_PRIORITY: _t(OPEN_STATUSES, None, {Actor.DISPATCHER}, _("Ubah prioritas")),
+    Action.SHARE_EVIDENCE: _t(
+        OPEN_STATUSES, None, {Actor.DISPATCHER}, _("Bagikan bukti kepada perangkat daerah")
+    ),
     # Outside parties (aduan.forwarding). The agency asks, the dispatcher forwards (its consent).
     # Coming back from outside (declined, recalled, expired) the report returns to whoever held it:
     # the agency when one holds it (IN_PROGRESS), else the dispatcher's queue (SUBMITTED); see
@@ -171,6 +175,13 @@ TRANSITIONS: dict[Action, Transition] = {
 
 # Conditions beyond the status, with the reason shown when they fail.
 GUARDS = {
+    Action.SHARE_EVIDENCE: (
+        lambda r: r.anonymous,
+        _(
+            "Hanya bukti laporan anonim yang perlu dibagikan; perangkat daerah membuka bukti "
+            "laporan lain."
+        ),
+    ),
     Action.UNMERGE: (
         lambda r: r.merged_into_id is not None,
         _("Laporan ini tidak digabungkan ke laporan lain."),

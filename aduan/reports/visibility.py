@@ -158,6 +158,8 @@ def _masked_copy(event: TimelineEvent) -> TimelineEvent:
 
 def visible_attachments(report: Report, viewer, *, reporter: bool = False) -> list[Attachment]:
     """The files `viewer` may list and download, oldest first, each with its `shown_name`.
+    Of an anonymous report, an officer of the agency sees of the reporter's files only those the
+    dispatcher shared (`withheld_from_agency`).
 
     A file is seen by whoever may read the event it came with (a file sent with an internal note
     stays with staff; what the reporter sent while completing a returned report or answering a
@@ -166,22 +168,39 @@ def visible_attachments(report: Report, viewer, *, reporter: bool = False) -> li
     not)."""
     shown = event_audiences(report, viewer, reporter=reporter)
     party = reporter or is_own(report, viewer) or may_see_internal(report, viewer)
+    need_to_know = party and not reporter and withheld_from_agency(report, viewer)
     if _prefetched(report, "attachments") and _prefetched(report, "events"):
         readable = {e.pk for e in report.events.all() if e.audience in shown}
         items = [
             a
             for a in report.attachments.all()
-            if (a.event_id is None or a.event_id in readable) and (party or a.public)
+            if (a.event_id is None or a.event_id in readable)
+            and (party or a.public)
+            and not (need_to_know and a.from_reporter and not a.agency_may_open)
         ]
         items.sort(key=lambda a: (a.created_at, a.pk))
     else:
         query = report.attachments.filter(Q(event__isnull=True) | Q(event__audience__in=shown))
         if not party:
             query = query.filter(public=True)
+        if need_to_know:
+            query = query.exclude(from_reporter=True, agency_may_open=False)
         items = list(query.order_by("created_at", "id"))
     for item in items:
         item.shown_name = attachment_name(report, item, viewer, reporter=reporter)  # type: ignore[attr-defined]
     return items
+
+
+def withheld_from_agency(report: Report, viewer) -> bool:
+    """Need-to-know evidence (issue 15): an officer of the agency that holds an anonymous report
+    opens only the reporter's files the dispatcher shared (`actions.do_share_evidence`); the
+    dispatcher, the supervisors and the reporter open them all."""
+    return bool(
+        report.anonymous
+        and viewer is not None
+        and getattr(viewer, "is_officer", False)
+        and not is_own(report, viewer)
+    )
 
 
 def visible_attachment(report: Report, viewer, pk) -> Attachment:
