@@ -130,3 +130,51 @@ def test_the_charts_name_the_months_in_the_readers_language(client, cast):
     body = english.content.decode()
     assert "May 2026: " in body and ">May</text>" in body
     assert "Mei" not in body
+
+
+def test_it_counts_the_outcomes_of_the_answers_and_they_click_through(client, cast):
+    """Issue 15: what each answer said happened feeds the dashboard, the public statistics and
+    the monthly evaluation: fixed, scheduled (a promise with a date), cannot be done."""
+    from aduan.stats import evaluation
+    from aduan.stats.filters import Period
+    from aduan.stats.public import public_figures
+
+    with time_machine.travel(dt.datetime(2026, 4, 6, 9, tzinfo=WITA), tick=False):
+        fixed = report_in(cast, Status.RESPONDED)
+        promised, refused = report_in(cast, Status.IN_PROGRESS), report_in(cast, Status.IN_PROGRESS)
+        actions.do_answer(
+            promised,
+            actor=cast.officer_a,
+            text="Dijadwalkan pekan depan.",
+            outcome="scheduled",
+            scheduled_for=dt.date(2026, 4, 20),
+        )
+        actions.do_answer(
+            refused,
+            actor=cast.officer_a,
+            text="Jalan nasional.",
+            outcome="cannot",
+            responsible_body="BPJN NTB",
+        )
+    client.force_login(cast.supervisor)
+    with time_machine.travel(dt.datetime(2026, 4, 10, 10, tzinfo=WITA), tick=False):
+        response = client.get("/kantor/statistik/?dari=2026-04-01&sampai=2026-04-30")
+        pupr = next(r for r in response.context["agencies"] if r.key == cast.agency_a.pk)
+        assert (pupr.done, pupr.scheduled, pupr.cannot) == (1, 1, 1)
+        total = response.context["total"]
+        assert (total.done, total.scheduled, total.cannot) == (1, 1, 1)
+        body = response.content.decode()
+        for metric, report in (("done", fixed), ("scheduled", promised), ("cannot", refused)):
+            url = re.search(rf"href=\"([^\"]+&metric={metric})\" class=\"n\">1<", body).group(1)
+            listed = client.get(url.replace("&amp;", "&")).context["page"]
+            assert [r.code for r in listed] == [report.code]
+        public = public_figures(dt.date(2026, 4, 1))["total"]
+        assert (public.done, public.scheduled, public.cannot) == (1, 1, 1)
+        csv_text = client.get("/statistik/?bulan=2026-04&format=csv").content.decode()
+        assert "Selesai ditangani" in csv_text and "Tidak dapat ditangani" in csv_text
+        period = Period(dt.date(2026, 4, 1), dt.date(2026, 4, 30))
+        header = evaluation._agency_header()
+        total_row = list(evaluation._agency_rows(evaluation.gather(period)))[-1]
+    outcomes = dict(zip(header, total_row, strict=True))
+    assert (outcomes["Selesai ditangani"], outcomes["Dijadwalkan"]) == (1, 1)
+    assert outcomes["Tidak dapat ditangani"] == 1

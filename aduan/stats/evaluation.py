@@ -37,6 +37,9 @@ def _agency_rows(data):
             fmt(r.median_accept),
             fmt(r.median_answer),
             fmt(r.reopen_pct, "%"),
+            r.done,
+            r.scheduled,
+            r.cannot,
             fmt(r.avg_rating),
         ]
 
@@ -51,6 +54,9 @@ def _agency_header():
         _("Median hari kerja terima"),
         _("Median hari kerja jawab"),
         _("Dibuka kembali"),
+        _("Selesai ditangani"),
+        _("Dijadwalkan"),
+        _("Tidak dapat ditangani"),
         _("Rata-rata nilai"),
     ]
 
@@ -119,7 +125,7 @@ def to_pdf(data) -> bytes:
     pdf.multi_cell(0, 7, _latin1(_title(data["period"])))
     pdf.ln(2)
     pdf.set_font("Helvetica", "", 8)
-    widths = [70, 20, 24, 20, 22, 34, 34, 26, 24]
+    widths = [56, 17, 19, 17, 18, 25, 25, 20, 17, 20, 22, 17]
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
         table.row([_latin1(h) for h in _agency_header()])
         for row in _agency_rows(data):

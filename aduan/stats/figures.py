@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from aduan.reports import sla
 from aduan.reports.models import (
     OPEN_STATUSES,
+    AnswerOutcome,
     Disposition,
     EventKind,
     Report,
@@ -53,6 +54,10 @@ class Row:
     answered: int = 0
     reopened: int = 0
     avg_rating: float | None = None
+    # The outcome of each report's latest answer (issue 15): fixed, scheduled, cannot be done.
+    done: int = 0
+    scheduled: int = 0
+    cannot: int = 0
     answers: int = 0
     answers_on_time: int = 0
     accept_days: list = field(default_factory=list)
@@ -91,6 +96,9 @@ def _aggregate(base, group: str, now) -> dict:
             answered=Count("id", filter=Q(responded_at__isnull=False)),
             reopened=Count("id", filter=Q(reopen_count__gt=0)),
             avg_rating=Avg("rating"),
+            done=Count("id", filter=Q(answer_outcome=AnswerOutcome.DONE)),
+            scheduled=Count("id", filter=Q(answer_outcome=AnswerOutcome.SCHEDULED)),
+            cannot=Count("id", filter=Q(answer_outcome=AnswerOutcome.CANNOT)),
         )
         .order_by(name)
     ):
@@ -103,6 +111,9 @@ def _aggregate(base, group: str, now) -> dict:
             values["answered"],
             values["reopened"],
             round(values["avg_rating"], 2) if values["avg_rating"] is not None else None,
+            done=values["done"],
+            scheduled=values["scheduled"],
+            cannot=values["cannot"],
         )
     return rows
 
@@ -164,6 +175,9 @@ def dashboard(period: Period, now=None, scope=None) -> dict:
             "reopened",
             "answers",
             "answers_on_time",
+            "done",
+            "scheduled",
+            "cannot",
         ):
             setattr(total, attr, getattr(total, attr) + getattr(row, attr))
         total.accept_days += row.accept_days

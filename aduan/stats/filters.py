@@ -28,7 +28,11 @@ METRICS = {
     "answered_late": _("Tindak lanjut terlambat"),
     "reopened": _("Dibuka kembali"),
     "rated": _("Dinilai pelapor"),
+    "done": _("Selesai ditangani"),
+    "scheduled": _("Dijadwalkan"),
+    "cannot": _("Tidak dapat ditangani"),
 }
+OUTCOME_METRICS = ("done", "scheduled", "cannot")  # the latest answer's outcome (issue 15)
 
 
 def apply_metric(qs: QuerySet, metric: str, now=None) -> QuerySet:
@@ -45,6 +49,8 @@ def apply_metric(qs: QuerySet, metric: str, now=None) -> QuerySet:
         return qs.filter(reopen_count__gt=0)
     if metric == "rated":
         return qs.filter(rating__isnull=False)
+    if metric in OUTCOME_METRICS:
+        return qs.filter(answer_outcome=metric)
     return qs
 
 

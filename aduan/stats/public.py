@@ -67,6 +67,9 @@ COLUMNS = (
     ("on_time_pct", gettext_lazy("Tepat waktu (%)")),
     ("median_answer", gettext_lazy("Median hari kerja sampai tindak lanjut")),
     ("reopen_pct", gettext_lazy("Dibuka kembali (%)")),
+    ("done", gettext_lazy("Selesai ditangani")),
+    ("scheduled", gettext_lazy("Dijadwalkan")),
+    ("cannot", gettext_lazy("Tidak dapat ditangani")),
     ("avg_rating", gettext_lazy("Rata-rata penilaian")),
     ("open", gettext_lazy("Belum selesai")),
 )
