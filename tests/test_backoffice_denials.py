@@ -130,6 +130,7 @@ def test_an_anonymous_reporters_file_name_is_hidden_from_the_agency(client, cast
     upload.content_type = "application/pdf"
     report = report_in(cast, Status.IN_PROGRESS, anonymous=True, attachments=[upload])
     attachment = report.attachments.get()
+    actions.do_share_evidence(report, actor=cast.dispatcher, shared=[attachment.pk])  # need-to-know
     client.force_login(cast.officer_a)
     page = client.get(f"/kantor/laporan/{report.code}/").content.decode()
     assert "Wayan" not in page and f"lampiran-pelapor-{attachment.pk}.pdf" in page

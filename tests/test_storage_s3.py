@@ -153,6 +153,7 @@ def test_a_filed_attachment_is_a_private_object_served_only_through_the_app(clie
     # Anonymous report: its reporter's files are not public. Staff of the agency handling it get
     # them (under a name that does not name the reporter); another agency and the public do not.
     actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher, instruction="Tangani.")
+    actions.do_share_evidence(report, actor=cast.dispatcher, shared=[photo.pk])  # need-to-know
     client.force_login(cast.officer_a)
     staff = client.get(f"/kantor/laporan/{report.code}/lampiran/{photo.pk}/")
     assert staff.status_code == 200 and b"".join(staff.streaming_content) == stored

@@ -234,6 +234,10 @@ def test_attachments_are_downloaded_by_who_may_see_them(cast):
     # An anonymous reporter's photo is not public: another citizen gets 404 although the report is
     # public.
     error_of(ApiClient(cast.other_citizen).get(url), 404)
+    # Need-to-know (issue 15): the agency opens it once the dispatcher shares it.
+    error_of(ApiClient(cast.officer_a).get(url), 404)
+    photo_pk = body["attachments"][0]["id"]
+    actions.do_share_evidence(report, actor=cast.dispatcher, shared=[photo_pk])
     assert ApiClient(cast.officer_a).get(url).status_code == 200
     error_of(ApiClient(cast.citizen).get(f"/reports/{body['code']}/attachments/999999"), 404)
 
