@@ -9,6 +9,7 @@ urlpatterns = [
     path("kotak-masuk/", views.inbox, name="inbox"),
     path("laporan/", views.report_list, name="reports"),
     path("laporan/<str:code>/", views.workspace, name="workspace"),
+    path("laporan/<str:code>/pdf/", views.report_pdf, name="report_pdf"),
     path("laporan/<str:code>/aksi/<str:action>/", views.act, name="act"),
     path("laporan/<str:code>/lampiran/<int:pk>/", views.attachment, name="attachment"),
     path("pengaduan-baru/", intake.intake, name="intake"),

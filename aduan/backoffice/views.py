@@ -32,6 +32,7 @@ from aduan.reports.models import (
 )
 from aduan.reports.transitions import TRANSITIONS, Action, available_actions
 from aduan.reports.visibility import (
+    other_reports_of_reporter,
     present_reporter,
     visible_attachment,
     visible_attachments,
@@ -222,6 +223,7 @@ def _workspace(request, report, *, status=200, shown=None, error=None):
                 if withheld_from_agency(report, user)
                 else 0
             ),
+            "other_reports": other_reports_of_reporter(report, user),
             "dispositions": report.dispositions.select_related(
                 "agency", "created_by", "accepted_by"
             ),
@@ -240,6 +242,31 @@ def _workspace(request, report, *, status=200, shown=None, error=None):
 @staff_only()
 def workspace(request, code):
     return _workspace(request, get_workspace_report(request.user, code))
+
+
+@staff_only()
+def report_pdf(request, code):
+    """The report with its timeline as a PDF, for a paper file: what the workspace shows this
+    viewer, no more (`report_pdf.render`); printing an identity is audited like seeing it."""
+    from django.http import HttpResponse
+
+    from . import report_pdf as paper
+
+    report = get_workspace_report(request.user, code)
+    if not present_reporter(report, request.user).hidden and request.user.pk not in (
+        report.reporter_id,
+        report.filed_by_id,
+    ):
+        audit_trail.record(
+            AuditEntry.Kind.IDENTITY_VIEWED,
+            actor=request.user,
+            report=report,
+            detail={"page": "pdf"},
+        )
+    response = HttpResponse(paper.render(report, request.user), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="laporan-{report.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @accepts_files

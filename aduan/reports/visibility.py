@@ -191,6 +191,27 @@ def visible_attachments(report: Report, viewer, *, reporter: bool = False) -> li
     return items
 
 
+def other_reports_of_reporter(report: Report, viewer, limit: int = 10) -> list[Report]:
+    """ "Other reports from this reporter" (issue 17): for the dispatcher only, who sees every
+    reporter anyway (a repeated complaint, a reporter who files the same thing twice, abuse).
+    Never for an agency or a supervisor's list: it would tie an anonymous report to the
+    reporter's others. The same account, else the same phone number (SMS, WhatsApp, walk-in)."""
+    if viewer is None or not getattr(viewer, "is_dispatcher", False):
+        return []
+    if report.reporter_id is not None:
+        same = Q(reporter_id=report.reporter_id)
+    elif report.reporter_phone:
+        same = Q(reporter_id__isnull=True, reporter_phone=report.reporter_phone)
+    else:
+        return []
+    return list(
+        Report.objects.filter(same)
+        .exclude(pk=report.pk)
+        .only("code", "title", "status", "submitted_at", "anonymous")
+        .order_by("-submitted_at", "-id")[:limit]
+    )
+
+
 def withheld_from_agency(report: Report, viewer) -> bool:
     """Need-to-know evidence (issue 15): an officer of the agency that holds an anonymous report
     opens only the reporter's files the dispatcher shared (`actions.do_share_evidence`); the

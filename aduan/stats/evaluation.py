@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from aduan.core.pdf import latin1
 from aduan.reports.models import Report
 
 from . import figures
@@ -103,18 +104,6 @@ def to_xlsx(data) -> bytes:
     return out.getvalue()
 
 
-def _latin1(text) -> str:
-    # The PDF's core fonts are Latin-1: replace what they cannot draw rather than fail.
-    return (
-        str(text)
-        .replace("›", ">")
-        .replace("–", "-")
-        .replace("—", "-")
-        .encode("latin-1", "replace")
-        .decode("latin-1")
-    )
-
-
 def to_pdf(data) -> bytes:
     from fpdf import FPDF
 
@@ -122,21 +111,21 @@ def to_pdf(data) -> bytes:
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 13)
-    pdf.multi_cell(0, 7, _latin1(_title(data["period"])))
+    pdf.multi_cell(0, 7, latin1(_title(data["period"])))
     pdf.ln(2)
     pdf.set_font("Helvetica", "", 8)
     widths = [56, 17, 19, 17, 18, 25, 25, 20, 17, 20, 22, 17]
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
-        table.row([_latin1(h) for h in _agency_header()])
+        table.row([latin1(h) for h in _agency_header()])
         for row in _agency_rows(data):
-            table.row([_latin1(v) for v in row])
+            table.row([latin1(v) for v in row])
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 11)
-    pdf.cell(0, 7, _latin1(_("Tren laporan diterima per bulan")), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, latin1(_("Tren laporan diterima per bulan")), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 8)
     peak = max((c for _d, c in data["trend"]), default=0) or 1
     for day, count in data["trend"]:
-        pdf.cell(25, 5, _latin1(date_format(day, "M Y")))
+        pdf.cell(25, 5, latin1(date_format(day, "M Y")))
         pdf.set_fill_color(11, 83, 148)
         pdf.cell(max(120 * count / peak, 0.1), 4, "", fill=True)
         pdf.cell(15, 5, f" {count}", new_x="LMARGIN", new_y="NEXT")
@@ -146,7 +135,7 @@ def to_pdf(data) -> bytes:
     pdf.cell(
         0,
         7,
-        _latin1(_("Laporan yang melewati batas waktu (%(n)s)") % {"n": len(data["overdue"])}),
+        latin1(_("Laporan yang melewati batas waktu (%(n)s)") % {"n": len(data["overdue"])}),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -155,7 +144,7 @@ def to_pdf(data) -> bytes:
         with pdf.table(col_widths=[30, 120, 40, 50, 30], text_align="LEFT", line_height=5) as table:
             table.row(
                 [
-                    _latin1(h)
+                    latin1(h)
                     for h in (
                         _("Kode"),
                         _("Judul"),
@@ -168,7 +157,7 @@ def to_pdf(data) -> bytes:
             for r in data["overdue"]:
                 table.row(
                     [
-                        _latin1(v)
+                        latin1(v)
                         for v in (
                             r.code,
                             r.title,

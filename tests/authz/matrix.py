@@ -655,6 +655,15 @@ MATRIX = (
         ),
     ),
     E(
+        "backoffice:report_pdf",
+        C(
+            GET,
+            at("/kantor/laporan/{code}/pdf/", "in_progress"),
+            staff("dispatcher", "officer_a", "supervisor") | {"officer_b": 404},
+            name="held",
+        ),
+    ),
+    E(
         "backoffice:workspace",
         C(
             GET,
