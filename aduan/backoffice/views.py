@@ -19,7 +19,7 @@ from aduan.core import fragments
 from aduan.core.paging import BoundedPaginator
 from aduan.directory.models import Agency, Category
 from aduan.ops.bodylimit import accepts_files
-from aduan.reports import errors, proof, sla
+from aduan.reports import actions, errors, proof, sla
 from aduan.reports.attachments import open_stored
 from aduan.reports.models import (
     Audience,
@@ -224,6 +224,11 @@ def _workspace(request, report, *, status=200, shown=None, error=None):
                 else 0
             ),
             "other_reports": other_reports_of_reporter(report, user),
+            "fix_checks": (
+                actions.fix_check_counts(report)
+                if report.status == Status.RESPONDED and report.answer_outcome == "done"
+                else None
+            ),
             "dispositions": report.dispositions.select_related(
                 "agency", "created_by", "accepted_by"
             ),

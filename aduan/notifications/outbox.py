@@ -296,15 +296,20 @@ def _is_follower(report, user) -> bool:
 def _followed(report, user) -> tuple[str, str]:
     """Subject and body of a follower's message; the link only to a report they may open. A
     supporter's message ends with a link that stops them (the reporter of a merged duplicate
-    follows as a party of their own report and stops through their notification settings)."""
+    follows as a party of their own report and stops through their notification settings); the
+    RT/RW of the desa, asked "Sudah diperbaiki?" without following, is told why."""
     merged = user.pk in _merged_reporters(report)
+    supporter = not merged and report.supports.filter(user=user).exists()
     with translation.override("id"):
         context = {
             "report": report,
             "status": report.get_status_display(),
             "link": report_url(report) if report.is_public else "",
             "merged": merged,
-            "stop_link": "" if merged else stop_following_url(report, user),
+            # "Sudah diperbaiki?" (issue 15): asked with the change to an answer that says done.
+            "ask_fix": report.status == "responded" and report.answer_outcome == "done",
+            "stop_link": stop_following_url(report, user) if supporter else "",
+            "desa_rt": not merged and not supporter,
             "site_name": settings.SITE_NAME,
         }
         text = render_to_string(f"notifications/{FOLLOWED}.txt", context).strip()

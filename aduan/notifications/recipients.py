@@ -31,6 +31,18 @@ def followers(report) -> list:
     return [u for u in users if u.pk not in parties]
 
 
+def desa_representatives(report) -> list:
+    """The RT/RW of the report's desa (accounts flagged representative, living there), for a
+    public report only: they are asked "Sudah diperbaiki?" (issue 15)."""
+    if not report.is_public or report.village_id is None:
+        return []
+    parties = {report.reporter_id, report.filed_by_id}
+    users = get_user_model().objects.filter(
+        is_representative=True, village_id=report.village_id, is_active=True
+    )
+    return [u for u in users if u.pk not in parties]
+
+
 def contacts(report) -> dict:
     """E-mail and phone of a reporter without an account (SMS, walk-in, a resident filed for):
     keyword arguments of `outbox.queue`."""

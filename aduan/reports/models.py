@@ -564,6 +564,27 @@ class Support(models.Model):
         return f"{self.report_id} ← {self.user_id}"
 
 
+class FixCheck(models.Model):
+    """ "Sudah diperbaiki?" (issue 15): after an answer that says the problem is fixed, the
+    report's supporters and the RT/RW of its desa say whether it really is; the dispatcher sees
+    the answers counted. One per account and report; a later answer replaces it."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="fix_checks")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fix_checks"
+    )
+    fixed = models.BooleanField(_("sudah diperbaiki"))
+    answered_at = models.DateTimeField(_("dijawab"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "user"], name="one_fix_check_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} ← {self.user_id}: {'ya' if self.fixed else 'belum'}"
+
+
 class DeadlineExtension(models.Model):
     """The agency asks for more working days on its answer; a supervisor grants or refuses
     (`actions.do_request_extension`, `actions.do_decide_extension`)."""

@@ -39,6 +39,7 @@ urlpatterns = [
     path("laporan/<str:code>/tidak-puas/", views_reports.reject_answer, name="reject_answer"),
     path("laporan/<str:code>/dukung/", views_reports.support, name="support"),
     path("laporan/<str:code>/ikuti/", views_reports.follow, name="follow"),
+    path("laporan/<str:code>/sudah-diperbaiki/", views_reports.fix_check, name="fix_check"),
     path("laporan/<str:code>/lampiran/<int:pk>/", views_reports.attachment, name="attachment"),
     path("notifikasi/", views_notifications.notifications, name="notifications"),
     path("akun/notifikasi/", views_notifications.channels, name="notification_channels"),

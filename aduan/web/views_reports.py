@@ -80,6 +80,12 @@ def _page_context(request, report, forms=None):
         "actions": allowed,
         "support_count": report.supports.count(),
         **_support_state(report, user),
+        "fix_check_asked": actions.may_check_fix(report, user),
+        "my_fix_check": (
+            report.fix_checks.filter(user=user, answered_at__gte=report.responded_at).first()
+            if user.is_authenticated and report.responded_at
+            else None
+        ),
     }
     if own:  # the reporter's signed receipt, as on the confirmation page (issue 17)
         receipt = receipts.latest(report)
@@ -337,6 +343,20 @@ def follow(request, code):
         return render(
             request, "web/_support.html", {"report": report, **_support_state(report, request.user)}
         )
+    return redirect("web:report", code=report.code)
+
+
+@require_POST
+@login_required
+def fix_check(request, code):
+    """ "Sudah diperbaiki?": a supporter or the desa's RT/RW answers after a "done" answer."""
+    report = get_report_for(request.user, code)
+    try:
+        actions.do_fix_check(report, user=request.user, fixed=request.POST.get("fixed") == "1")
+    except errors.ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Terima kasih, jawaban Anda kami teruskan kepada admin."))
     return redirect("web:report", code=report.code)
 
 

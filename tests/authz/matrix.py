@@ -376,6 +376,19 @@ MATRIX = (
         C(GET, at("/laporan/{code}/ikuti/", "public"), every(405)),
     ),
     E(
+        "web:fix_check",
+        # Only a supporter or the desa's RT/RW after a "done" answer (tests/test_fix_check.py);
+        # the matrix's report has none, so a signed-in caller is refused with a message.
+        C(POST, at("/laporan/{code}/sudah-diperbaiki/", "public"), signed_in(), name="public"),
+        C(
+            POST,
+            at("/laporan/{code}/sudah-diperbaiki/", "in_progress"),
+            report_page(public=LOGIN),
+            name="confidential",
+        ),
+        C(GET, at("/laporan/{code}/sudah-diperbaiki/", "public"), every(405)),
+    ),
+    E(
         "stop_following",
         C(GET, "/berhenti-ikuti/tanda-tangan-palsu/", every(404), name="forged link"),
         C(POST, "/berhenti-ikuti/tanda-tangan-palsu/", every(404), name="forged link, post"),
