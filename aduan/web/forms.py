@@ -290,6 +290,44 @@ class TrackForm(forms.Form):
         return self.cleaned_data["code"].strip().upper()
 
 
+class DigestForm(forms.Form):
+    """A weekly e-mail of public reports of a kecamatan or desa and/or a category."""
+
+    email = forms.EmailField(label=_("Alamat e-mail"), max_length=254)
+    district = forms.ModelChoiceField(
+        label=_("Kecamatan"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("Semua kecamatan"),
+    )
+    village = forms.CharField(
+        label=_("Kode desa/kelurahan (boleh dikosongkan)"), required=False, max_length=13
+    )
+    category = forms.ModelChoiceField(
+        label=_("Kategori"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=_("Semua kategori"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = regency_districts()
+        self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("name")
+
+    def clean_village(self):
+        code = self.cleaned_data["village"].strip()
+        if not code:
+            return None
+        districts = regency_districts()
+        village = Region.objects.filter(
+            code=code, level=Region.Level.VILLAGE, parent__in=districts
+        ).first()
+        if village is None:
+            raise forms.ValidationError(_("Kode desa/kelurahan tidak dikenal di kabupaten ini."))
+        return village
+
+
 class FeedFilterForm(forms.Form):
     q = forms.CharField(label=_("Cari"), required=False, max_length=100)
     category = forms.ModelChoiceField(

@@ -55,3 +55,36 @@ class PendingUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.original_name}"
+
+
+class DigestSubscription(models.Model):
+    """An e-mail digest of public reports (issue 15, "Follow and alerts"): a kepala desa, the BPD,
+    an RT/RW or a journalist follows a kecamatan, a desa and/or a category without an account.
+    Double opt-in: nothing is sent before the address confirms; every digest carries the link
+    that stops it. The link's token is stored only as its hash."""
+
+    email = models.EmailField()
+    district = models.ForeignKey(
+        "directory.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    village = models.ForeignKey(
+        "directory.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        "directory.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["confirmed_at", "stopped_at"])]
+
+    def __str__(self) -> str:
+        return f"digest {self.pk}"
+
+    @property
+    def active(self) -> bool:
+        return self.confirmed_at is not None and self.stopped_at is None

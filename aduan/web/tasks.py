@@ -36,3 +36,12 @@ def purge_pending_uploads_daily() -> int:
     from . import pending
 
     return pending.purge()
+
+
+# huey's clock is UTC: Sunday 23:05 UTC is Monday 07:05 in Sumbawa (WITA).
+@db_periodic_task(crontab(day_of_week="0", hour="23", minute="5"))
+def send_digests_weekly() -> int:
+    """Every Monday morning: the e-mail digests of public reports (`digests`)."""
+    from . import digests
+
+    return digests.send_digests()

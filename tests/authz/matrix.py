@@ -389,6 +389,22 @@ MATRIX = (
         C(GET, at("/laporan/{code}/sudah-diperbaiki/", "public"), every(405)),
     ),
     E(
+        "digest_subscribe",
+        C(GET, "/langganan/", every(OK), name="form"),
+        C(POST, "/langganan/", every(422), data={"email": "bukan-email"}, name="refused"),
+        note="public, no account (tests/test_digests.py)",
+    ),
+    E(
+        "digest_confirm",
+        C(GET, "/langganan/konfirmasi/token-palsu/", every(404), name="forged link"),
+        C(POST, "/langganan/konfirmasi/token-palsu/", every(404), name="forged link, post"),
+    ),
+    E(
+        "digest_stop",
+        C(GET, "/langganan/berhenti/token-palsu/", every(404), name="forged link"),
+        C(POST, "/langganan/berhenti/token-palsu/", every(404), name="forged link, post"),
+    ),
+    E(
         "stop_following",
         C(GET, "/berhenti-ikuti/tanda-tangan-palsu/", every(404), name="forged link"),
         C(POST, "/berhenti-ikuti/tanda-tangan-palsu/", every(404), name="forged link, post"),
