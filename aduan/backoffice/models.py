@@ -47,3 +47,24 @@ def templates_for(kind: str, user) -> list[ResponseTemplate]:
         else qs.filter(agency__isnull=True)
     )
     return list(qs)
+
+
+class SavedFilter(models.Model):
+    """A staff member's named filter of the report list (issue 17): the list's query string, kept
+    for its owner only; opening it runs the list again under the owner's current rights."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    name = models.CharField(_("nama"), max_length=80)
+    query = models.CharField(_("saringan"), max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="one_saved_filter_name_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

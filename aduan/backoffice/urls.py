@@ -8,6 +8,7 @@ urlpatterns = [
     path("antrean/", views.queue, name="queue"),
     path("kotak-masuk/", views.inbox, name="inbox"),
     path("laporan/", views.report_list, name="reports"),
+    path("laporan/saringan/", views.save_filter, name="save_filter"),
     path("laporan/<str:code>/", views.workspace, name="workspace"),
     path("laporan/<str:code>/pdf/", views.report_pdf, name="report_pdf"),
     path("laporan/<str:code>/aksi/<str:action>/", views.act, name="act"),

@@ -156,8 +156,46 @@ def report_list(request):
             **_filter_choices(),
             "title": _("Daftar laporan"),
             "query": request.GET.urlencode(),
+            "saved_filters": request.user.saved_filters.all(),
         },
     )
+
+
+# The list's own parameters: what a saved filter keeps (never a page number or an export format).
+SAVED_FILTER_DROPS = ("halaman", "page", "format")
+
+
+@require_POST
+@staff_only()
+def save_filter(request):
+    """Keep the list's current filter under a name (the same name replaces it), or delete one."""
+    from django.http import QueryDict
+
+    from .models import SavedFilter
+
+    if "delete" in request.POST:
+        SavedFilter.objects.filter(user=request.user, pk=request.POST.get("delete")).delete()
+        return redirect("backoffice:reports")
+    name = " ".join((request.POST.get("name") or "").split())[:80]
+    query = QueryDict(request.POST.get("query", ""), mutable=True)
+    for key in SAVED_FILTER_DROPS:
+        query.pop(key, None)
+    encoded = query.urlencode()
+    if not name or not encoded or len(encoded) > 1000:
+        messages.error(
+            request, _("Beri nama, dan pilih saringan dulu (paling banyak 1000 karakter).")
+        )
+    elif (
+        request.user.saved_filters.count() >= 50
+        and not request.user.saved_filters.filter(name=name).exists()
+    ):
+        messages.error(request, _("Paling banyak 50 saringan tersimpan; hapus yang tidak dipakai."))
+    else:
+        SavedFilter.objects.update_or_create(
+            user=request.user, name=name, defaults={"query": encoded}
+        )
+        messages.success(request, _("Saringan disimpan."))
+    return redirect(f"{reverse('backoffice:reports')}?{encoded}")
 
 
 @staff_only()

@@ -684,6 +684,17 @@ MATRIX = (
         ),
     ),
     E(
+        "backoffice:save_filter",
+        C(
+            POST,
+            "/kantor/laporan/saringan/",
+            staff("dispatcher", "officer_a", "officer_b", "supervisor"),
+            data={"name": "Saringan uji", "query": "status=in_progress"},
+        ),
+        C(GET, "/kantor/laporan/saringan/", every(405)),
+        note="each user's own filters (tests/test_saved_filters.py)",
+    ),
+    E(
         "backoffice:report_pdf",
         C(
             GET,
