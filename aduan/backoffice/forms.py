@@ -571,20 +571,51 @@ class EditPublicForm(ActionForm):
         max_length=200,
     )
     description = _text(gettext_lazy("Isi untuk publik (kosong: isi asli, nomor disamarkan)"))
+    photo = forms.TypedChoiceField(
+        label=gettext_lazy("Foto yang disamarkan sebagian untuk publik"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+    regions = forms.CharField(
+        label=gettext_lazy(
+            "Bagian yang dikaburkan: x,y,lebar,tinggi dalam persen foto, dipisah titik koma "
+            "(contoh 40,10,20,25). Kosong: foto tampil utuh lagi."
+        ),
+        required=False,
+        max_length=500,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("title", self.report.public_title)
         self.initial.setdefault("description", self.report.public_description)
+        photos = self.report.attachments.filter(content_type__startswith="image/").order_by("id")
+        self.fields["photo"].choices = [("", "—")] + [
+            (a.pk, f"{a.original_name} (#{a.pk})") for a in photos
+        ]
+
+    def clean_regions(self):
+        from aduan.reports import blur
+
+        try:
+            return blur.parse_regions(self.cleaned_data["regions"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def run(self, data):
-        return actions.do_edit_public_text(
+        report = actions.do_edit_public_text(
             self.report,
             actor=self.user,
             title=data["title"],
             description=data["description"],
             expected_version=data["version"],
         )
+        if data.get("photo"):
+            report = actions.do_blur_photo(
+                report, actor=self.user, attachment=data["photo"], regions=data["regions"]
+            )
+        return report
 
 
 class ShareEvidenceForm(ActionForm):

@@ -354,7 +354,7 @@ def attachment(request, code, pk):
     report = get_workspace_report(request.user, code)
     item = visible_attachment(report, request.user, pk)
     response = FileResponse(
-        open_stored(item.file),
+        open_stored(item.served_file),
         as_attachment=True,
         filename=item.shown_name,
         content_type=item.content_type,

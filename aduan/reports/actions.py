@@ -30,7 +30,7 @@ from aduan.audit import trail as audit_trail
 from aduan.directory.models import PRIORITY_CODES, Agency, Category, Priority, SlaStep
 from aduan.notifications import outbox, recipients
 
-from . import errors, proof, receipts, rules, signals, sla, tracking, transitions
+from . import attachments, errors, proof, receipts, rules, signals, sla, tracking, transitions
 from .models import (
     AnswerOutcome,
     ArchiveReason,
@@ -632,6 +632,46 @@ def do_edit_public_text(
 
 def _plain(value):
     return getattr(value, "code", value)
+
+
+def do_blur_photo(
+    report: Report, *, actor, attachment: int, regions, expected_version=None
+) -> Report:
+    """The public version of a photo (issue 15): `regions` (fractions x, y, w, h) are blurred in
+    the copy everyone who is no party to the report gets (`visibility.visible_attachments`); no
+    regions: the public gets the photo as it is again. Staff and the reporter keep the original.
+    Under the same rule as the public text (Action.EDIT_PUBLIC), on the internal timeline."""
+    from django.core.files.base import ContentFile
+
+    from . import blur
+
+    regions = [tuple(float(v) for v in r) for r in regions]
+    with transaction.atomic():
+        r = _begin(report, Action.EDIT_PUBLIC, actor, expected_version)
+        item = r.attachments.filter(pk=attachment, content_type__startswith="image/").first()
+        if item is None:
+            raise errors.InvalidInput(_("Pilih foto dari laporan ini."), field="photo")
+        old = item.blurred_file.name if item.blurred_file else ""
+        if regions:
+            with attachments.open_stored(item.file) as handle:
+                data, _type = blur.blurred(handle.read(), regions)
+            item.blurred_file.save("blur.jpg", ContentFile(data), save=False)
+        else:
+            item.blurred_file = ""
+        item.blurred_regions = [list(region) for region in regions]
+        item.save(update_fields=["blurred_file", "blurred_regions"])
+        if old:
+            name = old
+            transaction.on_commit(lambda: item.blurred_file.storage.delete(name))
+        _finish(
+            r,
+            Action.EDIT_PUBLIC,
+            actor,
+            EventKind.PUBLIC_EDITED,
+            audience=Audience.INTERNAL,
+            data={"blurred": item.pk, "regions": len(regions)},
+        )
+    return _sync(report, r)
 
 
 def do_share_evidence(

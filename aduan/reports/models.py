@@ -529,6 +529,10 @@ class Attachment(models.Model):
     # anonymous report, the agency opens only those the dispatcher shares (issue 15,
     # need-to-know; `visibility.visible_attachments`).
     from_reporter = models.BooleanField(default=False)
+    # The public version of a photo (issue 15): regions the dispatcher blurred (faces, plates, a
+    # house number), served to everyone who is no party to the report; the original stays.
+    blurred_file = models.FileField(upload_to=attachment_path, blank=True)
+    blurred_regions = models.JSONField(default=list, blank=True)
     agency_may_open = models.BooleanField(_("boleh dibuka perangkat daerah"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Read from a staff photo's EXIF before it was stripped (`attachments.read_capture`); for staff

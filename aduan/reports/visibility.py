@@ -188,6 +188,8 @@ def visible_attachments(report: Report, viewer, *, reporter: bool = False) -> li
         items = list(query.order_by("created_at", "id"))
     for item in items:
         item.shown_name = attachment_name(report, item, viewer, reporter=reporter)  # type: ignore[attr-defined]
+        # The public version of a photo (issue 15): blurred for whoever is no party.
+        item.served_file = item.file if party or not item.blurred_file else item.blurred_file  # type: ignore[attr-defined]
     return items
 
 

@@ -395,7 +395,7 @@ def attachment(request, code, pk):
     item = visible_attachment(report, request.user, pk)
     inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
     response = FileResponse(
-        attachments.open_stored(item.file),
+        attachments.open_stored(item.served_file),
         content_type=item.content_type,
         as_attachment=not inline,
         filename=item.shown_name,

@@ -357,7 +357,7 @@ def attachment(request, code: str = CodePath, attachment_id: int = Path(..., ge=
     except Http404:
         raise ApiError(404, _("Lampiran tidak ditemukan.")) from None
     try:
-        handle = open_stored(found.file)
+        handle = open_stored(found.served_file)
     except Http404:
         raise ApiError(404, _("Berkas lampiran tidak tersedia.")) from None
     response = FileResponse(
