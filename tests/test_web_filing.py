@@ -185,6 +185,43 @@ def test_it_checks_completeness_live(client, cast):
     assert response.context["checklist"].missing == []
 
 
+def test_it_shows_similar_public_reports_of_the_same_place_and_category_while_typing(client, cast):
+    """Issue 15: "Dukung & ikuti" instead of a second report. Only what the visitor may see (a
+    confidential report, even a twin, is never suggested), of the same category and desa."""
+    from aduan.reports.models import Status
+
+    from .conftest import report_in
+
+    twin = report_in(
+        cast,
+        Status.IN_PROGRESS,
+        title="Jalan berlubang di depan SD Seketeng",
+        description="Lubang besar di jalan depan SD Seketeng, motor sering jatuh.",
+    )
+    hidden_twin = report_in(
+        cast,
+        Status.IN_PROGRESS,
+        confidential=True,
+        title="Jalan berlubang di depan SD Seketeng",
+        description="Lubang besar di jalan depan SD Seketeng, motor sering jatuh.",
+    )
+    other = report_in(cast, Status.IN_PROGRESS, title="Puskesmas tutup", description="Tutup terus.")
+    client.force_login(cast.other_citizen)
+    typed = {
+        "title": "Jalan depan SD Seketeng berlubang",
+        "description": "Ada lubang besar di jalan depan SD Seketeng, kemarin motor jatuh.",
+        "category": str(twin.category_id),
+        "district": twin.district_id,
+        "village": twin.village_id,
+    }
+    body = client.post("/lapor/periksa/", typed).content.decode()
+    assert 'id="similar-reports"' in body and twin.code in body
+    assert hidden_twin.code not in body and other.code not in body
+    # Another desa, or no category yet: nothing is suggested.
+    body = client.post("/lapor/periksa/", {**typed, "category": ""}).content.decode()
+    assert 'id="similar-reports"' not in body
+
+
 def test_it_lists_the_villages_of_a_district(client):
     response = client.get("/wilayah/desa/", {"district": "52.04.08"})
     body = response.content.decode()

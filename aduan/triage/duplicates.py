@@ -37,9 +37,13 @@ def find_duplicates(
     limit: int = 5,
     threshold: float = THRESHOLD,
     window_days: int = WINDOW_DAYS,
+    within=None,
 ) -> list[tuple[Report, float]]:
-    """[(report, similarity)] best first."""
+    """[(report, similarity)] best first. `within`: a narrower set of candidates (already limited
+    to what the viewer may see), for the filing form's live suggestions."""
     base = visible_reports(viewer) if viewer is not None else Report.objects.all()
+    if within is not None:
+        base = within
     window = dt.timedelta(days=window_days)
     candidates = list(
         base.exclude(pk=report.pk)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -354,8 +355,42 @@ def checklist(request):
     return render(
         request,
         "web/_checklist.html",
-        {"checklist": assess(**fields), "incident_date_given": fields["incident_date"] is not None},
+        {
+            "checklist": assess(**fields),
+            "incident_date_given": fields["incident_date"] is not None,
+            "similar": _similar(request, fields, form.data.get("category")),
+        },
     )
+
+
+SIMILAR_CANDIDATES = 300  # of the chosen category and place: the form asks at every change
+
+
+def _similar(request, fields, category) -> list:
+    """Similar reports while the citizen types (issue 15): among what this visitor may see
+    (`visible_reports`: the public ones, and their own), of the same category and desa (else
+    kecamatan), so that "Dukung & ikuti" can replace a second report. Shown in the public
+    version of their text."""
+    from aduan.reports.models import Report
+    from aduan.reports.visibility import shown_text, visible_reports
+    from aduan.triage.duplicates import find_duplicates
+
+    text = f"{fields['title']} {fields['description']}".strip()
+    place = fields["village"] or fields["district"]
+    if len(text) < 20 or not str(category or "").isdigit() or place is None:
+        return []
+    within = visible_reports(request.user).filter(category_id=int(category))
+    within = within.filter(village=place) if fields["village"] else within.filter(district=place)
+    draft = Report(
+        title=fields["title"],
+        description=fields["description"],
+        district=fields["district"],
+        village=fields["village"],
+        submitted_at=timezone.now(),
+    )
+    ids = within.order_by("-submitted_at").values_list("pk", flat=True)[:SIMILAR_CANDIDATES]
+    found = find_duplicates(draft, within=Report.objects.filter(pk__in=list(ids)), limit=3)
+    return [(r, shown_text(r, request.user)) for r, _score in found]
 
 
 @require_GET
