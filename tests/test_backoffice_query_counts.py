@@ -37,7 +37,8 @@ PAGES = [
     ("dispatcher", "/kantor/antrean/", 4 + 4),
     # the same, and the officer's agency for the heading
     ("officer_a", "/kantor/kotak-masuk/", 4 + 5),
-    ("supervisor", "/kantor/laporan/?status=open", 4 + 4),
+    # the same, and the user's saved filters (one query, issue 17)
+    ("supervisor", "/kantor/laporan/?status=open", 4 + 5),
     # count + page of audit entries, the anonymous reports on the page (their reporters' names
     # hidden)
     ("supervisor", "/kantor/audit/", 4 + 3),
