@@ -276,3 +276,25 @@ def test_it_asks_the_questions_of_the_category(client, cast):
         "status-jalan": "kabupaten",
         "jenis-kerusakan": ["berlubang", "retak"],
     }
+
+
+def test_the_secret_shows_again_within_minutes_and_is_never_kept_in_clear(client, cast):
+    """A confirmation page opened twice (a reload, a service worker and the browser both asking)
+    shows the secret each time for a few minutes, then never again; the session holds it sealed."""
+    import time_machine
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from aduan.web.views_filing import SECRET_SHOWN_SECONDS
+
+    give_profile(cast.citizen)
+    client.force_login(cast.citizen)
+    response = client.post("/lapor/", _data(_form(client)))
+    first = client.get(response["Location"]).context["secret"]
+    assert first and client.get(response["Location"]).context["secret"] == first
+    stored = "".join(s.session_data for s in Session.objects.all())
+    decoded = str([s.get_decoded() for s in Session.objects.all()])
+    assert first not in stored and first not in decoded
+    later = timezone.now() + timezone.timedelta(seconds=SECRET_SHOWN_SECONDS + 5)
+    with time_machine.travel(later):
+        assert client.get(response["Location"]).context["secret"] is None

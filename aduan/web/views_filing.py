@@ -1,6 +1,8 @@
 """Filing a report (DESIGN §2): the form, its live completeness checklist, the dependent
 kecamatan → desa choice, and the page that shows the tracking code and secret once."""
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +20,7 @@ from aduan.accounts.forms import ProfileForm
 from aduan.core import qr
 from aduan.directory import question_fields as extra_questions
 from aduan.directory.models import Category, Region
+from aduan.ops import sealing
 from aduan.ops.bodylimit import accepts_files
 from aduan.reports import actions, attachments, errors, receipts, rules
 from aduan.reports.models import Channel
@@ -270,9 +273,39 @@ def _file(request, form, behalf, kept, token):
         claim.report = report
         claim.save(update_fields=["report"])
         pending.discard(kept)
-    request.session.setdefault(SESSION_SECRETS, {})[report.code] = secret
-    request.session.modified = True
+    _keep_secret(request, report.code, secret)
     return report
+
+
+# The confirmation page shows the tracking secret for a few minutes after filing: a page opened
+# twice in that time (a reload, a service worker and the browser both asking, a slow phone that
+# retries) shows it each time; then it is gone (the e-mail has it too). Kept sealed in the session
+# (`aduan.ops.sealing`), so that the session store never holds it in clear.
+SECRET_SHOWN_SECONDS = 600
+SECRET_PURPOSE = "aduan.web.filed-secret"
+
+
+def _keep_secret(request, code: str, secret: str) -> None:
+    kept = _live_secrets(request)
+    kept[code] = [
+        sealing.seal_text(secret, SECRET_PURPOSE),
+        int(time.time()) + SECRET_SHOWN_SECONDS,
+    ]
+    request.session[SESSION_SECRETS] = kept
+
+
+def _live_secrets(request) -> dict:
+    now = int(time.time())
+    kept = request.session.get(SESSION_SECRETS, {})
+    live = {c: v for c, v in kept.items() if isinstance(v, list) and len(v) == 2 and v[1] > now}
+    if live != kept:
+        request.session[SESSION_SECRETS] = live
+    return dict(live)
+
+
+def _shown_secret(request, code: str) -> str | None:
+    entry = _live_secrets(request).get(code)
+    return sealing.unseal_text(entry[0], SECRET_PURPOSE) if entry else None
 
 
 # Where the portal shows an action's refusal of a resident's details (the form on behalf).
@@ -301,9 +334,7 @@ def show_refusal(error: errors.InvalidInput, form, behalf=None) -> None:
 @login_required
 def filed(request, code):
     report = get_object_or_404(own_reports(request.user), code=code)
-    # Shown once: the session does not keep the secret after this page (the e-mail has it too).
-    secret = request.session.get(SESSION_SECRETS, {}).pop(code, None)
-    request.session.modified = True
+    secret = _shown_secret(request, code)  # for SECRET_SHOWN_SECONDS after filing
     receipt = receipts.latest(report)
     receipt_url = receipts.verify_url(receipt.text) if receipt else ""
     return render(
