@@ -273,7 +273,12 @@ def _file(request, form, behalf, kept, token):
         claim.report = report
         claim.save(update_fields=["report"])
         pending.discard(kept)
-    _keep_secret(request, report.code, secret)
+        # Saved in the filing's own transaction: a second request with the same key (the
+        # page's and the service worker's outbox both sending) is answered "already filed" the
+        # moment this commits, and its confirmation page must already find the secret, not
+        # wait for this request's middleware to save the session afterwards.
+        _keep_secret(request, report.code, secret)
+        request.session.save()
     return report
 
 
