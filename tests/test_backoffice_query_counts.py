@@ -33,11 +33,11 @@ def _count(client, url):
 # unread notifications (the menu's badge), then the page's own queries, listed in the comment.
 PAGES = [
     # count + page of reports (with its category, agency, district, officer), agencies and
-    # categories for the filters
-    ("dispatcher", "/kantor/antrean/", 4 + 4),
+    # categories for the filters, the user's macros for the ticked rows (issue 17)
+    ("dispatcher", "/kantor/antrean/", 4 + 5),
     # the same, and the officer's agency for the heading
-    ("officer_a", "/kantor/kotak-masuk/", 4 + 5),
-    # the same, and the user's saved filters (one query, issue 17)
+    ("officer_a", "/kantor/kotak-masuk/", 4 + 6),
+    # the same, and the user's saved filters (one query, issue 17); a supervisor has no macros
     ("supervisor", "/kantor/laporan/?status=open", 4 + 5),
     # count + page of audit entries, the anonymous reports on the page (their reporters' names
     # hidden)

@@ -41,6 +41,7 @@ def test_it_shows_only_the_actions_of_the_status(client, cast):
         "dispatcher_note",
         "close",
         "forward",
+        "hold",
     }
     client.force_login(cast.officer_a)
     report = report_in(cast, Status.IN_PROGRESS)
@@ -431,6 +432,8 @@ def test_the_inbox_shows_that_the_reporter_reopened_a_report(client, cast):
     actions.do_reject_answer(report, actor=cast.citizen, reason="Lubangnya masih ada.")
     client.force_login(cast.officer_a)
     rows = client.get("/kantor/kotak-masuk/").content.decode()
-    row_of = {code: rows.split(code)[2].split("</tr>")[0] for code in (report.code, other.code)}
+    row_of = {
+        code: rows.split(f">{code}</a>")[1].split("</tr>")[0] for code in (report.code, other.code)
+    }
     assert "dibuka kembali" in row_of[report.code] and "tidak puas" in row_of[report.code]
     assert "dibuka kembali" not in row_of[other.code]

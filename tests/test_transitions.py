@@ -35,6 +35,7 @@ ROLES = [
     "sysadmin",
     "system",
     "outside",  # a body outside the regency, through the link of the report's forwarding
+    "head_a",  # an officer of agency A who approves its answers (Agency.answer_approvers)
 ]
 STATES = [
     "submitted",
@@ -48,13 +49,24 @@ STATES = [
     "archived",
     "merged",  # archived as the duplicate of another report
     "forwarded",  # sent by the dispatcher to an outside body (aduan.forwarding keeps the link)
+    "on_hold",  # held by the dispatcher before verification ("tunda")
+    "in_progress_draft",  # agency A asks for approval; an officer's answer waits as a draft
 ]
 
 A = Action
 DISPATCHER_ON_OPEN = {A.DISPATCHER_NOTE, A.CLOSE, A.RECLASSIFY, A.SET_PRIORITY, A.EDIT_PUBLIC}
 ALLOWED = {
-    ("submitted", "dispatcher"): {A.RETURN, A.DISPOSITION, A.ARCHIVE, A.MERGE, A.FORWARD}
+    ("submitted", "dispatcher"): {A.RETURN, A.DISPOSITION, A.ARCHIVE, A.MERGE, A.FORWARD, A.HOLD}
     | DISPATCHER_ON_OPEN,
+    ("on_hold", "dispatcher"): {A.RESUME} | DISPATCHER_ON_OPEN,
+    ("in_progress_draft", "dispatcher"): {A.FORWARD} | DISPATCHER_ON_OPEN,
+    ("in_progress_draft", "officer_a"): {
+        A.ASSIGN,
+        A.NOTE,
+        A.REQUEST_INFO,
+        A.REQUEST_EXTENSION,
+        A.PROPOSE_FORWARD,
+    },
     ("returned", "reporter"): {A.RESUBMIT},
     ("returned", "dispatcher"): DISPATCHER_ON_OPEN,
     ("returned", "system"): {A.AUTO_ARCHIVE},
@@ -99,7 +111,24 @@ ALLOWED = {
     ("forwarded", "outside"): {A.OUTSIDE_ANSWER, A.OUTSIDE_QUESTION, A.OUTSIDE_DECLINE},
     ("forwarded", "system"): {A.EXPIRE_FORWARD},
 }
+# The head of agency A is one of its officers: what they may do, plus deciding a draft.
+for (_state, _role), _allowed in list(ALLOWED.items()):
+    if _role == "officer_a":
+        ALLOWED[(_state, "head_a")] = set(_allowed)
+ALLOWED[("in_progress_draft", "head_a")] |= {A.APPROVE_ANSWER, A.RETURN_ANSWER}
 SYSTEM_ACTIONS = {A.AUTO_CLOSE, A.AUTO_ARCHIVE, A.EXPIRE_FORWARD}
+
+
+def head_of_a(cast):
+    from aduan.accounts.models import Role, User
+
+    head = User.objects.filter(username="kepala-pupr").first()
+    if head is None:
+        from tests.conftest import _user
+
+        head = _user("kepala-pupr", Role.OFFICER, "pupr")
+        cast.agency_a.answer_approvers.add(head)
+    return head
 
 
 def build(cast, state) -> Report:
@@ -112,6 +141,17 @@ def build(cast, state) -> Report:
     if state == "forwarded":
         report = report_in(cast, Status.SUBMITTED)
         return actions.do_forward(report, actor=cast.dispatcher, body_name="PDAM", contact_id=0)
+    if state == "on_hold":
+        report = report_in(cast, Status.SUBMITTED)
+        return actions.do_hold(report, actor=cast.dispatcher, reason="Menunggu cek lapangan.")
+    if state == "in_progress_draft":
+        head_of_a(cast)
+        cast.agency_a.answers_need_approval = True
+        cast.agency_a.save(update_fields=["answers_need_approval"])
+        report = report_in(cast, Status.IN_PROGRESS)
+        return actions.do_answer(
+            report, actor=cast.officer_a, text="Sudah ditambal.", attachments=[result_photo()]
+        )
     if state == "in_progress_extension":
         report = report_in(cast, Status.IN_PROGRESS)
         return actions.do_request_extension(
@@ -123,6 +163,8 @@ def build(cast, state) -> Report:
 def person(cast, role, report=None):
     if role == "outside":
         return transitions.OutsideParty(0, report.pk, "PDAM")
+    if role == "head_a":
+        return head_of_a(cast)
     return None if role == "system" else getattr(cast, "citizen" if role == "reporter" else role)
 
 
@@ -211,6 +253,12 @@ def call(action, report, actor, cast):
         A.EXPIRE_FORWARD: lambda: actions.do_expire_forward(
             report, forwarding_id=0, body_name="PDAM"
         ),
+        A.HOLD: lambda: actions.do_hold(report, actor=actor, reason="Menunggu surat camat."),
+        A.RESUME: lambda: actions.do_resume(report, actor=actor),
+        A.APPROVE_ANSWER: lambda: actions.do_approve_answer(report, actor=actor),
+        A.RETURN_ANSWER: lambda: actions.do_return_answer(
+            report, actor=actor, reason="Sebutkan tanggalnya."
+        ),
     }
     return calls[action]()
 
@@ -264,7 +312,7 @@ def test_every_action_by_every_role_is_taken_or_refused(cast, state):
                 result = call(action, report, mine, cast)
                 expected_status = transitions.TRANSITIONS[action].target or state.removesuffix(
                     "_paused"
-                ).removesuffix("_extension")
+                ).removesuffix("_extension").removesuffix("_draft")
                 assert Report.objects.get(pk=report.pk).status == expected_status, (
                     state,
                     role,

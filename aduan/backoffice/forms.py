@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aduan.directory.models import Agency, Category, Priority
-from aduan.reports import actions, errors
+from aduan.reports import actions, errors, transitions
 from aduan.reports.models import AnswerOutcome, ArchiveReason, Classification, Report
 from aduan.reports.transitions import Action
 
@@ -470,6 +470,7 @@ class AnswerForm(ActionForm):
     scheduled (with its date) or cannot be done (with who can); `do_answer` checks each rule."""
 
     action = Action.ANSWER
+    needs_approval = False
     template_name = "backoffice/actions/answer.html"
     template_kind = TemplateKind.ANSWER
 
@@ -500,6 +501,9 @@ class AnswerForm(ActionForm):
             self.fields["attachments"].help_text = _(
                 "Kategori ini memerlukan minimal satu foto hasil perbaikan untuk jawaban selesai."
             )
+        agency = self.report.agency
+        if agency is not None and agency.answers_need_approval:
+            self.needs_approval = not transitions.approves_answers(self.user, agency.pk)
 
     def run(self, data):
         return actions.do_answer(
@@ -644,6 +648,68 @@ class ShareEvidenceForm(ActionForm):
         )
 
 
+class HoldForm(ActionForm):
+    """ "Tunda": hold a report before verifying it (issue 17); the reporter reads the reason."""
+
+    action = Action.HOLD
+    template_name = "backoffice/actions/reason.html"
+
+    reason = _text(gettext_lazy("Alasan penundaan (dibaca pelapor)"), rows=2)
+
+    def run(self, data):
+        return actions.do_hold(
+            self.report, actor=self.user, reason=data["reason"], expected_version=data["version"]
+        )
+
+
+class ResumeForm(ActionForm):
+    action = Action.RESUME
+    template_name = "backoffice/actions/text.html"
+
+    text = _text(gettext_lazy("Catatan (boleh kosong; dibaca pelapor)"), rows=2)
+
+    def run(self, data):
+        return actions.do_resume(
+            self.report, actor=self.user, text=data["text"], expected_version=data["version"]
+        )
+
+
+class ApproveAnswerForm(ActionForm):
+    """The approver reads the waiting draft (in the box, to reword it if needed) and approves."""
+
+    action = Action.APPROVE_ANSWER
+    template_name = "backoffice/actions/approve_answer.html"
+
+    text = _text(gettext_lazy("Tindak lanjut yang akan dikirim kepada pelapor"), rows=5)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.draft = self.report.pending_answer
+        self.draft_outcome = ""
+        if self.draft is not None:
+            outcome = self.draft.data.get("outcome", AnswerOutcome.DONE)
+            self.draft_outcome = dict(AnswerOutcome.choices).get(outcome, outcome)
+            if not self.is_bound:
+                self.initial["text"] = self.draft.text
+
+    def run(self, data):
+        return actions.do_approve_answer(
+            self.report, actor=self.user, text=data["text"], expected_version=data["version"]
+        )
+
+
+class ReturnAnswerForm(ActionForm):
+    action = Action.RETURN_ANSWER
+    template_name = "backoffice/actions/reason.html"
+
+    reason = _text(gettext_lazy("Yang perlu diperbaiki (untuk petugas)"), rows=2)
+
+    def run(self, data):
+        return actions.do_return_answer(
+            self.report, actor=self.user, reason=data["reason"], expected_version=data["version"]
+        )
+
+
 # What the back office offers, in this order; the reporter's own actions belong to the portal.
 FORMS: dict[Action, type[ActionForm]] = {
     form.action: form
@@ -651,6 +717,8 @@ FORMS: dict[Action, type[ActionForm]] = {
         DispositionForm,
         RedispositionForm,
         ReturnForm,
+        HoldForm,
+        ResumeForm,
         ArchiveForm,
         MergeForm,
         UnmergeForm,
@@ -668,5 +736,7 @@ FORMS: dict[Action, type[ActionForm]] = {
         RequestExtensionForm,
         DecideExtensionForm,
         AnswerForm,
+        ApproveAnswerForm,
+        ReturnAnswerForm,
     )
 }

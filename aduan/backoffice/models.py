@@ -68,3 +68,76 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_action_label(self) -> str:
+        from aduan.reports.transitions import TRANSITIONS, Action
+
+        try:
+            return str(TRANSITIONS[Action(self.action)].label)
+        except ValueError:
+            return self.action
+
+
+class Macro(models.Model):
+    """A saved combination of an action, a reply template and an assignment (issue 17), applied
+    to one report or to a selection of a list in one click (`aduan.backoffice.macros`). It only
+    fills in an action's form: each report still goes through its own action and its checks.
+    Without an agency it is the dispatchers'; with one, that agency's officers'."""
+
+    name = models.CharField(_("nama"), max_length=80)
+    action = models.CharField(_("tindakan"), max_length=30)
+    template = models.ForeignKey(
+        ResponseTemplate,
+        verbose_name=_("templat"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Disposition: the agency it goes to. Accept/assign: the officer it is assigned to.
+    target_agency = models.ForeignKey(
+        "directory.Agency",
+        verbose_name=_("perangkat daerah tujuan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assignee = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("ditugaskan kepada"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    priority = models.PositiveSmallIntegerField(_("prioritas"), null=True, blank=True)
+    archive_reason = models.CharField(_("alasan arsip"), max_length=20, blank=True)
+    agency = models.ForeignKey(
+        "directory.Agency",
+        verbose_name=_("milik perangkat daerah"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="macros",
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("makro")
+        verbose_name_plural = _("makro")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_action_label(self) -> str:
+        from aduan.reports.transitions import TRANSITIONS, Action
+
+        try:
+            return str(TRANSITIONS[Action(self.action)].label)
+        except ValueError:
+            return self.action

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, intake, representatives, views
+from . import audit_views, intake, representatives, views, views_macros
 
 app_name = "backoffice"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("laporan/<str:code>/pdf/", views.report_pdf, name="report_pdf"),
     path("laporan/<str:code>/aksi/<str:action>/", views.act, name="act"),
     path("laporan/<str:code>/lampiran/<int:pk>/", views.attachment, name="attachment"),
+    path("makro/", views_macros.macro_list, name="macros"),
+    path("makro/terapkan/", views_macros.macro_apply, name="macro_apply"),
+    path("makro/<int:pk>/hapus/", views_macros.macro_delete, name="macro_delete"),
     path("pengaduan-baru/", intake.intake, name="intake"),
     path("audit/", audit_views.audit_log, name="audit"),
     path("rt-rw/", representatives.representatives, name="representatives"),

@@ -46,6 +46,7 @@ from .access import get_workspace_report, workspace_reports
 from .forms import FORMS as LIFE_CYCLE_FORMS
 from .forms import Review
 from .forwarding_forms import FORWARDING_FORMS
+from .macros import macros_for
 from .models import ResponseTemplate
 
 User = get_user_model()
@@ -83,6 +84,7 @@ def _listing(request, name: str, scope: tuple, params, qs) -> str:
                 "page": _page(request, qs),
                 "params": params,
                 "show_agency": False,
+                "selectable": True,  # a macro may be applied to the ticked rows (`_bulk.html`)
                 **_filter_choices(),
             },
         )
@@ -112,6 +114,7 @@ def queue(request):
         {
             "listing": _listing(request, "queue", (), params, by_priority(qs)),
             "title": _("Antrean verifikasi"),
+            "macros": macros_for(request.user),
         },
     )
 
@@ -133,6 +136,7 @@ def inbox(request):
         "backoffice/inbox.html",
         {
             "listing": _listing(request, "inbox", scope, params, by_priority(qs)),
+            "macros": macros_for(request.user),
             "title": _("Kotak masuk %(agency)s") % {"agency": request.user.agency.short_name},
         },
     )
@@ -147,6 +151,7 @@ def report_list(request):
         from aduan.stats import exports
 
         return exports.export_reports(request, by_deadline(qs.select_related("reporter")), export)
+    user_macros = list(macros_for(request.user))
     return render(
         request,
         "backoffice/list.html",
@@ -157,6 +162,8 @@ def report_list(request):
             "title": _("Daftar laporan"),
             "query": request.GET.urlencode(),
             "saved_filters": request.user.saved_filters.all(),
+            "macros": user_macros,
+            "selectable": bool(user_macros),
         },
     )
 
@@ -277,6 +284,7 @@ def _workspace(request, report, *, status=200, shown=None, error=None):
             "error": error,
             "internal": Audience.INTERNAL,
             "triage": triage,
+            "macros": macros_for(user) if allowed else (),
         },
         status=status,
     )

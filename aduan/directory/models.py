@@ -64,6 +64,20 @@ class Agency(models.Model):
         _("juga kepada pimpinan"), default=False, help_text=_("Dikirim ke nomor pimpinan.")
     )
     head_phone = models.CharField(_("nomor WhatsApp pimpinan"), max_length=20, blank=True)
+    # Answer approval (issue 17): an officer's answer waits as a draft, seen by the agency only,
+    # until one of `answer_approvers` (the head, the complaints liaison) approves it.
+    answers_need_approval = models.BooleanField(
+        _("jawaban perlu persetujuan"),
+        default=False,
+        help_text=_("Jawaban petugas menjadi draf sampai disetujui pimpinan atau penghubung."),
+    )
+    answer_approvers = models.ManyToManyField(
+        "accounts.User",
+        verbose_name=_("penyetuju jawaban"),
+        blank=True,
+        related_name="approves_answers_of",
+        limit_choices_to={"role": "officer"},
+    )
 
     class Meta:
         ordering = ["short_name"]
@@ -209,6 +223,7 @@ class SlaStep(models.TextChoices):
     VERDICT = "verdict", _("Tanggapan pelapor")
     COMPLETE = "complete", _("Kelengkapan laporan")
     OUTSIDE = "outside", _("Jawaban pihak luar")
+    HOLD = "hold", _("Penundaan verifikasi")
 
 
 class SlaPolicy(models.Model):

@@ -17,6 +17,7 @@ then sees the new status and is refused with `Conflict`: exactly one wins.
 import datetime as dt
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -757,6 +758,56 @@ def do_close(report: Report, *, actor, reason: str, expected_version=None) -> Re
 # --- the agency -------------------------------------------------------------------------------
 
 
+# --- hold ("tunda", issue 17) ---------------------------------------------------------------
+
+
+def do_hold(report: Report, *, actor, reason: str, expected_version=None) -> Report:
+    """The dispatcher holds a report before verifying it (waiting for a field check, another
+    office's word), saying why; the reporter reads the reason. The verification clock stops and
+    the hold's own limit runs (SlaStep.HOLD): past it, the report is overdue like any staff step,
+    and the dispatchers are reminded and escalated."""
+    reason = _required(reason, "reason", _("Sebutkan alasan penundaan."))
+    with transaction.atomic():
+        r = _begin(report, Action.HOLD, actor, expected_version)
+        verify_started = r.clock_started_at or r.submitted_at
+        sla.set_clock(r, SlaStep.HOLD, _now())
+        _finish(
+            r,
+            Action.HOLD,
+            actor,
+            EventKind.HELD,
+            text=reason,
+            audience=Audience.PARTIES,
+            data={"until": r.due_at.isoformat(), "verify_started": verify_started.isoformat()},
+        )
+    return _sync(report, r)
+
+
+def do_resume(report: Report, *, actor, text: str = "", expected_version=None) -> Report:
+    """The hold ends: the report is back in the queue and its verification clock runs again from
+    where it stopped (the working days held are added to its limit, never taken from it)."""
+    with transaction.atomic():
+        r = _begin(report, Action.RESUME, actor, expected_version)
+        now = _now()
+        held_since = r.clock_started_at or now
+        held = sla.working_days_between(held_since, now)
+        last_hold = r.events.filter(kind=EventKind.HELD).order_by("-created_at", "-id").first()
+        started = (last_hold.data or {}).get("verify_started") if last_hold else None
+        sla.set_clock(r, SlaStep.VERIFY, dt.datetime.fromisoformat(started) if started else now)
+        r.paused_days = held
+        sla.recompute_due(r)
+        _finish(
+            r,
+            Action.RESUME,
+            actor,
+            EventKind.RESUMED,
+            text=(text or "").strip(),
+            audience=Audience.PARTIES,
+            data={"held_working_days": held},
+        )
+    return _sync(report, r)
+
+
 def do_accept(report: Report, *, actor, expected_version=None) -> Report:
     with transaction.atomic():
         r = _begin(report, Action.ACCEPT, actor, expected_version)
@@ -906,68 +957,50 @@ def do_answer(
     - CANNOT: the reason (`text`) and who can (`responsible_body`); the reporter gives a verdict;
     - SCHEDULED: a promise, not an answer: the report stays in progress and the promised date
       becomes the agency's deadline; it can never close the report.
+
+    Where the agency asks for approval (issue 17) and the officer is not one of its approvers,
+    the answer is kept as a draft the agency alone sees (`_draft_answer`); nothing reaches the
+    reporter until `do_approve_answer`.
     """
     text = _required(text, "text", _("Isi tindak lanjut wajib diisi."))
     attachments = list(attachments)
     if outcome not in AnswerOutcome.values:
         raise errors.InvalidInput(_("Pilih hasil tindak lanjut."), field="outcome")
+    responsible_body = (responsible_body or "").strip()[:200]
     if outcome == AnswerOutcome.SCHEDULED:
-        return _schedule(report, actor, text, scheduled_for, attachments, expected_version)
-    responsible_body = (responsible_body or "").strip()
-    if outcome == AnswerOutcome.CANNOT and not responsible_body:
+        _check_schedule(scheduled_for)
+    elif outcome == AnswerOutcome.CANNOT and not responsible_body:
         raise errors.InvalidInput(
             _("Sebutkan instansi atau pihak yang dapat menanganinya."), field="responsible_body"
         )
+    action = Action.SCHEDULE if outcome == AnswerOutcome.SCHEDULED else Action.ANSWER
     with transaction.atomic():
-        r = _begin(report, Action.ANSWER, actor, expected_version)
-        needs_photo = outcome == AnswerOutcome.DONE and r.category_id and r.category.physical
-        if needs_photo and not any(proof.is_photo(upload) for upload in attachments):
-            raise errors.InvalidInput(
-                _(
-                    "Kategori “%(category)s” memerlukan bukti perbaikan: lampirkan minimal satu "
-                    "foto hasil pekerjaan."
-                )
-                % {"category": r.category.display_name},
-                field="attachments",
-            )
-        now = _now()
-        # Whether the agency answered within its limit, kept for the dashboard (the clock is reset
-        # below).
-        on_time = r.due_at is None or r.paused_at is not None or now <= r.due_at
-        r.responded_at = now
-        r.answer_outcome, r.follow_up_on = outcome, None
-        r.external_body = responsible_body[:200] if outcome == AnswerOutcome.CANNOT else ""
-        sla.set_clock(r, SlaStep.VERDICT, now)
-        data = {
-            "agency": r.agency.code,
-            "round": r.reopen_count + 1,
-            "on_time": on_time,
-            "outcome": outcome,
-        }
-        if r.external_body:
-            data["responsible_body"] = r.external_body
-        event = _finish(r, Action.ANSWER, actor, EventKind.ANSWERED, text=text, data=data)
-        stored = _attach(r, attachments, event, actor, public=True, keep_capture=True)
+        r = _begin(report, action, actor, expected_version)
         if outcome == AnswerOutcome.DONE:
-            _check_proof(r, [item for item in stored if proof.is_photo(item)], actor)
-        outbox.queue(
-            "report_answered",
-            report=r,
-            users=recipients.reporters(r),
-            **recipients.contacts(r),
-            context={"text": text, "outcome": outcome},
-        )
-        if outcome == AnswerOutcome.DONE:
-            # "Sudah diperbaiki?" to the RT/RW of the desa who do not follow it already (the
-            # followers' message of this change asks them too).
-            following = {u.pk for u in recipients.followers(r)}
-            asked = [u for u in recipients.desa_representatives(r) if u.pk not in following]
-            if asked:
-                outbox.queue(outbox.FOLLOWED, report=r, users=asked)
+            _require_result_photo(r, attachments)
+        answer = _Answer(text, outcome, scheduled_for, responsible_body)
+        if _needs_approval(r, actor):
+            _draft_answer(r, actor, answer, attachments)
+        elif outcome == AnswerOutcome.SCHEDULED:
+            event = _record_schedule(r, actor, answer)
+            _attach(r, attachments, event, actor, public=True)
+        else:
+            event = _record_answer(r, actor, answer)
+            stored = _attach(r, attachments, event, actor, public=True, keep_capture=True)
+            _after_answer(r, answer, [item for item in stored if proof.is_photo(item)], actor)
     return _sync(report, r)
 
 
-def _schedule(report, actor, text, scheduled_for, attachments, expected_version) -> Report:
+@dataclass(frozen=True)
+class _Answer:
+    text: str
+    outcome: str
+    scheduled_for: dt.date | None = None
+    responsible_body: str = ""
+    approval: dict | None = None  # who approved the draft it came from (issue 17)
+
+
+def _check_schedule(scheduled_for) -> None:
     if not isinstance(scheduled_for, dt.date):
         raise errors.InvalidInput(
             _("Tindak lanjut yang dijadwalkan memerlukan tanggalnya."), field="scheduled_for"
@@ -981,30 +1014,201 @@ def _schedule(report, actor, text, scheduled_for, attachments, expected_version)
         raise errors.InvalidInput(
             _("Tanggal jadwal paling lambat satu tahun dari sekarang."), field="scheduled_for"
         )
+
+
+def _require_result_photo(r: Report, files) -> None:
+    if r.category_id and r.category.physical and not any(proof.is_photo(f) for f in files):
+        raise errors.InvalidInput(
+            _(
+                "Kategori “%(category)s” memerlukan bukti perbaikan: lampirkan minimal satu "
+                "foto hasil pekerjaan."
+            )
+            % {"category": r.category.display_name},
+            field="attachments",
+        )
+
+
+def _record_answer(r: Report, actor, answer: _Answer) -> TimelineEvent:
+    """The answer itself (done or cannot): the reporter's verdict clock starts."""
+    now = _now()
+    # Whether the agency answered within its limit, kept for the dashboard (the clock is reset
+    # below).
+    on_time = r.due_at is None or r.paused_at is not None or now <= r.due_at
+    r.responded_at = now
+    r.answer_outcome, r.follow_up_on = answer.outcome, None
+    r.external_body = answer.responsible_body if answer.outcome == AnswerOutcome.CANNOT else ""
+    sla.set_clock(r, SlaStep.VERDICT, now)
+    data = {
+        "agency": r.agency.code,
+        "round": r.reopen_count + 1,
+        "on_time": on_time,
+        "outcome": answer.outcome,
+        **(answer.approval or {}),
+    }
+    if r.external_body:
+        data["responsible_body"] = r.external_body
+    return _finish(
+        r,
+        Action.ANSWER,
+        actor,
+        EventKind.ANSWERED,
+        text=answer.text,
+        data=data,
+        target=Status.RESPONDED,
+    )
+
+
+def _after_answer(r: Report, answer: _Answer, photos: list[Attachment], actor) -> None:
+    if answer.outcome == AnswerOutcome.DONE:
+        _check_proof(r, photos, actor)
+    outbox.queue(
+        "report_answered",
+        report=r,
+        users=recipients.reporters(r),
+        **recipients.contacts(r),
+        context={"text": answer.text, "outcome": answer.outcome},
+    )
+    if answer.outcome == AnswerOutcome.DONE:
+        # "Sudah diperbaiki?" to the RT/RW of the desa who do not follow it already (the
+        # followers' message of this change asks them too).
+        following = {u.pk for u in recipients.followers(r)}
+        asked = [u for u in recipients.desa_representatives(r) if u.pk not in following]
+        if asked:
+            outbox.queue(outbox.FOLLOWED, report=r, users=asked)
+
+
+def _record_schedule(r: Report, actor, answer: _Answer) -> TimelineEvent:
+    scheduled_for = answer.scheduled_for
+    assert scheduled_for is not None
+    r.answer_outcome, r.follow_up_on = AnswerOutcome.SCHEDULED, scheduled_for
+    sla.set_follow_up(r, scheduled_for, _now())
+    event = _finish(
+        r,
+        Action.SCHEDULE,
+        actor,
+        EventKind.SCHEDULED,
+        text=answer.text,
+        data={
+            "agency": r.agency.code,
+            "outcome": AnswerOutcome.SCHEDULED,
+            "scheduled_for": scheduled_for.isoformat(),
+            **(answer.approval or {}),
+        },
+        target=Status.IN_PROGRESS,
+    )
+    outbox.queue(
+        "report_scheduled",
+        report=r,
+        users=recipients.reporters(r),
+        **recipients.contacts(r),
+        context={"text": answer.text, "scheduled_for": scheduled_for},
+    )
+    return event
+
+
+# --- answer approval (issue 17) ------------------------------------------------------------
+
+
+def _needs_approval(r: Report, actor) -> bool:
+    """An agency that asks for approval and has someone to give it (without an active approver
+    the setting would hold every answer forever, so it does not apply)."""
+    return (
+        r.agency.answers_need_approval
+        and not transitions.approves_answers(actor, r.agency_id)
+        and r.agency.answer_approvers.filter(is_active=True).exists()
+    )
+
+
+def _draft_answer(r: Report, actor, answer: _Answer, files) -> None:
+    """Keep the answer as a draft for the agency (its files too, not public), and ask its
+    approvers. The report's status and clock do not change: the limit still runs."""
+    data = {"agency": r.agency.code, "outcome": answer.outcome}
+    if answer.scheduled_for:
+        data["scheduled_for"] = answer.scheduled_for.isoformat()
+    if answer.responsible_body and answer.outcome == AnswerOutcome.CANNOT:
+        data["responsible_body"] = answer.responsible_body
+    draft = _finish(
+        r,
+        Action.ANSWER,
+        actor,
+        EventKind.ANSWER_DRAFTED,
+        text=answer.text,
+        audience=Audience.AGENCY,
+        data=data,
+        target=r.status,
+    )
+    r.pending_answer = draft
+    r.save(update_fields=["pending_answer"])
+    _attach(r, files, draft, actor, public=False, keep_capture=True)
+    approvers = list(r.agency.answer_approvers.filter(is_active=True))
+    if approvers:
+        outbox.queue(
+            "answer_drafted",
+            report=r,
+            users=approvers,
+            context={"text": answer.text, "author": getattr(actor, "display_name", "")},
+        )
+
+
+def do_approve_answer(report: Report, *, actor, text: str = "", expected_version=None) -> Report:
+    """The agency head or liaison approves the waiting draft: it becomes the answer, under its
+    author's name, with the approver recorded (`approved_by`) and, when they reworded it, the
+    draft kept beside it for the agency. Every rule of an answer holds again (a physical
+    category still needs its result photo)."""
     with transaction.atomic():
-        r = _begin(report, Action.SCHEDULE, actor, expected_version)
-        r.answer_outcome, r.follow_up_on = AnswerOutcome.SCHEDULED, scheduled_for
-        sla.set_follow_up(r, scheduled_for, _now())
-        event = _finish(
-            r,
-            Action.SCHEDULE,
-            actor,
-            EventKind.SCHEDULED,
-            text=text,
-            data={
-                "agency": r.agency.code,
-                "outcome": AnswerOutcome.SCHEDULED,
-                "scheduled_for": scheduled_for.isoformat(),
+        r = _begin(report, Action.APPROVE_ANSWER, actor, expected_version)
+        draft = TimelineEvent.objects.select_related("actor").get(pk=r.pending_answer_id)
+        r.pending_answer = None
+        final = rules.plain_text((text or "").strip()) or draft.text
+        files = list(draft.attachments.all())
+        outcome = draft.data.get("outcome", AnswerOutcome.DONE)
+        scheduled_for = draft.data.get("scheduled_for")
+        answer = _Answer(
+            final,
+            outcome,
+            dt.date.fromisoformat(scheduled_for) if scheduled_for else None,
+            draft.data.get("responsible_body", ""),
+            approval={
+                "approved_by": actor.pk,
+                "approver": actor.display_name,
+                "draft": draft.pk,
+                "edited": final != draft.text,
             },
         )
-        _attach(r, attachments, event, actor, public=True)
-        outbox.queue(
-            "report_scheduled",
-            report=r,
-            users=recipients.reporters(r),
-            **recipients.contacts(r),
-            context={"text": text, "scheduled_for": scheduled_for},
+        if outcome == AnswerOutcome.DONE:
+            _require_result_photo(r, files)
+        if answer.scheduled_for:
+            _check_schedule(answer.scheduled_for)  # the promised day may have passed meanwhile
+        author = draft.actor
+        if outcome == AnswerOutcome.SCHEDULED:
+            event = _record_schedule(r, author, answer)
+        else:
+            event = _record_answer(r, author, answer)
+        Attachment.objects.filter(pk__in=[f.pk for f in files]).update(event=event, public=True)
+        if outcome != AnswerOutcome.SCHEDULED:
+            _after_answer(r, answer, [f for f in files if proof.is_photo(f)], author)
+    return _sync(report, r)
+
+
+def do_return_answer(report: Report, *, actor, reason: str, expected_version=None) -> Report:
+    """The approver sends the draft back to the agency with what to change; the officer answers
+    again. Neither the draft nor the reason ever reaches the reporter."""
+    reason = _required(reason, "reason", _("Tuliskan apa yang perlu diperbaiki pada draf."))
+    with transaction.atomic():
+        r = _begin(report, Action.RETURN_ANSWER, actor, expected_version)
+        draft = TimelineEvent.objects.select_related("actor").get(pk=r.pending_answer_id)
+        r.pending_answer = None
+        _finish(
+            r,
+            Action.RETURN_ANSWER,
+            actor,
+            EventKind.ANSWER_RETURNED,
+            text=reason,
+            audience=Audience.AGENCY,
+            data={"agency": r.agency.code, "draft": draft.pk},
         )
+        if draft.actor is not None and draft.actor.is_active:
+            outbox.queue("answer_returned", report=r, users=[draft.actor], context={"text": reason})
     return _sync(report, r)
 
 

@@ -31,6 +31,9 @@ class Status(models.TextChoices):
     # Sent to a body outside the regency (PDAM, PLN, BPN, a desa, the province) through a link;
     # waiting for its answer (aduan.forwarding).
     FORWARDED = "forwarded", _("Diteruskan ke pihak luar")
+    # Held by the dispatcher before verification ("tunda", issue 17): waiting for something the
+    # dispatcher named, under the hold's own time limit (SlaStep.HOLD).
+    ON_HOLD = "on_hold", _("Ditunda")
     CLOSED = "closed", _("Selesai")
     ARCHIVED = "archived", _("Diarsipkan")
 
@@ -44,6 +47,7 @@ OPEN_STATUSES = frozenset(
         Status.IN_PROGRESS,
         Status.RESPONDED,
         Status.FORWARDED,
+        Status.ON_HOLD,
     }
 )
 DONE_STATUSES = frozenset({Status.CLOSED, Status.ARCHIVED})
@@ -99,6 +103,7 @@ STAFF_CLOCK_STATUSES = (
     Status.DISPOSITIONED,
     Status.IN_PROGRESS,
     Status.FORWARDED,
+    Status.ON_HOLD,
 )
 REPORTER_CLOCK_STATUSES = (Status.RETURNED, Status.RESPONDED)
 # The reports an agency holds now: to accept, and to follow up (answered ones wait on the reporter).
@@ -305,6 +310,15 @@ class Report(models.Model):
         related_name="+",
         editable=False,
     )
+    # An officer's answer waiting for the agency head's approval (issue 17): its draft event.
+    pending_answer = models.ForeignKey(
+        "TimelineEvent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     # Set once by the sweep when the deadline passes; reset when a new deadline is set.
     overdue_since = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
@@ -463,6 +477,10 @@ class EventKind(models.TextChoices):
     OUTSIDE_DECLINED = "outside_declined", _("Pihak luar tidak dapat menangani")
     FORWARD_RECALLED = "forward_recalled", _("Penerusan ke pihak luar dibatalkan")
     FORWARD_EXPIRED = "forward_expired", _("Tautan pihak luar kedaluwarsa")
+    HELD = "held", _("Ditunda")
+    RESUMED = "resumed", _("Penundaan diakhiri")
+    ANSWER_DRAFTED = "answer_drafted", _("Draf tindak lanjut menunggu persetujuan")
+    ANSWER_RETURNED = "answer_returned", _("Draf tindak lanjut dikembalikan")
 
 
 class Audience(models.TextChoices):
@@ -471,6 +489,9 @@ class Audience(models.TextChoices):
     PUBLIC = "public", _("Publik")  # anyone who may see the report
     PARTIES = "parties", _("Pelapor dan petugas")  # the reporter and staff, not the public
     INTERNAL = "internal", _("Internal")  # staff who work on or watch the report
+    # The agency that holds the report (and the supervisors who audit it), not the dispatcher:
+    # an answer waiting for its head's approval (issue 17).
+    AGENCY = "agency", _("Perangkat daerah")
 
 
 class TimelineEvent(models.Model):

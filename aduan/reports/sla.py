@@ -24,6 +24,7 @@ DEFAULT_LIMITS = {
     (SlaStep.VERDICT, None): (10, True),
     (SlaStep.COMPLETE, None): (30, False),
     (SlaStep.OUTSIDE, None): (10, True),
+    (SlaStep.HOLD, None): (5, True),
 }
 DEFAULT_WARN_SHARE = 0.2
 # Enough calendar days to hold any limit in working days, Lebaran included.

@@ -19,6 +19,9 @@ class Actor(enum.Enum):
     SUPERVISOR = "supervisor"  # Inspektorat / Bagian Organisasi: decides deadline extensions
     SYSTEM = "system"  # sweeps and other background work (actor=None)
     OUTSIDE = "outside"  # a body outside the regency, through its forwarding link (OutsideParty)
+    # The head or complaints liaison of the agency that holds the report, where its answers need
+    # approval (`Agency.answer_approvers`).
+    APPROVER = "approver"
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,10 @@ class Action(enum.StrEnum):
     EXPIRE_FORWARD = "expire_forward"
     REQUEST_EXTENSION = "request_extension"
     DECIDE_EXTENSION = "decide_extension"
+    HOLD = "hold"
+    RESUME = "resume"
+    APPROVE_ANSWER = "approve_answer"
+    RETURN_ANSWER = "return_answer"
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,18 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.DECIDE_EXTENSION: _t(
         {S.IN_PROGRESS}, None, {Actor.SUPERVISOR}, _("Putuskan perpanjangan batas waktu")
     ),
+    # "Tunda" (issue 17): the dispatcher holds a report before verifying it, under the hold's own
+    # limit; past it the report is overdue like any staff step (reminded, escalated).
+    Action.HOLD: _t({S.SUBMITTED}, S.ON_HOLD, {Actor.DISPATCHER}, _("Tunda")),
+    Action.RESUME: _t({S.ON_HOLD}, S.SUBMITTED, {Actor.DISPATCHER}, _("Akhiri penundaan")),
+    # Answer approval (issue 17): where the agency asks for it, an officer's answer is a draft
+    # (`do_answer`) until its head or liaison approves it (then it is the answer) or returns it.
+    Action.APPROVE_ANSWER: _t(
+        {S.IN_PROGRESS}, S.RESPONDED, {Actor.APPROVER}, _("Setujui draf tindak lanjut")
+    ),
+    Action.RETURN_ANSWER: _t(
+        {S.IN_PROGRESS}, None, {Actor.APPROVER}, _("Kembalikan draf tindak lanjut")
+    ),
 }
 
 # Conditions beyond the status, with the reason shown when they fail.
@@ -202,6 +221,22 @@ GUARDS = {
         lambda r: r.answer_outcome != AnswerOutcome.SCHEDULED,
         _("Tindak lanjut yang baru dijadwalkan tidak dapat menutup laporan."),
     ),
+    Action.ANSWER: (
+        lambda r: r.pending_answer_id is None,
+        _("Draf tindak lanjut sebelumnya masih menunggu persetujuan."),
+    ),
+    Action.SCHEDULE: (
+        lambda r: r.pending_answer_id is None,
+        _("Draf tindak lanjut sebelumnya masih menunggu persetujuan."),
+    ),
+    Action.APPROVE_ANSWER: (
+        lambda r: r.pending_answer_id is not None,
+        _("Tidak ada draf tindak lanjut yang menunggu persetujuan."),
+    ),
+    Action.RETURN_ANSWER: (
+        lambda r: r.pending_answer_id is not None,
+        _("Tidak ada draf tindak lanjut yang menunggu persetujuan."),
+    ),
     Action.REQUEST_EXTENSION: (
         lambda r: r.pending_extension_id is None,
         _("Permintaan perpanjangan sebelumnya belum diputuskan."),
@@ -232,9 +267,23 @@ def actors_for(report: Report, user) -> frozenset[Actor]:
         actors.add(Actor.DISPATCHER)
     if user.is_officer and report.agency_id == user.agency_id:
         actors.add(Actor.AGENCY)
+        if report.pending_answer_id is not None and approves_answers(user, report.agency_id):
+            actors.add(Actor.APPROVER)
     if user.is_supervisor:
         actors.add(Actor.SUPERVISOR)
     return frozenset(actors)
+
+
+def approves_answers(user, agency_id) -> bool:
+    """Whether `user` approves the answers of the agency `agency_id` (remembered on the user
+    object for the request: `actors_for` asks once per action shown)."""
+    if not getattr(user, "is_officer", False) or user.agency_id != agency_id:
+        return False
+    cached = getattr(user, "_approves_answers_of", None)
+    if cached is None:
+        cached = set(user.approves_answers_of.values_list("pk", flat=True))
+        user._approves_answers_of = cached
+    return agency_id in cached
 
 
 def refusal(action: Action, report: Report, user) -> errors.ActionError | None:

@@ -104,13 +104,23 @@ def may_see_internal(report: Report, user) -> bool:
     )
 
 
+def _agency_side(report: Report, user) -> bool:
+    """Who reads the agency's own events (an answer's draft waiting for approval, issue 17): the
+    officers of the agency that holds the report, and the supervisors who audit it; not the
+    dispatchers, who see the answer once it is approved."""
+    return user.is_supervisor or (user.is_officer and user.agency_id == report.agency_id)
+
+
 def event_audiences(report: Report, viewer, *, reporter: bool = False) -> frozenset[str]:
     """The audiences of the timeline events `viewer` may read: public events to anyone who may open
     the report, what is for the parties to the reporter (`reporter=True`: someone proven to be the
     reporter without an account, by the tracking secret or the phone that filed it) and internal
-    notes to the staff who work on or watch the report."""
+    notes to the staff who work on or watch the report; an agency's drafts to that agency
+    (`_agency_side`)."""
     if may_see_internal(report, viewer):
-        return frozenset(Audience.values)
+        if _agency_side(report, viewer):
+            return frozenset(Audience.values)
+        return frozenset(a for a in Audience.values if a != Audience.AGENCY)
     if reporter or is_own(report, viewer):
         return frozenset((Audience.PUBLIC, Audience.PARTIES))
     return frozenset((Audience.PUBLIC,))

@@ -695,6 +695,38 @@ MATRIX = (
         note="each user's own filters (tests/test_saved_filters.py)",
     ),
     E(
+        "backoffice:macros",
+        C(GET, "/kantor/makro/", staff("dispatcher", "officer_a", "officer_b")),
+        C(
+            POST,
+            "/kantor/makro/",
+            staff("dispatcher", "officer_a", "officer_b"),
+            data={"name": "", "action": ""},
+            name="refused without a name (400 is the form shown again)",
+        ),
+        note="each role's own macros (tests/test_macros.py)",
+    ),
+    E(
+        "backoffice:macro_apply",
+        C(
+            POST,
+            "/kantor/makro/terapkan/",
+            staff("dispatcher", "officer_a", "officer_b"),
+            data={"macro": "0", "reports": "X:1"},
+        ),
+        C(GET, "/kantor/makro/terapkan/", every(405)),
+        note="a macro only among the user's own; each report through its own action",
+    ),
+    E(
+        "backoffice:macro_delete",
+        C(
+            POST,
+            "/kantor/makro/0/hapus/",
+            staff(denied=403) | {"dispatcher": 404, "officer_a": 404, "officer_b": 404},
+        ),
+        C(GET, "/kantor/makro/0/hapus/", every(405)),
+    ),
+    E(
         "backoffice:report_pdf",
         C(
             GET,
