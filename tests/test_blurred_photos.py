@@ -2,6 +2,7 @@
 everyone who is no party gets (public page, API), while the reporter and staff keep the original."""
 
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -111,3 +112,25 @@ def test_regions_outside_the_photo_are_refused():
     with pytest.raises(ValueError):
         blur.parse_regions("90,90,20,20; 120,0,10,10")
     assert blur.parse_regions("90,90,20,20") == [(0.9, 0.9, pytest.approx(0.1), pytest.approx(0.1))]
+
+
+def test_the_form_shows_each_photo_with_its_saved_regions_to_draw_on(client, cast):
+    """The drawing area (backoffice/blur.js) gets each photo from the staff original's URL and its
+    saved regions in the field's own format; it is hidden until the script shows it, and the
+    percent field stays in the form as the way without JavaScript."""
+    report = report_in(cast, Status.IN_PROGRESS, attachments=[face_photo(), face_photo("b.jpg")])
+    first, second = report.attachments.order_by("id")
+    actions.do_blur_photo(
+        report, actor=cast.dispatcher, attachment=first.pk, regions=[(0, 0.1, 0.5, 0.25)]
+    )
+    client.force_login(cast.dispatcher)
+    page = client.get(f"/kantor/laporan/{report.code}/").content.decode()
+    assert re.search(r'<div class="blur-editor"[^>]*\shidden>', page)
+    assert re.search(r'<script src="[^"]*backoffice/blur\.[^"]*js" defer>', page)
+    for photo, regions in ((first, "0,10,50,25"), (second, "")):
+        assert re.search(rf'data-photo="{photo.pk}"\s+data-regions="{regions}"', page)
+        assert f'src="/kantor/laporan/{report.code}/lampiran/{photo.pk}/"' in page
+    assert 'name="regions"' in page
+    assert blur.parse_regions(blur.format_regions([(0, 0.1, 0.5, 0.25)])) == [
+        (0, pytest.approx(0.1), 0.5, 0.25)
+    ]

@@ -594,10 +594,16 @@ class EditPublicForm(ActionForm):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("title", self.report.public_title)
         self.initial.setdefault("description", self.report.public_description)
-        photos = self.report.attachments.filter(content_type__startswith="image/").order_by("id")
+        from aduan.reports import blur
+
+        photos = list(
+            self.report.attachments.filter(content_type__startswith="image/").order_by("id")
+        )
         self.fields["photo"].choices = [("", "—")] + [
             (a.pk, f"{a.original_name} (#{a.pk})") for a in photos
         ]
+        # The drawing area (backoffice/blur.js) shows each photo with its saved regions.
+        self.photos = [(a, blur.format_regions(a.blurred_regions)) for a in photos]
 
     def clean_regions(self):
         from aduan.reports import blur

@@ -32,6 +32,12 @@ def parse_regions(text: str) -> list[tuple[float, float, float, float]]:
     return regions
 
 
+def format_regions(regions) -> str:
+    """The inverse of `parse_regions`: fractions → "x,y,w,h; x,y,w,h" in percent, as the
+    workspace's field shows a photo's saved regions (`blurred_regions`) to edit them again."""
+    return "; ".join(",".join(f"{v * 100:.4g}" for v in region) for region in regions)
+
+
 def blurred(data: bytes, regions) -> tuple[bytes, str]:
     """The photo with each region pixelated and blurred; (bytes, content type)."""
     image = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
