@@ -167,3 +167,28 @@ def test_without_an_active_approver_the_setting_holds_nothing_back(cast):
     actions.do_answer(report, actor=cast.officer_a, text="Selesai.", attachments=[result_photo()])
     report.refresh_from_db()
     assert report.status == Status.RESPONDED
+
+
+def test_the_api_approves_and_returns_drafts_through_the_same_actions(cast, head):
+    report = report_in(cast, Status.IN_PROGRESS)
+    officer = ApiClient(cast.officer_a)
+    drafted = officer.post(
+        f"/reports/{report.code}/answer",
+        {"text": "Sudah ditangani.", "outcome": "cannot", "responsible_body": "PLN"},
+    )
+    assert drafted.status_code == 200, drafted.content
+    assert drafted.json()["status"] == Status.IN_PROGRESS
+    assert officer.post(f"/reports/{report.code}/answer/approve", {}).status_code == 403
+    returned = ApiClient(head).post(
+        f"/reports/{report.code}/answer/return", {"reason": "Lampirkan surat ke PLN."}
+    )
+    assert returned.status_code == 200
+    officer.post(
+        f"/reports/{report.code}/answer",
+        {"text": "Sudah dikirim surat ke PLN.", "outcome": "cannot", "responsible_body": "PLN"},
+    )
+    approved = ApiClient(head).post(f"/reports/{report.code}/answer/approve", {})
+    assert approved.status_code == 200 and approved.json()["status"] == Status.RESPONDED
+    reporter = ApiClient(cast.citizen).get(f"/reports/{report.code}").json()
+    assert "Sudah dikirim surat ke PLN." in str(reporter)
+    assert "Lampirkan surat" not in str(reporter)

@@ -153,3 +153,11 @@ def test_demo_staff_have_the_documented_demo_authenticator(demo, client, capsys)
         client.post("/akun/2fa/authenticate/", {"code": totp(DEMO_TOTP_SECRET)}).status_code == 302
     )
     assert client.get("/kantor/antrean/").status_code == 200
+
+
+def test_it_shows_a_hold_and_an_answer_waiting_for_approval(demo):
+    held = Report.objects.get(status=Status.ON_HOLD)
+    assert held.events.filter(kind=EventKind.HELD).exists()
+    waiting = Report.objects.get(pending_answer__isnull=False)
+    assert waiting.agency.code == "pupr" and waiting.status == Status.IN_PROGRESS
+    assert waiting.agency.answer_approvers.filter(username="kepala-pupr").exists()

@@ -89,3 +89,19 @@ def test_the_workspace_and_queue_offer_the_hold(client, cast):
     client.force_login(cast.citizen)
     page = client.get(f"/laporan/{report.code}/").text
     assert "Ditunda" in page and "Menunggu konfirmasi Camat." in page
+
+
+def test_the_api_holds_and_resumes_through_the_same_actions(cast):
+    from tests.api.conftest import ApiClient
+
+    report = report_in(cast, Status.SUBMITTED)
+    api = ApiClient(cast.dispatcher)
+    held = api.post(f"/reports/{report.code}/hold", {"reason": "Menunggu surat camat."})
+    assert held.status_code == 200 and held.json()["status"] == Status.ON_HOLD
+    assert api.post(f"/reports/{report.code}/hold", {"reason": "Lagi."}).status_code == 409
+    assert ApiClient(cast.officer_a).post(f"/reports/{report.code}/resume", {}).status_code in (
+        403,
+        404,
+    )
+    resumed = api.post(f"/reports/{report.code}/resume", {})
+    assert resumed.status_code == 200 and resumed.json()["status"] == Status.SUBMITTED

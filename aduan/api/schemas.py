@@ -379,6 +379,10 @@ class TextIn(VersionIn):
     text: Str(5000, example="Mohon lengkapi lokasi dan foto kerusakan.")
 
 
+class OptionalTextIn(VersionIn):
+    text: Str(5000, example="Cek lapangan selesai.") = ""
+
+
 class AttachmentIn(Schema):
     """A file inside a JSON body (base64), for actions that carry files."""
 

@@ -41,6 +41,16 @@ ACCOUNTS = {
         "dispatcher@aduan.invalid",
         "+6281239000001",
     ),
+    # The head of PUPR approves its officers' answers (issue 17); listed before the officer, who
+    # is the one the demo's PUPR reports are worked by.
+    "kepala-pupr": (
+        Role.OFFICER,
+        "Ir. Lalu Muhammad Saleh",
+        "pupr",
+        False,
+        "kepala-pupr@aduan.invalid",
+        "+6281239000009",
+    ),
     "agency-pupr": (
         Role.OFFICER,
         "Lalu Ahmad Fauzan",
@@ -307,6 +317,12 @@ FORWARDED = (
     "Sejak Senin air PDAM di Jalan Garuda, Kelurahan Seketeng, tidak mengalir sama sekali; "
     "warga membeli air galon untuk memasak.",
     "infrastruktur-air",
+)
+ON_HOLD = (
+    "Bantuan sosial tidak tepat sasaran di Dusun Olat",
+    "Beberapa keluarga mampu di Dusun Olat menerima BPNT, sedangkan janda tua di ujung dusun "
+    "tidak menerima apa pun sejak awal tahun.",
+    "sosial-bansos",
 )
 OUTSIDE_BODY = ("Perumda Air Minum Batulanteh (PDAM) Sumbawa", "pengaduan@pdam-demo.invalid")
 
@@ -787,6 +803,58 @@ def create_forwarded(users: dict, now: dt.datetime) -> Report:
     return report
 
 
+def create_on_hold(users: dict, now: dt.datetime) -> Report:
+    """A report the dispatcher holds ("tunda") while the desa checks its data."""
+    title, description, category = ON_HOLD
+    with time_machine.travel(_moment(now, 2.0), tick=False):
+        report, _ = actions.do_file_report(
+            reporter=users["warga"],
+            title=title,
+            description=description,
+            category=Category.objects.get(code=category),
+            extra_answers=EXTRA_ANSWERS.get(category, {}),
+        )
+    with time_machine.travel(_moment(now, 1.0), tick=False):
+        actions.do_hold(
+            report,
+            actor=users["dispatcher"],
+            reason="Menunggu data penerima dari pemerintah desa.",
+        )
+    return report
+
+
+def create_draft_answer(users: dict, now: dt.datetime) -> Report | None:
+    """PUPR asks for approval from now on: one of its open reports has an answer waiting for the
+    head (`kepala-pupr`)."""
+    pupr = Agency.objects.get(code="pupr")
+    pupr.answers_need_approval = True
+    pupr.save(update_fields=["answers_need_approval"])
+    pupr.answer_approvers.add(users["kepala-pupr"])
+    report = (
+        Report.objects.filter(
+            agency=pupr,
+            status=Status.IN_PROGRESS,
+            paused_at__isnull=True,
+            pending_extension__isnull=True,
+            pending_answer__isnull=True,
+        )
+        .order_by("submitted_at")
+        .first()
+    )
+    if report is None:
+        return None
+    with time_machine.travel(now, tick=False):
+        actions.do_answer(
+            report,
+            actor=users["agency-pupr"],
+            text="Ruas ini jalan provinsi; kami sudah menyurati Dinas PUPR Provinsi NTB agar "
+            "segera menanganinya.",
+            outcome="cannot",
+            responsible_body="Dinas PUPR Provinsi NTB",
+        )
+    return report
+
+
 @transaction.atomic
 def seed(now: dt.datetime | None = None) -> dict[str, int]:
     """Create the demo accounts and, if there are no reports yet, the demo reports."""
@@ -798,6 +866,7 @@ def seed(now: dt.datetime | None = None) -> dict[str, int]:
     reports = create_reports(users, now)
     reports.append(create_out_of_authority(users, now))
     reports.append(create_forwarded(users, now))
+    reports.append(create_on_hold(users, now))
     # The sweep ran every ten minutes through the history: each answer waiting for a verdict was
     # reminded when it entered the yellow zone, so the sweep below may close it (never unreminded).
     waiting = Report.objects.filter(
@@ -808,6 +877,7 @@ def seed(now: dt.datetime | None = None) -> dict[str, int]:
             actions.do_remind(report)
     with time_machine.travel(now, tick=False):
         tasks.run_sweeps()
+    create_draft_answer(users, now)
     # The demo addresses (.invalid) can never be reached: the history's e-mails count as delivered
     # instead of flooding the console of `make run`.
     Notification.objects.filter(state=Notification.State.PENDING).update(

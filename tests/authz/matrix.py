@@ -700,7 +700,7 @@ MATRIX = (
         C(
             POST,
             "/kantor/makro/",
-            staff("dispatcher", "officer_a", "officer_b"),
+            staff() | {"dispatcher": 400, "officer_a": 400, "officer_b": 400},
             data={"name": "", "action": ""},
             name="refused without a name (400 is the form shown again)",
         ),
@@ -1131,6 +1131,49 @@ MATRIX = (
             api_dispatcher_action(),
             body="json",
             data={"priority": "urgent"},
+        ),
+    ),
+    E(
+        "api:hold",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/hold", "submitted"),
+            api_dispatcher_action(),
+            body="json",
+            data={"reason": "Menunggu cek lapangan."},
+        ),
+    ),
+    E(
+        "api:resume",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/resume", "submitted"),
+            api_dispatcher_action() | {"dispatcher": REACHED},
+            body="json",
+            data={},
+        ),
+        note="A report not on hold: the dispatcher gets 409 (tests/test_hold.py resumes one).",
+    ),
+    E(
+        "api:approve_answer",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/answer/approve", "in_progress"),
+            report_page(403, public=401),
+            body="json",
+            data={},
+        ),
+        note="Only an approver of the holding agency, with a draft waiting "
+        "(tests/test_answer_approval.py).",
+    ),
+    E(
+        "api:return_answer",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/answer/return", "in_progress"),
+            report_page(403, public=401),
+            body="json",
+            data={"reason": "Sebutkan tanggalnya."},
         ),
     ),
     E(

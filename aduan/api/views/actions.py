@@ -25,6 +25,7 @@ from ..schemas import (
     ExtensionIn,
     MergeIn,
     NoteIn,
+    OptionalTextIn,
     PriorityIn,
     ReasonIn,
     ReclassifyIn,
@@ -202,6 +203,28 @@ def close(request, data: ReasonIn, code: str = CodePath):
     )
 
 
+@router.post("/reports/{code}/hold", response=RESPONSES, auth=ANY, summary="Tunda verifikasi")
+def hold(request, data: ReasonIn, code: str = CodePath):
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_hold(
+            r, actor=u, reason=data.reason, expected_version=data.expected_version
+        ),
+    )
+
+
+@router.post("/reports/{code}/resume", response=RESPONSES, auth=ANY, summary="Akhiri penundaan")
+def resume(request, data: OptionalTextIn, code: str = CodePath):
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_resume(
+            r, actor=u, text=data.text, expected_version=data.expected_version
+        ),
+    )
+
+
 # --- the agency -------------------------------------------------------------------------------
 
 
@@ -256,6 +279,38 @@ def note(request, data: NoteIn, code: str = CodePath):
             public=data.public,
             attachments=files,
             expected_version=data.expected_version,
+        ),
+    )
+
+
+@router.post(
+    "/reports/{code}/answer/approve",
+    response=RESPONSES,
+    auth=ANY,
+    summary="Setujui draf tindak lanjut",
+)
+def approve_answer(request, data: OptionalTextIn, code: str = CodePath):
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_approve_answer(
+            r, actor=u, text=data.text, expected_version=data.expected_version
+        ),
+    )
+
+
+@router.post(
+    "/reports/{code}/answer/return",
+    response=RESPONSES,
+    auth=ANY,
+    summary="Kembalikan draf tindak lanjut",
+)
+def return_answer(request, data: ReasonIn, code: str = CodePath):
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_return_answer(
+            r, actor=u, reason=data.reason, expected_version=data.expected_version
         ),
     )
 
