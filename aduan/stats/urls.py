@@ -6,6 +6,7 @@ app_name = "stats"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("terlambat/", views.overdue, name="overdue"),
+    path("berulang/", views.recurring_problems, name="recurring"),
     path("evaluasi/", views.evaluation, name="evaluation"),
     path("evaluasi/<int:pk>/", views.evaluation_file, name="evaluation_file"),
 ]

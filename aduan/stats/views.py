@@ -18,7 +18,7 @@ from aduan.reports import sla
 from aduan.reports.attachments import open_stored
 from aduan.reports.models import Report
 
-from . import charts, figures
+from . import charts, figures, recurring
 from .exports import XLSX_TYPE
 from .filters import Period, by_deadline
 from .models import EvaluationReport
@@ -69,6 +69,51 @@ def _dashboard_figures(period: Period) -> dict:
     if seconds > 0:
         cache.set(key, data, seconds)
     return data
+
+
+def _recurring_period(params) -> Period:
+    """The chosen period, or by default the month so far and the two before it (a problem recurs
+    over months, not days)."""
+    chosen = Period.from_params(params, default_month=False)
+    if chosen is not None:
+        return chosen
+    today = timezone.localdate()
+    start = (today.replace(day=1) - dt.timedelta(days=40)).replace(day=1)
+    return Period(start, today)
+
+
+def _min_reports(value) -> int:
+    try:
+        return min(max(int(value), recurring.MIN_REPORTS), 50)
+    except (TypeError, ValueError):
+        return recurring.MIN_REPORTS
+
+
+@staff_only(roles=("dispatcher", "supervisor"))
+def recurring_problems(request):
+    """Reports of one desa and category that keep coming back with similar words (issue 17)."""
+    period = _recurring_period(request.GET)
+    min_reports = _min_reports(request.GET.get("minimal"))
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    key = f"stats:recurring:{period.start.isoformat()}:{period.end.isoformat()}:{min_reports}"
+    problems = cache.get(key) if seconds > 0 else None
+    if problems is None:
+        problems = recurring.find(period, min_reports=min_reports)
+        if seconds > 0:
+            cache.set(key, problems, seconds)
+    return render(
+        request,
+        "stats/recurring.html",
+        {
+            "problems": problems,
+            "period": period,
+            "previous": recurring.previous(period),
+            "min_reports": min_reports,
+            "max_groups": recurring.MAX_GROUPS,
+            "max_per_group": recurring.MAX_PER_GROUP,
+            "title": _("Masalah berulang"),
+        },
+    )
 
 
 @staff_only(roles=("dispatcher", "supervisor"))
