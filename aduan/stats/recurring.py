@@ -29,6 +29,8 @@ import numpy as np
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Window
 from django.db.models.functions import RowNumber, Substr
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from aduan.reports.models import Report, Status
 from aduan.reports.visibility import public_reports, shown_text
@@ -242,3 +244,40 @@ def with_public_examples(problems: list[RecurringProblem]) -> list[RecurringProb
     for p in problems:
         p.public_examples = [shown[m.pk] for m in p.members[:EXAMPLES] if m.pk in shown]
     return problems
+
+
+def table(problems: list[RecurringProblem], *, public: bool) -> tuple[list[str], list[list]]:
+    """(header, rows) of the problems for a file: the monthly evaluation (staff: the typical
+    title and the example codes) or the evidence pack (`public`: only the public examples, in
+    their public words, from `with_public_examples`)."""
+    header = [
+        _("Kategori"),
+        _("Desa/kelurahan"),
+        _("Kecamatan"),
+        _("Laporan"),
+        _("Belum selesai"),
+        _("Dibuka kembali"),
+        _("Per bulan"),
+        _("Desa dan kategori: periode ini / sebelumnya"),
+        _("Contoh laporan publik") if public else _("Judul dan contoh"),
+    ]
+    rows = []
+    for p in problems:
+        if public:
+            examples = "; ".join(f"{code} {title}" for code, title in p.public_examples) or "-"
+        else:
+            examples = f"{p.title} ({', '.join(p.codes)})"
+        rows.append(
+            [
+                p.category,
+                p.village,
+                p.district,
+                p.count,
+                p.open,
+                p.reopened,
+                ", ".join(f"{date_format(m, 'M Y')}: {n}" for m, n in p.months),
+                f"{p.group_count} / {p.group_previous}",
+                examples,
+            ]
+        )
+    return header, rows

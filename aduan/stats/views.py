@@ -171,18 +171,59 @@ def evaluation(request):
             ),
         )
         return redirect("stats:evaluation")
+    return _evaluation_page(request, error)
+
+
+def _evaluation_page(request, error=None, evidence_error=None):
     jobs = EvaluationReport.objects.filter(requested_by=request.user)[:20]
+    today = timezone.localdate()
     return render(
         request,
         "stats/evaluation.html",
         {
             "jobs": jobs,
             "error": error,
+            "evidence_error": evidence_error,
             "title": _("Laporan evaluasi bulanan"),
-            "this_month": timezone.localdate().strftime("%Y-%m"),
+            "this_month": today.strftime("%Y-%m"),
+            # The pack's usual period: the half year so far (the evaluators grade by semester).
+            "half_year_start": today.replace(month=1 if today.month <= 6 else 7, day=1),
+            "today": today,
         },
-        status=422 if error else 200,
+        status=422 if error or evidence_error else 200,
     )
+
+
+@staff_only(roles=("dispatcher", "supervisor"))
+def evidence_pack(request):
+    """The evidence pack of a period (dari, sampai) as PDF or XLSX, built in the request (issue 17):
+    the dashboard's figures, recurring problems, public examples and the audit chain's check.
+    The download is written to the audit trail, like every staff export."""
+    from aduan.audit import trail as audit_trail
+    from aduan.audit.models import AuditEntry
+
+    from . import evidence
+
+    fmt = request.GET.get("format")
+    period = Period.from_params(request.GET, default_month=False)
+    if fmt not in ("pdf", "xlsx") or period is None:
+        return _evaluation_page(
+            request, evidence_error=_("Pilih periode dan format paket bukti yang valid.")
+        )
+    content = evidence.render(evidence.gather(period), fmt)
+    audit_trail.record(
+        AuditEntry.Kind.EXPORTED,
+        actor=request.user,
+        detail={
+            "format": fmt,
+            "pack": "evidence",
+            "from": period.start.isoformat(),
+            "to": period.end.isoformat(),
+        },
+    )
+    response = HttpResponse(content, content_type="application/pdf" if fmt == "pdf" else XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{evidence.filename(period, fmt)}"'
+    return response
 
 
 @staff_only(roles=("dispatcher", "supervisor"))
