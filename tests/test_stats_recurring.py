@@ -145,3 +145,36 @@ def test_the_page_takes_any_input_without_failing(client, cast):
     client.force_login(cast.supervisor)
     for params in ({"minimal": "x"}, {"minimal": "-3"}, {"dari": "2026-13-01"}, {}):
         assert client.get("/kantor/statistik/berulang/", params).status_code == 200
+
+
+def test_the_monthly_evaluation_lists_the_months_recurring_problems(client, cast, potholes):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    client.force_login(cast.supervisor)
+    with time_machine.travel(MAR + dt.timedelta(days=5), tick=False):
+        xlsx = client.get("/kantor/statistik/evaluasi/", {"bulan": "2026-03", "format": "xlsx"})
+        pdf = client.get("/kantor/statistik/evaluasi/", {"bulan": "2026-03", "format": "pdf"})
+    rows = [
+        [c.value for c in row]
+        for row in load_workbook(io.BytesIO(xlsx.content))["Masalah berulang"].iter_rows()
+    ]
+    assert len(rows) == 2  # the header and the pothole of March (the February one is outside)
+    assert rows[1][1:6] == ["Seketeng", "Sumbawa", 2, 2, 1]
+    assert potholes["reopened"].code in rows[1][8]
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Masalah berulang (1)" in text
+
+
+def test_it_reads_the_database_three_times_whatever_the_number_of_groups(
+    potholes, django_assert_num_queries
+):
+    # 1. the (desa, category) counts of the period, 2. the same of the period before,
+    # 3. the texts of the kept groups (a row number per group).
+    with (
+        time_machine.travel(MAR + dt.timedelta(days=5), tick=False),
+        django_assert_num_queries(3),
+    ):
+        recurring.find(PERIOD)

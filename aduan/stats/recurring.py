@@ -41,9 +41,12 @@ from .figures import OPEN, REOPENED
 from .filters import Period
 
 MIN_REPORTS = 2
-MAX_GROUPS = 100
-MAX_PER_GROUP = 150
-TEXT_CHARS = 600
+# The cost is the character n-grams of each compared text (about 0.5 ms for 400 characters on the
+# shared 2-core machine): at most MAX_GROUPS x MAX_PER_GROUP = 6,000 texts, about 3 seconds in the
+# worst case, whatever the number of reports; the page keeps the result DASHBOARD_CACHE_SECONDS.
+MAX_GROUPS = 60
+MAX_PER_GROUP = 100
+TEXT_CHARS = 400
 EXAMPLES = 5
 # A pair in one desa that `find_duplicates` would show as a likely duplicate.
 SIMILARITY = duplicates.THRESHOLD - duplicates.SAME_VILLAGE_BONUS
