@@ -199,3 +199,27 @@ def test_a_wrong_request_is_answered_on_the_evaluation_page(client, cast):
         assert "Pilih periode dan format paket bukti yang valid." in response.content.decode()
     page = client.get("/kantor/statistik/evaluasi/").content.decode()
     assert 'action="/kantor/statistik/evaluasi/paket-bukti/"' in page
+
+
+def test_a_recurring_problem_of_confidential_reports_stays_out_of_the_pack(cast, march):
+    from aduan.directory.models import Category
+    from aduan.stats import recurring
+
+    pungli = Category.objects.get(code="pungli")
+    with time_machine.travel(DAY, tick=False):
+        for text in ("Pungli di loket desa Seketeng", "Pungli lagi di loket desa Seketeng"):
+            report_in(
+                cast,
+                Status.DISPOSITIONED,
+                confidential=True,
+                category=pungli,
+                title=text,
+                description=f"{text}: petugas meminta uang untuk surat keterangan.",
+            )
+    period = Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    with time_machine.travel(LATER, tick=False):
+        staff = recurring.find(period)
+        pack = evidence.gather(period)
+    assert "Pungutan Liar" in [p.category for p in staff]  # supervisors see it
+    assert "Pungutan Liar" not in [p.category for p in pack["recurring"]]
+    assert pack["recurring"]  # the public pothole is there

@@ -6,7 +6,8 @@ a regency on, for one period, as PDF (fpdf2) and XLSX (openpyxl). Built by
    compliance (on-time share, median working days), reopen rate, outcomes and ratings equal the
    supervisors' dashboard for the same period (tests/test_stats_evidence.py checks it). Counts by
    channel, classification and rating are one grouped query each over the same reports.
-2. Recurring problems (`recurring`), with example codes and titles of public reports only.
+2. Recurring problems (`recurring`) among the reports that are not confidential, with example
+   codes and titles of public reports only.
 3. Example reports: public reports only (`visibility.public_reports`), in their public text and
    public timeline as anyone reads them (`shown_text`, `visible_events` for nobody); never a
    reporter, never a confidential report.
@@ -120,7 +121,9 @@ def gather(period: Period, now=None) -> dict:
             "ratings": _counts(
                 base.filter(rating__isnull=False), "rating", [(n, str(n)) for n in range(1, 6)]
             ),
-            "recurring": recurring.with_public_examples(recurring.find(period)[:RECURRING]),
+            "recurring": recurring.with_public_examples(
+                recurring.find(period, scope=Report.objects.filter(confidential=False))[:RECURRING]
+            ),
             "examples": examples(period),
             "audit": audit_check(),
         }
@@ -360,7 +363,7 @@ def to_pdf(data) -> bytes:
     heading(_("Menurut status, kanal dan klasifikasi"))
     status = [(str(label), n) for _v, label, n in data["status_share"]]
     table(
-        [_("Status"), _("Laporan")],
+        [_("Kelompok"), _("Laporan")],
         [*status, *[(f"{_('Kanal')}: {k}", n) for k, n in data["by_channel"]]]
         + [(f"{_('Klasifikasi')}: {k}", n) for k, n in data["by_classification"]],
         [90, 30],

@@ -119,9 +119,9 @@ def _eligible(qs):
     return qs.exclude(status=Status.ARCHIVED).filter(village__isnull=False, category__isnull=False)
 
 
-def _groups(period: Period, min_reports: int) -> list[dict]:
+def _groups(scope, period: Period, min_reports: int) -> list[dict]:
     return list(
-        _eligible(period.filter(Report.objects.all()))
+        _eligible(period.filter(scope))
         .values("village", "village__name", "district__name", "category", "category__name")
         .annotate(n=Count("id"))
         .filter(n__gte=min_reports)
@@ -129,9 +129,9 @@ def _groups(period: Period, min_reports: int) -> list[dict]:
     )
 
 
-def _previous_counts(period: Period, villages: set) -> dict:
+def _previous_counts(scope, period: Period, villages: set) -> dict:
     rows = (
-        _eligible(previous(period).filter(Report.objects.all()))
+        _eligible(previous(period).filter(scope))
         .filter(village__in=villages)
         .values_list("village", "category")
         .annotate(n=Count("id"))
@@ -140,10 +140,10 @@ def _previous_counts(period: Period, villages: set) -> dict:
     return {(v, c): n for v, c, n in rows}
 
 
-def _members(period: Period, keys: set) -> dict:
+def _members(scope, period: Period, keys: set) -> dict:
     """The newest MAX_PER_GROUP reports of each (desa, category) in `keys`, in one query."""
     qs = (
-        _eligible(period.filter(Report.objects.all()))
+        _eligible(period.filter(scope))
         .filter(village__in={v for v, _c in keys}, category__in={c for _v, c in keys})
         .annotate(
             row=Window(
@@ -194,15 +194,18 @@ def _clusters(rows: list, min_reports: int) -> list[tuple[list[int], int]]:
     return found
 
 
-def find(period: Period, *, min_reports: int = MIN_REPORTS) -> list[RecurringProblem]:
-    """The recurring problems of `period`, the most reported first (see the module's steps)."""
+def find(period: Period, *, min_reports: int = MIN_REPORTS, scope=None) -> list[RecurringProblem]:
+    """The recurring problems of `period`, the most reported first (see the module's steps).
+    `scope`: the reports to look at (default all; the evidence pack leaves confidential ones out,
+    since a desa, a category and a count of them would be a drill-down of confidential reports)."""
+    scope = Report.objects.all() if scope is None else scope
     min_reports = max(2, min_reports)
-    groups = _groups(period, min_reports)
+    groups = _groups(scope, period, min_reports)
     if not groups:
         return []
     keys = {(g["village"], g["category"]) for g in groups}
-    before = _previous_counts(period, {v for v, _c in keys})
-    members = _members(period, keys)
+    before = _previous_counts(scope, period, {v for v, _c in keys})
+    members = _members(scope, period, keys)
     months = months_of(period)
     problems = []
     for g in groups:
