@@ -80,6 +80,7 @@ def test_officer_sees_a_named_reporter_of_own_agency(client, cast):
         ("/kantor/statistik/", {"dispatcher", "supervisor"}),
         ("/kantor/statistik/terlambat/", {"dispatcher", "supervisor"}),
         ("/kantor/statistik/evaluasi/", {"dispatcher", "supervisor"}),
+        ("/kantor/statistik/berulang/", {"dispatcher", "supervisor"}),
         ("/kantor/laporan/", {"dispatcher", "supervisor", "officer_a"}),
     ],
 )

@@ -24,7 +24,7 @@ def test_it_builds_the_month_as_xlsx_with_the_agency_table_overdue_list_and_tren
     response = client.get(f"/kantor/statistik/evaluasi/?bulan={month}&format=xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Per perangkat daerah", "Terlambat", "Tren"]
+    assert book.sheetnames == ["Per perangkat daerah", "Terlambat", "Tren", "Masalah berulang"]
     table = [[c.value for c in row] for row in book["Per perangkat daerah"].iter_rows()]
     assert table[1][0] == "Perangkat daerah"
     assert table[2][:4] == ["PUPR", 1, 1, 0]

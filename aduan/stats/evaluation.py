@@ -1,6 +1,7 @@
 """The monthly evaluation report for the Inspektorat (issue 4 §5): the per-agency table, the
-overdue list and the trend, as PDF (fpdf2) and XLSX (openpyxl). Built from the same figures as the
-dashboard. Anonymous reporters never appear: the report names no reporter at all."""
+overdue list, the trend and the recurring problems (`recurring`, issue 17), as PDF (fpdf2) and
+XLSX (openpyxl). Built from the same figures as the dashboard. Anonymous reporters never appear:
+the report names no reporter at all."""
 
 import io
 
@@ -12,15 +13,18 @@ from django.utils.translation import gettext as _
 from aduan.core.pdf import latin1
 from aduan.reports.models import Report
 
-from . import figures
+from . import figures, recurring
 from .cells import for_xlsx
 from .filters import Period, by_deadline
+
+RECURRING = 20  # the largest recurring problems of the month
 
 
 def gather(period: Period) -> dict:
     data = figures.dashboard(period)
     data["overdue"] = list(by_deadline(Report.objects.overdue().select_related("agency"))[:500])
     data["period"] = period
+    data["recurring"] = recurring.find(period)[:RECURRING]
     return data
 
 
@@ -99,6 +103,11 @@ def to_xlsx(data) -> bytes:
     trend.append([_("Bulan"), _("Laporan diterima")])
     for day, count in data["trend"]:
         trend.append([date_format(day, "M Y"), count])
+    repeated = book.create_sheet(_("Masalah berulang"))
+    header, rows = recurring.table(data["recurring"], public=False)
+    repeated.append(header)
+    for row in rows:
+        repeated.append([for_xlsx(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -167,6 +176,24 @@ def to_pdf(data) -> bytes:
                         )
                     ]
                 )
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(
+        0,
+        7,
+        latin1(_("Masalah berulang (%(n)s)") % {"n": len(data["recurring"])}),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_font("Helvetica", "", 8)
+    if data["recurring"]:
+        header, rows = recurring.table(data["recurring"], public=False)
+        with pdf.table(
+            col_widths=[30, 25, 22, 14, 16, 16, 40, 27, 87], text_align="LEFT", line_height=5
+        ) as table:
+            table.row([latin1(h) for h in header])
+            for row in rows:
+                table.row([latin1(v) for v in row])
     return bytes(pdf.output())
 
 

@@ -37,6 +37,10 @@ GROUPS = {
     "category": ("category", "category__name"),
     "district": ("district", "district__name"),
 }
+# What the dashboard, the public statistics, the recurring problems and the evidence pack count as
+# open and as reopened (the reporter said "not satisfied" at least once: `do_reject_answer`).
+OPEN = Q(status__in=OPEN_STATUSES)
+REOPENED = Q(reopen_count__gt=0)
 NONE_NAMES = {
     "agency": _("Belum didisposisikan"),
     "category": _("Tanpa kategori"),
@@ -91,10 +95,10 @@ def _aggregate(base, group: str, now) -> dict:
         base.values(key, name)
         .annotate(
             received=Count("id"),
-            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+            open=Count("id", filter=OPEN),
             overdue=Count("id", filter=ReportQuerySet.overdue_q(now)),
             answered=Count("id", filter=Q(responded_at__isnull=False)),
-            reopened=Count("id", filter=Q(reopen_count__gt=0)),
+            reopened=Count("id", filter=REOPENED),
             avg_rating=Avg("rating"),
             done=Count("id", filter=Q(answer_outcome=AnswerOutcome.DONE)),
             scheduled=Count("id", filter=Q(answer_outcome=AnswerOutcome.SCHEDULED)),

@@ -18,7 +18,7 @@ from aduan.reports import sla
 from aduan.reports.attachments import open_stored
 from aduan.reports.models import Report
 
-from . import charts, figures
+from . import charts, figures, recurring
 from .exports import XLSX_TYPE
 from .filters import Period, by_deadline
 from .models import EvaluationReport
@@ -69,6 +69,51 @@ def _dashboard_figures(period: Period) -> dict:
     if seconds > 0:
         cache.set(key, data, seconds)
     return data
+
+
+def _recurring_period(params) -> Period:
+    """The chosen period, or by default the month so far and the two before it (a problem recurs
+    over months, not days)."""
+    chosen = Period.from_params(params, default_month=False)
+    if chosen is not None:
+        return chosen
+    today = timezone.localdate()
+    start = (today.replace(day=1) - dt.timedelta(days=40)).replace(day=1)
+    return Period(start, today)
+
+
+def _min_reports(value) -> int:
+    try:
+        return min(max(int(value), recurring.MIN_REPORTS), 50)
+    except (TypeError, ValueError):
+        return recurring.MIN_REPORTS
+
+
+@staff_only(roles=("dispatcher", "supervisor"))
+def recurring_problems(request):
+    """Reports of one desa and category that keep coming back with similar words (issue 17)."""
+    period = _recurring_period(request.GET)
+    min_reports = _min_reports(request.GET.get("minimal"))
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    key = f"stats:recurring:{period.start.isoformat()}:{period.end.isoformat()}:{min_reports}"
+    problems = cache.get(key) if seconds > 0 else None
+    if problems is None:
+        problems = recurring.find(period, min_reports=min_reports)
+        if seconds > 0:
+            cache.set(key, problems, seconds)
+    return render(
+        request,
+        "stats/recurring.html",
+        {
+            "problems": problems,
+            "period": period,
+            "previous": recurring.previous(period),
+            "min_reports": min_reports,
+            "max_groups": recurring.MAX_GROUPS,
+            "max_per_group": recurring.MAX_PER_GROUP,
+            "title": _("Masalah berulang"),
+        },
+    )
 
 
 @staff_only(roles=("dispatcher", "supervisor"))
@@ -126,18 +171,59 @@ def evaluation(request):
             ),
         )
         return redirect("stats:evaluation")
+    return _evaluation_page(request, error)
+
+
+def _evaluation_page(request, error=None, evidence_error=None):
     jobs = EvaluationReport.objects.filter(requested_by=request.user)[:20]
+    today = timezone.localdate()
     return render(
         request,
         "stats/evaluation.html",
         {
             "jobs": jobs,
             "error": error,
+            "evidence_error": evidence_error,
             "title": _("Laporan evaluasi bulanan"),
-            "this_month": timezone.localdate().strftime("%Y-%m"),
+            "this_month": today.strftime("%Y-%m"),
+            # The pack's usual period: the half year so far (the evaluators grade by semester).
+            "half_year_start": today.replace(month=1 if today.month <= 6 else 7, day=1),
+            "today": today,
         },
-        status=422 if error else 200,
+        status=422 if error or evidence_error else 200,
     )
+
+
+@staff_only(roles=("dispatcher", "supervisor"))
+def evidence_pack(request):
+    """The evidence pack of a period (dari, sampai) as PDF or XLSX, built in the request (issue 17):
+    the dashboard's figures, recurring problems, public examples and the audit chain's check.
+    The download is written to the audit trail, like every staff export."""
+    from aduan.audit import trail as audit_trail
+    from aduan.audit.models import AuditEntry
+
+    from . import evidence
+
+    fmt = request.GET.get("format")
+    period = Period.from_params(request.GET, default_month=False)
+    if fmt not in ("pdf", "xlsx") or period is None:
+        return _evaluation_page(
+            request, evidence_error=_("Pilih periode dan format paket bukti yang valid.")
+        )
+    content = evidence.render(evidence.gather(period), fmt)
+    audit_trail.record(
+        AuditEntry.Kind.EXPORTED,
+        actor=request.user,
+        detail={
+            "format": fmt,
+            "pack": "evidence",
+            "from": period.start.isoformat(),
+            "to": period.end.isoformat(),
+        },
+    )
+    response = HttpResponse(content, content_type="application/pdf" if fmt == "pdf" else XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{evidence.filename(period, fmt)}"'
+    return response
 
 
 @staff_only(roles=("dispatcher", "supervisor"))

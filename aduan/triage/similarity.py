@@ -22,11 +22,24 @@ _words = HashingVectorizer(
 )
 
 
+def _vectors(docs: list[str]):
+    """Each text as its two L2-normalised vectors: character 3-5-grams and stemmed words."""
+    return normalize(_chars.transform(docs).log1p()), normalize(_words.transform(docs))
+
+
 def text_similarity(text: str, others: list[str]) -> np.ndarray:
     """Similarity (0–1) of `text` to each of `others`."""
     if not others:
         return np.zeros(0)
-    docs = [text, *others]
-    chars = normalize(_chars.transform(docs).log1p())
-    words = normalize(_words.transform(docs))
+    chars, words = _vectors([text, *others])
     return np.asarray(((chars[1:] @ chars[0].T) + (words[1:] @ words[0].T)).todense()).ravel() / 2
+
+
+def pairwise_similarity(texts: list[str]) -> np.ndarray:
+    """The same similarity between every two of `texts`, as a square matrix (one vectorisation
+    for all of them): the recurring problems (`stats.recurring`) cluster a desa's reports by
+    it."""
+    if not texts:
+        return np.zeros((0, 0))
+    chars, words = _vectors(texts)
+    return np.asarray(((chars @ chars.T) + (words @ words.T)).todense()) / 2

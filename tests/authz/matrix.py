@@ -833,6 +833,15 @@ MATRIX = (
     E("stats:dashboard", C(GET, "/kantor/statistik/", staff("dispatcher", "supervisor"))),
     E("stats:overdue", C(GET, "/kantor/statistik/terlambat/", staff("dispatcher", "supervisor"))),
     E("stats:evaluation", C(GET, "/kantor/statistik/evaluasi/", staff("dispatcher", "supervisor"))),
+    E("stats:recurring", C(GET, "/kantor/statistik/berulang/", staff("dispatcher", "supervisor"))),
+    E(
+        "stats:evidence_pack",
+        C(
+            GET,
+            "/kantor/statistik/evaluasi/paket-bukti/?dari=2026-03-01&sampai=2026-03-31&format=xlsx",
+            staff("dispatcher", "supervisor"),
+        ),
+    ),
     E(
         "stats:evaluation_file",
         C(
