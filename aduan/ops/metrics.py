@@ -9,6 +9,7 @@ queue) are computed by the page itself (`aduan.stats.metrics`), which is above t
 """
 
 import hmac
+import logging
 import threading
 import time
 from contextlib import contextmanager
@@ -30,6 +31,8 @@ TIMED = {
     "outbox_due": "Delivery of due and retried notifications (every minute)",
     "outbox_immediate": "Delivery of notifications queued by a committed action",
 }
+
+log = logging.getLogger(__name__)
 
 
 def _request_key(method: str, status: str) -> str:
@@ -61,13 +64,19 @@ class _Tally:
         with self.lock:
             counts, self.counts = self.counts, {}
             self.flushed_at = time.monotonic()
-        for (method, status), n in counts.items():
-            key = _request_key(method, status)
-            cache.add(key, 0, timeout=None)
-            try:
-                cache.incr(key, n)
-            except ValueError:  # evicted between add and incr: start again from this flush
-                cache.set(key, n, timeout=None)
+        try:
+            for (method, status), n in counts.items():
+                key = _request_key(method, status)
+                cache.add(key, 0, timeout=None)
+                try:
+                    cache.incr(key, n)
+                except ValueError:  # evicted between add and incr: start again from this flush
+                    cache.set(key, n, timeout=None)
+        except Exception:  # noqa: BLE001 - the cache is down: the counts wait, the request goes on
+            with self.lock:
+                for pair, n in counts.items():
+                    self.counts[pair] = self.counts.get(pair, 0) + n
+            log.warning("metrics: the cache is unreachable; request counts kept for later")
 
 
 TALLY = _Tally()
