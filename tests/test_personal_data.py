@@ -227,6 +227,9 @@ def test_the_request_needs_the_confirmation_and_the_password(cast, client):
     ).exists()
     _request_erasure(client, cast.citizen)  # asked twice: still one request
     assert ErasureRequest.objects.count() == 1
+    # The sysadmins are told (in-app), without the person's name.
+    told = Notification.objects.get(recipient=cast.sysadmin, kind="erasure_requested")
+    assert str(erasure.pk) in told.subject and "Wayan" not in told.body + told.subject
     # Nothing is erased before a sysadmin executes it.
     cast.citizen.refresh_from_db()
     assert cast.citizen.is_active and cast.citizen.full_name == "Wayan Sudarsana"
@@ -382,3 +385,12 @@ def test_the_command_lists_and_shows_requests(cast, client, capsys):
     assert "pending" in listed and "warga-uji" in listed
     call_command("erasure_requests", show=ErasureRequest.objects.get().pk)
     assert f"open: {report.code}" in capsys.readouterr().out
+
+
+def test_the_admin_lists_requests_read_only(cast, client):
+    _request_erasure(client, cast.citizen)
+    erasure = ErasureRequest.objects.get()
+    client.force_login(cast.sysadmin)
+    assert client.get("/admin/accounts/erasurerequest/").status_code == 200
+    assert client.get(f"/admin/accounts/erasurerequest/{erasure.pk}/change/").status_code == 200
+    assert client.get(f"/admin/accounts/erasurerequest/{erasure.pk}/delete/").status_code == 403

@@ -296,10 +296,35 @@ def do_request_erasure(request, user: User, *, password: str) -> ErasureRequest:
         with transaction.atomic():
             erasure = ErasureRequest.objects.create(user=user, requested_at=timezone.now())
             actions.audit(AuditAction.ERASURE_REQUESTED, user, actor=user, request_id=erasure.pk)
+            _tell_sysadmins(erasure)
     except IntegrityError:  # the same request sent twice at once: the first one stands
         erasure = pending_request(user)
         assert erasure is not None
     return erasure
+
+
+def _tell_sysadmins(erasure: ErasureRequest) -> None:
+    """An in-app message to every active sysadmin, in the request's transaction: a request no one
+    sees is a right not honoured. It names the request, not the person."""
+    from aduan.notifications.models import Channel, Notification
+
+    subject = _("Permintaan penghapusan data pribadi #%(id)s") % {"id": erasure.pk}
+    body = _(
+        "Seorang warga meminta penghapusan data pribadinya. Periksa dan laksanakan atau tolak "
+        "dengan: manage.py erasure_requests --show %(id)s"
+    ) % {"id": erasure.pk}
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=admin,
+            channel=Channel.IN_APP,
+            kind="erasure_requested",
+            subject=subject,
+            body=body,
+            state=Notification.State.SENT,
+            sent_at=erasure.requested_at,
+        )
+        for admin in User.objects.filter(role=Role.SYSADMIN, is_active=True)
+    )
 
 
 def do_withdraw_erasure(user: User) -> bool:

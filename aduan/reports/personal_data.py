@@ -80,6 +80,12 @@ def _report_data(report: Report, user) -> dict:
             "phone": report.reporter_phone,
             "email": report.reporter_email,
         }
+        if report.filed_by_id not in (None, user.pk):
+            # Filed for them by their RT/RW (or at the desk): the consent they gave, not who.
+            data["filed_by_someone_else"] = {
+                "consent_recorded_at": report.consent_recorded_at,
+                "relationship": report.representative_relationship,
+            }
     data["timeline"] = [
         {
             "at": event.created_at,
