@@ -145,11 +145,15 @@ def test_it_lists_a_report_filed_for_a_resident_without_the_residents_identity(c
         reporter_phone="+6281339100077",
         channel=Channel.REPRESENTATIVE,
         consent=True,
+        attachments=[result_photo("KTP_Inaq_Rahmah.jpg")],
     )
-    data, _names, everything = _unzip(_download(client, cast.representative))
+    data, names, everything = _unzip(_download(client, cast.representative))
     listed = next(r for r in data["reports"]["reports"] if r["code"] == report.code)
     assert listed["filed_for_resident"] is True
-    assert b"Inaq Rahmah" not in everything and b"6281339100077" not in everything
+    assert b"Inaq" not in everything and b"6281339100077" not in everything
+    # The resident's KTP photo the RT/RW sent is listed under a neutral name, not included.
+    assert [a["name"].startswith("lampiran-") for a in listed["attachments"]] == [True]
+    assert not [n for n in names if n.startswith(f"lampiran/{report.code}/")]
 
 
 def test_the_download_is_audited_without_its_content(cast, client):
@@ -375,6 +379,18 @@ def test_only_a_sysadmin_executes_and_a_refusal_needs_its_reason(cast, client):
     assert AuditEntry.objects.filter(action=personal_data.AuditAction.ERASURE_REFUSED).exists()
     page = client.get(reverse("web:personal_data")).content.decode()
     assert "Laporan sedang diperiksa APH." in page
+
+
+def test_a_request_of_an_account_made_staff_since_is_not_executed(cast, client):
+    from aduan.accounts import actions as account_actions
+    from aduan.accounts.models import Role
+
+    _request_erasure(client, cast.citizen)
+    account_actions.do_set_role(cast.citizen, Role.SUPERVISOR, actor=cast.sysadmin)
+    with pytest.raises(CommandError, match="bukan lagi akun warga"):
+        call_command("erasure_requests", execute=ErasureRequest.objects.get().pk, by="sysadmin-uji")
+    cast.citizen.refresh_from_db()
+    assert cast.citizen.is_active and cast.citizen.username == "warga-uji"
 
 
 def test_the_command_lists_and_shows_requests(cast, client, capsys):

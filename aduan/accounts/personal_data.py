@@ -373,6 +373,11 @@ def do_execute_erasure(erasure_id: int, *, actor) -> ErasureRequest:
     with transaction.atomic():
         erasure = _decidable(erasure_id)
         user = User.objects.select_for_update().get(pk=erasure.user_id)
+        if user.role != Role.CITIZEN or user.is_staff or user.is_superuser:
+            # Made a staff member since asking: their acts are the regency's record.
+            raise ValidationError(
+                _("Akun ini bukan lagi akun warga; tolak permintaannya dengan alasan.")
+            )
         identity = identity_of(user)  # 1
         identity.actor, identity.request_id = actor, erasure.pk
         summary: dict[str, int] = {}

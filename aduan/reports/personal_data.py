@@ -100,10 +100,23 @@ def _report_data(report: Report, user) -> dict:
         for event in visible_events(report, user, reporter=True)
     ]
     data["attachments"] = [
-        {"name": item.shown_name, "size": item.size, "sent_by_you": item.uploaded_by_id == user.pk}
+        {
+            "name": _file_name(item, for_resident),
+            "size": item.size,
+            "sent_by_you": item.uploaded_by_id == user.pk,
+        }
         for item in visible_attachments(report, user, reporter=True)
     ]
     return data
+
+
+def _file_name(item, for_resident: bool) -> str:
+    """A file of a resident's report can be named after the resident ("KTP_Inaq_Rahmah.jpg"):
+    listed under a neutral name, and not put in the download (`files`)."""
+    if not for_resident:
+        return item.shown_name
+    extension = item.original_name.rsplit(".", 1)[-1][:5] if "." in item.original_name else "bin"
+    return f"lampiran-{item.pk}.{extension}"
 
 
 def collect(user) -> dict:
@@ -126,9 +139,11 @@ def collect(user) -> dict:
 
 
 def files(user):
-    """The files the person sent with their reports (as they may see them), under the report's
-    code."""
+    """The files the person sent with their own reports (as they may see them), under the
+    report's code."""
     for report in _reports_of(user).order_by("submitted_at", "id"):
+        if report.reporter_id != user.pk and report.filed_by_id == user.pk:
+            continue  # a resident's report: the resident's files (a KTP photo), not theirs
         for item in visible_attachments(report, user, reporter=True):
             if item.uploaded_by_id != user.pk:
                 continue
