@@ -51,6 +51,7 @@ from django.utils.translation import gettext as _
 
 from aduan.audit import trail
 from aduan.audit.models import AuditEntry
+from aduan.ops import ratelimit
 
 from . import actions, audit_hooks
 from .models import ErasureRequest, Role, User
@@ -266,6 +267,18 @@ def build_zip(user: User) -> bytes:
             ),
         )
     return buffer.getvalue()
+
+
+EXPORTS_PER_HOUR = 5
+
+
+def export_refusal(user: User) -> ratelimit.Refusal | None:
+    """Counts one download of the account (the portal and the API share the counter): building
+    the archive reads every report of the person, and a stolen session should not be able to
+    pull it over and over."""
+    return ratelimit.hit(
+        ratelimit.Rule("personal_data_export", f"user:{user.pk}", EXPORTS_PER_HOUR, ratelimit.HOUR)
+    )
 
 
 def do_export(user: User) -> bytes:

@@ -17,9 +17,6 @@ from django.views.decorators.http import require_POST
 from aduan.accounts import actions as account_actions
 from aduan.accounts import personal_data
 from aduan.accounts.forms import ErasureRequestForm, PasswordConfirmForm
-from aduan.ops import ratelimit
-
-EXPORTS_PER_HOUR = 5
 
 
 def _citizen(request):
@@ -65,9 +62,7 @@ def download(request):
     except ValidationError as error:
         _form_error(form, error)
         return _page(request, export_form=form, status=400)
-    refusal = ratelimit.hit(
-        ratelimit.Rule("personal_data_export", f"user:{user.pk}", EXPORTS_PER_HOUR, ratelimit.HOUR)
-    )
+    refusal = personal_data.export_refusal(user)
     if refusal is not None:
         form.add_error(
             None,

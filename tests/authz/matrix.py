@@ -991,6 +991,35 @@ MATRIX = (
             data={"current_password": PASSWORD, "new_password": "Sumbawa-baru-2026!"},
         ),
     ),
+    # Personal data rights (UU 27/2022): citizens only, each for their own account.
+    E(
+        "api:personal_data",
+        C(
+            POST,
+            "/api/v1/me/personal-data",
+            staff(*CITIZENS, denied=403, public=401),
+            body="json",
+            data={"password": PASSWORD},
+        ),
+    ),
+    E(
+        "api:erasure_request",
+        C(
+            POST,
+            "/api/v1/me/erasure-request",
+            staff(*CITIZENS, denied=403, public=401),
+            body="json",
+            data={"password": PASSWORD, "understood": True},
+        ),
+    ),
+    E(
+        "api:withdraw_erasure_request",
+        C(
+            DELETE,
+            "/api/v1/me/erasure-request",
+            staff(*CITIZENS, denied=403, public=401),
+        ),
+    ),
     E(
         "api:start_verification",
         C(
