@@ -79,3 +79,19 @@ def test_the_citizen_asks_for_erasure_and_withdraws_it(cast):
     assert api.delete("/me/erasure-request").status_code == 204
     assert ErasureRequest.objects.get().state == ErasureRequest.State.WITHDRAWN
     assert ApiClient(cast.dispatcher).delete("/me/erasure-request").status_code == 403
+
+
+def test_erasure_deletes_the_replies_kept_for_retries(cast):
+    from django.core.management import call_command
+
+    from aduan.api.models import IdempotencyRecord
+
+    api = ApiClient(cast.citizen)
+    api.post("/me/email", {"email": "baru@contoh.id", "password": PASSWORD}, idempotency_key="k1")
+    assert IdempotencyRecord.objects.filter(owner=f"user:{cast.citizen.pk}").exists()
+    api.post("/me/erasure-request", {"password": PASSWORD, "understood": True})
+    call_command(
+        "erasure_requests", execute=ErasureRequest.objects.get().pk, by=cast.sysadmin.username
+    )
+    assert not IdempotencyRecord.objects.filter(owner=f"user:{cast.citizen.pk}").exists()
+    assert ErasureRequest.objects.get().summary["idempotency_replies"] == 1
