@@ -410,3 +410,13 @@ def test_the_admin_lists_requests_read_only(cast, client):
     assert client.get("/admin/accounts/erasurerequest/").status_code == 200
     assert client.get(f"/admin/accounts/erasurerequest/{erasure.pk}/change/").status_code == 200
     assert client.get(f"/admin/accounts/erasurerequest/{erasure.pk}/delete/").status_code == 403
+
+
+def test_the_audit_page_shows_an_erased_account_by_its_pseudonym(cast, client):
+    report = report_in(cast, Status.IN_PROGRESS)
+    _erase(cast, client)
+    client.force_login(cast.supervisor)
+    page = client.get(reverse("backoffice:audit"), {"code": report.code}).content.decode()
+    assert f"terhapus-{cast.citizen.pk}" in page
+    assert "warga-uji" not in page
+    assert trail.verify() == []  # shown, never saved

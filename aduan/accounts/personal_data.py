@@ -423,6 +423,16 @@ def is_erased(user: User) -> bool:
     return user.username == pseudonym(user) and not user.is_active
 
 
+def show_pseudonyms(entries) -> None:
+    """The audit rows of an erased account keep the user name it had (the chain hashes it); the
+    pages that list them (the supervisors' audit page) show its pseudonym instead. Sets
+    `actor_name` in memory only; the entries must come with their `actor` (select_related)."""
+    for entry in entries:
+        actor = entry.actor if entry.actor_id else None
+        if actor is not None and is_erased(actor):
+            entry.actor_name = actor.username
+
+
 def _erase_account(user: User) -> dict[str, int]:
     from allauth.mfa.models import Authenticator
     from allauth.socialaccount.models import SocialAccount
