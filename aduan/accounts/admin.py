@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from . import actions
-from .models import User
+from .models import ErasureRequest, User
 
 
 class RoleAgencyMixin:
@@ -113,3 +113,24 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description=_("NIK (disamarkan)"))
     def nik_display(self, obj):
         return obj.nik_masked or "—"
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(admin.ModelAdmin):
+    """Citizens' erasure requests, to read: an erasure cannot be undone, so it is executed or
+    refused with `manage.py erasure_requests` (which shows the open reports first and takes the
+    refusal's reason), not with a click on a list."""
+
+    list_display = ("id", "user", "state", "requested_at", "decided_at", "decided_by")
+    list_filter = ("state",)
+    fields = ("user", "state", "requested_at", "decided_at", "decided_by", "decision_note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,11 +8,29 @@ The actor is the one an action named (`actions.save_audited`), else the user of 
 answered (allauth's request context), else the system. Connected in `AccountsConfig.ready`.
 """
 
+import contextlib
+import contextvars
+
 from allauth.core import context
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from .actions import AuditAction, audit, revoke_after_password_change
 from .phone import mask_phone
+
+# Set while an erasure (`personal_data.do_execute_erasure`) removes an account's addresses, phones
+# and authenticators: it writes one audit row that counts them, instead of one row per removal
+# that would name the account and its masked addresses again.
+_within_erasure = contextvars.ContextVar("aduan_within_erasure", default=False)
+
+
+@contextlib.contextmanager
+def within_erasure():
+    token = _within_erasure.set(True)
+    try:
+        yield
+    finally:
+        _within_erasure.reset(token)
+
 
 # field -> audit action; values compared before and after every save of a user.
 WATCHED = {
@@ -63,7 +81,7 @@ def remember_user_before(sender, instance, update_fields=None, raw=False, **kwar
 
 
 def audit_user_changes(sender, instance, created, raw=False, **kwargs):
-    if raw:
+    if raw or _within_erasure.get():
         return
     if getattr(instance, "_aduan_password_set", False):
         instance._aduan_password_set = False
@@ -114,6 +132,8 @@ def audit_authenticator_added(sender, instance, created, raw=False, **kwargs):
 
 
 def audit_authenticator_removed(sender, instance, **kwargs):
+    if _within_erasure.get():
+        return
     audit(
         AuditAction.MFA_REMOVED,
         instance.user,
@@ -154,6 +174,8 @@ def audit_phone_verified(sender, instance, created, raw=False, **kwargs):
 
 
 def audit_phone_removed(sender, instance, **kwargs):
+    if _within_erasure.get():
+        return
     audit(
         AuditAction.PHONE_UNVERIFIED,
         instance.user,
@@ -207,6 +229,8 @@ def audit_email_address_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def audit_email_address_removed(sender, instance, **kwargs):
+    if _within_erasure.get():
+        return
     actor = _by_someone_else(instance)
     if actor is not None:
         audit(

@@ -165,3 +165,25 @@ class EmailChangeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         max_length=128,
     )
+
+
+class PasswordConfirmForm(forms.Form):
+    """The current password before the download of one's personal data (`personal_data`)."""
+
+    password = forms.CharField(
+        label=_("Kata sandi saat ini"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=128,
+    )
+
+
+class ErasureRequestForm(PasswordConfirmForm):
+    """The request to erase one's personal data: the password and an explicit confirmation."""
+
+    understood = forms.BooleanField(
+        label=_(
+            "Saya mengerti bahwa akun saya akan dinonaktifkan dan identitas saya dihapus, dan "
+            "hal ini tidak dapat dibatalkan setelah dilaksanakan."
+        ),
+        required=True,
+    )

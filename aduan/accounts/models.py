@@ -120,3 +120,51 @@ class User(AbstractUser):
     @property
     def is_sysadmin(self) -> bool:
         return self.role == Role.SYSADMIN
+
+
+class ErasureRequest(models.Model):
+    """A citizen's request to erase their personal data (UU 27/2022, `personal_data`). The
+    citizen asks, a sysadmin executes it (`manage.py erasure_requests`) or refuses it with the
+    legal reason; the citizen may withdraw it while it waits. The row stays after execution, tied
+    to the pseudonymised account, as the record that the right was honoured."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Menunggu pelaksanaan")
+        EXECUTED = "executed", _("Sudah dihapus")
+        REFUSED = "refused", _("Ditolak")
+        WITHDRAWN = "withdrawn", _("Dibatalkan pemohon")
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="erasure_requests", verbose_name=_("akun")
+    )
+    requested_at = models.DateTimeField(_("diajukan"))
+    state = models.CharField(
+        _("keadaan"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
+    decision_note = models.TextField(_("catatan keputusan"), blank=True)
+    # What the execution changed, in counts only (never the erased values).
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("permintaan penghapusan data")
+        verbose_name_plural = _("permintaan penghapusan data")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(state="pending"),
+                name="one_pending_erasure_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.state} {self.requested_at:%Y-%m-%d}"

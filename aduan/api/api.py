@@ -16,6 +16,7 @@ from .views import (
     catalog,
     notification_channels,
     notifications,
+    personal_data,
     phone,
     public,
     reports,
@@ -84,6 +85,7 @@ for module in (
     public,
     notifications,
     notification_channels,
+    personal_data,
 ):
     api.add_router("", module.router)
 

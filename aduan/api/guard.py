@@ -36,7 +36,8 @@ FILE_ROUTES = {
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 # Never stored for replay: the answer is a new Bearer token, which must not sit in the database in
 # clear. A retry there simply issues another token (the unused one can be revoked).
-NOT_REPLAYED_ROUTES = {"auth/tokens"}
+# Nor the download of one's personal data: a copy of it would stay in the ledger.
+NOT_REPLAYED_ROUTES = {"auth/tokens", "me/personal-data"}
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 

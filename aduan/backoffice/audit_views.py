@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aduan.accounts import personal_data
 from aduan.accounts.access import staff_only
 from aduan.audit.models import AuditEntry
 from aduan.ops.filter_dates import filter_date
@@ -15,9 +16,9 @@ from aduan.reports.visibility import hide_anonymous_reporters, without_anonymous
 
 @staff_only(roles=("supervisor",))
 def audit_log(request):
-    """Filters: actor (username), report code, action, date range. One query for the page, one
-    for the count."""
-    qs = AuditEntry.objects.order_by("-id")
+    """Filters: actor (username), report code, action, date range. One query for the page (with
+    each entry's actor, so an erased account shows its pseudonym), one for the count."""
+    qs = AuditEntry.objects.select_related("actor").order_by("-id")
     params = request.GET
     if params.get("actor"):
         qs = qs.filter(actor_name__iexact=params["actor"].strip())
@@ -39,6 +40,7 @@ def audit_log(request):
     query.pop("halaman", None)
     query = query.urlencode()
     hide_anonymous_reporters(page.object_list, request.user)
+    personal_data.show_pseudonyms(page.object_list)
     return render(
         request,
         "backoffice/audit.html",

@@ -5,3 +5,8 @@ class MessagingConfig(AppConfig):
     name = "aduan.messaging"
     label = "messaging"
     verbose_name = "Percakapan (SMS, WhatsApp)"
+
+    def ready(self) -> None:
+        from . import personal_data
+
+        personal_data.register()

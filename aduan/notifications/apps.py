@@ -7,6 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifikasi"
 
     def ready(self) -> None:
-        from . import transports
+        from . import personal_data, transports
 
         transports.register_builtin()
+        personal_data.register()

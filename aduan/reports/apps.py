@@ -24,6 +24,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth import get_user_model
+
+        from . import personal_data
+
+        personal_data.register()
         from django.db.models.signals import post_delete, post_save
 
         from aduan.directory.models import Agency, Category, Region

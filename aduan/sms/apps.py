@@ -10,7 +10,7 @@ class SmsConfig(AppConfig):
 
         from aduan.notifications import transports
 
-        from . import gateway
+        from . import gateway, personal_data
 
         transports.register(
             "sms",
@@ -19,3 +19,4 @@ class SmsConfig(AppConfig):
             address_for=gateway.verified_phone_of,
             compose=gateway.compose,
         )
+        personal_data.register()

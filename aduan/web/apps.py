@@ -5,3 +5,8 @@ class WebConfig(AppConfig):
     name = "aduan.web"
     label = "web"
     verbose_name = "Web"
+
+    def ready(self) -> None:
+        from . import personal_data
+
+        personal_data.register()

@@ -115,6 +115,8 @@ def staff(*allowed, denied=403, public=LOGIN) -> dict:
 
 
 OWNERS = ("citizen", "representative")
+# Every citizen account (the personal data pages are each one's own).
+CITIZENS = ("citizen", "other_citizen", "representative")
 
 
 def report_page(allowed=OK, *, public=404, held=True) -> dict:
@@ -507,6 +509,36 @@ MATRIX = (
             data=with_version("responded", reason="Lubang masih ada."),
         ),
         C(GET, at("/laporan/{code}/tidak-puas/", "responded"), roles(405, public=LOGIN)),
+    ),
+    # Personal data rights (UU 27/2022): the citizen's own; staff accounts are refused (403).
+    E(
+        "web:personal_data",
+        C(GET, "/akun/data-saya/", staff(*CITIZENS, denied=403)),
+    ),
+    E(
+        "web:personal_data_download",
+        C(
+            POST,
+            "/akun/data-saya/unduh/",
+            staff(*CITIZENS, denied=403),
+            data={"unduh-password": PASSWORD},
+        ),
+        C(GET, "/akun/data-saya/unduh/", roles(405, public=LOGIN)),
+    ),
+    E(
+        "web:personal_data_erasure",
+        C(GET, "/akun/data-saya/hapus/", staff(*CITIZENS, denied=403)),
+        C(
+            POST,
+            "/akun/data-saya/hapus/",
+            staff(*CITIZENS, denied=403),
+            data={"hapus-password": PASSWORD, "hapus-understood": "on"},
+        ),
+    ),
+    E(
+        "web:personal_data_withdraw",
+        C(POST, "/akun/data-saya/hapus/batal/", staff(*CITIZENS, denied=403)),
+        C(GET, "/akun/data-saya/hapus/batal/", roles(405, public=LOGIN)),
     ),
     E("web:notifications", C(GET, "/notifikasi/", signed_in())),
     E(
@@ -998,6 +1030,35 @@ MATRIX = (
             signed_in(public=401),
             body="json",
             data={"current_password": PASSWORD, "new_password": "Sumbawa-baru-2026!"},
+        ),
+    ),
+    # Personal data rights (UU 27/2022): citizens only, each for their own account.
+    E(
+        "api:personal_data",
+        C(
+            POST,
+            "/api/v1/me/personal-data",
+            staff(*CITIZENS, denied=403, public=401),
+            body="json",
+            data={"password": PASSWORD},
+        ),
+    ),
+    E(
+        "api:erasure_request",
+        C(
+            POST,
+            "/api/v1/me/erasure-request",
+            staff(*CITIZENS, denied=403, public=401),
+            body="json",
+            data={"password": PASSWORD, "understood": True},
+        ),
+    ),
+    E(
+        "api:withdraw_erasure_request",
+        C(
+            DELETE,
+            "/api/v1/me/erasure-request",
+            staff(*CITIZENS, denied=403, public=401),
         ),
     ),
     E(
