@@ -72,7 +72,7 @@ class _Tally:
                     cache.incr(key, n)
                 except ValueError:  # evicted between add and incr: start again from this flush
                     cache.set(key, n, timeout=None)
-        except Exception:  # noqa: BLE001 - the cache is down: the counts wait, the request goes on
+        except Exception:  # the cache is down: the counts wait, the request goes on
             with self.lock:
                 for pair, n in counts.items():
                     self.counts[pair] = self.counts.get(pair, 0) + n
