@@ -197,3 +197,24 @@ def _story(page, url, tmp_path):
     report.refresh_from_db()
     assert report.status == Status.CLOSED and report.rating == 5
     _shot(page, "06-closed")
+
+
+def test_the_public_accountability_pages_fit_a_phone(page, live_server, tx_cast):
+    """The public statistics (cards with their definitions, the month trend and the tables per
+    agency and per kecamatan), the audit heads and the receipt check: wide tables scroll inside
+    their own box, the page never scrolls sideways, and a definition reads as small print."""
+    from tests.conftest import report_in
+
+    try:
+        for status in (Status.SUBMITTED, Status.IN_PROGRESS, Status.CLOSED):
+            report_in(tx_cast, status, title=f"Jalan rusak {status}")
+        for path in ("/statistik/", "/bukti/", "/bukti/periksa/", "/laporan/"):
+            page.goto(live_server.url + path)
+            assert fits_the_phone(page), path
+        page.goto(live_server.url + "/statistik/")
+        assert page.locator("#agencies, table").count() >= 3
+        definition = page.locator("#totals dd.help").first
+        assert definition.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") < 16
+        _shot(page, "07-public-statistics")
+    finally:
+        connections.close_all()
