@@ -10,7 +10,6 @@ holds it (agency A), the supervisor, or an outsider (another citizen, agency B, 
 import datetime as dt
 
 import time_machine
-
 from django.core.files.base import ContentFile
 
 from aduan.api.models import ApiToken
