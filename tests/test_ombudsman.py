@@ -242,3 +242,29 @@ def test_an_anonymous_reporter_stays_hidden_in_the_officers_case_file(client, ca
     )
     assert "Anonim" in flat and cast.citizen.full_name not in flat
     assert cast.citizen.username not in flat
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_two_hand_overs_at_once_make_one(tx_cast):
+    """A double tap on the phone and the web form at once: one hand-over, one event, one
+    notification per supervisor; the other is told it was already handed over."""
+    from tests.test_concurrency import race
+
+    cast = tx_cast
+    report = overdue_report(cast)
+    copies = [Report.objects.get(pk=report.pk), Report.objects.get(pk=report.pk)]
+    with past_the_limit(report):
+        results = race(
+            *(
+                lambda copy=copy: actions.do_hand_over_to_ombudsman(
+                    copy, actor=cast.citizen, consent=True
+                )
+                for copy in copies
+            )
+        )
+    assert sum(isinstance(r, Report) for r in results) == 1, results
+    assert sum(isinstance(r, errors.InvalidState) for r in results) == 1, results
+    assert report.events.filter(kind=EventKind.OMBUDSMAN).count() == 1
+    told = Notification.objects.filter(kind="report_to_ombudsman", recipient=cast.supervisor)
+    assert told.values("channel").distinct().count() == told.count()
