@@ -161,3 +161,9 @@ def test_it_shows_a_hold_and_an_answer_waiting_for_approval(demo):
     waiting = Report.objects.get(pending_answer__isnull=False)
     assert waiting.agency.code == "pupr" and waiting.status == Status.IN_PROGRESS
     assert waiting.agency.answer_approvers.filter(username="kepala-pupr").exists()
+
+
+def test_it_shows_a_report_handed_over_to_the_ombudsman(demo):
+    handed = Report.objects.get(ombudsman_at__isnull=False)
+    assert handed.status == Status.IN_PROGRESS and handed.overdue_since is not None
+    assert handed.events.filter(kind=EventKind.OMBUDSMAN, actor=handed.reporter).exists()

@@ -132,6 +132,7 @@ def detail(report: Report, viewer) -> dict:
             "hidden": reporter.hidden,
         },
         "assigned_to": report.assigned_to.display_name if insider and report.assigned_to else None,
+        "ombudsman_at": report.ombudsman_at if party else None,
         "rating": report.rating,
         "answer_outcome": report.answer_outcome,
         "follow_up_on": report.follow_up_on,

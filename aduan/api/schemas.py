@@ -302,6 +302,11 @@ class ReportDetail(ReportSummary):
         "", description="Hasil tindak lanjut terakhir: done, scheduled, cannot (kosong: belum)."
     )
     follow_up_on: dt.date | None = None
+    ombudsman_at: dt.datetime | None = Field(
+        None,
+        description="Waktu pelapor menyerahkan laporan ke Ombudsman (hanya bagi pelapor dan "
+        "petugas); berkas perkaranya di `/reports/{code}/ombudsman/case-file`.",
+    )
     supports: int
     timeline: list[EventOut]
     attachments: list[AttachmentOut]
@@ -408,6 +413,14 @@ class AnswerIn(WithFilesIn):
     outcome: Literal["done", "scheduled", "cannot"] = "done"
     scheduled_for: dt.date | None = None
     responsible_body: Str(200) = ""
+
+
+class OmbudsmanIn(VersionIn):
+    consent: bool = Field(
+        False,
+        description="Persetujuan pelapor untuk menyerahkan laporan beserta riwayatnya kepada "
+        "Ombudsman; tanpa `true` penyerahan ditolak (422).",
+    )
 
 
 class ReasonIn(VersionIn):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("laporan/saringan/", views.save_filter, name="save_filter"),
     path("laporan/<str:code>/", views.workspace, name="workspace"),
     path("laporan/<str:code>/pdf/", views.report_pdf, name="report_pdf"),
+    path("laporan/<str:code>/berkas-ombudsman/", views.case_file, name="case_file"),
     path("laporan/<str:code>/aksi/<str:action>/", views.act, name="act"),
     path("laporan/<str:code>/lampiran/<int:pk>/", views.attachment, name="attachment"),
     path("makro/", views_macros.macro_list, name="macros"),

@@ -4,7 +4,7 @@ with the actions of its status, staff intake and the staff report list with its 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +19,8 @@ from aduan.core import fragments
 from aduan.core.paging import BoundedPaginator
 from aduan.directory.models import Agency, Category
 from aduan.ops.bodylimit import accepts_files
-from aduan.reports import actions, errors, proof, sla
+from aduan.reports import actions, errors, paper, proof, sla
+from aduan.reports import case_file as case_files
 from aduan.reports.attachments import open_stored
 from aduan.reports.models import (
     Audience,
@@ -32,6 +33,8 @@ from aduan.reports.models import (
 )
 from aduan.reports.transitions import TRANSITIONS, Action, available_actions
 from aduan.reports.visibility import (
+    case_file_for,
+    may_open_case_file,
     other_reports_of_reporter,
     present_reporter,
     visible_attachment,
@@ -269,6 +272,8 @@ def _workspace(request, report, *, status=200, shown=None, error=None):
                 else 0
             ),
             "other_reports": other_reports_of_reporter(report, user),
+            # Handed over to the Ombudsman by its reporter (issue 16): said, with its case file.
+            "case_file": may_open_case_file(report, user),
             "fix_checks": (
                 actions.fix_check_counts(report)
                 if report.status == Status.RESPONDED and report.answer_outcome == "done"
@@ -298,24 +303,35 @@ def workspace(request, code):
 @staff_only()
 def report_pdf(request, code):
     """The report with its timeline as a PDF, for a paper file: what the workspace shows this
-    viewer, no more (`report_pdf.render`); printing an identity is audited like seeing it."""
-    from django.http import HttpResponse
-
-    from . import report_pdf as paper
-
+    viewer, no more (`paper.render`); printing an identity is audited like seeing it."""
     report = get_workspace_report(request.user, code)
-    if not present_reporter(report, request.user).hidden and request.user.pk not in (
+    _audit_printed_identity(request.user, report, "pdf")
+    return _pdf(paper.render(report, request.user), f"laporan-{report.code}.pdf")
+
+
+@staff_only()
+def case_file(request, code):
+    """The Ombudsman's case file of a report its reporter handed over (issue 16), for the staff
+    who may open the report's workspace and its case file (`visibility.case_file_for`); 404 to
+    others and before a hand-over."""
+    report = case_file_for(get_workspace_report(request.user, code), request.user)
+    _audit_printed_identity(request.user, report, "case_file")
+    return _pdf(case_files.render(report, request.user), f"berkas-ombudsman-{report.code}.pdf")
+
+
+def _audit_printed_identity(user, report, page: str) -> None:
+    if not present_reporter(report, user).hidden and user.pk not in (
         report.reporter_id,
         report.filed_by_id,
     ):
         audit_trail.record(
-            AuditEntry.Kind.IDENTITY_VIEWED,
-            actor=request.user,
-            report=report,
-            detail={"page": "pdf"},
+            AuditEntry.Kind.IDENTITY_VIEWED, actor=user, report=report, detail={"page": page}
         )
-    response = HttpResponse(paper.render(report, request.user), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="laporan-{report.code}.pdf"'
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

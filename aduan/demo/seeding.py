@@ -855,6 +855,27 @@ def create_draft_answer(users: dict, now: dt.datetime) -> Report | None:
     return report
 
 
+def create_handed_over(users: dict, now: dt.datetime) -> Report | None:
+    """Its reporter took an overdue report to the Ombudsman (issue 16), with their consent; the
+    agency still handles it, and the case file is there to download."""
+    report = (
+        Report.objects.overdue(now)
+        .filter(
+            status=Status.IN_PROGRESS,
+            reporter__isnull=False,
+            anonymous=False,
+            pending_answer__isnull=True,
+        )
+        .order_by("due_at", "id")
+        .first()
+    )
+    if report is None:
+        return None
+    with time_machine.travel(now, tick=False):
+        actions.do_hand_over_to_ombudsman(report, actor=report.reporter, consent=True)
+    return report
+
+
 @transaction.atomic
 def seed(now: dt.datetime | None = None) -> dict[str, int]:
     """Create the demo accounts and, if there are no reports yet, the demo reports."""
@@ -878,6 +899,7 @@ def seed(now: dt.datetime | None = None) -> dict[str, int]:
     with time_machine.travel(now, tick=False):
         tasks.run_sweeps()
     create_draft_answer(users, now)
+    create_handed_over(users, now)
     # The demo addresses (.invalid) can never be reached: the history's e-mails count as delivered
     # instead of flooding the console of `make run`.
     Notification.objects.filter(state=Notification.State.PENDING).update(

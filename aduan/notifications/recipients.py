@@ -66,3 +66,16 @@ def dispatchers() -> list:
 
 def supervisors() -> list:
     return list(get_user_model().objects.filter(role=Role.SUPERVISOR, is_active=True))
+
+
+def inspectorate() -> list:
+    """The officers of the Inspektorat (an agency of kind `inspectorate`), who answer for the
+    regency's supervision alongside the supervisors."""
+    return list(
+        get_user_model().objects.filter(
+            role=Role.OFFICER,
+            agency__kind="inspectorate",
+            agency__is_active=True,
+            is_active=True,
+        )
+    )

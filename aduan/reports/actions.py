@@ -758,6 +758,55 @@ def do_close(report: Report, *, actor, reason: str, expected_version=None) -> Re
 # --- the agency -------------------------------------------------------------------------------
 
 
+# --- the Ombudsman ("no wrong door", issue 16) --------------------------------------------------
+
+
+def do_hand_over_to_ombudsman(
+    report: Report, *, actor, consent: bool = False, expected_version=None
+) -> Report:
+    """The reporter takes a report whose legal time limit has passed to the Ombudsman RI, saying
+    so in as many words (`consent`): the hand-over is recorded in the timeline and the audit
+    chain, and the supervisors and the Inspektorat are told. It is a record, not a close: the
+    status, the clock and the agency stay, and the regency goes on handling the report. The
+    case file the Ombudsman receives is drawn from it (`case_file.render`). Once only (the
+    table's guard)."""
+    if consent is not True:
+        raise errors.InvalidInput(
+            _(
+                "Centang pernyataan persetujuan untuk menyerahkan laporan ini beserta riwayatnya "
+                "kepada Ombudsman."
+            ),
+            field="consent",
+        )
+    with transaction.atomic():
+        r = _begin(report, Action.HAND_OVER_OMBUDSMAN, actor, expected_version)
+        now = _now()
+        r.ombudsman_at = now
+        _finish(
+            r,
+            Action.HAND_OVER_OMBUDSMAN,
+            actor,
+            EventKind.OMBUDSMAN,
+            text=_(
+                "Pelapor menyerahkan laporan ini kepada Ombudsman Republik Indonesia karena batas "
+                "waktu penanganannya terlewati. Penanganan oleh pemerintah kabupaten tetap "
+                "berjalan."
+            ),
+            audience=Audience.PARTIES,
+            data={
+                "consent_at": now.isoformat(),
+                "step": r.due_step,
+                "due_at": r.due_at.isoformat() if r.due_at else "",
+            },
+        )
+        outbox.queue(
+            "report_to_ombudsman",
+            report=r,
+            users=[*recipients.supervisors(), *recipients.inspectorate()],
+        )
+    return _sync(report, r)
+
+
 # --- hold ("tunda", issue 17) ---------------------------------------------------------------
 
 

@@ -350,6 +350,10 @@ class Report(models.Model):
     # reporter's words (a school named, a neighbour recognisable); empty: the original, masked.
     public_title = models.CharField(_("judul untuk publik"), max_length=200, blank=True)
     public_description = models.TextField(_("isi untuk publik"), blank=True)
+    # When the reporter handed the report over to the Ombudsman, with their consent, after its
+    # legal time limit passed (`actions.do_hand_over_to_ombudsman`). A record, not a close: the
+    # regency goes on handling the report.
+    ombudsman_at = models.DateTimeField(_("diserahkan ke Ombudsman"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -397,6 +401,16 @@ class Report(models.Model):
     @property
     def waiting_for_reporter(self) -> bool:
         return self.paused_at is not None
+
+    def is_overdue(self, now=None) -> bool:
+        """Red, as `ReportQuerySet.overdue_q` says it for one row in memory: staff hold the clock
+        and its deadline has passed."""
+        return (
+            self.status in STAFF_CLOCK_STATUSES
+            and self.paused_at is None
+            and self.due_at is not None
+            and self.due_at < (now or timezone.now())
+        )
 
 
 class Disposition(models.Model):
@@ -481,6 +495,7 @@ class EventKind(models.TextChoices):
     RESUMED = "resumed", _("Penundaan diakhiri")
     ANSWER_DRAFTED = "answer_drafted", _("Draf tindak lanjut menunggu persetujuan")
     ANSWER_RETURNED = "answer_returned", _("Draf tindak lanjut dikembalikan")
+    OMBUDSMAN = "ombudsman", _("Diserahkan ke Ombudsman")
 
 
 class Audience(models.TextChoices):

@@ -2,12 +2,14 @@
 which status, and who may take it. Actions, web buttons, API 409s and the tests all read it."""
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from . import errors
-from .models import OPEN_STATUSES, AnswerOutcome, Report, Status
+from .models import OPEN_STATUSES, STAFF_CLOCK_STATUSES, AnswerOutcome, Report, Status
 
 
 class Actor(enum.Enum):
@@ -91,6 +93,7 @@ class Action(enum.StrEnum):
     RESUME = "resume"
     APPROVE_ANSWER = "approve_answer"
     RETURN_ANSWER = "return_answer"
+    HAND_OVER_OMBUDSMAN = "hand_over_ombudsman"
 
 
 @dataclass(frozen=True)
@@ -190,10 +193,18 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.RETURN_ANSWER: _t(
         {S.IN_PROGRESS}, None, {Actor.APPROVER}, _("Kembalikan draf tindak lanjut")
     ),
+    # "No wrong door" (issue 16): once the legal limit of a step staff owe has passed, the
+    # reporter may take the report to the Ombudsman, with their consent. A record, not a close:
+    # the status stays and the regency goes on handling it.
+    Action.HAND_OVER_OMBUDSMAN: _t(
+        STAFF_CLOCK_STATUSES, None, {Actor.REPORTER}, _("Serahkan ke Ombudsman")
+    ),
 }
 
-# Conditions beyond the status, with the reason shown when they fail.
-GUARDS = {
+# Conditions beyond the status, with the reason shown when they fail; an action with several has
+# a list of them, checked in order (the first that fails is the reason given).
+Guard = tuple[Callable[[Report], bool], Any]
+GUARDS: dict[Action, Guard | list[Guard]] = {
     Action.SHARE_EVIDENCE: (
         lambda r: r.anonymous,
         _(
@@ -245,6 +256,19 @@ GUARDS = {
         lambda r: r.pending_extension_id is not None,
         _("Tidak ada permintaan perpanjangan yang menunggu keputusan."),
     ),
+    Action.HAND_OVER_OMBUDSMAN: [
+        (
+            lambda r: r.ombudsman_at is None,
+            _("Laporan ini sudah diserahkan ke Ombudsman."),
+        ),
+        (
+            lambda r: r.is_overdue(),
+            _(
+                "Laporan baru dapat diserahkan ke Ombudsman setelah batas waktu penanganannya "
+                "terlewati."
+            ),
+        ),
+    ],
 }
 
 
@@ -298,9 +322,10 @@ def refusal(action: Action, report: Report, user) -> errors.ActionError | None:
             _("Tindakan “%(action)s” tidak dapat dilakukan pada laporan berstatus %(status)s.")
             % {"action": transition.label, "status": report.get_status_display()}
         )
-    guard = GUARDS.get(action)
-    if guard and not guard[0](report):
-        return errors.InvalidState(guard[1])
+    guards = GUARDS.get(action, [])
+    for check, reason in guards if isinstance(guards, list) else [guards]:
+        if not check(report):
+            return errors.InvalidState(reason)
     return None
 
 

@@ -249,6 +249,36 @@ def visible_attachment(report: Report, viewer, pk) -> Attachment:
     return found
 
 
+def may_open_case_file(report: Report, viewer) -> bool:
+    """The Ombudsman's case file (issue 16) of a report handed over: its reporter (who handed it
+    over) and the staff who work on or watch it; nobody else, whoever may read the report."""
+    return report.ombudsman_at is not None and (
+        is_own(report, viewer) or may_see_internal(report, viewer)
+    )
+
+
+def case_file_for(report: Report, viewer) -> Report:
+    """`report` when `viewer` may download its case file; 404 otherwise (web, back office and API
+    alike), so that a report handed over cannot be told from one that was not."""
+    if not may_open_case_file(report, viewer):
+        raise Http404(_("Berkas perkara tidak ditemukan."))
+    return report
+
+
+def visible_audit_entries(report: Report, viewer) -> list:
+    """The report's audit entries `viewer` may see, oldest first (the case file's proof): all of
+    them for the staff who work on or watch the report; for the reporter, those of the timeline
+    events they may read (`visible_events`), so that an internal step is not revealed by its
+    audit row."""
+    from aduan.audit.models import AuditEntry
+
+    entries = list(AuditEntry.objects.filter(report_code=report.code).order_by("id"))
+    if may_see_internal(report, viewer):
+        return entries
+    readable = {event.pk for event in visible_events(report, viewer)}
+    return [e for e in entries if (e.detail or {}).get("event") in readable]
+
+
 # Public surfaces give a point to about 100 m (3 decimals), enough to find the road, not the house.
 PUBLIC_STEP = Decimal("0.001")
 

@@ -267,6 +267,20 @@ class RejectAnswerForm(forms.Form):
     not_fixed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
+class OmbudsmanForm(forms.Form):
+    """ "Serahkan ke Ombudsman" (issue 16): the consent is the action's to require
+    (`actions.do_hand_over_to_ombudsman`), so an unticked box is refused there, with its message,
+    as on every channel."""
+
+    consent = forms.BooleanField(
+        label=_(
+            "Saya setuju laporan ini beserta riwayat dan bukti jejak auditnya diserahkan kepada "
+            "Ombudsman Republik Indonesia."
+        ),
+        required=False,
+    )
+
+
 class ProvideInfoForm(forms.Form):
     text = forms.CharField(
         label=_("Informasi tambahan"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})

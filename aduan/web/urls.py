@@ -44,6 +44,16 @@ urlpatterns = [
     path("laporan/<str:code>/puas/", views_reports.accept_answer, name="accept_answer"),
     path("laporan/<str:code>/tidak-puas/", views_reports.reject_answer, name="reject_answer"),
     path("laporan/<str:code>/dukung/", views_reports.support, name="support"),
+    path(
+        "laporan/<str:code>/ombudsman/",
+        views_reports.hand_over_to_ombudsman,
+        name="hand_over_to_ombudsman",
+    ),
+    path(
+        "laporan/<str:code>/berkas-ombudsman/",
+        views_reports.ombudsman_case_file,
+        name="ombudsman_case_file",
+    ),
     path("laporan/<str:code>/ikuti/", views_reports.follow, name="follow"),
     path("laporan/<str:code>/sudah-diperbaiki/", views_reports.fix_check, name="fix_check"),
     path("laporan/<str:code>/lampiran/<int:pk>/", views_reports.attachment, name="attachment"),

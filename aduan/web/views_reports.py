@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,10 +17,11 @@ from django_htmx.http import HttpResponseClientRedirect
 from aduan.core import fragments
 from aduan.ops import ratelimit
 from aduan.ops.bodylimit import accepts_files
-from aduan.reports import actions, attachments, errors, proof, receipts, tracking
+from aduan.reports import actions, attachments, case_file, errors, proof, receipts, tracking
 from aduan.reports.models import Report, Support
 from aduan.reports.transitions import Action, available_actions
 from aduan.reports.visibility import (
+    case_file_for,
     get_report_for,
     is_own,
     own_reports,
@@ -33,13 +34,21 @@ from aduan.reports.visibility import (
 )
 
 from . import throttle
-from .forms import AcceptAnswerForm, ProvideInfoForm, RejectAnswerForm, ResubmitForm, TrackForm
+from .forms import (
+    AcceptAnswerForm,
+    OmbudsmanForm,
+    ProvideInfoForm,
+    RejectAnswerForm,
+    ResubmitForm,
+    TrackForm,
+)
 
 REPORTER_ACTIONS = (
     Action.RESUBMIT,
     Action.PROVIDE_INFO,
     Action.ACCEPT_ANSWER,
     Action.REJECT_ANSWER,
+    Action.HAND_OVER_OMBUDSMAN,
 )
 
 
@@ -91,6 +100,8 @@ def _page_context(request, report, forms=None):
         receipt = receipts.latest(report)
         context["receipt"] = receipt
         context["receipt_url"] = receipts.verify_url(receipt.text) if receipt else ""
+    if Action.HAND_OVER_OMBUDSMAN in allowed:
+        context["ombudsman_form"] = forms.get("ombudsman") or OmbudsmanForm()
     if Action.RESUBMIT in allowed:
         context["resubmit_form"] = forms.get("resubmit") or ResubmitForm(
             initial={
@@ -292,6 +303,42 @@ def reject_answer(request, code):
         )
 
     return _act(request, report, "reject", form, call)
+
+
+@login_required
+@require_POST
+def hand_over_to_ombudsman(request, code):
+    """ "Serahkan ke Ombudsman" (issue 16): the reporter, past the legal limit, with consent."""
+    report = _own_report(request, code)
+    form = OmbudsmanForm(request.POST)
+
+    def call(data):
+        actions.do_hand_over_to_ombudsman(
+            report,
+            actor=request.user,
+            consent=data["consent"],
+            expected_version=request.POST.get("version"),
+        )
+        messages.success(
+            request,
+            _(
+                "Laporan telah diserahkan ke Ombudsman. Unduh berkas perkaranya dan sampaikan "
+                "kepada Ombudsman RI."
+            ),
+        )
+
+    return _act(request, report, "ombudsman", form, call)
+
+
+@login_required
+def ombudsman_case_file(request, code):
+    """The case file of a report its reporter handed over, for the reporter (404 to everyone
+    else here; staff download it from the back office)."""
+    report = case_file_for(_own_report(request, code), request.user)
+    response = HttpResponse(case_file.render(report, request.user), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="berkas-ombudsman-{report.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -361,6 +361,34 @@ MATRIX = (
         C(GET, at("/laporan/{code}/lampiran/{attachment}/", "public"), every(OK), name="public"),
     ),
     E(
+        "web:hand_over_to_ombudsman",
+        C(
+            POST,
+            at("/laporan/{code}/ombudsman/", "in_progress"),
+            web_reporter_action(),
+            data=with_version("in_progress", consent="on"),
+            name="not past its limit: the reporter is told why, back on the page",
+        ),
+        C(GET, at("/laporan/{code}/ombudsman/", "in_progress"), roles(405, public=LOGIN)),
+        note="the hand-over itself past the limit: tests/test_ombudsman.py",
+    ),
+    E(
+        "web:ombudsman_case_file",
+        C(
+            GET,
+            at("/laporan/{code}/berkas-ombudsman/", "handed_over"),
+            web_reporter_action(),
+            name="handed over",
+        ),
+        C(
+            GET,
+            at("/laporan/{code}/berkas-ombudsman/", "in_progress"),
+            roles(404, public=LOGIN),
+            name="not handed over",
+        ),
+        note="staff download it from the back office",
+    ),
+    E(
         "web:support",
         C(POST, at("/laporan/{code}/dukung/", "public"), signed_in(), name="public"),
         C(POST, at("/laporan/{code}/dukung/", "in_progress"), report_page(), name="confidential"),
@@ -765,6 +793,21 @@ MATRIX = (
             at("/kantor/laporan/{code}/pdf/", "in_progress"),
             staff("dispatcher", "officer_a", "supervisor") | {"officer_b": 404},
             name="held",
+        ),
+    ),
+    E(
+        "backoffice:case_file",
+        C(
+            GET,
+            at("/kantor/laporan/{code}/berkas-ombudsman/", "handed_over"),
+            staff("dispatcher", "officer_a", "supervisor") | {"officer_b": 404},
+            name="handed over",
+        ),
+        C(
+            GET,
+            at("/kantor/laporan/{code}/berkas-ombudsman/", "in_progress"),
+            staff() | dict.fromkeys(("dispatcher", "officer_a", "officer_b", "supervisor"), 404),
+            name="not handed over",
         ),
     ),
     E(
@@ -1383,6 +1426,33 @@ MATRIX = (
             api_reporter_action(),
             body="json",
             data={"satisfied": True, "rating": 4},
+        ),
+    ),
+    E(
+        "api:hand_over_to_ombudsman",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/ombudsman", "in_progress"),
+            report_page(403, public=401) | dict.fromkeys(OWNERS, REACHED),
+            body="json",
+            data={"consent": True},
+        ),
+        note="Not past its limit: the reporter gets 409 (tests/api/test_api_ombudsman.py hands "
+        "one over).",
+    ),
+    E(
+        "api:ombudsman_case_file",
+        C(
+            GET,
+            at("/api/v1/reports/{code}/ombudsman/case-file", "handed_over"),
+            report_page(public=401),
+            name="handed over",
+        ),
+        C(
+            GET,
+            at("/api/v1/reports/{code}/ombudsman/case-file", "in_progress"),
+            report_page(404, public=401),
+            name="not handed over",
         ),
     ),
     E(

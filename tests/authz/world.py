@@ -9,6 +9,7 @@ holds it (agency A), the supervisor, or an outsider (another citizen, agency B, 
 
 import datetime as dt
 
+import time_machine
 from django.core.files.base import ContentFile
 
 from aduan.api.models import ApiToken
@@ -86,6 +87,12 @@ class World:
             # The one public report: verified and not confidential.
             "public": held(Status.IN_PROGRESS, confidential=False, attachments=[photo()]),
         }
+        # Handed over to the Ombudsman by its reporter once past its limit (issue 16): its case
+        # file is the reporter's and the staff's who handle or watch it.
+        handed_over = held(Status.IN_PROGRESS, title="Drainase meluap")
+        with time_machine.travel(handed_over.due_at + dt.timedelta(days=1), tick=False):
+            actions.do_hand_over_to_ombudsman(handed_over, actor=cast.citizen, consent=True)
+        self.reports["handed_over"] = handed_over
         # Held by agency A, then moved to agency B: A no longer reaches it.
         moved = held(Status.DISPOSITIONED, title="Saluran tersumbat")
         self.reports["moved"] = actions.do_redisposition(

@@ -25,6 +25,7 @@ from ..schemas import (
     ExtensionIn,
     MergeIn,
     NoteIn,
+    OmbudsmanIn,
     OptionalTextIn,
     PriorityIn,
     ReasonIn,
@@ -464,6 +465,26 @@ def verdict(request, data: VerdictIn, code: str = CodePath):
             )
 
     return _act(request, code, act)
+
+
+@router.post(
+    "/reports/{code}/ombudsman",
+    response=RESPONSES,
+    auth=ANY,
+    summary="Serahkan ke Ombudsman",
+)
+def hand_over_to_ombudsman(request, data: OmbudsmanIn, code: str = CodePath):
+    """Pelapor menyerahkan laporan yang melewati batas waktu penanganannya kepada Ombudsman RI,
+    dengan `consent: true`. Laporan tetap ditangani; berkas perkaranya di
+    `/reports/{code}/ombudsman/case-file`. Sebelum batas waktu terlewati, atau bila sudah
+    diserahkan: 409."""
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_hand_over_to_ombudsman(
+            r, actor=u, consent=data.consent, expected_version=data.expected_version
+        ),
+    )
 
 
 @router.post(

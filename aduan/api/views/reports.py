@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, prefetch_related_objects
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
@@ -16,10 +16,15 @@ from ninja import Status as Reply
 from aduan.accounts.phone import normalise_phone
 from aduan.directory.models import Category, Region
 from aduan.ops import ratelimit
-from aduan.reports import actions, rules
+from aduan.reports import actions, case_file, rules
 from aduan.reports.attachments import open_stored
 from aduan.reports.models import Channel, Classification, ReportQuerySet, Status
-from aduan.reports.visibility import get_report_for, visible_attachment, visible_reports
+from aduan.reports.visibility import (
+    case_file_for,
+    get_report_for,
+    visible_attachment,
+    visible_reports,
+)
 
 from .. import present
 from ..auth import ANY
@@ -364,4 +369,35 @@ def attachment(request, code: str = CodePath, attachment_id: int = Path(..., ge=
         handle, content_type=found.content_type, as_attachment=True, filename=found.shown_name
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@router.get(
+    "/reports/{code}/ombudsman/case-file",
+    auth=ANY,
+    url_name="ombudsman_case_file",
+    response={200: None, **ERRORS},
+    summary="Unduh berkas perkara Ombudsman (PDF)",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Berkas perkara (PDF)",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def ombudsman_case_file(request, code: str = CodePath):
+    """Berkas perkara laporan yang telah diserahkan pelapor ke Ombudsman: ringkasan, riwayat
+    yang boleh Anda lihat, pernyataan penyerahan dan bukti jejak audit. Hanya bagi pelapor dan
+    petugas yang menangani atau mengawasi laporan; selebihnya 404."""
+    user = request.auth
+    report = get_report_for(user, code)
+    try:
+        case_file_for(report, user)
+    except Http404:
+        raise ApiError(404, _("Berkas perkara tidak ditemukan.")) from None
+    response = HttpResponse(case_file.render(report, user), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="berkas-ombudsman-{report.code}.pdf"'
+    response["Cache-Control"] = "private, no-store"
     return response
