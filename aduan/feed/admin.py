@@ -10,6 +10,14 @@ from aduan.reports.models import EventKind
 from .models import FeedEvent, Subscription
 
 
+class ReceiverURLField(forms.URLField):
+    """A receiver's URL typed without a scheme is https (Django 6's default, said now)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
 class SubscriptionForm(forms.ModelForm):
     kinds = forms.MultipleChoiceField(
         label=gettext_lazy("jenis peristiwa"),
@@ -25,6 +33,7 @@ class SubscriptionForm(forms.ModelForm):
     class Meta:
         model = Subscription
         fields = ("name", "url", "is_active", "kinds")
+        field_classes = {"url": ReceiverURLField}
 
 
 def failed_deliveries(subscription_ids):

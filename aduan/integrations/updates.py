@@ -83,9 +83,11 @@ def _row(event: FeedEvent, report: Report, links, categories, agencies) -> dict[
         "content": shown.description,
         "category": categories.get(facts.get("category") or "", ""),
         "status": lapor.LAPOR_LABELS[lapor.stage_of_status(status)] if status else "",
-        "agency": data.get("agency_name")
+        # A forwarded report's instansi is the body outside the regency; else the agency's full
+        # name, as LAPOR! writes it.
+        "agency": data.get("outside_body")
         or agencies.get(facts.get("agency") or "", "")
-        or data.get("outside_body")
+        or data.get("agency_name")
         or "",
         "submitted_at": _local(facts.get("submitted_at")),
         "updated_at": _local(data.get("occurred_at")),
