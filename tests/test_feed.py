@@ -256,7 +256,12 @@ def test_the_kinds_are_chosen_in_the_admin(cast, client):
     client.force_login(cast.sysadmin)
     response = client.post(
         "/admin/feed/subscription/add/",
-        {"name": "Dasbor", "url": "https://dasbor.example/", "is_active": "on", "kinds": ["closed"]},
+        {
+            "name": "Dasbor",
+            "url": "https://dasbor.example/",
+            "is_active": "on",
+            "kinds": ["closed"],
+        },
     )
     assert response.status_code == 302
     assert Subscription.objects.get(name="Dasbor").kinds == ["closed"]
