@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "aduan.audit",
     "aduan.backoffice",
     "aduan.stats",
+    "aduan.integrations",
     "aduan.demo",
     # After aduan.web, whose templates restyle allauth's pages.
     "allauth",

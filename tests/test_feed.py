@@ -225,3 +225,126 @@ def test_replay_needs_the_subscriptions_key(cast, client, receiver):
     subscription.save()
     gone = client.get("/integrasi/peristiwa/", headers={"Authorization": f"Bearer {key}"})
     assert gone.status_code == 401
+
+
+def test_a_subscription_receives_only_the_kinds_it_chose(cast, client, receiver):
+    subscription, _secret, key = subscribe(receiver.url)
+    subscription.kinds = ["answered", "closed"]
+    subscription.save()
+    everything = Receiver()
+    try:
+        subscribe(everything.url)  # no kinds chosen: all of them
+        report_in(cast, Status.RESPONDED)
+        assert all(deliver_pending())
+        assert [json.loads(r["body"])["type"] for r in receiver.requests] == ["report.answered"]
+        assert [json.loads(r["body"])["type"] for r in everything.requests] == [
+            "report.dispositioned",
+            "report.accepted",
+            "report.answered",
+        ]
+    finally:
+        everything.stop()
+    # Its replay holds the same kinds, under the same ids.
+    page = client.get(
+        "/integrasi/peristiwa/?since=0", headers={"Authorization": f"Bearer {key}"}
+    ).json()
+    assert [e["type"] for e in page["events"]] == ["report.answered"]
+    assert page["events"][0]["event_id"] == json.loads(receiver.requests[0]["body"])["event_id"]
+
+
+def test_the_kinds_are_chosen_in_the_admin(cast, client):
+    client.force_login(cast.sysadmin)
+    response = client.post(
+        "/admin/feed/subscription/add/",
+        {
+            "name": "Dasbor",
+            "url": "https://dasbor.example/",
+            "is_active": "on",
+            "kinds": ["closed"],
+        },
+    )
+    assert response.status_code == 302
+    assert Subscription.objects.get(name="Dasbor").kinds == ["closed"]
+
+
+def test_no_personal_data_travels_in_the_feed(cast, receiver):
+    """A report filed by the RT/RW for a resident with a NIK, phone and e-mail, with a phone
+    number in a public note and an internal note: the payload names no one, the number is
+    masked, the internal note is absent."""
+    subscribe(receiver.url)
+    nik = "5204085203900094"
+    report = file_report(
+        cast,
+        reporter=None,
+        filed_by=cast.representative,
+        reporter_name="Siti Aminah Binti Usman",
+        reporter_phone="+6281339100077",
+        reporter_email="siti.aminah@example.test",
+        reporter_nik=nik,
+        representative_relationship="Warga RT 02",
+        consent=True,
+        description="Jalan rusak; hubungi saya di 0813-3910-0077 atau siti.aminah@example.test.",
+    )
+    actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher, instruction="Tangani.")
+    actions.do_accept(report, actor=cast.officer_a)
+    actions.do_add_note(
+        report, actor=cast.officer_a, text="Kami sudah menelepon 0813 3910 0077.", public=True
+    )
+    actions.do_add_note(report, actor=cast.officer_a, text="Rahasia: Bu Siti kerabat kades.")
+    assert all(deliver_pending())
+    bodies = b"".join(r["body"] for r in receiver.requests).decode()
+    for secret in (
+        "Siti",
+        "Aminah",
+        "6281339100077",
+        "0813-3910-0077",
+        "0813 3910 0077",
+        "siti.aminah",
+        nik,
+        "Warga RT 02",
+        cast.representative.full_name,
+        cast.representative.email,
+        "kerabat kades",
+    ):
+        assert secret not in bodies, secret
+    note = [json.loads(r["body"]) for r in receiver.requests][-1]
+    assert note["type"] == "report.note"
+    assert "[nomor disamarkan]" in note["data"]["text"]
+    # And every stored event says the same.
+    stored = json.dumps(list(FeedEvent.objects.values_list("payload", flat=True)))
+    assert "0813 3910 0077" not in stored and "Siti" not in stored
+
+
+def test_a_private_category_is_not_published(cast, receiver):
+    from aduan.directory.models import Category
+
+    subscribe(receiver.url)
+    private = Category.objects.create(code="uji-privat", name="Uji Privat", private_by_default=True)
+    report = report_in(cast, Status.IN_PROGRESS, category=private)
+    assert report.confidential
+    assert not FeedEvent.objects.filter(report_code=report.code).exists()
+    assert not webhook_rows().exists()
+
+
+def test_failed_deliveries_are_requeued_from_the_admin(cast, client, receiver, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    subscription, _secret, _key = subscribe(receiver.url)
+    other, _s, _k = subscribe("http://127.0.0.1:9/lain")
+    report_in(cast, Status.DISPOSITIONED)
+    receiver.status = 503
+    assert not any(deliver_pending())
+    assert set(webhook_rows().values_list("state", flat=True)) == {"failed"}
+    receiver.status = 200
+    client.force_login(cast.sysadmin)
+    response = client.post(
+        "/admin/feed/subscription/",
+        {"action": "requeue_failed", "_selected_action": [subscription.pk]},
+    )
+    assert response.status_code == 302
+    mine = webhook_rows().get(extra__subscription=subscription.pk)
+    assert mine.state == "pending" and mine.attempts == 0
+    assert webhook_rows().get(extra__subscription=other.pk).state == "failed"  # not chosen
+    assert outbox.deliver(mine.pk) is True
+    first_id = json.loads(receiver.requests[0]["body"])["event_id"]
+    assert json.loads(receiver.requests[-1]["body"])["event_id"] == first_id  # same event id
+    assert [a.ok for a in mine.delivery_attempts.all()] == [False, True]

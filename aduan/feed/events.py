@@ -4,12 +4,15 @@
 action's transaction): an event the public may see (audience public) of a report the public may
 see after the change (verified, not confidential) becomes one `FeedEvent`, and one outbox row per
 active subscription. Nothing here names a reporter: the payload is built from the public fields
-only, and anonymous or not makes no difference to it.
+only, anonymous or not makes no difference to it, and the one free text it carries (the
+event's public text: a public note, an answer) is masked as the public page masks it. Each
+subscription receives only the kinds it chose (`Subscription.kinds`; empty: all).
 """
 
 import json
 
 from aduan.notifications import outbox
+from aduan.reports import visibility
 from aduan.reports.models import Audience
 
 from .models import FeedEvent, Subscription
@@ -34,7 +37,9 @@ def payload(event) -> dict:
         "kind": event.kind,
         "from_status": event.from_status or None,
         "to_status": event.to_status or None,
-        "text": event.text,
+        # As the public reads it (no viewer: no party): phone numbers, e-mail addresses and
+        # NIK-like numbers masked (`reports.masking`).
+        "text": visibility.shown_event_text(event, report, None),
         "outside_body": data.get("outside_body"),
         "agency_name": data.get("agency_name"),
         "occurred_at": event.created_at.isoformat(),
@@ -53,6 +58,8 @@ def publish(event) -> FeedEvent | None:
     )
     body = envelope(item)
     for subscription in Subscription.objects.filter(is_active=True).order_by("pk"):
+        if not subscription.wants(item.kind):
+            continue
         outbox.send_to(
             "webhook",
             subscription.url,

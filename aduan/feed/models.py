@@ -46,6 +46,14 @@ class Subscription(models.Model):
     secret_sealed = models.TextField(editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     is_active = models.BooleanField(_("aktif"), default=True)
+    # The event kinds (`reports.models.EventKind` values) this receiver wants; empty: all. A
+    # LAPOR! bridge may want only the status changes, a dashboard everything.
+    kinds = models.JSONField(
+        _("jenis peristiwa"),
+        default=list,
+        blank=True,
+        help_text=_("Kosongkan untuk menerima semua jenis peristiwa publik."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -61,6 +69,9 @@ class Subscription(models.Model):
         self.secret_sealed = sealing.seal_text(secret, SECRET_PURPOSE)
         self.key_hash = sealing.digest(key, KEY_PURPOSE)
         return secret, key
+
+    def wants(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
 
     @property
     def secret(self) -> str:

@@ -1,6 +1,7 @@
 """Replay: `GET /integrasi/peristiwa/?since=<id>&limit=<n>` with `Authorization: Bearer <key>`
 gives the events after `since`, oldest first, signed like a delivery, so a receiver that was down
-longer than the retries fetches what it missed. Without a valid key: 401."""
+longer than the retries fetches what it missed: of the kinds the subscription chose, like its
+deliveries. Without a valid key: 401."""
 
 import json
 import time
@@ -27,7 +28,10 @@ def replay(request):
         limit = min(max(int(request.GET.get("limit", "100")), 1), settings.FEED_REPLAY_MAX)
     except ValueError:
         return error_response(400, "since dan limit harus bilangan bulat.")
-    items = list(FeedEvent.objects.filter(pk__gt=since).order_by("pk")[:limit])
+    chosen = FeedEvent.objects.filter(pk__gt=since)
+    if subscription.kinds:  # the kinds it chose, as its deliveries (ids still only grow)
+        chosen = chosen.filter(kind__in=subscription.kinds)
+    items = list(chosen.order_by("pk")[:limit])
     page = {
         "events": [events.as_dict(item) for item in items],
         "next_since": items[-1].pk if items else since,

@@ -427,3 +427,20 @@ def due_ids(limit: int = 500) -> list[int]:
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def requeue_failed(queryset) -> int:
+    """Give failed messages of `queryset` a new round of attempts (a sysadmin's action once the
+    receiver is fixed): pending again, due now, attempts counted from zero; the earlier attempts
+    stay recorded. Compare-and-swap on the state, so a row a worker took meanwhile is left alone.
+    Returns how many were requeued."""
+    now = timezone.now()
+    ids = list(
+        queryset.filter(state=Notification.State.FAILED).values_list("pk", flat=True)[:10_000]
+    )
+    count = Notification.objects.filter(pk__in=ids, state=Notification.State.FAILED).update(
+        state=Notification.State.PENDING, attempts=0, next_attempt_at=now, claimed_at=None
+    )
+    if count:
+        transaction.on_commit(lambda: _schedule(ids))
+    return count
