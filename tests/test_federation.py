@@ -206,7 +206,7 @@ def test_a_refusal_is_not_retried(cast, province, fake):
 
 def test_bad_json_and_crashes_are_recorded_and_the_sweep_goes_on(cast, province, fake, monkeypatch):
     fake.on("requests.json", (201, [{"service_request_id": "NTB-4"}]))
-    first, bad = forwarded(cast, province)
+    _first, bad = forwarded(cast, province)
     sweep_and_reload(bad)
     fake.on("requests.json", (201, [{"service_request_id": "NTB-5"}]))
     second, good = forwarded(cast, province)

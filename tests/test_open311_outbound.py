@@ -56,10 +56,13 @@ from aduan.directory.models import Agency
 from aduan.reports import actions
 from aduan.reports.models import Report
 report = Report.objects.get(code=sys.argv[1])
-dispatcher, officer = User.objects.get(username="admin-ksb"), User.objects.get(username="petugas-ksb")
-actions.do_disposition(report, Agency.objects.get(code="pupr"), actor=dispatcher, instruction="Cek.")
+dispatcher = User.objects.get(username="admin-ksb")
+officer = User.objects.get(username="petugas-ksb")
+pupr = Agency.objects.get(code="pupr")
+actions.do_disposition(report, pupr, actor=dispatcher, instruction="Cek.")
 actions.do_accept(report, actor=officer)
-actions.do_add_note(report, actor=officer, public=True, text="Petugas PUPR KSB sudah meninjau pipa.")
+note = "Petugas PUPR KSB sudah meninjau pipa."
+actions.do_add_note(report, actor=officer, public=True, text=note)
 """
 REMOTE_CLOSE = """
 import sys

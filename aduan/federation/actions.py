@@ -20,6 +20,7 @@ Several workers may sweep at once: each request is claimed by compare-and-swap o
 `next_attempt_at` before any HTTP call, so one worker sends or fetches it.
 """
 
+import contextlib
 import datetime as dt
 import logging
 
@@ -222,12 +223,11 @@ def _give_up(request: RemoteRequest, message: str) -> None:
             "server": request.server.name,
             "error": message,
         }
-        try:
+        # Conflict or InvalidState: the report already left the forwarded status.
+        with contextlib.suppress(errors.Conflict, errors.InvalidState):
             report_actions.do_outside_decline(
                 request.report, outside=_party(request), reason=reason
             )
-        except (errors.Conflict, errors.InvalidState):
-            pass  # the report already left the forwarded status
 
 
 def follow(request: RemoteRequest, now: dt.datetime | None = None) -> bool:
@@ -309,7 +309,7 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
                 done["sent"] += send(request, now)
             else:
                 done["followed"] += follow(request, now)
-        except Exception as exc:  # noqa: BLE001 - recorded on the request; the sweep goes on
+        except Exception as exc:  # recorded on the request; the sweep goes on
             log.exception("open311 outbound %s", request.pk)
             _failed(request, f"{type(exc).__name__}: {exc}", now)
             done["errors"] += 1
