@@ -31,9 +31,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.reports import actions as report_actions
-from aduan.reports import errors
+from aduan.reports import errors, transitions
 from aduan.reports.models import EventKind, Report, Status
-from aduan.reports.transitions import OutsideParty
+from aduan.reports.transitions import Action, OutsideParty
 from aduan.reports.visibility import shown_coordinates, shown_text
 
 from . import client
@@ -56,6 +56,11 @@ def do_forward(report: Report, server, *, actor, expected_version=None) -> Remot
     """The dispatcher forwards `report` to `server`. Refused (in Bahasa Indonesia, for every
     channel) without an active server, without a mapping for the report's category, and for a
     confidential report: an Open311 server publishes what it receives."""
+    # Who may and in which status first: someone who may not forward learns nothing of the
+    # report (its confidentiality) from the refusal.
+    refused = transitions.refusal(Action.FORWARD_REMOTE, report, actor)
+    if refused is not None:
+        raise refused
     if server is None or not server.is_active:
         raise errors.InvalidInput(_("Pilih server Open311 tujuan yang aktif."), field="server")
     if report.confidential:
