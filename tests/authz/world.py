@@ -12,8 +12,8 @@ import datetime as dt
 from django.core.files.base import ContentFile
 
 from aduan.api.models import ApiToken
-from aduan.forwarding import actions as forwarding
 from aduan.federation.models import RemoteServer, ServiceMapping
+from aduan.forwarding import actions as forwarding
 from aduan.forwarding.models import OutsideContact
 from aduan.notifications.models import Channel as NotificationChannel
 from aduan.notifications.models import Notification
