@@ -56,10 +56,18 @@ STATES = [
 A = Action
 DISPATCHER_ON_OPEN = {A.DISPATCHER_NOTE, A.CLOSE, A.RECLASSIFY, A.SET_PRIORITY, A.EDIT_PUBLIC}
 ALLOWED = {
-    ("submitted", "dispatcher"): {A.RETURN, A.DISPOSITION, A.ARCHIVE, A.MERGE, A.FORWARD, A.HOLD}
+    ("submitted", "dispatcher"): {
+        A.RETURN,
+        A.DISPOSITION,
+        A.ARCHIVE,
+        A.MERGE,
+        A.FORWARD,
+        A.FORWARD_REMOTE,
+        A.HOLD,
+    }
     | DISPATCHER_ON_OPEN,
     ("on_hold", "dispatcher"): {A.RESUME} | DISPATCHER_ON_OPEN,
-    ("in_progress_draft", "dispatcher"): {A.FORWARD} | DISPATCHER_ON_OPEN,
+    ("in_progress_draft", "dispatcher"): {A.FORWARD, A.FORWARD_REMOTE} | DISPATCHER_ON_OPEN,
     ("in_progress_draft", "officer_a"): {
         A.ASSIGN,
         A.NOTE,
@@ -72,7 +80,7 @@ ALLOWED = {
     ("returned", "system"): {A.AUTO_ARCHIVE},
     ("dispositioned", "dispatcher"): {A.REDISPOSITION} | DISPATCHER_ON_OPEN,
     ("dispositioned", "officer_a"): {A.ACCEPT, A.DECLINE, A.ASSIGN},
-    ("in_progress", "dispatcher"): {A.FORWARD} | DISPATCHER_ON_OPEN,
+    ("in_progress", "dispatcher"): {A.FORWARD, A.FORWARD_REMOTE} | DISPATCHER_ON_OPEN,
     ("in_progress", "officer_a"): {
         A.ASSIGN,
         A.NOTE,
@@ -82,7 +90,7 @@ ALLOWED = {
         A.SCHEDULE,
         A.PROPOSE_FORWARD,
     },
-    ("in_progress_paused", "dispatcher"): {A.FORWARD} | DISPATCHER_ON_OPEN,
+    ("in_progress_paused", "dispatcher"): {A.FORWARD, A.FORWARD_REMOTE} | DISPATCHER_ON_OPEN,
     ("in_progress_paused", "officer_a"): {
         A.ASSIGN,
         A.NOTE,
@@ -92,7 +100,7 @@ ALLOWED = {
         A.PROPOSE_FORWARD,
     },
     ("in_progress_paused", "reporter"): {A.PROVIDE_INFO},
-    ("in_progress_extension", "dispatcher"): {A.FORWARD} | DISPATCHER_ON_OPEN,
+    ("in_progress_extension", "dispatcher"): {A.FORWARD, A.FORWARD_REMOTE} | DISPATCHER_ON_OPEN,
     ("in_progress_extension", "officer_a"): {
         A.ASSIGN,
         A.NOTE,
@@ -108,7 +116,12 @@ ALLOWED = {
     ("merged", "dispatcher"): {A.UNMERGE},
     ("closed", "dispatcher"): {A.EDIT_PUBLIC},
     ("forwarded", "dispatcher"): {A.REPLY_OUTSIDE, A.RECALL_FORWARD} | DISPATCHER_ON_OPEN,
-    ("forwarded", "outside"): {A.OUTSIDE_ANSWER, A.OUTSIDE_QUESTION, A.OUTSIDE_DECLINE},
+    ("forwarded", "outside"): {
+        A.OUTSIDE_ANSWER,
+        A.OUTSIDE_QUESTION,
+        A.OUTSIDE_DECLINE,
+        A.OUTSIDE_NOTE,
+    },
     ("forwarded", "system"): {A.EXPIRE_FORWARD},
 }
 # The head of agency A is one of its officers: what they may do, plus deciding a draft.
@@ -237,7 +250,13 @@ def call(action, report, actor, cast):
             report, actor=actor, body_name="PDAM", contact_id=0, text="Pipa PDAM."
         ),
         A.FORWARD: lambda: actions.do_forward(report, actor=actor, body_name="PDAM", contact_id=0),
+        A.FORWARD_REMOTE: lambda: actions.do_forward_remote(
+            report, actor=actor, server_name="Aduan Kabupaten Sumbawa Barat", server_id=0
+        ),
         A.OUTSIDE_ANSWER: lambda: actions.do_outside_answer(report, outside=actor, text="Beres."),
+        A.OUTSIDE_NOTE: lambda: actions.do_outside_note(
+            report, outside=actor, text="Petugas sudah meninjau lokasi."
+        ),
         A.OUTSIDE_QUESTION: lambda: actions.do_outside_question(
             report, outside=actor, text="Di mana?"
         ),

@@ -5,6 +5,8 @@ Each makes one call of `aduan.forwarding.actions`, which calls the report's acti
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from aduan.federation import actions as federation
+from aduan.federation.models import RemoteServer
 from aduan.forwarding import actions as forwarding
 from aduan.forwarding.models import OutsideContact
 from aduan.reports.transitions import Action
@@ -67,6 +69,28 @@ class ForwardForm(ActionForm):
         return self.report
 
 
+class ForwardRemoteForm(ActionForm):
+    """To another GeoReport v2 server (`aduan.federation`): what is sent is the report's public
+    text and its desa, never the reporter; the form says so."""
+
+    action = Action.FORWARD_REMOTE
+    template_name = "backoffice/actions/forward_remote.html"
+
+    server = Offered(
+        RemoteServer.objects.filter(is_active=True).order_by("name"),
+        lookup=RemoteServer.objects.all(),
+        label=gettext_lazy("Server Open311 tujuan"),
+        empty_label="—",
+        widget=forms.Select(attrs={"required": True}),
+    )
+
+    def run(self, data):
+        federation.do_forward(
+            self.report, data["server"], actor=self.user, expected_version=data["version"]
+        )
+        return self.report
+
+
 class ReplyOutsideForm(ActionForm):
     action = Action.REPLY_OUTSIDE
     template_name = "backoffice/actions/text.html"
@@ -93,5 +117,11 @@ class RecallForwardForm(ActionForm):
 
 FORWARDING_FORMS = {
     form.action: form
-    for form in (ProposeForwardForm, ForwardForm, ReplyOutsideForm, RecallForwardForm)
+    for form in (
+        ProposeForwardForm,
+        ForwardForm,
+        ForwardRemoteForm,
+        ReplyOutsideForm,
+        RecallForwardForm,
+    )
 }

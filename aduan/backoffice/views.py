@@ -18,6 +18,7 @@ from aduan.audit.models import AuditEntry
 from aduan.core import fragments
 from aduan.core.paging import BoundedPaginator
 from aduan.directory.models import Agency, Category
+from aduan.federation import actions as federation
 from aduan.ops.bodylimit import accepts_files
 from aduan.reports import actions, errors, paper, proof, sla
 from aduan.reports import case_file as case_files
@@ -274,6 +275,13 @@ def _workspace(request, report, *, status=200, shown=None, error=None):
             "other_reports": other_reports_of_reporter(report, user),
             # Handed over to the Ombudsman by its reporter (issue 16): said, with its case file.
             "case_file": may_open_case_file(report, user),
+            # Requests to other Open311 servers, with their last error (no query for a report
+            # never forwarded).
+            "remote_requests": (
+                list(federation.requests_of(report))
+                if any(e.kind == EventKind.FORWARDED for e in events)
+                else []
+            ),
             "fix_checks": (
                 actions.fix_check_counts(report)
                 if report.status == Status.RESPONDED and report.answer_outcome == "done"

@@ -1615,16 +1615,30 @@ def do_forward(
     """Forward the report to an outside body (the dispatcher; on the agency's proposal, this is
     the dispatcher's consent). The outside body's answer has its own clock (SlaStep.OUTSIDE);
     the reporter sees where the report went, never the text passed to the body."""
+    data = {"outside_body": body_name, "contact": contact_id}
+    if proposed_by is not None:
+        data["proposed_by"] = proposed_by.get_username()
+    return _forward(report, Action.FORWARD, actor, body_name, data, expected_version)
+
+
+def do_forward_remote(
+    report: Report, *, actor, server_name: str, server_id: int, expected_version=None
+) -> Report:
+    """Forward the report to another GeoReport v2 server (`aduan.federation` keeps the request
+    and sends it after this commits): the same step as a link to an outside body, with the same
+    clock, timeline event and message to the reporter."""
+    data = {"outside_body": server_name, "remote_server": server_id}
+    return _forward(report, Action.FORWARD_REMOTE, actor, server_name, data, expected_version)
+
+
+def _forward(report, action, actor, body_name, data, expected_version) -> Report:
     with transaction.atomic():
-        r = _begin(report, Action.FORWARD, actor, expected_version)
+        r = _begin(report, action, actor, expected_version)
         now = _now()
         sla.set_clock(r, SlaStep.OUTSIDE, now)
-        data = {"outside_body": body_name, "contact": contact_id}
-        if proposed_by is not None:
-            data["proposed_by"] = proposed_by.get_username()
         _finish(
             r,
-            Action.FORWARD,
+            action,
             actor,
             EventKind.FORWARDED,
             text=_("Laporan diteruskan kepada %(body)s untuk ditindaklanjuti.")
@@ -1705,6 +1719,32 @@ def do_outside_decline(report: Report, *, outside, reason: str) -> Report:
         )
         _tell_holders(
             r, _("%(body)s tidak dapat menangani laporan ini.") % {"body": outside.name}, reason
+        )
+    return _sync(report, r)
+
+
+def do_outside_note(report: Report, *, outside, text: str, remote_status: str = "") -> Report:
+    """News from the outside body while it still works on the report: the status notes another
+    GeoReport v2 server published (`aduan.federation`'s sync). The reporter sees it and is told;
+    the report stays forwarded."""
+    text = _required(text, "text", _("Kabar perkembangan tidak boleh kosong."))
+    with transaction.atomic():
+        r = _begin(report, Action.OUTSIDE_NOTE, outside, None)
+        _finish(
+            r,
+            Action.OUTSIDE_NOTE,
+            outside,
+            EventKind.OUTSIDE_NOTE,
+            text=text,
+            audience=Audience.PARTIES,
+            data={"remote_status": remote_status} if remote_status else None,
+        )
+        outbox.queue(
+            "outside_note",
+            report=r,
+            users=recipients.reporters(r),
+            **recipients.contacts(r),
+            context={"text": text, "outside_body": outside.name},
         )
     return _sync(report, r)
 
@@ -2136,12 +2176,12 @@ def _event(
     if isinstance(actor, transitions.PhoneReporter):
         data = {**(data or {}), "by": "reporter_phone"}
     if isinstance(actor, transitions.OutsideParty):
-        data = {
-            **(data or {}),
-            "by": "outside",
-            "outside_body": actor.name,
-            "forwarding": actor.forwarding_id,
-        }
+        via = (
+            {"remote_request": actor.remote_request_id}
+            if actor.remote_request_id is not None
+            else {"forwarding": actor.forwarding_id}
+        )
+        data = {**(data or {}), "by": "outside", "outside_body": actor.name, **via}
     event = TimelineEvent.objects.create(
         report=report,
         kind=kind,

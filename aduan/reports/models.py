@@ -491,6 +491,7 @@ class EventKind(models.TextChoices):
     OUTSIDE_DECLINED = "outside_declined", _("Pihak luar tidak dapat menangani")
     FORWARD_RECALLED = "forward_recalled", _("Penerusan ke pihak luar dibatalkan")
     FORWARD_EXPIRED = "forward_expired", _("Tautan pihak luar kedaluwarsa")
+    OUTSIDE_NOTE = "outside_note", _("Kabar dari pihak luar")
     HELD = "held", _("Ditunda")
     RESUMED = "resumed", _("Penundaan diakhiri")
     ANSWER_DRAFTED = "answer_drafted", _("Draf tindak lanjut menunggu persetujuan")

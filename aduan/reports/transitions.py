@@ -48,6 +48,9 @@ class OutsideParty:
     forwarding_id: int
     report_id: int
     name: str
+    # Set when the body is another GeoReport v2 server (`aduan.federation`): the id of the
+    # RemoteRequest whose fetched status speaks for it (forwarding_id is then 0).
+    remote_request_id: int | None = None
     pk = None
     is_authenticated = True
     is_active = True
@@ -81,9 +84,11 @@ class Action(enum.StrEnum):
     SET_PRIORITY = "set_priority"
     PROPOSE_FORWARD = "propose_forward"
     FORWARD = "forward"
+    FORWARD_REMOTE = "forward_remote"
     OUTSIDE_ANSWER = "outside_answer"
     OUTSIDE_QUESTION = "outside_question"
     OUTSIDE_DECLINE = "outside_decline"
+    OUTSIDE_NOTE = "outside_note"
     REPLY_OUTSIDE = "reply_outside"
     RECALL_FORWARD = "recall_forward"
     EXPIRE_FORWARD = "expire_forward"
@@ -163,9 +168,19 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.FORWARD: _t(
         {S.SUBMITTED, S.IN_PROGRESS}, S.FORWARDED, {Actor.DISPATCHER}, _("Teruskan ke pihak luar")
     ),
+    # Another GeoReport v2 server as the outside body (aduan.federation): the same step, sent by
+    # HTTP instead of a link; its fetched status comes back as OUTSIDE_NOTE (still open) and
+    # OUTSIDE_ANSWER (closed), a refusal of the request as OUTSIDE_DECLINE.
+    Action.FORWARD_REMOTE: _t(
+        {S.SUBMITTED, S.IN_PROGRESS},
+        S.FORWARDED,
+        {Actor.DISPATCHER},
+        _("Teruskan ke server Open311 lain"),
+    ),
     Action.OUTSIDE_ANSWER: _t({S.FORWARDED}, S.RESPONDED, {Actor.OUTSIDE}, _("Jawab")),
     Action.OUTSIDE_QUESTION: _t({S.FORWARDED}, None, {Actor.OUTSIDE}, _("Ajukan pertanyaan")),
     Action.OUTSIDE_DECLINE: _t({S.FORWARDED}, S.SUBMITTED, {Actor.OUTSIDE}, _("Tolak")),
+    Action.OUTSIDE_NOTE: _t({S.FORWARDED}, None, {Actor.OUTSIDE}, _("Kabar perkembangan")),
     Action.REPLY_OUTSIDE: _t(
         {S.FORWARDED}, None, {Actor.DISPATCHER}, _("Jawab pertanyaan pihak luar")
     ),

@@ -876,6 +876,17 @@ MATRIX = (
             data=with_version("forwarded", reason="Salah alamat."),
             name="dispatcher recalls a forwarding",
         ),
+        C(
+            POST,
+            at("/kantor/laporan/{code}/aksi/forward_remote/", "submitted"),
+            # The dispatcher's turn reaches the action, which refuses a confidential report.
+            staff("dispatcher") | {"dispatcher": 409, "officer_a": 404, "officer_b": 404},
+            data=lambda world, role: {
+                "version": world.reports["submitted"].version,
+                "server": world.remote_server,
+            },
+            name="dispatcher forwards to another Open311 server",
+        ),
         C(GET, at("/kantor/laporan/{code}/aksi/note/", "in_progress"), every(405)),
     ),
     E(

@@ -13,6 +13,7 @@ import time_machine
 from django.core.files.base import ContentFile
 
 from aduan.api.models import ApiToken
+from aduan.federation.models import RemoteServer, ServiceMapping
 from aduan.forwarding import actions as forwarding
 from aduan.forwarding.models import OutsideContact
 from aduan.notifications.models import Channel as NotificationChannel
@@ -105,6 +106,12 @@ class World:
         _forwarding, self.outside_token = forwarding.do_forward(
             self.reports["forwarded"], contact, actor=cast.dispatcher, text="Pipa bocor."
         )
+        # Another Open311 server, mapped for the reports' category (nothing listens there).
+        remote = RemoteServer.objects.create(name="Aduan uji", base_url="http://127.0.0.1:9/")
+        ServiceMapping.objects.create(
+            server=remote, category=self.reports["submitted"].category, service_code="jalan"
+        )
+        self.remote_server = remote.pk
         self.attachments = {
             key: r.attachments.get().pk for key, r in self.reports.items() if r.attachments.exists()
         }
