@@ -22,6 +22,8 @@ from aduan.reports.models import Report, Support
 from aduan.reports.transitions import Action, available_actions
 from aduan.reports.visibility import (
     get_report_for,
+    main_report_code,
+    report_parts,
     is_own,
     own_reports,
     present_reporter,
@@ -79,6 +81,7 @@ def _page_context(request, report, forms=None):
         "attachments": visible,
         "actions": allowed,
         "support_count": report.supports.count(),
+        "parts": report_parts(report, user),
         **_support_state(report, user),
         "fix_check_asked": actions.may_check_fix(report, user),
         "my_fix_check": (
@@ -123,7 +126,14 @@ def _page_context(request, report, forms=None):
 
 
 def report_detail(request, code):
-    report = get_report_for(request.user, code)
+    try:
+        report = get_report_for(request.user, code)
+    except Http404:
+        # A part of a split report is read on its main report's page (issue 16).
+        main = main_report_code(request.user, code)
+        if main is None:
+            raise
+        return redirect("web:report", code=main)
     merged_into = surviving_report(report, request.user)
     if request.user.is_authenticated:
         context = {**_page_context(request, report), "merged_into": merged_into}
