@@ -2145,7 +2145,7 @@ def _after_part_or_main_moved(r: Report, before: str) -> None:
     """Called by `_finish` after every status change (so every action and channel gets it):
 
     - a part settled (answered, closed or archived): if it was the last open part of a main report
-      that waits, the main report is answered to the reporter now (`_answer_parts`). The main row
+      that waits, the main report is answered to the reporter now (`do_answer_parts`). The main row
       is locked first: two agencies answering the last two parts at once are serialised, so the
       second sees the first's answer and exactly one of them answers the main report;
     - a split main report closed (satisfied, closed by the dispatcher, closed by the sweep): its
@@ -2153,28 +2153,38 @@ def _after_part_or_main_moved(r: Report, before: str) -> None:
     if r.is_part and r.status in PART_SETTLED_STATUSES:
         main = Report.objects.select_for_update(of=("self",)).get(pk=r.parent_id)
         if main.status == Status.SPLIT and transitions.parts_settled(main):
-            _answer_parts(main)
+            do_answer_parts(main)
     if r.is_split and r.status == Status.CLOSED:
         for part in r.parts.filter(status=Status.RESPONDED).order_by("id"):
-            with transaction.atomic():
-                p = _begin(part, Action.CLOSE_PART, None, None)
-                p.closed_at = _now()
-                _end_current_disposition(p, p.closed_at)
-                sla.stop_clock(p)
-                _finish(
-                    p,
-                    Action.CLOSE_PART,
-                    None,
-                    EventKind.CLOSED,
-                    text=_("Ditutup bersama laporan utama %(code)s.") % {"code": r.code},
-                    audience=Audience.INTERNAL,
-                    data={"main": r.code},
-                )
+            do_close_part(part)
 
 
-def _answer_parts(main: Report) -> None:
+def do_close_part(part: Report) -> Report:
+    """An answered part closes with its main report (the system, in the main report's
+    transaction; refused while the main report is open)."""
+    with transaction.atomic():
+        p = _begin(part, Action.CLOSE_PART, None, None)
+        main_code = p.parent.code
+        p.closed_at = _now()
+        _end_current_disposition(p, p.closed_at)
+        sla.stop_clock(p)
+        _finish(
+            p,
+            Action.CLOSE_PART,
+            None,
+            EventKind.CLOSED,
+            text=_("Ditutup bersama laporan utama %(code)s.") % {"code": main_code},
+            audience=Audience.INTERNAL,
+            data={"main": main_code},
+        )
+    return _sync(part, p)
+
+
+def do_answer_parts(main: Report) -> Report:
     """Every part is settled: the main report is answered to the reporter with each part's
-    agency and answer (or why it was closed), and waits for their verdict like any answer."""
+    agency and answer (or why it was closed), and waits for their verdict like any answer.
+    Taken by the system when the last part settles (`_after_part_or_main_moved`); refused while
+    any part is open."""
     with transaction.atomic():
         r = _begin(main, Action.ANSWER_PARTS, None, None)
         lines, summary, outcomes, bodies = [], [], [], []
@@ -2231,6 +2241,7 @@ def _answer_parts(main: Report) -> None:
             **recipients.contacts(r),
             context={"text": text, "outcome": outcome},
         )
+    return _sync(main, r)
 
 
 def _reopen_split(r: Report, actor, reason: str) -> None:
