@@ -107,7 +107,7 @@ def test_each_agency_sees_only_its_part(cast, client):
     page = client.get(f"/kantor/laporan/{part_a.code}/")
     assert page.context["main_report"] == {"code": report.code, "opened": True}
     listing = client.get("/kantor/laporan/").content.decode()
-    assert f"bagian dari <a href=\"/kantor/laporan/{report.code}/\">" in listing
+    assert f'bagian dari <a href="/kantor/laporan/{report.code}/">' in listing
 
 
 def test_the_reporter_hears_nothing_from_the_parts_and_cannot_act_on_them(cast):
@@ -129,7 +129,7 @@ def test_the_reporter_hears_nothing_from_the_parts_and_cannot_act_on_them(cast):
 
 
 def test_the_main_report_cannot_be_answered_or_closed_while_a_part_is_open(cast, client):
-    report, part_a, part_b = split(cast)
+    report, part_a, _part_b = split(cast)
     answer(part_a, cast.officer_a, "Jalan sudah ditambal.")
     report.refresh_from_db()
     assert report.status == Status.SPLIT
@@ -201,7 +201,7 @@ def test_not_satisfied_sends_the_parts_back_and_the_dispatcher_may_close_one(cas
 
 
 def test_the_dispatcher_reopens_one_answered_part_while_the_other_is_open(cast):
-    report, part_a, part_b = split(cast)
+    _report, part_a, _part_b = split(cast)
     answer(part_a, cast.officer_a, "Sudah.")
     with pytest.raises(errors.InvalidInput):
         actions.do_reopen_part(part_a, actor=cast.dispatcher, reason=" ")
@@ -213,7 +213,7 @@ def test_the_dispatcher_reopens_one_answered_part_while_the_other_is_open(cast):
 
 
 def test_the_public_page_shows_the_parts_and_a_part_leads_to_it(cast, client):
-    report, part_a, part_b = split(cast)
+    report, part_a, _part_b = split(cast)
     answer(part_a, cast.officer_a, "Jalan sudah ditambal.")
     page = client.get(f"/laporan/{report.code}/")
     assert page.status_code == 200

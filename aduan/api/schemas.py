@@ -320,7 +320,8 @@ class ReportDetail(ReportSummary):
     )
     parts: list[PartOut] = Field(
         default_factory=list,
-        description="Bagian laporan yang dibagi ke beberapa perangkat daerah (kosong: tidak dibagi).",
+        description="Bagian laporan yang dibagi ke beberapa perangkat daerah "
+        "(kosong: tidak dibagi).",
     )
     actions: list[str] = Field(
         description="Tindakan yang boleh Anda lakukan sekarang.",

@@ -2089,7 +2089,9 @@ def do_split(report: Report, *, actor, parts, expected_version=None) -> Report:
         for number, (agency, note) in enumerate(pairs, start=numbered + 1):
             part = _new_part(r, number, actor, now)
             do_disposition(part, agency, actor=actor, instruction=note)
-            made.append({"code": part.code, "agency": agency.code, "agency_name": agency.short_name})
+            made.append(
+                {"code": part.code, "agency": agency.code, "agency_name": agency.short_name}
+            )
         data = {"parts": made}
         if previous is not None:
             data["previous_agency"] = previous.code

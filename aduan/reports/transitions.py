@@ -273,7 +273,6 @@ GUARDS = {
 }
 
 
-
 def parts_settled(report: Report) -> bool:
     """Whether every part of a split report is answered, closed or archived (one query, asked
     only of a report that was split)."""
@@ -283,7 +282,8 @@ def parts_settled(report: Report) -> bool:
 
 
 def _main_status(report: Report) -> str | None:
-    return report.parent.status if report.is_part else None
+    parent = report.parent
+    return parent.status if parent is not None else None
 
 
 PARTS_OPEN = _(

@@ -103,9 +103,7 @@ def report_parts(report: Report, viewer) -> list[ReportPart]:
             agency=part.agency.name if part.agency else part.external_body,
             status=part.status,
             status_label=str(part.get_status_display()),
-            answer=(
-                answers.get(part.pk, "") if party else masking.mask(answers.get(part.pk, ""))
-            ),
+            answer=(answers.get(part.pk, "") if party else masking.mask(answers.get(part.pk, ""))),
         )
         for part in parts
     ]

@@ -22,11 +22,11 @@ from aduan.reports.models import Report, Support
 from aduan.reports.transitions import Action, available_actions
 from aduan.reports.visibility import (
     get_report_for,
-    main_report_code,
-    report_parts,
     is_own,
+    main_report_code,
     own_reports,
     present_reporter,
+    report_parts,
     shown_text,
     surviving_report,
     visible_attachment,

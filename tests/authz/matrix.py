@@ -1243,8 +1243,7 @@ MATRIX = (
             body="json",
             data={"reason": "Lampirkan foto yang jelas."},
         ),
-        note="A report that is no part: the dispatcher gets 409 (tests/test_split.py reopens "
-        "one).",
+        note="A report that is no part: the dispatcher gets 409 (tests/test_split.py reopens one).",
     ),
     E(
         "api:resume",

@@ -111,9 +111,7 @@ def redisposition(request, data: DispositionIn, code: str = CodePath):
     )
 
 
-@router.post(
-    "/reports/{code}/split", response=RESPONSES, auth=ANY, summary="Bagi laporan"
-)
+@router.post("/reports/{code}/split", response=RESPONSES, auth=ANY, summary="Bagi laporan")
 def split(request, data: SplitIn, code: str = CodePath):
     """Bagi laporan ke beberapa perangkat daerah (admin kabupaten); setiap bagian menjadi laporan
     tersendiri bagi perangkat daerahnya, dan laporan utama dijawab setelah semua bagian dijawab."""
