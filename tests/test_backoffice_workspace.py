@@ -32,6 +32,7 @@ def test_it_shows_only_the_actions_of_the_status(client, cast):
     offered = {a for a, _label in client.get(f"/kantor/laporan/{report.code}/").context["actions"]}
     assert offered == {
         "disposition",
+        "split",
         "return",
         "archive",
         "merge",
@@ -41,6 +42,7 @@ def test_it_shows_only_the_actions_of_the_status(client, cast):
         "dispatcher_note",
         "close",
         "forward",
+        "forward_remote",
         "hold",
     }
     client.force_login(cast.officer_a)

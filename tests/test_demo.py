@@ -52,6 +52,7 @@ def test_it_creates_the_demo_accounts_with_the_documented_password(demo):
 def test_it_has_reports_in_every_status_and_zone(demo):
     statuses = Counter(Report.objects.values_list("status", flat=True))
     assert set(statuses) == set(Status.values)
+    assert Report.objects.filter(status=Status.SPLIT, parts__isnull=False).distinct().count() == 1
     assert sum(statuses.values()) >= 36
     zones = {sla.zone(r) for r in Report.objects.filter(due_at__isnull=False)}
     assert zones == {sla.Zone.GREEN, sla.Zone.YELLOW, sla.Zone.RED, sla.Zone.PAUSED}
@@ -89,7 +90,9 @@ def test_it_shows_the_features_a_reviewer_looks_for(demo):
 def test_every_timeline_is_in_order_and_consistent(demo):
     for report in Report.objects.prefetch_related("events"):
         events = list(report.events.all())
-        assert events[0].kind == EventKind.SUBMITTED
+        # A part of a split report begins as a part (issue 16), every other report as filed.
+        first = EventKind.PART_CREATED if report.parent_id else EventKind.SUBMITTED
+        assert events[0].kind == first
         assert [e.created_at for e in events] == sorted(e.created_at for e in events)
         status_changes = [e for e in events if e.to_status and e.to_status != e.from_status]
         if status_changes:

@@ -51,7 +51,12 @@ STATES = [
     "forwarded",  # sent by the dispatcher to an outside body (aduan.forwarding keeps the link)
     "on_hold",  # held by the dispatcher before verification ("tunda")
     "in_progress_draft",  # agency A asks for approval; an officer's answer waits as a draft
+    "split",  # split between agencies A and B (issue 16); both parts open
+    "part",  # agency A's part of a split report, dispositioned to A
+    "part_responded",  # agency A's part, answered; agency B's part still open
 ]
+# The status each state above is in, where its name is not one.
+STATE_STATUS = {"part": Status.DISPOSITIONED, "part_responded": Status.RESPONDED}
 
 A = Action
 DISPATCHER_ON_OPEN = {A.DISPATCHER_NOTE, A.CLOSE, A.RECLASSIFY, A.SET_PRIORITY, A.EDIT_PUBLIC}
@@ -59,6 +64,7 @@ ALLOWED = {
     ("submitted", "dispatcher"): {
         A.RETURN,
         A.DISPOSITION,
+        A.SPLIT,
         A.ARCHIVE,
         A.MERGE,
         A.FORWARD,
@@ -78,7 +84,7 @@ ALLOWED = {
     ("returned", "reporter"): {A.RESUBMIT},
     ("returned", "dispatcher"): DISPATCHER_ON_OPEN,
     ("returned", "system"): {A.AUTO_ARCHIVE},
-    ("dispositioned", "dispatcher"): {A.REDISPOSITION} | DISPATCHER_ON_OPEN,
+    ("dispositioned", "dispatcher"): {A.REDISPOSITION, A.SPLIT} | DISPATCHER_ON_OPEN,
     ("dispositioned", "officer_a"): {A.ACCEPT, A.DECLINE, A.ASSIGN},
     ("in_progress", "dispatcher"): {A.FORWARD, A.FORWARD_REMOTE} | DISPATCHER_ON_OPEN,
     ("in_progress", "officer_a"): {
@@ -123,13 +129,31 @@ ALLOWED = {
         A.OUTSIDE_NOTE,
     },
     ("forwarded", "system"): {A.EXPIRE_FORWARD},
+    # Split reports (issue 16): the main report waits, and cannot be closed while a part is
+    # open; a part is the agency's like any dispositioned report, never the reporter's, and is
+    # not split again; an answered part may be sent back while the main report waits.
+    ("split", "dispatcher"): DISPATCHER_ON_OPEN - {A.CLOSE},
+    ("part", "dispatcher"): {A.REDISPOSITION} | DISPATCHER_ON_OPEN,
+    ("part", "officer_a"): {A.ACCEPT, A.DECLINE, A.ASSIGN},
+    ("part_responded", "dispatcher"): {A.REOPEN_PART} | DISPATCHER_ON_OPEN,
+    ("part_responded", "system"): {A.REOPEN_PART},
 }
 # The head of agency A is one of its officers: what they may do, plus deciding a draft.
 for (_state, _role), _allowed in list(ALLOWED.items()):
     if _role == "officer_a":
         ALLOWED[(_state, "head_a")] = set(_allowed)
 ALLOWED[("in_progress_draft", "head_a")] |= {A.APPROVE_ANSWER, A.RETURN_ANSWER}
-SYSTEM_ACTIONS = {A.AUTO_CLOSE, A.AUTO_ARCHIVE, A.EXPIRE_FORWARD}
+SYSTEM_ACTIONS = {
+    A.AUTO_CLOSE,
+    A.AUTO_ARCHIVE,
+    A.EXPIRE_FORWARD,
+    A.ANSWER_PARTS,
+    A.CLOSE_PART,
+}
+# Taken only inside another action's transaction, so never allowed in a state that lasts: the
+# main report is answered as its last part settles, an answered part closes as its main report
+# closes (tests/test_split.py takes both).
+TRANSIENT_ACTIONS = {A.ANSWER_PARTS, A.CLOSE_PART}
 
 
 def head_of_a(cast):
@@ -144,7 +168,25 @@ def head_of_a(cast):
     return head
 
 
+def split_report(cast) -> Report:
+    report = report_in(cast, Status.SUBMITTED)
+    actions.do_split(
+        report, actor=cast.dispatcher, parts=[(cast.agency_a, "Jalan."), (cast.agency_b, "Korban.")]
+    )
+    return report
+
+
 def build(cast, state) -> Report:
+    if state == "split":
+        return split_report(cast)
+    if state in ("part", "part_responded"):
+        part = split_report(cast).parts.get(agency=cast.agency_a)
+        if state == "part_responded":
+            actions.do_accept(part, actor=cast.officer_a)
+            actions.do_answer(
+                part, actor=cast.officer_a, text="Sudah ditambal.", attachments=[result_photo()]
+            )
+        return part
     if state == "merged":
         report = file_report(cast)
         target = file_report(cast, title="Laporan yang sama, lebih dulu")
@@ -283,6 +325,14 @@ def call(action, report, actor, cast):
         A.HAND_OVER_OMBUDSMAN: lambda: actions.do_hand_over_to_ombudsman(
             report, actor=actor, consent=True
         ),
+        A.SPLIT: lambda: actions.do_split(
+            report, actor=actor, parts=[(cast.agency_a, ""), (cast.agency_b, "")]
+        ),
+        A.ANSWER_PARTS: lambda: actions.do_answer_parts(report),
+        A.CLOSE_PART: lambda: actions.do_close_part(report),
+        A.REOPEN_PART: lambda: actions.do_reopen_part(
+            report, actor=actor, reason="Lampirkan foto yang jelas."
+        ),
     }
     return calls[action]()
 
@@ -302,7 +352,7 @@ def test_it_covers_every_action_of_the_table():
     # Every action is allowed somewhere; sharing evidence only on an anonymous report, which
     # the states here are not (tests/test_need_to_know.py); a hand-over to the Ombudsman only
     # past the legal limit, which no report here has reached (tests/test_ombudsman.py).
-    never_here = {A.SHARE_EVIDENCE, A.HAND_OVER_OMBUDSMAN}
+    never_here = {A.SHARE_EVIDENCE, A.HAND_OVER_OMBUDSMAN} | TRANSIENT_ACTIONS
     assert set().union(*ALLOWED.values()) | never_here == set(Action)
 
 
@@ -336,9 +386,10 @@ def test_every_action_by_every_role_is_taken_or_refused(cast, state):
                 report = build(cast, state)
                 mine = person(cast, role, report) if role == "outside" else actor
                 result = call(action, report, mine, cast)
-                expected_status = transitions.TRANSITIONS[action].target or state.removesuffix(
-                    "_paused"
-                ).removesuffix("_extension").removesuffix("_draft")
+                expected_status = transitions.TRANSITIONS[action].target or STATE_STATUS.get(
+                    state,
+                    state.removesuffix("_paused").removesuffix("_extension").removesuffix("_draft"),
+                )
                 assert Report.objects.get(pk=report.pk).status == expected_status, (
                     state,
                     role,

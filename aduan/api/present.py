@@ -15,6 +15,7 @@ from aduan.reports.visibility import (
     is_own,
     may_see_internal,
     present_reporter,
+    report_parts,
     shown_coordinates,
     shown_text,
     surviving_report,
@@ -146,6 +147,7 @@ def detail(report: Report, viewer) -> dict:
         }
         if merged_into
         else None,
+        "parts": [part.__dict__ for part in report_parts(report, viewer)],
         "actions": [str(a) for a in available_actions(report, viewer)]
         if viewer is not None
         else [],

@@ -261,6 +261,16 @@ class MergedIntoOut(Schema):
     status_label: str
 
 
+class PartOut(Schema):
+    """A part of a split report (issue 16): its agency, status and latest public answer."""
+
+    code: str
+    agency: str
+    status: str
+    status_label: str
+    answer: str
+
+
 class ReportSummary(Schema):
     code: str = Field(examples=["SBW-7K3Q9M"])
     title: str = Field(examples=["Jalan berlubang di Jalan Garuda"])
@@ -312,6 +322,11 @@ class ReportDetail(ReportSummary):
     attachments: list[AttachmentOut]
     merged_into: MergedIntoOut | None = Field(
         None, description="Laporan tujuan penggabungan (hanya kode dan status), bila digabungkan."
+    )
+    parts: list[PartOut] = Field(
+        default_factory=list,
+        description="Bagian laporan yang dibagi ke beberapa perangkat daerah "
+        "(kosong: tidak dibagi).",
     )
     actions: list[str] = Field(
         description="Tindakan yang boleh Anda lakukan sekarang.",
@@ -430,6 +445,19 @@ class ReasonIn(VersionIn):
 class DispositionIn(VersionIn):
     agency: Code = Field(examples=["pupr"])
     instruction: Str(5000, example="Mohon segera ditinjau ke lokasi.") = ""
+
+
+class SplitPartIn(Schema):
+    agency: Code = Field(examples=["pupr"])
+    instruction: Str(5000, example="Tangani perbaikan jalannya.") = ""
+
+
+class SplitIn(VersionIn):
+    parts: list[SplitPartIn] = Field(
+        max_length=10,
+        description="Paling sedikit dua perangkat daerah yang berbeda, masing-masing dengan "
+        "instruksinya.",
+    )
 
 
 class ArchiveIn(VersionIn):

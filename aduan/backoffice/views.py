@@ -38,6 +38,7 @@ from aduan.reports.visibility import (
     may_open_case_file,
     other_reports_of_reporter,
     present_reporter,
+    report_parts,
     visible_attachment,
     visible_attachments,
     visible_events,
@@ -56,7 +57,8 @@ from .models import ResponseTemplate
 User = get_user_model()
 FORMS = {**LIFE_CYCLE_FORMS, **FORWARDING_FORMS}
 PAGE_SIZE = 50
-LIST_RELATED = ("category", "agency", "district", "assigned_to")
+# `parent`: a part of a split report links to its main report (issue 16), in the same query.
+LIST_RELATED = ("category", "agency", "district", "assigned_to", "parent")
 
 
 def _page(request, qs):
@@ -287,6 +289,9 @@ def _workspace(request, report, *, status=200, shown=None, error=None):
                 if report.status == Status.RESPONDED and report.answer_outcome == "done"
                 else None
             ),
+            # A split report (issue 16): its parts, or the main report of a part.
+            "parts": report_parts(report, user),
+            "main_report": _main_report(report, user),
             "dispositions": report.dispositions.select_related(
                 "agency", "created_by", "accepted_by"
             ),
@@ -301,6 +306,15 @@ def _workspace(request, report, *, status=200, shown=None, error=None):
         },
         status=status,
     )
+
+
+def _main_report(report, user) -> dict | None:
+    """The main report of a part: its code, and whether `user` may open it here (an agency's
+    officer holds only its own part)."""
+    if not report.is_part:
+        return None
+    code = Report.objects.filter(pk=report.parent_id).values_list("code", flat=True).get()
+    return {"code": code, "opened": workspace_reports(user).filter(pk=report.parent_id).exists()}
 
 
 @staff_only()

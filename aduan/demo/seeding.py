@@ -876,6 +876,26 @@ def create_handed_over(users: dict, now: dt.datetime) -> Report | None:
     return report
 
 
+def create_split(users: dict, now: dt.datetime) -> Report | None:
+    """A report the dispatcher split between PUPR and the DLH (issue 16): each agency holds a
+    part with its own clock; the main report waits for both and alone talks to the reporter."""
+    report = (
+        Report.objects.filter(status=Status.SUBMITTED, parent__isnull=True, anonymous=False)
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+    agencies = list(Agency.objects.filter(code__in=["pupr", "dlh"], is_active=True))
+    if report is None or len(agencies) < 2:
+        return None
+    with time_machine.travel(now, tick=False):
+        actions.do_split(
+            report,
+            actor=users["dispatcher"],
+            parts=[(agency, "Tangani bagian yang menjadi kewenangan Anda.") for agency in agencies],
+        )
+    return report
+
+
 @transaction.atomic
 def seed(now: dt.datetime | None = None) -> dict[str, int]:
     """Create the demo accounts and, if there are no reports yet, the demo reports."""
@@ -900,6 +920,7 @@ def seed(now: dt.datetime | None = None) -> dict[str, int]:
         tasks.run_sweeps()
     create_draft_answer(users, now)
     create_handed_over(users, now)
+    create_split(users, now)
     # The demo addresses (.invalid) can never be reached: the history's e-mails count as delivered
     # instead of flooding the console of `make run`.
     Notification.objects.filter(state=Notification.State.PENDING).update(

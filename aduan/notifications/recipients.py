@@ -8,9 +8,18 @@ from django.contrib.auth import get_user_model
 from aduan.accounts.models import Role
 
 
+def talks_to_reporter(report) -> bool:
+    """Whether the reporter (and the public following the report) hears of this report at all.
+    The part of a split report does not (issue 16): only its main report talks to the reporter,
+    so every recipient list below is empty for a part, whichever action asks."""
+    return getattr(report, "parent_id", None) is None
+
+
 def reporters(report) -> list:
     """Accounts to tell about the report: its reporter, who filed it, and the reporters of
     reports merged into it."""
+    if not talks_to_reporter(report):
+        return []
     users = [report.reporter, report.filed_by]
     for duplicate in report.merged.select_related("reporter", "filed_by"):
         users += [duplicate.reporter, duplicate.filed_by]
@@ -20,7 +29,7 @@ def reporters(report) -> list:
 def followers(report) -> list:
     """Supporters who follow a public report ("Dukung & ikuti") and are not its parties: they
     hear of its status changes, as code and status only (`outbox`)."""
-    if not report.is_public:
+    if not report.is_public or not talks_to_reporter(report):
         return []
     parties = {report.reporter_id, report.filed_by_id}
     for duplicate in report.merged.only("reporter_id", "filed_by_id"):
@@ -34,7 +43,7 @@ def followers(report) -> list:
 def desa_representatives(report) -> list:
     """The RT/RW of the report's desa (accounts flagged representative, living there), for a
     public report only: they are asked "Sudah diperbaiki?" (issue 15)."""
-    if not report.is_public or report.village_id is None:
+    if not report.is_public or report.village_id is None or not talks_to_reporter(report):
         return []
     parties = {report.reporter_id, report.filed_by_id}
     users = get_user_model().objects.filter(
@@ -46,7 +55,7 @@ def desa_representatives(report) -> list:
 def contacts(report) -> dict:
     """E-mail and phone of a reporter without an account (SMS, walk-in, a resident filed for):
     keyword arguments of `outbox.queue`."""
-    if report.reporter_id is not None:
+    if report.reporter_id is not None or not talks_to_reporter(report):
         return {}
     return {
         "addresses": [report.reporter_email] if report.reporter_email else [],

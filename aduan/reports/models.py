@@ -34,6 +34,10 @@ class Status(models.TextChoices):
     # Held by the dispatcher before verification ("tunda", issue 17): waiting for something the
     # dispatcher named, under the hold's own time limit (SlaStep.HOLD).
     ON_HOLD = "on_hold", _("Ditunda")
+    # Split between several agencies ("bagi laporan", issue 16): no single agency holds the main
+    # report; its parts (`Report.parent`) do, each with its own clock. It waits, without a clock
+    # of its own, until every part is answered, then is answered to the reporter (`actions`).
+    SPLIT = "split", _("Ditangani beberapa perangkat daerah")
     CLOSED = "closed", _("Selesai")
     ARCHIVED = "archived", _("Diarsipkan")
 
@@ -48,13 +52,24 @@ OPEN_STATUSES = frozenset(
         Status.RESPONDED,
         Status.FORWARDED,
         Status.ON_HOLD,
+        Status.SPLIT,
     }
 )
 DONE_STATUSES = frozenset({Status.CLOSED, Status.ARCHIVED})
 # Verified by the dispatcher: the only statuses the public may ever see.
 VERIFIED_STATUSES = frozenset(
-    {Status.DISPOSITIONED, Status.IN_PROGRESS, Status.RESPONDED, Status.FORWARDED, Status.CLOSED}
+    {
+        Status.DISPOSITIONED,
+        Status.IN_PROGRESS,
+        Status.RESPONDED,
+        Status.FORWARDED,
+        Status.SPLIT,
+        Status.CLOSED,
+    }
 )
+# A part of a split report counts as settled for its main report (issue 16) once its agency (or
+# an outside body) answered it, or the dispatcher closed or archived it with a reason.
+PART_SETTLED_STATUSES = frozenset({Status.RESPONDED, Status.CLOSED, Status.ARCHIVED})
 
 
 class Classification(models.TextChoices):
@@ -354,6 +369,19 @@ class Report(models.Model):
     # legal time limit passed (`actions.do_hand_over_to_ombudsman`). A record, not a close: the
     # regency goes on handling the report.
     ombudsman_at = models.DateTimeField(_("diserahkan ke Ombudsman"), null=True, blank=True)
+    # "Bagi laporan" (issue 16): a part is a report of its own (code, agency, clock, timeline)
+    # made by `actions.do_split` for one agency; only its main report talks to the reporter.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("laporan utama"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parts",
+        editable=False,
+    )
+    # When the report was split (set on the main report): the guards ask its parts only then.
+    split_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ReportQuerySet.as_manager()
 
@@ -411,6 +439,14 @@ class Report(models.Model):
             and self.due_at is not None
             and self.due_at < (now or timezone.now())
         )
+
+    @property
+    def is_part(self) -> bool:
+        return self.parent_id is not None
+
+    @property
+    def is_split(self) -> bool:
+        return self.split_at is not None
 
 
 class Disposition(models.Model):
@@ -497,6 +533,8 @@ class EventKind(models.TextChoices):
     ANSWER_DRAFTED = "answer_drafted", _("Draf tindak lanjut menunggu persetujuan")
     ANSWER_RETURNED = "answer_returned", _("Draf tindak lanjut dikembalikan")
     OMBUDSMAN = "ombudsman", _("Diserahkan ke Ombudsman")
+    SPLIT = "split", _("Dibagi ke beberapa perangkat daerah")
+    PART_CREATED = "part_created", _("Dibuat sebagai bagian laporan")
 
 
 class Audience(models.TextChoices):

@@ -9,7 +9,14 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from . import errors
-from .models import OPEN_STATUSES, STAFF_CLOCK_STATUSES, AnswerOutcome, Report, Status
+from .models import (
+    OPEN_STATUSES,
+    PART_SETTLED_STATUSES,
+    STAFF_CLOCK_STATUSES,
+    AnswerOutcome,
+    Report,
+    Status,
+)
 
 
 class Actor(enum.Enum):
@@ -99,6 +106,10 @@ class Action(enum.StrEnum):
     APPROVE_ANSWER = "approve_answer"
     RETURN_ANSWER = "return_answer"
     HAND_OVER_OMBUDSMAN = "hand_over_ombudsman"
+    SPLIT = "split"
+    ANSWER_PARTS = "answer_parts"
+    REOPEN_PART = "reopen_part"
+    CLOSE_PART = "close_part"
 
 
 @dataclass(frozen=True)
@@ -214,6 +225,27 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.HAND_OVER_OMBUDSMAN: _t(
         STAFF_CLOCK_STATUSES, None, {Actor.REPORTER}, _("Serahkan ke Ombudsman")
     ),
+    # "Bagi laporan" (issue 16): from where a disposition may be made, the dispatcher splits the
+    # report into parts, one per agency; the main report waits (SPLIT) while they are open.
+    # When the last part is answered, the main report is answered to the reporter with every
+    # part's answer, in the same transaction (ANSWER_PARTS); when it closes, so do its answered
+    # parts (CLOSE_PART). Not satisfied: the main report waits again and its answered parts
+    # go back to their agencies (REOPEN_PART, by the system; the dispatcher may reopen one too).
+    Action.SPLIT: _t(
+        {S.SUBMITTED, S.DISPOSITIONED}, S.SPLIT, {Actor.DISPATCHER}, _("Bagi laporan")
+    ),
+    Action.ANSWER_PARTS: _t(
+        {S.SPLIT}, S.RESPONDED, {Actor.SYSTEM}, _("Kirim tindak lanjut gabungan")
+    ),
+    Action.REOPEN_PART: _t(
+        {S.RESPONDED},
+        S.IN_PROGRESS,
+        {Actor.DISPATCHER, Actor.SYSTEM},
+        _("Buka kembali bagian laporan"),
+    ),
+    Action.CLOSE_PART: _t(
+        {S.RESPONDED}, S.CLOSED, {Actor.SYSTEM}, _("Tutup bersama laporan utama")
+    ),
 }
 
 # Conditions beyond the status, with the reason shown when they fail; an action with several has
@@ -287,6 +319,55 @@ GUARDS: dict[Action, Guard | list[Guard]] = {
 }
 
 
+def parts_settled(report: Report) -> bool:
+    """Whether every part of a split report is answered, closed or archived (one query, asked
+    only of a report that was split)."""
+    if not report.is_split:
+        return True
+    return not report.parts.exclude(status__in=PART_SETTLED_STATUSES).exists()
+
+
+def _main_status(report: Report) -> str | None:
+    parent = report.parent
+    return parent.status if parent is not None else None
+
+
+PARTS_OPEN = _(
+    "Laporan ini dibagi ke beberapa perangkat daerah; masih ada bagian yang belum dijawab."
+)
+NOT_FOR_PARTS = _(
+    "Ini bagian dari laporan lain: hanya laporan utama yang berhubungan dengan pelapor."
+)
+
+# Split reports (issue 16), checked after GUARDS: a main report cannot be answered or closed
+# while any of its parts is open, whichever channel asks; a part never talks to the reporter
+# (returned to them, merged into another of theirs, a question to them) and is not split again.
+SPLIT_GUARDS = {
+    Action.ANSWER_PARTS: (parts_settled, PARTS_OPEN),
+    Action.CLOSE: (parts_settled, PARTS_OPEN),
+    Action.ACCEPT_ANSWER: (parts_settled, PARTS_OPEN),
+    Action.AUTO_CLOSE: (lambda r: not r.is_part and parts_settled(r), PARTS_OPEN),
+    Action.SPLIT: (lambda r: not r.is_part, NOT_FOR_PARTS),
+    Action.RETURN: (lambda r: not r.is_part, NOT_FOR_PARTS),
+    Action.MERGE: (lambda r: not r.is_part, NOT_FOR_PARTS),
+    Action.REQUEST_INFO: (
+        lambda r: not r.is_part,
+        _(
+            "Ini bagian dari laporan lain: minta informasi kepada pelapor melalui admin "
+            "kabupaten, pada laporan utama."
+        ),
+    ),
+    Action.REOPEN_PART: (
+        lambda r: _main_status(r) == Status.SPLIT,
+        _("Bagian laporan dapat dibuka kembali selama laporan utama menunggu bagiannya."),
+    ),
+    Action.CLOSE_PART: (
+        lambda r: _main_status(r) == Status.CLOSED,
+        _("Bagian laporan ditutup bersama laporan utamanya."),
+    ),
+}
+
+
 def actors_for(report: Report, user) -> frozenset[Actor]:
     """Every capacity in which `user` may act on `report` (a dispatcher may also be its
     reporter)."""
@@ -295,12 +376,19 @@ def actors_for(report: Report, user) -> frozenset[Actor]:
     if isinstance(user, OutsideParty):
         return frozenset({Actor.OUTSIDE}) if user.report_id == report.pk else frozenset()
     if isinstance(user, PhoneReporter):
-        own = report.reporter_id is None and user.phone and report.reporter_phone == user.phone
+        own = (
+            report.reporter_id is None
+            and user.phone
+            and report.reporter_phone == user.phone
+            and not report.is_part
+        )
         return frozenset({Actor.REPORTER}) if own else frozenset()
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     actors = set()
-    if user.pk in (report.reporter_id, report.filed_by_id):
+    # Only the main report of a split one talks to the reporter (issue 16): on a part they
+    # take no step (no verdict, no information, no completion).
+    if user.pk in (report.reporter_id, report.filed_by_id) and not report.is_part:
         actors.add(Actor.REPORTER)
     if user.is_dispatcher:
         actors.add(Actor.DISPATCHER)
@@ -337,10 +425,11 @@ def refusal(action: Action, report: Report, user) -> errors.ActionError | None:
             _("Tindakan “%(action)s” tidak dapat dilakukan pada laporan berstatus %(status)s.")
             % {"action": transition.label, "status": report.get_status_display()}
         )
-    guards = GUARDS.get(action, [])
-    for check, reason in guards if isinstance(guards, list) else [guards]:
-        if not check(report):
-            return errors.InvalidState(reason)
+    for table in (GUARDS, SPLIT_GUARDS):
+        guards = table.get(action, [])
+        for check, reason in guards if isinstance(guards, list) else [guards]:
+            if not check(report):
+                return errors.InvalidState(reason)
     return None
 
 

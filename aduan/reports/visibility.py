@@ -21,17 +21,22 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from . import masking
-from .models import VERIFIED_STATUSES, Attachment, Audience, Report, TimelineEvent
+from .models import VERIFIED_STATUSES, Attachment, Audience, EventKind, Report, TimelineEvent
 
 
 def public_reports() -> QuerySet[Report]:
-    """What anyone may see: verified by the dispatcher and not confidential."""
-    return Report.objects.filter(confidential=False, status__in=VERIFIED_STATUSES)
+    """What anyone may see: verified by the dispatcher and not confidential. The parts of a split
+    report are not listed on their own (issue 16): the public reads them on the main report's page
+    (`report_parts`)."""
+    return Report.objects.filter(
+        confidential=False, status__in=VERIFIED_STATUSES, parent__isnull=True
+    )
 
 
 def own_reports(user) -> QuerySet[Report]:
-    """Reports the user filed or that were filed for them."""
-    return Report.objects.filter(Q(reporter=user) | Q(filed_by=user))
+    """Reports the user filed or that were filed for them (a split report's parts are read on
+    its main report)."""
+    return Report.objects.filter(Q(reporter=user) | Q(filed_by=user), parent__isnull=True)
 
 
 def visible_reports(user) -> QuerySet[Report]:
@@ -40,8 +45,8 @@ def visible_reports(user) -> QuerySet[Report]:
         return public_reports()
     if user.is_dispatcher or user.is_supervisor:
         return Report.objects.all()
-    public = Q(confidential=False, status__in=VERIFIED_STATUSES)
-    own = Q(reporter=user) | Q(filed_by=user)
+    public = Q(confidential=False, status__in=VERIFIED_STATUSES, parent__isnull=True)
+    own = (Q(reporter=user) | Q(filed_by=user)) & Q(parent__isnull=True)
     if user.is_officer:
         return Report.objects.filter(public | own | Q(agency_id=user.agency_id))
     return Report.objects.filter(public | own)
@@ -56,6 +61,52 @@ def get_report_for(user, code: str) -> Report:
         )
     except Report.DoesNotExist:
         raise Http404(_("Laporan tidak ditemukan.")) from None
+
+
+def main_report_code(user, code: str) -> str | None:
+    """The code of the main report of the part `code`, if `user` may open that main report: a
+    part's public address leads there (issue 16); None otherwise (the caller answers 404)."""
+    parent = Report.objects.filter(code=code, parent__isnull=False).values("parent_id").first()
+    if parent is None:
+        return None
+    main = visible_reports(user).filter(pk=parent["parent_id"]).values("code").first()
+    return main["code"] if main else None
+
+
+@dataclass(frozen=True)
+class ReportPart:
+    """One part of a split report as the main report's page shows it (issue 16): the agency,
+    the status and the latest public answer (masked for whoever is no party)."""
+
+    code: str
+    agency: str
+    status: str
+    status_label: str
+    answer: str
+
+
+def report_parts(report: Report, viewer) -> list[ReportPart]:
+    """The parts of a split report, for whoever may open the main report (two queries; none for
+    a report that was never split)."""
+    if not report.is_split:
+        return []
+    parts = list(report.parts.select_related("agency").order_by("id"))
+    answers: dict[int, str] = {}
+    for event in TimelineEvent.objects.filter(
+        report__in=parts, kind=EventKind.ANSWERED, audience=Audience.PUBLIC
+    ).order_by("created_at", "id"):
+        answers[event.report_id] = event.text  # the latest wins
+    party = is_own(report, viewer) or may_see_internal(report, viewer)
+    return [
+        ReportPart(
+            code=part.code,
+            agency=part.agency.name if part.agency else part.external_body,
+            status=part.status,
+            status_label=str(part.get_status_display()),
+            answer=(answers.get(part.pk, "") if party else masking.mask(answers.get(part.pk, ""))),
+        )
+        for part in parts
+    ]
 
 
 def is_own(report: Report, user) -> bool:

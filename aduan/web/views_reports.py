@@ -24,8 +24,10 @@ from aduan.reports.visibility import (
     case_file_for,
     get_report_for,
     is_own,
+    main_report_code,
     own_reports,
     present_reporter,
+    report_parts,
     shown_text,
     surviving_report,
     visible_attachment,
@@ -88,6 +90,7 @@ def _page_context(request, report, forms=None):
         "attachments": visible,
         "actions": allowed,
         "support_count": report.supports.count(),
+        "parts": report_parts(report, user),
         **_support_state(report, user),
         "fix_check_asked": actions.may_check_fix(report, user),
         "my_fix_check": (
@@ -134,7 +137,14 @@ def _page_context(request, report, forms=None):
 
 
 def report_detail(request, code):
-    report = get_report_for(request.user, code)
+    try:
+        report = get_report_for(request.user, code)
+    except Http404:
+        # A part of a split report is read on its main report's page (issue 16).
+        main = main_report_code(request.user, code)
+        if main is None:
+            raise
+        return redirect("web:report", code=main)
     merged_into = surviving_report(report, request.user)
     if request.user.is_authenticated:
         context = {**_page_context(request, report), "merged_into": merged_into}

@@ -887,6 +887,17 @@ MATRIX = (
             },
             name="dispatcher forwards to another Open311 server",
         ),
+        C(
+            POST,
+            at("/kantor/laporan/{code}/aksi/split/", "submitted"),
+            staff("dispatcher") | {"officer_a": 404, "officer_b": 404},
+            data=lambda world, role: {
+                "version": world.reports["submitted"].version,
+                "agency_1": world.cast.agency_a.pk,
+                "agency_2": world.cast.agency_b.pk,
+            },
+            name="dispatcher splits a report",
+        ),
         C(GET, at("/kantor/laporan/{code}/aksi/note/", "in_progress"), every(405)),
     ),
     E(
@@ -1266,6 +1277,27 @@ MATRIX = (
             body="json",
             data={"reason": "Menunggu cek lapangan."},
         ),
+    ),
+    E(
+        "api:split",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/split", "submitted"),
+            api_dispatcher_action(),
+            body="json",
+            data={"parts": [{"agency": "pupr"}, {"agency": "dinkes"}]},
+        ),
+    ),
+    E(
+        "api:reopen_part",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/reopen-part", "responded"),
+            report_page(403, public=401) | {"dispatcher": REACHED},
+            body="json",
+            data={"reason": "Lampirkan foto yang jelas."},
+        ),
+        note="A report that is no part: the dispatcher gets 409 (tests/test_split.py reopens one).",
     ),
     E(
         "api:resume",

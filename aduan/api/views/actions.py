@@ -32,6 +32,7 @@ from ..schemas import (
     ReclassifyIn,
     ReportDetail,
     ResubmitIn,
+    SplitIn,
     SupportOut,
     TextIn,
     VerdictIn,
@@ -107,6 +108,38 @@ def redisposition(request, data: DispositionIn, code: str = CodePath):
             actor=u,
             instruction=data.instruction,
             expected_version=data.expected_version,
+        ),
+    )
+
+
+@router.post("/reports/{code}/split", response=RESPONSES, auth=ANY, summary="Bagi laporan")
+def split(request, data: SplitIn, code: str = CodePath):
+    """Bagi laporan ke beberapa perangkat daerah (admin kabupaten); setiap bagian menjadi laporan
+    tersendiri bagi perangkat daerahnya, dan laporan utama dijawab setelah semua bagian dijawab."""
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_split(
+            r,
+            actor=u,
+            parts=[(_agency(part.agency), part.instruction) for part in data.parts],
+            expected_version=data.expected_version,
+        ),
+    )
+
+
+@router.post(
+    "/reports/{code}/reopen-part",
+    response=RESPONSES,
+    auth=ANY,
+    summary="Buka kembali bagian laporan",
+)
+def reopen_part(request, data: ReasonIn, code: str = CodePath):
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_reopen_part(
+            r, actor=u, reason=data.reason, expected_version=data.expected_version
         ),
     )
 
