@@ -325,6 +325,8 @@ def test_a_sub_unit_officer_must_belong_to_the_agency(cast, upt):
         accounts.do_set_role(
             user, Role.OFFICER, actor=cast.sysadmin, agency=cast.agency_b, sub_unit=upt
         )
-    accounts.do_set_role(user, Role.OFFICER, actor=cast.sysadmin, agency=cast.agency_a, sub_unit=upt)
+    accounts.do_set_role(
+        user, Role.OFFICER, actor=cast.sysadmin, agency=cast.agency_a, sub_unit=upt
+    )
     user.refresh_from_db()
     assert user.sub_unit == upt and user.is_sub_unit_officer

@@ -179,7 +179,10 @@ def build(cast, state) -> Report:
         actions.do_pass_down(report, first, actor=cast.officer_a, note="Cek lokasi.")
         if state == "in_progress_passed_draft":
             actions.do_answer(
-                report, actor=person(cast, "sub_unit_a"), text="Beres.", attachments=[result_photo()]
+                report,
+                actor=person(cast, "sub_unit_a"),
+                text="Beres.",
+                attachments=[result_photo()],
             )
         return report
     if state == "merged":

@@ -331,9 +331,9 @@ def _revoke(user, *, actor=None, token_id=None, reason: str) -> int:
 def check_role_and_agency(role: str, agency, sub_unit=None) -> None:
     """An officer works for exactly one active agency, and perhaps for one of its sub-units
     (issue 16); nobody else has either."""
-    if sub_unit is not None and (role != Role.OFFICER or sub_unit.agency_id != getattr(
-        agency, "pk", None
-    )):
+    if sub_unit is not None and (
+        role != Role.OFFICER or sub_unit.agency_id != getattr(agency, "pk", None)
+    ):
         raise ValidationError(
             {"sub_unit": _("Sub-unit harus berada di bawah perangkat daerah petugas.")}
         )

@@ -55,7 +55,9 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ("nik_display",)
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Aduan"), {
+        (
+            _("Aduan"),
+            {
                 "fields": (
                     "role",
                     "full_name",
@@ -64,7 +66,8 @@ class UserAdmin(BaseUserAdmin):
                     "sub_unit",
                     "is_representative",
                 )
-            },),
+            },
+        ),
         (
             _("Profil pelapor"),
             {

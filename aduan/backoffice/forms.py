@@ -722,7 +722,7 @@ class ReturnAnswerForm(ActionForm):
 
 
 class PassDownForm(ActionForm):
-    """"Teruskan ke sub-unit" (issue 16), with the sub-unit the routing rules propose selected."""
+    """ "Teruskan ke sub-unit" (issue 16), with the sub-unit the routing rules propose selected."""
 
     action = Action.PASS_DOWN
     template_name = "backoffice/actions/pass_down.html"

@@ -1161,7 +1161,9 @@ def _draft_answer(r: Report, actor, answer: _Answer, files) -> None:
 # --- sub-units (issue 16) --------------------------------------------------------------------
 
 
-def do_pass_down(report: Report, sub_unit, *, actor, note: str = "", expected_version=None) -> Report:
+def do_pass_down(
+    report: Report, sub_unit, *, actor, note: str = "", expected_version=None
+) -> Report:
     """The agency passes a report it has accepted down to one of its active sub-units (or on from
     one sub-unit to another). The agency keeps the report, its clock and its oversight: it sees
     everything and approves the sub-unit's answer. The event is internal (the note is an
@@ -1175,9 +1177,7 @@ def do_pass_down(report: Report, sub_unit, *, actor, note: str = "", expected_ve
                 field="sub_unit",
             )
         if sub_unit.pk == r.sub_unit_id:
-            raise errors.InvalidInput(
-                _("Laporan sudah berada di sub-unit ini."), field="sub_unit"
-            )
+            raise errors.InvalidInput(_("Laporan sudah berada di sub-unit ini."), field="sub_unit")
         previous = r.sub_unit
         r.sub_unit = sub_unit
         if r.assigned_to_id is not None and r.assigned_to.sub_unit_id not in (None, sub_unit.pk):
@@ -1186,8 +1186,13 @@ def do_pass_down(report: Report, sub_unit, *, actor, note: str = "", expected_ve
         if previous is not None:
             data["previous_sub_unit"] = previous.pk
         _finish(
-            r, Action.PASS_DOWN, actor, EventKind.PASSED_DOWN, text=note,
-            audience=Audience.INTERNAL, data=data,
+            r,
+            Action.PASS_DOWN,
+            actor,
+            EventKind.PASSED_DOWN,
+            text=note,
+            audience=Audience.INTERNAL,
+            data=data,
         )
         outbox.queue(
             "report_passed_down",
@@ -1412,9 +1417,7 @@ def do_decide_extension(
         extension.save()
         _finish(r, Action.DECIDE_EXTENSION, actor, kind, text=text, audience=audience, data=data)
         context = {"approved": approve, "working_days": extension.working_days, "text": note}
-        outbox.queue(
-            "extension_decided", report=r, users=recipients.handlers(r), context=context
-        )
+        outbox.queue("extension_decided", report=r, users=recipients.handlers(r), context=context)
         if approve:
             outbox.queue(
                 "extension_decided",

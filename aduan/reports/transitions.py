@@ -337,11 +337,7 @@ def oversees_sub_unit(user, report: Report) -> bool:
 def agency_has_approvers(agency_id) -> bool:
     from django.contrib.auth import get_user_model
 
-    return (
-        get_user_model()
-        .objects.filter(approves_answers_of=agency_id, is_active=True)
-        .exists()
-    )
+    return get_user_model().objects.filter(approves_answers_of=agency_id, is_active=True).exists()
 
 
 def refusal(action: Action, report: Report, user) -> errors.ActionError | None:

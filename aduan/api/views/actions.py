@@ -12,8 +12,8 @@ from ninja import Router
 from aduan.directory.models import PRIORITY_CODES, Agency, Category, SubUnit
 from aduan.reports import actions
 from aduan.reports.transitions import Actor, actors_for
-from aduan.triage.sub_units import proposed_sub_unit
 from aduan.reports.visibility import get_report_for, visible_reports
+from aduan.triage.sub_units import proposed_sub_unit
 
 from ..auth import ANY
 from ..errors import ApiError
@@ -282,7 +282,8 @@ def _sub_unit_out(unit) -> dict | None:
 )
 def sub_units(request, code: str = CodePath):
     """Sub-unit perangkat daerah yang memegang laporan, yang sedang menanganinya dan yang
-    diusulkan aturan sub-unit (issue 16). Hanya bagi petugas perangkat daerah yang memegang laporan."""
+    diusulkan aturan sub-unit (issue 16). Hanya bagi petugas perangkat daerah yang memegang
+    laporan."""
     user = request.auth
     report = get_report_for(user, code)
     if Actor.AGENCY not in actors_for(report, user):
