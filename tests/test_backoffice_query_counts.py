@@ -35,8 +35,9 @@ PAGES = [
     # count + page of reports (with its category, agency, district, officer), agencies and
     # categories for the filters, the user's macros for the ticked rows (issue 17)
     ("dispatcher", "/kantor/antrean/", 4 + 5),
-    # the same, and the officer's agency for the heading
-    ("officer_a", "/kantor/kotak-masuk/", 4 + 6),
+    # the same, the officer's agency for the heading, and its sub-units for their column and
+    # filter (issue 16)
+    ("officer_a", "/kantor/kotak-masuk/", 4 + 7),
     # the same, and the user's saved filters (one query, issue 17); a supervisor has no macros
     ("supervisor", "/kantor/laporan/?status=open", 4 + 5),
     # count + page of audit entries, the anonymous reports on the page (their reporters' names

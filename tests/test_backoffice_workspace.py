@@ -55,6 +55,7 @@ def test_it_shows_only_the_actions_of_the_status(client, cast):
         "request_extension",
         "answer",
         "propose_forward",
+        "pass_down",  # issue 16
     }
 
 

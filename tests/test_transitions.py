@@ -36,6 +36,7 @@ ROLES = [
     "system",
     "outside",  # a body outside the regency, through the link of the report's forwarding
     "head_a",  # an officer of agency A who approves its answers (Agency.answer_approvers)
+    "sub_unit_a",  # an officer of a sub-unit of agency A (issue 16)
 ]
 STATES = [
     "submitted",
@@ -54,6 +55,8 @@ STATES = [
     "split",  # split between agencies A and B (issue 16); both parts open
     "part",  # agency A's part of a split report, dispositioned to A
     "part_responded",  # agency A's part, answered; agency B's part still open
+    "in_progress_passed",  # agency A passed it down to its sub-unit (issue 16)
+    "in_progress_passed_draft",  # ... and the sub-unit's answer waits for A's approval
 ]
 # The status each state above is in, where its name is not one.
 STATE_STATUS = {"part": Status.DISPOSITIONED, "part_responded": Status.RESPONDED}
@@ -95,7 +98,31 @@ ALLOWED = {
         A.ANSWER,
         A.SCHEDULE,
         A.PROPOSE_FORWARD,
+        A.PASS_DOWN,
     },
+    ("in_progress_passed", "dispatcher"): {A.FORWARD, A.FORWARD_REMOTE} | DISPATCHER_ON_OPEN,
+    ("in_progress_passed", "officer_a"): {
+        A.ASSIGN,
+        A.NOTE,
+        A.REQUEST_INFO,
+        A.REQUEST_EXTENSION,
+        A.ANSWER,
+        A.SCHEDULE,
+        A.PROPOSE_FORWARD,
+        A.PASS_DOWN,  # on to another of its sub-units
+        A.TAKE_BACK,
+    },
+    # The sub-unit works on it; its answer is a draft for agency A (`actions._needs_approval`).
+    ("in_progress_passed", "sub_unit_a"): {A.NOTE, A.REQUEST_INFO, A.ANSWER, A.SCHEDULE},
+    ("in_progress_passed_draft", "dispatcher"): {A.FORWARD, A.FORWARD_REMOTE} | DISPATCHER_ON_OPEN,
+    ("in_progress_passed_draft", "officer_a"): {
+        A.ASSIGN,
+        A.NOTE,
+        A.REQUEST_INFO,
+        A.REQUEST_EXTENSION,
+        A.PROPOSE_FORWARD,
+    },
+    ("in_progress_passed_draft", "sub_unit_a"): {A.NOTE, A.REQUEST_INFO},
     ("in_progress_paused", "dispatcher"): {A.FORWARD, A.FORWARD_REMOTE} | DISPATCHER_ON_OPEN,
     ("in_progress_paused", "officer_a"): {
         A.ASSIGN,
@@ -104,6 +131,7 @@ ALLOWED = {
         A.ANSWER,
         A.SCHEDULE,
         A.PROPOSE_FORWARD,
+        A.PASS_DOWN,
     },
     ("in_progress_paused", "reporter"): {A.PROVIDE_INFO},
     ("in_progress_extension", "dispatcher"): {A.FORWARD, A.FORWARD_REMOTE} | DISPATCHER_ON_OPEN,
@@ -114,6 +142,7 @@ ALLOWED = {
         A.ANSWER,
         A.SCHEDULE,
         A.PROPOSE_FORWARD,
+        A.PASS_DOWN,
     },
     ("in_progress_extension", "supervisor"): {A.DECIDE_EXTENSION},
     ("responded", "dispatcher"): DISPATCHER_ON_OPEN,
@@ -143,6 +172,9 @@ for (_state, _role), _allowed in list(ALLOWED.items()):
     if _role == "officer_a":
         ALLOWED[(_state, "head_a")] = set(_allowed)
 ALLOWED[("in_progress_draft", "head_a")] |= {A.APPROVE_ANSWER, A.RETURN_ANSWER}
+# Agency A has an approver (head_a, made before every state is built), so only they decide the
+# sub-unit's draft; without one any officer of A would (tests/test_sub_units.py).
+ALLOWED[("in_progress_passed_draft", "head_a")] |= {A.APPROVE_ANSWER, A.RETURN_ANSWER}
 SYSTEM_ACTIONS = {
     A.AUTO_CLOSE,
     A.AUTO_ARCHIVE,
@@ -176,6 +208,14 @@ def split_report(cast) -> Report:
     return report
 
 
+def sub_units_of_a(cast):
+    from tests.sub_units import officer_of, sub_unit_of_a
+
+    first, second = sub_unit_of_a(cast), sub_unit_of_a(cast, "UPT Wilayah II")
+    officer_of(first)
+    return first, second
+
+
 def build(cast, state) -> Report:
     if state == "split":
         return split_report(cast)
@@ -187,6 +227,19 @@ def build(cast, state) -> Report:
                 part, actor=cast.officer_a, text="Sudah ditambal.", attachments=[result_photo()]
             )
         return part
+    if state.startswith("in_progress_passed"):
+        head_of_a(cast)
+        first, _second = sub_units_of_a(cast)
+        report = report_in(cast, Status.IN_PROGRESS)
+        actions.do_pass_down(report, first, actor=cast.officer_a, note="Cek lokasi.")
+        if state == "in_progress_passed_draft":
+            actions.do_answer(
+                report,
+                actor=person(cast, "sub_unit_a"),
+                text="Beres.",
+                attachments=[result_photo()],
+            )
+        return report
     if state == "merged":
         report = file_report(cast)
         target = file_report(cast, title="Laporan yang sama, lebih dulu")
@@ -220,6 +273,10 @@ def person(cast, role, report=None):
         return transitions.OutsideParty(0, report.pk, "PDAM")
     if role == "head_a":
         return head_of_a(cast)
+    if role == "sub_unit_a":
+        from tests.sub_units import officer_of
+
+        return officer_of(sub_units_of_a(cast)[0])
     return None if role == "system" else getattr(cast, "citizen" if role == "reporter" else role)
 
 
@@ -333,6 +390,14 @@ def call(action, report, actor, cast):
         A.REOPEN_PART: lambda: actions.do_reopen_part(
             report, actor=actor, reason="Lampirkan foto yang jelas."
         ),
+        # To a sub-unit of agency A the report is not with yet.
+        A.PASS_DOWN: lambda: actions.do_pass_down(
+            report,
+            next(u for u in sub_units_of_a(cast) if u.pk != report.sub_unit_id),
+            actor=actor,
+            note="Mohon ditangani.",
+        ),
+        A.TAKE_BACK: lambda: actions.do_take_back(report, actor=actor, note="Kami tangani."),
     }
     return calls[action]()
 
@@ -388,8 +453,13 @@ def test_every_action_by_every_role_is_taken_or_refused(cast, state):
                 result = call(action, report, mine, cast)
                 expected_status = transitions.TRANSITIONS[action].target or STATE_STATUS.get(
                     state,
-                    state.removesuffix("_paused").removesuffix("_extension").removesuffix("_draft"),
+                    state.removesuffix("_paused")
+                    .removesuffix("_extension")
+                    .removesuffix("_draft")
+                    .removesuffix("_passed"),
                 )
+                if role == "sub_unit_a" and action == A.ANSWER:
+                    expected_status = Status.IN_PROGRESS  # a draft for agency A to approve
                 assert Report.objects.get(pk=report.pk).status == expected_status, (
                     state,
                     role,

@@ -328,8 +328,15 @@ def _revoke(user, *, actor=None, token_id=None, reason: str) -> int:
 # --- what a sysadmin changes --------------------------------------------------------------------
 
 
-def check_role_and_agency(role: str, agency) -> None:
-    """An officer works for exactly one active agency; nobody else has one."""
+def check_role_and_agency(role: str, agency, sub_unit=None) -> None:
+    """An officer works for exactly one active agency, and perhaps for one of its sub-units
+    (issue 16); nobody else has either."""
+    if sub_unit is not None and (
+        role != Role.OFFICER or sub_unit.agency_id != getattr(agency, "pk", None)
+    ):
+        raise ValidationError(
+            {"sub_unit": _("Sub-unit harus berada di bawah perangkat daerah petugas.")}
+        )
     if role == Role.OFFICER and agency is None:
         raise ValidationError(
             {"agency": _("Petugas perangkat daerah wajib memiliki perangkat daerah.")}
@@ -340,14 +347,15 @@ def check_role_and_agency(role: str, agency) -> None:
         )
 
 
-def do_set_role(user, role: str, *, actor, agency=None) -> User:
-    """Give an account a role (and the agency an officer works for). The change is audited by
-    `audit_hooks` (with `actor`), as every change of role or agency is, whoever saves it."""
-    check_role_and_agency(role, agency)
+def do_set_role(user, role: str, *, actor, agency=None, sub_unit=None) -> User:
+    """Give an account a role (and the agency an officer works for, and the sub-unit of it if
+    any). The change is audited by `audit_hooks` (with `actor`), as every change of role, agency
+    or sub-unit is, whoever saves it."""
+    check_role_and_agency(role, agency, sub_unit)
     if agency is not None and not agency.is_active and agency.pk != user.agency_id:
         raise ValidationError({"agency": _("Perangkat daerah ini tidak aktif.")})
     with transaction.atomic():
-        user.role, user.agency = role, agency
+        user.role, user.agency, user.sub_unit = role, agency, sub_unit
         save_audited(user, actor=actor)
     return user
 

@@ -15,7 +15,7 @@ class RoleAgencyMixin:
         cleaned = super().clean()
         role, agency = cleaned.get("role"), cleaned.get("agency")
         if role:
-            actions.check_role_and_agency(role, agency)
+            actions.check_role_and_agency(role, agency, cleaned.get("sub_unit"))
         if (
             agency is not None
             and not agency.is_active
@@ -33,7 +33,7 @@ class AduanUserChangeForm(RoleAgencyMixin, UserChangeForm):
 class AduanUserCreationForm(RoleAgencyMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
-        fields = ("username", "role", "agency", "full_name", "email", "phone")
+        fields = ("username", "role", "agency", "sub_unit", "full_name", "email", "phone")
 
 
 @admin.register(User)
@@ -46,6 +46,7 @@ class UserAdmin(BaseUserAdmin):
         "email",
         "role",
         "agency",
+        "sub_unit",
         "is_representative",
         "is_active",
     )
@@ -54,7 +55,19 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ("nik_display",)
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Aduan"), {"fields": ("role", "full_name", "phone", "agency", "is_representative")}),
+        (
+            _("Aduan"),
+            {
+                "fields": (
+                    "role",
+                    "full_name",
+                    "phone",
+                    "agency",
+                    "sub_unit",
+                    "is_representative",
+                )
+            },
+        ),
         (
             _("Profil pelapor"),
             {
@@ -79,6 +92,7 @@ class UserAdmin(BaseUserAdmin):
                     "username",
                     "role",
                     "agency",
+                    "sub_unit",
                     "full_name",
                     "email",
                     "phone",

@@ -36,6 +36,7 @@ def within_erasure():
 WATCHED = {
     "role": AuditAction.ROLE_CHANGED,
     "agency_id": AuditAction.AGENCY_CHANGED,
+    "sub_unit_id": AuditAction.AGENCY_CHANGED,
     "is_representative": AuditAction.REPRESENTATIVE_CHANGED,
     "is_staff": AuditAction.ADMIN_RIGHTS_CHANGED,
     "is_superuser": AuditAction.ADMIN_RIGHTS_CHANGED,
@@ -58,7 +59,7 @@ def _actor(instance):
 def _watched_fields(update_fields) -> list[str]:
     if update_fields is None:
         return list(WATCHED)
-    names = {f"{name}_id" if name == "agency" else name for name in update_fields}
+    names = {f"{name}_id" if name in ("agency", "sub_unit") else name for name in update_fields}
     return [field for field in WATCHED if field in names]
 
 
@@ -109,7 +110,7 @@ def audit_user_changes(sender, instance, created, raw=False, **kwargs):
     for field, action in WATCHED.items():
         old, new = before[field], getattr(instance, field)
         if old != new:
-            name = "agency" if field == "agency_id" else field
+            name = field.removesuffix("_id")
             if field == "email":
                 old, new = _masked(old), _masked(new)
             if field == "agency_id":

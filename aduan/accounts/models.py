@@ -34,6 +34,17 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="officers",
     )
+    # An officer of a sub-unit of that agency (issue 16: a Puskesmas under Dinas Kesehatan) sees
+    # and handles only the reports the agency passed down to it (`visibility.handles`).
+    sub_unit = models.ForeignKey(
+        "directory.SubUnit",
+        verbose_name=_("sub-unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+        help_text=_("Kosongkan untuk petugas perangkat daerah induk."),
+    )
     is_representative = models.BooleanField(
         _("RT/RW"),
         default=False,
@@ -112,6 +123,10 @@ class User(AbstractUser):
     @property
     def is_officer(self) -> bool:
         return self.role == Role.OFFICER and self.agency_id is not None
+
+    @property
+    def is_sub_unit_officer(self) -> bool:
+        return self.is_officer and self.sub_unit_id is not None
 
     @property
     def is_supervisor(self) -> bool:

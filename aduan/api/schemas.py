@@ -498,6 +498,27 @@ class AssignIn(VersionIn):
     officer: Str(150, min_length=1, example="agency-pupr")
 
 
+class PassDownIn(VersionIn):
+    sub_unit: int = Field(
+        description="Id sub-unit perangkat daerah yang menangani laporan (lihat `sub_units` pada "
+        "/reports/{code}/sub-units).",
+        examples=[3],
+    )
+    note: Str(5000, example="Mohon dicek ke lokasi oleh Puskesmas.") = ""
+
+
+class SubUnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+
+
+class SubUnitsOut(Schema):
+    current: SubUnitOut | None = Field(description="Sub-unit yang menangani laporan sekarang.")
+    proposed: SubUnitOut | None = Field(description="Sub-unit yang diusulkan aturan sub-unit.")
+    sub_units: list[SubUnitOut] = Field(description="Sub-unit aktif perangkat daerah.")
+
+
 class NoteIn(WithFilesIn):
     public: bool = False
 

@@ -2,7 +2,8 @@
 
 The back office is narrower than `visibility.visible_reports`: an officer sees public reports on
 the portal like anyone, but here only the reports their agency holds now, so that an officer of
-agency B gets 404 on agency A's report in every page, list, search and export of the back office.
+agency B gets 404 on agency A's report in every page, list, search and export of the back office,
+and an officer of one of A's sub-units (issue 16) on every report of A not passed down to it.
 """
 
 from django.db.models import QuerySet
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts.access import is_staff_member
 from aduan.reports.models import Report
+from aduan.reports.visibility import handled_reports
 
 
 def workspace_reports(user) -> QuerySet[Report]:
@@ -19,7 +21,8 @@ def workspace_reports(user) -> QuerySet[Report]:
         return Report.objects.none()
     if user.is_dispatcher or user.is_supervisor:
         return Report.objects.all()
-    return Report.objects.filter(agency_id=user.agency_id)
+    # The agency's officers: what it holds; a sub-unit's officers: what was passed down to it.
+    return handled_reports(user)
 
 
 def get_workspace_report(user, code: str) -> Report:
@@ -29,6 +32,7 @@ def get_workspace_report(user, code: str) -> Report:
             .select_related(
                 "category",
                 "agency",
+                "sub_unit",
                 "district",
                 "village",
                 "reporter",

@@ -13,13 +13,15 @@ to the text unseen on the server, and a merge asks for confirmation (it can be u
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aduan.directory.models import Agency, Category, Priority
+from aduan.directory.models import Agency, Category, Priority, SubUnit
 from aduan.reports import actions, errors, transitions
 from aduan.reports.models import AnswerOutcome, ArchiveReason, Classification, Report
 from aduan.reports.transitions import Action
+from aduan.triage.sub_units import proposed_sub_unit
 
 from .access import workspace_reports
 from .models import ResponseTemplate, TemplateKind, templates_for
@@ -419,7 +421,10 @@ class AssignForm(ActionForm):
         super().__init__(*args, **kwargs)
         field = self.fields["officer"]
         field.queryset = User.objects.filter(
-            agency_id=self.report.agency_id, role="officer", is_active=True
+            Q(sub_unit__isnull=True) | Q(sub_unit_id=self.report.sub_unit_id),
+            agency_id=self.report.agency_id,
+            role="officer",
+            is_active=True,
         )
         field.empty_label = None
         field.label_from_instance = lambda u: u.display_name
@@ -765,6 +770,53 @@ class ReopenPartForm(CloseForm):
         )
 
 
+class PassDownForm(ActionForm):
+    """ "Teruskan ke sub-unit" (issue 16), with the sub-unit the routing rules propose selected."""
+
+    action = Action.PASS_DOWN
+    template_name = "backoffice/actions/pass_down.html"
+
+    sub_unit = Offered(
+        SubUnit.objects.none(), lookup=SubUnit.objects.all(), label=gettext_lazy("Sub-unit")
+    )
+    note = _text(gettext_lazy("Catatan untuk sub-unit"), rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["sub_unit"]
+        field.queryset = SubUnit.objects.filter(
+            agency_id=self.report.agency_id, is_active=True
+        ).exclude(pk=self.report.sub_unit_id or 0)
+        field.empty_label = "—"
+        field.label_from_instance = lambda u: f"{u.name} ({u.get_kind_display()})"
+        self.proposed = proposed_sub_unit(self.report)
+        if self.proposed is not None and self.proposed.pk != self.report.sub_unit_id:
+            self.initial["sub_unit"] = self.proposed.pk
+        else:
+            self.proposed = None
+
+    def run(self, data):
+        return actions.do_pass_down(
+            self.report,
+            data["sub_unit"],
+            actor=self.user,
+            note=data["note"],
+            expected_version=data["version"],
+        )
+
+
+class TakeBackForm(ActionForm):
+    action = Action.TAKE_BACK
+    template_name = "backoffice/actions/text.html"
+
+    text = _text(gettext_lazy("Catatan (internal)"), rows=2)
+
+    def run(self, data):
+        return actions.do_take_back(
+            self.report, actor=self.user, note=data["text"], expected_version=data["version"]
+        )
+
+
 # What the back office offers, in this order; the reporter's own actions belong to the portal.
 FORMS: dict[Action, type[ActionForm]] = {
     form.action: form
@@ -795,5 +847,7 @@ FORMS: dict[Action, type[ActionForm]] = {
         ApproveAnswerForm,
         ReturnAnswerForm,
         ReopenPartForm,
+        PassDownForm,
+        TakeBackForm,
     )
 }

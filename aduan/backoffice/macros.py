@@ -78,8 +78,8 @@ def macros_for(user):
     mine = Q(pk__in=[])
     if user.is_dispatcher:
         mine |= Q(agency__isnull=True)
-    if user.is_officer and user.agency_id:
-        mine |= Q(agency_id=user.agency_id)
+    if user.is_officer and user.agency_id and user.sub_unit_id is None:
+        mine |= Q(agency_id=user.agency_id)  # a sub-unit's officers have none (issue 16)
     return Macro.objects.filter(mine).select_related("template", "target_agency", "assignee")
 
 

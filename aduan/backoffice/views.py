@@ -17,13 +17,14 @@ from aduan.audit import trail as audit_trail
 from aduan.audit.models import AuditEntry
 from aduan.core import fragments
 from aduan.core.paging import BoundedPaginator
-from aduan.directory.models import Agency, Category
+from aduan.directory.models import Agency, Category, SubUnit
 from aduan.federation import actions as federation
 from aduan.ops.bodylimit import accepts_files
 from aduan.reports import actions, errors, paper, proof, sla
 from aduan.reports import case_file as case_files
 from aduan.reports.attachments import open_stored
 from aduan.reports.models import (
+    AGENCY_INBOX_STATUSES,
     Audience,
     Classification,
     Disposition,
@@ -35,6 +36,7 @@ from aduan.reports.models import (
 from aduan.reports.transitions import TRANSITIONS, Action, available_actions
 from aduan.reports.visibility import (
     case_file_for,
+    handled_reports,
     may_open_case_file,
     other_reports_of_reporter,
     present_reporter,
@@ -79,17 +81,21 @@ def _filter_choices():
     }
 
 
-def _listing(request, name: str, scope: tuple, params, qs) -> str:
+def _listing(request, name: str, scope: tuple, params, qs, *, sub_units=None) -> str:
     """The filters and rows of a back-office list, kept rendered until a report changes
-    (`aduan.core.fragments`): `scope` is what else than the query string selects the rows."""
+    (`aduan.core.fragments`): `scope` is what else than the query string selects the rows.
+    `sub_units`: the agency's sub-units, for the inbox's column and filter (issue 16)."""
 
     def render_rows():
+        choices = list(sub_units.values_list("pk", "name")) if sub_units is not None else []
         return render_to_string(
             "backoffice/_listing.html",
             {
                 "page": _page(request, qs),
                 "params": params,
                 "show_agency": False,
+                "show_sub_unit": bool(choices),
+                "sub_units": choices,
                 "selectable": True,  # a macro may be applied to the ticked rows (`_bulk.html`)
                 **_filter_choices(),
             },
@@ -129,21 +135,31 @@ def queue(request):
 def inbox(request):
     """The reports the officer's agency holds now, the most urgent first, then the nearest
     deadline."""
+    user = request.user
     params = request.GET.copy()
-    qs = Report.objects.select_related(*LIST_RELATED)
-    agency = request.user.agency_id
-    qs = qs.filter(agency_id=agency) if params.get("status") else qs.agency_inbox(agency)
+    qs = handled_reports(user).select_related(*LIST_RELATED, "sub_unit")
+    if not params.get("status"):
+        qs = qs.filter(status__in=AGENCY_INBOX_STATUSES)
     if params.get("mine"):
-        qs = qs.filter(assigned_to=request.user)
+        qs = qs.filter(assigned_to=user)
     qs = filter_reports(qs, params)
-    scope = (request.user.agency_id, request.user.pk if params.get("mine") else None)
+    scope = (user.agency_id, user.sub_unit_id, user.pk if params.get("mine") else None)
+    # The agency sees which sub-unit handles what, and filters by it; a sub-unit sees its own.
+    sub_units = (
+        SubUnit.objects.filter(agency_id=user.agency_id).order_by("name")
+        if user.sub_unit_id is None
+        else None
+    )
+    holder = user.sub_unit.name if user.sub_unit_id else user.agency.short_name
     return render(
         request,
         "backoffice/inbox.html",
         {
-            "listing": _listing(request, "inbox", scope, params, by_priority(qs)),
-            "macros": macros_for(request.user),
-            "title": _("Kotak masuk %(agency)s") % {"agency": request.user.agency.short_name},
+            "listing": _listing(
+                request, "inbox", scope, params, by_priority(qs), sub_units=sub_units
+            ),
+            "macros": macros_for(user),
+            "title": _("Kotak masuk %(agency)s") % {"agency": holder},
         },
     )
 

@@ -4,7 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.core import fragments
 
-from .models import Agency, Category, CategoryQuestion, Holiday, Region, SlaPolicy
+from .models import (
+    Agency,
+    Category,
+    CategoryQuestion,
+    Holiday,
+    Region,
+    SlaPolicy,
+    SubUnit,
+    SubUnitRule,
+)
 
 
 @admin.register(Region)
@@ -102,3 +111,29 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     )
     list_editable = ("days", "working_days", "warn_share")
     list_filter = ("step",)
+
+
+@admin.register(SubUnit)
+class SubUnitAdmin(admin.ModelAdmin):
+    """Sub-units of an agency (issue 16); their officers are users with the agency and the
+    sub-unit set (the user page)."""
+
+    list_display = ("name", "agency", "kind", "district", "village", "is_active")
+    list_filter = ("kind", "is_active", "agency")
+    search_fields = ("name", "agency__short_name")
+    raw_id_fields = ("district", "village")
+    actions = [deactivate, activate]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: reports keep their sub-unit
+
+
+@admin.register(SubUnitRule)
+class SubUnitRuleAdmin(admin.ModelAdmin):
+    """Which sub-unit the agency's reports are proposed for: the most specific rule wins
+    (`aduan.triage.sub_units`)."""
+
+    list_display = ("agency", "category", "district", "village", "sub_unit")
+    list_filter = ("agency",)
+    raw_id_fields = ("district", "village")
+    autocomplete_fields = ("sub_unit",)

@@ -254,3 +254,123 @@ class SlaPolicy(models.Model):
             + (2 if self.supervisory is not None else 0)
             + (1 if self.classification else 0)
         )
+
+
+class SubUnit(models.Model):
+    """A unit under an agency (issue 16): a UPT, a Puskesmas, a school, a kecamatan office, a
+    desa. It has officers of its own (`accounts.User.sub_unit`); the agency passes a report down to
+    it (`actions.do_pass_down`) and keeps the oversight: it sees everything, and the sub-unit's
+    answers wait for its approval. Deactivated, never deleted: reports keep it."""
+
+    class Kind(models.TextChoices):
+        UPT = "upt", _("UPT")
+        PUSKESMAS = "puskesmas", _("Puskesmas")
+        SCHOOL = "sekolah", _("Sekolah")
+        DISTRICT_OFFICE = "kecamatan", _("Kantor kecamatan")
+        VILLAGE = "desa", _("Desa")
+        OTHER = "lainnya", _("Lainnya")
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("perangkat daerah"),
+        on_delete=models.PROTECT,
+        related_name="sub_units",
+    )
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices, default=Kind.UPT)
+    district = models.ForeignKey(
+        Region,
+        verbose_name=_("kecamatan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.DISTRICT},
+    )
+    village = models.ForeignKey(
+        Region,
+        verbose_name=_("desa/kelurahan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["agency", "name"]
+        verbose_name = _("sub-unit")
+        verbose_name_plural = _("sub-unit")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="sub_unit_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency.short_name})"
+
+
+class SubUnitRule(models.Model):
+    """Routing is data (FixMyStreet's contacts): which sub-unit of `agency` a report it holds
+    should go to, by category and place. Every condition left empty matches anything; the most
+    specific matching rule wins (`aduan.triage.sub_units.proposed_sub_unit`). The rule only
+    proposes: an officer of the agency passes the report down."""
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("perangkat daerah"),
+        on_delete=models.CASCADE,
+        related_name="sub_unit_rules",
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("kategori"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        Region,
+        verbose_name=_("kecamatan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.DISTRICT},
+    )
+    village = models.ForeignKey(
+        Region,
+        verbose_name=_("desa/kelurahan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+    )
+    sub_unit = models.ForeignKey(
+        SubUnit, verbose_name=_("sub-unit"), on_delete=models.CASCADE, related_name="rules"
+    )
+
+    class Meta:
+        ordering = ["agency", "sub_unit"]
+        verbose_name = _("aturan sub-unit")
+        verbose_name_plural = _("aturan sub-unit")
+
+    def __str__(self) -> str:
+        return f"{self.agency.short_name} → {self.sub_unit.name}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.sub_unit_id and self.agency_id and self.sub_unit.agency_id != self.agency_id:
+            raise ValidationError(
+                {"sub_unit": gettext("Sub-unit harus berada di bawah perangkat daerah ini.")}
+            )
+
+    @property
+    def specificity(self) -> int:
+        """A village is more specific than a district; a place with a category beats either
+        alone (category + desa > category > desa > kecamatan > nothing)."""
+        place = 2 if self.village_id else 1 if self.district_id else 0
+        return (3 if self.category_id else 0) + place

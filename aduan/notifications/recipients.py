@@ -64,9 +64,34 @@ def contacts(report) -> dict:
 
 
 def officers(agency) -> list:
+    """The officers of the agency itself: its sub-units' officers (issue 16) hear only of the
+    reports passed down to them (`handlers`, `sub_unit_officers`)."""
     if agency is None:
         return []
-    return list(get_user_model().objects.filter(role=Role.OFFICER, agency=agency, is_active=True))
+    return list(
+        get_user_model().objects.filter(
+            role=Role.OFFICER, agency=agency, sub_unit__isnull=True, is_active=True
+        )
+    )
+
+
+def sub_unit_officers(sub_unit) -> list:
+    if sub_unit is None:
+        return []
+    return list(
+        get_user_model().objects.filter(role=Role.OFFICER, sub_unit=sub_unit, is_active=True)
+    )
+
+
+def handlers(report) -> list:
+    """Everyone who works on `report` now: the officers of the agency that holds it and, when it
+    was passed down, those of its sub-unit."""
+    if report.agency_id is None:
+        return []
+    found = officers(report.agency)
+    if report.sub_unit_id is not None:
+        found += sub_unit_officers(report.sub_unit)
+    return found
 
 
 def dispatchers() -> list:

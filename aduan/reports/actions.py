@@ -380,6 +380,7 @@ def _hand_over(report, agency, action, *, actor, instruction, expected_version) 
             created_at=now,
         )
         r.agency, r.assigned_to, r.dispositioned_at = agency, None, now
+        r.sub_unit = None
         sla.set_clock(r, SlaStep.ACCEPT, now)
         kind = (
             EventKind.DISPOSITIONED if action == Action.DISPOSITION else EventKind.REDISPOSITIONED
@@ -749,7 +750,7 @@ def do_close(report: Report, *, actor, reason: str, expected_version=None) -> Re
         outbox.queue(
             "report_closed",
             report=r,
-            users=[*recipients.reporters(r), *recipients.officers(r.agency)],
+            users=[*recipients.reporters(r), *recipients.handlers(r)],
             **recipients.contacts(r),
             context={"text": reason},
         )
@@ -885,7 +886,7 @@ def do_decline(report: Report, *, actor, reason: str, expected_version=None) -> 
         current = _current_disposition(r)
         current.declined_at, current.decline_reason, current.ended_at = now, reason, now
         current.save(update_fields=["declined_at", "decline_reason", "ended_at"])
-        r.agency, r.assigned_to = None, None
+        r.agency, r.assigned_to, r.sub_unit = None, None, None
         sla.set_clock(r, SlaStep.VERIFY, now)
         _finish(
             r,
@@ -915,6 +916,7 @@ def do_assign(report: Report, officer, *, actor, expected_version=None) -> Repor
             or not officer.is_active
             or not officer.is_officer
             or officer.agency_id != r.agency_id
+            or officer.sub_unit_id not in (None, r.sub_unit_id)
         ):
             raise errors.InvalidInput(
                 _("Pilih petugas dari perangkat daerah yang menangani laporan."), field="officer"
@@ -1165,7 +1167,11 @@ def _record_schedule(r: Report, actor, answer: _Answer) -> TimelineEvent:
 
 def _needs_approval(r: Report, actor) -> bool:
     """An agency that asks for approval and has someone to give it (without an active approver
-    the setting would hold every answer forever, so it does not apply)."""
+    the setting would hold every answer forever, so it does not apply). A sub-unit's answer
+    (issue 16) always waits for the agency: its approvers, else any officer of the agency itself
+    (`transitions.oversees_sub_unit`), so there is always someone to give it."""
+    if getattr(actor, "sub_unit_id", None) is not None:
+        return True
     return (
         r.agency.answers_need_approval
         and not transitions.approves_answers(actor, r.agency_id)
@@ -1195,6 +1201,8 @@ def _draft_answer(r: Report, actor, answer: _Answer, files) -> None:
     r.save(update_fields=["pending_answer"])
     _attach(r, files, draft, actor, public=False, keep_capture=True)
     approvers = list(r.agency.answer_approvers.filter(is_active=True))
+    if not approvers and getattr(actor, "sub_unit_id", None) is not None:
+        approvers = recipients.officers(r.agency)  # the agency's oversight of its sub-unit
     if approvers:
         outbox.queue(
             "answer_drafted",
@@ -1202,6 +1210,79 @@ def _draft_answer(r: Report, actor, answer: _Answer, files) -> None:
             users=approvers,
             context={"text": answer.text, "author": getattr(actor, "display_name", "")},
         )
+
+
+# --- sub-units (issue 16) --------------------------------------------------------------------
+
+
+def do_pass_down(
+    report: Report, sub_unit, *, actor, note: str = "", expected_version=None
+) -> Report:
+    """The agency passes a report it has accepted down to one of its active sub-units (or on from
+    one sub-unit to another). The agency keeps the report, its clock and its oversight: it sees
+    everything and approves the sub-unit's answer. The event is internal (the note is an
+    instruction to the sub-unit); the sub-unit's officers are told."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        r = _begin(report, Action.PASS_DOWN, actor, expected_version)
+        if sub_unit is None or not sub_unit.is_active or sub_unit.agency_id != r.agency_id:
+            raise errors.InvalidInput(
+                _("Pilih sub-unit aktif dari perangkat daerah yang menangani laporan."),
+                field="sub_unit",
+            )
+        if sub_unit.pk == r.sub_unit_id:
+            raise errors.InvalidInput(_("Laporan sudah berada di sub-unit ini."), field="sub_unit")
+        previous = r.sub_unit
+        r.sub_unit = sub_unit
+        if r.assigned_to_id is not None and r.assigned_to.sub_unit_id not in (None, sub_unit.pk):
+            r.assigned_to = None  # an officer of the previous sub-unit no longer works on it
+        data = {"agency": r.agency.code, "sub_unit": sub_unit.pk, "sub_unit_name": sub_unit.name}
+        if previous is not None:
+            data["previous_sub_unit"] = previous.pk
+        _finish(
+            r,
+            Action.PASS_DOWN,
+            actor,
+            EventKind.PASSED_DOWN,
+            text=note,
+            audience=Audience.INTERNAL,
+            data=data,
+        )
+        outbox.queue(
+            "report_passed_down",
+            report=r,
+            users=recipients.sub_unit_officers(sub_unit),
+            context={"sub_unit": sub_unit, "text": note},
+        )
+    return _sync(report, r)
+
+
+def do_take_back(report: Report, *, actor, note: str = "", expected_version=None) -> Report:
+    """The agency takes a report back from its sub-unit: the sub-unit's officers no longer see
+    it. Refused while the sub-unit's draft waits (`transitions.GUARDS`)."""
+    note = (note or "").strip()
+    with transaction.atomic():
+        r = _begin(report, Action.TAKE_BACK, actor, expected_version)
+        sub_unit = r.sub_unit
+        r.sub_unit = None
+        if r.assigned_to_id is not None and r.assigned_to.sub_unit_id is not None:
+            r.assigned_to = None
+        _finish(
+            r,
+            Action.TAKE_BACK,
+            actor,
+            EventKind.TAKEN_BACK,
+            text=note,
+            audience=Audience.INTERNAL,
+            data={"agency": r.agency.code, "sub_unit": sub_unit.pk, "sub_unit_name": sub_unit.name},
+        )
+        outbox.queue(
+            "report_taken_back",
+            report=r,
+            users=recipients.sub_unit_officers(sub_unit),
+            context={"sub_unit": sub_unit, "text": note},
+        )
+    return _sync(report, r)
 
 
 def do_approve_answer(report: Report, *, actor, text: str = "", expected_version=None) -> Report:
@@ -1390,9 +1471,7 @@ def do_decide_extension(
         extension.save()
         _finish(r, Action.DECIDE_EXTENSION, actor, kind, text=text, audience=audience, data=data)
         context = {"approved": approve, "working_days": extension.working_days, "text": note}
-        outbox.queue(
-            "extension_decided", report=r, users=recipients.officers(r.agency), context=context
-        )
+        outbox.queue("extension_decided", report=r, users=recipients.handlers(r), context=context)
         if approve:
             outbox.queue(
                 "extension_decided",
@@ -1505,7 +1584,7 @@ def do_provide_info(
             data={"paused_working_days": waited},
         )
         _attach(r, attachments, event, actor, public=False, from_reporter=True)
-        outbox.queue("info_provided", report=r, users=recipients.officers(r.agency))
+        outbox.queue("info_provided", report=r, users=recipients.handlers(r))
     return _sync(report, r)
 
 
@@ -1534,7 +1613,7 @@ def do_accept_answer(
         outbox.queue(
             "report_closed",
             report=r,
-            users=recipients.officers(r.agency),
+            users=recipients.handlers(r),
             context={"text": _("Pelapor puas (penilaian %(n)s/5).") % {"n": rating}},
         )
     return _sync(report, r)
@@ -1573,7 +1652,7 @@ def do_reject_answer(report: Report, *, actor, reason: str, expected_version=Non
         outbox.queue(
             "report_reopened",
             report=r,
-            users=recipients.dispatchers() if back_to_dispatcher else recipients.officers(r.agency),
+            users=recipients.dispatchers() if back_to_dispatcher else recipients.handlers(r),
             context={"text": reason},
         )
     return _sync(report, r)
@@ -1656,7 +1735,7 @@ def _forward(report, action, actor, body_name, data, expected_version) -> Report
         outbox.queue(
             "report_forwarded",
             report=r,
-            users=[*recipients.reporters(r), *recipients.officers(r.agency)],
+            users=[*recipients.reporters(r), *recipients.handlers(r)],
             **recipients.contacts(r),
             context={"outside_body": body_name},
         )
@@ -1835,7 +1914,7 @@ def _tell_holders(r: Report, what: str, text: str) -> None:
     outbox.queue(
         "outside_update",
         report=r,
-        users=[*recipients.dispatchers(), *recipients.officers(r.agency)],
+        users=[*recipients.dispatchers(), *recipients.handlers(r)],
         context={"what": what, "text": text},
     )
 
@@ -1876,7 +1955,7 @@ def do_auto_close(report: Report) -> Report:
         outbox.queue(
             "report_closed",
             report=r,
-            users=[*recipients.reporters(r), *recipients.officers(r.agency)],
+            users=[*recipients.reporters(r), *recipients.handlers(r)],
             **recipients.contacts(r),
         )
     return _sync(report, r)
@@ -1929,7 +2008,7 @@ def do_mark_overdue(report: Report) -> bool:
             audience=Audience.INTERNAL,
             data={"step": r.due_step, "due_at": r.due_at.isoformat()},
         )
-        users = recipients.officers(r.agency) if r.agency_id else recipients.dispatchers()
+        users = recipients.handlers(r) if r.agency_id else recipients.dispatchers()
         outbox.queue("report_overdue", report=r, users=users)
     _sync(report, r)
     return True
@@ -1969,7 +2048,7 @@ def do_remind(report: Report) -> bool:
             outbox.queue(
                 "report_reminder",
                 report=r,
-                users=recipients.officers(r.agency) if r.agency_id else recipients.dispatchers(),
+                users=recipients.handlers(r) if r.agency_id else recipients.dispatchers(),
             )
     _sync(report, r)
     return True
@@ -2032,7 +2111,7 @@ def do_escalate(report: Report, level: int, *, after_working_days: int) -> bool:
         )
         addresses = [r.agency.head_email] if r.agency_id and r.agency.head_email else []
         if level == 1:
-            users = recipients.officers(r.agency) if r.agency_id else recipients.dispatchers()
+            users = recipients.handlers(r) if r.agency_id else recipients.dispatchers()
         else:
             users, addresses = recipients.supervisors(), []
         outbox.queue(

@@ -294,6 +294,17 @@ class Report(models.Model):
         on_delete=models.PROTECT,
         related_name="reports",
     )
+    # The agency's sub-unit the report was passed down to (issue 16, `actions.do_pass_down`):
+    # its officers handle it under the agency's oversight. Cleared when the report leaves the
+    # agency or the agency takes it back.
+    sub_unit = models.ForeignKey(
+        "directory.SubUnit",
+        verbose_name=_("sub-unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
     priority = models.PositiveSmallIntegerField(
         _("prioritas"), choices=Priority.choices, default=Priority.NORMAL
     )
@@ -535,6 +546,8 @@ class EventKind(models.TextChoices):
     OMBUDSMAN = "ombudsman", _("Diserahkan ke Ombudsman")
     SPLIT = "split", _("Dibagi ke beberapa perangkat daerah")
     PART_CREATED = "part_created", _("Dibuat sebagai bagian laporan")
+    PASSED_DOWN = "passed_down", _("Diteruskan ke sub-unit")
+    TAKEN_BACK = "taken_back", _("Ditarik kembali dari sub-unit")
 
 
 class Audience(models.TextChoices):

@@ -17,6 +17,7 @@ from .models import (
     Report,
     Status,
 )
+from .visibility import handles
 
 
 class Actor(enum.Enum):
@@ -31,6 +32,9 @@ class Actor(enum.Enum):
     # The head or complaints liaison of the agency that holds the report, where its answers need
     # approval (`Agency.answer_approvers`).
     APPROVER = "approver"
+    # An officer of the agency's sub-unit the report was passed down to (issue 16): works on it
+    # (notes, questions to the reporter, the answer, which the agency approves), nothing more.
+    SUB_UNIT = "sub_unit"
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,8 @@ class Action(enum.StrEnum):
     ANSWER_PARTS = "answer_parts"
     REOPEN_PART = "reopen_part"
     CLOSE_PART = "close_part"
+    PASS_DOWN = "pass_down"
+    TAKE_BACK = "take_back"
 
 
 @dataclass(frozen=True)
@@ -144,17 +150,25 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.ASSIGN: _t(
         {S.DISPOSITIONED, S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Tugaskan petugas")
     ),
-    Action.NOTE: _t({S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Tambah catatan")),
+    Action.NOTE: _t({S.IN_PROGRESS}, None, {Actor.AGENCY, Actor.SUB_UNIT}, _("Tambah catatan")),
     Action.DISPATCHER_NOTE: _t(
         OPEN_STATUSES, None, {Actor.DISPATCHER}, _("Tambah catatan internal")
     ),
     Action.REQUEST_INFO: _t(
-        {S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Minta informasi kepada pelapor")
+        {S.IN_PROGRESS},
+        None,
+        {Actor.AGENCY, Actor.SUB_UNIT},
+        _("Minta informasi kepada pelapor"),
     ),
     Action.PROVIDE_INFO: _t({S.IN_PROGRESS}, None, {Actor.REPORTER}, _("Kirim informasi tambahan")),
-    Action.ANSWER: _t({S.IN_PROGRESS}, S.RESPONDED, {Actor.AGENCY}, _("Kirim tindak lanjut")),
+    # A sub-unit's answer is always a draft the agency approves (`actions._needs_approval`).
+    Action.ANSWER: _t(
+        {S.IN_PROGRESS}, S.RESPONDED, {Actor.AGENCY, Actor.SUB_UNIT}, _("Kirim tindak lanjut")
+    ),
     # A promise with a date (issue 15): the report stays in progress, so it can never close on it.
-    Action.SCHEDULE: _t({S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Jadwalkan tindak lanjut")),
+    Action.SCHEDULE: _t(
+        {S.IN_PROGRESS}, None, {Actor.AGENCY, Actor.SUB_UNIT}, _("Jadwalkan tindak lanjut")
+    ),
     Action.ACCEPT_ANSWER: _t({S.RESPONDED}, S.CLOSED, {Actor.REPORTER}, _("Puas")),
     Action.REJECT_ANSWER: _t({S.RESPONDED}, S.IN_PROGRESS, {Actor.REPORTER}, _("Tidak puas")),
     Action.AUTO_CLOSE: _t({S.RESPONDED}, S.CLOSED, {Actor.SYSTEM}, _("Tutup otomatis")),
@@ -246,6 +260,11 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.CLOSE_PART: _t(
         {S.RESPONDED}, S.CLOSED, {Actor.SYSTEM}, _("Tutup bersama laporan utama")
     ),
+    # Sub-units (issue 16): the agency that holds a report it has accepted passes it down to one
+    # of its sub-units (or on to another), and takes it back. The status does not change: the
+    # agency still holds the report, its clock still runs.
+    Action.PASS_DOWN: _t({S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Teruskan ke sub-unit")),
+    Action.TAKE_BACK: _t({S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Tarik kembali dari sub-unit")),
 }
 
 # Conditions beyond the status, with the reason shown when they fail; an action with several has
@@ -316,6 +335,19 @@ GUARDS: dict[Action, Guard | list[Guard]] = {
             ),
         ),
     ],
+    Action.PASS_DOWN: (
+        lambda r: r.pending_answer_id is None,
+        _("Draf tindak lanjut masih menunggu persetujuan; setujui atau kembalikan dulu."),
+    ),
+    # Taking a report back while its sub-unit's draft waits would leave the draft without the
+    # fallback approvers (`approves_answers`): the agency decides on the draft first.
+    Action.TAKE_BACK: (
+        lambda r: r.sub_unit_id is not None and r.pending_answer_id is None,
+        _(
+            "Laporan tidak sedang ditangani sub-unit, atau draf tindak lanjutnya masih menunggu "
+            "persetujuan."
+        ),
+    ),
 }
 
 
@@ -392,9 +424,11 @@ def actors_for(report: Report, user) -> frozenset[Actor]:
         actors.add(Actor.REPORTER)
     if user.is_dispatcher:
         actors.add(Actor.DISPATCHER)
-    if user.is_officer and report.agency_id == user.agency_id:
-        actors.add(Actor.AGENCY)
-        if report.pending_answer_id is not None and approves_answers(user, report.agency_id):
+    if handles(report, user):
+        actors.add(Actor.AGENCY if user.sub_unit_id is None else Actor.SUB_UNIT)
+        if report.pending_answer_id is not None and (
+            approves_answers(user, report.agency_id) or oversees_sub_unit(user, report)
+        ):
             actors.add(Actor.APPROVER)
     if user.is_supervisor:
         actors.add(Actor.SUPERVISOR)
@@ -406,11 +440,31 @@ def approves_answers(user, agency_id) -> bool:
     object for the request: `actors_for` asks once per action shown)."""
     if not getattr(user, "is_officer", False) or user.agency_id != agency_id:
         return False
+    if user.sub_unit_id is not None:
+        return False  # a sub-unit's officer never approves: the agency oversees the sub-unit
     cached = getattr(user, "_approves_answers_of", None)
     if cached is None:
         cached = set(user.approves_answers_of.values_list("pk", flat=True))
         user._approves_answers_of = cached
     return agency_id in cached
+
+
+def oversees_sub_unit(user, report: Report) -> bool:
+    """The agency's oversight of a sub-unit's answer (issue 16) where the agency names no active
+    approver: then any officer of the agency itself (not of a sub-unit) approves or returns the
+    draft written while the report is passed down. With approvers, only they do
+    (`approves_answers`), as for the agency's own answers."""
+    if report.sub_unit_id is None or user.sub_unit_id is not None:
+        return False
+    if not getattr(user, "is_officer", False) or user.agency_id != report.agency_id:
+        return False
+    return not agency_has_approvers(report.agency_id)
+
+
+def agency_has_approvers(agency_id) -> bool:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(approves_answers_of=agency_id, is_active=True).exists()
 
 
 def refusal(action: Action, report: Report, user) -> errors.ActionError | None:

@@ -4,7 +4,8 @@
 Every page, API endpoint, Open311 answer, export, notification and download goes through these
 functions, and none filters a report's events or files by hand:
 - `visible_reports` for lists, `get_report_for` for one report (404 to outsiders, so codes cannot
-  be probed);
+  be probed); `handles` / `handled_reports` for the officers who work on a report (the agency that
+  holds it, or the sub-unit it was passed down to: issue 16);
 - `visible_events` and `visible_attachments` for what is inside a report (`visible_attachment` for
   one download, web and API alike), `attachment_name` for the name a file is shown under;
 - `present_reporter` for the reporter's identity, `shown_coordinates` for the report's point,
@@ -48,8 +49,36 @@ def visible_reports(user) -> QuerySet[Report]:
     public = Q(confidential=False, status__in=VERIFIED_STATUSES, parent__isnull=True)
     own = (Q(reporter=user) | Q(filed_by=user)) & Q(parent__isnull=True)
     if user.is_officer:
-        return Report.objects.filter(public | own | Q(agency_id=user.agency_id))
+        return Report.objects.filter(public | own | handled_q(user))
     return Report.objects.filter(public | own)
+
+
+def handles(report: Report, user) -> bool:
+    """Whether `user` is an officer who works on `report` now (issue 16): an officer of the agency
+    that holds it, who keeps the oversight of what its sub-units handle; or an officer of the
+    sub-unit the agency passed it down to, who sees nothing else of the agency. Every "the agency
+    that holds the report" rule (visibility, `transitions.actors_for`) asks this."""
+    if not getattr(user, "is_officer", False) or report.agency_id is None:
+        return False
+    if user.agency_id != report.agency_id:
+        return False
+    return user.sub_unit_id is None or user.sub_unit_id == report.sub_unit_id
+
+
+def handled_q(user) -> Q:
+    """`handles` as a filter, for lists: the reports the officer `user` works on."""
+    scope = Q(agency_id=user.agency_id)
+    if user.sub_unit_id is not None:
+        scope &= Q(sub_unit_id=user.sub_unit_id)
+    return scope
+
+
+def handled_reports(user) -> QuerySet[Report]:
+    """The reports the officer `user` works on: the back office's inbox and workspace, the API's
+    staff inbox and dashboard (none to anyone who is not an officer)."""
+    if user is None or not getattr(user, "is_officer", False) or not user.is_active:
+        return Report.objects.none()
+    return Report.objects.filter(handled_q(user))
 
 
 def get_report_for(user, code: str) -> Report:
@@ -124,7 +153,7 @@ def may_see_identity(report: Report, user) -> bool:
         return True
     if report.anonymous:
         return False
-    return user.is_supervisor or (user.is_officer and user.agency_id == report.agency_id)
+    return user.is_supervisor or handles(report, user)
 
 
 def attachment_name(report: Report, item, viewer, *, reporter: bool = False) -> str:
@@ -148,18 +177,15 @@ def may_see_internal(report: Report, user) -> bool:
     """Internal notes and the full timeline: staff who may work on or watch the report."""
     if user is None or not user.is_authenticated:
         return False
-    return (
-        user.is_dispatcher
-        or user.is_supervisor
-        or (user.is_officer and user.agency_id == report.agency_id)
-    )
+    return user.is_dispatcher or user.is_supervisor or handles(report, user)
 
 
 def _agency_side(report: Report, user) -> bool:
     """Who reads the agency's own events (an answer's draft waiting for approval, issue 17): the
     officers of the agency that holds the report, and the supervisors who audit it; not the
-    dispatchers, who see the answer once it is approved."""
-    return user.is_supervisor or (user.is_officer and user.agency_id == report.agency_id)
+    dispatchers, who see the answer once it is approved. A sub-unit's officers read them on the
+    reports passed down to them (`handles`): their own draft, the agency's reasons to return it."""
+    return user.is_supervisor or handles(report, user)
 
 
 def event_audiences(report: Report, viewer, *, reporter: bool = False) -> frozenset[str]:

@@ -19,7 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from aduan.reports.models import Report
-from aduan.reports.visibility import shown_text, visible_reports
+from aduan.reports.visibility import handled_q, shown_text, visible_reports
 
 from .text import STOPWORDS, stem, terms
 
@@ -231,7 +231,7 @@ def identity_scope(user) -> Q | None:
     if user.is_supervisor:
         return Q(anonymous=False)
     if user.is_officer:
-        return Q(anonymous=False, agency_id=user.agency_id)
+        return Q(anonymous=False) & handled_q(user)
     return None
 
 

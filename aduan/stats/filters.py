@@ -113,6 +113,11 @@ def filter_reports(qs: QuerySet, params, now=None) -> QuerySet:
         qs = qs.filter(agency__isnull=True)
     elif _int(agency):
         qs = qs.filter(agency_id=_int(agency))
+    sub_unit = params.get("sub_unit")
+    if sub_unit == "none":
+        qs = qs.filter(sub_unit__isnull=True)
+    elif _int(sub_unit):
+        qs = qs.filter(sub_unit_id=_int(sub_unit))
     if params.get("category") == "none":
         qs = qs.filter(category__isnull=True)
     elif _int(params.get("category")):

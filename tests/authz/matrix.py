@@ -5,12 +5,13 @@ An entry is keyed by the URL pattern's name (`namespace:name`), or by its route 
 has no name. `test_authz_coverage` fails when a pattern or an OpenAPI operation has no entry here,
 or when an entry names a pattern that no longer exists; `test_authz_matrix` calls every case once
 per role and asserts the outcome. Adding an endpoint therefore means deciding, here, what each of
-the nine roles gets.
+the roles gets.
 
 Roles (tests/authz/world.py): public (not logged in), citizen (the report's reporter),
 other_citizen, representative (the RT/RW who filed the report on the citizen's behalf),
 dispatcher, officer_a (officer of agency A, which holds the report), officer_b (another agency),
-supervisor, sysadmin. Web pages are called with the role's session, the API with its Bearer token.
+supervisor, sysadmin, sub_unit (officer of a sub-unit of agency A, issue 16), outside (a forwarding
+link). Web pages are called with the role's session, the API with its Bearer token.
 
 Outcomes:
 - OK: 2xx or 3xx, and not a redirect to a log-in page; SHOWN / HIDDEN: OK, and the case's report
@@ -92,8 +93,10 @@ class Entry:
 
 
 # The roles with an account or none at all; "outside" (the holder of a forwarding link) is the
-# public everywhere but on its link's page: `C` gives it the public's outcome unless told.
-PEOPLE = tuple(role for role in ROLES if role != "outside")
+# public everywhere but on its link's page: `C` gives it the public's outcome unless told; and
+# "sub_unit" (an officer of a sub-unit of agency A, issue 16) is an officer of another agency
+# everywhere but on the report passed down to it: `C` gives it officer_b's outcome unless told.
+PEOPLE = tuple(role for role in ROLES if role not in ("outside", "sub_unit"))
 
 
 def every(outcome) -> dict:
@@ -171,6 +174,8 @@ def at(template: str, key: str = "") -> Callable[[World], str]:
 def C(method, path, expect, **kwargs) -> Case:
     if "outside" not in expect and "public" in expect:
         expect = {**expect, "outside": expect["public"]}
+    if "sub_unit" not in expect and "officer_b" in expect:
+        expect = {**expect, "sub_unit": expect["officer_b"]}
     return Case(method, path if callable(path) else (lambda world, p=path: p), expect, **kwargs)
 
 
@@ -345,7 +350,7 @@ MATRIX = (
         C(
             GET,
             at("/laporan/{code}/", "moved"),
-            report_page(held=False) | {"officer_b": OK},
+            report_page(held=False) | {"officer_b": OK, "sub_unit": 404},
             name="moved to B",
         ),
         C(GET, at("/laporan/{code}/", "public"), every(OK), name="public"),
@@ -827,7 +832,7 @@ MATRIX = (
         C(
             GET,
             at("/kantor/laporan/{code}/", "moved"),
-            staff("dispatcher", "officer_b", "supervisor") | {"officer_a": 404},
+            staff("dispatcher", "officer_b", "supervisor") | {"officer_a": 404, "sub_unit": 404},
             name="moved to B",
         ),
     ),
@@ -897,6 +902,31 @@ MATRIX = (
                 "agency_2": world.cast.agency_b.pk,
             },
             name="dispatcher splits a report",
+        ),
+        C(
+            POST,
+            at("/kantor/laporan/{code}/aksi/pass_down/", "in_progress"),
+            staff("officer_a") | {"officer_b": 404},
+            data=lambda world, role: {
+                "version": world.reports["in_progress"].version,
+                "sub_unit": world.sub_unit.pk,
+                "note": "Mohon dicek.",
+            },
+            name="agency passes down to its sub-unit",
+        ),
+        C(
+            POST,
+            at("/kantor/laporan/{code}/aksi/take_back/", "passed"),
+            staff("officer_a") | {"officer_b": 404, "sub_unit": 403},
+            data=with_version("passed", text="Kami tangani."),
+            name="agency takes back from its sub-unit",
+        ),
+        C(
+            POST,
+            at("/kantor/laporan/{code}/aksi/note/", "passed"),
+            staff("officer_a") | {"officer_b": 404, "sub_unit": OK},
+            data=with_version("passed", text="Tim UPT sudah ke lokasi."),
+            name="sub-unit note",
         ),
         C(GET, at("/kantor/laporan/{code}/aksi/note/", "in_progress"), every(405)),
     ),
@@ -1168,7 +1198,7 @@ MATRIX = (
         C(
             GET,
             at("/api/v1/reports/{code}", "moved"),
-            report_page(public=401, held=False) | {"officer_b": OK},
+            report_page(public=401, held=False) | {"officer_b": OK, "sub_unit": 404},
             name="moved to B",
         ),
     ),
@@ -1330,6 +1360,37 @@ MATRIX = (
             report_page(403, public=401),
             body="json",
             data={"reason": "Sebutkan tanggalnya."},
+        ),
+    ),
+    E(
+        "api:sub_units",
+        C(GET, at("/api/v1/reports/{code}/sub-units", "in_progress"), api_agency_action()),
+        C(
+            GET,
+            at("/api/v1/reports/{code}/sub-units", "passed"),
+            api_agency_action() | {"sub_unit": 403},
+            name="passed down",
+        ),
+        note="Only officers of the agency holding the report (not its sub-units).",
+    ),
+    E(
+        "api:pass_down",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/sub-unit", "in_progress"),
+            api_agency_action(),
+            body="json",
+            data=lambda world, role: {"sub_unit": world.sub_unit.pk, "note": "Mohon dicek."},
+        ),
+    ),
+    E(
+        "api:take_back",
+        C(
+            POST,
+            at("/api/v1/reports/{code}/sub-unit/take-back", "passed"),
+            api_agency_action() | {"sub_unit": 403},
+            body="json",
+            data={"text": "Kami tangani."},
         ),
     ),
     E(

@@ -24,6 +24,7 @@ from aduan.reports.models import Channel, Status
 from aduan.stats.models import EvaluationReport
 from tests.conftest import Cast, report_in
 from tests.portal import give_profile
+from tests.sub_units import officer_of, sub_unit_of_a
 
 ROLES = (
     "public",
@@ -37,6 +38,9 @@ ROLES = (
     "sysadmin",
     # Whoever holds a link sent to an outside body (aduan.forwarding): no account, only the link.
     "outside",
+    # An officer of a sub-unit of agency A (issue 16): reaches only the report A passed down to
+    # its sub-unit ("passed"); for everything else of A, what an officer of another agency gets.
+    "sub_unit",
 )
 NO_ACCOUNT = ("public", "outside")
 OPEN311_KEY = "matrix-open311-key"
@@ -61,6 +65,8 @@ class World:
         )
         give_profile(cast.other_citizen, nik="5204084203900002", sex="P")
         give_profile(cast.representative, nik="5204080101800003", birth_date=dt.date(1980, 1, 1))
+        self.sub_unit = sub_unit_of_a(cast)
+        cast.sub_unit = officer_of(self.sub_unit)
         self.users = {role: getattr(cast, role) for role in ROLES if role not in NO_ACCOUNT}
         self.users.update(dict.fromkeys(NO_ACCOUNT))
         self.tokens = {
@@ -98,6 +104,13 @@ class World:
         moved = held(Status.DISPOSITIONED, title="Saluran tersumbat")
         self.reports["moved"] = actions.do_redisposition(
             moved, cast.agency_b, actor=cast.dispatcher, instruction="Kewenangan Dinkes."
+        )
+        # Passed down by agency A to its sub-unit (issue 16).
+        self.reports["passed"] = actions.do_pass_down(
+            held(Status.IN_PROGRESS, title="Posyandu bocor"),
+            self.sub_unit,
+            actor=cast.officer_a,
+            note="Mohon dicek.",
         )
         # Forwarded to an outside body; only the "outside" role holds its link.
         self.reports["forwarded"] = held(Status.SUBMITTED, title="Pipa bocor")

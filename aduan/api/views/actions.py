@@ -9,9 +9,11 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from aduan.directory.models import PRIORITY_CODES, Agency, Category
+from aduan.directory.models import PRIORITY_CODES, Agency, Category, SubUnit
 from aduan.reports import actions
+from aduan.reports.transitions import Actor, actors_for
 from aduan.reports.visibility import get_report_for, visible_reports
+from aduan.triage.sub_units import proposed_sub_unit
 
 from ..auth import ANY
 from ..errors import ApiError
@@ -27,12 +29,14 @@ from ..schemas import (
     NoteIn,
     OmbudsmanIn,
     OptionalTextIn,
+    PassDownIn,
     PriorityIn,
     ReasonIn,
     ReclassifyIn,
     ReportDetail,
     ResubmitIn,
     SplitIn,
+    SubUnitsOut,
     SupportOut,
     TextIn,
     VerdictIn,
@@ -298,6 +302,61 @@ def assign(request, data: AssignIn, code: str = CodePath):
         actions.do_assign(report, officer, actor=user, expected_version=data.expected_version)
 
     return _act(request, code, act)
+
+
+def _sub_unit_out(unit) -> dict | None:
+    return {"id": unit.pk, "name": unit.name, "kind": unit.kind} if unit is not None else None
+
+
+@router.get(
+    "/reports/{code}/sub-units",
+    response={200: SubUnitsOut, **ERRORS},
+    auth=ANY,
+    summary="Sub-unit untuk meneruskan laporan",
+)
+def sub_units(request, code: str = CodePath):
+    """Sub-unit perangkat daerah yang memegang laporan, yang sedang menanganinya dan yang
+    diusulkan aturan sub-unit (issue 16). Hanya bagi petugas perangkat daerah yang memegang
+    laporan."""
+    user = request.auth
+    report = get_report_for(user, code)
+    if Actor.AGENCY not in actors_for(report, user):
+        raise ApiError(403, _("Anda tidak berwenang melakukan tindakan ini pada laporan ini."))
+    units = SubUnit.objects.filter(agency_id=report.agency_id, is_active=True).order_by("name")
+    return {
+        "current": _sub_unit_out(report.sub_unit),
+        "proposed": _sub_unit_out(proposed_sub_unit(report)),
+        "sub_units": [_sub_unit_out(unit) for unit in units],
+    }
+
+
+@router.post(
+    "/reports/{code}/sub-unit", response=RESPONSES, auth=ANY, summary="Teruskan ke sub-unit"
+)
+def pass_down(request, data: PassDownIn, code: str = CodePath):
+    def act(report, user):
+        unit = SubUnit.objects.filter(pk=data.sub_unit).first()
+        actions.do_pass_down(
+            report, unit, actor=user, note=data.note, expected_version=data.expected_version
+        )
+
+    return _act(request, code, act)
+
+
+@router.post(
+    "/reports/{code}/sub-unit/take-back",
+    response=RESPONSES,
+    auth=ANY,
+    summary="Tarik kembali dari sub-unit",
+)
+def take_back(request, data: OptionalTextIn, code: str = CodePath):
+    return _act(
+        request,
+        code,
+        lambda r, u: actions.do_take_back(
+            r, actor=u, note=data.text, expected_version=data.expected_version
+        ),
+    )
 
 
 @router.post("/reports/{code}/note", response=RESPONSES, auth=ANY, summary="Catatan perkembangan")

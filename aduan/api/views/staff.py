@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from aduan.reports.models import ReportQuerySet, Status
-from aduan.reports.visibility import visible_reports
+from aduan.reports.models import AGENCY_INBOX_STATUSES, ReportQuerySet, Status
+from aduan.reports.visibility import handled_reports, visible_reports
 
 from ..auth import ANY
 from ..errors import ApiError
@@ -49,12 +49,10 @@ def inbox(request, filters: Query[ReportFilter]):
     user = request.auth
     if not user.is_officer:
         raise ApiError(403, _("Kotak masuk hanya untuk petugas perangkat daerah."))
-    rows = visible_reports(user)
-    rows = (
-        rows.filter(agency_id=user.agency_id)
-        if filters.status
-        else rows.agency_inbox(user.agency_id)
-    )
+    # The agency's reports, or a sub-unit's (issue 16): `visibility.handled_reports`.
+    rows = handled_reports(user)
+    if not filters.status:
+        rows = rows.filter(status__in=AGENCY_INBOX_STATUSES)
     return report_page(filtered(rows, filters, user), filters, work_order=True, viewer=user)
 
 
@@ -69,7 +67,7 @@ def dashboard(request):
         raise ApiError(403, _("Angka ringkas hanya untuk petugas."))
     rows = visible_reports(user)
     if user.is_officer:
-        rows = rows.filter(agency_id=user.agency_id)
+        rows = handled_reports(user)
     now = timezone.now()
     by_status = dict(rows.values_list("status").annotate(n=Count("id")).order_by())
     open_rows = rows.open()
