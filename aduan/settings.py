@@ -8,6 +8,7 @@
 """
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -127,6 +128,7 @@ INSTALLED_APPS = [
     "aduan.messaging",
     "aduan.sms",
     "aduan.whatsapp",
+    "aduan.push",
     "aduan.audit",
     "aduan.backoffice",
     "aduan.stats",
@@ -534,6 +536,18 @@ WHATSAPP_TEMPLATE_LANGUAGE = env("WHATSAPP_TEMPLATE_LANGUAGE", "id")
 WHATSAPP_RATE_LIMIT_PER_PHONE_PER_HOUR = envint(
     "WHATSAPP_RATE_LIMIT_PER_PHONE_PER_HOUR", 30 * _limits_default
 )
+# Web Push (aduan/push; README "Notifikasi di ponsel"): the VAPID key pair that signs every push
+# (`manage.py vapid_keys` prints a fresh one) and the contact the push services may write to.
+# Push is offered only while both keys are set. WEB_PUSH_TTL: how long a push service keeps a
+# message for a phone that is off or without signal, in seconds. WEB_PUSH_ALLOW_LOCAL_ENDPOINTS:
+# accept subscriptions whose endpoint is http:// or a local address (development and tests only:
+# the server POSTs to the endpoint a browser gives it).
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env("VAPID_SUBJECT", "mailto:" + parseaddr(DEFAULT_FROM_EMAIL)[1])
+WEB_PUSH_TTL = envint("WEB_PUSH_TTL", 4 * 24 * 3600)
+WEB_PUSH_TIMEOUT = envint("WEB_PUSH_TIMEOUT", 10)
+WEB_PUSH_ALLOW_LOCAL_ENDPOINTS = envbool("WEB_PUSH_ALLOW_LOCAL_ENDPOINTS", False)
 
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_TLS_PROXY", False) else None

@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("aduan.forwarding.urls")),
     path("", include("aduan.feed.urls")),
     *public_urlpatterns,
+    path("", include("aduan.push.urls")),
     path("", include("aduan.web.urls")),
 ]

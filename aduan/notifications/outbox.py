@@ -81,10 +81,7 @@ def choosable_channels() -> list[str]:
     """What a person may choose now: in-app always, and each enabled channel that can reach an
     account (e-mail, SMS, WhatsApp, push once its app registers it)."""
     return [
-        c
-        for c in Channel.values
-        if transports.is_enabled(c)
-        and (transports.get(c).immediate or transports.get(c).address_for is not None)
+        c for c in Channel.values if transports.is_enabled(c) and transports.get(c).reaches_accounts
     ]
 
 
@@ -204,8 +201,9 @@ def queue(
             transport = transports.get(channel)
             if transport.immediate:
                 add(channel, "", user)
-            elif transport.address_for is not None and (address := transport.address_for(user)):
-                add(channel, address, user)
+            else:
+                for address in transport.addresses(user):
+                    add(channel, address, user)
     _staff_alerts(kind, report, users, add)
     for address in addresses:
         if address:
@@ -383,6 +381,9 @@ def deliver(notification_id: int) -> bool:
     notification.body = text  # in memory only: the row keeps the sealed text
     try:
         external_id = transports.get(notification.channel).send(notification)
+    except transports.Undeliverable as exc:  # the address is gone: retrying cannot help
+        _record_failure(notification, exc, final=True)
+        return False
     except Exception as exc:  # any gateway failure: record it and retry with backoff
         _record_failure(notification, exc)
         return False
@@ -395,9 +396,9 @@ def deliver(notification_id: int) -> bool:
     return True
 
 
-def _record_failure(notification: Notification, exc: Exception) -> None:
+def _record_failure(notification: Notification, exc: Exception, *, final: bool = False) -> None:
     notification.attempts += 1
-    if notification.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+    if final or notification.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         notification.state = Notification.State.FAILED
         notification.next_attempt_at = None
     else:

@@ -14,9 +14,14 @@ A transport is:
 - `immediate`: the row is complete when written (in-app: the row *is* the message), so it is
   created as sent and never handed to a worker.
 - `address_for(user)`: where this channel reaches an account ("" if it cannot: no e-mail, no
-  verified phone, no push subscription); None for a channel that only answers bare addresses.
+  verified phone); None for a channel that only answers bare addresses.
+- `addresses_for(user)`: for a channel that reaches one account at several addresses, each its
+  own message (Web Push: one per subscribed phone or browser); used instead of `address_for`.
 - `compose(*, kind, subject, body, link, context)`: the text sent, for channels that need it
   shorter than the e-mail body (SMS: the subject and the link); None sends the body as rendered.
+
+`send` raises `Undeliverable` when retrying cannot help (the push service says the subscription
+is gone): the outbox records the attempt and gives the row up at once instead of backing off.
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ if TYPE_CHECKING:
     from .models import Notification
 
 
+class Undeliverable(Exception):
+    """The address is gone for good; the outbox marks the row failed without retrying."""
+
+
 @dataclass(frozen=True)
 class Transport:
     channel: str
@@ -42,6 +51,19 @@ class Transport:
     immediate: bool = False
     address_for: Callable[[Any], str] | None = None
     compose: Callable[..., str] | None = None
+    addresses_for: Callable[[Any], list[str]] | None = None
+
+    @property
+    def reaches_accounts(self) -> bool:
+        return self.immediate or self.address_for is not None or self.addresses_for is not None
+
+    def addresses(self, user) -> list[str]:
+        """Every address of `user` on this channel (none: the channel cannot reach them)."""
+        if self.addresses_for is not None:
+            return [a for a in self.addresses_for(user) if a]
+        if self.address_for is not None and (address := self.address_for(user)):
+            return [address]
+        return []
 
 
 _registry: dict[str, Transport] = {}
@@ -55,9 +77,12 @@ def register(
     immediate: bool = False,
     address_for: Callable[[Any], str] | None = None,
     compose: Callable[..., str] | None = None,
+    addresses_for: Callable[[Any], list[str]] | None = None,
 ) -> Transport:
     """Register (or replace: tests swap a transport for a fake) the delivery of one channel."""
-    transport = Transport(str(channel), send, enabled, immediate, address_for, compose)
+    transport = Transport(
+        str(channel), send, enabled, immediate, address_for, compose, addresses_for
+    )
     _registry[transport.channel] = transport
     return transport
 

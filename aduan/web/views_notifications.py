@@ -1,11 +1,13 @@
 """The in-app notification list: rows of the outbox with channel "in_app" (DESIGN §5)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from aduan.backoffice.access import workspace_reports
@@ -49,7 +51,9 @@ def open_notification(request, pk):
 @login_required
 def channels(request):
     """How the person hears about their reports (`outbox.channels_for`): a box per channel that
-    can reach them now; a channel without an address (no verified phone) is shown, not offered."""
+    can reach them now; a channel without an address (no verified phone, no phone subscribed to
+    push) is shown, not offered. With Web Push configured, a part of the page (web/push.js)
+    subscribes this browser or unsubscribes it."""
     from aduan.notifications import outbox, transports
 
     if request.method == "POST":
@@ -60,15 +64,34 @@ def channels(request):
     rows = []
     for channel in outbox.choosable_channels():
         transport = transports.get(channel)
-        address = "" if transport.immediate else transport.address_for(request.user)
+        addresses = [] if transport.immediate else transport.addresses(request.user)
+        if channel == Channel.PUSH:
+            address = ngettext("%(n)s perangkat", "%(n)s perangkat", len(addresses)) % {
+                "n": len(addresses)
+            }
+            hint = _("aktifkan di ponsel Anda dengan tombol di bawah")
+        else:
+            address = addresses[0] if addresses else ""
+            hint = _("verifikasi nomor telepon Anda terlebih dahulu")
+        usable = transport.immediate or bool(addresses)
         rows.append(
             {
                 "value": channel,
                 "label": Channel(channel).label,
                 "checked": channel in chosen,
-                "address": address,
-                "usable": transport.immediate or bool(address),
+                "address": address if usable else "",
+                "usable": usable,
+                "hint": hint,
                 "fixed": channel == Channel.IN_APP,
             }
         )
-    return render(request, "web/notification_channels.html", {"rows": rows})
+    push_offered = Channel.PUSH in outbox.choosable_channels()
+    return render(
+        request,
+        "web/notification_channels.html",
+        {
+            "rows": rows,
+            "push_offered": push_offered,
+            "vapid_public_key": settings.VAPID_PUBLIC_KEY if push_offered else "",
+        },
+    )

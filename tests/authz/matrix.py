@@ -580,6 +580,19 @@ MATRIX = (
         C(POST, "/akun/notifikasi/", signed_in(), data={"channels": ["email"]}),
     ),
     E(
+        "push:subscribe",
+        C(POST, "/akun/notifikasi/ponsel/", roles(400, public=401), data={}),
+        C(GET, "/akun/notifikasi/ponsel/", every(405)),
+        note="Web Push: any account subscribes its own browser; the body must be the browser's "
+        "subscription JSON (400 otherwise), an anonymous visitor gets 401 with a message.",
+    ),
+    E(
+        "push:unsubscribe",
+        C(POST, "/akun/notifikasi/ponsel/hapus/", roles(400, public=401), data={}),
+        C(GET, "/akun/notifikasi/ponsel/hapus/", every(405)),
+        note="Only the account's own subscription is removed (by its endpoint).",
+    ),
+    E(
         "web:notifications_read",
         C(POST, "/notifikasi/baca-semua/", signed_in()),
         C(GET, "/notifikasi/baca-semua/", roles(405, public=LOGIN)),

@@ -86,17 +86,26 @@ self.addEventListener("message", function (event) {
   if (type === "logout") event.waitUntil(caches.delete(PAGE_CACHE));
 });
 
+/* Web Push (aduan/push/sender.py): {"title", "body", "url", "tag"}; the code and the status only. */
 self.addEventListener("push", function (event) {
   var data = {};
-  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {body: event.data.text()}; }
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
   event.waitUntil(self.registration.showNotification(data.title || "{{ site_name|escapejs }}", {
     body: data.body || "", tag: data.tag || "aduan", data: {url: data.url || "/"},
-    icon: "{{ icon }}", badge: "{{ icon }}"
+    icon: "{{ icon }}", badge: "{{ icon }}", lang: "id"
   }));
 });
 
+/* Opens the report's page: in a tab of the portal already open if there is one. Only a page of
+   this site, whatever the message says. */
 self.addEventListener("notificationclick", function (event) {
   event.notification.close();
-  var target = (event.notification.data && event.notification.data.url) || "/";
-  event.waitUntil(self.clients.openWindow(target));
+  var url = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  var target = url.origin === self.location.origin ? url.href : self.location.origin + "/";
+  event.waitUntil(self.clients.matchAll({type: "window", includeUncontrolled: true}).then(function (pages) {
+    for (var i = 0; i < pages.length; i++) {
+      if (pages[i].url === target && "focus" in pages[i]) return pages[i].focus();
+    }
+    return self.clients.openWindow(target);
+  }));
 });
