@@ -129,7 +129,7 @@ def test_the_form_shows_each_photo_with_its_saved_regions_to_draw_on(client, cas
     assert re.search(r'<script src="[^"]*backoffice/blur\.[^"]*js" defer>', page)
     for photo, regions in ((first, "0,10,50,25"), (second, "")):
         assert re.search(rf'data-photo="{photo.pk}"\s+data-regions="{regions}"', page)
-        assert f'src="/kantor/laporan/{report.code}/lampiran/{photo.pk}/"' in page
+        assert f'src="/kantor/laporan/{report.code}/lampiran/{photo.pk}/?ukuran=layar"' in page
     assert 'name="regions"' in page
     assert blur.parse_regions(blur.format_regions([(0, 0.1, 0.5, 0.25)])) == [
         (0, pytest.approx(0.1), 0.5, 0.25)

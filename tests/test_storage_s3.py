@@ -117,7 +117,11 @@ def _file_anonymously_on_the_portal(client, cast):
 def test_a_filed_attachment_is_a_private_object_served_only_through_the_app(client, cast, bucket):
     report = _file_anonymously_on_the_portal(client, cast)
     photo, document = report.attachments.order_by("id")
-    assert bucket.keys() == sorted(f"lampiran/{a.file.name}" for a in (photo, document))
+    # The photo's thumbnail and screen size (issue 13) are objects of the same store, next to it.
+    sizes = [f"{photo.file.name}.{size}.jpg" for size in ("kecil", "layar")]
+    assert bucket.keys() == sorted(
+        f"lampiran/{name}" for name in [photo.file.name, document.file.name, *sizes]
+    )
     stored = bucket.get(photo.file.name)
     assert (
         stored[:3] == b"\xff\xd8\xff" and b"SERIAL-12345" not in stored

@@ -414,7 +414,7 @@ def _still_visible(user, code) -> bool:
 @staff_only()
 def attachment(request, code, pk):
     report = get_workspace_report(request.user, code)
-    item = visible_attachment(report, request.user, pk)
+    item = visible_attachment(report, request.user, pk, request.GET.get("ukuran", ""))
     response = FileResponse(
         open_stored(item.served_file),
         as_attachment=True,

@@ -31,7 +31,18 @@ from aduan.audit import trail as audit_trail
 from aduan.directory.models import PRIORITY_CODES, Agency, Category, Priority, SlaStep
 from aduan.notifications import outbox, recipients
 
-from . import attachments, errors, proof, receipts, rules, signals, sla, tracking, transitions
+from . import (
+    attachments,
+    derivatives,
+    errors,
+    proof,
+    receipts,
+    rules,
+    signals,
+    sla,
+    tracking,
+    transitions,
+)
 from .models import (
     PART_SETTLED_STATUSES,
     AnswerOutcome,
@@ -659,13 +670,15 @@ def do_blur_photo(
             with attachments.open_stored(item.file) as handle:
                 data, _type = blur.blurred(handle.read(), regions)
             item.blurred_file.save("blur.jpg", ContentFile(data), save=False)
+            if item.derivatives:  # the public copy's smaller sizes, like the original's
+                derivatives.store(item.blurred_file)
         else:
             item.blurred_file = ""
         item.blurred_regions = [list(region) for region in regions]
         item.save(update_fields=["blurred_file", "blurred_regions"])
         if old:
-            name = old
-            transaction.on_commit(lambda: item.blurred_file.storage.delete(name))
+            name, storage = old, item.blurred_file.storage
+            transaction.on_commit(lambda: (storage.delete(name), derivatives.remove(storage, name)))
         _finish(
             r,
             Action.EDIT_PUBLIC,
@@ -2624,22 +2637,22 @@ def _attach(
     stored = []
     for upload in files:
         capture = getattr(upload, "capture", None) if keep_capture else None
-        stored.append(
-            Attachment.objects.create(
-                report=r,
-                event=event,
-                file=upload,
-                original_name=getattr(upload, "name", "lampiran")[:255],
-                content_type=getattr(upload, "content_type", "application/octet-stream"),
-                size=upload.size,
-                uploaded_by=_account(actor),
-                public=public,
-                from_reporter=from_reporter,
-                captured_at=capture.taken_at if capture else None,
-                captured_latitude=_coordinate(capture.latitude) if capture else None,
-                captured_longitude=_coordinate(capture.longitude) if capture else None,
-            )
+        item = Attachment.objects.create(
+            report=r,
+            event=event,
+            file=upload,
+            original_name=getattr(upload, "name", "lampiran")[:255],
+            content_type=getattr(upload, "content_type", "application/octet-stream"),
+            size=upload.size,
+            uploaded_by=_account(actor),
+            public=public,
+            from_reporter=from_reporter,
+            captured_at=capture.taken_at if capture else None,
+            captured_latitude=_coordinate(capture.latitude) if capture else None,
+            captured_longitude=_coordinate(capture.longitude) if capture else None,
         )
+        derivatives.store_for(item)  # a photo's thumbnail and screen size, made once (issue 13)
+        stored.append(item)
     return stored
 
 

@@ -34,6 +34,9 @@ class ReportsConfig(AppConfig):
 
         from .models import Attachment, Disposition, Report, Support, TimelineEvent
 
+        post_delete.connect(
+            _attachment_deleted, sender=Attachment, dispatch_uid="attachment-derivatives-delete"
+        )
         for model in (
             Report,
             Disposition,
@@ -51,3 +54,14 @@ class ReportsConfig(AppConfig):
             post_delete.connect(
                 _lists_changed, sender=model, dispatch_uid=f"fragments-{model._meta.label}-delete"
             )
+
+
+def _attachment_deleted(sender, instance, **kwargs):
+    """A deleted attachment's smaller copies go with it (issue 13), once the deletion commits."""
+    from django.db import transaction
+
+    from . import derivatives
+
+    storage = instance.file.storage
+    names = [instance.file.name, instance.blurred_file.name if instance.blurred_file else ""]
+    transaction.on_commit(lambda: [derivatives.remove(storage, name) for name in names])

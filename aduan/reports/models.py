@@ -621,6 +621,9 @@ class Attachment(models.Model):
     # house number), served to everyone who is no party to the report; the original stays.
     blurred_file = models.FileField(upload_to=attachment_path, blank=True)
     blurred_regions = models.JSONField(default=list, blank=True)
+    # A photo's smaller copies (issue 13, `derivatives`): {"kecil": [w, h], "layar": [w, h]}, for
+    # the original and its blurred copy alike; empty until made (then the original is served).
+    derivatives = models.JSONField(default=dict, blank=True)
     agency_may_open = models.BooleanField(_("boleh dibuka perangkat daerah"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Read from a staff photo's EXIF before it was stripped (`attachments.read_capture`); for staff
@@ -633,6 +636,15 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def thumbnail_size(self) -> list[int]:
+        """[width, height] of the thumbnail, for the <img> attributes; [] before it is made."""
+        return self.derivatives.get("kecil", [])
+
+    @property
+    def screen_size(self) -> list[int]:
+        return self.derivatives.get("layar", [])
 
 
 class Support(models.Model):

@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from . import masking
+from . import derivatives, masking
 from .models import VERIFIED_STATUSES, Attachment, Audience, EventKind, Report, TimelineEvent
 
 
@@ -313,9 +313,12 @@ def withheld_from_agency(report: Report, viewer) -> bool:
     )
 
 
-def visible_attachment(report: Report, viewer, pk) -> Attachment:
+def visible_attachment(report: Report, viewer, pk, size: str = "") -> Attachment:
     """One file for a download (portal, back office, API): 404 unless `visible_attachments`
-    lists it for `viewer`."""
+    lists it for `viewer`. `size` (`?ukuran=`, issue 13): "kecil" or "layar" is the smaller copy
+    of the very file `visible_attachments` chose (the original, or the blurred public copy), so
+    every size answers to the same rule; a photo whose copies are not made yet is served whole,
+    and a size of anything but a photo is a 404."""
     try:
         wanted = int(pk)
     except (TypeError, ValueError):
@@ -323,6 +326,14 @@ def visible_attachment(report: Report, viewer, pk) -> Attachment:
     found = next((a for a in visible_attachments(report, viewer) if a.pk == wanted), None)
     if found is None:
         raise Http404(_("Lampiran tidak ditemukan."))
+    if size:
+        if size not in derivatives.SIZES or not found.content_type.startswith("image/"):
+            raise Http404(_("Ukuran lampiran tidak dikenal."))
+        if size in found.derivatives:
+            found.served_file = derivatives.sized(found.served_file, size)  # type: ignore[attr-defined]
+            found.content_type = derivatives.CONTENT_TYPE
+            stem = found.shown_name.rsplit(".", 1)[0]  # type: ignore[attr-defined]
+            found.shown_name = f"{stem}-{size}.jpg"  # type: ignore[attr-defined]
     return found
 
 

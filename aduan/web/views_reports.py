@@ -447,9 +447,10 @@ def stop_following(request, token):
 
 
 def attachment(request, code, pk):
-    """Files are never served from a public path: each one goes through the report's visibility."""
+    """Files are never served from a public path: each one goes through the report's visibility,
+    a thumbnail or screen size too (`?ukuran=kecil|layar`, decided by the same function)."""
     report = get_report_for(request.user, code)
-    item = visible_attachment(report, request.user, pk)
+    item = visible_attachment(report, request.user, pk, request.GET.get("ukuran", ""))
     inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
     response = FileResponse(
         attachments.open_stored(item.served_file),

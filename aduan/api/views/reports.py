@@ -4,6 +4,7 @@
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, prefetch_related_objects
@@ -351,14 +352,23 @@ def _extra_answers(raw: str) -> dict:
         }
     },
 )
-def attachment(request, code: str = CodePath, attachment_id: int = Path(..., ge=1, le=2**62)):
+def attachment(
+    request,
+    code: str = CodePath,
+    attachment_id: int = Path(..., ge=1, le=2**62),
+    ukuran: Literal["kecil", "layar"] | None = Query(
+        None,
+        description="Foto lebih kecil (JPEG): `kecil` sisi terpanjang 320 px, `layar` 1280 px.",
+    ),
+):
     """Lampiran yang boleh Anda lihat, sama dengan daftar `attachments` laporan ini bagi Anda
     (lampiran catatan internal hanya bagi petugas; lampiran yang dikirim pelapor saat melengkapi
-    laporan atau menjawab pertanyaan hanya bagi pelapor dan petugas). Selebihnya 404."""
+    laporan atau menjawab pertanyaan hanya bagi pelapor dan petugas). Selebihnya 404. Dengan
+    `ukuran`, foto yang sama dalam ukuran lebih kecil (aturan yang sama)."""
     user = request.auth
     report = get_report_for(user, code)
     try:
-        found = visible_attachment(report, user, attachment_id)
+        found = visible_attachment(report, user, attachment_id, ukuran or "")
     except Http404:
         raise ApiError(404, _("Lampiran tidak ditemukan.")) from None
     try:
