@@ -26,7 +26,6 @@ from aduan.reports.models import (
     Classification,
     Disposition,
     EventKind,
-    Report,
     Status,
     TimelineEvent,
 )
@@ -39,9 +38,10 @@ from aduan.reports.visibility import (
     visible_events,
     withheld_from_agency,
 )
-from aduan.stats.filters import by_deadline, by_priority, filter_reports
+from aduan.stats.filters import by_deadline, by_priority
 from aduan.triage.views_context import triage_context
 
+from . import lists
 from .access import get_workspace_report, workspace_reports
 from .forms import FORMS as LIFE_CYCLE_FORMS
 from .forms import Review
@@ -103,10 +103,11 @@ def queue(request):
         report=OuterRef("pk"), declined_at__isnull=False, ended_at__isnull=False
     )
     resubmitted = TimelineEvent.objects.filter(report=OuterRef("pk"), kind=EventKind.RESUBMITTED)
-    params = request.GET.copy()
-    params.setdefault("status", Status.SUBMITTED)
-    qs = filter_reports(Report.objects.select_related(*LIST_RELATED), params).annotate(
-        was_declined=Exists(declined), was_resubmitted=Exists(resubmitted)
+    params = lists.queue_params(request.GET)
+    qs = (
+        lists.queue_reports(request.user, params)
+        .select_related(*LIST_RELATED)
+        .annotate(was_declined=Exists(declined), was_resubmitted=Exists(resubmitted))
     )
     return render(
         request,
@@ -124,12 +125,7 @@ def inbox(request):
     """The reports the officer's agency holds now, the most urgent first, then the nearest
     deadline."""
     params = request.GET.copy()
-    qs = Report.objects.select_related(*LIST_RELATED)
-    agency = request.user.agency_id
-    qs = qs.filter(agency_id=agency) if params.get("status") else qs.agency_inbox(agency)
-    if params.get("mine"):
-        qs = qs.filter(assigned_to=request.user)
-    qs = filter_reports(qs, params)
+    qs = lists.inbox_reports(request.user, params).select_related(*LIST_RELATED)
     scope = (request.user.agency_id, request.user.pk if params.get("mine") else None)
     return render(
         request,
@@ -145,7 +141,7 @@ def inbox(request):
 @staff_only()
 def report_list(request):
     """Any filtered list of the reports the user may open, and its CSV/XLSX export."""
-    qs = filter_reports(workspace_reports(request.user).select_related(*LIST_RELATED), request.GET)
+    qs = lists.all_reports(request.user, request.GET).select_related(*LIST_RELATED)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         from aduan.stats import exports
