@@ -165,7 +165,7 @@ def test_the_svg_has_one_path_per_kecamatan_with_its_class_and_title():
     assert (by_name["Sumbawa"].level, by_name["Alas"].level, by_name["Lunyuk"].level) == (5, 2, 3)
     assert by_name["Utan"].level == 1 and by_name["Utan"].value == 0
     assert by_name["Sumbawa"].fill == choropleth.BLUES[4]
-    assert [label for _c, label in received.legend] == ["0–2", "3–4", "5–6", "7–8", "9–10"]
+    assert [key.label for key in received.legend] == ["0–2", "3–4", "5–6", "7–8", "9–10"]
     shares = {a.name: a for a in late.areas}
     assert (shares["Sumbawa"].value, shares["Sumbawa"].level) == (50, 3)
     assert (shares["Alas"].value, shares["Alas"].level) == (0, 1)

@@ -91,13 +91,42 @@ class Area:
 
 
 @dataclass(frozen=True)
+class Key:
+    """One entry of a map's legend, drawn under the map inside the same SVG."""
+
+    colour: str
+    label: str
+    x: int
+
+
+LEGEND_HEIGHT = 30
+
+
+@dataclass(frozen=True)
 class Map:
     slug: str
     title: str
     width: int
-    height: int
+    height: int  # of the map; the SVG adds LEGEND_HEIGHT below it
     areas: list[Area]
-    legend: list[tuple[str, str]]  # (colour, label)
+    legend: list[Key]
+
+    @property
+    def svg_height(self) -> int:
+        return self.height + LEGEND_HEIGHT
+
+    @property
+    def legend_y(self) -> int:
+        return self.height + 8
+
+
+def _keys(entries) -> list[Key]:
+    """Lay the legend out in one row: a swatch, its label (about 8 px a character at 15 px), a gap."""
+    keys, x = [], PAD
+    for colour, label in entries:
+        keys.append(Key(colour, label, x))
+        x += 20 + 8 * len(label) + 14
+    return keys
 
 
 @dataclass(frozen=True)
@@ -182,14 +211,17 @@ def kecamatan_maps(districts) -> dict:
                 shape.rings,
             )
         )
-    count_legend = [
+    count_legend = _keys(
         (BLUES[k - 1], _span(0 if k == 1 else (k - 1) * step + 1, k * step))
         for k in range(1, CLASSES + 1)
-    ]
-    share_legend = [
-        (ORANGE_REDS[k - 1], _span((k - 1) * 20, 100 if k == CLASSES else k * 20 - 1, "%"))
-        for k in range(1, CLASSES + 1)
-    ] + [(NO_DATA, _("tidak ada laporan"))]
+    )
+    share_legend = _keys(
+        [
+            (ORANGE_REDS[k - 1], _span((k - 1) * 20, 100 if k == CLASSES else k * 20 - 1, "%"))
+            for k in range(1, CLASSES + 1)
+        ]
+        + [(NO_DATA, _("tidak ada laporan"))]
+    )
     size = (projection.width, projection.height)
     return {
         "maps": [
@@ -228,10 +260,10 @@ def draw_pdf(pdf, chosen: Map, x: float, y: float, width: float, latin1) -> floa
     bottom = top + chosen.height * scale + 2
     pdf.set_font("Helvetica", "", 7)
     cursor = x
-    for colour, label in chosen.legend:
-        pdf.set_fill_color(*_rgb(colour))
+    for key in chosen.legend:
+        pdf.set_fill_color(*_rgb(key.colour))
         pdf.rect(cursor, bottom + 0.8, 3, 3, style="DF")
-        text = latin1(label)
+        text = latin1(key.label)
         pdf.set_xy(cursor + 3.5, bottom)
         pdf.cell(pdf.get_string_width(text) + 1, 4.5, text)
         cursor += 3.5 + pdf.get_string_width(text) + 4
