@@ -31,7 +31,7 @@ def _codes(response) -> set[str]:
 
 def _list_codes(client, url) -> set[str]:
     response = client.get(url)
-    page = response.context["page"] if "page" in response.context else None
+    page = response.context.get("page")
     if page is None:  # the queue and the inbox keep their rows in a rendered fragment
         return set(re.findall(r"SBW-[0-9A-Z]+", response.content.decode()))
     return {r.code for r in page.object_list}

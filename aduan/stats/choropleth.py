@@ -121,7 +121,7 @@ class Map:
 
 
 def _keys(entries) -> list[Key]:
-    """Lay the legend out in one row: a swatch, its label (about 8 px a character at 15 px), a gap."""
+    """Lay the legend out in one row: a swatch, its label (about 8 px a character), a gap."""
     keys, x = [], PAD
     for colour, label in entries:
         keys.append(Key(colour, label, x))
