@@ -53,8 +53,9 @@ def test_it_computes_the_figures_per_agency(client, cast):
     unassigned = next(r for r in response.context["agencies"] if r.key is None)
     assert unassigned.received == 1
     body = response.content.decode()
-    # The charts are drawn by the server: no inline script (the site's app.js is on every page).
-    assert body.count("<svg") == 2 and not re.search(r"<script(?![^>]*\bsrc=)", body)
+    # The charts and the two kecamatan maps (issue 13) are drawn by the server: no inline script
+    # (the site's app.js is on every page).
+    assert body.count("<svg") == 4 and not re.search(r"<script(?![^>]*\bsrc=)", body)
     assert "Apr 2026: 3" in body  # the trend chart says its numbers in words too
 
 

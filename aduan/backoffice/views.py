@@ -24,7 +24,6 @@ from aduan.reports import actions, errors, paper, proof, sla
 from aduan.reports import case_file as case_files
 from aduan.reports.attachments import open_stored
 from aduan.reports.models import (
-    AGENCY_INBOX_STATUSES,
     Audience,
     Classification,
     Disposition,
@@ -36,7 +35,6 @@ from aduan.reports.models import (
 from aduan.reports.transitions import TRANSITIONS, Action, available_actions
 from aduan.reports.visibility import (
     case_file_for,
-    handled_reports,
     may_open_case_file,
     other_reports_of_reporter,
     present_reporter,
@@ -46,9 +44,10 @@ from aduan.reports.visibility import (
     visible_events,
     withheld_from_agency,
 )
-from aduan.stats.filters import by_deadline, by_priority, filter_reports
+from aduan.stats.filters import by_deadline, by_priority
 from aduan.triage.views_context import triage_context
 
+from . import lists
 from .access import get_workspace_report, workspace_reports
 from .forms import FORMS as LIFE_CYCLE_FORMS
 from .forms import Review
@@ -115,10 +114,11 @@ def queue(request):
         report=OuterRef("pk"), declined_at__isnull=False, ended_at__isnull=False
     )
     resubmitted = TimelineEvent.objects.filter(report=OuterRef("pk"), kind=EventKind.RESUBMITTED)
-    params = request.GET.copy()
-    params.setdefault("status", Status.SUBMITTED)
-    qs = filter_reports(Report.objects.select_related(*LIST_RELATED), params).annotate(
-        was_declined=Exists(declined), was_resubmitted=Exists(resubmitted)
+    params = lists.queue_params(request.GET)
+    qs = (
+        lists.queue_reports(request.user, params)
+        .select_related(*LIST_RELATED)
+        .annotate(was_declined=Exists(declined), was_resubmitted=Exists(resubmitted))
     )
     return render(
         request,
@@ -137,12 +137,7 @@ def inbox(request):
     deadline."""
     user = request.user
     params = request.GET.copy()
-    qs = handled_reports(user).select_related(*LIST_RELATED, "sub_unit")
-    if not params.get("status"):
-        qs = qs.filter(status__in=AGENCY_INBOX_STATUSES)
-    if params.get("mine"):
-        qs = qs.filter(assigned_to=user)
-    qs = filter_reports(qs, params)
+    qs = lists.inbox_reports(user, params).select_related(*LIST_RELATED, "sub_unit")
     scope = (user.agency_id, user.sub_unit_id, user.pk if params.get("mine") else None)
     # The agency sees which sub-unit handles what, and filters by it; a sub-unit sees its own.
     sub_units = (
@@ -167,7 +162,7 @@ def inbox(request):
 @staff_only()
 def report_list(request):
     """Any filtered list of the reports the user may open, and its CSV/XLSX export."""
-    qs = filter_reports(workspace_reports(request.user).select_related(*LIST_RELATED), request.GET)
+    qs = lists.all_reports(request.user, request.GET).select_related(*LIST_RELATED)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         from aduan.stats import exports

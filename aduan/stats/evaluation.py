@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from aduan.core.pdf import latin1
 from aduan.reports.models import Report
 
-from . import figures, recurring
+from . import choropleth, figures, recurring
 from .cells import for_xlsx
 from .filters import Period, by_deadline
 
@@ -139,6 +139,7 @@ def to_pdf(data) -> bytes:
         pdf.cell(max(120 * count / peak, 0.1), 4, "", fill=True)
         pdf.cell(15, 5, f" {count}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_fill_color(255, 255, 255)
+    _kecamatan_maps_pdf(pdf, data)
     pdf.ln(4)
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(
@@ -195,6 +196,35 @@ def to_pdf(data) -> bytes:
             for row in rows:
                 table.row([latin1(v) for v in row])
     return bytes(pdf.output())
+
+
+def _kecamatan_maps_pdf(pdf, data) -> None:
+    """A page with the two kecamatan maps side by side (`choropleth.draw_pdf`), then their
+    figures as a table, the map's text equivalent."""
+    shaded = choropleth.kecamatan_maps(data["districts"])
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(0, 7, latin1(_("Peta kecamatan")), new_x="LMARGIN", new_y="NEXT")
+    top, gap = pdf.get_y() + 1, 7
+    width = (pdf.w - pdf.l_margin - pdf.r_margin - gap) / 2
+    bottom = top
+    for i, chosen in enumerate(shaded["maps"]):
+        x = pdf.l_margin + i * (width + gap)
+        bottom = max(bottom, choropleth.draw_pdf(pdf, chosen, x, top, width, latin1))
+    pdf.set_xy(pdf.l_margin, bottom)
+    pdf.set_font("Helvetica", "", 8)
+    with pdf.table(
+        col_widths=[60, 25, 25, 30], width=140, text_align="LEFT", line_height=4.5, align="LEFT"
+    ) as table:
+        table.row(
+            [
+                latin1(h)
+                for h in (_("Kecamatan"), _("Diterima"), _("Terlambat"), _("Bagian terlambat"))
+            ]
+        )
+        for f in shaded["figures"]:
+            share = "-" if f.overdue_pct is None else f"{f.overdue_pct}%"
+            table.row([latin1(f.name), str(f.received), str(f.overdue), share])
 
 
 def render(period: Period, fmt: str) -> bytes:

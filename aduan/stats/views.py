@@ -18,7 +18,7 @@ from aduan.reports import sla
 from aduan.reports.attachments import open_stored
 from aduan.reports.models import Report
 
-from . import charts, figures, recurring
+from . import charts, choropleth, figures, recurring
 from .exports import XLSX_TYPE
 from .filters import Period, by_deadline
 from .models import EvaluationReport
@@ -58,6 +58,7 @@ def _dashboard_figures(period: Period) -> dict:
         {
             "trend_chart": charts.trend_chart(data["trend"]),
             "share_chart": charts.share_chart(data["status_share"]),
+            "kecamatan_maps": choropleth.kecamatan_maps(data["districts"]),
             "computed_at": timezone.now(),
         }
     )
@@ -177,6 +178,9 @@ def evaluation(request):
 def _evaluation_page(request, error=None, evidence_error=None):
     jobs = EvaluationReport.objects.filter(requested_by=request.user)[:20]
     today = timezone.localdate()
+    # The kecamatan maps of the chosen month (this month by default), as the PDF draws them; the
+    # figures are the dashboard's, from its cache when a supervisor already looked at the month.
+    month = _month_period(request.GET.get("bulan")) or _month_period(today.strftime("%Y-%m"))
     return render(
         request,
         "stats/evaluation.html",
@@ -189,6 +193,8 @@ def _evaluation_page(request, error=None, evidence_error=None):
             # The pack's usual period: the half year so far (the evaluators grade by semester).
             "half_year_start": today.replace(month=1 if today.month <= 6 else 7, day=1),
             "today": today,
+            "period": month,
+            "kecamatan_maps": _dashboard_figures(month)["kecamatan_maps"],
         },
         status=422 if error or evidence_error else 200,
     )

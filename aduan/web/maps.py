@@ -11,7 +11,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from aduan.directory import geo
-from aduan.reports import visibility
+from aduan.reports import sla, visibility
 
 # Pins drawn at most on one map: the newest first. A phone draws a few hundred clustered circles
 # quickly; beyond that the map says how many are left out and the list pages through the rest.
@@ -30,11 +30,14 @@ MAP_FIELDS = (
     "filed_by_id",
     "agency_id",
 )
+# What a staff map also reads: the deadline state that colours a pin's ring (`sla.zone`).
+DEADLINE_FIELDS = ("due_at", "warn_at", "paused_at")
 
 
 def pin(report, viewer, *, staff: bool = False) -> dict | None:
     """{code, title, status, label, lat, lon, at: point|desa|kecamatan, url}, or None when the
-    report names no place the map knows."""
+    report names no place the map knows; for staff (the back office's maps) also `zone`, the
+    deadline state (green, yellow, red, paused or None)."""
     point, at = visibility.shown_coordinates(report, viewer), "point"
     if point is None and report.village_id:
         point, at = geo.region_point(report.village_id), "desa"
@@ -47,7 +50,7 @@ def pin(report, viewer, *, staff: bool = False) -> dict | None:
         if staff
         else reverse("web:report", args=[report.code])
     )
-    return {
+    shown = {
         "code": report.code,
         "title": report.title,
         "status": report.status,
@@ -57,11 +60,15 @@ def pin(report, viewer, *, staff: bool = False) -> dict | None:
         "at": at,
         "url": url,
     }
+    if staff:
+        shown["zone"] = sla.zone(report)
+    return shown
 
 
 def pins(reports, viewer, *, staff: bool = False) -> tuple[list[dict], int]:
     """(pins of the newest MAX_PINS reports, how many reports were left off the map)."""
-    rows = list(reports.only(*MAP_FIELDS).order_by("-submitted_at", "-id")[: MAX_PINS + 1])
+    fields = (*MAP_FIELDS, *DEADLINE_FIELDS) if staff else MAP_FIELDS
+    rows = list(reports.only(*fields).order_by("-submitted_at", "-id")[: MAX_PINS + 1])
     left_off = 0
     if len(rows) > MAX_PINS:
         left_off = reports.count() - MAX_PINS

@@ -761,6 +761,46 @@ MATRIX = (
             name="csv export",
         ),
     ),
+    # The lists on a map (issue 13): the page loads its pins from the data endpoint, which holds
+    # exactly the list's reports for that viewer.
+    E("backoffice:queue_map", C(GET, "/kantor/antrean/peta/", staff("dispatcher"))),
+    E(
+        "backoffice:queue_map_data",
+        C(
+            GET,
+            "/kantor/antrean/peta.geojson",
+            staff("dispatcher") | {"dispatcher": SHOWN},
+            subject="submitted",
+        ),
+    ),
+    E("backoffice:inbox_map", C(GET, "/kantor/kotak-masuk/peta/", staff("officer_a", "officer_b"))),
+    E(
+        "backoffice:inbox_map_data",
+        C(
+            GET,
+            "/kantor/kotak-masuk/peta.geojson",
+            staff() | {"officer_a": SHOWN, "officer_b": HIDDEN},
+            subject="in_progress",
+        ),
+    ),
+    E(
+        "backoffice:reports_map",
+        C(
+            GET,
+            "/kantor/laporan/peta/",
+            staff("dispatcher", "officer_a", "officer_b", "supervisor"),
+        ),
+    ),
+    E(
+        "backoffice:reports_map_data",
+        C(
+            GET,
+            "/kantor/laporan/peta.geojson",
+            staff()
+            | {"dispatcher": SHOWN, "officer_a": SHOWN, "officer_b": HIDDEN, "supervisor": SHOWN},
+            subject="in_progress",
+        ),
+    ),
     E(
         "backoffice:save_filter",
         C(
