@@ -877,21 +877,31 @@ def create_handed_over(users: dict, now: dt.datetime) -> Report | None:
 
 
 def create_split(users: dict, now: dt.datetime) -> Report | None:
-    """A report the dispatcher split between PUPR and the DLH (issue 16): each agency holds a
-    part with its own clock; the main report waits for both and alone talks to the reporter."""
+    """A school's collapsed classroom roof the dispatcher split between the Dinas Dikbud (the
+    school) and PUPR (the building) (issue 16): each agency holds a part with its own clock; the
+    main report waits for both and alone talks to the reporter."""
     report = (
-        Report.objects.filter(status=Status.SUBMITTED, parent__isnull=True, anonymous=False)
+        Report.objects.filter(
+            status=Status.SUBMITTED,
+            parent__isnull=True,
+            anonymous=False,
+            category__code="pendidikan-kebudayaan",
+        )
         .order_by("-submitted_at", "-id")
         .first()
     )
-    agencies = list(Agency.objects.filter(code__in=["pupr", "dlh"], is_active=True))
+    agencies = list(Agency.objects.filter(code__in=["dikbud", "pupr"], is_active=True))
     if report is None or len(agencies) < 2:
         return None
+    notes = {
+        "dikbud": "Amankan siswa dan ruang kelas; laporkan kebutuhan ruang sementara.",
+        "pupr": "Periksa struktur atap dan jadwalkan perbaikan.",
+    }
     with time_machine.travel(now, tick=False):
         actions.do_split(
             report,
             actor=users["dispatcher"],
-            parts=[(agency, "Tangani bagian yang menjadi kewenangan Anda.") for agency in agencies],
+            parts=[(agency, notes[agency.code]) for agency in agencies],
         )
     return report
 
