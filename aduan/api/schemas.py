@@ -339,6 +339,16 @@ class FiledReportOut(Schema):
     secret: str = Field(
         description="Kode rahasia pelacakan; hanya ditampilkan sekali.", examples=["K7Q3M9XP"]
     )
+    awaiting_profile: bool = Field(
+        False,
+        description="true: profil (sesuai KTP) belum lengkap; laporan tersimpan, hanya terlihat "
+        "oleh Anda, dan baru diteruskan ke admin kabupaten setelah profil dilengkapi (PATCH /me).",
+    )
+    profile_missing: list[str] = Field(
+        default_factory=list,
+        description="Bagian profil yang masih kosong, sebagai kolom PATCH /me.",
+        examples=[["profile.nik", "profile.birth_date"]],
+    )
 
 
 class ReportPage(Schema):
