@@ -253,10 +253,15 @@ def release_awaiting_reports(user, *, now: dt.datetime | None = None) -> list[Re
     return released
 
 
-def remind_awaiting_profile(report: Report, step: int) -> None:
-    """Remind the author of a waiting report that their profile is still incomplete (issue 13):
-    in the app and on their channel; the report is kept, whatever the wait."""
+def remind_awaiting_profile(report: Report, step: int, *, now: dt.datetime | None = None) -> bool:
+    """Remind the author of a waiting report that their profile is still incomplete (issue 13),
+    in the app and on their channel, once per `step` (`tasks.AWAITING_REMINDERS`); the report is
+    kept, whatever the wait. False when it was released or reminded meanwhile."""
+    now = now or timezone.now()
     with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.awaiting_profile_since is None or report.awaiting_reminders >= step:
+            return False
         report.awaiting_reminders = step
         report.save(update_fields=["awaiting_reminders", "updated_at"])
         outbox.queue(
@@ -265,6 +270,7 @@ def remind_awaiting_profile(report: Report, step: int) -> None:
             users=recipients.reporters(report),
             **recipients.contacts(report),
         )
+    return True
 
 
 def _unique_code() -> str:

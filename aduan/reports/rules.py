@@ -226,6 +226,8 @@ def awaits_profile(*, reporter, filed_by) -> bool:
     themselves with an incomplete profile (`profile_refusal`) may file at once; the report is
     stored but waits, seen by them only, until the profile is complete. Identity-free channels
     (SMS, WhatsApp, a walk-in) file without an account and never wait."""
-    return reporter is not None and filed_by in (None, reporter) and (
-        profile_refusal(reporter) is not None
+    return (
+        reporter is not None
+        and filed_by in (None, reporter)
+        and (profile_refusal(reporter) is not None)
     )
