@@ -214,6 +214,8 @@ def _form_page(request, form, behalf, token, kept):
             "limits": attachments.limits_text(),
             "accept": attachments.ACCEPT,
             "max_files": settings.ATTACHMENT_MAX_FILES,
+            # The report will wait for the KTP profile (issue 13): said before it is sent.
+            "profile_refusal": rules.profile_refusal(user),
         },
     )
 
