@@ -32,7 +32,9 @@ def test_the_portal_stores_the_report_of_an_incomplete_profile_and_says_it_waits
     client.force_login(without_profile(cast.citizen))
     response = client.post("/lapor/", _data(_form(client)))
     report = Report.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/laporan/{report.code}/terkirim/"
+    assert (
+        response.status_code == 302 and response["Location"] == f"/laporan/{report.code}/terkirim/"
+    )
     assert report.status == Status.SUBMITTED and report.due_at is None
     assert report.awaiting_profile_since is not None and report.reporter == cast.citizen
     assert report.events.filter(kind=EventKind.SUBMITTED).exists()
@@ -137,3 +139,25 @@ def test_a_complete_profile_files_as_before(cast):
     give_profile(cast.citizen)
     report = file_report(cast)
     assert report.awaiting_profile_since is None and report.due_at is not None
+
+
+def test_an_sms_from_an_account_with_an_incomplete_profile_waits_too(client, cast):
+    """SMS and WhatsApp without an account never wait; a sender known by a verified phone files
+    as that account, and the same rule of the action applies."""
+    from django.test import override_settings
+
+    from aduan.sms.models import VerifiedPhone
+    from tests.sms.test_sms_webhook import SECRET, FakeGateway, call
+
+    without_profile(cast.citizen)
+    VerifiedPhone.objects.create(
+        user=cast.citizen, phone="+6281339100011", verified_at=timezone.now()
+    )
+    gateway = FakeGateway()
+    try:
+        with override_settings(SMS_GATEWAY_URL=gateway.url, SMS_WEBHOOK_SECRET=SECRET):
+            response = call(client, {"from": "+6281339100011", "text": "LAPOR Jalan rusak."})
+    finally:
+        gateway.close()
+    assert "menunggu profil lengkap" in response.json()["reply"]
+    assert Report.objects.get().awaiting_profile_since is not None
