@@ -81,6 +81,7 @@ def test_no_action_is_taken_on_a_waiting_report(cast):
 
 def test_completing_the_profile_on_the_portal_releases_the_report(client, cast):
     report = _waiting(cast)
+    filed_at = report.submitted_at
     client.force_login(cast.citizen)
     village = report.village
     data = {
@@ -97,6 +98,7 @@ def test_completing_the_profile_on_the_portal_releases_the_report(client, cast):
     assert client.post("/akun/profil/", data).status_code == 302
     report.refresh_from_db()
     assert report.awaiting_profile_since is None and report.due_at is not None
+    assert report.clock_started_at > filed_at and report.submitted_at == filed_at
     assert report.events.filter(kind=EventKind.NOTE, data__released=True).count() == 1
     assert Notification.objects.filter(recipient=cast.dispatcher, kind="report_released").exists()
     client.force_login(cast.dispatcher)

@@ -232,7 +232,7 @@ def release_awaiting_reports(user, *, now: dt.datetime | None = None) -> list[Re
         for report in waiting.order_by("submitted_at", "pk"):
             report.awaiting_profile_since = None
             report.awaiting_reminders = 0
-            report.submitted_at = now
+            # The clock starts now; `submitted_at` stays when it was filed (its signed receipt).
             sla.set_clock(report, SlaStep.VERIFY, now)
             report.save()
             event = _event(
