@@ -52,6 +52,7 @@ def test_the_api_answers_201_and_says_the_report_waits(cast):
     filed = ApiClient(cast.citizen).post_form("/reports", form())
     assert filed.status_code == 201, filed.content
     assert filed.json()["awaiting_profile"] is True
+    assert filed.json()["report"]["awaiting_profile"] is True
     assert Report.objects.get().awaiting_profile_since is not None
 
 

@@ -328,6 +328,11 @@ class ReportDetail(ReportSummary):
         description="Bagian laporan yang dibagi ke beberapa perangkat daerah "
         "(kosong: tidak dibagi).",
     )
+    awaiting_profile: bool = Field(
+        False,
+        description="true: laporan tersimpan dan menunggu profil pelapor lengkap (PATCH /me); "
+        "hanya terlihat oleh pelapor, belum diteruskan dan belum berbatas waktu.",
+    )
     actions: list[str] = Field(
         description="Tindakan yang boleh Anda lakukan sekarang.",
         examples=[["accept", "decline", "assign"]],
