@@ -105,6 +105,7 @@ def test_the_periodic_task_runs_all_sweeps(cast):
     with time_machine.travel(at(2027, 1, 20, 9, 0), tick=False):
         result = tasks.sla_sweep.call_local()
     assert result == {
+        "awaiting_profile_reminded": 0,
         "auto_closed": 1,
         "auto_archived": 0,
         "marked_overdue": 0,

@@ -46,10 +46,12 @@ def test_it_sends_a_visitor_to_log_in(client):
     assert response.status_code == 302 and "/masuk/" in response["Location"]
 
 
-def test_it_asks_for_the_profile_before_the_first_report(client, cast):
+def test_it_says_a_report_will_wait_for_an_incomplete_profile(client, cast):
+    """No longer refused (issue 13): the form opens and says the report will wait."""
     client.force_login(without_profile(cast.citizen))
     response = client.get("/lapor/")
-    assert response.status_code == 302 and response["Location"].startswith("/akun/profil/")
+    assert response.status_code == 200
+    assert 'id="profile-incomplete"' in response.content.decode()
 
 
 def test_it_files_a_report_with_a_photo_and_shows_code_and_secret(client, cast):

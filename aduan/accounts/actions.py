@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from aduan.audit import trail
 
 from . import nik as niks
+from . import signals
 from .models import Role, User
 from .phone import normalise_phone
 
@@ -294,6 +295,9 @@ def do_change_profile(user, *, actor, full_name=None, phone=None, profile=None) 
         with transaction.atomic():
             user.save()
             audit(AuditAction.PROFILE_CHANGED, user, actor=actor, fields=sorted(set(changed)))
+            if user.profile_complete:
+                # The reports that waited for it go to the dispatchers (issue 13).
+                signals.profile_completed.send(sender=User, user=user)
     return user
 
 

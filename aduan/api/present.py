@@ -148,6 +148,8 @@ def detail(report: Report, viewer) -> dict:
         if merged_into
         else None,
         "parts": [part.__dict__ for part in report_parts(report, viewer)],
+        # Only its author ever sees a waiting report (issue 13).
+        "awaiting_profile": report.awaiting_profile_since is not None,
         "actions": [str(a) for a in available_actions(report, viewer)]
         if viewer is not None
         else [],

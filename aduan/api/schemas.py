@@ -328,6 +328,11 @@ class ReportDetail(ReportSummary):
         description="Bagian laporan yang dibagi ke beberapa perangkat daerah "
         "(kosong: tidak dibagi).",
     )
+    awaiting_profile: bool = Field(
+        False,
+        description="true: laporan tersimpan dan menunggu profil pelapor lengkap (PATCH /me); "
+        "hanya terlihat oleh pelapor, belum diteruskan dan belum berbatas waktu.",
+    )
     actions: list[str] = Field(
         description="Tindakan yang boleh Anda lakukan sekarang.",
         examples=[["accept", "decline", "assign"]],
@@ -338,6 +343,16 @@ class FiledReportOut(Schema):
     report: ReportDetail
     secret: str = Field(
         description="Kode rahasia pelacakan; hanya ditampilkan sekali.", examples=["K7Q3M9XP"]
+    )
+    awaiting_profile: bool = Field(
+        False,
+        description="true: profil (sesuai KTP) belum lengkap; laporan tersimpan, hanya terlihat "
+        "oleh Anda, dan baru diteruskan ke admin kabupaten setelah profil dilengkapi (PATCH /me).",
+    )
+    profile_missing: list[str] = Field(
+        default_factory=list,
+        description="Bagian profil yang masih kosong, sebagai kolom PATCH /me.",
+        examples=[["profile.nik", "profile.birth_date"]],
     )
 
 

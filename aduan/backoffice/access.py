@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts.access import is_staff_member
 from aduan.reports.models import Report
-from aduan.reports.visibility import handled_reports
+from aduan.reports.visibility import handled_reports, staff_reports
 
 
 def workspace_reports(user) -> QuerySet[Report]:
@@ -20,7 +20,7 @@ def workspace_reports(user) -> QuerySet[Report]:
     if not is_staff_member(user):
         return Report.objects.none()
     if user.is_dispatcher or user.is_supervisor:
-        return Report.objects.all()
+        return staff_reports()  # not the reports waiting for their author's profile (issue 13)
     # The agency's officers: what it holds; a sub-unit's officers: what was passed down to it.
     return handled_reports(user)
 

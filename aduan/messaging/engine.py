@@ -386,6 +386,18 @@ def _file_at_once(sender: Sender, text: str, message: Incoming) -> Reply:
 
 
 def _filed(report: Report, secret: str) -> Reply:
+    if report.awaiting_profile_since is not None:
+        # A sender known by an account whose KTP profile is incomplete (issue 13): the report waits
+        # for it, as on the portal; a sender without an account never waits.
+        return Reply(
+            _(
+                "Laporan Anda tersimpan dan menunggu profil lengkap. Kode: %(code)s, kode rahasia: "
+                "%(secret)s. Lengkapi profil Anda di %(url)s agar laporan diteruskan."
+            )
+            % {"code": report.code, "secret": secret, "url": _profile_url()},
+            report,
+            secret=secret,
+        )
     return Reply(
         _(
             "Laporan diterima. Kode: %(code)s, kode rahasia: %(secret)s. "
@@ -395,6 +407,12 @@ def _filed(report: Report, secret: str) -> Reply:
         report,
         secret=secret,
     )
+
+
+def _profile_url() -> str:
+    from django.urls import reverse
+
+    return settings.SITE_URL.rstrip("/") + reverse("web:profile")
 
 
 def _start_filing(sender: Sender, conversation: Conversation, message: Incoming) -> list[Reply]:

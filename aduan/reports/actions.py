@@ -115,7 +115,7 @@ def do_file_report(
     except ValidationError as error:
         raise errors.InvalidInput(error.messages[0], field="reporter_phone") from None
     # The report's invariants, the same for every channel (issue 11 §2).
-    rules.check_reporter(reporter=reporter, filed_by=filed_by)
+    awaiting = rules.awaits_profile(reporter=reporter, filed_by=filed_by)
     content = rules.check_content(
         incident_date=incident_date,
         district=district,
@@ -176,7 +176,10 @@ def do_file_report(
             )
         report.code = _unique_code()
         report.secret_hash = tracking.secret_hash(report.code, secret)
-        sla.set_clock(report, SlaStep.VERIFY, now)
+        if awaiting:  # no clock, no staff until the profile is complete (issue 13)
+            report.awaiting_profile_since = now
+        else:
+            sla.set_clock(report, SlaStep.VERIFY, now)
         report.save()
         event = _event(
             report,
@@ -212,6 +215,62 @@ def do_file_report(
         )
         _audit(event)  # last: the chain's head stays locked from here to the commit
     return report, secret
+
+
+def release_awaiting_reports(user, *, now: dt.datetime | None = None) -> list[Report]:
+    """The reports `user` filed while their profile was incomplete, released once it is complete
+    (issue 13): each starts its clock now, as a fresh filing, with a timeline event, and the
+    dispatchers are told as of a new report. Called by `accounts.profiles.save_profile`."""
+    if user is None or rules.profile_refusal(user) is not None:
+        return []
+    now = now or timezone.now()
+    released = []
+    with transaction.atomic():
+        waiting = Report.objects.select_for_update().filter(
+            reporter=user, awaiting_profile_since__isnull=False
+        )
+        for report in waiting.order_by("submitted_at", "pk"):
+            report.awaiting_profile_since = None
+            report.awaiting_reminders = 0
+            # The clock starts now; `submitted_at` stays when it was filed (its signed receipt).
+            sla.set_clock(report, SlaStep.VERIFY, now)
+            report.save()
+            event = _event(
+                report,
+                EventKind.NOTE,
+                user,
+                report.status,
+                report.status,
+                text=str(_("Profil pelapor lengkap: laporan diteruskan ke admin kabupaten.")),
+                now=now,
+                data={"released": True},
+                audit=False,
+            )
+            signals.report_changed.send(sender=Report, report=report)
+            outbox.queue("report_released", report=report, users=recipients.dispatchers())
+            _audit(event)
+            released.append(report)
+    return released
+
+
+def remind_awaiting_profile(report: Report, step: int, *, now: dt.datetime | None = None) -> bool:
+    """Remind the author of a waiting report that their profile is still incomplete (issue 13),
+    in the app and on their channel, once per `step` (`tasks.AWAITING_REMINDERS`); the report is
+    kept, whatever the wait. False when it was released or reminded meanwhile."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.awaiting_profile_since is None or report.awaiting_reminders >= step:
+            return False
+        report.awaiting_reminders = step
+        report.save(update_fields=["awaiting_reminders", "updated_at"])
+        outbox.queue(
+            "awaiting_profile",
+            report=report,
+            users=recipients.reporters(report),
+            **recipients.contacts(report),
+        )
+    return True
 
 
 def _unique_code() -> str:

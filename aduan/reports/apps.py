@@ -28,6 +28,9 @@ class ReportsConfig(AppConfig):
         from . import personal_data
 
         personal_data.register()
+        from aduan.accounts.signals import profile_completed
+
+        profile_completed.connect(_profile_completed, dispatch_uid="reports-release-awaiting")
         from django.db.models.signals import post_delete, post_save
 
         from aduan.directory.models import Agency, Category, Region
@@ -54,6 +57,13 @@ class ReportsConfig(AppConfig):
             post_delete.connect(
                 _lists_changed, sender=model, dispatch_uid=f"fragments-{model._meta.label}-delete"
             )
+
+
+def _profile_completed(sender, user, **kwargs):
+    """A citizen's profile is complete: their waiting reports are released (issue 13)."""
+    from .actions import release_awaiting_reports
+
+    release_awaiting_reports(user)
 
 
 def _attachment_deleted(sender, instance, **kwargs):

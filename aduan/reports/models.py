@@ -323,6 +323,12 @@ class Report(models.Model):
     warn_at = models.DateTimeField(null=True, blank=True)
     # Set while the agency waits for the reporter's information: the agency's clock is paused.
     paused_at = models.DateTimeField(null=True, blank=True)
+    # Set while a citizen's report waits for their KTP profile (issue 13): stored and seen by its
+    # author only, without a clock, out of every staff list and action until
+    # `actions.release_awaiting_reports` clears it.
+    awaiting_profile_since = models.DateTimeField(null=True, blank=True)
+    # The reminders already sent about the waiting profile (0, 1 after a day, 2 after a week).
+    awaiting_reminders = models.PositiveSmallIntegerField(default=0)
     # The current step's clock started here, and was paused this many working days so far.
     clock_started_at = models.DateTimeField(null=True, blank=True)
     paused_days = models.PositiveSmallIntegerField(default=0)

@@ -210,8 +210,8 @@ def check_on_behalf(*, reporter, filed_by, consent: bool, reporter_name: str) ->
 
 def profile_refusal(user) -> InvalidInput | None:
     """A citizen files under their own name only with a complete KTP profile (name, phone, NIK,
-    birth date, sex). The portal asks for it before showing the form and the API answers 409
-    with what is missing, both through this function; SMS and WhatsApp reply its message."""
+    birth date, sex). Until then a report they file waits for it (`awaits_profile`); the portal
+    and the API say what is missing through this function."""
     if user is None or user.role != Role.CITIZEN or user.profile_complete:
         return None
     error = InvalidInput(
@@ -221,9 +221,13 @@ def profile_refusal(user) -> InvalidInput | None:
     return error
 
 
-def check_reporter(*, reporter, filed_by) -> None:
-    """The account a report belongs to, when it files for itself, has a complete profile."""
-    if reporter is not None and filed_by in (None, reporter):
-        refusal = profile_refusal(reporter)
-        if refusal is not None:
-            raise refusal
+def awaits_profile(*, reporter, filed_by) -> bool:
+    """Whether a report waits for its author's KTP profile (issue 13): a citizen filing for
+    themselves with an incomplete profile (`profile_refusal`) may file at once; the report is
+    stored but waits, seen by them only, until the profile is complete. Identity-free channels
+    (SMS, WhatsApp, a walk-in) file without an account and never wait."""
+    return (
+        reporter is not None
+        and filed_by in (None, reporter)
+        and (profile_refusal(reporter) is not None)
+    )

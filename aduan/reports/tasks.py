@@ -82,8 +82,26 @@ def escalate_overdue() -> int:
     return done
 
 
+# A report waiting for its author's KTP profile (issue 13): reminded once after a day and once
+# after a week, in the app and on the author's channel; it is kept however long it waits.
+AWAITING_REMINDERS = ((1, dt.timedelta(days=1)), (2, dt.timedelta(days=7)))
+
+
+def remind_awaiting_profile() -> int:
+    """The authors of reports still waiting for their profile, reminded once per step."""
+    now, done = timezone.now(), 0
+    for step, after in reversed(AWAITING_REMINDERS):  # a late sweep sends the latest step only
+        candidates = Report.objects.filter(
+            awaiting_profile_since__lte=now - after, awaiting_reminders__lt=step
+        )
+        for report in candidates.order_by("awaiting_profile_since")[:BATCH]:
+            done += actions.remind_awaiting_profile(report, step, now=now)
+    return done
+
+
 def run_sweeps() -> dict[str, int]:
     return {
+        "awaiting_profile_reminded": remind_awaiting_profile(),
         "auto_closed": auto_close_unrated(),
         "auto_archived": auto_archive_returned(),
         "marked_overdue": mark_overdue(),

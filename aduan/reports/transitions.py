@@ -371,6 +371,14 @@ NOT_FOR_PARTS = _(
     "Ini bagian dari laporan lain: hanya laporan utama yang berhubungan dengan pelapor."
 )
 
+# A report waiting for its author's KTP profile (issue 13) is out of every action, by staff or
+# by the sweeps (never archived, closed or discarded), until the profile is complete and
+# `actions.release_awaiting_reports` lets it in. Checked before GUARDS, for every action.
+AWAITING_GUARD: Guard = (
+    lambda r: r.awaiting_profile_since is None,
+    _("Laporan ini menunggu profil pelapor lengkap dan belum dapat diproses."),
+)
+
 # Split reports (issue 16), checked after GUARDS: a main report cannot be answered or closed
 # while any of its parts is open, whichever channel asks; a part never talks to the reporter
 # (returned to them, merged into another of theirs, a question to them) and is not split again.
@@ -479,6 +487,8 @@ def refusal(action: Action, report: Report, user) -> errors.ActionError | None:
             _("Tindakan “%(action)s” tidak dapat dilakukan pada laporan berstatus %(status)s.")
             % {"action": transition.label, "status": report.get_status_display()}
         )
+    if not AWAITING_GUARD[0](report):
+        return errors.InvalidState(AWAITING_GUARD[1])
     for table in (GUARDS, SPLIT_GUARDS):
         guards = table.get(action, [])
         for check, reason in guards if isinstance(guards, list) else [guards]:

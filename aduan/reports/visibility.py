@@ -34,6 +34,12 @@ def public_reports() -> QuerySet[Report]:
     )
 
 
+def staff_reports() -> QuerySet[Report]:
+    """Every report the staff may see: all but those waiting for their author's KTP profile
+    (issue 13), which only their author sees until `actions.release_awaiting_reports`."""
+    return Report.objects.filter(awaiting_profile_since__isnull=True)
+
+
 def own_reports(user) -> QuerySet[Report]:
     """Reports the user filed or that were filed for them (a split report's parts are read on
     its main report)."""
@@ -45,7 +51,7 @@ def visible_reports(user) -> QuerySet[Report]:
     if user is None or not user.is_authenticated or not user.is_active:
         return public_reports()
     if user.is_dispatcher or user.is_supervisor:
-        return Report.objects.all()
+        return staff_reports()
     public = Q(confidential=False, status__in=VERIFIED_STATUSES, parent__isnull=True)
     own = (Q(reporter=user) | Q(filed_by=user)) & Q(parent__isnull=True)
     if user.is_officer:

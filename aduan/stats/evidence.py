@@ -33,7 +33,13 @@ from aduan.reports.models import (
     Report,
     Status,
 )
-from aduan.reports.visibility import public_reports, shown_event_text, shown_text, visible_events
+from aduan.reports.visibility import (
+    public_reports,
+    shown_event_text,
+    shown_text,
+    staff_reports,
+    visible_events,
+)
 
 from . import figures, recurring
 from .cells import for_xlsx
@@ -111,7 +117,7 @@ def audit_check() -> dict:
 def gather(period: Period, now=None) -> dict:
     now = now or timezone.now()
     data = figures.dashboard(period, now=now)
-    base = period.filter(Report.objects.all())
+    base = period.filter(staff_reports())
     data.update(
         {
             "period": period,

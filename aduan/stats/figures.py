@@ -24,11 +24,11 @@ from aduan.reports.models import (
     AnswerOutcome,
     Disposition,
     EventKind,
-    Report,
     ReportQuerySet,
     Status,
     TimelineEvent,
 )
+from aduan.reports.visibility import staff_reports
 
 from .filters import Period
 
@@ -124,7 +124,7 @@ def _aggregate(base, group: str, now) -> dict:
 
 def dashboard(period: Period, now=None, scope=None) -> dict:
     now = now or timezone.now()
-    base = period.filter(scope if scope is not None else Report.objects.all())
+    base = period.filter(scope if scope is not None else staff_reports())
     tables = {group: _aggregate(base, group, now) for group in GROUPS}
     accepted = list(
         Disposition.objects.filter(report__in=base, accepted_at__isnull=False).values_list(
@@ -205,7 +205,7 @@ def trend(period: Period, scope=None, months: int = 12) -> list[tuple[dt.date, i
     tz = timezone.get_current_timezone()
     lo = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
     hi = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    qs = (scope if scope is not None else Report.objects.all()).filter(
+    qs = (scope if scope is not None else staff_reports()).filter(
         submitted_at__gte=lo, submitted_at__lt=hi
     )
     counts = defaultdict(int)

@@ -32,8 +32,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from aduan.reports.models import Report, Status
-from aduan.reports.visibility import public_reports, shown_text
+from aduan.reports.models import Status
+from aduan.reports.visibility import public_reports, shown_text, staff_reports
 from aduan.triage import duplicates
 from aduan.triage.similarity import pairwise_similarity
 
@@ -198,7 +198,7 @@ def find(period: Period, *, min_reports: int = MIN_REPORTS, scope=None) -> list[
     """The recurring problems of `period`, the most reported first (see the module's steps).
     `scope`: the reports to look at (default all; the evidence pack leaves confidential ones out,
     since a desa, a category and a count of them would be a drill-down of confidential reports)."""
-    scope = Report.objects.all() if scope is None else scope
+    scope = staff_reports() if scope is None else scope
     min_reports = max(2, min_reports)
     groups = _groups(scope, period, min_reports)
     if not groups:

@@ -79,10 +79,8 @@ def _issue_token(user) -> str:
 @login_required
 def file_report(request):
     user = request.user
-    refusal = rules.profile_refusal(user)
-    if refusal is not None:
-        messages.info(request, refusal.message)
-        return redirect(f"{reverse('web:profile')}?next={reverse('web:file_report')}")
+    # An incomplete KTP profile no longer stops a citizen (issue 13): the report is stored and
+    # waits for it (`rules.awaits_profile`); the form says so beforehand.
     if request.method != "POST":
         return _form_page(request, ReportForm(), _behalf_form(user), "", [])
     token = request.POST.get("form_token", "")
@@ -216,6 +214,8 @@ def _form_page(request, form, behalf, token, kept):
             "limits": attachments.limits_text(),
             "accept": attachments.ACCEPT,
             "max_files": settings.ATTACHMENT_MAX_FILES,
+            # The report will wait for the KTP profile (issue 13): said before it is sent.
+            "profile_refusal": rules.profile_refusal(user),
         },
     )
 

@@ -1,34 +1,36 @@
-"""Filing through the API asks for the same KTP profile as the portal, and says what is missing;
-the refusal costs nothing: no report, no rate-limit count, and the Idempotency-Key stays usable."""
+"""Filing through the API with an incomplete KTP profile (issue 13): the report is stored and
+waits for the profile (201, `awaiting_profile: true`, with what `PATCH /me` still needs); once the
+profile is complete through `PATCH /me`, it is released to the dispatchers."""
 
 import pytest
 
 from aduan.reports.models import Report
-from tests.api.conftest import ApiClient, error_of
+from tests.api.conftest import ApiClient
 from tests.api.test_api_reports import form
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_citizen_without_a_ktp_profile_is_told_what_to_fill_in(cast):
+def test_a_citizen_without_a_ktp_profile_files_and_is_told_what_to_fill_in(cast):
     citizen = cast.citizen
     citizen.nik_hash, citizen.nik_encrypted, citizen.birth_date = None, "", None
     citizen.save()
-    error = error_of(
-        ApiClient(citizen).post_form("/reports", form(), idempotency_key="lapor-1"), 409
-    )
-    assert error["code"] == "profile_incomplete"
-    assert "Lengkapi profil" in error["message"]
-    assert set(error["fields"]) == {"profile.nik", "profile.birth_date"}
-    assert not Report.objects.exists()
+    filed = ApiClient(citizen).post_form("/reports", form(), idempotency_key="lapor-1")
+    assert filed.status_code == 201, filed.content
+    body = filed.json()
+    assert body["awaiting_profile"] is True
+    assert set(body["profile_missing"]) == {"profile.nik", "profile.birth_date"}
+    report = Report.objects.get()
+    assert report.awaiting_profile_since is not None and report.due_at is None
 
 
-def test_after_completing_the_profile_the_same_request_and_key_file_the_report(cast):
+def test_completing_the_profile_through_patch_me_releases_the_report(cast):
     citizen = cast.citizen
     citizen.nik_hash, citizen.nik_encrypted = None, ""
     citizen.save()
     client = ApiClient(citizen)
-    error_of(client.post_form("/reports", form(), idempotency_key="lapor-1"), 409)
+    filed = client.post_form("/reports", form(), idempotency_key="lapor-1")
+    assert filed.status_code == 201 and filed.json()["awaiting_profile"], filed.content
     done = client.patch(
         "/me",
         {
@@ -44,10 +46,13 @@ def test_after_completing_the_profile_the_same_request_and_key_file_the_report(c
         },
     )
     assert done.status_code == 200 and done.json()["profile_complete"], done.content
-    filed = client.post_form("/reports", form(), idempotency_key="lapor-1")
-    assert filed.status_code == 201, filed.content
-    assert "Idempotent-Replayed" not in filed and Report.objects.get().reporter == citizen
+    report = Report.objects.get()
+    assert report.awaiting_profile_since is None and report.due_at is not None
+    # The same key again replays the first answer: one report, never two.
+    again = client.post_form("/reports", form(), idempotency_key="lapor-1")
+    assert again.status_code == 201 and Report.objects.count() == 1
 
 
 def test_a_citizen_with_the_profile_files_at_once(cast):
-    assert ApiClient(cast.citizen).post_form("/reports", form()).status_code == 201
+    filed = ApiClient(cast.citizen).post_form("/reports", form())
+    assert filed.status_code == 201 and filed.json()["awaiting_profile"] is False

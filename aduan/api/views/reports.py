@@ -182,10 +182,11 @@ def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] =
     """Kirim laporan baru sebagai `multipart/form-data`; lampiran (foto, PDF, dokumen Office, video
     pendek; diperiksa menurut isinya) di kolom `files`. Jawaban tersimpan dengan kode pelacakan dan
     kode rahasia (sekali tampil).
-    Warga melengkapi profil (sesuai KTP, lewat `PATCH /me`) sebelum laporan pertama; tanpa itu
-    jawabannya 409 `profile_incomplete` dengan bagian yang masih kosong."""
+    Warga yang profilnya (sesuai KTP) belum lengkap tetap dapat melapor: laporan tersimpan
+    (`awaiting_profile: true`, dengan bagian yang masih kosong di `profile_missing`), hanya
+    terlihat oleh pelapor, dan diteruskan ke admin kabupaten begitu profil dilengkapi lewat
+    `PATCH /me`."""
     user = request.auth
-    _check_profile(user)
     category = _category(data.category)
     district, village = _regions(data.district, data.village)
     extra = _extra_answers(data.extra_answers)
@@ -216,10 +217,21 @@ def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] =
     # back (no second read of the report with its six joins).
     prefetch_related_objects([report], *present.detail_prefetches())
     report.support_count = 0
-    return Reply(201, {"report": present.detail(report, user), "secret": secret})
+    refusal = rules.profile_refusal(user) if report.awaiting_profile_since else None
+    return Reply(
+        201,
+        {
+            "report": present.detail(report, user),
+            "secret": secret,
+            "awaiting_profile": refusal is not None,
+            "profile_missing": [PROFILE_PATHS[name] for name in refusal.missing]
+            if refusal is not None
+            else [],
+        },
+    )
 
 
-# Where PATCH /me takes each part of the profile a citizen needs before filing.
+# Where PATCH /me takes each part of the profile a citizen's waiting reports need (issue 13).
 PROFILE_PATHS = {
     "full_name": "full_name",
     "phone": "phone",
@@ -227,25 +239,6 @@ PROFILE_PATHS = {
     "birth_date": "profile.birth_date",
     "sex": "profile.sex",
 }
-
-
-def _check_profile(user) -> None:
-    """The action's rule (`reports.rules.profile_refusal`), asked first: refused before anything
-    is counted or stored, with where `PATCH /me` takes each missing part; the client keeps what
-    it sent and may send it again, with the same Idempotency-Key, once the profile is done."""
-    refusal = rules.profile_refusal(user)
-    if refusal is None:
-        return
-    raise ApiError(
-        409,
-        refusal.message,
-        code="profile_incomplete",
-        replayable=False,
-        fields={
-            PROFILE_PATHS[name]: [_("Wajib diisi sebelum melapor (PATCH /me).")]
-            for name in refusal.missing
-        },
-    )
 
 
 def _who(user, data: ReportIn) -> dict:
