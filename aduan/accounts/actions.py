@@ -276,7 +276,7 @@ def do_change_profile(user, *, actor, full_name=None, phone=None, profile=None) 
     """The account's name, phone and KTP profile (`forms.ProfileFields.cleaned_data`, already
     checked, NIK included). The e-mail is changed by `do_change_email` only. The audit row names
     the fields changed, not their values."""
-    changed = []
+    changed: list[str] = []
     if full_name is not None and full_name.strip() != user.full_name:
         user.full_name, changed = full_name.strip(), [*changed, "full_name"]
     if phone is not None:

@@ -12,7 +12,7 @@ class RoleAgencyMixin:
     """An officer works for exactly one agency; nobody else has one."""
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean()  # type: ignore[misc]  # a mixin for ModelForm subclasses
         role, agency = cleaned.get("role"), cleaned.get("agency")
         if role:
             actions.check_role_and_agency(role, agency, cleaned.get("sub_unit"))
@@ -54,7 +54,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "full_name", "email")
     readonly_fields = ("nik_display",)
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (
             _("Aduan"),
             {

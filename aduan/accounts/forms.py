@@ -69,10 +69,10 @@ class ProfileFields(forms.Form):
         super().__init__(*args, **kwargs)
         self.owner = user
         self.fields["district"].widget.attrs.update(village_choice_attrs())
-        self.fields["district"].queryset = regency_districts()
+        self.fields["district"].queryset = regency_districts()  # type: ignore[attr-defined]
         # Only the villages of the chosen kecamatan; none before one is chosen (htmx fills them in).
         district = self.data.get(self.add_prefix("district")) or self.initial.get("district")
-        self.fields["village"].queryset = (
+        self.fields["village"].queryset = (  # type: ignore[attr-defined]
             Region.objects.filter(
                 level=Region.Level.VILLAGE,
                 parent__parent_id=settings.REGENCY_CODE,
@@ -107,7 +107,7 @@ class ProfileFields(forms.Form):
         return birth_date
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if data.get("nik") and data.get("birth_date") and data.get("sex"):
             try:
                 niks.check_nik(data["nik"], birth_date=data["birth_date"], sex=data["sex"])

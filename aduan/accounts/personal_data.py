@@ -154,8 +154,8 @@ def account_data(user: User) -> dict:
         "phone": user.phone,
         "email": user.email,
         "address": user.address,
-        "district": user.district.name if user.district_id else "",
-        "village": user.village.name if user.village_id else "",
+        "district": user.district.name if user.district else "",
+        "village": user.village.name if user.village else "",
         "role": user.role,
         "is_representative": user.is_representative,
         "date_joined": user.date_joined,
@@ -311,8 +311,9 @@ def do_request_erasure(request, user: User, *, password: str) -> ErasureRequest:
             actions.audit(AuditAction.ERASURE_REQUESTED, user, actor=user, request_id=erasure.pk)
             _tell_sysadmins(erasure)
     except IntegrityError:  # the same request sent twice at once: the first one stands
-        erasure = pending_request(user)
-        assert erasure is not None
+        first = pending_request(user)
+        assert first is not None
+        return first
     return erasure
 
 

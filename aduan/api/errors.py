@@ -150,7 +150,7 @@ def install(api) -> None:
         response = error_response(
             exc.status, exc.message, code=exc.code, fields=exc.fields, headers=exc.headers
         )
-        response.replayable = exc.replayable
+        response.replayable = exc.replayable  # type: ignore[attr-defined]  # read by guard
         return response
 
     @api.exception_handler(action_errors.ActionError)

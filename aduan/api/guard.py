@@ -67,8 +67,8 @@ def guard(view, route: str):
             return error_response(400, _("Data multipart tidak dapat dibaca."))
 
     if route in FILE_ROUTES:
-        guarded.body_kind = bodylimit.FILES
-    guarded.csrf_exempt = True  # django-ninja checks CSRF itself for session-authenticated calls
+        guarded.body_kind = bodylimit.FILES  # type: ignore[attr-defined]  # read by bodylimit
+    guarded.csrf_exempt = True  # type: ignore[attr-defined]  # django-ninja checks CSRF itself for session-authenticated calls
     return guarded
 
 
@@ -219,7 +219,7 @@ def _replay(owner: str, key: str, endpoint: str, body_hash: str) -> HttpResponse
         )
     if first.status_code is None:
         return in_progress
-    body = open_reply(owner, key, first.body)
+    body = open_reply(owner, key, bytes(first.body))
     if body is None:  # sealed under another SECRET_KEY: run afresh rather than replay garbage
         first.delete()
         return in_progress

@@ -105,7 +105,7 @@ def detail(report: Report, viewer) -> dict:
     attachments = [
         {
             "id": a.pk,
-            "name": a.shown_name,
+            "name": a.shown_name,  # type: ignore[attr-defined]  # set by visible_attachments
             "content_type": a.content_type,
             "size": a.size,
             "created_at": a.created_at,
@@ -173,7 +173,7 @@ def _actor(event: TimelineEvent, report: Report, viewer, reporter_view) -> str:
     if actor.is_officer and actor.agency_id:
         return (
             str(report.agency.short_name)
-            if report.agency_id == actor.agency_id
+            if report.agency_id == actor.agency_id and report.agency is not None
             else str(actor.get_role_display())
         )
     return str(actor.get_role_display())

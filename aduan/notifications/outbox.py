@@ -110,7 +110,7 @@ def _staff_alerts(kind, report, users, add) -> None:
     if not officers:  # this message is for the reporter, not the agency
         return
     for user in officers:
-        if phone := transport.address_for(user):
+        for phone in transport.addresses(user):
             add(Channel.WHATSAPP, phone, user, extra={"staff": True})
     if agency.whatsapp_alerts_head and agency.head_phone:
         add(Channel.WHATSAPP, agency.head_phone, None, extra={"staff": True})

@@ -26,7 +26,7 @@ def collect(user) -> dict:
                 "at": n.created_at,
                 "channel": n.channel,
                 "kind": n.kind,
-                "report": n.report.code if n.report_id else "",
+                "report": n.report.code if n.report else "",
                 "subject": n.subject,
                 "body": n.body if n.channel == Channel.IN_APP else "",
                 "state": n.state,

@@ -526,8 +526,8 @@ def do_merge(
 ) -> Report:
     """Archive `report` as a duplicate of `into`: its supporters move there, and its reporters
     follow `into` from now on (they are notified of every change to it)."""
-    while into.merged_into_id:  # never merge into a report that is itself merged away
-        into = into.merged_into
+    while (further := into.merged_into) is not None:  # never merge into one merged away itself
+        into = further
     if into.pk == report.pk:
         raise errors.InvalidInput(
             _("Laporan tidak dapat digabungkan dengan dirinya sendiri."), field="into"
@@ -579,9 +579,10 @@ def do_unmerge(report: Report, *, actor, expected_version=None) -> Report:
     fresh verification clock; the support that moved with it comes back; its reporters are told."""
     with transaction.atomic():
         # Both rows locked in the order `do_merge` uses, so an undo and a merge cannot deadlock.
-        pks = [report.pk, report.merged_into_id]
+        pks = [pk for pk in (report.pk, report.merged_into_id) if pk is not None]
         list(Report.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
         r = _begin(report, Action.UNMERGE, actor, expected_version)
+        assert r.merged_into_id is not None  # UNMERGE is allowed on a merged report only
         target = Report.objects.get(pk=r.merged_into_id)
         r.archive_reason, r.merged_into, r.closed_at = "", None, None
         sla.set_clock(r, SlaStep.VERIFY, _now())
@@ -737,7 +738,12 @@ def do_blur_photo(
         item.save(update_fields=["blurred_file", "blurred_regions"])
         if old:
             name, storage = old, item.blurred_file.storage
-            transaction.on_commit(lambda: (storage.delete(name), derivatives.remove(storage, name)))
+
+            def remove_old() -> None:
+                storage.delete(name)
+                derivatives.remove(storage, name)
+
+            transaction.on_commit(remove_old)
         _finish(
             r,
             Action.EDIT_PUBLIC,
@@ -901,7 +907,7 @@ def do_hold(report: Report, *, actor, reason: str, expected_version=None) -> Rep
             EventKind.HELD,
             text=reason,
             audience=Audience.PARTIES,
-            data={"until": r.due_at.isoformat(), "verify_started": verify_started.isoformat()},
+            data={"until": _iso(r.due_at), "verify_started": verify_started.isoformat()},
         )
     return _sync(report, r)
 
@@ -954,7 +960,7 @@ def do_decline(report: Report, *, actor, reason: str, expected_version=None) -> 
     with transaction.atomic():
         r = _begin(report, Action.DECLINE, actor, expected_version)
         now = _now()
-        agency = r.agency
+        agency = _holding_agency(r)
         current = _current_disposition(r)
         current.declined_at, current.decline_reason, current.ended_at = now, reason, now
         current.save(update_fields=["declined_at", "decline_reason", "ended_at"])
@@ -1141,13 +1147,14 @@ def _check_schedule(scheduled_for) -> None:
 
 
 def _require_result_photo(r: Report, files) -> None:
-    if r.category_id and r.category.physical and not any(proof.is_photo(f) for f in files):
+    category = r.category
+    if category is not None and category.physical and not any(proof.is_photo(f) for f in files):
         raise errors.InvalidInput(
             _(
                 "Kategori “%(category)s” memerlukan bukti perbaikan: lampirkan minimal satu "
                 "foto hasil pekerjaan."
             )
-            % {"category": r.category.display_name},
+            % {"category": category.display_name},
             field="attachments",
         )
 
@@ -1167,7 +1174,7 @@ def _record_answer(r: Report, actor, answer: _Answer) -> TimelineEvent:
     else:
         sla.set_clock(r, SlaStep.VERDICT, now)
     data = {
-        "agency": r.agency.code,
+        "agency": _holding_agency(r).code,
         "round": r.reopen_count + 1,
         "on_time": on_time,
         "outcome": answer.outcome,
@@ -1217,7 +1224,7 @@ def _record_schedule(r: Report, actor, answer: _Answer) -> TimelineEvent:
         EventKind.SCHEDULED,
         text=answer.text,
         data={
-            "agency": r.agency.code,
+            "agency": _holding_agency(r).code,
             "outcome": AnswerOutcome.SCHEDULED,
             "scheduled_for": scheduled_for.isoformat(),
             **(answer.approval or {}),
@@ -1245,16 +1252,16 @@ def _needs_approval(r: Report, actor) -> bool:
     if getattr(actor, "sub_unit_id", None) is not None:
         return True
     return (
-        r.agency.answers_need_approval
+        _holding_agency(r).answers_need_approval
         and not transitions.approves_answers(actor, r.agency_id)
-        and r.agency.answer_approvers.filter(is_active=True).exists()
+        and _holding_agency(r).answer_approvers.filter(is_active=True).exists()
     )
 
 
 def _draft_answer(r: Report, actor, answer: _Answer, files) -> None:
     """Keep the answer as a draft for the agency (its files too, not public), and ask its
     approvers. The report's status and clock do not change: the limit still runs."""
-    data = {"agency": r.agency.code, "outcome": answer.outcome}
+    data = {"agency": _holding_agency(r).code, "outcome": answer.outcome}
     if answer.scheduled_for:
         data["scheduled_for"] = answer.scheduled_for.isoformat()
     if answer.responsible_body and answer.outcome == AnswerOutcome.CANNOT:
@@ -1272,7 +1279,7 @@ def _draft_answer(r: Report, actor, answer: _Answer, files) -> None:
     r.pending_answer = draft
     r.save(update_fields=["pending_answer"])
     _attach(r, files, draft, actor, public=False, keep_capture=True)
-    approvers = list(r.agency.answer_approvers.filter(is_active=True))
+    approvers = list(_holding_agency(r).answer_approvers.filter(is_active=True))
     if not approvers and getattr(actor, "sub_unit_id", None) is not None:
         approvers = recipients.officers(r.agency)  # the agency's oversight of its sub-unit
     if approvers:
@@ -1306,9 +1313,13 @@ def do_pass_down(
             raise errors.InvalidInput(_("Laporan sudah berada di sub-unit ini."), field="sub_unit")
         previous = r.sub_unit
         r.sub_unit = sub_unit
-        if r.assigned_to_id is not None and r.assigned_to.sub_unit_id not in (None, sub_unit.pk):
+        if r.assigned_to is not None and r.assigned_to.sub_unit_id not in (None, sub_unit.pk):
             r.assigned_to = None  # an officer of the previous sub-unit no longer works on it
-        data = {"agency": r.agency.code, "sub_unit": sub_unit.pk, "sub_unit_name": sub_unit.name}
+        data = {
+            "agency": _holding_agency(r).code,
+            "sub_unit": sub_unit.pk,
+            "sub_unit_name": sub_unit.name,
+        }
         if previous is not None:
             data["previous_sub_unit"] = previous.pk
         _finish(
@@ -1336,8 +1347,9 @@ def do_take_back(report: Report, *, actor, note: str = "", expected_version=None
     with transaction.atomic():
         r = _begin(report, Action.TAKE_BACK, actor, expected_version)
         sub_unit = r.sub_unit
+        assert sub_unit is not None  # TAKE_BACK's guard: the report is with a sub-unit
         r.sub_unit = None
-        if r.assigned_to_id is not None and r.assigned_to.sub_unit_id is not None:
+        if r.assigned_to is not None and r.assigned_to.sub_unit_id is not None:
             r.assigned_to = None
         _finish(
             r,
@@ -1346,7 +1358,11 @@ def do_take_back(report: Report, *, actor, note: str = "", expected_version=None
             EventKind.TAKEN_BACK,
             text=note,
             audience=Audience.INTERNAL,
-            data={"agency": r.agency.code, "sub_unit": sub_unit.pk, "sub_unit_name": sub_unit.name},
+            data={
+                "agency": _holding_agency(r).code,
+                "sub_unit": sub_unit.pk,
+                "sub_unit_name": sub_unit.name,
+            },
         )
         outbox.queue(
             "report_taken_back",
@@ -1364,6 +1380,7 @@ def do_approve_answer(report: Report, *, actor, text: str = "", expected_version
     category still needs its result photo)."""
     with transaction.atomic():
         r = _begin(report, Action.APPROVE_ANSWER, actor, expected_version)
+        assert r.pending_answer_id is not None  # the guard: a draft waits
         draft = TimelineEvent.objects.select_related("actor").get(pk=r.pending_answer_id)
         r.pending_answer = None
         final = rules.plain_text((text or "").strip()) or draft.text
@@ -1403,6 +1420,7 @@ def do_return_answer(report: Report, *, actor, reason: str, expected_version=Non
     reason = _required(reason, "reason", _("Tuliskan apa yang perlu diperbaiki pada draf."))
     with transaction.atomic():
         r = _begin(report, Action.RETURN_ANSWER, actor, expected_version)
+        assert r.pending_answer_id is not None  # the guard: a draft waits
         draft = TimelineEvent.objects.select_related("actor").get(pk=r.pending_answer_id)
         r.pending_answer = None
         _finish(
@@ -1412,7 +1430,7 @@ def do_return_answer(report: Report, *, actor, reason: str, expected_version=Non
             EventKind.ANSWER_RETURNED,
             text=reason,
             audience=Audience.AGENCY,
-            data={"agency": r.agency.code, "draft": draft.pk},
+            data={"agency": _holding_agency(r).code, "draft": draft.pk},
         )
         if draft.actor is not None and draft.actor.is_active:
             outbox.queue("answer_returned", report=r, users=[draft.actor], context={"text": reason})
@@ -1440,7 +1458,7 @@ def _check_proof(r: Report, photos: list[Attachment], actor) -> None:
         text="; ".join(
             dict.fromkeys(label for item in alerting for label in proof.labels(item["flags"]))
         ),
-        data={"photos": alerting, "agency": r.agency.code},
+        data={"photos": alerting, "agency": _holding_agency(r).code},
     )
     outbox.queue(
         "proof_flagged",
@@ -1511,6 +1529,7 @@ def do_decide_extension(
     with transaction.atomic():
         r = _begin(report, Action.DECIDE_EXTENSION, actor, expected_version)
         now = _now()
+        assert r.pending_extension_id is not None  # the guard: an extension waits
         extension = DeadlineExtension.objects.select_for_update().get(pk=r.pending_extension_id)
         extension.decided_by, extension.decided_at, extension.decision_note = actor, now, note
         r.pending_extension = None
@@ -1642,6 +1661,7 @@ def do_provide_info(
     with transaction.atomic():
         r = _begin(report, Action.PROVIDE_INFO, actor, expected_version)
         now = _now()
+        assert r.paused_at is not None  # PROVIDE_INFO's state: the clock waits for the reporter
         waited = sla.working_days_between(r.paused_at, now)
         r.paused_days += waited
         r.paused_at = None
@@ -2078,7 +2098,7 @@ def do_mark_overdue(report: Report) -> bool:
             r.status,
             r.status,
             audience=Audience.INTERNAL,
-            data={"step": r.due_step, "due_at": r.due_at.isoformat()},
+            data={"step": r.due_step, "due_at": _iso(r.due_at)},
         )
         users = recipients.handlers(r) if r.agency_id else recipients.dispatchers()
         outbox.queue("report_overdue", report=r, users=users)
@@ -2112,7 +2132,7 @@ def do_remind(report: Report) -> bool:
             r.status,
             r.status,
             audience=Audience.PARTIES if for_reporter else Audience.INTERNAL,
-            data={"step": r.due_step, "due_at": r.due_at.isoformat()},
+            data={"step": r.due_step, "due_at": _iso(r.due_at)},
         )
         if for_reporter:
             _remind_reporter(r, event=False)
@@ -2138,7 +2158,7 @@ def _remind_reporter(r: Report, *, event: bool = True) -> None:
             r.status,
             r.status,
             audience=Audience.PARTIES,
-            data={"step": r.due_step, "due_at": r.due_at.isoformat()},
+            data={"step": r.due_step, "due_at": _iso(r.due_at)},
         )
     kind = "verdict_reminder" if r.status == Status.RESPONDED else "report_reminder"
     outbox.queue(
@@ -2179,9 +2199,9 @@ def do_escalate(report: Report, level: int, *, after_working_days: int) -> bool:
             r.status,
             r.status,
             audience=Audience.INTERNAL,
-            data={"level": level, "step": r.due_step, "due_at": r.due_at.isoformat()},
+            data={"level": level, "step": r.due_step, "due_at": _iso(r.due_at)},
         )
-        addresses = [r.agency.head_email] if r.agency_id and r.agency.head_email else []
+        addresses = [r.agency.head_email] if r.agency and r.agency.head_email else []
         if level == 1:
             users = recipients.handlers(r) if r.agency_id else recipients.dispatchers()
         else:
@@ -2332,7 +2352,7 @@ def do_split(report: Report, *, actor, parts, expected_version=None) -> Report:
             made.append(
                 {"code": part.code, "agency": agency.code, "agency_name": agency.short_name}
             )
-        data = {"parts": made}
+        data: dict[str, object] = {"parts": made}
         if previous is not None:
             data["previous_agency"] = previous.code
         _finish(
@@ -2393,6 +2413,7 @@ def _after_part_or_main_moved(r: Report, before: str) -> None:
     - a split main report closed (satisfied, closed by the dispatcher, closed by the sweep): its
       answered parts close with it (`CLOSE_PART`)."""
     if r.is_part and r.status in PART_SETTLED_STATUSES:
+        assert r.parent_id is not None  # a part has its main report
         main = Report.objects.select_for_update(of=("self",)).get(pk=r.parent_id)
         if main.status == Status.SPLIT and transitions.parts_settled(main):
             do_answer_parts(main)
@@ -2406,6 +2427,7 @@ def do_close_part(part: Report) -> Report:
     transaction; refused while the main report is open)."""
     with transaction.atomic():
         p = _begin(part, Action.CLOSE_PART, None, None)
+        assert p.parent is not None  # CLOSE_PART's guard: a part
         main_code = p.parent.code
         p.closed_at = _now()
         _end_current_disposition(p, p.closed_at)
@@ -2549,6 +2571,18 @@ def _now() -> dt.datetime:
     return timezone.now()
 
 
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _holding_agency(r: Report) -> Agency:
+    """The agency holding `r`. The actions that ask are allowed only in states where one holds
+    it (`transitions`); a report without one there is a bug, not input to explain."""
+    agency = r.agency
+    assert agency is not None, f"{r.code}: no agency in status {r.status}"
+    return agency
+
+
 def _required(value, field: str, message) -> str:
     value = (value or "").strip()
     if not value:
@@ -2576,7 +2610,7 @@ def _begin(report: Report, action: Action, actor, expected_version) -> Report:
     refused = transitions.refusal(action, fresh, actor)
     if refused is not None:
         raise refused
-    fresh._status_before = fresh.status
+    fresh._status_before = fresh.status  # type: ignore[attr-defined]  # read by _finish
     return fresh
 
 
@@ -2594,7 +2628,7 @@ def _finish(
     """Write the new state and its timeline event. `target` overrides the table's target only
     where the table says there are two (coming back from an outside body)."""
     target = target or transitions.TRANSITIONS[action].target
-    before = r._status_before
+    before = r._status_before  # type: ignore[attr-defined]  # set by _begin
     if target is not None:
         r.status = target
     r.version += 1

@@ -74,4 +74,9 @@ def _attachment_deleted(sender, instance, **kwargs):
 
     storage = instance.file.storage
     names = [instance.file.name, instance.blurred_file.name if instance.blurred_file else ""]
-    transaction.on_commit(lambda: [derivatives.remove(storage, name) for name in names])
+
+    def remove_derivatives() -> None:
+        for name in names:
+            derivatives.remove(storage, name)
+
+    transaction.on_commit(remove_derivatives)

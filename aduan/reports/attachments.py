@@ -114,8 +114,8 @@ class Cleaned:
 
     def as_file(self) -> ContentFile:
         upload = ContentFile(self.data, name=self.name)
-        upload.content_type = self.content_type
-        upload.capture = self.capture
+        upload.content_type = self.content_type  # type: ignore[attr-defined]  # as an UploadedFile
+        upload.capture = self.capture  # type: ignore[attr-defined]
         return upload
 
 
@@ -324,8 +324,8 @@ def _reencode(data: bytes, stem: str, name: str) -> Cleaned:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            file_formats.check_image_bytes(data, image.format)
+            image: Image.Image = Image.open(io.BytesIO(data))
+            file_formats.check_image_bytes(data, image.format or "")
             width, height = image.size
             if width * height > (MAX_JPEG_PIXELS if image.format == "JPEG" else MAX_OTHER_PIXELS):
                 raise file_formats.Finding("bomb_image")

@@ -45,10 +45,12 @@ def _encoded(image: Image.Image, size: str) -> tuple[bytes, tuple[int, int]]:
 def store(field_file: FieldFile) -> dict[str, list[int]]:
     """Write the derivatives of a stored photo; {size: [width, height]}, empty when the file
     cannot be read as an image (then the original is served for every size)."""
-    storage = field_file.storage
+    storage, stored_name = field_file.storage, field_file.name
+    if not stored_name:
+        return {}
     try:
-        with storage.open(field_file.name, "rb") as handle:
-            image = Image.open(io.BytesIO(handle.read()))
+        with storage.open(stored_name, "rb") as handle:
+            image: Image.Image = Image.open(io.BytesIO(handle.read()))
             image = ImageOps.exif_transpose(image)  # stored photos have none; older ones might
             image.load()
     except (FileNotFoundError, UnidentifiedImageError, OSError, ValueError):
@@ -57,7 +59,7 @@ def store(field_file: FieldFile) -> dict[str, list[int]]:
     made = {}
     for size in SIZES:
         data, dimensions = _encoded(image, size)
-        name = derivative_name(field_file.name, size)
+        name = derivative_name(stored_name, size)
         if storage.exists(name):  # made again (the backfill with --again): same name, new bytes
             storage.delete(name)
         saved = storage.save(name, io.BytesIO(data))
@@ -77,7 +79,8 @@ def remove(storage, name: str) -> None:
 def sized(field_file: FieldFile, size: str) -> FieldFile:
     """The derivative `size` of a stored file, as a FieldFile of the same storage (opened by
     `attachments.open_stored` like the original)."""
-    return FieldFile(field_file.instance, field_file.field, derivative_name(field_file.name, size))
+    name = derivative_name(field_file.name or "", size)
+    return FieldFile(field_file.instance, field_file.field, name)
 
 
 def store_for(attachment) -> bool:

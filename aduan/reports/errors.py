@@ -34,7 +34,7 @@ class Conflict(ActionError):
     http_status = 409
 
     def __init__(self, current_status_label=None):
-        message = _("Laporan ini baru saja diubah oleh orang lain.")
+        message = str(_("Laporan ini baru saja diubah oleh orang lain."))
         if current_status_label:
             message = _(
                 "Laporan ini baru saja diubah oleh orang lain; statusnya sekarang: %(status)s."

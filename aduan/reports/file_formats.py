@@ -220,7 +220,7 @@ def _drop_metadata(node: DictionaryObject) -> None:
     if node.get("/Subtype") == "/Image" and node.get("/Filter") in ("/DCTDecode", ["/DCTDecode"]):
         from .media_metadata import strip_jpeg
 
-        node._data = strip_jpeg(node._data)
+        node._data = strip_jpeg(node._data)  # type: ignore[attr-defined]  # a pypdf stream
 
 
 def clean_pdf(data: bytes, *, strip_metadata: bool) -> bytes:

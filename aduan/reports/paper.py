@@ -84,7 +84,8 @@ def summary(pdf, report, viewer, reporter: ReporterView) -> None:
     if files:
         heading(pdf, _("Lampiran"))
         for item in files:
-            line(pdf, 5, f"- {item.shown_name} ({when(item.created_at)})")
+            name = item.shown_name  # type: ignore[attr-defined]  # set by visible_attachments
+            line(pdf, 5, f"- {name} ({when(item.created_at)})")
 
 
 def timeline(pdf, report, viewer, reporter: ReporterView) -> None:

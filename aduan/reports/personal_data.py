@@ -52,12 +52,12 @@ def _report_data(report: Report, user) -> dict:
     data = {
         "code": report.code,
         "classification": report.classification,
-        "category": report.category.display_name if report.category_id else "",
+        "category": report.category.display_name if report.category else "",
         "title": report.title,
         "description": report.description,
         "incident_date": report.incident_date,
-        "district": report.district.name if report.district_id else "",
-        "village": report.village.name if report.village_id else "",
+        "district": report.district.name if report.district else "",
+        "village": report.village.name if report.village else "",
         "address": report.address,
         "latitude": report.latitude,
         "longitude": report.longitude,
@@ -67,7 +67,7 @@ def _report_data(report: Report, user) -> dict:
         "anonymous": report.anonymous,
         "confidential": report.confidential,
         "status": report.status,
-        "agency": report.agency.name if report.agency_id else "",
+        "agency": report.agency.name if report.agency else "",
         "submitted_at": report.submitted_at,
         "closed_at": report.closed_at,
         "rating": report.rating,
@@ -152,7 +152,8 @@ def files(user):
                     content = handle.read()
             except (FileNotFoundError, OSError, ValueError):
                 continue
-            yield f"{report.code}/{item.pk}-{item.shown_name}", content
+            name = item.shown_name  # type: ignore[attr-defined]  # set by visible_attachments
+            yield f"{report.code}/{item.pk}-{name}", content
 
 
 def erase(identity) -> dict[str, int]:

@@ -90,7 +90,7 @@ def check_place(district, village):
 
 
 def _in_regency(district_code: str | None) -> bool:
-    return bool(district_code) and district_code.rsplit(".", 1)[0] == settings.REGENCY_CODE
+    return bool(district_code) and str(district_code).rsplit(".", 1)[0] == settings.REGENCY_CODE
 
 
 def check_point(latitude, longitude) -> None:

@@ -16,7 +16,7 @@ from aduan.directory.models import Holiday, SlaPolicy, SlaStep
 from .models import REPORTER_CLOCK_STATUSES, STAFF_CLOCK_STATUSES
 
 # Built-in limits, used when no SlaPolicy row matches (see `load_master_data`, which seeds them).
-DEFAULT_LIMITS = {
+DEFAULT_LIMITS: dict[tuple[str, bool | None], tuple[int, bool]] = {
     (SlaStep.VERIFY, None): (3, True),
     (SlaStep.ACCEPT, None): (5, True),
     (SlaStep.ANSWER, False): (14, True),
@@ -113,7 +113,7 @@ def limit_for(
             best = policy
     if best is not None:
         return Limit(best.days, best.working_days, best.warn_share)
-    days, working = DEFAULT_LIMITS.get((step, supervisory if step == SlaStep.ANSWER else None))
+    days, working = DEFAULT_LIMITS[(step, supervisory if step == SlaStep.ANSWER else None)]
     return Limit(days, working)
 
 

@@ -22,10 +22,18 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from . import derivatives, masking
-from .models import VERIFIED_STATUSES, Attachment, Audience, EventKind, Report, TimelineEvent
+from .models import (
+    VERIFIED_STATUSES,
+    Attachment,
+    Audience,
+    EventKind,
+    Report,
+    ReportQuerySet,
+    TimelineEvent,
+)
 
 
-def public_reports() -> QuerySet[Report]:
+def public_reports() -> ReportQuerySet:
     """What anyone may see: verified by the dispatcher and not confidential. The parts of a split
     report are not listed on their own (issue 16): the public reads them on the main report's page
     (`report_parts`)."""
@@ -34,19 +42,19 @@ def public_reports() -> QuerySet[Report]:
     )
 
 
-def staff_reports() -> QuerySet[Report]:
+def staff_reports() -> ReportQuerySet:
     """Every report the staff may see: all but those waiting for their author's KTP profile
     (issue 13), which only their author sees until `actions.release_awaiting_reports`."""
     return Report.objects.filter(awaiting_profile_since__isnull=True)
 
 
-def own_reports(user) -> QuerySet[Report]:
+def own_reports(user) -> ReportQuerySet:
     """Reports the user filed or that were filed for them (a split report's parts are read on
     its main report)."""
     return Report.objects.filter(Q(reporter=user) | Q(filed_by=user), parent__isnull=True)
 
 
-def visible_reports(user) -> QuerySet[Report]:
+def visible_reports(user) -> ReportQuerySet:
     """Every report `user` may open."""
     if user is None or not user.is_authenticated or not user.is_active:
         return public_reports()
@@ -79,7 +87,7 @@ def handled_q(user) -> Q:
     return scope
 
 
-def handled_reports(user) -> QuerySet[Report]:
+def handled_reports(user) -> ReportQuerySet:
     """The reports the officer `user` works on: the back office's inbox and workspace, the API's
     staff inbox and dashboard (none to anyone who is not an officer)."""
     if user is None or not getattr(user, "is_officer", False) or not user.is_active:

@@ -322,6 +322,7 @@ def sub_units(request, code: str = CodePath):
     report = get_report_for(user, code)
     if Actor.AGENCY not in actors_for(report, user):
         raise ApiError(403, _("Anda tidak berwenang melakukan tindakan ini pada laporan ini."))
+    assert report.agency_id is not None  # an agency actor: the report is with an agency
     units = SubUnit.objects.filter(agency_id=report.agency_id, is_active=True).order_by("name")
     return {
         "current": _sub_unit_out(report.sub_unit),

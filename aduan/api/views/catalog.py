@@ -24,7 +24,7 @@ def categories(request):
         {
             "code": c.code,
             "name": c.name,
-            "parent": c.parent.code if c.parent_id else None,
+            "parent": c.parent.code if c.parent else None,
             "supervisory": c.supervisory,
             "questions": [
                 {

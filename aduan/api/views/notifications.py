@@ -26,7 +26,7 @@ def _out(n: Notification) -> dict:
         "kind": n.kind,
         "subject": n.subject,
         "body": n.body,
-        "report": n.report.code if n.report_id else None,
+        "report": n.report.code if n.report else None,
         "created_at": n.created_at,
         "read_at": n.read_at,
     }

@@ -146,7 +146,7 @@ def detail_for(user, code: str) -> dict:
     prefetch_related_objects(
         [report], "reporter", "filed_by", "assigned_to", *present.detail_prefetches()
     )
-    report.support_count = report.supports.count()
+    report.support_count = report.supports.count()  # type: ignore[attr-defined]  # as listed
     return present.detail(report, user)
 
 
@@ -178,7 +178,7 @@ def read_report(request, code: str = CodePath):
     url_name="file_report",
     summary="Kirim laporan (multipart, dengan lampiran)",
 )
-def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] = None):
+def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] = None):  # type: ignore[assignment]
     """Kirim laporan baru sebagai `multipart/form-data`; lampiran (foto, PDF, dokumen Office, video
     pendek; diperiksa menurut isinya) di kolom `files`. Jawaban tersimpan dengan kode pelacakan dan
     kode rahasia (sekali tampil).
@@ -216,16 +216,16 @@ def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] =
     # The report as just filed is in memory with its relations: only its event and files are read
     # back (no second read of the report with its six joins).
     prefetch_related_objects([report], *present.detail_prefetches())
-    report.support_count = 0
-    refusal = rules.profile_refusal(user) if report.awaiting_profile_since else None
+    report.support_count = 0  # type: ignore[attr-defined]  # as listed
+    missing = rules.profile_refusal(user) if report.awaiting_profile_since else None
     return Reply(
         201,
         {
             "report": present.detail(report, user),
             "secret": secret,
-            "awaiting_profile": refusal is not None,
-            "profile_missing": [PROFILE_PATHS[name] for name in refusal.missing]
-            if refusal is not None
+            "awaiting_profile": missing is not None,
+            "profile_missing": [PROFILE_PATHS[name] for name in missing.missing]
+            if missing is not None
             else [],
         },
     )
@@ -308,22 +308,22 @@ def _no_constant(name):
 def _extra_answers(raw: str) -> dict:
     """The answers to the category's extra questions, a JSON object keyed by question code (shape
     only: the action checks them against the questions, `reports.rules.clean_answers`)."""
-    answers = {}
-    if raw.strip():
-        try:
-            answers = json.loads(raw, parse_constant=_no_constant)
-        except (json.JSONDecodeError, ValueError, RecursionError):
-            answers = None
-        if (
-            not isinstance(answers, dict)
-            or "\x00" in json.dumps(answers, ensure_ascii=False)
-            or not all(isinstance(v, (str, int, float, list)) for v in answers.values())
-        ):
-            raise ApiError(
-                422,
-                _("Jawaban tambahan harus berupa objek JSON."),
-                fields={"extra_answers": [_("Harus berupa objek JSON.")]},
-            )
+    if not raw.strip():
+        return {}
+    try:
+        answers = json.loads(raw, parse_constant=_no_constant)
+    except (json.JSONDecodeError, ValueError, RecursionError):
+        answers = None
+    if (
+        not isinstance(answers, dict)
+        or "\x00" in json.dumps(answers, ensure_ascii=False)
+        or not all(isinstance(v, (str, int, float, list)) for v in answers.values())
+    ):
+        raise ApiError(
+            422,
+            _("Jawaban tambahan harus berupa objek JSON."),
+            fields={"extra_answers": [_("Harus berupa objek JSON.")]},
+        )
     return answers
 
 
@@ -365,11 +365,14 @@ def attachment(
     except Http404:
         raise ApiError(404, _("Lampiran tidak ditemukan.")) from None
     try:
-        handle = open_stored(found.served_file)
+        handle = open_stored(found.served_file)  # type: ignore[attr-defined]  # see visible_attachment
     except Http404:
         raise ApiError(404, _("Berkas lampiran tidak tersedia.")) from None
     response = FileResponse(
-        handle, content_type=found.content_type, as_attachment=True, filename=found.shown_name
+        handle,
+        content_type=found.content_type,
+        as_attachment=True,
+        filename=found.shown_name,  # type: ignore[attr-defined]
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
