@@ -98,7 +98,7 @@ class AttachmentRefused(Exception):
 @dataclass(frozen=True)
 class Capture:
     """When and where a photo was taken, as its camera wrote it (EXIF), read before the EXIF is
-    dropped. Kept only for staff files (`actions._attach(keep_capture=True)`)."""
+    dropped. Kept only for staff files (`actions._core._attach(keep_capture=True)`)."""
 
     taken_at: dt.datetime | None = None
     latitude: float | None = None

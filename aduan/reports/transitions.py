@@ -41,7 +41,7 @@ class Actor(enum.Enum):
 class PhoneReporter:
     """Someone known only by a phone number (SMS, WhatsApp), acting on a report filed from that
     number without an account: its reporter, for the reporter's own steps. Timeline events and
-    files it adds have no account as author (`actions._account`)."""
+    files it adds have no account as author (`actions._core._account`)."""
 
     phone: str
     pk = None
@@ -161,7 +161,7 @@ TRANSITIONS: dict[Action, Transition] = {
         _("Minta informasi kepada pelapor"),
     ),
     Action.PROVIDE_INFO: _t({S.IN_PROGRESS}, None, {Actor.REPORTER}, _("Kirim informasi tambahan")),
-    # A sub-unit's answer is always a draft the agency approves (`actions._needs_approval`).
+    # A sub-unit's answer is always a draft the agency approves (`actions.agency._needs_approval`).
     Action.ANSWER: _t(
         {S.IN_PROGRESS}, S.RESPONDED, {Actor.AGENCY, Actor.SUB_UNIT}, _("Kirim tindak lanjut")
     ),
@@ -185,7 +185,7 @@ TRANSITIONS: dict[Action, Transition] = {
     # Outside parties (aduan.forwarding). The agency asks, the dispatcher forwards (its consent).
     # Coming back from outside (declined, recalled, expired) the report returns to whoever held it:
     # the agency when one holds it (IN_PROGRESS), else the dispatcher's queue (SUBMITTED); see
-    # `actions._back_from_outside`. So does a reporter's "not satisfied" with an outside answer
+    # `actions.outside._back_from_outside`. So does a reporter's "not satisfied" with an outside answer
     # when no agency holds the report.
     Action.PROPOSE_FORWARD: _t(
         {S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Usulkan diteruskan ke pihak luar")

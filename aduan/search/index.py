@@ -1,7 +1,7 @@
 """Keeping the search documents in step with the reports.
 
 Called inside the action's transaction (on `aduan.reports.signals.report_changed`, sent by
-`aduan.reports.actions._finish`, `do_file_report` and `do_import_historical`), so that the
+`aduan.reports.actions._core._finish`, `do_file_report` and `do_import_historical`), so that the
 document changes exactly when the report does and rolls back with it; `rebuild` re-indexes
 everything (the `rebuild_search_index` command, after an upgrade or a bulk load).
 """
