@@ -79,6 +79,10 @@ def start(port: int, media: Path) -> subprocess.Popen:
             f"127.0.0.1:{port}",
             "--workers",
             "2",
+            # Loading Django on a machine busy with other work can take longer than the default
+            # 30 s worker timeout: the wait below is on the condition, not on a guess.
+            "--timeout",
+            "180",
             "--log-level",
             "error",
         ],
@@ -86,7 +90,7 @@ def start(port: int, media: Path) -> subprocess.Popen:
         env=env,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
