@@ -422,7 +422,9 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 if REDIS_URL:
-    HUEY.update({"huey_class": "huey.PriorityRedisHuey", "url": REDIS_URL})
+    # Several consumers (machines) each run the scheduler; a tick's periodic tasks are enqueued
+    # by the first to claim them (aduan/ops/periodic.py).
+    HUEY.update({"huey_class": "aduan.ops.periodic.OncePerTickRedisHuey", "url": REDIS_URL})
 else:
     HUEY.update(
         {"huey_class": "huey.SqliteHuey", "filename": str(BASE_DIR / "var" / "huey.sqlite3")}
