@@ -1,6 +1,7 @@
 """Supervisor dashboard, overdue list and the monthly evaluation report."""
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,6 +24,8 @@ from .exports import XLSX_TYPE
 from .filters import Period, by_deadline
 from .models import EvaluationReport
 from .tasks import generate_evaluation
+
+log = logging.getLogger(__name__)
 
 
 @staff_only(roles=("dispatcher", "supervisor"))
@@ -160,7 +163,10 @@ def evaluation(request):
         job = EvaluationReport.objects.create(
             requested_by=request.user, period_start=period.start, period_end=period.end, format=fmt
         )
-        generate_evaluation(job.pk)
+        try:
+            generate_evaluation(job.pk)
+        except Exception:  # Redis away: the job stays pending, and the sweep takes it up
+            log.warning("evaluation report %s not queued", job.pk, exc_info=True)
         messages.info(
             request,
             _(
