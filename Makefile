@@ -7,7 +7,7 @@ PORT ?= 8000
 # Links in e-mails point at the server `make run` starts, unless SITE_URL says otherwise.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test quick test-postgres bench install install-dev lock clean messages vendor lint lint-imports
+.PHONY: run test quick test-postgres bench bench-scaleout install install-dev lock clean messages vendor lint lint-imports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -102,6 +102,12 @@ lint-imports: install-dev
 # Load benchmark (see bench/README.md); BENCH_SIZES="10000 100000 1000000" for the full run.
 bench: install-dev
 	bash bench/run.sh
+
+# Two app servers behind nginx, two huey consumers, Redis of its own, one PostgreSQL: throughput
+# through one app server and two, an app server killed, Redis restarted (README: Performance).
+# BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), SCALEOUT_ARGS (e.g. --reports 100000).
+bench-scaleout: install-dev
+	ADUAN_ENV=development $(BIN)/python bench/scaleout.py $(SCALEOUT_ARGS)
 
 clean:
 	rm -rf var/ .pytest_cache

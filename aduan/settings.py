@@ -422,7 +422,9 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 if REDIS_URL:
-    HUEY.update({"huey_class": "huey.PriorityRedisHuey", "url": REDIS_URL})
+    # Several consumers (machines) each run the scheduler; a tick's periodic tasks are enqueued
+    # by the first to claim them (aduan/ops/periodic.py).
+    HUEY.update({"huey_class": "aduan.ops.periodic.OncePerTickRedisHuey", "url": REDIS_URL})
 else:
     HUEY.update(
         {"huey_class": "huey.SqliteHuey", "filename": str(BASE_DIR / "var" / "huey.sqlite3")}
@@ -563,12 +565,9 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 # Sessions are read on every signed-in request: from Redis when there is one (written through to
-# the database, so a Redis restart logs no one out), from the database otherwise.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# the database, so a Redis restart logs no one out, and log-in goes on while it restarts:
+# aduan/ops/sessions.py), from the database otherwise.
+SESSION_ENGINE = "aduan.ops.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (aduan.web.csp; the shape of Django 6.0's SECURE_CSP): every script and

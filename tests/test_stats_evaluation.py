@@ -68,3 +68,28 @@ def test_it_says_when_the_month_is_wrong(client, cast):
     response = client.get("/kantor/statistik/evaluasi/?bulan=2026-13&format=pdf")
     assert response.status_code == 422
     assert "Pilih bulan atau periode yang valid." in response.content.decode()
+
+
+def test_a_long_period_whose_task_was_lost_is_built_by_the_sweep(client, cast, monkeypatch):
+    """Redis restarted before a consumer took the job, or was away when it was asked for."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from aduan.stats import tasks, views
+
+    def redis_away(pk):
+        raise ConnectionError("Redis away")
+
+    monkeypatch.setattr(views, "generate_evaluation", redis_away)
+    client.force_login(cast.supervisor)
+    url = "/kantor/statistik/evaluasi/?dari=2026-01-01&sampai=2026-06-30&format=pdf"
+    assert client.get(url).status_code == 302
+    job = EvaluationReport.objects.get()
+    assert job.state == "pending"
+    assert tasks.generate_stale_evaluations.call_local() == 0  # not stale yet: its task may run
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=16)):
+        assert tasks.generate_stale_evaluations.call_local() == 1
+    job.refresh_from_db()
+    assert job.state == "done" and job.file.name.endswith(".pdf")

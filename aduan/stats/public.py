@@ -19,6 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from aduan.core.remembered import remembered
 from aduan.ops.filter_dates import filter_month
 
 from . import cells, charts, figures
@@ -33,15 +34,14 @@ def month_period(first: dt.date) -> Period:
 
 def _month_figures(first: dt.date) -> dict:
     """The dashboard's figures of one month, cached (a past month changes little)."""
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    key = f"stats:public:{first.isoformat()}:{get_language()}"
-    data = cache.get(key) if seconds > 0 else None
-    if data is None:
+
+    def compute() -> dict:
         data = figures.dashboard(month_period(first))
         data["computed_at"] = timezone.now()
-        if seconds > 0:
-            cache.set(key, data, seconds)
-    return data
+        return data
+
+    key = f"stats:public:{first.isoformat()}:{get_language()}"
+    return remembered(key, settings.DASHBOARD_CACHE_SECONDS, compute)
 
 
 def _months_back(first: dt.date, n: int) -> list[dt.date]:

@@ -1,10 +1,10 @@
 """Supervisor dashboard, overdue list and the monthly evaluation report."""
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from aduan.accounts.access import staff_only
+from aduan.core.remembered import remembered
 from aduan.ops.filter_dates import filter_month
 from aduan.reports import sla
 from aduan.reports.attachments import open_stored
@@ -23,6 +24,8 @@ from .exports import XLSX_TYPE
 from .filters import Period, by_deadline
 from .models import EvaluationReport
 from .tasks import generate_evaluation
+
+log = logging.getLogger(__name__)
 
 
 @staff_only(roles=("dispatcher", "supervisor"))
@@ -49,10 +52,10 @@ def _dashboard_figures(period: Period) -> dict:
     """
     seconds = settings.DASHBOARD_CACHE_SECONDS
     key = f"stats:dashboard:{period.start.isoformat()}:{period.end.isoformat()}:{get_language()}"
-    if seconds > 0:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+    return remembered(key, seconds, lambda: _dashboard_data(period, seconds))
+
+
+def _dashboard_data(period, seconds: int) -> dict:
     data = figures.dashboard(period)
     data.update(
         {
@@ -67,8 +70,6 @@ def _dashboard_figures(period: Period) -> dict:
     data["figures_html"] = render_to_string(
         "stats/_figures.html", {**data, "period": period, "cache_seconds": seconds}
     )
-    if seconds > 0:
-        cache.set(key, data, seconds)
     return data
 
 
@@ -95,13 +96,12 @@ def recurring_problems(request):
     """Reports of one desa and category that keep coming back with similar words (issue 17)."""
     period = _recurring_period(request.GET)
     min_reports = _min_reports(request.GET.get("minimal"))
-    seconds = settings.DASHBOARD_CACHE_SECONDS
     key = f"stats:recurring:{period.start.isoformat()}:{period.end.isoformat()}:{min_reports}"
-    problems = cache.get(key) if seconds > 0 else None
-    if problems is None:
-        problems = recurring.find(period, min_reports=min_reports)
-        if seconds > 0:
-            cache.set(key, problems, seconds)
+    problems = remembered(
+        key,
+        settings.DASHBOARD_CACHE_SECONDS,
+        lambda: recurring.find(period, min_reports=min_reports),
+    )
     return render(
         request,
         "stats/recurring.html",
@@ -163,7 +163,10 @@ def evaluation(request):
         job = EvaluationReport.objects.create(
             requested_by=request.user, period_start=period.start, period_end=period.end, format=fmt
         )
-        generate_evaluation(job.pk)
+        try:
+            generate_evaluation(job.pk)
+        except Exception:  # Redis away: the job stays pending, and the sweep takes it up
+            log.warning("evaluation report %s not queued", job.pk, exc_info=True)
         messages.info(
             request,
             _(

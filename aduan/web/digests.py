@@ -22,6 +22,8 @@ from aduan.reports.visibility import public_reports, shown_text
 from .models import DigestSubscription
 
 LOOK_BACK = dt.timedelta(days=7)  # the first digest, and one after a pause
+# The weekly run repeated within this gap (two consumers, a retry, someone by hand) sends nothing.
+REPEAT_GAP = dt.timedelta(days=1)
 MOST = 30  # reports listed in one digest; the link to the filtered list has the rest
 
 
@@ -104,12 +106,19 @@ def send_digests(now=None) -> int:
     now = now or timezone.now()
     sent = 0
     for sub in DigestSubscription.objects.filter(confirmed_at__isnull=False, stopped_at=None):
+        if sub.last_sent_at is not None and now - sub.last_sent_at < REPEAT_GAP:
+            continue  # this week's run again (a second consumer, a retry): already done
         since = max(sub.last_sent_at or now - LOOK_BACK, now - LOOK_BACK * 4)
         reports = list(reports_for(sub, since)[: MOST + 1])
         with transaction.atomic():
             token = secrets.token_urlsafe(24)
-            sub.token_hash, sub.last_sent_at = _hash(token), now
-            sub.save(update_fields=["token_hash", "last_sent_at"])
+            # Compare-and-swap on the last digest's time: two workers running the weekly task at
+            # once both read the subscription before either wrote; only the one whose update
+            # changes the row sends, so the subscriber gets one mail.
+            if not DigestSubscription.objects.filter(
+                pk=sub.pk, last_sent_at=sub.last_sent_at
+            ).update(token_hash=_hash(token), last_sent_at=now):
+                continue
             if not reports:
                 continue
             with override("id"):
