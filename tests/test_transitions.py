@@ -112,7 +112,8 @@ ALLOWED = {
         A.PASS_DOWN,  # on to another of its sub-units
         A.TAKE_BACK,
     },
-    # The sub-unit works on it; its answer is a draft for agency A (`actions.agency._needs_approval`).
+    # The sub-unit works on it; its answer is a draft for agency A
+    # (`actions.agency._needs_approval`).
     ("in_progress_passed", "sub_unit_a"): {A.NOTE, A.REQUEST_INFO, A.ANSWER, A.SCHEDULE},
     ("in_progress_passed_draft", "dispatcher"): {A.FORWARD, A.FORWARD_REMOTE} | DISPATCHER_ON_OPEN,
     ("in_progress_passed_draft", "officer_a"): {

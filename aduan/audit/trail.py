@@ -1,8 +1,8 @@
 """Writing and verifying the audit trail.
 
-Callers: `aduan.reports.actions._core._event` (every timeline event, inside the action's transaction,
-so the audit row exists exactly when the action happened) and the back office (identity views,
-exports).
+Callers: `aduan.reports.actions._core._event` (every timeline event, inside the action's
+transaction, so the audit row exists exactly when the action happened) and the back office
+(identity views, exports).
 """
 
 import datetime as dt

@@ -1,7 +1,7 @@
 """What goes into the feed: the public state changes of public reports, as the public may see them.
 
-`publish` is connected to `reports.signals.event_recorded` (sent by `actions._core._event` inside the
-action's transaction): an event the public may see (audience public) of a report the public may
+`publish` is connected to `reports.signals.event_recorded` (sent by `actions._core._event` inside
+the action's transaction): an event the public may see (audience public) of a report the public may
 see after the change (verified, not confidential) becomes one `FeedEvent`, and one outbox row per
 active subscription. Nothing here names a reporter: the payload is built from the public fields
 only, anonymous or not makes no difference to it, and the one free text it carries (the

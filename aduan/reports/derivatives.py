@@ -1,9 +1,9 @@
 """Smaller copies of a stored photo (issue 13): a thumbnail for lists and previews and a screen
 size for report pages, so that a phone on a slow line does not fetch a camera-size photo to show
-it 160 px wide. They are made once, when a photo is stored (`actions._core._attach`) or blurred for the
-public (`actions.do_blur_photo`), or afterwards by `manage.py make_derivatives`; they are written
-through the storage that holds the original (local disk or S3), next to it, under a name derived
-from the original's (`derivative_name`), so nothing else needs to remember where they are.
+it 160 px wide. They are made once, when a photo is stored (`actions._core._attach`) or blurred for
+the public (`actions.do_blur_photo`), or afterwards by `manage.py make_derivatives`; they are
+written through the storage that holds the original (local disk or S3), next to it, under a name
+derived from the original's (`derivative_name`), so nothing else needs to remember where they are.
 
 Which copy a viewer gets is decided where the original is: `visibility.visible_attachment`
 chooses the original or the blurred public copy, and then the size of that same file."""

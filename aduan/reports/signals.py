@@ -8,6 +8,7 @@ from django.dispatch import Signal
 # document: `aduan.search.apps`) changes exactly when the report does and rolls back with it.
 report_changed = Signal()
 
-# Sent by `actions._core._event` inside the action's transaction for every timeline event (`event=`):
-# the signed event feed (`aduan.feed`) publishes the public ones in the same transaction.
+# Sent by `actions._core._event` inside the action's transaction for every timeline event
+# (`event=`): the signed event feed (`aduan.feed`) publishes the public ones in the same
+# transaction.
 event_recorded = Signal()

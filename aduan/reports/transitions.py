@@ -185,8 +185,8 @@ TRANSITIONS: dict[Action, Transition] = {
     # Outside parties (aduan.forwarding). The agency asks, the dispatcher forwards (its consent).
     # Coming back from outside (declined, recalled, expired) the report returns to whoever held it:
     # the agency when one holds it (IN_PROGRESS), else the dispatcher's queue (SUBMITTED); see
-    # `actions.outside._back_from_outside`. So does a reporter's "not satisfied" with an outside answer
-    # when no agency holds the report.
+    # `actions.outside._back_from_outside`. So does a reporter's "not satisfied" with an outside
+    # answer when no agency holds the report.
     Action.PROPOSE_FORWARD: _t(
         {S.IN_PROGRESS}, None, {Actor.AGENCY}, _("Usulkan diteruskan ke pihak luar")
     ),
