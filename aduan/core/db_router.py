@@ -130,6 +130,12 @@ class ReplicaRouter:
         return db == DEFAULT_DB_ALIAS
 
 
+def replica_at_fault(reads: _Reads) -> bool:
+    """After a database error inside `replica_reads`: was it the replica's? Either a query on it
+    failed, or its connection (which `usable` opened before) is gone."""
+    return reads.failed is not None or connections[REPLICA].connection is None
+
+
 # --- health: the circuit breaker ---------------------------------------------------------------
 
 
