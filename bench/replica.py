@@ -15,6 +15,7 @@ reads went. Writes bench/results/<label>.json and prints a table.
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.pg_clusters import PG_BIN, Clusters  # noqa: E402
+from tests.pg_clusters import PG_BIN, Clusters, free_port  # noqa: E402
 
 READS = (
     "public feed",
@@ -88,8 +89,13 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--port", type=int, default=8391)
+    # A free port by default: a fixed one may be another bench's upstream on a shared machine
+    # (a first run here received another engineer's Open311 POSTs on 8391).
+    parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args(argv)
+    args.port = args.port or free_port()
+    # `kill` (SIGTERM) unwinds like Ctrl-C, so the clusters and gunicorn are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
     clusters = Clusters()
     try:
@@ -100,6 +106,9 @@ def main(argv=None):
         os.environ["FRAGMENT_CACHE_SECONDS"] = "0"
         os.environ.pop("REDIS_URL", None)
         os.environ.setdefault("ADUAN_ENV", "development")
+        # A worker's first request loads the whole app: on a busy shared machine that took more
+        # than gunicorn's default 30 s, and the worker was killed before it answered.
+        os.environ.setdefault("GUNICORN_CMD_ARGS", "--timeout 300")
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True, env=os.environ
         )

@@ -14,7 +14,7 @@ from pathlib import Path
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -38,7 +38,7 @@ class Clusters:
     def __init__(self, settings: str = ""):
         self.extra = settings  # more postgresql.conf lines for both (e.g. shared_buffers)
         self.root = Path(tempfile.mkdtemp(prefix="aduan-replica-"))
-        self.primary_port, self.replica_port = _free_port(), _free_port()
+        self.primary_port, self.replica_port = free_port(), free_port()
         self.primary, self.replica = self.root / "primary", self.root / "replica"
 
     def _chown(self):

@@ -301,6 +301,7 @@ def test_it_serves_public_reads_from_the_replica_and_a_writer_from_the_primary(l
     listed = reader.get("/open311/v2/requests.json").content.decode()
     assert before.code in listed and fresh.code not in listed
     assert reader.get("/statistik/").status_code == 200
+    assert fresh.code not in reader.get("/laporan/?q=saluran+tersumbat").content.decode()
 
     # 2. A writer (a support, a POST like any other) reads its writes from the primary.
     writer = Client()
@@ -310,6 +311,7 @@ def test_it_serves_public_reads_from_the_replica_and_a_writer_from_the_primary(l
     assert int(answer.cookies[replica.COOKIE].value) > time.time()
     assert fresh.title in writer.get("/laporan/").content.decode()
     assert writer.get(f"/laporan/{fresh.code}/").status_code == 200
+    assert fresh.code in writer.get("/laporan/?q=saluran+tersumbat").content.decode()
     assert reader.get(f"/laporan/{fresh.code}/").status_code == 404  # still the replica
 
     # 3. An integration that keeps no cookies is pinned by its address (so are cookieless
