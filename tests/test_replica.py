@@ -22,7 +22,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.http import HttpResponse
 from django.test import Client, override_settings
 
@@ -389,6 +389,28 @@ def test_reads_fall_back_to_the_primary_when_the_replica_stops_and_return_after(
     later = _public_report(cast, "Drainase meluap di Karang Dima")
     assert reader.get(f"/laporan/{later.code}/").status_code == 404  # the replica again
     assert "read replica back in use" in caplog.text
+
+
+@pytest.mark.slow
+def test_a_standby_that_dies_during_a_server_side_cursor_is_blamed(live):
+    """The bench's one 500: a form's choices fetched through a server-side cursor (no execute
+    wrapper) when the standby stopped; the error must be seen as the standby's, so the page is
+    drawn again on the primary."""
+    _public_report(live.cast, "Got tersumbat di Kerato")
+    _public_report(live.cast, "Got tersumbat di Kerato")
+    _wait_for_replay()
+    try:
+        with db_router.replica_reads() as reads:
+            assert db_router.usable()
+            rows = Report.objects.all().iterator(chunk_size=1)
+            next(rows)
+            live.stop_replica()
+            with pytest.raises(DatabaseError) as raised:
+                list(rows)
+            assert db_router.replica_at_fault(reads, raised.value)
+    finally:
+        live.start_replica()
+        connections[db_router.REPLICA].close()
 
 
 @pytest.mark.slow

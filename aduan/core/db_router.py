@@ -130,10 +130,22 @@ class ReplicaRouter:
         return db == DEFAULT_DB_ALIAS
 
 
-def replica_at_fault(reads: _Reads) -> bool:
-    """After a database error inside `replica_reads`: was it the replica's? Either a query on it
-    failed, or its connection (which `usable` opened before) is gone."""
-    return reads.failed is not None or connections[REPLICA].connection is None
+def replica_at_fault(reads: _Reads, error: BaseException) -> bool:
+    """After a database error inside `replica_reads`: was it the replica's?
+
+    1. A query on it failed (the execute wrapper noted it).
+    2. Its connection, which `usable` opened, is gone or broken: a fetch of a server-side cursor
+       (`.iterator()`, the choices of a form's select) passes no execute wrapper, and the bench
+       caught one failing as the standby stopped.
+    3. The driver's error names the replica's connection (a statement cancelled by replay).
+    """
+    if reads.failed is not None:
+        return True
+    replica = connections[REPLICA].connection
+    if replica is None or getattr(replica, "closed", False):
+        return True
+    pgconn = getattr(error.__cause__, "pgconn", None)
+    return pgconn is not None and pgconn is getattr(replica, "pgconn", None)
 
 
 # --- health: the circuit breaker ---------------------------------------------------------------

@@ -78,7 +78,7 @@ def replica_reads(view):
                     response.render()
                 return response
         except DatabaseError as exc:
-            if not db_router.replica_at_fault(reads):
+            if not db_router.replica_at_fault(reads, exc):
                 raise  # the primary's, or the view's own
             db_router.failed(f"query failed: {exc}")
         return view(request, *args, **kwargs)
