@@ -92,6 +92,9 @@ def main(argv=None):
     # A free port by default: a fixed one may be another bench's upstream on a shared machine
     # (a first run here received another engineer's Open311 POSTs on 8391).
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument(
+        "--fallback-only", action="store_true", help="only the run with the standby stopped"
+    )
     args = parser.parse_args(argv)
     args.port = args.port or free_port()
     # `kill` (SIGTERM) unwinds like Ctrl-C, so the clusters and gunicorn are stopped.
@@ -134,7 +137,7 @@ def run(args, clusters: Clusters, replica_url: str) -> None:
         "modes": {},
     }
 
-    for mode in ("primary only", "with replica"):
+    for mode in ("with replica",) if args.fallback_only else ("primary only", "with replica"):
         if mode == "with replica":
             os.environ["DATABASE_REPLICA_URL"] = replica_url
         else:
@@ -143,6 +146,8 @@ def run(args, clusters: Clusters, replica_url: str) -> None:
         rows = results["modes"][mode] = {}
         try:
             for name, (method, target, headers) in targets.items():
+                if args.fallback_only:
+                    break
                 load.measure(args.port, method, target, headers, 2, 1.0)  # warm-up
                 before = rows_read(clusters.primary_port), rows_read(clusters.replica_port)
                 row = load.measure(args.port, method, target, headers, args.clients, args.seconds)
@@ -160,7 +165,8 @@ def run(args, clusters: Clusters, replica_url: str) -> None:
     results["uptime_after"] = _uptime()
     load.RESULTS.mkdir(parents=True, exist_ok=True)
     (load.RESULTS / f"{args.label}.json").write_text(json.dumps(results, indent=2))
-    print(table(results))
+    if not args.fallback_only:
+        print(table(results))
     print(f"written bench/results/{args.label}.json")
 
 

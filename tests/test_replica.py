@@ -382,9 +382,13 @@ def test_reads_fall_back_to_the_primary_when_the_replica_stops_and_return_after(
     finally:
         live.start_replica()
 
-    # Back: after REPLICA_RETRY_SECONDS the replica is checked again and read from.
+    # Back: after REPLICA_RETRY_SECONDS the replica is checked again and read from, also when
+    # nothing has been written since it restarted (an idle standby is not "behind").
     _wait_for_replay()
     time.sleep(settings.REPLICA_RETRY_SECONDS + 0.2)
+    with override_settings(REPLICA_MAX_LAG_SECONDS=1):
+        assert _wait(db_router.usable, seconds=10)
+        connections[db_router.REPLICA].close()
     _replica_sql("SELECT pg_wal_replay_pause()")
     later = _public_report(cast, "Drainase meluap di Karang Dima")
     assert reader.get(f"/laporan/{later.code}/").status_code == 404  # the replica again

@@ -34,12 +34,14 @@ REPLICA = "replica"
 PRIMARY_APPS = frozenset({"sessions"})
 
 # The health check: is it still a standby (a promoted former standby has data the primary has not),
-# and how many seconds of the primary's commits has it not replayed yet. Nothing to replay and the
-# primary streaming to it: 0; otherwise the age of the last commit it replayed (which also grows
-# when the stream is cut and the standby sits on old data).
+# and how many seconds of the primary's commits has it not replayed yet. Nothing received left to
+# replay and the primary streaming to it: 0; otherwise the age of the last commit it replayed (which
+# also grows when the stream is cut and the standby sits on old data). "Received" may lie behind
+# "replayed": after a restart the stream starts again at the beginning of the current WAL segment
+# (the bench caught an idle standby, restarted, taken for 30 s behind because of `=` here).
 HEALTH_SQL = """
 SELECT pg_is_in_recovery(),
-       CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()
+       CASE WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn()
                  AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')
             THEN 0
             ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
@@ -213,7 +215,7 @@ def _check(health: _Health, now: float) -> bool:
         was_usable, health.usable = health.usable, not (limit and float(lag) > limit)
     if not health.usable:
         log.info("read replica %.1f s behind the primary", float(lag))
-        _log_change(f"more than {limit} s behind the primary", down=True)
+        _log_change(f"more than {limit} s behind the primary", down=True, lagging=True)
     elif not was_usable:
         _log_change("", down=False)
     return health.usable
@@ -232,13 +234,13 @@ def failed(reason: str) -> None:
     _log_change(reason, down=True)
 
 
-def _log_change(reason: str, *, down: bool) -> None:
+def _log_change(reason: str, *, down: bool, lagging: bool = False) -> None:
     health = _health
     if down and health.reason != reason:
         log.warning(
-            "read replica not used: %s; reads go to the primary (retry in %s s)",
+            "read replica not used: %s; reads go to the primary (checked again in %s s)",
             reason,
-            settings.REPLICA_RETRY_SECONDS,
+            settings.REPLICA_CHECK_SECONDS if lagging else settings.REPLICA_RETRY_SECONDS,
         )
     elif not down and health.reason:
         log.warning("read replica back in use")
