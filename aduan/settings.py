@@ -209,6 +209,39 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # runs it; with persistent connections (DB_CONN_MAX_AGE) PostgreSQL then skips planning, which
     # for the report pages' many-table joins costs more than running them (8 ms against 0.5 ms).
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = DB_SERVER_SIDE_BINDING
+# Read replica (issue 18; README "Read replica"): a PostgreSQL streaming standby that the public's
+# read-only pages (feed, report page, search, Open311 GET, public statistics) read from through
+# `aduan.core.db_router`; every write, every staff page and every client that has just written use
+# the primary. Unset: one database, exactly as without this feature (no alias, router or
+# middleware). REPLICA_PIN_SECONDS: a client that has written (any POST, PUT, PATCH or DELETE)
+# reads from the primary this long, so it sees its own writes. REPLICA_CONNECT_TIMEOUT: seconds
+# to wait for the standby to answer a connection (libpq counts less than 2 as 2).
+# REPLICA_RETRY_SECONDS: after a failure the standby is left alone this long (reads go to the
+# primary) before it is tried again. REPLICA_MAX_LAG_SECONDS: a standby further behind than this
+# is not read (0: no limit); its health and lag are checked at most every REPLICA_CHECK_SECONDS,
+# per process.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+REPLICA_PIN_SECONDS = envint("REPLICA_PIN_SECONDS", 10)
+REPLICA_CONNECT_TIMEOUT = envint("REPLICA_CONNECT_TIMEOUT", 2)
+REPLICA_RETRY_SECONDS = envint("REPLICA_RETRY_SECONDS", 30)
+REPLICA_MAX_LAG_SECONDS = envint("REPLICA_MAX_LAG_SECONDS", 30)
+REPLICA_CHECK_SECONDS = envint("REPLICA_CHECK_SECONDS", 5)
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL on PostgreSQL.")
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["replica"].get("OPTIONS", {}),
+        "server_side_binding": DB_SERVER_SIDE_BINDING,
+        "connect_timeout": REPLICA_CONNECT_TIMEOUT,
+    }
+    # The test suite reads the replica alias as the default database (Django's MIRROR).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["aduan.core.db_router.ReplicaRouter"]
+    # Last, so that it sees the answer to every write that reached a view (aduan.ops.replica).
+    MIDDLEWARE.append("aduan.ops.replica.PinWritersMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -17,6 +17,15 @@ bounded by FRAGMENT_CACHE_SECONDS. The generation is read before the data, so a 
 while a change commits is stored under the older generation and never served after it.
 
 If the cache fails, the list is rendered as if there were none (logged): a page never fails for it.
+
+With a read replica (`aduan.core.db_router`) a list may be rendered from data a few milliseconds
+older than the generation says; stored, it would be served until the next change or for
+FRAGMENT_CACHE_SECONDS, long after the replica has caught up. So each advance also records the
+primary's WAL position after it (`POSITION_KEY`: generation and position), and a list rendered
+from the replica is stored only once the replica has replayed up to the position of its
+generation. Until then the reader gets the replica's list (as stale as the replica, no more) and
+nothing is stored; when the position of the generation is not known (a fresh counter, a race of
+two writers), the list is rendered from the primary and stored.
 """
 
 import hashlib
@@ -29,8 +38,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
 
+from aduan.core import db_router
+
 log = logging.getLogger(__name__)
 GENERATION_KEY = "fragments:generation"
+POSITION_KEY = "fragments:position"
 
 
 def generation() -> int:
@@ -44,11 +56,19 @@ def generation() -> int:
 
 def _advance() -> None:
     try:
-        cache.incr(GENERATION_KEY)
+        advanced = cache.incr(GENERATION_KEY)
     except ValueError:  # no counter yet: the first reader starts it past every stored list
-        pass
+        return
     except Exception:
         log.warning("fragments: the data generation could not be advanced", exc_info=True)
+        return
+    if db_router.configured():
+        # Taken after the increment, so it lies after every change of this generation and of the
+        # ones before (each committed before its increment).
+        try:
+            cache.set(POSITION_KEY, (advanced, db_router.primary_position()), timeout=None)
+        except Exception:
+            log.warning("fragments: the primary's position could not be recorded", exc_info=True)
 
 
 def changed() -> None:
@@ -66,16 +86,35 @@ def cached(name: str, parts: tuple, render: Callable[[], str]) -> str:
         return render()
     try:
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-        key = f"fragments:{name}:{generation()}:{get_language()}:{digest}"
+        current = generation()
+        key = f"fragments:{name}:{current}:{get_language()}:{digest}"
         hit = cache.get(key)
     except Exception:
         log.warning("fragments: cache unavailable, rendering %s uncached", name, exc_info=True)
         return render()
     if hit is not None:
         return hit
-    text = render()
+    text, fresh = _render(current, render)
+    if not fresh:
+        return text
     try:
         cache.set(key, text, settings.FRAGMENT_CACHE_SECONDS)
     except Exception:
         log.warning("fragments: could not store %s", name, exc_info=True)
     return text
+
+
+def _render(current: int, render: Callable[[], str]) -> tuple[str, bool]:
+    """The list, and whether it may be stored under generation `current` (module docstring)."""
+    if not db_router.reading_replica():
+        return render(), True
+    try:
+        known = cache.get(POSITION_KEY)
+    except Exception:
+        return render(), False
+    if known is None or known[0] < current:
+        with db_router.primary_reads():
+            return render(), True
+    if not db_router.replica_has_replayed(known[1]):
+        return render(), False  # the replica has not caught up with this generation yet
+    return render(), True

@@ -26,6 +26,7 @@ from aduan.core import fragments
 from aduan.directory.models import Category, CategoryQuestion, Region
 from aduan.ops import ratelimit
 from aduan.ops.filter_dates import DateOutOfRange, filter_moment
+from aduan.ops.replica import replica_reads
 from aduan.reports import actions, errors
 from aduan.reports.models import (
     DONE_STATUSES,
@@ -58,6 +59,7 @@ DATATYPES = {
 
 
 @require_http_methods(["GET"])
+@replica_reads
 def discovery(request, fmt):
     base = settings.SITE_URL.rstrip("/") + "/open311/v2/"
     return respond(
@@ -117,11 +119,13 @@ def _service(category: Category) -> dict:
 
 
 @require_http_methods(["GET"])
+@replica_reads
 def services(request, fmt):
     return respond(fmt, "services", [_service(c) for c in _services()])
 
 
 @require_http_methods(["GET"])
+@replica_reads
 def service_definition(request, fmt, service_code):
     category = _services().filter(code=service_code).first()
     if category is None:
@@ -256,6 +260,7 @@ def _int(value, default: int, low: int, high: int, name: str) -> int:
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@replica_reads  # the GET only; a POST files on the primary
 def requests_view(request, fmt):
     if request.method == "POST":
         return create_request(request, fmt)
@@ -332,6 +337,7 @@ def _filter(reports, params):
 
 
 @require_http_methods(["GET"])
+@replica_reads
 def request_detail(request, fmt, request_id):
     application = Application.for_key(request.GET.get("api_key"))
     report = _visible(application).prefetch_related(_events()).filter(code=request_id[:40]).first()
@@ -344,6 +350,7 @@ def request_detail(request, fmt, request_id):
 
 
 @require_http_methods(["GET"])
+@replica_reads
 def token_detail(request, fmt, token):
     found = (
         ServiceRequest.objects.select_related("report")

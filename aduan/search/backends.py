@@ -13,7 +13,7 @@
 import re
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -181,7 +181,7 @@ def _candidates(
             f"UNION ALL SELECT c.id, NULL, c.submitted_at FROM ({shown_sql}) c"
         )
         params = [match, match, low, high, *shown_params]
-        with connection.cursor() as cursor:
+        with connections[visible.db].cursor() as cursor:  # where `visible` reads (a replica)
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         scores = {pk: score for pk, score, submitted in rows if submitted is None}
@@ -214,7 +214,7 @@ def _candidates(
             sql += f" WHERE m.id IN ({visible_sql})"
         sql += " ORDER BY m.id DESC"
         params = [match, low, high, *visible_params]
-    with connection.cursor() as cursor:
+    with connections[visible.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from aduan.core.remembered import remembered
 from aduan.ops.filter_dates import filter_month
+from aduan.ops.replica import replica_reads
 
 from . import cells, charts, figures
 from .filters import Period
@@ -95,6 +96,7 @@ def _csv(data: dict, first: dt.date) -> HttpResponse:
 
 
 @require_GET
+@replica_reads
 def statistics(request):
     today = timezone.localdate()
     first = filter_month(request.GET.get("bulan"), "bulan") or today.replace(day=1)

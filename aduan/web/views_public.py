@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 
 from aduan.core import fragments
 from aduan.core.paging import BoundedPaginator
+from aduan.ops.replica import replica_reads
 from aduan.reports.models import Support
 from aduan.reports.visibility import present_reporter, public_reports, shown_text
 from aduan.search.backends import rank
@@ -61,6 +62,7 @@ def _listed(reports):
     )
 
 
+@replica_reads
 def feed(request):
     """Public reports, newest first, or the search results: the list is the same for every viewer,
     so it is kept rendered until a report changes (`fragments`)."""

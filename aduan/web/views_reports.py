@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from aduan.core import fragments
 from aduan.ops import ratelimit
 from aduan.ops.bodylimit import accepts_files
+from aduan.ops.replica import replica_reads
 from aduan.reports import actions, attachments, case_file, errors, proof, receipts, tracking
 from aduan.reports.models import Report, Support
 from aduan.reports.transitions import Action, available_actions
@@ -136,6 +137,7 @@ def _page_context(request, report, forms=None):
     return context
 
 
+@replica_reads
 def report_detail(request, code):
     try:
         report = get_report_for(request.user, code)
