@@ -7,7 +7,7 @@ PORT ?= 8000
 # Links in e-mails point at the server `make run` starts, unless SITE_URL says otherwise.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test quick test-postgres bench install install-dev lock clean messages vendor lint lint-imports
+.PHONY: run test quick test-postgres bench bench-embedded install install-dev lock clean messages vendor lint lint-imports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -102,6 +102,10 @@ lint-imports: install-dev
 # Load benchmark (see bench/README.md); BENCH_SIZES="10000 100000 1000000" for the full run.
 bench: install-dev
 	bash bench/run.sh
+
+# The embedded default under load: SQLite, 2 gunicorn workers, wrk (bench/README.md, issue 18).
+bench-embedded: install-dev
+	bash bench/embedded.sh
 
 clean:
 	rm -rf var/ .pytest_cache
