@@ -144,6 +144,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: counts every answer, the ones the middleware below gives too (`/metrics`).
     "aduan.ops.metrics.RequestMetricsMiddleware",
+    # Second: liveness probes skip everything below (aduan/ops/livez.py).
+    "aduan.ops.livez.LivezMiddleware",
     "aduan.web.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
