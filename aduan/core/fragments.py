@@ -23,6 +23,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,6 +32,7 @@ from django.utils.translation import get_language
 
 log = logging.getLogger(__name__)
 GENERATION_KEY = "fragments:generation"
+Text = TypeVar("Text", str, bytes)
 
 
 def generation() -> int:
@@ -61,7 +63,7 @@ def enabled() -> bool:
     return settings.FRAGMENT_CACHE_SECONDS > 0
 
 
-def cached(name: str, parts: tuple, render: Callable[[], str]) -> str:
+def cached(name: str, parts: tuple, render: Callable[[], Text]) -> Text:
     if not enabled():
         return render()
     try:
