@@ -51,33 +51,34 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._writers_held = True
 
     def _release_writers_lock(self) -> None:
-        if getattr(self, "_writers_held", False):
+        fd = getattr(self, "_writers_fd", None)
+        if getattr(self, "_writers_held", False) and fd is not None:
             self._writers_held = False
-            fcntl.flock(self._writers_fd, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
     def _start_transaction_under_autocommit(self):
         self._take_writers_lock()
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # not in django-stubs
         except BaseException:
             self._release_writers_lock()
             raise
 
     def _commit(self):
         try:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc]  # not in django-stubs
         finally:
             self._release_writers_lock()
 
     def _rollback(self):
         try:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc]  # not in django-stubs
         finally:
             self._release_writers_lock()
 
     def _close(self):
         try:
-            return super()._close()
+            return super()._close()  # type: ignore[misc]  # not in django-stubs
         finally:
             self._release_writers_lock()
             fd = getattr(self, "_writers_fd", None)
