@@ -261,9 +261,12 @@ def measure(port, method, target, headers, clients, seconds, writer=None) -> dic
     }
 
 
-def start_server(port: int, workers: int, app: str = "aduan.wsgi") -> subprocess.Popen:
+def start_server(
+    port: int, workers: int, app: str = "aduan.wsgi", timeout: int = 30
+) -> subprocess.Popen:
     """gunicorn serving `app` (sync workers) with the production settings below; `/livez` answers
-    once it is up."""
+    once it is up. `timeout`: gunicorn's, which also bounds a worker's start (importing the app
+    took over 30 s on the shared machine at a load average of 20)."""
     env = {
         **os.environ,
         "ADUAN_ENV": "production",
@@ -303,12 +306,14 @@ def start_server(port: int, workers: int, app: str = "aduan.wsgi") -> subprocess
             str(workers),
             "--log-level",
             "warning",
+            "--timeout",
+            str(timeout),
         ],
         cwd=ROOT,
         env=env,
         start_new_session=True,
     )
-    for _ in range(100):
+    for _ in range(100 + timeout * 5):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/livez")
