@@ -7,7 +7,7 @@ PORT ?= 8000
 # Links in e-mails point at the server `make run` starts, unless SITE_URL says otherwise.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test quick test-postgres bench bench-scaleout install install-dev lock clean messages vendor lint lint-imports
+.PHONY: run test quick test-postgres bench bench-scaleout bench-embedded install install-dev lock clean messages vendor lint lint-imports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -108,6 +108,10 @@ bench: install-dev
 # BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), SCALEOUT_ARGS (e.g. --reports 100000).
 bench-scaleout: install-dev
 	ADUAN_ENV=development $(BIN)/python bench/scaleout.py $(SCALEOUT_ARGS)
+
+# The embedded default under load: SQLite, 2 gunicorn workers, wrk (bench/README.md, issue 18).
+bench-embedded: install-dev
+	bash bench/embedded.sh
 
 clean:
 	rm -rf var/ .pytest_cache

@@ -144,6 +144,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: counts every answer, the ones the middleware below gives too (`/metrics`).
     "aduan.ops.metrics.RequestMetricsMiddleware",
+    # Second: liveness probes skip everything below (aduan/ops/livez.py).
+    "aduan.ops.livez.LivezMiddleware",
     "aduan.web.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -189,10 +191,13 @@ DB_SERVER_SIDE_BINDING = envbool("DB_SERVER_SIDE_BINDING", True)
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # as dj_database_url names it
     # IMMEDIATE transactions take the write lock at BEGIN, so two actions on one report run one
     # after the other and the second sees the first one's result (instead of failing half-way
     # with "database is locked" when it tries to upgrade a read lock).
+    # Writers queue on a file lock that wakes at once, not in SQLite's sleeping busy handler
+    # (aduan/core/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "aduan.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -460,7 +465,11 @@ if REDIS_URL:
     HUEY.update({"huey_class": "aduan.ops.periodic.OncePerTickRedisHuey", "url": REDIS_URL})
 else:
     HUEY.update(
-        {"huey_class": "huey.SqliteHuey", "filename": str(BASE_DIR / "var" / "huey.sqlite3")}
+        # huey's SqliteHuey without an fsync per task (aduan/core/queue.py)
+        {
+            "huey_class": "aduan.core.queue.QueueHuey",
+            "filename": str(BASE_DIR / "var" / "huey.sqlite3"),
+        }
     )
 
 # Clock (DESIGN §4): working days after a deadline before the first escalation (agency officers and

@@ -81,8 +81,8 @@ def endpoints() -> dict:
     return found
 
 
-def _write_endpoints() -> dict:
-    """API create (a citizen's token, a new Idempotency-Key each time) and Open311 POST."""
+def write_credentials() -> tuple[str, str]:
+    """(a citizen's API token, an Open311 api_key) for the filing endpoints."""
     from aduan.api.models import ApiToken
     from aduan.open311.models import Application
 
@@ -92,10 +92,16 @@ def _write_endpoints() -> dict:
         citizen.set_nik("5204081203900001")
         citizen.save()
     _token, raw = ApiToken.issue(citizen, "bench")
-    api_headers = {"Authorization": f"Bearer {raw}"}
     application, _ = Application.objects.get_or_create(name="bench")
     api_key = application.set_key()
     application.save()
+    return raw, api_key
+
+
+def _write_endpoints() -> dict:
+    """API create (a citizen's token, a new Idempotency-Key each time) and Open311 POST."""
+    raw, api_key = write_credentials()
+    api_headers = {"Authorization": f"Bearer {raw}"}
 
     def api_create():
         boundary = uuid.uuid4().hex
@@ -255,7 +261,12 @@ def measure(port, method, target, headers, clients, seconds, writer=None) -> dic
     }
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(
+    port: int, workers: int, app: str = "aduan.wsgi", timeout: int = 30
+) -> subprocess.Popen:
+    """gunicorn serving `app` (sync workers) with the production settings below; `/livez` answers
+    once it is up. `timeout`: gunicorn's, which also bounds a worker's start (importing the app
+    took over 30 s on the shared machine at a load average of 20)."""
     env = {
         **os.environ,
         "ADUAN_ENV": "production",
@@ -288,19 +299,21 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
-            "aduan.wsgi",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
             "--log-level",
             "warning",
+            "--timeout",
+            str(timeout),
         ],
         cwd=ROOT,
         env=env,
         start_new_session=True,
     )
-    for _ in range(100):
+    for _ in range(100 + timeout * 5):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/livez")

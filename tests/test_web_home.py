@@ -49,3 +49,17 @@ def test_healthz(client):
 def test_livez_needs_no_database(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert client.get("/livez").content == b"ok"
+
+
+def test_livez_is_answered_before_the_middleware_below_the_request_counter(client):
+    """Issue 18: no session, language or security middleware runs for the probe (they would
+    add `Vary: Cookie` and `Content-Language`); it is still counted for `/metrics`."""
+    from aduan.ops.metrics import TALLY
+
+    before = TALLY.counts.get(("GET", "2xx"), 0)
+    response = client.get("/livez")
+    assert response.content == b"ok" and response["X-Content-Type-Options"] == "nosniff"
+    assert "Vary" not in response and "Content-Language" not in response
+    assert TALLY.counts.get(("GET", "2xx"), 0) == before + 1 or TALLY.counts == {}
+    page = client.get("/")
+    assert "Content-Language" in page  # everything else still goes down the whole stack

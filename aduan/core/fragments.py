@@ -32,6 +32,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,6 +44,7 @@ from aduan.core import db_router
 log = logging.getLogger(__name__)
 GENERATION_KEY = "fragments:generation"
 POSITION_KEY = "fragments:position"
+Text = TypeVar("Text", str, bytes)
 
 
 def generation() -> int:
@@ -81,7 +83,7 @@ def enabled() -> bool:
     return settings.FRAGMENT_CACHE_SECONDS > 0
 
 
-def cached(name: str, parts: tuple, render: Callable[[], str]) -> str:
+def cached(name: str, parts: tuple, render: Callable[[], Text]) -> Text:
     if not enabled():
         return render()
     try:
@@ -104,7 +106,7 @@ def cached(name: str, parts: tuple, render: Callable[[], str]) -> str:
     return text
 
 
-def _render(current: int, render: Callable[[], str]) -> tuple[str, bool]:
+def _render(current: int, render: Callable[[], Text]) -> tuple[Text, bool]:
     """The list, and whether it may be stored under generation `current` (module docstring)."""
     if not db_router.reading_replica():
         return render(), True

@@ -121,7 +121,14 @@ def _service(category: Category) -> dict:
 @require_http_methods(["GET"])
 @replica_reads
 def services(request, fmt):
-    return respond(fmt, "services", [_service(c) for c in _services()])
+    # The same document until a category or question changes (their saves move the generation
+    # on, `aduan.reports.apps`): building it from ~40 categories and their questions took 12 ms.
+    document = fragments.cached(
+        "open311-services",
+        (fmt,),
+        lambda: render.body(fmt, "services", [_service(c) for c in _services()]),
+    )
+    return HttpResponse(document, content_type=render.CONTENT_TYPES[fmt])
 
 
 @require_http_methods(["GET"])
@@ -336,17 +343,36 @@ def _filter(reports, params):
     return reports.filter(submitted_at__gte=start, submitted_at__lte=end)
 
 
+class _NotFound(Exception):
+    pass
+
+
 @require_http_methods(["GET"])
 @replica_reads
 def request_detail(request, fmt, request_id):
     application = Application.for_key(request.GET.get("api_key"))
-    report = _visible(application).prefetch_related(_events()).filter(code=request_id[:40]).first()
-    if report is None:
+    extensions = request.GET.get("extensions", "").lower() == "true"
+
+    def draw() -> bytes:
+        found = _visible(application).prefetch_related(_events()).filter(code=request_id[:40])
+        report = found.first()
+        if report is None:
+            raise _NotFound
+        return render.body(fmt, "service_requests", [_request(report, extensions)])
+
+    # Kept until a report changes (`fragments`), per application (what it may see); building it
+    # (compiling the visibility query, its timeline) cost 9 ms against 0.1 ms to read it back.
+    try:
+        document = fragments.cached(
+            "open311-request",
+            (application.pk if application else None, fmt, request_id[:40], extensions),
+            draw,
+        )
+    except _NotFound:
         return error(
             fmt, 404, _("Permintaan layanan tidak ditemukan: %(id)s") % {"id": request_id[:40]}
         )
-    extensions = request.GET.get("extensions", "").lower() == "true"
-    return respond(fmt, "service_requests", [_request(report, extensions)])
+    return HttpResponse(document, content_type=render.CONTENT_TYPES[fmt])
 
 
 @require_http_methods(["GET"])

@@ -33,7 +33,7 @@ class ReportsConfig(AppConfig):
         profile_completed.connect(_profile_completed, dispatch_uid="reports-release-awaiting")
         from django.db.models.signals import post_delete, post_save
 
-        from aduan.directory.models import Agency, Category, Region
+        from aduan.directory.models import Agency, Category, CategoryQuestion, Region
 
         from .models import Attachment, Disposition, Report, Support, TimelineEvent
 
@@ -48,6 +48,7 @@ class ReportsConfig(AppConfig):
             Support,
             Agency,
             Category,
+            CategoryQuestion,  # Open311's services document shows them
             Region,
             get_user_model(),
         ):
