@@ -252,7 +252,12 @@ def is_postgres():
 
 @pytest.fixture
 def redis_url():
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    """A Redis database of this test process's own (15 for the first pytest-xdist worker, 14 for
+    the second...): one file's `cache.clear()` must not empty the counters that a test on the
+    other process is counting."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    default = f"redis://127.0.0.1:6379/{15 - int(worker or 0) % 15}"
+    url = os.environ.get("TEST_REDIS_URL", default)
     import redis
 
     try:
