@@ -20,6 +20,7 @@ from aduan.reports.models import Status
 from tests.master_data_hook import (
     load_master_data,
     pytest_runtest_teardown,  # noqa: F401 (the hook, suite-wide)
+    remember_master_data,
 )
 from tests.totp import STAFF_TOTP_SECRET
 
@@ -52,6 +53,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Master data once per session: regions of Sumbawa, agencies, categories, holidays, limits."""
     with django_db_blocker.unblock():
         load_master_data()
+        remember_master_data()
 
 
 @pytest.fixture
