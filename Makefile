@@ -70,10 +70,11 @@ run: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT); \
 	wait
 
-# The whole suite, the slow proofs included (what CI runs; README: Developing).
+# The whole suite, the slow proofs included (what CI runs; README: Developing), on two processes
+# like `quick`: a test database (and a Redis database) per process, each module on one process.
 test: export ADUAN_ENV := test
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # The everyday loop: everything but the tests marked `slow` (schemathesis, chromium, production
 # start-ups in subprocesses, the crash test, the full authorisation matrix, migrations, backups),
@@ -84,7 +85,7 @@ quick: install-dev
 	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test-postgres: install-dev
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/aduan} ADUAN_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/aduan} ADUAN_ENV=test $(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # Lint, format, layers and types (settings in pyproject.toml; README: Developing).
 lint: export ADUAN_ENV := test

@@ -20,6 +20,7 @@ from aduan.reports.models import Status
 from tests.master_data_hook import (
     load_master_data,
     pytest_runtest_teardown,  # noqa: F401 (the hook, suite-wide)
+    remember_master_data,
 )
 from tests.totp import STAFF_TOTP_SECRET
 
@@ -52,6 +53,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Master data once per session: regions of Sumbawa, agencies, categories, holidays, limits."""
     with django_db_blocker.unblock():
         load_master_data()
+        remember_master_data()
 
 
 @pytest.fixture
@@ -252,7 +254,12 @@ def is_postgres():
 
 @pytest.fixture
 def redis_url():
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    """A Redis database of this test process's own (15 for the first pytest-xdist worker, 14 for
+    the second...): one file's `cache.clear()` must not empty the counters that a test on the
+    other process is counting."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    default = f"redis://127.0.0.1:6379/{15 - int(worker or 0) % 15}"
+    url = os.environ.get("TEST_REDIS_URL", default)
     import redis
 
     try:

@@ -122,9 +122,13 @@ def run_remote(env: dict, code: str, *args: str) -> str:
     return done.stdout
 
 
-@pytest.fixture
-def remote(tmp_path):
-    """Another Aduan, migrated, seeded and serving on a free port; stopped after the test."""
+@pytest.fixture(scope="module")
+def remote(tmp_path_factory):
+    """Another Aduan, migrated, seeded and serving on a free port; stopped after the module's
+    last test. Its start-up (a migration of its own SQLite database, the master data, gunicorn) is
+    most of this module's time, so its two tests share it, as two regencies share one running
+    instance: each forwards a report of its own, and neither looks at the other's."""
+    tmp_path = tmp_path_factory.mktemp("remote")
     port = free_port()
     env = remote_env(tmp_path, port)
     for command in (["migrate", "--verbosity", "0"], ["load_master_data"]):
