@@ -7,7 +7,7 @@ PORT ?= 8000
 # Links in e-mails point at the server `make run` starts, unless SITE_URL says otherwise.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test quick test-postgres bench install install-dev lock clean messages vendor lint lint-imports
+.PHONY: run test quick test-postgres bench bench-national install install-dev lock clean messages vendor lint lint-imports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -102,6 +102,11 @@ lint-imports: install-dev
 # Load benchmark (see bench/README.md); BENCH_SIZES="10000 100000 1000000" for the full run.
 bench: install-dev
 	bash bench/run.sh
+
+# National scale (issue 18): 1M and 10M reports on PostgreSQL, made by multiplying a generated
+# 100k base inside PostgreSQL (bench/scale.py); BENCH_NATIONAL_SIZES="1000000 5000000" for less.
+bench-national: install-dev
+	bash bench/national.sh
 
 clean:
 	rm -rf var/ .pytest_cache
