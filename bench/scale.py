@@ -1,33 +1,40 @@
 """National scale: multiply a generated base inside PostgreSQL, set-wise, up to N reports.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/aduan_bench_base_100000 \\
-        .venv/bin/python bench/generate.py --reports 100000       # the base, ~3 min
+        .venv/bin/python bench/generate.py --reports 100000       # the base, ~2 min
     .venv/bin/python bench/scale.py --base aduan_bench_base_100000 --to 10000000
 
 `bench/generate.py` makes realistic reports one by one in Python (about an hour for a million);
-this copies its base (every report with a `BN-` code and an id ≤ --stride, with its timeline
-events, dispositions, attachment rows and search document) with INSERT … SELECT over
-generate_series, so that PostgreSQL does the work: copy k gets the ids `id + k × stride`, the
-tracking code `bench_code(new id)` (the generator's own numbering, so never one of the base's and
-a later `generate.py` top-up continues after it), every timestamp moved k × --step back (default
-36.5 days: 100,000 reports per 36.5 days is SP4N-LAPOR!'s national volume, about a million a year;
-10M reports then reach ~12 years back), and attachment file names after the new code. The search
-vector is the table's generated column: PostgreSQL recomputes it from the copied content.
+this copies its base set-wise with INSERT … SELECT over generate_series, so that PostgreSQL does
+the work. The target database is made from the base as a template (a file copy) when it does not
+exist; the base's reports (every `BN-` report with an id ≤ --stride) and their timeline events,
+dispositions, attachment rows and search documents are moved into the tables `bench_base_*`
+(kept: they say what the database was made from), and the database is filled with N / base
+copies of them:
 
-Only the newest --open-reports (default 1,000,000) keep the statuses the generator gave them; an
-older copy's open reports are closed (those with an agency: answered at +8 days, closed at +12, an
-`answered` event added) or archived (those without), as a national archive would hold them. So a
-1M and a 10M database have the same current work (the same ~350,000 open reports, queue, inboxes)
-and differ by nine million reports of history: what the 10M/1M ratio is meant to measure.
+- time: SP4N-LAPOR!'s national volume, about a million reports a year, from the newest back:
+  copy k covers the k-th --step (36.5 days) before the base's newest report, its two years of
+  filing times pressed into that step; every other time of a report (disposition, answer, close,
+  events, attachment, search document) keeps its distance to the filing. 1M reports are one
+  year, 10M ten years; deadlines of open reports stay where the generator put them (near now);
+- ids: the newest copy has the highest ids (copy k: id + (copies − 1 − k) × --stride), so that
+  ids grow with time across copies as in a live database; tracking codes are the generator's
+  `bench_code(new id)`; attachment file names follow the new code; the search vector is the
+  table's generated column (PostgreSQL computes it from the copied content);
+- statuses: only the newest --open-reports (default 1,000,000: one year) keep the statuses the
+  generator gave them; an older copy's open reports are closed (those with an agency: answered
+  at +8 days with an `answered` event, closed at +12 days) or archived (those without). So 1M
+  and 10M databases hold the same current work (~350,000 open reports: queue, inboxes, the last
+  year's figures) and differ by nine years of history: what a 10M/1M ratio is meant to measure.
 
-The target database is made from the base as a template when it does not exist (a file copy).
-Secondary indexes of the five tables are dropped before the copies and built again after (their
-definitions are kept in the table `bench_scale_index` meanwhile, so an interrupted run builds them
-on the next one); foreign keys are not checked during the copies (`session_replication_role =
-replica`: the rows are consistent by construction). Each chunk of copies is one transaction, and a
-copy whose id range already holds reports is skipped: rerunning finishes an interrupted load and
-is a no-op on a complete one. Then VACUUM ANALYZE. The bench reports are not in the audit chain,
-as `generate.py`'s are not: they are bench data, not filings.
+Secondary indexes of the five tables are dropped before the copies and built again after, --jobs
+at a time (their definitions wait in `bench_scale_index`, so an interrupted run builds them on the
+next); foreign keys are not checked during the copies (`session_replication_role = replica`: the
+rows are consistent by construction). Copies are made in chunks of --chunk, --jobs chunks at a
+time, each chunk one transaction; a copy whose id range already holds reports is skipped, so a
+rerun finishes an interrupted load and is a no-op on a complete one. Then VACUUM ANALYZE. The
+reporters are the base's 2,000 bench citizens (each holds N / 2,000 reports). The bench reports
+are not in the audit chain, as `generate.py`'s are not: they are bench data, not filings.
 """
 
 import argparse
@@ -48,7 +55,7 @@ TABLES = [
     "reports_attachment",
     "search_searchdocument",
 ]
-BASE = "x.id <= {stride} AND x.code LIKE 'BN-%%'"
+KEEP_TIMES = ("due_at", "warn_at")  # an open report's deadline is relative to now
 
 
 def code_sql(number: str) -> str:
@@ -71,8 +78,8 @@ def columns(cur, table: str) -> list[tuple[str, str]]:
     return cur.fetchall()
 
 
-def insert_sql(cur, table: str, overrides: dict, source: str, keep_times=()) -> str:
-    """INSERT INTO table SELECT every column of x, timestamps moved back by the copy's shift,
+def insert_sql(cur, table: str, overrides: dict, source: str) -> str:
+    """INSERT INTO table SELECT every column of x, each time moved by the report's `delta`,
     `overrides` as given; the id column is left to its identity (except for reports)."""
     names, exprs = [], []
     for name, kind in columns(cur, table):
@@ -80,94 +87,114 @@ def insert_sql(cur, table: str, overrides: dict, source: str, keep_times=()) -> 
             expr = overrides[name]
         elif name == "id":
             continue
-        elif kind.startswith("timestamp") and name not in keep_times:
-            expr = f"x.{name} - g.k * %(step)s::interval"
+        elif kind.startswith("timestamp") and name not in KEEP_TIMES:
+            expr = f"x.{name} + d.delta"
         else:
             expr = f"x.{name}"
-        if expr is None:
-            continue
         names.append(name)
         exprs.append(expr)
     return f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(exprs)} {source}"
 
 
-def statements(cur, stride: int, open_copies: int) -> list[tuple[str, str]]:
-    new_id = f"x.id + g.k * {stride}"
-    new_report = f"x.report_id + g.k * {stride}"
+def statements(cur, stride: int, copies: int, open_copies: int) -> list[tuple[str, str]]:
+    """The INSERTs of copies %(k0)s..%(k1)s (k = 0 the newest)."""
+    slot = f"({copies - 1} - g.k)"
+    new_id = f"r.id + {slot} * {stride}"
+    # The copy's filing time: the base's span pressed into one step, k steps back from the newest.
+    series = (
+        "CROSS JOIN generate_series(%(k0)s::bigint, %(k1)s::bigint) AS g(k) "
+        "CROSS JOIN LATERAL (SELECT %(ref)s::timestamptz - (%(ref)s::timestamptz - r.submitted_at)"
+        " * %(factor)s::float8 - g.k * %(step)s::interval - r.submitted_at AS delta) d"
+    )
     # An open report of a copy older than the newest `open_copies` is closed or archived.
-    conv = f"(g.k >= {open_copies} AND x.status NOT IN ('closed', 'archived'))"
-    shift = "g.k * %(step)s::interval"
-    series = "CROSS JOIN generate_series(%(k0)s::bigint, %(k1)s::bigint) AS g(k)"
-    base = BASE.format(stride=stride)
+    conv = f"(g.k >= {open_copies} AND r.status NOT IN ('closed', 'archived'))"
     reports = insert_sql(
         cur,
         "reports_report",
         {
             "id": new_id,
             "code": code_sql(new_id),
-            "status": f"CASE WHEN {conv} THEN CASE WHEN x.agency_id IS NULL THEN 'archived' "
-            "ELSE 'closed' END ELSE x.status END",
-            "due_step": f"CASE WHEN {conv} THEN '' ELSE x.due_step END",
-            # A deadline of an open report is relative to now (as the generator makes it).
-            "due_at": f"CASE WHEN {conv} THEN NULL ELSE x.due_at END",
-            "warn_at": f"CASE WHEN {conv} THEN NULL ELSE x.warn_at END",
-            "responded_at": f"CASE WHEN {conv} AND x.agency_id IS NOT NULL THEN "
-            f"coalesce(x.responded_at, x.submitted_at + interval '8 days') - {shift} "
-            f"ELSE x.responded_at - {shift} END",
-            "closed_at": f"CASE WHEN {conv} THEN x.submitted_at + interval '12 days' - {shift} "
-            f"ELSE x.closed_at - {shift} END",
+            "status": f"CASE WHEN {conv} THEN CASE WHEN r.agency_id IS NULL THEN 'archived' "
+            "ELSE 'closed' END ELSE r.status END",
+            "due_step": f"CASE WHEN {conv} THEN '' ELSE r.due_step END",
+            "due_at": f"CASE WHEN {conv} THEN NULL ELSE r.due_at END",
+            "warn_at": f"CASE WHEN {conv} THEN NULL ELSE r.warn_at END",
+            "responded_at": f"CASE WHEN {conv} AND r.agency_id IS NOT NULL THEN "
+            "coalesce(r.responded_at, r.submitted_at + interval '8 days') + d.delta "
+            "ELSE r.responded_at + d.delta END",
+            "closed_at": f"CASE WHEN {conv} THEN r.submitted_at + interval '12 days' + d.delta "
+            "ELSE r.closed_at + d.delta END",
         },
-        f"FROM reports_report x {series} WHERE {base}",
-    )
-    base_r = base.replace("x.", "r.")
-    of_base = f"JOIN reports_report r ON r.id = x.report_id AND {base_r}"
-    events = insert_sql(
-        cur,
-        "reports_timelineevent",
-        {"report_id": new_report},
-        f"FROM reports_timelineevent x {of_base} {series}",
-    )
+        f"FROM bench_base_report r {series}",
+    ).replace("x.", "r.")
+
+    def child(table: str, overrides: dict) -> str:
+        return insert_sql(
+            cur,
+            table,
+            {"report_id": f"x.report_id + {slot} * {stride}", **overrides},
+            f"FROM bench_base_{table.split('_', 1)[1]} x "
+            f"JOIN bench_base_report r ON r.id = x.report_id {series}",
+        )
+
     # The answer of an open report closed by its age (the generator's closed reports have one).
-    conv_r = conv.replace("x.", "r.")
     answers = (
         "INSERT INTO reports_timelineevent (kind, from_status, to_status, audience, text, data, "
         "created_at, actor_id, report_id) "
         "SELECT 'answered', '', '', 'public', "
-        "(ARRAY(SELECT text FROM reports_timelineevent WHERE kind = 'answered' AND text <> '' "
-        "ORDER BY id LIMIT 500))[1 + (r.id %% 500)::int], '{}'::jsonb, "
-        f"r.submitted_at + interval '8 days' - {shift}, NULL, r.id + g.k * {stride} "
-        f"FROM reports_report r {series} WHERE {base_r} AND {conv_r} "
+        "(ARRAY(SELECT text FROM bench_base_timelineevent WHERE kind = 'answered' "
+        "AND text <> '' ORDER BY id LIMIT 500))[1 + (r.id %% 500)::int], '{}'::jsonb, "
+        f"r.submitted_at + interval '8 days' + d.delta, NULL, {new_id} "
+        f"FROM bench_base_report r {series} WHERE {conv} "
         "AND r.agency_id IS NOT NULL AND r.responded_at IS NULL"
-    )
-    dispositions = insert_sql(
-        cur,
-        "reports_disposition",
-        {"report_id": new_report},
-        f"FROM reports_disposition x {of_base} {series}",
-    )
-    attachments = insert_sql(
-        cur,
-        "reports_attachment",
-        {
-            "report_id": new_report,
-            "file": f"'attachments/bench/' || {code_sql(new_report)} || '.jpg'",
-        },
-        f"FROM reports_attachment x {of_base} {series}",
-    )
-    documents = insert_sql(
-        cur,
-        "search_searchdocument",
-        {"report_id": new_report},
-        f"FROM search_searchdocument x {of_base} {series}",
     )
     return [
         ("reports", reports),
-        ("events", events),
+        ("events", child("reports_timelineevent", {})),
         ("answers", answers),
-        ("dispositions", dispositions),
-        ("attachments", attachments),
-        ("search documents", documents),
+        ("dispositions", child("reports_disposition", {})),
+        (
+            "attachments",
+            child(
+                "reports_attachment",
+                {
+                    "file": "'attachments/bench/' || "
+                    f"{code_sql(f'x.report_id + {slot} * {stride}')} || '.jpg'"
+                },
+            ),
+        ),
+        ("search documents", child("search_searchdocument", {})),
     ]
+
+
+def stage(cur, stride: int, copies: int) -> None:
+    """Move the base out of the live tables into bench_base_* (once), and record the layout."""
+    cur.execute("SELECT to_regclass('bench_scale') IS NOT NULL")
+    if cur.fetchone()[0]:
+        cur.execute("SELECT copies, stride FROM bench_scale")
+        have = cur.fetchone()
+        if have != (copies, stride):
+            raise SystemExit(
+                f"this database was laid out for {have[0]} copies (stride {have[1]}), not "
+                f"{copies}: make another one (--database)"
+            )
+        return
+    cur.execute(
+        "CREATE TABLE bench_base_report AS SELECT * FROM reports_report "
+        "WHERE id <= %s AND code LIKE 'BN-%%'",
+        [stride],
+    )
+    cur.execute("ALTER TABLE bench_base_report ADD PRIMARY KEY (id)")
+    for table in TABLES[1:]:
+        short = table.split("_", 1)[1]
+        cur.execute(
+            f"CREATE TABLE bench_base_{short} AS SELECT x.* FROM {table} x "
+            "JOIN bench_base_report r ON r.id = x.report_id"
+        )
+        cur.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT id FROM bench_base_report)")
+    cur.execute("DELETE FROM reports_report WHERE id IN (SELECT id FROM bench_base_report)")
+    cur.execute("CREATE TABLE bench_scale (copies int, stride bigint)")
+    cur.execute("INSERT INTO bench_scale VALUES (%s, %s)", [copies, stride])
 
 
 def drop_indexes(cur) -> None:
@@ -246,45 +273,60 @@ def ensure_database(url: str, name: str, base: str) -> str:
     return urlunparse(parts._replace(path=f"/{name}"))
 
 
+def session(url: str):
+    conn = psycopg.connect(url)
+    conn.execute("SET session_replication_role = replica")  # no FK triggers: rows consistent
+    conn.execute("SET synchronous_commit = off")
+    conn.execute("SET work_mem = '256MB'")
+    return conn
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--to", type=int, required=True, help="reports wanted (a multiple of the base)"
-    )
-    parser.add_argument(
-        "--base", default="aduan_bench_base_100000", help="database made by generate.py"
-    )
+    parser.add_argument("--to", type=int, required=True, help="reports wanted (copies of the base)")
+    parser.add_argument("--base", default="aduan_bench_base_100000", help="made by generate.py")
     parser.add_argument("--database", help="target database (default aduan_bench_<to>)")
     parser.add_argument(
         "--url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
     )
     parser.add_argument("--stride", type=int, default=1_000_000, help="id distance between copies")
-    parser.add_argument("--step", default="876 hours", help="how far back each copy is moved")
+    parser.add_argument("--step", default="876 hours", help="the time one copy covers")
     parser.add_argument("--open-reports", type=int, default=1_000_000)
     parser.add_argument("--chunk", type=int, default=5, help="copies per transaction")
-    parser.add_argument("--jobs", type=int, default=2, help="indexes built at a time")
+    parser.add_argument("--jobs", type=int, default=2, help="chunks (then indexes) at a time")
     parser.add_argument("--min-free-gb", type=float, default=15.0)
     args = parser.parse_args(argv)
 
     url = ensure_database(args.url, args.database or f"aduan_bench_{args.to}", args.base)
     started = time.perf_counter()
-    with psycopg.connect(url) as conn, conn.cursor() as cur:
-        cur.execute("SET session_replication_role = replica")  # no FK triggers: rows consistent
-        cur.execute("SET synchronous_commit = off")
-        cur.execute("SET maintenance_work_mem = '1GB'")
-        cur.execute("SET work_mem = '256MB'")
-        base = BASE.format(stride=args.stride).replace("%%", "%")
-        cur.execute(f"SELECT count(*), max(x.id) FROM reports_report x WHERE {base}")
-        base_count, base_max = cur.fetchone()
-        if not base_count or base_max > args.stride:
+    with session(url) as conn, conn.cursor() as cur:
+        cur.execute("SELECT to_regclass('bench_base_report') IS NOT NULL")
+        if cur.fetchone()[0]:
+            cur.execute("SELECT count(*) FROM bench_base_report")
+        else:
+            cur.execute(
+                "SELECT count(*) FROM reports_report WHERE id <= %s AND code LIKE 'BN-%%'",
+                [args.stride],
+            )
+        base_count = cur.fetchone()[0]
+        if not base_count:
             raise SystemExit(f"no base (BN- reports with ids <= {args.stride}) in the target")
-        copies = -(-args.to // base_count)  # copy 0 is the base itself
+        copies = -(-args.to // base_count)
         open_copies = -(-args.open_reports // base_count)
+        stage(cur, args.stride, copies)
+        conn.commit()
+        cur.execute(
+            "SELECT max(submitted_at), extract(epoch FROM %s::interval) "
+            "/ extract(epoch FROM max(submitted_at) - min(submitted_at)) FROM bench_base_report",
+            [args.step],
+        )
+        ref, factor = cur.fetchone()
         missing = []
-        for k in range(1, copies):
+        for k in range(copies):
+            slot = copies - 1 - k
             cur.execute(
                 "SELECT count(*) FROM reports_report WHERE id > %s AND id <= %s",
-                [k * args.stride, (k + 1) * args.stride],
+                [slot * args.stride, (slot + 1) * args.stride],
             )
             have = cur.fetchone()[0]
             if have == 0:
@@ -292,58 +334,89 @@ def main(argv=None):
             elif have < base_count:
                 raise SystemExit(f"copy {k} holds {have} reports, not {base_count}: not a copy")
         print(
-            f"base {base_count:,} reports; {copies} copies for {args.to:,}; "
-            f"{len(missing)} to make; the newest {open_copies} keep their open statuses",
+            f"base {base_count:,} reports; {copies} copies for {args.to:,}, one per {args.step} "
+            f"back from {ref:%Y-%m-%d %H:%M}; {len(missing)} to make; the newest {open_copies} "
+            "keep their open statuses",
             flush=True,
         )
-        todo = statements(cur, args.stride, open_copies)
+        todo = statements(cur, args.stride, copies, open_copies)
         if missing:
             drop_indexes(cur)
             conn.commit()
-        made = 0
-        while missing:
-            chunk = [missing.pop(0)]
-            while missing and missing[0] == chunk[-1] + 1 and len(chunk) < args.chunk:
-                chunk.append(missing.pop(0))
-            free = shutil.disk_usage("/").free / 2**30
-            # ~2 GB a million reports without the secondary indexes, ~1 GB more for them
-            if free < args.min_free_gb + 3 * len(chunk) * base_count / 1e6:
-                conn.commit()
-                print(f"stopping: {free:.0f} GB free", flush=True)
-                break
-            t0 = time.perf_counter()
-            times = []
-            for label, statement in todo:
-                t1 = time.perf_counter()
-                cur.execute(statement, {"k0": chunk[0], "k1": chunk[-1], "step": args.step})
-                times.append(f"{label} {time.perf_counter() - t1:.0f}s")
-            conn.commit()
-            made += len(chunk) * base_count
-            print(
-                f"  copies {chunk[0]}–{chunk[-1]}: {time.perf_counter() - t0:.0f} s "
-                f"({', '.join(times)}); {free:.0f} GB free before",
-                flush=True,
-            )
-        cur.execute(
+    chunks = []
+    while missing:
+        chunk = [missing.pop(0)]
+        while missing and missing[0] == chunk[-1] + 1 and len(chunk) < args.chunk:
+            chunk.append(missing.pop(0))
+        chunks.append(chunk)
+    lock = threading.Lock()
+    made: list[int] = []
+    failed: list[BaseException] = []
+
+    def work():
+        with session(url) as conn, conn.cursor() as cur:
+            while True:
+                with lock:
+                    if not chunks or failed:
+                        return
+                    chunk = chunks.pop(0)
+                    free = shutil.disk_usage("/").free / 2**30
+                    # ~2 GB a million reports without the secondary indexes, ~1 GB more for them
+                    if free < args.min_free_gb + 3 * len(chunk) * base_count / 1e6:
+                        print(f"stopping: {free:.0f} GB free", flush=True)
+                        chunks.clear()
+                        return
+                t0 = time.perf_counter()
+                times = []
+                params = {
+                    "k0": chunk[0],
+                    "k1": chunk[-1],
+                    "step": args.step,
+                    "ref": ref,
+                    "factor": factor,
+                }
+                try:
+                    for label, statement in todo:
+                        t1 = time.perf_counter()
+                        cur.execute(statement, params)
+                        times.append(f"{label} {time.perf_counter() - t1:.0f}s")
+                    conn.commit()
+                except BaseException as error:  # reported once every worker stopped
+                    failed.append(error)
+                    return
+                made.append(len(chunk) * base_count)
+                print(
+                    f"  copies {chunk[0]}–{chunk[-1]}: {time.perf_counter() - t0:.0f} s "
+                    f"({', '.join(times)}); {free:.0f} GB free before",
+                    flush=True,
+                )
+
+    workers = [threading.Thread(target=work) for _ in range(max(1, args.jobs))]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    if failed:
+        raise failed[0]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
             "SELECT setval(pg_get_serial_sequence('reports_report', 'id'), "
             "(SELECT max(id) FROM reports_report))"
         )
-        conn.commit()
         print(f"copies made in {time.perf_counter() - started:.0f} s", flush=True)
         t0 = time.perf_counter()
         build_indexes(url, args.jobs)
         print(f"indexes built in {time.perf_counter() - t0:.0f} s", flush=True)
         if made:
             t0 = time.perf_counter()
-            conn.autocommit = True
-            cur.execute("VACUUM ANALYZE")
+            conn.execute("VACUUM ANALYZE")
             print(f"VACUUM ANALYZE in {time.perf_counter() - t0:.0f} s", flush=True)
-        cur.execute("SELECT count(*) FROM reports_report")
-        total = cur.fetchone()[0]
-        cur.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
-        size = cur.fetchone()[0]
+        total = conn.execute("SELECT count(*) FROM reports_report").fetchone()[0]
+        size = conn.execute(
+            "SELECT pg_size_pretty(pg_database_size(current_database()))"
+        ).fetchone()[0]
     print(
-        f"{made:,} reports added in {time.perf_counter() - started:.0f} s; "
+        f"{sum(made):,} reports made in {time.perf_counter() - started:.0f} s; "
         f"{total:,} in the database, {size} on disk; "
         f"{shutil.disk_usage('/').free / 2**30:.0f} GB free"
     )
