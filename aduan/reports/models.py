@@ -430,6 +430,14 @@ class Report(models.Model):
                 condition=models.Q(status__in=["dispositioned", "in_progress"]),
             ),
             models.Index(fields=["confidential", "status", "submitted_at"]),
+            # The dashboard's monthly trend counts the year's reports staff see (issue 18): read
+            # from this index alone (an index-only scan), not from a million rows scattered over
+            # ten years of history, which at 10M reports took 11 s against 3.7 s at 1M.
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="report_staff_submitted",
+                condition=models.Q(awaiting_profile_since__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
