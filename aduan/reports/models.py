@@ -438,6 +438,11 @@ class Report(models.Model):
                 name="report_staff_submitted",
                 condition=models.Q(awaiting_profile_since__isnull=True),
             ),
+            # A filing asks for the reporter's latest report by WhatsApp or SMS (the channel to
+            # answer on, `notifications.outbox`): read newest first among the reporter's own
+            # reports. Without it, at 10M reports the planner walked the whole archive's
+            # `submitted_at` index backwards (131 ms, 22,597 rows skipped) instead of 2 ms at 1M.
+            models.Index(fields=["reporter", "submitted_at"], name="report_reporter_submitted"),
         ]
 
     def __str__(self) -> str:
