@@ -6,8 +6,8 @@ at when a read grows with the data (issue 18: 10M against 1M).
 Each endpoint is requested in-process (production settings, as `profile_requests.py`) once to
 warm up, then again with every cache emptied (the path a filing's invalidation leaves the next
 reader), recording its queries and their times; the `--explain` slowest are then run under
-EXPLAIN (ANALYZE, BUFFERS) and their plans printed. Writes go to a rolled-back transaction: the
-write endpoints are skipped. Nothing is written.
+EXPLAIN (ANALYZE, BUFFERS) and their plans printed. Only the GET endpoints are run; like
+`load.py`, it completes the bench citizen's profile and issues a token and an Open311 key.
 """
 
 import argparse
