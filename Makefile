@@ -7,7 +7,7 @@ PORT ?= 8000
 # Links in e-mails point at the server `make run` starts, unless SITE_URL says otherwise.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test quick test-postgres bench bench-scaleout bench-embedded install install-dev lock clean messages vendor lint lint-imports
+.PHONY: run test quick test-postgres bench bench-scaleout bench-embedded bench-national install install-dev lock clean messages vendor lint lint-imports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -113,6 +113,11 @@ bench-scaleout: install-dev
 # The embedded default under load: SQLite, 2 gunicorn workers, wrk (bench/README.md, issue 18).
 bench-embedded: install-dev
 	bash bench/embedded.sh
+
+# National scale (issue 18): 1M and 10M reports on PostgreSQL, made by multiplying a generated
+# 100k base inside PostgreSQL (bench/scale.py); BENCH_NATIONAL_SIZES="1000000 5000000" for less.
+bench-national: install-dev
+	bash bench/national.sh
 
 clean:
 	rm -rf var/ .pytest_cache

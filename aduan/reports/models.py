@@ -449,6 +449,19 @@ class Report(models.Model):
             models.Index(
                 fields=["parent"], name="report_parent", condition=models.Q(parent__isnull=False)
             ),
+            # The dashboard's monthly trend counts the year's reports staff see (issue 18): read
+            # from this index alone (an index-only scan), not from a million rows scattered over
+            # ten years of history, which at 10M reports took 11 s against 3.7 s at 1M.
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="report_staff_submitted",
+                condition=models.Q(awaiting_profile_since__isnull=True),
+            ),
+            # A filing asks for the reporter's latest report by WhatsApp or SMS (the channel to
+            # answer on, `notifications.outbox`): read newest first among the reporter's own
+            # reports. Without it, at 10M reports the planner walked the whole archive's
+            # `submitted_at` index backwards (131 ms, 22,597 rows skipped) instead of 2 ms at 1M.
+            models.Index(fields=["reporter", "submitted_at"], name="report_reporter_submitted"),
         ]
 
     def __str__(self) -> str:
