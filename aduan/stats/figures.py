@@ -128,7 +128,12 @@ def dashboard(period: Period, now=None, scope=None) -> dict:
     tables = {group: _aggregate(base, group, now) for group in GROUPS}
     accepted = list(
         Disposition.objects.filter(report__in=base, accepted_at__isnull=False).values_list(
-            "report__agency", "report__category", "report__district", "created_at", "accepted_at"
+            "report__agency",
+            "report__category",
+            "report__district",
+            "created_at",
+            "accepted_at",
+            named=True,
         )
     )
     answered = list(
@@ -139,35 +144,44 @@ def dashboard(period: Period, now=None, scope=None) -> dict:
             "report__dispositioned_at",
             "created_at",
             "data",
+            named=True,
         )
     )
     # One calendar over every date involved (a clock set wrong on a server must not break the page).
-    days = [sla.local_date(m) for row in accepted for m in row[3:5]] + [
-        sla.local_date(m) for row in answered for m in row[3:5] if m
+    days = [sla.local_date(m) for row in accepted for m in (row.created_at, row.accepted_at)] + [
+        sla.local_date(m)
+        for row in answered
+        for m in (row.report__dispositioned_at, row.created_at)
+        if m
     ]
     calendar = sla.Calendar(
         min([period.start, *days]) - dt.timedelta(days=1),
         max([timezone.localdate(now), period.end, *days]) + dt.timedelta(days=1),
     )
 
+    def keys(row) -> tuple:
+        """The report's key in each table of GROUPS, in GROUPS' order."""
+        return row.report__agency, row.report__category, row.report__district
+
     def working_days(a, b):
         return calendar.working_days_between(sla.local_date(a), sla.local_date(b)) if b > a else 0
 
     for row in accepted:
-        waited = working_days(row[3], row[4])
-        for group, k in zip(GROUPS, row[:3], strict=True):
+        waited = working_days(row.created_at, row.accepted_at)
+        for group, k in zip(GROUPS, keys(row), strict=True):
             if k in tables[group]:
                 tables[group][k].accept_days.append(waited)
     for row in answered:
-        data = row[5]
-        for group, k in zip(GROUPS, row[:3], strict=True):
+        data = row.data
+        for group, k in zip(GROUPS, keys(row), strict=True):
             target = tables[group].get(k)
             if target is None:
                 continue
             target.answers += 1
             target.answers_on_time += bool(data.get("on_time", True))
-            if data.get("round") == 1 and row[3]:
-                target.answer_days.append(working_days(row[3], row[4]))
+            dispositioned = row.report__dispositioned_at
+            if data.get("round") == 1 and dispositioned:
+                target.answer_days.append(working_days(dispositioned, row.created_at))
     agencies = list(tables["agency"].values())
     total = Row(None, "Total")
     for row in agencies:
