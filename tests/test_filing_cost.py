@@ -12,6 +12,8 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from aduan.audit.models import AuditHead
+from aduan.audit.trail import CHAINS
 from aduan.core.queue import QueueHuey
 from aduan.open311.demo import DEMO_KEY, seed_demo_application
 from aduan.reports.models import Report
@@ -28,6 +30,14 @@ def statements(queries) -> list[str]:
     """The statements that reach the database, savepoints and transaction control left out."""
     skip = ("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT", "ROLLBACK")
     return [q["sql"] for q in queries if not q["sql"].startswith(skip)]
+
+
+def every_audit_head() -> None:
+    """The steady state: every audit chain has its head row (the migrations make them). A test
+    that emptied the tables before this one leaves them to be made again by the first entry of
+    each chain (three statements more), and a report's chain is its id modulo CHAINS."""
+    for chain in range(CHAINS):
+        AuditHead.objects.get_or_create(pk=chain + 1)
 
 
 def test_it_files_an_open311_request_in_at_most_21_statements(client, cast):
@@ -47,9 +57,7 @@ def test_it_files_an_open311_request_in_at_most_21_statements(client, cast):
             },
         )
 
-    # The steady state is measured: the first filing after an emptied database also creates the
-    # audit chain's head (three statements more, once).
-    assert file().status_code == 201
+    every_audit_head()
     with CaptureQueriesContext(connection) as queries:
         response = file()
     assert response.status_code == 201, response.content
@@ -71,14 +79,14 @@ def test_it_files_through_the_api_in_at_most_29_statements(cast):
         "village": "52.04.08.1004",
         "extra_answers": '{"status-jalan": "kabupaten"}',
     }
-    assert api.post_form("/reports", form, idempotency_key="cost-0").status_code == 201  # as above
+    every_audit_head()
     with CaptureQueriesContext(connection) as queries:
         response = api.post_form("/reports", form, idempotency_key="cost-1")
     assert response.status_code == 201, response.content
-    # As above without the application and the link to it, plus: the token (its last use is
-    # written at most once a minute: by the first filing), the idempotency record (claimed, then
-    # its answer stored), the village and its district, the reporter's notification preferences
-    # and chat channel, and the answer's timeline and files.
+    # As above without the application and the link to it, plus: the token (and its last use,
+    # at most once a minute), the idempotency record (claimed, then its answer stored), the
+    # village and its district, the reporter's notification preferences and chat channel, and
+    # the answer's timeline and files.
     assert len(statements(queries.captured_queries)) <= 29, statements(queries.captured_queries)
 
 
