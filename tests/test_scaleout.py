@@ -118,7 +118,9 @@ def test_it_keeps_every_acknowledged_report_when_an_app_server_is_killed(tx_cast
         served_before = {ack[2] for ack in load.acknowledged}
         cluster.kill_app(0)
         killed_at = time.monotonic()
-        wait_for(lambda: load.acknowledged_since(killed_at) >= 20, 60, "20 filings after it")
+        # Counted from a second after the kill (what nginx had in flight on the killed server
+        # settles within it): on a quiet machine 20 filings fit inside that second.
+        wait_for(lambda: load.acknowledged_since(killed_at + 1) >= 20, 60, "20 filings after it")
     finally:
         load.stop()
     assert len(served_before) == 2, served_before  # both servers took filings before the kill
