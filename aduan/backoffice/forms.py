@@ -10,6 +10,8 @@ form again, status 200): a chosen reply template is put into the text box to be 
 to the text unseen on the server, and a merge asks for confirmation (it can be undone).
 """
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
@@ -99,6 +101,15 @@ class ActionForm(forms.Form):
         widget=forms.HiddenInput, error_messages={"required": RELOAD, "invalid": RELOAD}
     )
 
+    # Each action's form calls its action here with the cleaned data (`act`); a form class
+    # without one is refused when it is defined, not when a dispatcher first submits it.
+    run: Callable[[dict], Report]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "run", None)):
+            raise TypeError(f"{cls.__name__} must define run(self, data) -> Report")
+
     def __init__(self, data=None, files=None, *, report: Report, user, **kwargs):
         kwargs.setdefault("auto_id", f"{self.action.value}-%s")
         kwargs.setdefault("label_suffix", "")
@@ -130,9 +141,6 @@ class ActionForm(forms.Form):
         ):
             raise Review(self._with_template())
         return self.run(self.cleaned_data)
-
-    def run(self, data) -> Report:
-        raise NotImplementedError
 
     def _with_template(self) -> "ActionForm":
         """The chosen template's text goes first in the text box, what was typed follows it."""
