@@ -53,6 +53,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "agency", "is_representative", "is_active")
     search_fields = ("username", "full_name", "email")
     readonly_fields = ("nik_display",)
+    # A search box, not a <select> of every region of Indonesia (90,000 options made the change
+    # page megabytes long and took seconds to draw).
+    autocomplete_fields = ("district", "village")
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
         (
