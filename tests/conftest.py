@@ -49,10 +49,32 @@ _media_of_this_run()
 
 
 @pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_modify_db_settings, django_db_createdb):
+    """The test database starts as a copy of a template that is migrated and holds the master
+    data (tests/template_db.py): Django then keeps it as it finds it instead of migrating.
+    `--reuse-db` keeps the last run's database; `--create-db`, `--no-migrations` and
+    TEST_DB_TEMPLATE=0 migrate from nothing, as Django does."""
+    global _test_db_from_template
+    if request.config.getvalue("reuse_db"):
+        return True
+    if django_db_createdb or request.config.getvalue("nomigrations"):
+        return False
+    from tests import template_db
+
+    _test_db_from_template = template_db.copy_into_test_db()
+    return _test_db_from_template
+
+
+_test_db_from_template = False
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Master data once per session: regions of Sumbawa, agencies, categories, holidays, limits."""
+    """Master data once per session: regions of Sumbawa, agencies, categories, holidays, limits
+    (already there in a copy of the template)."""
     with django_db_blocker.unblock():
-        load_master_data()
+        if not _test_db_from_template:
+            load_master_data()
         remember_master_data()
 
 
