@@ -13,22 +13,28 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python requirements.txt
-	$(BIN)/pip install --quiet -r requirements.txt
-	touch $@
+# Every install is from the locks (`make lock` writes them from requirements*.txt), each file
+# checked against its sha256: requirements.lock the runtime set; EXTRAS=s3 adds the s3 extra
+# (requirements-s3.lock: attachments in S3-compatible object storage, docs/deploy.md);
+# install-dev adds both the extra and the tests and tools (requirements-dev.lock).
+EXTRAS ?=
 
-# The development set from the lock, every file checked against its sha256 (make lock writes it);
-# then requirements-dev.txt, which adds nothing unless a pin changed since the last `make lock`.
-$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt requirements.lock
+$(VENV)/.installed: $(BIN)/python requirements.lock
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
-	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Resolve requirements-dev.txt (installing nothing) and write requirements.lock with the hashes.
+$(VENV)/.installed-%: $(VENV)/.installed requirements-%.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock -r requirements-$*.lock
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-s3.lock requirements-dev.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock -r requirements-s3.lock \
+	  -r requirements-dev.lock
+	touch $@
+
+# Resolve requirements*.txt (installing nothing) and write the three locks with their hashes.
 lock: $(BIN)/python
-	mkdir -p var
-	$(BIN)/pip install --quiet --dry-run --ignore-installed --report var/pip-report.json -r requirements-dev.txt
-	$(BIN)/python scripts/lock_requirements.py var/pip-report.json > requirements.lock
+	$(BIN)/python scripts/lock_requirements.py
 
 # Translations: the .po files are the source; the .mo files are compiled here by Babel (pure
 # Python, no gettext needed) and never committed.
@@ -55,7 +61,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 	touch $@
 vendor: $(VENDOR)/.installed
 
-install: $(VENV)/.installed messages vendor
+install: $(VENV)/.installed $(EXTRAS:%=$(VENV)/.installed-%) messages vendor
 install-dev: $(VENV)/.installed-dev messages vendor
 
 # Development mode, SQLite in var/, the web server and the huey worker in one terminal.

@@ -7,6 +7,7 @@
 - `test`: the test suite.
 """
 
+import importlib.util
 import os
 from email.utils import parseaddr
 from pathlib import Path
@@ -299,6 +300,16 @@ def s3_storage_options(values) -> dict:
     bucket stays private: objects are written with a private ACL and read only by the app, which
     streams each one through its permission-checked views; no page links to a bucket URL (and any
     URL Django were asked for would be signed and expire in 5 minutes)."""
+    # The s3 extra is optional (requirements-s3.txt): without it, say so at start-up rather than
+    # with an ImportError at the first upload.
+    packages = {"django-storages": "storages", "boto3": "boto3"}  # package: module
+    missing = [name for name, module in packages.items() if not importlib.util.find_spec(module)]
+    if missing:
+        raise ImproperlyConfigured(
+            f"STORAGE_BACKEND is S3Storage but the s3 extra is not installed (no "
+            f"{', '.join(missing)}): make install EXTRAS=s3, or pip install --require-hashes "
+            "-r requirements.lock -r requirements-s3.lock."
+        )
     if not values.get("S3_BUCKET"):
         raise ImproperlyConfigured("STORAGE_BACKEND is S3Storage but S3_BUCKET is not set.")
     return {

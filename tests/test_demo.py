@@ -10,11 +10,24 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from aduan.accounts import mfa_secrets
 from aduan.accounts.models import Role, User
+from aduan.audit.models import Receipt
+from aduan.feed.models import FeedEvent
+from aduan.forwarding.models import Forwarding
+from aduan.notifications.models import Notification
 from aduan.reports import sla
-from aduan.reports.models import Channel, EventKind, Report, Status
+from aduan.reports.models import (
+    Attachment,
+    Channel,
+    Disposition,
+    EventKind,
+    Report,
+    Status,
+    TimelineEvent,
+)
 from aduan.triage.models import RoutingModel
 from tests.conftest import built_once_per_module
 from tests.totp import totp
@@ -23,9 +36,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _seed():
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+    """The moment seeding began."""
+    started = timezone.now()
+    call_command("seed_demo", stdout=io.StringIO())
+    return started
 
 
 demo = built_once_per_module(_seed)
@@ -97,6 +111,30 @@ def test_every_timeline_is_in_order_and_consistent(demo):
         status_changes = [e for e in events if e.to_status and e.to_status != e.from_status]
         if status_changes:
             assert status_changes[-1].to_status == report.status
+
+
+def test_the_history_carries_its_own_moments_not_the_time_it_was_seeded(demo):
+    """Each step runs on the demo's stopped clock (aduan/demo/clock.py) at a moment whole minutes
+    from the seed's `now` (a few steps of a Monday-morning seed land just after it). A step that
+    read the real clock instead (`time.time()`, a `default=timezone.now` field) would leave a time
+    after seeding began that is not whole minutes from the others."""
+    started = demo
+    times = {
+        TimelineEvent: "created_at",
+        Report: "submitted_at",
+        Disposition: "created_at",
+        Attachment: "created_at",
+        Notification: "created_at",
+        Forwarding: "created_at",
+        Receipt: "issued_at",
+        FeedEvent: "created_at",
+    }
+    since_seeding = set()
+    for model, field in times.items():
+        rows = model.objects.filter(**{f"{field}__gte": started})
+        since_seeding |= set(rows.values_list(field, flat=True))
+    assert since_seeding  # the sweeps, the split, the hand-over: at the seed's `now`
+    assert len({(t.second, t.microsecond) for t in since_seeding}) == 1, sorted(since_seeding)
 
 
 def test_seeding_again_adds_nothing(demo, capsys):

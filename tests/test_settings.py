@@ -15,12 +15,12 @@ UNSET = ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "ADUAN_ENV", "DJANGO_ALLOW_ASYN
 STRONG = "k8Vt3pQz9LmN2wXy7RbC4dFg6HjK1sA5eU0oI-_zqWvE3rT8yU2iO9pL"
 
 
-def start(**env):
+def start(*, code="import django; django.setup(); print('started')", **env):
     """Import the settings in a fresh interpreter, as a server would at start-up."""
     clean = {k: v for k, v in os.environ.items() if k not in UNSET}
     clean.update(env, ADUAN_DOTENV="/nonexistent", DJANGO_SETTINGS_MODULE="aduan.settings")
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -113,6 +113,22 @@ def test_a_number_variable_refuses_what_is_not_a_number(monkeypatch):
 def test_a_typo_in_a_yes_no_variable_stops_the_start_up():
     result = start(ADUAN_ENV="development", DEBUG="ture")
     assert result.returncode != 0 and "DEBUG='ture' is not a yes/no value" in result.stderr
+
+
+def test_s3_storage_without_the_s3_extra_stops_the_start_up_saying_what_to_install():
+    """boto3 and django-storages are an optional extra (requirements-s3.txt). Here they are
+    installed (the development set has them), so the interpreter is told they are not."""
+    missing = "import sys; sys.modules['storages'] = sys.modules['boto3'] = None; "
+    result = start(
+        code=missing + "import aduan.settings",
+        ADUAN_ENV="development",
+        STORAGE_BACKEND="storages.backends.s3.S3Storage",
+        S3_BUCKET="aduan",
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "the s3 extra is not installed (no django-storages, boto3)" in result.stderr
+    assert "make install EXTRAS=s3" in result.stderr
 
 
 @pytest.mark.slow

@@ -9,13 +9,13 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-import time_machine
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from aduan.accounts.mfa import give_totp, has_totp, is_staff_account
 from aduan.accounts.models import Role
+from aduan.demo.clock import clock_at
 from aduan.demo.history import seed_history
 from aduan.directory.models import Agency, Category, Region
 from aduan.notifications.models import Notification
@@ -630,7 +630,7 @@ def create_reports(users: dict, now: dt.datetime | None = None) -> list[Report]:
                 "consent": True,
                 "channel": Channel.REPRESENTATIVE,
             }
-        with time_machine.travel(filed_at, tick=False):
+        with clock_at(filed_at):
             report, _secret = actions.do_file_report(
                 reporter=None if plan.on_behalf else reporter,
                 filed_by=reporter if plan.on_behalf else None,
@@ -657,7 +657,7 @@ def create_reports(users: dict, now: dt.datetime | None = None) -> list[Report]:
             # before.
             at = last = max(_moment(now, plan.days_ago - offset), last + dt.timedelta(minutes=20))
             officer = officers.get(report.agency.code) if report.agency_id else None
-            with time_machine.travel(at, tick=False):
+            with clock_at(at):
                 _play(
                     verb,
                     args,
@@ -761,7 +761,7 @@ def _play(verb, args, report, *, dispatcher, officer, agency, agencies, reporter
 
 def create_out_of_authority(users: dict, now: dt.datetime) -> Report:
     title, description, category = OUT_OF_AUTHORITY
-    with time_machine.travel(_moment(now, 11.0), tick=False):
+    with clock_at(_moment(now, 11.0)):
         report, _ = actions.do_file_report(
             reporter=users["warga"],
             title=title,
@@ -769,7 +769,7 @@ def create_out_of_authority(users: dict, now: dt.datetime) -> Report:
             category=Category.objects.get(code=category),
             extra_answers={"status-jalan": "provinsi"},
         )
-    with time_machine.travel(_moment(now, 10.0), tick=False):
+    with clock_at(_moment(now, 10.0)):
         actions.do_archive(
             report,
             actor=users["dispatcher"],
@@ -786,14 +786,14 @@ def create_forwarded(users: dict, now: dt.datetime) -> Report:
     name, email = OUTSIDE_BODY
     contact, _ = OutsideContact.objects.get_or_create(name=name, defaults={"email": email})
     title, description, category = FORWARDED
-    with time_machine.travel(_moment(now, 3.0), tick=False):
+    with clock_at(_moment(now, 3.0)):
         report, _ = actions.do_file_report(
             reporter=users["warga"],
             title=title,
             description=description,
             category=Category.objects.get(code=category),
         )
-    with time_machine.travel(_moment(now, 2.5), tick=False):
+    with clock_at(_moment(now, 2.5)):
         forwarding.do_forward(
             report,
             contact,
@@ -806,7 +806,7 @@ def create_forwarded(users: dict, now: dt.datetime) -> Report:
 def create_on_hold(users: dict, now: dt.datetime) -> Report:
     """A report the dispatcher holds ("tunda") while the desa checks its data."""
     title, description, category = ON_HOLD
-    with time_machine.travel(_moment(now, 2.0), tick=False):
+    with clock_at(_moment(now, 2.0)):
         report, _ = actions.do_file_report(
             reporter=users["warga"],
             title=title,
@@ -814,7 +814,7 @@ def create_on_hold(users: dict, now: dt.datetime) -> Report:
             category=Category.objects.get(code=category),
             extra_answers=EXTRA_ANSWERS.get(category, {}),
         )
-    with time_machine.travel(_moment(now, 1.0), tick=False):
+    with clock_at(_moment(now, 1.0)):
         actions.do_hold(
             report,
             actor=users["dispatcher"],
@@ -843,7 +843,7 @@ def create_draft_answer(users: dict, now: dt.datetime) -> Report | None:
     )
     if report is None:
         return None
-    with time_machine.travel(now, tick=False):
+    with clock_at(now):
         actions.do_answer(
             report,
             actor=users["agency-pupr"],
@@ -871,7 +871,7 @@ def create_handed_over(users: dict, now: dt.datetime) -> Report | None:
     )
     if report is None:
         return None
-    with time_machine.travel(now, tick=False):
+    with clock_at(now):
         actions.do_hand_over_to_ombudsman(report, actor=report.reporter, consent=True)
     return report
 
@@ -897,7 +897,7 @@ def create_split(users: dict, now: dt.datetime) -> Report | None:
         "dikbud": "Amankan siswa dan ruang kelas; laporkan kebutuhan ruang sementara.",
         "pupr": "Periksa struktur atap dan jadwalkan perbaikan.",
     }
-    with time_machine.travel(now, tick=False):
+    with clock_at(now):
         actions.do_split(
             report,
             actor=users["dispatcher"],
@@ -924,9 +924,9 @@ def seed(now: dt.datetime | None = None) -> dict[str, int]:
         status=Status.RESPONDED, reminded_at__isnull=True, warn_at__lt=now
     )
     for report in waiting:
-        with time_machine.travel(report.warn_at + dt.timedelta(minutes=1), tick=False):
+        with clock_at(report.warn_at + dt.timedelta(minutes=1)):
             actions.do_remind(report)
-    with time_machine.travel(now, tick=False):
+    with clock_at(now):
         tasks.run_sweeps()
     create_draft_answer(users, now)
     create_handed_over(users, now)
