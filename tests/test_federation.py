@@ -5,10 +5,9 @@ instances is tests/test_open311_outbound.py."""
 
 import datetime as dt
 import json
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from django.utils import timezone
@@ -21,6 +20,7 @@ from aduan.forwarding import actions as forwarding
 from aduan.reports import errors
 from aduan.reports.models import EventKind, Status
 from aduan.reports.transitions import Action, available_actions
+from tests.fake_http import serve
 
 from .conftest import file_report
 
@@ -64,10 +64,8 @@ class FakeServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = serve(Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_port}/open311/v2/"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def on(self, path: str, *answers):
         self.answers["/open311/v2/" + path] = list(answers)

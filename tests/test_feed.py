@@ -4,8 +4,7 @@ on request. The receiver is a real HTTP server on 127.0.0.1."""
 
 import datetime as dt
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from django.utils import timezone
@@ -16,6 +15,7 @@ from aduan.notifications import outbox
 from aduan.notifications.models import Notification
 from aduan.reports import actions
 from aduan.reports.models import Status
+from tests.fake_http import serve
 
 from .conftest import file_report, report_in
 
@@ -40,10 +40,8 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = serve(Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/aduan-events"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
 
     def stop(self):
         self.server.shutdown()

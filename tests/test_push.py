@@ -6,8 +6,7 @@ key and decrypts the body with the subscriber's private key (http_ece, aes128gcm
 import base64
 import json
 import os
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import http_ece
 import pytest
@@ -24,6 +23,7 @@ from aduan.push.models import PushSubscription
 from aduan.push.subscriptions import do_subscribe
 from aduan.reports import actions
 from tests.conftest import PASSWORD, file_report
+from tests.fake_http import serve
 
 pytestmark = pytest.mark.django_db
 PUBLIC, PRIVATE = keys.generate()
@@ -63,8 +63,7 @@ class PushService:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve(Handler)
         self.endpoint = f"http://127.0.0.1:{self.server.server_port}/push/abc"
 
     def subscription(self) -> dict:

@@ -1,9 +1,8 @@
 import datetime as dt
 import json
 import secrets
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from django.test import override_settings
@@ -17,6 +16,7 @@ from aduan.reports.visibility import visible_reports
 from aduan.sms.models import VerifiedPhone
 from aduan.sms.signing import sign
 from tests.conftest import report_in
+from tests.fake_http import serve
 
 pytestmark = pytest.mark.django_db
 SECRET = "rahasia-webhook-uji"
@@ -44,10 +44,8 @@ class FakeGateway:
             def log_message(self, *args):
                 pass
 
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.server = serve(Handler, threaded=False)
         self.url = f"http://127.0.0.1:{self.server.server_port}/send"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
 
     def close(self):
         self.server.shutdown()

@@ -8,8 +8,7 @@ import io
 import itertools
 import json
 import os
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import time_machine
@@ -25,6 +24,7 @@ from aduan.reports.attachments import open_stored
 from aduan.reports.models import Report, Status
 from aduan.whatsapp import outbound
 from tests.conftest import result_photo
+from tests.fake_http import serve
 
 pytestmark = pytest.mark.django_db
 SECRET = "rahasia-aplikasi-meta"
@@ -86,9 +86,8 @@ class FakeGraph:
             def log_message(self, *args):
                 pass
 
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.server = serve(Handler, threaded=False)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def texts(self):
         return [
