@@ -2,7 +2,9 @@
 
 import contextlib
 import datetime as dt
+import functools
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -46,6 +48,27 @@ def _media_of_this_run() -> None:
 
 
 _media_of_this_run()
+
+
+# A module whose every test is slow, as its `pytestmark` line says.
+_SLOW_MODULE = re.compile(r"^pytestmark = .*\bpytest\.mark\.slow\b", re.M)
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Where the mark expression leaves the slow tests out (`make quick`: -m "not slow"), a module
+    that is slow as a whole is not even imported: deselecting it after collection would still
+    load what it imports (schemathesis and the OpenAPI document, playwright: seconds per
+    process). Anything else is for pytest to decide (None)."""
+    if collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
+        return None
+    markexpr = config.getoption("markexpr")
+    if not markexpr:
+        return None
+    from _pytest.mark.expression import Expression
+
+    if Expression.compile(markexpr).evaluate(lambda name, **_kwargs: name == "slow"):
+        return None  # slow tests are wanted
+    return True if _SLOW_MODULE.search(collection_path.read_text()) else None
 
 
 @pytest.fixture(scope="session")
@@ -113,16 +136,16 @@ def built_once_per_module(build):
 
 def _user(username, role=Role.CITIZEN, agency=None, nik="", **extra):
     fields = {"email": f"{username}@example.test", "full_name": username.title(), **extra}
-    user = User.objects.create_user(
+    user = User(
         username=username,
-        password=PASSWORD,
         role=role,
         agency=Agency.objects.get(code=agency) if agency else None,
         **fields,
     )
+    user.set_password(PASSWORD)
     if nik:
         user.set_nik(nik)
-        user.save()
+    user.save()  # one save, as a registration with its KTP profile makes
     if is_staff_account(user):
         # Staff must have an authenticator app (STAFF_MFA_REQUIRED is on in tests as in
         # production); tests compute its codes with tests.totp.totp(STAFF_TOTP_SECRET).
@@ -149,29 +172,87 @@ def without_profile(user):
     return user
 
 
+# The cast: attribute, user name, role, agency code, other fields. The citizens have their KTP
+# profile, as an account must before it files (`reports.rules.profile_refusal`); `without_profile`
+# takes it away.
+CAST = (
+    (
+        "citizen",
+        "warga-uji",
+        Role.CITIZEN,
+        None,
+        {"full_name": "Wayan Sudarsana", "phone": "+6281339100011", **_ktp("91", "L")},
+    ),
+    (
+        "other_citizen",
+        "warga-lain",
+        Role.CITIZEN,
+        None,
+        {"phone": "+6281339100012", **_ktp("92", "P")},
+    ),
+    (
+        "representative",
+        "rt-uji",
+        Role.CITIZEN,
+        None,
+        {"is_representative": True, "phone": "+6281339100013", **_ktp("93", "L")},
+    ),
+    ("dispatcher", "dispatcher-uji", Role.DISPATCHER, None, {}),
+    ("officer_a", "petugas-pupr", Role.OFFICER, "pupr", {}),
+    ("officer_b", "petugas-dinkes", Role.OFFICER, "dinkes", {}),
+    ("inspector", "petugas-inspektorat", Role.OFFICER, "inspektorat", {}),
+    ("supervisor", "pengawas-uji", Role.SUPERVISOR, None, {}),
+    ("sysadmin", "sysadmin-uji", Role.SYSADMIN, None, {"is_staff": True, "is_superuser": True}),
+)
+
+
+@functools.cache
+def _password_hash() -> str:
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD)
+
+
 class Cast:
     """citizen, other citizen, representative, dispatcher, officer of agency A (PUPR), officer of
-    agency B (Dinkes), Inspektorat officer, supervisor, sysadmin."""
+    agency B (Dinkes), Inspektorat officer, supervisor, sysadmin.
+
+    Made for most tests of the suite, so made in two statements: the accounts in one insert, the
+    staff's authenticator apps (STAFF_MFA_REQUIRED is on in tests as in production; tests compute
+    their codes with tests.totp.totp(STAFF_TOTP_SECRET)) in another. They are the accounts `_user`
+    makes one by one, less the audit entries of their creation, which no test of the cast reads
+    (tests/test_accounts_audit.py makes its accounts through the audited doors)."""
 
     def __init__(self):
-        # The citizens have their KTP profile, as an account must before it files
-        # (`reports.rules.profile_refusal`); `without_profile` takes it away.
-        self.citizen = _user(
-            "warga-uji", full_name="Wayan Sudarsana", phone="+6281339100011", **_ktp("91", "L")
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.utils import encrypt
+
+        agencies = Agency.objects.in_bulk(["pupr", "dinkes", "inspektorat"], field_name="code")
+        users = []
+        for attribute, username, role, agency, extra in CAST:
+            fields = {"email": f"{username}@example.test", "full_name": username.title(), **extra}
+            nik = fields.pop("nik", "")
+            user = User(
+                username=username,
+                role=role,
+                agency=agencies[agency] if agency else None,
+                password=_password_hash(),
+                **fields,
+            )
+            if nik:
+                user.set_nik(nik)
+            setattr(self, attribute, user)
+            users.append(user)
+        User.objects.bulk_create(users)
+        secret = encrypt(STAFF_TOTP_SECRET)
+        Authenticator.objects.bulk_create(
+            Authenticator(user=u, type=Authenticator.Type.TOTP, data={"secret": secret})
+            for u in users
+            if is_staff_account(u)
         )
-        self.other_citizen = _user("warga-lain", phone="+6281339100012", **_ktp("92", "P"))
-        self.representative = _user(
-            "rt-uji", is_representative=True, phone="+6281339100013", **_ktp("93", "L")
-        )
-        self.dispatcher = _user("dispatcher-uji", Role.DISPATCHER)
-        self.officer_a = _user("petugas-pupr", Role.OFFICER, "pupr")
-        self.officer_b = _user("petugas-dinkes", Role.OFFICER, "dinkes")
-        self.inspector = _user("petugas-inspektorat", Role.OFFICER, "inspektorat")
-        self.supervisor = _user("pengawas-uji", Role.SUPERVISOR)
-        self.sysadmin = _user("sysadmin-uji", Role.SYSADMIN, is_staff=True, is_superuser=True)
-        self.agency_a = Agency.objects.get(code="pupr")
-        self.agency_b = Agency.objects.get(code="dinkes")
-        self.inspektorat = Agency.objects.get(code="inspektorat")
+        self.agency_a = agencies["pupr"]
+        self.agency_b = agencies["dinkes"]
+        self.inspektorat = agencies["inspektorat"]
 
 
 @pytest.fixture

@@ -62,11 +62,13 @@ def record(
     action: str, *, actor=None, report=None, report_code: str = "", detail: dict | None = None
 ) -> AuditEntry:
     """Append one entry. Runs in the caller's transaction (or its own): the head row is locked
-    until commit, so two writers never chain onto the same predecessor."""
+    until commit, so two writers never chain onto the same predecessor. No savepoint of its own:
+    an entry that fails breaks the caller's transaction, so that no action commits without its
+    entry (and a filing saves two statements per entry)."""
     detail = json.loads(json.dumps(detail or {}, default=str))  # what the database will give back
     actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     chain = chain_for(report, actor)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         head = AuditHead.objects.select_for_update().filter(pk=chain + 1).first()
         if head is None:
             head, _created = AuditHead.objects.get_or_create(pk=chain + 1)
