@@ -44,14 +44,13 @@ def _files(path: Path):
         yield path
 
 
-def key() -> str:
+def key(vendor: str) -> str:
     """The SHA-256 of what the template is made of (see the module's docstring), 16 digits."""
     import django
     from django.apps import apps
-    from django.db import connection
 
     digest = hashlib.sha256()
-    digest.update(f"{django.get_version()} {sqlite3.sqlite_version} {connection.vendor}".encode())
+    digest.update(f"{django.get_version()} {sqlite3.sqlite_version} {vendor}".encode())
     sources = [Path(app.path) / "migrations" for app in apps.get_app_configs()] + list(SOURCES)
     for source in sources:
         for path in _files(source):
@@ -85,9 +84,13 @@ class _Lock:
         self.file.close()
 
 
-def _sqlite_copy(test_name: str) -> None:
-    folder = Path(test_name).resolve().parent
-    template = folder / f"test-template-{key()}.sqlite3"
+def sqlite_copy(test_name: str, templates: Path | None = None) -> None:
+    """Make the SQLite database file `test_name` a copy of the template kept in `templates` (by
+    default the file's own folder), built first if this key has none there. Also for a second
+    Aduan that a test starts in a subprocess."""
+    folder = (templates or Path(test_name).parent).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    template = folder / f"test-template-{key('sqlite')}.sqlite3"
     with _Lock(folder / "test-template.lock"):
         if not template.exists():
             for old in folder.glob("test-template-*"):
@@ -118,7 +121,7 @@ def _postgres_copy(connection, test_name: str) -> None:
     from psycopg import sql
 
     prefix = f"test_{connection.settings_dict['NAME']}_tpl_"
-    template = prefix + key()
+    template = prefix + key("postgresql")
     given = connection.settings_dict
     server = {k: given[k.upper()] for k in ("user", "password", "host", "port") if given[k.upper()]}
     url = urlsplit(os.environ["DATABASE_URL"])
@@ -161,7 +164,7 @@ def copy_into_test_db() -> bool:
     if connection.vendor == "sqlite":
         if connection.creation.is_in_memory_db(test_name):
             return False
-        _sqlite_copy(test_name)
+        sqlite_copy(test_name)
         return True
     if connection.vendor == "postgresql" and os.environ.get("DATABASE_URL"):
         _postgres_copy(connection, test_name)

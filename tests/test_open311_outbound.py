@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from aduan.directory.models import Category
 from aduan.federation import actions as federation
@@ -26,6 +27,7 @@ from aduan.federation.models import RemoteRequest, RemoteServer, ServiceMapping
 from aduan.reports import actions
 from aduan.reports.models import Audience, EventKind, Status
 from aduan.reports.visibility import visible_events
+from tests import template_db
 
 from .conftest import file_report
 
@@ -125,21 +127,17 @@ def run_remote(env: dict, code: str, *args: str) -> str:
 @pytest.fixture(scope="module")
 def remote(tmp_path_factory):
     """Another Aduan, migrated, seeded and serving on a free port; stopped after the module's
-    last test. Its start-up (a migration of its own SQLite database, the master data, gunicorn) is
-    most of this module's time, so its two tests share it, as two regencies share one running
-    instance: each forwards a report of its own, and neither looks at the other's."""
+    last test. Its start-up (its own SQLite database, a copy of the migrated test template with
+    the master data, and gunicorn) is most of this module's time, so its two tests share it, as
+    two regencies share one running instance: each forwards a report of its own, and neither
+    looks at the other's."""
     tmp_path = tmp_path_factory.mktemp("remote")
     port = free_port()
     env = remote_env(tmp_path, port)
-    for command in (["migrate", "--verbosity", "0"], ["load_master_data"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=600,
-            capture_output=True,
-        )
+    # Migrated, with the master data: a copy of the test template (tests/template_db.py).
+    template_db.sqlite_copy(
+        str(tmp_path / "remote.sqlite3"), templates=Path(settings.TEST_SQLITE_PATH).parent
+    )
     run_remote(env, SEED)
     server = subprocess.Popen(
         [
