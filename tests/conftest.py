@@ -430,3 +430,23 @@ def _default_language_after_each_test():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# The browser tests' chromium (tests/browser.py): one per test process, started by the first test
+# that asks for it. That module is imported only then (the browser test modules import it
+# themselves): it sets the live server's environment for them, not for the rest of the suite.
+@pytest.fixture(scope="session")
+def _chromium_of_this_process():
+    from tests.browser import Chromium
+
+    chromium = Chromium()
+    yield chromium
+    chromium.stop()
+
+
+@pytest.fixture
+def chromium(_chromium_of_this_process):
+    """The process's chromium, for contexts of this test's own (`chromium.new_context(...)`), all
+    closed after it."""
+    with _chromium_of_this_process.for_a_test() as browser:
+        yield browser

@@ -7,39 +7,22 @@ tested elsewhere, in tests/test_browser_blur.py and tests/test_accounts_mfa.py).
 none is switched off. Skips, saying why, only where chromium is not installed."""
 
 import pytest
-from django.db import connections
 
 from aduan.reports.models import Status
+from tests.browser import needs_chromium
 from tests.conftest import report_in
 from tests.portal import give_profile
 from tests.test_blurred_photos import face_photo
 from tests.test_browser_csp import Browser
-from tests.test_browser_portal import CHROMIUM
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (apt-get install chromium; .ci/run does)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.slow, needs_chromium, pytest.mark.django_db(transaction=True)]
 
 GRAVE = {"serious", "critical"}
 
 
 @pytest.fixture
-def browser(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        b = Browser(playwright, live_server.url)
-        try:
-            yield b
-        finally:
-            b.browser.close()
-            # The ORM calls ran in Playwright's greenlet, which has a connection of its own.
-            connections.close_all()
+def browser(live_server, chromium):
+    return Browser(chromium, live_server.url)
 
 
 @pytest.fixture

@@ -3,27 +3,16 @@ chromium driven by Playwright on a 360×740 screen. A road report filed with a p
 "done" with a photo of the result (through the actions); a visitor sees both photos side by side,
 each loaded, each on half the screen. The screenshot is kept in tests/artifacts/."""
 
-import os
-
 import pytest
 
 from aduan.accounts.models import Role, User
 from aduan.directory.models import Agency, Category, Region
 from aduan.reports import actions
+from tests.browser import ARTIFACTS, needs_chromium
 from tests.conftest import result_photo
 from tests.portal import give_profile
-from tests.test_browser_portal import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (apt-get install chromium; .ci/run does)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1:0")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = [pytest.mark.slow, needs_chromium, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
@@ -61,32 +50,27 @@ def _answered_road_report():
     return report
 
 
-def test_a_visitor_sees_before_and_after_side_by_side_on_a_phone(live_server):
-    from playwright.sync_api import sync_playwright
-
+def test_a_visitor_sees_before_and_after_side_by_side_on_a_phone(live_server, chromium):
     report = _answered_road_report()
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="id-ID", is_mobile=True, has_touch=True
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 740}, locale="id-ID", is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/laporan/{report.code}/")
+    section = page.locator("#before-after")
+    section.scroll_into_view_if_needed()
+    assert "Sebelum dan sesudah" in section.inner_text()
+    before, after = section.locator("figure.before img"), section.locator("figure.after img")
+    for image in (before, after):
+        image.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
         )
-        page = context.new_page()
-        page.goto(f"{live_server.url}/laporan/{report.code}/")
-        section = page.locator("#before-after")
-        section.scroll_into_view_if_needed()
-        assert "Sebelum dan sesudah" in section.inner_text()
-        before, after = section.locator("figure.before img"), section.locator("figure.after img")
-        for image in (before, after):
-            image.scroll_into_view_if_needed()
-            page.wait_for_function(
-                "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
-            )
-        b, a = before.bounding_box(), after.bounding_box()
-        # Side by side: the same row, the "before" on the left, each about half of the screen.
-        assert abs(b["y"] - a["y"]) < 2 and b["x"] < a["x"]
-        assert 120 < b["width"] < 180 and 120 < a["width"] < 180
-        assert a["x"] + a["width"] <= 360
-        page.screenshot(path=str(ARTIFACTS / "before-after-360.png"), full_page=True)
-        context.close()
-        browser.close()
+    b, a = before.bounding_box(), after.bounding_box()
+    # Side by side: the same row, the "before" on the left, each about half of the screen.
+    assert abs(b["y"] - a["y"]) < 2 and b["x"] < a["x"]
+    assert 120 < b["width"] < 180 and 120 < a["width"] < 180
+    assert a["x"] + a["width"] <= 360
+    page.screenshot(path=str(ARTIFACTS / "before-after-360.png"), full_page=True)
+    context.close()

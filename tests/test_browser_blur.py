@@ -6,39 +6,24 @@ intact. On a 360×740 phone the saved box is shown again, a finger draws a secon
 scrolls sideways and no script or style is refused by the policy. The screenshot is kept in
 tests/artifacts/. Skips, saying why, only where chromium is not installed."""
 
-import os
-
 import pytest
 from django.core.cache import cache
-from django.db import connections
 
 from aduan.reports.models import Status
+from tests.browser import ARTIFACTS, needs_chromium
 from tests.conftest import PASSWORD, report_in
 from tests.test_blurred_photos import contrast, face_photo
 from tests.test_browser_csp import LISTEN
-from tests.test_browser_portal import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, fits_the_phone
+from tests.test_browser_portal import fits_the_phone
 from tests.totp import STAFF_TOTP_SECRET, totp
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (apt-get install chromium; .ci/run does)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1:0")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = [pytest.mark.slow, needs_chromium, pytest.mark.django_db(transaction=True)]
 CHECKERBOARD = (20, 20, 180, 180)  # inside the left half of face_photo() (400×200)
 
 
 @pytest.fixture(autouse=True)
-def _master_data(request):
-    request.getfixturevalue("master_data_again")
-    yield
-    # Playwright's greenlet has its own database connection; PostgreSQL cannot drop the test
-    # database while it is open.
-    connections.close_all()
+def _master_data(master_data_again):
+    pass
 
 
 def _watched(context, violations):
@@ -77,74 +62,71 @@ def _regions(page):
     return [[float(v) for v in part.split(",")] for part in text.split(";") if part.strip()]
 
 
-def test_the_dispatcher_draws_a_box_and_the_public_gets_that_part_blurred(tx_cast, live_server):
-    from playwright.sync_api import sync_playwright
-
+def test_the_dispatcher_draws_a_box_and_the_public_gets_that_part_blurred(
+    tx_cast, live_server, chromium
+):
     cast, url = tx_cast, live_server.url
     report = report_in(cast, Status.IN_PROGRESS, attachments=[face_photo()])
     photo = report.attachments.get()
     violations: list[str] = []
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-        page = _watched(desk, violations)
-        _log_in(page, url, cast.dispatcher.username)
+    desk = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    page = _watched(desk, violations)
+    _log_in(page, url, cast.dispatcher.username)
 
-        # 1. The mouse drags from the top left corner to past the middle of the bottom edge.
-        stage = _open_the_form(page, url, report)
-        frame = stage.bounding_box()
-        page.mouse.move(frame["x"] + 1, frame["y"] + 1)
-        page.mouse.down()
-        page.mouse.move(frame["x"] + frame["width"] / 2, frame["y"] + frame["height"] + 20, steps=8)
-        page.mouse.up()
-        assert page.input_value("#edit_public-photo") == str(photo.pk)
-        [(x, y, w, h)] = _regions(page)
-        assert x < 1 and y < 1 and 48 < w < 51 and h > 99
-        assert stage.locator(".blur-box").count() == 1
+    # 1. The mouse drags from the top left corner to past the middle of the bottom edge.
+    stage = _open_the_form(page, url, report)
+    frame = stage.bounding_box()
+    page.mouse.move(frame["x"] + 1, frame["y"] + 1)
+    page.mouse.down()
+    page.mouse.move(frame["x"] + frame["width"] / 2, frame["y"] + frame["height"] + 20, steps=8)
+    page.mouse.up()
+    assert page.input_value("#edit_public-photo") == str(photo.pk)
+    [(x, y, w, h)] = _regions(page)
+    assert x < 1 and y < 1 and 48 < w < 51 and h > 99
+    assert stage.locator(".blur-box").count() == 1
 
-        # 2. Sent: the public gets the left half blurred, staff the original.
-        page.locator("#aksi-edit_public button[type=submit]:visible").last.click()
-        page.wait_for_load_state("networkidle")
-        photo.refresh_from_db()
-        assert len(photo.blurred_regions) == 1 and photo.blurred_file
-        visitor = browser.new_context()
-        public = visitor.request.get(f"{url}/laporan/{report.code}/lampiran/{photo.pk}/")
-        assert public.ok and contrast(public.body(), CHECKERBOARD) < 60
-        staff = page.request.get(f"{url}/kantor/laporan/{report.code}/lampiran/{photo.pk}/")
-        assert staff.ok and contrast(staff.body(), CHECKERBOARD) > 200
-        visitor.close()
+    # 2. Sent: the public gets the left half blurred, staff the original.
+    page.locator("#aksi-edit_public button[type=submit]:visible").last.click()
+    page.wait_for_load_state("networkidle")
+    photo.refresh_from_db()
+    assert len(photo.blurred_regions) == 1 and photo.blurred_file
+    visitor = chromium.new_context()
+    public = visitor.request.get(f"{url}/laporan/{report.code}/lampiran/{photo.pk}/")
+    assert public.ok and contrast(public.body(), CHECKERBOARD) < 60
+    staff = page.request.get(f"{url}/kantor/laporan/{report.code}/lampiran/{photo.pk}/")
+    assert staff.ok and contrast(staff.body(), CHECKERBOARD) > 200
+    visitor.close()
 
-        # 3. On a phone: the saved box is shown, a finger draws another, nothing scrolls sideways.
-        phone = browser.new_context(
-            viewport={"width": 360, "height": 740},
-            locale="id-ID",
-            is_mobile=True,
-            has_touch=True,
-            storage_state=desk.storage_state(),
-        )
-        page = _watched(phone, violations)
-        stage = _open_the_form(page, url, report)
-        assert stage.locator(".blur-box").count() == 1  # the saved region, before any drawing
-        frame = stage.bounding_box()
-        touch = phone.new_cdp_session(page)
-        start = {"x": frame["x"] + frame["width"] * 0.6, "y": frame["y"] + frame["height"] * 0.2}
-        touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [start]})
-        for step in range(1, 6):
-            point = {"x": start["x"] + step * 12, "y": start["y"] + step * 10}
-            touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
-        touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-        regions = _regions(page)
-        assert len(regions) == 2 and regions[1][0] > 55  # the saved box, then the finger's
-        assert stage.locator(".blur-box").count() == 2
-        assert fits_the_phone(page)
-        stage.scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTIFACTS / "blur-360.png"))
+    # 3. On a phone: the saved box is shown, a finger draws another, nothing scrolls sideways.
+    phone = chromium.new_context(
+        viewport={"width": 360, "height": 740},
+        locale="id-ID",
+        is_mobile=True,
+        has_touch=True,
+        storage_state=desk.storage_state(),
+    )
+    page = _watched(phone, violations)
+    stage = _open_the_form(page, url, report)
+    assert stage.locator(".blur-box").count() == 1  # the saved region, before any drawing
+    frame = stage.bounding_box()
+    touch = phone.new_cdp_session(page)
+    start = {"x": frame["x"] + frame["width"] * 0.6, "y": frame["y"] + frame["height"] * 0.2}
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [start]})
+    for step in range(1, 6):
+        point = {"x": start["x"] + step * 12, "y": start["y"] + step * 10}
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    regions = _regions(page)
+    assert len(regions) == 2 and regions[1][0] > 55  # the saved box, then the finger's
+    assert stage.locator(".blur-box").count() == 2
+    assert fits_the_phone(page)
+    stage.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "blur-360.png"))
 
-        # 4. × removes the finger's box again (from the field too).
-        stage.locator(".blur-box button").last.click()
-        assert len(_regions(page)) == 1 and stage.locator(".blur-box").count() == 1
-        assert violations == []
-        phone.close()
-        desk.close()
-        browser.close()
+    # 4. × removes the finger's box again (from the field too).
+    stage.locator(".blur-box button").last.click()
+    assert len(_regions(page)) == 1 and stage.locator(".blur-box").count() == 1
+    assert violations == []
+    phone.close()
+    desk.close()

@@ -10,24 +10,16 @@ import re
 import time
 
 import pytest
-from django.db import connections
 from django.test import Client
 from playwright.sync_api import expect
 
 from aduan.directory.models import Category
 from aduan.reports.models import Report, Status
+from tests.browser import needs_chromium
 from tests.conftest import report_in
 from tests.portal import give_profile
-from tests.test_browser_portal import CHROMIUM, LAUNCH_ARGS
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (apt-get install chromium; .ci/run does)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.slow, needs_chromium, pytest.mark.django_db(transaction=True)]
 
 LISTEN = """document.addEventListener("securitypolicyviolation", (e) => window.cspViolation(
     `${e.violatedDirective} blocked ${e.blockedURI || "inline"} `
@@ -35,12 +27,13 @@ LISTEN = """document.addEventListener("securitypolicyviolation", (e) => window.c
 
 
 class Browser:
-    """One chromium; a context per role, each logged in with a session cookie (so that the test
-    does not depend on how staff log in), and every violation collected in `violations`."""
+    """One chromium (the `chromium` fixture's); a context per role, each logged in with a session
+    cookie (so that the test does not depend on how staff log in), and every violation collected
+    in `violations`."""
 
-    def __init__(self, playwright, url):
+    def __init__(self, browser, url):
         self.url, self.violations = url, []
-        self.browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        self.browser = browser
 
     def page_for(self, user=None, **options):
         context = self.browser.new_context(
@@ -74,17 +67,8 @@ class Browser:
 
 
 @pytest.fixture
-def browser(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        b = Browser(playwright, live_server.url)
-        try:
-            yield b
-        finally:
-            b.browser.close()
-            # The ORM calls ran in Playwright's greenlet, which has a connection of its own.
-            connections.close_all()
+def browser(live_server, chromium):
+    return Browser(chromium, live_server.url)
 
 
 def test_the_policy_is_enforced_and_a_refusal_is_seen(browser, tx_cast):

@@ -5,21 +5,16 @@ pins from the app's own files under the Content-Security-Policy."""
 import json
 
 import pytest
-from django.db import connections
 
 from aduan.directory.boundaries import SHIPPED
 from aduan.reports import actions
+from tests.browser import needs_chromium
 from tests.conftest import PASSWORD, Cast, file_report
 from tests.portal import give_profile
-from tests.test_browser_portal import CHROMIUM, LAUNCH_ARGS
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)"),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.slow, needs_chromium, pytest.mark.django_db(transaction=True)]
 
 FEATURES = {f["properties"]["kode"]: f for f in json.loads(SHIPPED.read_text())["features"]}
 # The phone is in a desa of Kecamatan Moyo Hilir (52.04.18); the pin then goes to a desa in town.
@@ -27,24 +22,18 @@ MOYO = FEATURES["52.04.18.2004"]["properties"]
 
 
 @pytest.fixture
-def browser_context():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740},
-            is_mobile=True,
-            has_touch=True,
-            permissions=["geolocation"],
-            geolocation={"latitude": MOYO["lat"], "longitude": MOYO["lng"], "accuracy": 20},
-        )
-        errors = []
-        context.on("weberror", lambda e: errors.append(str(e.error)))
-        yield context, errors
-        context.close()
-        browser.close()
-    connections.close_all()
+def browser_context(chromium):
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        permissions=["geolocation"],
+        geolocation={"latitude": MOYO["lat"], "longitude": MOYO["lng"], "accuracy": 20},
+    )
+    errors = []
+    context.on("weberror", lambda e: errors.append(str(e.error)))
+    yield context, errors
+    context.close()
 
 
 def _log_in(page, url, username):

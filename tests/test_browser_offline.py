@@ -5,31 +5,20 @@ leaves the phone under 600 KB; on emulated slow 3G the filing page is usable wit
 Skips, saying why, only where chromium is not installed."""
 
 import io
-import os
 import random
 import time
 
 import pytest
-from django.db import connections
 from PIL import Image, ImageDraw
 from playwright.sync_api import Error as PlaywrightError
 
 from aduan.accounts.models import User
 from aduan.reports.models import Attachment, Report
 from aduan.web.models import PendingUpload
+from tests.browser import needs_chromium
 from tests.portal import give_profile
-from tests.test_browser_portal import CHROMIUM, LAUNCH_ARGS
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (apt-get install chromium; .ci/run does)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1:0")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = [pytest.mark.slow, needs_chromium, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Sumbawa-aman-2026"
 DESCRIPTION = (
     "Kemarin sore jalan di depan SD Seketeng berlubang besar dan dua motor terjatuh; "
@@ -38,12 +27,8 @@ DESCRIPTION = (
 
 
 @pytest.fixture(autouse=True)
-def _master_data(request):
-    request.getfixturevalue("master_data_again")
-    yield
-    # Playwright's greenlet has its own database connection; PostgreSQL cannot drop the test
-    # database while it is open.
-    connections.close_all()
+def _master_data(master_data_again):
+    pass
 
 
 @pytest.fixture
@@ -53,18 +38,8 @@ def citizen():
 
 
 @pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def context(browser):
-    context = browser.new_context(
+def context(chromium):
+    context = chromium.new_context(
         viewport={"width": 360, "height": 740},
         locale="id-ID",
         is_mobile=True,
@@ -239,9 +214,10 @@ def _body_size(response) -> int:
             return int(response.headers.get("content-length", 0))
 
 
-def test_the_filing_page_is_usable_within_5_s_on_slow_3g(browser, live_server, citizen):
-    # A first visit: nothing cached, no service worker answering from the phone's memory.
-    context = browser.new_context(
+def test_the_filing_page_is_usable_within_5_s_on_slow_3g(chromium, live_server, citizen):
+    # A first visit (a context of its own: nothing cached), no service worker answering from the
+    # phone's memory.
+    context = chromium.new_context(
         viewport={"width": 360, "height": 740}, is_mobile=True, service_workers="block"
     )
     page = context.new_page()

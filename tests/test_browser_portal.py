@@ -5,52 +5,23 @@ tests/artifacts/. Skips, saying why, only where chromium is not installed."""
 
 import os
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
-from django.db import connections
 
 from aduan.accounts.models import Role, User
 from aduan.directory.models import Agency, Category
 from aduan.reports import actions
 from aduan.reports.models import Report, Status
+from tests.browser import ARTIFACTS, needs_chromium
 from tests.conftest import result_photo
 from tests.portal import jpeg_with_gps
 
-CHROMIUM = shutil.which("chromium") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-)
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (apt-get install chromium; .ci/run does)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-# The live server takes a port the system gives it (port 0): a fixed range collides with other test
-# runs on the same machine.
-os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1:0")
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are plain
-# synchronous code all the same.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = [pytest.mark.slow, needs_chromium, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
@@ -59,24 +30,19 @@ def _master_data(master_data_again):
 
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
+def page(chromium):
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740},
-            locale="id-ID",
-            device_scale_factor=1,
-            is_mobile=True,
-            has_touch=True,
-        )
-        page = context.new_page()
-        page.set_default_timeout(30000)
-        yield page
-        context.close()
-        browser.close()
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 740},
+        locale="id-ID",
+        device_scale_factor=1,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    yield page
+    context.close()
 
 
 def fits_the_phone(page) -> bool:
@@ -99,10 +65,6 @@ def test_it_registers_files_tracks_and_rates_on_a_phone(page, live_server, tmp_p
         raise AssertionError(
             f"{exc}\n--- at {page.url}:\n{page.inner_text('body')[:1500]}"
         ) from exc
-    finally:
-        # The ORM calls above ran in Playwright's greenlet, which has a database connection of
-        # its own; close it, or PostgreSQL refuses to drop the test database at the end.
-        connections.close_all()
 
 
 def _story(page, url, tmp_path):
@@ -213,16 +175,13 @@ def test_the_public_accountability_pages_fit_a_phone(page, live_server, tx_cast,
     monkeypatch.setattr(signing, "available", lambda: True)
     monkeypatch.setattr(signing, "public_key", lambda: "Q" * 43 + "=")
 
-    try:
-        for status in (Status.SUBMITTED, Status.IN_PROGRESS, Status.CLOSED):
-            report_in(tx_cast, status, title=f"Jalan rusak {status}")
-        for path in ("/statistik/", "/bukti/", "/bukti/periksa/", "/laporan/"):
-            page.goto(live_server.url + path)
-            assert fits_the_phone(page), path
-        page.goto(live_server.url + "/statistik/")
-        assert page.locator("#agencies, table").count() >= 3
-        definition = page.locator("#totals dd.help").first
-        assert definition.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") < 16
-        _shot(page, "07-public-statistics")
-    finally:
-        connections.close_all()
+    for status in (Status.SUBMITTED, Status.IN_PROGRESS, Status.CLOSED):
+        report_in(tx_cast, status, title=f"Jalan rusak {status}")
+    for path in ("/statistik/", "/bukti/", "/bukti/periksa/", "/laporan/"):
+        page.goto(live_server.url + path)
+        assert fits_the_phone(page), path
+    page.goto(live_server.url + "/statistik/")
+    assert page.locator("#agencies, table").count() >= 3
+    definition = page.locator("#totals dd.help").first
+    assert definition.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") < 16
+    _shot(page, "07-public-statistics")

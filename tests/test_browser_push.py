@@ -4,85 +4,61 @@ service would) and shows the notification with the report's code and status. Ski
 only where chromium is not installed."""
 
 import json
-import os
 import time
 
 import pytest
-from django.db import connections
 
-from tests.test_browser_portal import CHROMIUM, LAUNCH_ARGS
+from tests.browser import needs_chromium
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="chromium is not installed (apt-get install chromium; .ci/run does)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1:0")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = [pytest.mark.slow, needs_chromium, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _close_connections():
-    yield
-    connections.close_all()
-
-
-def test_the_service_worker_shows_the_push_as_a_notification(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740}, service_workers="allow"
+def test_the_service_worker_shows_the_push_as_a_notification(live_server, chromium):
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, service_workers="allow")
+    context.grant_permissions(["notifications"], origin=live_server.url)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    registrations: list[str] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(
+            r["registrationId"] for r in event["registrations"] if not r["isDeleted"]
+        ),
+    )
+    cdp.send("ServiceWorker.enable")
+    page.goto(f"{live_server.url}/")
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.ready")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("true")
+    deadline = time.monotonic() + 30  # a condition, not a count: a loaded machine is slow
+    while not registrations and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert registrations, "the service worker never registered"
+    payload = {
+        "title": "Laporan SBW-7K3Q9M",
+        "body": "Laporan Anda sedang diproses. Status: Diproses",
+        "url": "/laporan/SBW-7K3Q9M/",
+        "tag": "SBW-7K3Q9M",
+    }
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server.url,
+            "registrationId": registrations[-1],
+            "data": json.dumps(payload),
+        },
+    )
+    shown = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        shown = page.evaluate(
+            """navigator.serviceWorker.ready.then((r) => r.getNotifications()).then(
+                 (list) => list.map((n) => ({title: n.title, body: n.body, tag: n.tag,
+                                             icon: n.icon, data: n.data})))"""
         )
-        context.grant_permissions(["notifications"], origin=live_server.url)
-        page = context.new_page()
-        cdp = context.new_cdp_session(page)
-        registrations: list[str] = []
-        cdp.on(
-            "ServiceWorker.workerRegistrationUpdated",
-            lambda event: registrations.extend(
-                r["registrationId"] for r in event["registrations"] if not r["isDeleted"]
-            ),
-        )
-        cdp.send("ServiceWorker.enable")
-        page.goto(f"{live_server.url}/")
-        page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.ready")
-        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-        page.wait_for_function("true")
-        deadline = time.monotonic() + 30  # a condition, not a count: a loaded machine is slow
-        while not registrations and time.monotonic() < deadline:
-            page.wait_for_timeout(100)
-        assert registrations, "the service worker never registered"
-        payload = {
-            "title": "Laporan SBW-7K3Q9M",
-            "body": "Laporan Anda sedang diproses. Status: Diproses",
-            "url": "/laporan/SBW-7K3Q9M/",
-            "tag": "SBW-7K3Q9M",
-        }
-        cdp.send(
-            "ServiceWorker.deliverPushMessage",
-            {
-                "origin": live_server.url,
-                "registrationId": registrations[-1],
-                "data": json.dumps(payload),
-            },
-        )
-        shown = []
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            shown = page.evaluate(
-                """navigator.serviceWorker.ready.then((r) => r.getNotifications()).then(
-                     (list) => list.map((n) => ({title: n.title, body: n.body, tag: n.tag,
-                                                 icon: n.icon, data: n.data})))"""
-            )
-            if shown:
-                break
-            page.wait_for_timeout(100)
-        browser.close()
+        if shown:
+            break
+        page.wait_for_timeout(100)
     assert shown, "no notification was shown"
     assert shown[0]["title"] == "Laporan SBW-7K3Q9M"
     assert "Diproses" in shown[0]["body"] and shown[0]["tag"] == "SBW-7K3Q9M"
