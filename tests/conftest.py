@@ -72,31 +72,34 @@ def pytest_ignore_collect(collection_path, config):
 
 
 @pytest.fixture(scope="session")
-def django_db_keepdb(request, django_db_modify_db_settings, django_db_createdb):
-    """The test database starts as a copy of a template that is migrated and holds the master
-    data (tests/template_db.py): Django then keeps it as it finds it instead of migrating.
-    `--reuse-db` keeps the last run's database; `--create-db`, `--no-migrations` and
-    TEST_DB_TEMPLATE=0 migrate from nothing, as Django does."""
-    global _test_db_from_template
-    if request.config.getvalue("reuse_db"):
-        return True
-    if django_db_createdb or request.config.getvalue("nomigrations"):
+def test_db_from_template(request, django_db_modify_db_settings, django_db_createdb) -> bool:
+    """Whether this process's test database starts as a copy of the template that is migrated
+    and holds the master data (tests/template_db.py). Not with `--reuse-db` (the last run's
+    database is kept), `--create-db`, `--no-migrations` or TEST_DB_TEMPLATE=0 (migrated from
+    nothing, as Django does)."""
+    if (
+        request.config.getvalue("reuse_db")
+        or django_db_createdb
+        or request.config.getvalue("nomigrations")
+    ):
         return False
     from tests import template_db
 
-    _test_db_from_template = template_db.copy_into_test_db()
-    return _test_db_from_template
-
-
-_test_db_from_template = False
+    return template_db.copy_into_test_db()
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_keepdb(request, test_db_from_template):
+    """Django keeps a copy of the template as it finds it, instead of migrating."""
+    return test_db_from_template or request.config.getvalue("reuse_db")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, test_db_from_template):
     """Master data once per session: regions of Sumbawa, agencies, categories, holidays, limits
     (already there in a copy of the template)."""
     with django_db_blocker.unblock():
-        if not _test_db_from_template:
+        if not test_db_from_template:
             load_master_data()
         remember_master_data()
 
@@ -134,17 +137,27 @@ def built_once_per_module(build):
     return fixture
 
 
-def _user(username, role=Role.CITIZEN, agency=None, nik="", **extra):
+@functools.cache
+def _password_hash() -> str:
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PASSWORD)
+
+
+def _account(username, role, agency, nik="", **extra) -> User:
+    """An account of the tests, not saved yet: e-mail and name from the user name unless given,
+    the tests' password, the NIK encrypted as the registration keeps it."""
     fields = {"email": f"{username}@example.test", "full_name": username.title(), **extra}
-    user = User(
-        username=username,
-        role=role,
-        agency=Agency.objects.get(code=agency) if agency else None,
-        **fields,
-    )
-    user.set_password(PASSWORD)
+    user = User(username=username, role=role, agency=agency, password=_password_hash(), **fields)
     if nik:
         user.set_nik(nik)
+    return user
+
+
+def _user(username, role=Role.CITIZEN, agency=None, nik="", **extra):
+    user = _account(
+        username, role, Agency.objects.get(code=agency) if agency else None, nik, **extra
+    )
     user.save()  # one save, as a registration with its KTP profile makes
     if is_staff_account(user):
         # Staff must have an authenticator app (STAFF_MFA_REQUIRED is on in tests as in
@@ -206,13 +219,6 @@ CAST = (
 )
 
 
-@functools.cache
-def _password_hash() -> str:
-    from django.contrib.auth.hashers import make_password
-
-    return make_password(PASSWORD)
-
-
 class Cast:
     """citizen, other citizen, representative, dispatcher, officer of agency A (PUPR), officer of
     agency B (Dinkes), Inspektorat officer, supervisor, sysadmin.
@@ -230,17 +236,7 @@ class Cast:
         agencies = Agency.objects.in_bulk(["pupr", "dinkes", "inspektorat"], field_name="code")
         users = []
         for attribute, username, role, agency, extra in CAST:
-            fields = {"email": f"{username}@example.test", "full_name": username.title(), **extra}
-            nik = fields.pop("nik", "")
-            user = User(
-                username=username,
-                role=role,
-                agency=agencies[agency] if agency else None,
-                password=_password_hash(),
-                **fields,
-            )
-            if nik:
-                user.set_nik(nik)
+            user = _account(username, role, agencies[agency] if agency else None, **extra)
             setattr(self, attribute, user)
             users.append(user)
         User.objects.bulk_create(users)
