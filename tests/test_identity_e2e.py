@@ -41,6 +41,7 @@ from aduan.reports.models import Attachment, Report, Status
 from tests import hostile_files as hostile
 from tests.api.conftest import ApiClient
 from tests.conftest import PASSWORD, photo_bytes
+from tests.cover import every_pair
 from tests.portal import give_profile, pdf_bytes
 from tests.test_web_filing import _data, _form
 
@@ -321,6 +322,7 @@ def _viewer(cast, who):
     return None if who == PUBLIC else getattr(cast, who)
 
 
+@pytest.mark.slow  # every surface fetched by every viewer: a crawl, like the admin's
 def test_an_anonymous_reporter_is_never_identified_to_agencies_supervisors_or_the_public(
     client, cast, mailoutbox, settings, tmp_path
 ):
@@ -450,17 +452,17 @@ UPLOAD_SURFACES = _upload_surfaces()
 STAFF_SURFACES = {"backoffice_answer"}
 
 
-# Every upload surface with every identifying file, except a staff PDF: an official letter is
-# signed, so it is kept byte for byte by design (tests/test_uploads_hostile.py holds that rule).
-SURFACE_FILES = [
-    (surface, name)
-    for surface in UPLOAD_SURFACES
-    for name in hostile.IDENTITY
-    if not (surface in STAFF_SURFACES and name.endswith(".pdf"))
-]
+# Every identifying file on every upload surface (in the everyday loop each file on one surface,
+# `tests.cover`), except a staff PDF: an official letter is signed, so it is kept byte for byte
+# by design (tests/test_uploads_hostile.py holds that rule).
+SURFACE_FILES = every_pair(
+    hostile.IDENTITY,
+    UPLOAD_SURFACES,
+    allowed=lambda name, surface: not (surface in STAFF_SURFACES and name.endswith(".pdf")),
+)
 
 
-@pytest.mark.parametrize(("surface", "name"), SURFACE_FILES)
+@pytest.mark.parametrize(("name", "surface"), SURFACE_FILES)
 def test_a_file_that_names_its_author_names_no_one_once_uploaded(
     client, cast, settings, tmp_path, surface, name
 ):

@@ -23,6 +23,7 @@ from aduan.reports.models import Attachment, Report, Status
 from tests import hostile_files as hostile
 from tests.api.conftest import ApiClient
 from tests.conftest import report_in
+from tests.cover import every_pair
 from tests.portal import give_profile, jpeg_with_gps, pdf_bytes
 from tests.test_web_filing import DESCRIPTION, _data, _form
 
@@ -158,9 +159,8 @@ def test_the_checker_refuses_each_hostile_file_with_its_reason(case):
     assert name in refused.value.message or code == "name"
 
 
-@pytest.mark.parametrize("surface", SURFACES)
-@pytest.mark.parametrize("case", hostile.CORPUS)
-def test_it_refuses_a_hostile_file_on_every_surface(surface, case, client, cast, storage):
+@pytest.mark.parametrize(("case", "surface"), every_pair(hostile.CORPUS, SURFACES))
+def test_it_refuses_a_hostile_file_on_every_surface(case, surface, client, cast, storage):
     name, _builder, _code = hostile.CORPUS[case]
     data = hostile.content(case)
     _assert_refused(surface, client, cast, storage, name, data, _expected_message(name, data))

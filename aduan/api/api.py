@@ -4,7 +4,9 @@ The page's Swagger UI scripts and styles are the copies django-ninja ships in it
 folder (served by WhiteNoise, because `ninja` is in INSTALLED_APPS); no CDN is used.
 """
 
+from django.core.signals import setting_changed
 from django.urls import re_path
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 
@@ -46,8 +48,29 @@ kunci yang sama dengan isi lain ditolak (422).
 
 
 class AduanAPI(NinjaAPI):
-    def get_openapi_schema(self, *args, **kwargs):
-        schema = super().get_openapi_schema(*args, **kwargs)
+    """The OpenAPI document is built once per language and root path and then kept: building it
+    walks every operation's models (about half a second of CPU for each anonymous GET of
+    `openapi.json`). The routes are fixed at start-up; a changed setting (tests) drops the copies.
+    The document returned is shared: read it, do not change it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._documents: dict[tuple[str | None, str], dict] = {}
+        setting_changed.connect(self._forget_documents, weak=False)
+
+    def _forget_documents(self, **kwargs):
+        self._documents.clear()
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        key = (translation.get_language(), path_prefix)
+        if key not in self._documents:
+            self._documents[key] = self._build_openapi_schema(path_prefix)
+        return self._documents[key]
+
+    def _build_openapi_schema(self, path_prefix):
+        schema = super().get_openapi_schema(path_prefix=path_prefix)
         header = {
             "name": IDEMPOTENCY_HEADER,
             "in": "header",

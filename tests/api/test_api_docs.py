@@ -33,3 +33,39 @@ def test_the_interactive_page_uses_assets_served_by_the_app_itself(client):
         response = client.get(asset)
         assert response.status_code == 200, asset
         assert b"".join(response.streaming_content if response.streaming else [response.content])
+
+
+def test_the_document_is_built_once_per_language_and_again_when_a_setting_changes(
+    client, settings, monkeypatch
+):
+    """Building it walks every operation (most of a second); it is kept for the process."""
+    from django.utils import translation
+    from ninja import main
+
+    from aduan.api.api import api
+
+    built = []
+
+    def counted(**kwargs):
+        built.append(kwargs["path_prefix"])
+        return real(**kwargs)
+
+    real = main.get_schema
+    monkeypatch.setattr(main, "get_schema", counted)
+    settings.API_RATE_LIMIT_PER_MINUTE = 0  # any changed setting drops the kept documents
+    first = client.get("/api/v1/openapi.json").content
+    assert client.get("/api/v1/openapi.json").content == first
+    assert built == ["/api/v1/"]
+
+    def idempotency_text(document):
+        post = document["paths"]["/api/v1/reports"]["post"]
+        return next(p for p in post["parameters"] if p["name"] == "Idempotency-Key")["description"]
+
+    with translation.override("en"):
+        english = api.get_openapi_schema(path_prefix="/api/v1/")
+    assert len(built) == 2
+    assert idempotency_text(english) != idempotency_text(client.get("/api/v1/openapi.json").json())
+    assert len(built) == 2
+    settings.SITE_NAME = "Aduan Uji"
+    client.get("/api/v1/openapi.json")
+    assert len(built) == 3
