@@ -10,7 +10,9 @@ holds it (agency A), the supervisor, or an outsider (another citizen, agency B, 
 import datetime as dt
 
 import time_machine
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.test import Client
 
 from aduan.api.models import ApiToken
 from aduan.federation.models import RemoteServer, ServiceMapping
@@ -157,6 +159,14 @@ class World:
         job.file.save("evaluasi-matriks.xlsx", ContentFile(b"PK\x03\x04 uji"), save=True)
         self.evaluation = job.pk
         self.citizen_token_id = ApiToken.objects.filter(user=cast.citizen).get().pk
+        # A logged-in session per role, made once: each cell runs in a savepoint rolled back
+        # afterwards, so a cell that logs out or rotates its session leaves it to the next.
+        self.sessions = {}
+        for role, user in self.users.items():
+            if user is not None:
+                login = Client()
+                login.force_login(user)
+                self.sessions[role] = login.cookies[settings.SESSION_COOKIE_NAME].value
 
     def link(self, role: str) -> str:
         """The outside link as `role` has it: the real one for the outside body; for everyone
