@@ -163,6 +163,8 @@ print("HEADERS", json.dumps(dict(page.headers)))
 print("PLAIN", client.get("/tidak-ada/").headers.get("Location"))
 chosen = client.post("/i18n/setlang/", {"language": "en"}, secure=True)
 print("COOKIE", chosen.cookies["django_language"].output())
+import sys
+print("LOADED", json.dumps(sorted({"sklearn", "scipy"} & set(sys.modules))))
 """
 
 
@@ -201,6 +203,8 @@ def test_production_sends_hsts_csp_and_secure_cookies(production_static_root):
     assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
     assert lines["PLAIN"] == "https://aduan.example/tidak-ada/"
     assert "; Secure" in lines["COOKIE"] and "HttpOnly" in lines["COOKIE"]
+    # Pages that compare no texts do not load scikit-learn (a second of every start-up).
+    assert json.loads(lines["LOADED"]) == []
 
 
 @pytest.mark.parametrize(

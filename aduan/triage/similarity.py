@@ -1,30 +1,43 @@
 """Text similarity for duplicate detection, without a database (so that `bench/duplicates.py`
-measures the product's own function)."""
+measures the product's own function).
+
+scikit-learn (and SciPy behind it: about a second to import) is loaded at the first comparison,
+not when the module is: every web worker, command and test subprocess imports this module with
+the URLs, and most never compare two texts."""
+
+import functools
 
 import numpy as np
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize
 
 from aduan.search.text import terms
 
-from .model import char_text
 
-_chars = HashingVectorizer(
-    analyzer="char_wb",
-    ngram_range=(3, 5),
-    preprocessor=char_text,
-    n_features=2**20,
-    alternate_sign=False,
-    norm=None,
-)
-_words = HashingVectorizer(
-    analyzer=terms, n_features=2**20, alternate_sign=False, norm=None, binary=True
-)
+@functools.cache
+def _vectorizers():
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from .model import char_text  # the routing model's module imports scikit-learn too
+
+    chars = HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        preprocessor=char_text,
+        n_features=2**20,
+        alternate_sign=False,
+        norm=None,
+    )
+    words = HashingVectorizer(
+        analyzer=terms, n_features=2**20, alternate_sign=False, norm=None, binary=True
+    )
+    return chars, words
 
 
 def _vectors(docs: list[str]):
     """Each text as its two L2-normalised vectors: character 3-5-grams and stemmed words."""
-    return normalize(_chars.transform(docs).log1p()), normalize(_words.transform(docs))
+    from sklearn.preprocessing import normalize
+
+    chars, words = _vectorizers()
+    return normalize(chars.transform(docs).log1p()), normalize(words.transform(docs))
 
 
 def text_similarity(text: str, others: list[str]) -> np.ndarray:

@@ -4,20 +4,28 @@ What the model learns from: reports whose agency accepted them (in progress, ans
 the dispatcher's final, accepted choice, after any re-disposition or decline) and imported
 history, including reports the previous system sent outside (archived as out of authority).
 Called by the `train_triage` command and the nightly huey task (`tasks.retrain`).
+
+The model's module (scikit-learn) is imported when a model is trained or loaded, not with this
+module, which the web pages import (`similarity` says why).
 """
+
+from __future__ import annotations
 
 import logging
 import pickle
 import threading
 import zlib
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max, Q
 
 from aduan.reports.models import ArchiveReason, Report, Status
 
-from .model import Router
 from .models import RoutingModel
+
+if TYPE_CHECKING:
+    from .model import Router
 
 log = logging.getLogger(__name__)
 MIN_REPORTS = 30
@@ -53,6 +61,8 @@ def train(*, min_reports: int = MIN_REPORTS) -> RoutingModel | None:
         log.info("triage: %d reports, not enough to train", len(rows))
         return None
     texts, agencies, categories = zip(*rows, strict=True)
+    from .model import Router
+
     router = Router().fit(list(texts), list(agencies), list(categories))
     blob = zlib.compress(pickle.dumps(router, protocol=pickle.HIGHEST_PROTOCOL), 6)
     with transaction.atomic():
