@@ -11,7 +11,8 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -59,22 +60,46 @@ STAFF_ALERT_KINDS = ("report_dispositioned", "report_reminder", "report_overdue"
 def channels_for(user) -> tuple[str, ...]:
     """The channels `user` hears about reports on: those chosen (`Preference`), else in-app and
     e-mail, plus the chat a citizen last filed by (WhatsApp or SMS) when it reaches them."""
+    return channels_of([user])[user.pk]
+
+
+def channels_of(users: Iterable) -> dict:
+    """`channels_for` of each of `users` (by primary key), in one statement whatever their
+    number: `queue` asks it for every recipient of a message at once."""
+    from django.contrib.auth import get_user_model
+
     from .models import Preference
 
-    chosen = Preference.objects.filter(user=user).values_list("channels", flat=True).first()
-    if chosen is not None:
-        return tuple(c for c in chosen if c in Channel.values)
-    if getattr(user, "role", "") != "citizen":
-        return DEFAULT_USER_CHANNELS
-    # Through the account's own reports (the reverse relation): the outbox, a layer below the
+    users = [u for u in users if u is not None]
+    if not users:
+        return {}
+    accounts = get_user_model()
+    # Through the accounts' own reports (the reverse relation): the outbox, a layer below the
     # reports app, does not import it.
-    last = (
-        user.reports.filter(channel__in=(Channel.WHATSAPP, Channel.SMS))
+    reports = accounts._meta.get_field("reports").related_model
+    chosen = Preference.objects.filter(user=OuterRef("pk")).order_by("pk").values("channels")
+    last_chat = (
+        reports.objects.filter(reporter=OuterRef("pk"), channel__in=(Channel.WHATSAPP, Channel.SMS))
         .order_by("-submitted_at")
-        .values_list("channel", flat=True)
-        .first()
+        .values("channel")
     )
-    return (*DEFAULT_USER_CHANNELS, last) if last else DEFAULT_USER_CHANNELS
+    found = accounts.objects.filter(pk__in={u.pk for u in users}).annotate(
+        chosen=Subquery(chosen[:1], output_field=models.JSONField()),
+        last_chat=Subquery(last_chat[:1]),
+    )
+    known = {
+        pk: (picked, last) for pk, picked, last in found.values_list("pk", "chosen", "last_chat")
+    }
+    channels = {}
+    for user in users:
+        picked, last = known.get(user.pk, (None, None))
+        if picked is not None:
+            channels[user.pk] = tuple(c for c in picked if c in Channel.values)
+        elif getattr(user, "role", "") != "citizen" or not last:
+            channels[user.pk] = DEFAULT_USER_CHANNELS
+        else:
+            channels[user.pk] = (*DEFAULT_USER_CHANNELS, last)
+    return channels
 
 
 def choosable_channels() -> list[str]:
@@ -194,8 +219,9 @@ def queue(
         )
 
     users = list({u.pk: u for u in users if u is not None}.values())
+    heard_on = channels_of(users)
     for user in users:
-        for channel in channels_for(user):
+        for channel in heard_on[user.pk]:
             if not transports.is_enabled(channel):
                 continue
             transport = transports.get(channel)
