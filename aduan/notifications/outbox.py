@@ -342,10 +342,9 @@ def _followed(report, user) -> tuple[str, str]:
 
 
 def _merged_reporters(report) -> set:
-    if not hasattr(report, "_merged_reporters"):
-        pairs = report.merged.values_list("reporter_id", "filed_by_id")
-        report._merged_reporters = {pk for pair in pairs for pk in pair if pk is not None}
-    return report._merged_reporters
+    from .recipients import merged_parties
+
+    return {pk for pair in merged_parties(report) for pk in pair if pk is not None}
 
 
 STOP_FOLLOWING_SALT = "aduan.notifications.stop-following"

@@ -15,14 +15,17 @@ def talks_to_reporter(report) -> bool:
     return getattr(report, "parent_id", None) is None
 
 
-def reporters(report) -> list:
+def reporters(report, *, just_filed: bool = False) -> list:
     """Accounts to tell about the report: its reporter, who filed it, and the reporters of
-    reports merged into it."""
+    reports merged into it. `just_filed`: the filing itself asks, when nothing can have been
+    merged into the report yet."""
     if not talks_to_reporter(report):
         return []
     users = [report.reporter, report.filed_by]
-    for duplicate in report.merged.select_related("reporter", "filed_by"):
-        users += [duplicate.reporter, duplicate.filed_by]
+    pairs = () if just_filed else merged_parties(report)
+    if pairs:
+        accounts = get_user_model().objects.in_bulk({pk for pair in pairs for pk in pair if pk})
+        users += [accounts.get(pk) if pk else None for pair in pairs for pk in pair]
     return [u for u in users if u is not None and u.is_active]
 
 
@@ -32,12 +35,24 @@ def followers(report) -> list:
     if not report.is_public or not talks_to_reporter(report):
         return []
     parties = {report.reporter_id, report.filed_by_id}
-    for duplicate in report.merged.only("reporter_id", "filed_by_id"):
-        parties |= {duplicate.reporter_id, duplicate.filed_by_id}  # told as reporters already
+    for pair in merged_parties(report):
+        parties |= set(pair)  # told as reporters already
     users = get_user_model().objects.filter(
         supports__report=report, supports__following=True, is_active=True
     )
     return [u for u in users if u.pk not in parties]
+
+
+def merged_parties(report) -> list[tuple]:
+    """(reporter, filed by) account ids of each report merged into `report`. An action asks up
+    to three times (`reporters`, `followers`, the outbox's message to a follower): read once
+    per report instance. The actions work on an instance of their own (`_begin`), which nothing
+    is merged into while they hold its lock, so the answer is never older than the action."""
+    pairs = getattr(report, "_merged_parties", None)
+    if pairs is None:
+        pairs = list(report.merged.values_list("reporter_id", "filed_by_id"))
+        report._merged_parties = pairs
+    return pairs
 
 
 def desa_representatives(report) -> list:

@@ -180,7 +180,7 @@ def do_file_report(
         outbox.queue(
             "report_received",
             report=report,
-            users=recipients.reporters(report),
+            users=recipients.reporters(report, just_filed=True),
             **contacts,
             context={"secret": secret, "receipt_url": receipt_url},
             qr=receipt_url,
