@@ -4,6 +4,7 @@ Used by the life-cycle actions (`aduan.reports.actions`) when they queue a notif
 """
 
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 
 from aduan.accounts.models import Role
 
@@ -58,13 +59,31 @@ def merged_parties(report) -> list[tuple]:
 def desa_representatives(report) -> list:
     """The RT/RW of the report's desa (accounts flagged representative, living there), for a
     public report only: they are asked "Sudah diperbaiki?" (issue 15)."""
-    if not report.is_public or report.village_id is None or not talks_to_reporter(report):
-        return []
-    parties = {report.reporter_id, report.filed_by_id}
-    users = get_user_model().objects.filter(
-        is_representative=True, village_id=report.village_id, is_active=True
+    return list(_desa_representatives(report))
+
+
+def desa_representatives_not_following(report) -> list:
+    """`desa_representatives` less those among `followers` (the followers' message of the same
+    change asks them already), in one query: whether each follows comes with it."""
+    follows = get_user_model().objects.filter(
+        pk=OuterRef("pk"), supports__report=report, supports__following=True
     )
-    return [u for u in users if u.pk not in parties]
+    users = _desa_representatives(report).annotate(follows=Exists(follows))
+    # The RT/RW are active and no reporter of the report; the reporters of reports merged into
+    # it are told as reporters, not as followers.
+    merged = {pk for pair in merged_parties(report) for pk in pair if pk is not None}
+    return [u for u in users if not u.follows or u.pk in merged]
+
+
+def _desa_representatives(report):
+    if not report.is_public or report.village_id is None or not talks_to_reporter(report):
+        return get_user_model().objects.none()
+    parties = [pk for pk in (report.reporter_id, report.filed_by_id) if pk is not None]
+    return (
+        get_user_model()
+        .objects.filter(is_representative=True, village_id=report.village_id, is_active=True)
+        .exclude(pk__in=parties)
+    )
 
 
 def contacts(report) -> dict:

@@ -43,12 +43,15 @@ def signature(report: Report) -> str:
     return hashlib.sha256(repr(fields).encode()).hexdigest()
 
 
-def index_report(report: Report) -> None:
+def index_report(report: Report, *, created: bool = False) -> None:
     """Write the report's search document; does nothing when the fields it is made of did not
-    change (one query), as for most actions."""
+    change (one query), as for most actions. `created`: the report was filed in this
+    transaction, so it has no document yet and none is asked for."""
     sign = signature(report)
     current = (
-        SearchDocument.objects.filter(report_id=report.pk)
+        None
+        if created
+        else SearchDocument.objects.filter(report_id=report.pk)
         .values_list("signature", flat=True)
         .first()
     )

@@ -173,7 +173,7 @@ def do_file_report(
         )
         receipt = receipts.issue(report)
         receipt_url = receipts.verify_url(receipt.text) if receipt else ""
-        signals.report_changed.send(sender=Report, report=report)
+        signals.report_changed.send(sender=Report, report=report, created=True)
         contacts = recipients.contacts(report)
         if channel in (Channel.SMS, Channel.WHATSAPP):
             contacts.pop("phones", None)  # the chat answers with the code and secret itself
@@ -353,5 +353,5 @@ def do_import_historical(
             data={"imported": True},
             now=submitted_at,
         )
-        signals.report_changed.send(sender=Report, report=report)
+        signals.report_changed.send(sender=Report, report=report, created=True)
     return report
