@@ -6,8 +6,9 @@
 
 The test settings (`ADUAN_ENV=test`, SQLite): a copy of the test template (migrated, with the
 master data, tests/template_db.py) in `var/bench-actions.sqlite3`, the tests' cast of users
-(tests/conftest.py `Cast`), then N reports each filed (as `file_report` files them) and taken through disposition, accept,
-answer (with a result photo) and the reporter's acceptance (close), the way `report_in` does.
+(tests/conftest.py `Cast`), then N reports each filed (as `file_report` files them) and taken
+through disposition, accept, answer (with a result photo) and the reporter's acceptance (close),
+the way `report_in` does.
 Everything runs in one transaction rolled back at the end, as a test's does, so the outbox's
 on-commit deliveries never run (they do not in the tests either). Statements leave out savepoints
 and transaction control (as tests/test_filing_cost.py counts them); CPU is `time.process_time`,
@@ -50,10 +51,9 @@ def main(argv: list[str]) -> None:
     last_sql: list[str] = []
     assert connection.vendor == "sqlite", "the test settings' database: SQLite"
     template_db.sqlite_copy(str(DB))
-    from tests.conftest import Cast, result_photo
-
     from aduan.directory.models import Category, Region
     from aduan.reports import actions
+    from tests.conftest import Cast, result_photo
 
     def filing_fields(cast) -> dict:
         """What `tests.conftest.file_report` passes, read before the clock starts: its master

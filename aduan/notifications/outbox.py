@@ -9,6 +9,7 @@ workers on several machines never send the same message twice.
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -92,9 +93,10 @@ def _chosen_and_last_chat(pks: set) -> dict:
 
     from .models import Preference
 
-    accounts = get_user_model()._meta
-    reports = accounts.get_field("reports").related_model._meta
-    preferences = Preference._meta
+    # Typed loosely: django-stubs types a field looked up by name as possibly a relation.
+    accounts: Any = get_user_model()._meta
+    reports: Any = accounts.get_field("reports").related_model._meta
+    preferences: Any = Preference._meta
     database = connections[router.db_for_read(Preference)]
     q = database.ops.quote_name
     pk = f"{q(accounts.db_table)}.{q(accounts.pk.column)}"

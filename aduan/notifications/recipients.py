@@ -38,10 +38,12 @@ def followers(report) -> list:
     parties = {report.reporter_id, report.filed_by_id}
     for pair in merged_parties(report):
         parties |= set(pair)  # told as reporters already
-    users = get_user_model().objects.filter(
-        supports__report=report, supports__following=True, is_active=True
-    )
-    return [u for u in users if u.pk not in parties]
+    # Most reports have no follower: the narrow support rows first, the accounts only if any.
+    following = report.supports.filter(following=True).values_list("user_id", flat=True)
+    others = [pk for pk in following if pk not in parties]
+    if not others:
+        return []
+    return list(get_user_model().objects.filter(pk__in=others, is_active=True))
 
 
 def merged_parties(report) -> list[tuple]:
