@@ -163,7 +163,7 @@ def do_file_report(
             data={"channel": channel},
             audit=False,
         )
-        _attach(
+        filed_files = _attach(
             report,
             attachments,
             event,
@@ -171,7 +171,7 @@ def do_file_report(
             public=not anonymous,
             from_reporter=True,
         )
-        receipt = receipts.issue(report)
+        receipt = receipts.issue(report, filed_files)
         receipt_url = receipts.verify_url(receipt.text) if receipt else ""
         signals.report_changed.send(sender=Report, report=report, created=True)
         contacts = recipients.contacts(report)
