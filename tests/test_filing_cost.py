@@ -92,7 +92,7 @@ def test_it_files_through_the_api_in_at_most_25_statements(cast):
 
 @sqlite_only
 def test_a_filing_finds_merged_reports_by_index_even_after_analyze(cast):
-    """Every filing asks for the reports merged into it (to address its notification). With a
+    """Every later action asks for the reports merged into it (to address its notifications). With a
     full index over a column NULL in nearly every row, ANALYZE told SQLite each value matches
     every row, and it scanned the table (7 ms at 10,000 reports)."""
     for _ in range(3):
@@ -179,12 +179,12 @@ def test_each_step_of_the_life_cycle_stays_within_its_statements(cast):
     photo = result_photo()
     steps = {
         # The lock, the dispositions (end, new), the clock (policy, holidays), the report, the
-        # search document (read, write, FTS delete and insert on SQLite) and its two regions,
-        # the merged reports and followers, the event, the feed's event and subscriptions, the
-        # audit chain (3), then per message: the recipients' channels and the outbox rows, and
-        # the agency's officers.
+        # search document (read, write, FTS delete and insert on SQLite) and its two regions (in
+        # one query), the merged reports and followers, the event, the feed's event and
+        # subscriptions, the audit chain (3), then per message: the recipients' channels and the
+        # outbox rows, and the agency's officers.
         "disposition": (
-            25,
+            24,
             lambda: actions.do_disposition(report, cast.agency_a, actor=cast.dispatcher),
         ),
         "accept": (17, lambda: actions.do_accept(report, actor=cast.officer_a)),
