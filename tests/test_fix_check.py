@@ -83,3 +83,13 @@ def test_nobody_else_is_asked_and_nobody_else_may_answer(client, cast, desa_rt):
     secret = report_in(cast, Status.IN_PROGRESS, confidential=True)
     actions.do_answer(secret, actor=cast.officer_a, text="Selesai.", attachments=[result_photo()])
     assert not Notification.objects.filter(report=secret, recipient=desa_rt).exists()
+
+
+def test_an_rt_who_follows_the_report_is_asked_once(cast, desa_rt):
+    """The followers' message of the answer asks them already; the RT/RW's own is not added."""
+    report = report_in(cast, Status.IN_PROGRESS)
+    actions.do_support(report, actor=desa_rt)
+    actions.do_answer(report, actor=cast.officer_a, text="Sudah.", attachments=[result_photo()])
+    mails = Notification.objects.filter(report=report, recipient=desa_rt, channel="email")
+    assert [m.kind for m in mails] == ["report_followed"]
+    assert "Sudah diperbaiki?" in mails[0].body

@@ -100,3 +100,42 @@ def test_liaison_officers_and_the_head_get_whatsapp_alerts_when_the_agency_wants
     alerts = Notification.objects.filter(report=second, channel="whatsapp")
     assert sorted(alerts.values_list("address", flat=True)) == ["+6281300000555", "+6281300000666"]
     assert all(n.extra == {"staff": True} for n in alerts)
+
+
+def test_the_channels_of_several_accounts_are_read_in_one_statement(cast):
+    """`queue` asks `channels_of` for every recipient at once: the same answers as one account at
+    a time (`channels_for`), for a choice made, a citizen's last chat (the latest of WhatsApp and
+    SMS, a web filing after it not counting), a citizen who never used one, staff (no chat even
+    when they filed by one) and staff who chose."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now()
+    outbox.set_channels(cast.other_citizen, ["email"])
+    file_report(cast, channel="sms", now=now - timezone.timedelta(days=2))
+    file_report(cast, channel="whatsapp", now=now - timezone.timedelta(days=1))
+    file_report(cast, channel="web", now=now)
+    file_report(cast, reporter=cast.representative, channel="sms")
+    file_report(cast, reporter=cast.dispatcher, channel="sms")
+    outbox.set_channels(cast.officer_a, ["in_app"])
+    users = [
+        cast.citizen,
+        cast.other_citizen,
+        cast.representative,
+        cast.dispatcher,
+        cast.officer_a,
+        cast.supervisor,
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        together = outbox.channels_of([*users, None, cast.citizen])
+    assert len(queries.captured_queries) == 1
+    assert together == {
+        cast.citizen.pk: ("in_app", "email", "whatsapp"),
+        cast.other_citizen.pk: ("in_app", "email"),  # chose e-mail; in-app is always kept
+        cast.representative.pk: ("in_app", "email", "sms"),
+        cast.dispatcher.pk: ("in_app", "email"),
+        cast.officer_a.pk: ("in_app",),
+        cast.supervisor.pk: ("in_app", "email"),
+    }
+    assert together == {user.pk: outbox.channels_for(user) for user in users}
+    assert outbox.channels_of([]) == {}

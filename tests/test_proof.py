@@ -67,6 +67,27 @@ def test_a_receipt_verifies_on_the_page_by_its_qr_url_and_by_the_command(client,
     assert report.code in _verify_page(client, text)
 
 
+def test_the_receipt_of_a_filing_with_files_verifies_from_what_was_stored(client, cast):
+    """The filing hashes the files it has just stored without reading them back; the check
+    reads them from the database: both must give the same types and sizes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from aduan.reports import attachments
+
+    from .conftest import photo_bytes
+
+    files = [
+        attachments.clean_upload(
+            SimpleUploadedFile(name, photo_bytes(colour=colour), content_type="image/jpeg"),
+            keep_document_bytes=True,
+        ).as_file()
+        for name, colour in (("a.jpg", (10, 20, 30)), ("b.jpg", (200, 10, 10)))
+    ]
+    report = file_report(cast, attachments=files)
+    assert report.attachments.count() == 2
+    assert _outcome(client, _receipt(report)) == "valid"
+
+
 def test_it_fails_for_a_report_changed_behind_the_applications_back(client, cast):
     report = report_in(cast, Status.IN_PROGRESS)
     text = _receipt(report)

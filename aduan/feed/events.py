@@ -29,8 +29,9 @@ def payload(event) -> dict:
             "classification": report.classification,
             "category": report.category.code if report.category_id else None,
             "agency": report.agency.code if report.agency_id else None,
-            "district": report.district.code if report.district_id else None,
-            "village": report.village.code if report.village_id else None,
+            # A region's code is its key: read without loading it.
+            "district": report.district_id,
+            "village": report.village_id,
             "submitted_at": report.submitted_at.isoformat(),
             "due_at": report.due_at.isoformat() if report.due_at else None,
         },

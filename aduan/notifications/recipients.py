@@ -4,6 +4,7 @@ Used by the life-cycle actions (`aduan.reports.actions`) when they queue a notif
 """
 
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 
 from aduan.accounts.models import Role
 
@@ -15,14 +16,17 @@ def talks_to_reporter(report) -> bool:
     return getattr(report, "parent_id", None) is None
 
 
-def reporters(report) -> list:
+def reporters(report, *, just_filed: bool = False) -> list:
     """Accounts to tell about the report: its reporter, who filed it, and the reporters of
-    reports merged into it."""
+    reports merged into it. `just_filed`: the filing itself asks, when nothing can have been
+    merged into the report yet."""
     if not talks_to_reporter(report):
         return []
     users = [report.reporter, report.filed_by]
-    for duplicate in report.merged.select_related("reporter", "filed_by"):
-        users += [duplicate.reporter, duplicate.filed_by]
+    pairs = () if just_filed else merged_parties(report)
+    if pairs:
+        accounts = get_user_model().objects.in_bulk({pk for pair in pairs for pk in pair if pk})
+        users += [accounts.get(pk) if pk else None for pair in pairs for pk in pair]
     return [u for u in users if u is not None and u.is_active]
 
 
@@ -32,24 +36,56 @@ def followers(report) -> list:
     if not report.is_public or not talks_to_reporter(report):
         return []
     parties = {report.reporter_id, report.filed_by_id}
-    for duplicate in report.merged.only("reporter_id", "filed_by_id"):
-        parties |= {duplicate.reporter_id, duplicate.filed_by_id}  # told as reporters already
-    users = get_user_model().objects.filter(
-        supports__report=report, supports__following=True, is_active=True
-    )
-    return [u for u in users if u.pk not in parties]
+    for pair in merged_parties(report):
+        parties |= set(pair)  # told as reporters already
+    # Most reports have no follower: the narrow support rows first, the accounts only if any.
+    following = report.supports.filter(following=True).values_list("user_id", flat=True)
+    others = [pk for pk in following if pk not in parties]
+    if not others:
+        return []
+    return list(get_user_model().objects.filter(pk__in=others, is_active=True))
+
+
+def merged_parties(report) -> list[tuple]:
+    """(reporter, filed by) account ids of each report merged into `report`. An action asks up
+    to three times (`reporters`, `followers`, the outbox's message to a follower): read once
+    per report instance. The actions work on an instance of their own (`_begin`), which nothing
+    is merged into while they hold its lock, so the answer is never older than the action."""
+    pairs = getattr(report, "_merged_parties", None)
+    if pairs is None:
+        pairs = list(report.merged.values_list("reporter_id", "filed_by_id"))
+        report._merged_parties = pairs
+    return pairs
 
 
 def desa_representatives(report) -> list:
     """The RT/RW of the report's desa (accounts flagged representative, living there), for a
     public report only: they are asked "Sudah diperbaiki?" (issue 15)."""
-    if not report.is_public or report.village_id is None or not talks_to_reporter(report):
-        return []
-    parties = {report.reporter_id, report.filed_by_id}
-    users = get_user_model().objects.filter(
-        is_representative=True, village_id=report.village_id, is_active=True
+    return list(_desa_representatives(report))
+
+
+def desa_representatives_not_following(report) -> list:
+    """`desa_representatives` less those among `followers` (the followers' message of the same
+    change asks them already), in one query: whether each follows comes with it."""
+    follows = get_user_model().objects.filter(
+        pk=OuterRef("pk"), supports__report=report, supports__following=True
     )
-    return [u for u in users if u.pk not in parties]
+    users = _desa_representatives(report).annotate(follows=Exists(follows))
+    # The RT/RW are active and no reporter of the report; the reporters of reports merged into
+    # it are told as reporters, not as followers.
+    merged = {pk for pair in merged_parties(report) for pk in pair if pk is not None}
+    return [u for u in users if not u.follows or u.pk in merged]
+
+
+def _desa_representatives(report):
+    if not report.is_public or report.village_id is None or not talks_to_reporter(report):
+        return get_user_model().objects.none()
+    parties = [pk for pk in (report.reporter_id, report.filed_by_id) if pk is not None]
+    return (
+        get_user_model()
+        .objects.filter(is_representative=True, village_id=report.village_id, is_active=True)
+        .exclude(pk__in=parties)
+    )
 
 
 def contacts(report) -> dict:

@@ -43,16 +43,16 @@ def _utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def filed_content(report: Report) -> dict:
+def filed_content(report: Report, filed_files=None) -> dict:
     """What the filer wrote: text, date, place, answers and the files' types and sizes. Neither
     the reporter's identity (erasure may remove it) nor what staff may change later (category,
-    classification, flags) is in it."""
-    files = sorted(
-        [a.content_type, a.size]
-        for a in report.attachments.filter(
+    classification, flags) is in it. `filed_files`: the attachments of the filing, when the
+    filing itself asks (they are all there are yet; not read again)."""
+    if filed_files is None:
+        filed_files = report.attachments.filter(
             event__kind__in=(EventKind.SUBMITTED, EventKind.RESUBMITTED)
         )
-    )
+    files = sorted([a.content_type, a.size] for a in filed_files)
     return {
         "code": report.code,
         "title": report.title,
@@ -67,17 +67,17 @@ def filed_content(report: Report) -> dict:
     }
 
 
-def content_hash(report: Report) -> str:
-    return hashlib.sha256(signing.canonical(filed_content(report))).hexdigest()
+def content_hash(report: Report, filed_files=None) -> str:
+    return hashlib.sha256(signing.canonical(filed_content(report, filed_files))).hexdigest()
 
 
-def issue(report: Report) -> Receipt | None:
+def issue(report: Report, filed_files=None) -> Receipt | None:
     """Sign and keep a receipt of the report as it stands; None (logged) without a signing key,
-    so that filing never fails for want of one."""
+    so that filing never fails for want of one. `filed_files`: as for `filed_content`."""
     if not signing.available():
         log.warning("no AUDIT_SIGNING_KEY: receipt of %s not issued", report.code)
         return None
-    digest = content_hash(report)
+    digest = content_hash(report, filed_files)
     payload = signing.canonical(
         {
             "v": 1,

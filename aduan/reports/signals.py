@@ -4,8 +4,9 @@ cycle importing them."""
 from django.dispatch import Signal
 
 # Sent by the life-cycle actions inside their transaction, after a report was filed, imported or
-# changed (`report=`). Receivers write in the same transaction, so what they keep (the search
-# document: `aduan.search.apps`) changes exactly when the report does and rolls back with it.
+# changed (`report=`; `created=True` when the report was made in that transaction). Receivers
+# write in the same transaction, so what they keep (the search document: `aduan.search.apps`)
+# changes exactly when the report does and rolls back with it.
 report_changed = Signal()
 
 # Sent by `actions._core._event` inside the action's transaction for every timeline event

@@ -1,10 +1,10 @@
 from django.apps import AppConfig
 
 
-def _index_report(sender, report, **kwargs):
+def _index_report(sender, report, created=False, **kwargs):
     from .index import index_report
 
-    index_report(report)
+    index_report(report, created=created)
 
 
 class SearchConfig(AppConfig):

@@ -21,6 +21,7 @@ BATCH = 1000
 
 def source_text(report: Report) -> str:
     """What a report is found by: its content and the names of its place, category and agency."""
+    _load_places(report)
     parts = [report.title, report.description, report.address]
     for related in ("village", "district", "category", "agency"):
         if getattr(report, f"{related}_id", None):
@@ -28,6 +29,23 @@ def source_text(report: Report) -> str:
             parts.append(getattr(obj, "name", ""))
             parts.append(getattr(obj, "short_name", ""))
     return "\n".join(p for p in parts if p)
+
+
+def _load_places(report: Report) -> None:
+    """The desa and the kecamatan in one query where neither is loaded yet (an action's report:
+    its lock does not read them)."""
+    fields = [Report._meta.get_field(name) for name in ("village", "district")]
+    wanted = {
+        field: getattr(report, field.attname)
+        for field in fields
+        if getattr(report, field.attname) is not None and not field.is_cached(report)
+    }
+    if len(wanted) < 2:
+        return  # one query either way: the one `source_text` makes reading it
+    regions = fields[0].related_model.objects.in_bulk(set(wanted.values()))
+    for field, code in wanted.items():
+        if code in regions:
+            setattr(report, field.name, regions[code])
 
 
 def signature(report: Report) -> str:
@@ -43,12 +61,15 @@ def signature(report: Report) -> str:
     return hashlib.sha256(repr(fields).encode()).hexdigest()
 
 
-def index_report(report: Report) -> None:
+def index_report(report: Report, *, created: bool = False) -> None:
     """Write the report's search document; does nothing when the fields it is made of did not
-    change (one query), as for most actions."""
+    change (one query), as for most actions. `created`: the report was filed in this
+    transaction, so it has no document yet and none is asked for."""
     sign = signature(report)
     current = (
-        SearchDocument.objects.filter(report_id=report.pk)
+        None
+        if created
+        else SearchDocument.objects.filter(report_id=report.pk)
         .values_list("signature", flat=True)
         .first()
     )

@@ -55,9 +55,13 @@ def _required(value, field: str, message) -> str:
 
 def _begin(report: Report, action: Action, actor, expected_version) -> Report:
     """Lock the row, then check that nobody acted since the caller looked, and that the actor
-    may take the action in the report's status."""
+    may take the action in the report's status. The rows that nearly every action reads come
+    with it: the agency, the category (the clock, the event feed), the reporter and who filed
+    it (the notifications)."""
     fresh = (
-        Report.objects.select_for_update(of=("self",)).select_related("agency").get(pk=report.pk)
+        Report.objects.select_for_update(of=("self",))
+        .select_related("agency", "category", "reporter", "filed_by")
+        .get(pk=report.pk)
     )
     if expected_version is not None:
         try:

@@ -306,13 +306,12 @@ def _after_answer(r: Report, answer: _Answer, photos: list[Attachment], actor) -
         **recipients.contacts(r),
         context={"text": answer.text, "outcome": answer.outcome},
     )
-    if answer.outcome == AnswerOutcome.DONE:
-        # "Sudah diperbaiki?" to the RT/RW of the desa who do not follow it already (the
-        # followers' message of this change asks them too).
-        following = {u.pk for u in recipients.followers(r)}
-        asked = [u for u in recipients.desa_representatives(r) if u.pk not in following]
-        if asked:
-            outbox.queue(outbox.FOLLOWED, report=r, users=asked)
+    # "Sudah diperbaiki?" to the RT/RW of the desa who do not follow it already (the followers'
+    # message of this change asks them too).
+    if answer.outcome == AnswerOutcome.DONE and (
+        asked := recipients.desa_representatives_not_following(r)
+    ):
+        outbox.queue(outbox.FOLLOWED, report=r, users=asked)
 
 
 def _record_schedule(r: Report, actor, answer: _Answer) -> TimelineEvent:

@@ -163,7 +163,7 @@ def do_file_report(
             data={"channel": channel},
             audit=False,
         )
-        _attach(
+        filed_files = _attach(
             report,
             attachments,
             event,
@@ -171,16 +171,16 @@ def do_file_report(
             public=not anonymous,
             from_reporter=True,
         )
-        receipt = receipts.issue(report)
+        receipt = receipts.issue(report, filed_files)
         receipt_url = receipts.verify_url(receipt.text) if receipt else ""
-        signals.report_changed.send(sender=Report, report=report)
+        signals.report_changed.send(sender=Report, report=report, created=True)
         contacts = recipients.contacts(report)
         if channel in (Channel.SMS, Channel.WHATSAPP):
             contacts.pop("phones", None)  # the chat answers with the code and secret itself
         outbox.queue(
             "report_received",
             report=report,
-            users=recipients.reporters(report),
+            users=recipients.reporters(report, just_filed=True),
             **contacts,
             context={"secret": secret, "receipt_url": receipt_url},
             qr=receipt_url,
@@ -353,5 +353,5 @@ def do_import_historical(
             data={"imported": True},
             now=submitted_at,
         )
-        signals.report_changed.send(sender=Report, report=report)
+        signals.report_changed.send(sender=Report, report=report, created=True)
     return report
