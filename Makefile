@@ -90,10 +90,12 @@ test: install-dev
 # The everyday loop: everything but the tests marked `slow` (schemathesis, chromium, production
 # start-ups in subprocesses, the crash test, the full authorisation matrix, migrations, backups),
 # on two processes (pytest-xdist; a test database per process, each module on one process so that
-# the data a module builds once is built once).
+# the data a module builds once is built once). The plugins of the slow proofs alone (schemathesis
+# and hypothesis) are not loaded: a second of CPU in each of the three processes.
 quick: export ADUAN_ENV := test
 quick: install-dev
-	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow" -n 2 --dist loadfile -p no:schemathesis \
+	  -p no:hypothesispytest $(PYTEST_ARGS)
 
 test-postgres: install-dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/aduan} ADUAN_ENV=test $(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
