@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 
 from aduan.ops import sealing
 
-from . import transports
+from . import recipients, transports
 from .models import Channel, DeliveryAttempt, Notification
 
 log = logging.getLogger(__name__)
@@ -343,7 +343,7 @@ def _followed(report, user) -> tuple[str, str]:
     supporter's message ends with a link that stops them (the reporter of a merged duplicate
     follows as a party of their own report and stops through their notification settings); the
     RT/RW of the desa, asked "Sudah diperbaiki?" without following, is told why."""
-    merged = user.pk in _merged_reporters(report)
+    merged = user.pk in recipients.merged_parties(report)
     supporter = not merged and report.supports.filter(user=user).exists()
     with translation.override("id"):
         context = {
@@ -360,12 +360,6 @@ def _followed(report, user) -> tuple[str, str]:
         text = render_to_string(f"notifications/{FOLLOWED}.txt", context).strip()
     subject, _, body = text.partition("\n")
     return " ".join(subject.split())[:200], body.strip() + "\n"
-
-
-def _merged_reporters(report) -> set:
-    from .recipients import merged_parties
-
-    return {pk for pair in merged_parties(report) for pk in pair if pk is not None}
 
 
 STOP_FOLLOWING_SALT = "aduan.notifications.stop-following"

@@ -23,10 +23,8 @@ def reporters(report, *, just_filed: bool = False) -> list:
     if not talks_to_reporter(report):
         return []
     users = [report.reporter, report.filed_by]
-    pairs = () if just_filed else merged_parties(report)
-    if pairs:
-        accounts = get_user_model().objects.in_bulk({pk for pair in pairs for pk in pair if pk})
-        users += [accounts.get(pk) if pk else None for pair in pairs for pk in pair]
+    if not just_filed and (merged := merged_parties(report)):
+        users += get_user_model().objects.in_bulk(merged).values()
     return [u for u in users if u is not None and u.is_active]
 
 
@@ -35,9 +33,8 @@ def followers(report) -> list:
     hear of its status changes, as code and status only (`outbox`)."""
     if not report.is_public or not talks_to_reporter(report):
         return []
-    parties = {report.reporter_id, report.filed_by_id}
-    for pair in merged_parties(report):
-        parties |= set(pair)  # told as reporters already
+    # The reporters of reports merged into it are told as reporters already.
+    parties = {report.reporter_id, report.filed_by_id} | merged_parties(report)
     # Most reports have no follower: the narrow support rows first, the accounts only if any.
     following = report.supports.filter(following=True).values_list("user_id", flat=True)
     others = [pk for pk in following if pk not in parties]
@@ -46,46 +43,38 @@ def followers(report) -> list:
     return list(get_user_model().objects.filter(pk__in=others, is_active=True))
 
 
-def merged_parties(report) -> list[tuple]:
-    """(reporter, filed by) account ids of each report merged into `report`. An action asks up
-    to three times (`reporters`, `followers`, the outbox's message to a follower): read once
+def merged_parties(report) -> set:
+    """The accounts (ids) that filed, or filed for, a report merged into `report`. An action asks
+    up to three times (`reporters`, `followers`, the outbox's message to a follower): read once
     per report instance. The actions work on an instance of their own (`_begin`), which nothing
     is merged into while they hold its lock, so the answer is never older than the action."""
-    pairs = getattr(report, "_merged_parties", None)
-    if pairs is None:
-        pairs = list(report.merged.values_list("reporter_id", "filed_by_id"))
-        report._merged_parties = pairs
-    return pairs
-
-
-def desa_representatives(report) -> list:
-    """The RT/RW of the report's desa (accounts flagged representative, living there), for a
-    public report only: they are asked "Sudah diperbaiki?" (issue 15)."""
-    return list(_desa_representatives(report))
+    ids = getattr(report, "_merged_parties", None)
+    if ids is None:
+        pairs = report.merged.values_list("reporter_id", "filed_by_id")
+        ids = report._merged_parties = {pk for pair in pairs for pk in pair if pk is not None}
+    return ids
 
 
 def desa_representatives_not_following(report) -> list:
-    """`desa_representatives` less those among `followers` (the followers' message of the same
-    change asks them already), in one query: whether each follows comes with it."""
+    """The RT/RW of the report's desa (accounts flagged representative, living there), for a
+    public report only, who do not follow it: they are asked "Sudah diperbaiki?" (issue 15); a
+    follower is asked by the followers' message of the same change. One query: whether each
+    follows comes with it."""
+    if not report.is_public or report.village_id is None or not talks_to_reporter(report):
+        return []
     follows = get_user_model().objects.filter(
         pk=OuterRef("pk"), supports__report=report, supports__following=True
     )
-    users = _desa_representatives(report).annotate(follows=Exists(follows))
-    # The RT/RW are active and no reporter of the report; the reporters of reports merged into
-    # it are told as reporters, not as followers.
-    merged = {pk for pair in merged_parties(report) for pk in pair if pk is not None}
-    return [u for u in users if not u.follows or u.pk in merged]
-
-
-def _desa_representatives(report):
-    if not report.is_public or report.village_id is None or not talks_to_reporter(report):
-        return get_user_model().objects.none()
     parties = [pk for pk in (report.reporter_id, report.filed_by_id) if pk is not None]
-    return (
+    users = (
         get_user_model()
         .objects.filter(is_representative=True, village_id=report.village_id, is_active=True)
         .exclude(pk__in=parties)
+        .annotate(follows=Exists(follows))
     )
+    # The reporters of reports merged into it are told as reporters, not as followers.
+    merged = merged_parties(report)
+    return [u for u in users if not u.follows or u.pk in merged]
 
 
 def contacts(report) -> dict:

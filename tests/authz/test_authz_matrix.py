@@ -4,6 +4,8 @@ The world (cast, reports in every state, tokens, a notification, an evaluation f
 application) is built once for the module inside a transaction that is rolled back at the end;
 each test runs in a savepoint of its own, so what one call changes is gone before the next."""
 
+import functools
+
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -66,6 +68,7 @@ WATCHED = {Report: (), User: ("last_login",), Notification: (), ApiToken: ("last
 UNCOUNTED = {"django_session", AuditEntry._meta.db_table}
 
 
+@functools.cache
 def _counts_sql() -> tuple[str, list[str]]:
     quote = connection.ops.quote_name
     tables = sorted(
@@ -84,6 +87,7 @@ def _counts_sql() -> tuple[str, list[str]]:
     return "SELECT " + ", ".join(parts), [*tables, "audit (but identity views)"]
 
 
+@functools.cache
 def _watched_sql() -> dict[str, str]:
     """For each watched model, its rows as the database holds them (no field conversions, so no
     decryption or JSON parsing: a snapshot is taken about 1,600 times)."""
