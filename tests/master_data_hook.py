@@ -14,7 +14,7 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from pytest_django.plugin import blocking_manager_key
 
 from aduan.directory import loading
@@ -40,29 +40,47 @@ MASTER_TABLES = (
     ("directory.SlaPolicy", ("pk",)),
     ("backoffice.ResponseTemplate", ("pk",)),
 )
-_loaded_rows: dict | None = None
+# Per table: the INSERT statement and the rows the session loaded, as the database stores them.
+_loaded_rows: dict[str, tuple[str, list[tuple]]] | None = None
+
+
+def _columns(label: str, order: tuple[str, ...]) -> tuple[str, str, str]:
+    """The table, its columns and the ORDER BY of the rows, quoted for this database."""
+    quote = connection.ops.quote_name
+    meta = apps.get_model(label)._meta
+    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
+    ordering = ", ".join(
+        quote(meta.pk.column if name == "pk" else meta.get_field(name).column) for name in order
+    )
+    return quote(meta.db_table), columns, ordering
 
 
 def remember_master_data() -> None:
-    """Keep the rows the session loaded (tests/conftest.py, right after loading them)."""
+    """Keep the rows the session loaded (tests/conftest.py, right after loading them): read as
+    the database stores them, they go back with one statement per table, without the ORM."""
     global _loaded_rows
-    _loaded_rows = {
-        label: list(apps.get_model(label).objects.order_by(*order))
-        for label, order in MASTER_TABLES
-    }
+    _loaded_rows = {}
+    with connection.cursor() as cursor:
+        for label, order in MASTER_TABLES:
+            table, columns, ordering = _columns(label, order)
+            cursor.execute(f"SELECT {columns} FROM {table} ORDER BY {ordering}")
+            rows = cursor.fetchall()
+            marks = ", ".join(["%s"] * len(rows[0])) if rows else ""
+            _loaded_rows[label] = (f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
 
 
 def restore_master_data() -> None:
     """After a flush every master table is empty: insert the remembered rows again, as they were.
     Where any master table still has rows (no flush happened, or the session's rows were never
     remembered), fall back to `load_master_data`, which adds only what is missing."""
-    models = {label: apps.get_model(label) for label, _order in MASTER_TABLES}
-    if _loaded_rows is None or any(model.objects.exists() for model in models.values()):
+    models = [apps.get_model(label) for label, _order in MASTER_TABLES]
+    if _loaded_rows is None or any(model.objects.exists() for model in models):
         load_master_data()
         return
-    with transaction.atomic():
-        for label, model in models.items():
-            model.objects.bulk_create(_loaded_rows[label], batch_size=2000)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for insert, rows in _loaded_rows.values():
+            if rows:
+                cursor.executemany(insert, rows)
 
 
 def _transactional(item) -> bool:

@@ -11,22 +11,30 @@ from sklearn.metrics import f1_score
 
 from .model import Router
 
+# Rows predicted one at a time, as the product does, to measure the latency; the rest are
+# predicted together (the same scores, in a fraction of the time).
+LATENCY_SAMPLE = 200
+
 
 def train_and_predict(
     train: list[dict], test: list[dict], **options
 ) -> tuple[Router, list, list[float]]:
-    """Fit on `train`, predict each row of `test` one at a time (as the product does); returns the
-    router, the predictions and the milliseconds each took."""
+    """Fit on `train` and predict `test`: its first LATENCY_SAMPLE rows one at a time, as the
+    product does (each timed: their words are new to the stemmer's cache, as a new report's are),
+    the rest in one batch. Returns the router, the predictions and the milliseconds each timed
+    row took."""
     router = Router(**options).fit(
         [r["text"] for r in train],
         [r["agency"] for r in train],
         [r.get("category") or None for r in train],
     )
     predictions, millis = [], []
-    for row in test:
+    for row in test[:LATENCY_SAMPLE]:
         started = time.perf_counter()
         predictions.append(router.predict([row["text"]])[0])
         millis.append((time.perf_counter() - started) * 1000)
+    if rest := [row["text"] for row in test[LATENCY_SAMPLE:]]:
+        predictions.extend(router.predict(rest))
     return router, predictions, millis
 
 
