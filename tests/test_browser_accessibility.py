@@ -4,16 +4,22 @@ the back office, in Debian's chromium at 360×740 like a cheap Android phone. Th
 real instance shows: reports in several statuses, an answered report with the agency's photos and
 the reporter's own. Accounts are logged in with a session cookie (staff too: the second factor is
 tested elsewhere, in tests/test_browser_blur.py and tests/test_accounts_mfa.py). Every rule runs;
-none is switched off. Skips, saying why, only where chromium is not installed."""
+none is switched off.
+
+Every page visited here is also checked for refusals of the Content-Security-Policy, under the
+same role (`Browser` of tests/browser.py: each visit waits until the page has settled, and each
+test asserts that no refusal was seen): tests/test_browser_csp.py leaves these pages to this module
+and keeps the scripts at work (the filing form, "Dukung", a disposition, the Django admin, the
+Swagger UI) and the pages of the other roles; its docstring lists which module covers which page.
+Skips, saying why, only where chromium is not installed."""
 
 import pytest
 
 from aduan.reports.models import Status
-from tests.browser import needs_chromium
+from tests.browser import Browser, needs_chromium
 from tests.conftest import report_in
 from tests.portal import give_profile
 from tests.test_blurred_photos import face_photo
-from tests.test_browser_csp import Browser
 
 pytestmark = [pytest.mark.slow, needs_chromium, pytest.mark.django_db(transaction=True)]
 
@@ -76,6 +82,7 @@ def test_axe_runs_and_sees_a_violation(browser, tx_cast):
     )
     violations = Axe().run(page).response["violations"]
     assert [v["impact"] for v in violations if v["id"] == "image-alt"] == ["critical"]
+    assert browser.violations == []
 
 
 def test_the_public_pages_have_no_serious_violation(browser, reports):
@@ -99,6 +106,7 @@ def test_the_public_pages_have_no_serious_violation(browser, reports):
         ],
     )
     assert not found, "\n".join(found)
+    assert browser.violations == []
 
 
 def test_the_citizen_pages_have_no_serious_violation(browser, reports, tx_cast):
@@ -115,6 +123,7 @@ def test_the_citizen_pages_have_no_serious_violation(browser, reports, tx_cast):
         ],
     )
     assert not found, "\n".join(found)
+    assert browser.violations == []
 
 
 def test_the_back_office_has_no_serious_violation(browser, reports, tx_cast):
@@ -132,3 +141,4 @@ def test_the_back_office_has_no_serious_violation(browser, reports, tx_cast):
         ],
     )
     assert not found, "\n".join(found)
+    assert browser.violations == []

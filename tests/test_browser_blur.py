@@ -10,10 +10,9 @@ import pytest
 from django.core.cache import cache
 
 from aduan.reports.models import Status
-from tests.browser import ARTIFACTS, needs_chromium
+from tests.browser import ARTIFACTS, LISTEN, SETTLED, needs_chromium
 from tests.conftest import PASSWORD, report_in
 from tests.test_blurred_photos import contrast, face_photo
-from tests.test_browser_csp import LISTEN
 from tests.test_browser_portal import fits_the_phone
 from tests.totp import STAFF_TOTP_SECRET, totp
 
@@ -87,8 +86,8 @@ def test_the_dispatcher_draws_a_box_and_the_public_gets_that_part_blurred(
     assert stage.locator(".blur-box").count() == 1
 
     # 2. Sent: the public gets the left half blurred, staff the original.
-    page.locator("#aksi-edit_public button[type=submit]:visible").last.click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # the action's POST, then the workspace it leads back to
+        page.locator("#aksi-edit_public button[type=submit]:visible").last.click()
     photo.refresh_from_db()
     assert len(photo.blurred_regions) == 1 and photo.blurred_file
     visitor = chromium.new_context()
@@ -127,6 +126,8 @@ def test_the_dispatcher_draws_a_box_and_the_public_gets_that_part_blurred(
     # 4. × removes the finger's box again (from the field too).
     stage.locator(".blur-box button").last.click()
     assert len(_regions(page)) == 1 and stage.locator(".blur-box").count() == 1
+    for watched in (desk.pages[0], page):  # every refusal either page saw, delivered
+        watched.evaluate(SETTLED)
     assert violations == []
     phone.close()
     desk.close()
