@@ -71,6 +71,24 @@ def pytest_ignore_collect(collection_path, config):
     return True if _SLOW_MODULE.search(collection_path.read_text()) else None
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_report_teststatus(report, config):
+    """A subtest is named in the short summary by what it was given (`SUBFAILED(role='citizen')`
+    before the test's id: tests/authz/test_authz_matrix.py). Schemathesis's plugin, loaded by
+    `make test`, cuts that word down to `SUBFAILED` for every subtest, its own being named by
+    their node id; the name is put back where the subtest has one."""
+    status = yield
+    if (
+        isinstance(report, pytest.SubtestReport)
+        and report.context.kwargs
+        and status
+        and status[2] in ("SUBPASSED", "SUBFAILED", "SUBSKIPPED", "SUBXFAIL")
+    ):
+        described = ", ".join(f"{k}={v}" for k, v in report.context.kwargs.items())
+        status = (status[0], status[1], f"{status[2]}({described})")
+    return status
+
+
 @pytest.fixture(scope="session")
 def test_db_from_template(request, django_db_modify_db_settings, django_db_createdb) -> bool:
     """Whether this process's test database starts as a copy of the template that is migrated
