@@ -23,7 +23,10 @@
   // The checklist is replaced by htmx as the reporter types: listen on the form, not the button.
   form.addEventListener("click", function (event) {
     var fill = event.target.closest("#fill-incident-date"), date = document.getElementById("id_incident_date");
-    if (fill && date) date.value = fill.dataset.date;
+    if (!fill || !date) return;
+    date.value = fill.dataset.date;
+    // As if typed: the draft (draft.js) keeps it, and the checklist asks again and drops the button.
+    date.dispatchEvent(new Event("change", {bubbles: true}));
   });
 
   form.addEventListener("submit", function () {
