@@ -95,9 +95,10 @@ def _transactional(item) -> bool:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     yield
-    # After the last test the test database is gone; a test skipped before its fixtures (no
-    # chromium, say) never had one, and the connection still names the configured database.
-    if nextitem is not None and _transactional(item) and "_django_db_helper" in item.funcargs:
+    # After the last test the test database is gone. Before the session's first database test
+    # (a run whose transactional tests all skip before their fixtures: no chromium) there is none
+    # yet, and the connection still names the configured database: nothing to put back.
+    if nextitem is not None and _transactional(item) and _loaded_rows is not None:
         with item.config.stash[blocking_manager_key].unblock():
             restore_master_data()
 
