@@ -70,11 +70,12 @@ def remember_master_data() -> None:
 
 
 def restore_master_data() -> None:
-    """After a flush every master table is empty: insert the remembered rows again, as they were.
-    Where any master table still has rows (no flush happened, or the session's rows were never
-    remembered), fall back to `load_master_data`, which adds only what is missing."""
+    """After a flush every master table is empty: insert the rows the session remembered again,
+    as they were. Where any master table still has rows (no flush happened), fall back to
+    `load_master_data`, which adds only what is missing."""
+    assert _loaded_rows is not None, "remember_master_data runs when the test database is set up"
     models = [apps.get_model(label) for label, _order in MASTER_TABLES]
-    if _loaded_rows is None or any(model.objects.exists() for model in models):
+    if any(model.objects.exists() for model in models):
         load_master_data()
         return
     with transaction.atomic(), connection.cursor() as cursor:
