@@ -1,8 +1,8 @@
 // Blurring parts of a report's photos for the public (issue 15): in the workspace's "Ubah versi
 // publik" form the dispatcher drags boxes over a photo with a mouse or a finger (pointer events).
 // The boxes are written into the form's percent field ("x,y,w,h; x,y,w,h"), which stays the one
-// thing the form sends and the way to do it without JavaScript (backoffice/forms.py
-// EditPublicForm, reports/blur.py parse_regions); typing in it redraws the boxes.
+// thing the form sends and the way to do it without JavaScript (backoffice/forms/
+// dispatcher.py EditPublicForm, reports/blur.py parse_regions); typing in it redraws the boxes.
 const MIN_SIZE = 1; // percent of the photo: a tap or a slip of the finger is not a box
 
 const round = (value) => Math.round(value * 10) / 10;

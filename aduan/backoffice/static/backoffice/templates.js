@@ -1,6 +1,6 @@
 // Reply templates in the back office: choosing one puts its text into the action's text box at
 // once, before what was typed, to be edited before sending. Without JavaScript the form's
-// "Sisipkan templat" button does the same on the server (aduan/backoffice/forms.py).
+// "Sisipkan templat" button does the same on the server (aduan/backoffice/forms/_base.py).
 document.addEventListener("change", (event) => {
   const select = event.target.closest("select[data-insert-into]");
   if (!select || !select.value) return;
