@@ -2,9 +2,11 @@
 
 The demo is seeded once for the module (it takes seconds); each test runs in its own savepoint."""
 
+import datetime as dt
 import io
 import time
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -99,6 +101,19 @@ def test_it_shows_the_features_a_reviewer_looks_for(demo):
     assert (
         last.submitted_at - first.submitted_at
     ).days >= 35  # a few weeks of history for the trend
+
+
+def test_a_later_step_never_gets_an_earlier_moment():
+    """`_moment` at every hour of a week of seeds (in Sumbawa's time, as the seed runs): a step
+    with fewer days ago is never placed before one with more, weekend moves included."""
+    from aduan.demo.seeding import _moment
+
+    monday = dt.datetime(2026, 12, 7, 0, 0, 2, tzinfo=ZoneInfo("Asia/Makassar"))
+    steps = [11.0, 10.0, 3.0, 2.5, 2.0, 1.5, 1.0, 0.5, 0.25]
+    for hour in range(7 * 24):
+        now = monday + dt.timedelta(hours=hour)
+        moments = [_moment(now, days_ago) for days_ago in steps]
+        assert moments == sorted(moments), now
 
 
 def test_every_timeline_is_in_order_and_consistent(demo):

@@ -558,9 +558,16 @@ def _result_photo(report):
 
 
 def _moment(now: dt.datetime, days_ago: float) -> dt.datetime:
+    """The moment `days_ago` before `now`, on a working day: staff work on working days, so a
+    weekend step moves to Monday 09:00, and so does a step in Monday's small hours. Without the
+    second rule an earlier step (filed on Sunday, moved to 09:00) came after a later one (held at
+    02:00 on Monday) whenever the demo was seeded between midnight and 09:00 on a Tuesday. The
+    result never decreases as `days_ago` does, so a report's steps stay in order."""
     moment = timezone.localtime(now - dt.timedelta(days=days_ago))
-    if moment.weekday() >= 5:  # staff work on working days: move weekend steps to Monday 09:00
+    if moment.weekday() >= 5:
         moment = (moment + dt.timedelta(days=7 - moment.weekday())).replace(hour=9, minute=0)
+    elif moment.weekday() == 0 and moment.hour < 9:
+        moment = moment.replace(hour=9, minute=0)
     return min(moment, now - dt.timedelta(minutes=5))
 
 
