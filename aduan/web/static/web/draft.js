@@ -182,16 +182,14 @@
     });
     notice.appendChild(document.createTextNode(" "));
     notice.appendChild(discard);
-    // Ask for what depends on the restored choices (the desa list, the category's questions).
-    // The change reaches the form, so the checklist answers the restored text too: it is not
-    // asked for when the page loads (an empty form has nothing to check; the first visit on a
-    // slow phone does not wait for it).
+    // Ask for what depends on the restored choices (the desa list, the category's questions), and
+    // for the checklist of the restored text: it is not asked for when the page loads (an empty
+    // form has nothing to check; the first visit on a slow phone does not wait for it).
     if (!window.htmx) return;
-    var asked = false;
     ["id_category", "id_district"].forEach(function (name) {
       var el = document.getElementById(name);
-      if (el && el.value) { htmx.trigger(el, "change"); asked = true; }
+      if (el && el.value) htmx.trigger(el, "change");
     });
-    if (!asked) htmx.trigger(form, "change");
+    htmx.trigger("#id_description", "input");
   });
 })();

@@ -25,7 +25,11 @@
     var fill = event.target.closest("#fill-incident-date"), date = document.getElementById("id_incident_date");
     if (!fill || !date) return;
     date.value = fill.dataset.date;
-    // As if typed: the draft (draft.js) keeps it, and the checklist asks again and drops the button.
+    // As if picked: the draft (draft.js) keeps it, and the checklist asks again and drops the
+    // button. The checklist asks on `input` only: a `change` also comes when the focus leaves a
+    // field, as when this button is pressed, and an answer arriving while it is held down would
+    // swap a new button under the pointer and lose the click.
+    date.dispatchEvent(new Event("input", {bubbles: true}));
     date.dispatchEvent(new Event("change", {bubbles: true}));
   });
 

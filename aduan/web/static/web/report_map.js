@@ -26,6 +26,7 @@
       .then(function (html) {
         village.innerHTML = html;
         village.value = found.village || "";
+        village.dispatchEvent(new Event("input", {bubbles: true}));  // as if chosen: the checklist
         village.dispatchEvent(new Event("change", {bubbles: true}));
       });
   }
