@@ -188,7 +188,7 @@ def test_seeding_the_demo_trains_a_routing_model_and_the_workspace_suggests(demo
 
 
 def test_demo_staff_have_the_documented_demo_authenticator(demo, client, capsys):
-    from aduan.demo.seeding import DEMO_TOTP_SECRET
+    from aduan.demo.accounts import DEMO_TOTP_SECRET
 
     for username in ["dispatcher", "agency-pupr", "supervisor", "sysadmin"]:
         assert Authenticator.objects.filter(

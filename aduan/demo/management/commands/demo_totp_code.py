@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from aduan.demo import seeding
+from aduan.demo.accounts import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
@@ -21,4 +21,4 @@ class Command(BaseCommand):
         from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
         counter = int(time.time()) // app_settings.TOTP_PERIOD
-        self.stdout.write(format_hotp_value(hotp_value(seeding.DEMO_TOTP_SECRET, counter)) + "\n")
+        self.stdout.write(format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter)) + "\n")
