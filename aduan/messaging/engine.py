@@ -10,61 +10,37 @@ the same report actions as the portal, and queues its replies in the outbox on t
    `INFO <kode> <isi>`.
 2. A step of the guided exchange waiting for its answer (rating, reason, filing).
 3. A report of the sender's awaiting information: the message is the information.
-4. Otherwise a greeting gets the help, anything else starts a guided filing: the completeness
-   checklist (what / where / when / who) decides what is asked, then the anonymous and
-   confidential choice in plain words, a summary to confirm, and the tracking code.
+4. Otherwise a greeting gets the help, anything else starts a guided filing (`filing`): the
+   completeness checklist (what / where / when / who) decides what is asked, then the anonymous
+   and confidential choice in plain words, a summary to confirm, and the tracking code.
+
+`Incoming`, `Reply` and the files waiting in an exchange are in `exchange`; the channels use them
+as `engine.Incoming`.
 """
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aduan.directory.models import Region
 from aduan.notifications import outbox
-from aduan.reports import actions, errors, rules
-from aduan.reports.attachments import Cleaned
+from aduan.reports import actions, errors
 from aduan.reports.models import EventKind, Report, Status
 from aduan.reports.visibility import visible_events
-from aduan.triage import completeness
 
-from . import places
+from .exchange import Incoming, Reply, keep_files, reset, take_files
+from .filing import file_at_once, filing_step, start_filing
 from .identity import Sender
-from .models import Conversation, PendingFile, ReceivedMessage
+from .models import Conversation, ReceivedMessage
 
-TITLE_LENGTH = 80
 CODE = re.compile(r"^[2-9A-HJ-NP-Z]{6}$")
 GREETINGS = {
     "halo", "hallo", "hai", "hi", "hello", "p", "ping", "tes", "test", "assalamualaikum",
     "assalamu'alaikum", "selamat pagi", "selamat siang", "selamat sore", "selamat malam", "menu",
 }  # fmt: skip
-YES = {"YA", "Y", "YES", "IYA", "KIRIM", "OK", "OKE"}
-SKIP = {"LEWATI", "SKIP", "TIDAK TAHU", "TIDAK", "-"}
-QUESTIONS = ("what", "where", "when", "who")
-
-
-@dataclass
-class Incoming:
-    channel: str
-    phone: str
-    text: str = ""
-    files: list[Cleaned] = field(default_factory=list)
-    latitude: float | None = None
-    longitude: float | None = None
-    place: str = ""  # the name or address of a shared location
-
-
-@dataclass
-class Reply:
-    text: str
-    report: Report | None = None
-    buttons: list[tuple[str, str]] = field(default_factory=list)  # (id, title), WhatsApp only
-    secret: str = ""  # the tracking secret the text carries: sealed in the outbox row
 
 
 def handle(message: Incoming) -> list[Reply]:
@@ -142,13 +118,6 @@ def expire_drafts(now: dt.datetime | None = None) -> dict[str, int]:
     return {"expired": expired, "forgotten_ids": forgotten}
 
 
-def reset(conversation: Conversation) -> None:
-    for pending in conversation.files.all():
-        pending.file.delete(save=False)
-        pending.delete()
-    conversation.step, conversation.draft, conversation.report = "", {}, None
-
-
 def help_text() -> str:
     return _(
         "Aduan Sumbawa. Ceritakan masalah Anda di sini (boleh dengan foto dan lokasi), atau kirim "
@@ -184,8 +153,8 @@ def _dispatch(sender: Sender, conversation: Conversation, message: Incoming) -> 
     if head == "LAPOR" and not conversation.step.startswith("filing"):
         rest = text[len(words[0]) :].strip() if words else ""
         if rest:
-            return [_file_at_once(sender, rest, message)]
-        return _start_filing(sender, conversation, Incoming(**{**message.__dict__, "text": ""}))
+            return [file_at_once(sender, rest, message)]
+        return start_filing(sender, conversation, Incoming(**{**message.__dict__, "text": ""}))
     # --- 2. a step waiting for its answer
     if conversation.step == "rating":
         return [_satisfied(sender, conversation, words)]
@@ -194,7 +163,7 @@ def _dispatch(sender: Sender, conversation: Conversation, message: Incoming) -> 
     if conversation.step == "info":
         return [_info_step(sender, conversation, message)]
     if conversation.step.startswith("filing"):
-        return _filing_step(sender, conversation, message)
+        return filing_step(sender, conversation, message)
     # --- 3. the agency waits for this sender's information
     waiting = list(sender.reports().filter(status=Status.IN_PROGRESS, paused_at__isnull=False)[:2])
     if len(waiting) == 1:
@@ -203,7 +172,7 @@ def _dispatch(sender: Sender, conversation: Conversation, message: Incoming) -> 
     # --- 4. a greeting, or a new report
     if not message.files and message.latitude is None and text.lower().strip("!.,") in GREETINGS:
         return [Reply(help_text())]
-    return _start_filing(sender, conversation, message)
+    return start_filing(sender, conversation, message)
 
 
 def _own(sender: Sender, code: str, status: str | None = None):
@@ -337,7 +306,7 @@ def _info_step(sender: Sender, conversation: Conversation, message: Incoming) ->
     report = conversation.report
     text = (message.text or "").strip()
     if not text:
-        _keep(conversation, message.files)
+        keep_files(conversation, message.files)
         return Reply(_("Foto/berkas diterima. Sekarang kirim keterangannya dalam teks."), report)
     return _provide_info(sender, conversation, report, text, message.files)
 
@@ -345,8 +314,8 @@ def _info_step(sender: Sender, conversation: Conversation, message: Incoming) ->
 def _provide_info(sender, conversation, report, text, files) -> Reply:
     if report is None:
         return Reply(_("Laporan itu tidak ditemukan untuk nomor ini."))
-    _keep(conversation, files)
-    attachments = _take_files(conversation)
+    keep_files(conversation, files)
+    attachments = take_files(conversation)
     reset(conversation)
     try:
         actions.do_provide_info(
@@ -359,261 +328,3 @@ def _provide_info(sender, conversation, report, text, files) -> Reply:
         % {"code": report.code},
         report,
     )
-
-
-# --- filing -------------------------------------------------------------------------------
-
-
-def _title(text: str) -> str:
-    first = text.strip().splitlines()[0] if text.strip() else ""
-    return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1].rstrip() + "…"
-
-
-def _file_at_once(sender: Sender, text: str, message: Incoming) -> Reply:
-    """`LAPOR <isi>`: one message files the report (an SMS costs the sender money)."""
-    try:
-        report, secret = actions.do_file_report(
-            channel=sender.channel,
-            reporter=sender.user,
-            reporter_phone="" if sender.user else sender.phone,
-            title=_title(text),
-            description=text[:5000],
-            attachments=[f.as_file() for f in message.files],
-        )
-    except errors.ActionError as exc:
-        return Reply(str(exc.message))
-    return _filed(report, secret)
-
-
-def _filed(report: Report, secret: str) -> Reply:
-    if report.awaiting_profile_since is not None:
-        # A sender known by an account whose KTP profile is incomplete (issue 13): the report waits
-        # for it, as on the portal; a sender without an account never waits.
-        return Reply(
-            _(
-                "Laporan Anda tersimpan dan menunggu profil lengkap. Kode: %(code)s, kode rahasia: "
-                "%(secret)s. Lengkapi profil Anda di %(url)s agar laporan diteruskan."
-            )
-            % {"code": report.code, "secret": secret, "url": _profile_url()},
-            report,
-            secret=secret,
-        )
-    return Reply(
-        _(
-            "Laporan diterima. Kode: %(code)s, kode rahasia: %(secret)s. "
-            "Cek status: kirim CEK %(code)s"
-        )
-        % {"code": report.code, "secret": secret},
-        report,
-        secret=secret,
-    )
-
-
-def _profile_url() -> str:
-    from django.urls import reverse
-
-    return settings.SITE_URL.rstrip("/") + reverse("web:profile")
-
-
-def _start_filing(sender: Sender, conversation: Conversation, message: Incoming) -> list[Reply]:
-    reset(conversation)
-    conversation.step = "filing"
-    conversation.draft = {"text": [], "asked": [], "address": "", "who": ""}
-    return _filing_step(sender, conversation, message, first=True)
-
-
-def _filing_step(sender, conversation, message: Incoming, *, first=False) -> list[Reply]:
-    draft = conversation.draft
-    step = conversation.step
-    text = (message.text or "").strip()
-    upper = text.upper()
-    replies: list[Reply] = []
-    if step == "filing:confirm":
-        if upper in YES:
-            return [_file_draft(sender, conversation)]
-        return [_summary(conversation, again=True)]
-    if step == "filing:privacy":
-        choice = {"1": (False, False), "2": (False, True), "3": (True, True)}.get(upper[:1])
-        if choice is None:
-            return [_privacy_question()]
-        draft["anonymous"], draft["confidential"] = choice
-        conversation.step = "filing:confirm"
-        return [_summary(conversation)]
-    asked = step.split(":", 1)[1] if ":" in step else ""
-    if text and upper not in SKIP:
-        if asked == "where":
-            draft["address"] = (draft["address"] + " " + text).strip()[:255]
-        elif asked == "who":
-            draft["who"] = (draft["who"] + " " + text).strip()[:500]
-        else:
-            draft["text"].append(text)
-    if message.files:
-        kept = _keep(conversation, message.files)
-        replies.append(Reply(_("%(n)s foto/berkas diterima.") % {"n": kept}))
-    if message.latitude is not None:
-        try:  # the filing's rule, told now rather than when the report is sent
-            rules.check_point(message.latitude, message.longitude)
-        except errors.InvalidInput as refused:
-            replies.append(Reply(str(refused.message)))
-        else:
-            draft["lat"], draft["lon"] = message.latitude, message.longitude
-            district, village = places.locate(message.latitude, message.longitude)
-            draft["district"] = district.pk if district else None
-            draft["village"] = village.pk if village else None
-            if message.place:
-                draft["address"] = (draft["address"] + " " + message.place).strip()[:255]
-            where = ", ".join(r.name for r in (village, district) if r)
-            replies.append(Reply(_("Lokasi diterima: %(where)s.") % {"where": where}))
-    if message.files and not text and message.latitude is None and asked and not first:
-        return replies  # more photos may follow; the question stands
-    if not text and asked and asked != "where" and not first:
-        replies.append(Reply(_prompt(asked)))  # a location or photo did not answer it
-        return replies
-    replies.append(_next_question(conversation))
-    return replies
-
-
-def _assess(draft) -> completeness.Completeness:
-    regions = Region.objects.in_bulk(
-        [c for c in (draft.get("district"), draft.get("village")) if c]
-    )
-    description = "\n".join(draft["text"])
-    return completeness.assess(
-        title=_title(description),
-        description=description,
-        parties_involved=draft["who"],
-        district=regions.get(draft.get("district")),
-        village=regions.get(draft.get("village")),
-        address=draft["address"],
-    )
-
-
-def _next_question(conversation: Conversation) -> Reply:
-    draft = conversation.draft
-    result = _assess(draft)
-    for key in QUESTIONS:
-        item = result.item(key)
-        if key == "what" and not draft["text"]:
-            item.answered = False
-        if item.missing and key not in draft["asked"]:
-            draft["asked"].append(key)
-            conversation.step = f"filing:{key}"
-            return Reply(_prompt(key))
-    if not draft["text"]:
-        conversation.step = "filing:what"
-        return Reply(_("Apa yang terjadi? Ceritakan dalam beberapa kalimat."))
-    conversation.step = "filing:privacy"
-    return _privacy_question()
-
-
-def _prompt(key: str) -> str:
-    prompt = {
-        "what": _("Apa yang terjadi? Ceritakan dalam beberapa kalimat."),
-        "where": _(
-            "Di mana tempatnya? Sebutkan desa/kelurahan, jalan atau patokan, "
-            "atau kirim lokasi (Lampirkan › Lokasi)."
-        ),
-        "when": _("Kapan terjadinya? Misalnya: kemarin sore, atau 3 Desember."),
-        "who": _("Siapa yang terlibat atau bertanggung jawab, jika Anda tahu?"),
-    }[key]
-    if key != "what":
-        prompt += " " + _("(Balas LEWATI jika tidak tahu.)")
-    return prompt
-
-
-def _privacy_question() -> Reply:
-    return Reply(
-        _(
-            "Siapa yang boleh tahu laporan ini? Balas angkanya:\n"
-            "1 = Biasa: petugas tahu nama Anda, laporan tampil di situs tanpa nama Anda\n"
-            "2 = Rahasia: laporan tidak ditampilkan di situs\n"
-            "3 = Anonim: nama Anda juga disembunyikan dari perangkat daerah"
-        ),
-        buttons=[("1", _("Biasa")), ("2", _("Rahasia")), ("3", _("Anonim"))],
-    )
-
-
-def _summary(conversation: Conversation, *, again=False) -> Reply:
-    draft = conversation.draft
-    result = _assess(draft)
-    privacy = (
-        _("anonim") if draft.get("anonymous") else
-        _("rahasia") if draft.get("confidential") else _("biasa")
-    )  # fmt: skip
-    lines = [
-        _("Ringkasan laporan Anda:"),
-        "\n".join(draft["text"])[:600],
-        _("Lokasi: %(v)s") % {"v": result.item("where").found or "-"},
-        _("Waktu: %(v)s") % {"v": result.item("when").found or "-"},
-        _("Pihak terlibat: %(v)s") % {"v": draft["who"] or "-"},
-        _("Lampiran: %(n)s") % {"n": conversation.files.count()},
-        _("Identitas: %(v)s") % {"v": privacy},
-        _("Balas YA untuk mengirim, atau BATAL untuk membatalkan."),
-    ]
-    if again:
-        lines.insert(0, _("Laporan belum dikirim."))
-    return Reply("\n".join(lines), buttons=[("YA", _("Kirim")), ("BATAL", _("Batal"))])
-
-
-def _file_draft(sender: Sender, conversation: Conversation) -> Reply:
-    draft = conversation.draft
-    result = _assess(draft)
-    regions = Region.objects.in_bulk(
-        [c for c in (draft.get("district"), draft.get("village")) if c]
-    )
-    description = "\n".join(draft["text"])
-    attachments = _take_files(conversation)
-    try:
-        with transaction.atomic():
-            report, secret = actions.do_file_report(
-                channel=sender.channel,
-                reporter=sender.user,
-                reporter_phone="" if sender.user else sender.phone,
-                title=_title(description),
-                description=description[:5000],
-                incident_date=result.incident_date,
-                district=regions.get(draft.get("district")),
-                village=regions.get(draft.get("village")),
-                address=draft["address"],
-                latitude=draft.get("lat"),
-                longitude=draft.get("lon"),
-                parties_involved=draft["who"],
-                anonymous=bool(draft.get("anonymous")),
-                confidential=bool(draft.get("confidential")),
-                attachments=attachments,
-            )
-    except errors.ActionError as exc:
-        return Reply(str(exc.message))
-    reset(conversation)
-    return _filed(report, secret)
-
-
-# --- files waiting in the exchange --------------------------------------------------------
-
-
-def _keep(conversation: Conversation, files: list[Cleaned]) -> int:
-    """Store cleaned files until the report or the information they belong to is sent;
-    at most ATTACHMENT_MAX_FILES (later ones are dropped and the sender told)."""
-    if conversation.pk is None:
-        conversation.save()
-    room = settings.ATTACHMENT_MAX_FILES - conversation.files.count()
-    for cleaned in files[: max(room, 0)]:
-        pending = PendingFile(
-            conversation=conversation,
-            name=cleaned.name,
-            content_type=cleaned.content_type,
-            size=len(cleaned.data),
-        )
-        pending.file.save(cleaned.name, ContentFile(cleaned.data), save=False)
-        pending.save()
-    return conversation.files.count()
-
-
-def _take_files(conversation: Conversation) -> list[ContentFile]:
-    taken = []
-    for pending in conversation.files.all():
-        with pending.file.open("rb") as f:
-            upload = ContentFile(f.read(), name=pending.name)
-        upload.content_type = pending.content_type
-        taken.append(upload)
-    return taken
