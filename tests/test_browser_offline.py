@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import Error as PlaywrightError
 
 from aduan.accounts.models import User
+from aduan.directory.models import Category
 from aduan.reports.models import Attachment, Report
 from aduan.web.models import PendingUpload
 from tests.browser import needs_chromium
@@ -208,6 +209,35 @@ def test_a_held_click_on_the_checklists_date_is_not_lost_to_a_refresh(
     # The date is new to the checklist: it asks again, and no longer offers the date.
     page.wait_for_selector("#fill-incident-date", state="detached")
     assert len(asked) == before + 1
+    context.close()
+
+
+def test_the_category_search_chooses_as_a_tap_would_and_asks_the_checklist_nothing(
+    chromium, live_server, citizen
+):
+    """Typing in "Cari kategori" selects the first category that matches. It used to be set
+    silently: the category's own questions never came and the draft did not keep it. The search
+    is not an answer either, so the checklist does not ask about it."""
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="id-ID")
+    context.set_default_timeout(30000)
+    page = context.new_page()
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "/lapor/periksa/" in r.url else None)
+    _log_in(page, live_server.url)
+    page.clock.install()  # the checklist's 800 ms are run below, not waited for
+    page.goto(f"{live_server.url}/lapor/")
+    road = Category.objects.get(code="infrastruktur-jalan")
+    with page.expect_response(lambda r: "/lapor/pertanyaan/" in r.url):
+        page.fill("#category-filter", road.name.lower())
+    assert page.input_value("#id_category") == str(road.pk)
+    page.wait_for_selector("#id_q_status-jalan")  # the road category's own question
+    page.clock.run_for(2000)  # past the checklist's delay and the draft's
+    _draft_saved(page, f'["category","{road.pk}"]')
+    assert asked == []
+    # Typing an answer still asks.
+    page.fill("#id_title", "Jalan berlubang di Seketeng")
+    with page.expect_request(lambda r: "/lapor/periksa/" in r.url):
+        page.clock.run_for(1000)
     context.close()
 
 

@@ -8,14 +8,17 @@
 
   var filter = document.getElementById("category-filter");
   var select = filter && document.getElementById(filter.getAttribute("aria-controls"));
-  if (filter && select) filter.addEventListener("input", function () {
-    var q = filter.value.toLowerCase(), first = null;
+  if (filter && select) filter.addEventListener("input", function (event) {
+    event.stopPropagation();  // a search, not an answer: the checklist and the draft ignore it
+    var q = filter.value.toLowerCase(), first = null, before = select.value;
     Array.prototype.forEach.call(select.options, function (o) {
       var show = !o.value || o.text.toLowerCase().indexOf(q) >= 0;
       o.hidden = !show;
       if (show && o.value && !first) first = o;
     });
     if (q && first) select.value = first.value;
+    // As if chosen: its questions come (htmx) and the draft keeps it.
+    if (select.value !== before) select.dispatchEvent(new Event("change", {bubbles: true}));
   });
 
   // "Gunakan lokasi saya" and the map pin: web/report_map.js.
