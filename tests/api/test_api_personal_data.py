@@ -1,6 +1,7 @@
 """Personal data rights through the API (`aduan.api.views.personal_data`): the portal's actions,
 password, rate limit and audit rows (`tests/test_personal_data.py` covers what they do)."""
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -12,7 +13,7 @@ from aduan.accounts import personal_data
 from aduan.accounts.models import ErasureRequest
 from aduan.audit.models import AuditEntry
 from aduan.reports.models import Status
-from tests.conftest import PASSWORD, report_in
+from tests.conftest import PASSWORD, frozen_with_fresh_counters, report_in
 
 from .conftest import ApiClient
 
@@ -63,10 +64,12 @@ def test_a_wrong_password_and_staff_are_refused(cast):
 
 def test_the_download_shares_the_portals_rate_limit(cast):
     api = ApiClient(cast.citizen)
-    for _ in range(personal_data.EXPORTS_PER_HOUR):
-        assert api.post("/me/personal-data", {"password": PASSWORD}).status_code == 200
-    refused = api.post("/me/personal-data", {"password": PASSWORD})
-    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    # The clock stands still, so that the hour's window cannot end between two downloads.
+    with frozen_with_fresh_counters(dt.datetime(2026, 11, 30, 10, 15, 20, tzinfo=dt.UTC)):
+        for _ in range(personal_data.EXPORTS_PER_HOUR):
+            assert api.post("/me/personal-data", {"password": PASSWORD}).status_code == 200
+        refused = api.post("/me/personal-data", {"password": PASSWORD})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) == 45 * 60 - 20
 
 
 def test_the_citizen_asks_for_erasure_and_withdraws_it(cast):
