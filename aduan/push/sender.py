@@ -10,8 +10,11 @@ VAPID-signed POST per subscribed browser, with pywebpush.
   failure raises, and the outbox retries with its backoff.
 """
 
+from __future__ import annotations
+
 import json
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import requests
@@ -19,13 +22,14 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
 
 from aduan.notifications.transports import Undeliverable
 
 from . import subscriptions
 from .models import PushSubscription
+
+if TYPE_CHECKING:
+    from py_vapid import Vapid
 
 # Messages that ask the citizen to act: the push service may wake a sleeping phone for them.
 URGENT_KINDS = {"info_requested", "report_answered", "report_returned", "verdict_reminder"}
@@ -67,10 +71,16 @@ def compose(*, kind: str, subject: str, body: str, link: str, context: dict) -> 
 
 @lru_cache(maxsize=4)
 def _vapid(private_key: str) -> Vapid:
+    from py_vapid import Vapid
+
     return Vapid.from_string(private_key=private_key)
 
 
 def send_notification(notification) -> str:
+    # pywebpush (and aiohttp under it: a tenth of a second) is loaded by the first push sent, not
+    # by every process that starts Django.
+    from pywebpush import WebPushException, webpush
+
     subscription = PushSubscription.objects.filter(
         pk=int(notification.address or 0), user_id=notification.recipient_id
     ).first()
