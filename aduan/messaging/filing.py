@@ -29,15 +29,22 @@ def _title(text: str) -> str:
 
 def file_at_once(sender: Sender, text: str, message: Incoming) -> Reply:
     """`LAPOR <isi>`: one message files the report (an SMS costs the sender money)."""
+    return _file(sender, text, attachments=[f.as_file() for f in message.files])
+
+
+def _file(sender: Sender, text: str, **fields) -> Reply:
+    """File `text` for the sender, by one message or at the end of the guided filing: their
+    account when the number has one, else the number itself; the reply says how it went."""
     try:
-        report, secret = actions.do_file_report(
-            channel=sender.channel,
-            reporter=sender.user,
-            reporter_phone="" if sender.user else sender.phone,
-            title=_title(text),
-            description=text[:5000],
-            attachments=[f.as_file() for f in message.files],
-        )
+        with transaction.atomic():
+            report, secret = actions.do_file_report(
+                channel=sender.channel,
+                reporter=sender.user,
+                reporter_phone="" if sender.user else sender.phone,
+                title=_title(text),
+                description=text[:5000],
+                **fields,
+            )
     except errors.ActionError as exc:
         return Reply(str(exc.message))
     return _filed(report, secret)
@@ -221,26 +228,20 @@ def _file_draft(sender: Sender, conversation: Conversation) -> Reply:
     )
     description = "\n".join(draft["text"])
     attachments = take_files(conversation)
-    try:
-        with transaction.atomic():
-            report, secret = actions.do_file_report(
-                channel=sender.channel,
-                reporter=sender.user,
-                reporter_phone="" if sender.user else sender.phone,
-                title=_title(description),
-                description=description[:5000],
-                incident_date=result.incident_date,
-                district=regions.get(draft.get("district")),
-                village=regions.get(draft.get("village")),
-                address=draft["address"],
-                latitude=draft.get("lat"),
-                longitude=draft.get("lon"),
-                parties_involved=draft["who"],
-                anonymous=bool(draft.get("anonymous")),
-                confidential=bool(draft.get("confidential")),
-                attachments=attachments,
-            )
-    except errors.ActionError as exc:
-        return Reply(str(exc.message))
-    reset(conversation)
-    return _filed(report, secret)
+    reply = _file(
+        sender,
+        description,
+        incident_date=result.incident_date,
+        district=regions.get(draft.get("district")),
+        village=regions.get(draft.get("village")),
+        address=draft["address"],
+        latitude=draft.get("lat"),
+        longitude=draft.get("lon"),
+        parties_involved=draft["who"],
+        anonymous=bool(draft.get("anonymous")),
+        confidential=bool(draft.get("confidential")),
+        attachments=attachments,
+    )
+    if reply.report is not None:  # filed: the conversation starts afresh
+        reset(conversation)
+    return reply
