@@ -3,7 +3,6 @@ checklist (what / where / when / who) decides what is asked, then the anonymous 
 choice in plain words, a summary to confirm, and the tracking code. `LAPOR <isi>` files at once."""
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aduan.directory.models import Region
@@ -35,16 +34,15 @@ def file_at_once(sender: Sender, text: str, message: Incoming) -> Reply:
 def _file(sender: Sender, text: str, **fields) -> Reply:
     """File `text` for the sender, by one message or at the end of the guided filing: their
     account when the number has one, else the number itself; the reply says how it went."""
-    try:
-        with transaction.atomic():
-            report, secret = actions.do_file_report(
-                channel=sender.channel,
-                reporter=sender.user,
-                reporter_phone="" if sender.user else sender.phone,
-                title=_title(text),
-                description=text[:5000],
-                **fields,
-            )
+    try:  # do_file_report writes in a transaction of its own
+        report, secret = actions.do_file_report(
+            channel=sender.channel,
+            reporter=sender.user,
+            reporter_phone="" if sender.user else sender.phone,
+            title=_title(text),
+            description=text[:5000],
+            **fields,
+        )
     except errors.ActionError as exc:
         return Reply(str(exc.message))
     return _filed(report, secret)
