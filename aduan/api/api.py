@@ -8,6 +8,7 @@ from django.core.signals import setting_changed
 from django.urls import re_path
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 
 from . import errors
@@ -115,6 +116,7 @@ for module in (
     api.add_router("", module.router)
 
 
+@csrf_exempt  # writes nothing: a POST without a CSRF cookie gets this JSON 404, not an HTML 403
 def unknown(request, rest=""):
     return errors.error_response(404, _("Alamat API ini tidak ada."))
 

@@ -1,16 +1,28 @@
 import functools
 
 from django.urls import re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from . import views
 from .render import error
 
 
-def no_nul(view):
-    """PostgreSQL cannot compare text containing NUL; such a request is a 400, never a 500."""
+def door(view, methods=("GET",)):
+    """What every Open311 address does before its view, so that an address added later does it
+    too: it answers in the format the client asked for (`.json`, else `.xml`), its refusals as
+    well. A method the address does not take is a 405 in the error document, with `Allow`.
+    There is no session here (a client is known by its `api_key`), so there is no CSRF check,
+    whose refusal would be the portal's HTML page. PostgreSQL cannot compare text containing
+    NUL; such a request is a 400, never a 500."""
 
+    @csrf_exempt
     @functools.wraps(view)
     def checked(request, *args, fmt="json", **kwargs):
+        if methods and request.method not in methods:
+            refused = error(fmt, 405, _("Metode HTTP ini tidak didukung di alamat ini."))
+            refused["Allow"] = ", ".join(methods)
+            return refused
         query = request.META.get("QUERY_STRING", "")
         if (
             "\x00" in request.path
@@ -20,7 +32,7 @@ def no_nul(view):
                 and any("\x00" in v for values in request.POST.lists() for v in values[1])
             )
         ):
-            return error(fmt, 400, "Permintaan berisi karakter NUL.")
+            return error(fmt, 400, _("Permintaan berisi karakter NUL."))
         return view(request, *args, fmt=fmt, **kwargs)
 
     return checked
@@ -28,18 +40,22 @@ def no_nul(view):
 
 FMT = r"\.(?P<fmt>json|xml)$"
 urlpatterns = [
-    re_path(r"^discovery" + FMT, no_nul(views.discovery), name="open311-discovery"),
-    re_path(r"^services" + FMT, no_nul(views.services), name="open311-services"),
+    re_path(r"^discovery" + FMT, door(views.discovery), name="open311-discovery"),
+    re_path(r"^services" + FMT, door(views.services), name="open311-services"),
     re_path(
         r"^services/(?P<service_code>[^/]+?)" + FMT,
-        no_nul(views.service_definition),
+        door(views.service_definition),
         name="open311-service",
     ),
-    re_path(r"^requests" + FMT, no_nul(views.requests_view), name="open311-requests"),
+    re_path(
+        r"^requests" + FMT, door(views.requests_view, ("GET", "POST")), name="open311-requests"
+    ),
     re_path(
         r"^requests/(?P<request_id>[^/]+?)" + FMT,
-        no_nul(views.request_detail),
+        door(views.request_detail),
         name="open311-request",
     ),
-    re_path(r"^tokens/(?P<token>[^/]+?)" + FMT, no_nul(views.token_detail), name="open311-token"),
+    re_path(r"^tokens/(?P<token>[^/]+?)" + FMT, door(views.token_detail), name="open311-token"),
+    # Any other address, whatever the method: a 404 in the error document.
+    re_path(r"^.*?(?:\.(?P<fmt>json|xml))?$", door(views.unknown, ()), name="open311-unknown"),
 ]

@@ -19,8 +19,6 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
 
 from aduan.core import fragments
 from aduan.directory.models import Category, CategoryQuestion, Region
@@ -58,7 +56,10 @@ DATATYPES = {
 }
 
 
-@require_http_methods(["GET"])
+def unknown(request, fmt):
+    return error(fmt, 404, _("Alamat Open311 ini tidak ada."))
+
+
 @replica_reads
 def discovery(request, fmt):
     base = settings.SITE_URL.rstrip("/") + "/open311/v2/"
@@ -118,7 +119,6 @@ def _service(category: Category) -> dict:
     }
 
 
-@require_http_methods(["GET"])
 @replica_reads
 def services(request, fmt):
     # The same document until a category or question changes (their saves move the generation
@@ -131,7 +131,6 @@ def services(request, fmt):
     return HttpResponse(document, content_type=render.CONTENT_TYPES[fmt])
 
 
-@require_http_methods(["GET"])
 @replica_reads
 def service_definition(request, fmt, service_code):
     category = _services().filter(code=service_code).first()
@@ -265,8 +264,6 @@ def _int(value, default: int, low: int, high: int, name: str) -> int:
     return number
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
 @replica_reads  # the GET only; a POST files on the primary
 def requests_view(request, fmt):
     if request.method == "POST":
@@ -347,7 +344,6 @@ class _NotFound(Exception):
     pass
 
 
-@require_http_methods(["GET"])
 @replica_reads
 def request_detail(request, fmt, request_id):
     application = Application.for_key(request.GET.get("api_key"))
@@ -375,7 +371,6 @@ def request_detail(request, fmt, request_id):
     return HttpResponse(document, content_type=render.CONTENT_TYPES[fmt])
 
 
-@require_http_methods(["GET"])
 @replica_reads
 def token_detail(request, fmt, token):
     found = (

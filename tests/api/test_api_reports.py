@@ -183,6 +183,11 @@ def test_an_unknown_status_filter_is_a_422(cast):
 
 def test_an_unknown_api_address_is_a_404_in_the_error_shape(cast):
     assert error_of(ApiClient().get("/tidak-ada"), 404)["code"] == "not_found"
+    # Whatever the method, and from a client with no CSRF cookie (as every app is): the JSON
+    # 404, not the portal's HTML page for a refused CSRF check.
+    machine = ApiClient(enforce_csrf_checks=True)
+    assert error_of(machine.post("/token", {"username": "x"}), 404)["code"] == "not_found"
+    assert error_of(machine.patch("/tidak-ada", {}), 404)["code"] == "not_found"
 
 
 def test_a_wrong_method_is_a_405_in_the_error_shape(cast):

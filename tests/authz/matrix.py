@@ -1081,6 +1081,12 @@ MATRIX = (
         C(GET, at("/open311/v2/requests/{code}.json", "public"), every(OK), name="public"),
     ),
     E("open311-token", C(GET, at("/open311/v2/tokens/{open311_token}.json"), every(OK))),
+    # Any other Open311 address, whatever the method (a 404 in the error document).
+    E(
+        "open311-unknown",
+        C(GET, "/open311/v2/tidak-ada.xml", every(404)),
+        C(POST, "/open311/v2/tidak-ada.json", every(404)),
+    ),
     # SMS gateway webhook: only a signed request gets in, whoever is logged in.
     E(
         "sms-webhook",

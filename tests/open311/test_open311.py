@@ -3,6 +3,7 @@ import datetime as dt
 import jsonschema
 import pytest
 import xmltodict
+from django.test import Client
 from django.utils import timezone
 from georeport import GeoReport
 
@@ -318,6 +319,31 @@ def test_discovery_and_an_unknown_service(db, client):
     assert response.status_code == 404
     jsonschema.validate(response.json(), schemas.ERRORS)
     assert client.get(f"{BASE}/tokens/tidak-ada.xml").status_code == 404
+
+
+def test_every_refusal_is_in_the_format_asked_for_never_the_portals_page(db):
+    """A wrong method, an unknown address and a refused key: each in the error document of the
+    format the client asked for (JSON where it named none), from a client that sends no CSRF
+    cookie, as a machine does: there is no session here, so no CSRF refusal (HTML) either."""
+    machine = Client(enforce_csrf_checks=True)
+    for method, path, status, allow in (
+        ("post", "/discovery.json", 405, "GET"),
+        ("put", "/requests/X.xml", 405, "GET"),
+        ("delete", "/requests.json", 405, "GET, POST"),
+        ("post", "/tidak-ada", 404, None),
+        ("get", "/tidak/ada.xml", 404, None),
+        ("post", "/requests.xml", 403, None),  # no api_key
+    ):
+        response = getattr(machine, method)(BASE + path)
+        assert response.status_code == status, (method, path, response.content[:200])
+        assert response.get("Allow") == allow, (method, path)
+        if path.endswith(".xml"):
+            assert response["Content-Type"].startswith("text/xml"), (method, path)
+            error = xmltodict.parse(response.content)["errors"]["error"]
+            assert error["code"] == str(status), (method, path)
+        else:
+            jsonschema.validate(response.json(), schemas.ERRORS)
+            assert response.json()[0]["code"] == status, (method, path)
 
 
 def test_service_requests_are_linked_to_their_application(db, client):
