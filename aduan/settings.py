@@ -153,6 +153,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aduan.web.middleware.LanguageMiddleware",
     "aduan.ops.bodylimit.BodyLimitMiddleware",
+    # A NUL in the address or its parameters: a 400 before any view (aduan/ops/nul.py).
+    "aduan.ops.nul.NulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -39,7 +39,9 @@ def post_declared(client, path, length, content_type="application/x-www-form-url
 
 def message_of(response) -> str:
     if response["Content-Type"].startswith("application/json"):
-        return response.json()["error"]["message"]
+        body = response.json()
+        # Open311's error document is a list; the API's and the webhooks' shape a dict.
+        return body[0]["description"] if isinstance(body, list) else body["error"]["message"]
     return response.content.decode()
 
 

@@ -20,9 +20,9 @@ text fields; a body that passes Content-Length but grows past that is answered 4
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
-from django.utils import translation
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from aduan.core import refusals
 
 TEXT, FILES = "text", "files"
 
@@ -65,25 +65,9 @@ def too_large(request, length: int | None, limit: int, kind: str) -> HttpRespons
         "size": _size(length) if length else _("lebih dari batas"),
         "limit": _size(limit),
     }
-    if request.path.startswith("/api/"):
-        from aduan.core.http import error_response
-
-        return error_response(413, message, headers={"Connection": "close"})
-    if request.path.startswith(("/open311/", "/sms/")):
-        from django.http import JsonResponse
-
-        return JsonResponse(
-            {"error": {"code": 413, "message": message}},
-            status=413,
-            headers={"Connection": "close"},
-        )
-    page = format_html(
-        '<!doctype html><html lang="{}"><meta charset="utf-8"><title>{}</title><p>{}</p></html>',
-        translation.get_language(),
-        _("Kiriman terlalu besar"),
-        message,
+    return refusals.refuse(
+        request, 413, message, heading=_("Kiriman terlalu besar"), headers={"Connection": "close"}
     )
-    return HttpResponse(page, status=413, headers={"Connection": "close"})
 
 
 def _declared_length(request) -> int:

@@ -8,6 +8,7 @@ class SmsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        from aduan.core import refusals
         from aduan.notifications import transports
 
         from . import gateway, personal_data
@@ -20,3 +21,5 @@ class SmsConfig(AppConfig):
             compose=gateway.compose,
         )
         personal_data.register()
+        # The gateway reads JSON: a request refused before the webhook (size, NUL) gets it too.
+        refusals.register("/sms/", refusals.json_error)

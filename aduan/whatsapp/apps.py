@@ -7,6 +7,7 @@ class WhatsappConfig(AppConfig):
     verbose_name = "WhatsApp"
 
     def ready(self) -> None:
+        from aduan.core import refusals
         from aduan.notifications import transports
         from aduan.sms.gateway import verified_phone_of
 
@@ -19,3 +20,5 @@ class WhatsappConfig(AppConfig):
             address_for=verified_phone_of,
             compose=outbound.compose,
         )
+        # The gateway reads JSON: a request refused before the webhook (size, NUL) gets it too.
+        refusals.register("/whatsapp/", refusals.json_error)
