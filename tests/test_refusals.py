@@ -1,5 +1,6 @@
-"""A request refused before its view is answered in its door's own document (aduan/core/refusals.py):
-a NUL in an address or its parameters (aduan/ops/nul.py) at every door, and an oversized body.
+"""A request refused before its view is answered in its door's own document
+(aduan/core/refusals.py): a NUL in an address or its parameters (aduan/ops/nul.py) at every door,
+and an oversized body.
 
 On PostgreSQL, which cannot compare text with a NUL in it, the portal's and the back office's
 addresses below answered 500 before NUL was refused for the whole site; the API and Open311 had
