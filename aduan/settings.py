@@ -150,11 +150,13 @@ MIDDLEWARE = [
     "aduan.web.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from its own cookie alone (no session), so the refusals below speak it.
     "aduan.web.middleware.LanguageMiddleware",
-    "aduan.ops.bodylimit.BodyLimitMiddleware",
-    # A NUL in the address or its parameters: a 400 before any view (aduan/ops/nul.py).
+    # A NUL in the address or its parameters: a 400 before any view; a cookie with one is set
+    # aside before the session is read (aduan/ops/nul.py).
     "aduan.ops.nul.NulMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "aduan.ops.bodylimit.BodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

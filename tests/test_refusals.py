@@ -87,3 +87,22 @@ def test_a_page_refused_for_its_size_is_the_portals_page_in_the_chosen_language(
     assert answer.status_code == 413 and answer["Content-Type"].startswith("text/html")
     page = answer.content.decode()
     assert '<html lang="en">' in page and "Submission too large" in page, page[:500]
+
+
+def test_a_cookie_with_a_nul_is_set_aside_and_the_page_still_answers(client, settings):
+    """A forged session key with a NUL in it failed the session look-up on PostgreSQL (500)."""
+    client.cookies[settings.SESSION_COOKIE_NAME] = "abcdefghij\x00klmnopqrstuvwxyz012345"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.cookies["csrftoken"] = "a\x00" * 16
+    assert client.get("/").status_code == 200
+    answer = client.get("/laporan/%00/")
+    assert answer.status_code == 400 and '<html lang="en">' in answer.content.decode()
+    # Signed out, as with no cookie: a page of one's own asks for the log-in.
+    assert client.get("/laporan-saya/").status_code == 302
+
+
+def test_a_nul_refusal_speaks_the_chosen_language(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    answer = client.get("/laporan/?q=%00")
+    assert answer.status_code == 400 and "NUL" in answer.content.decode()
+    assert NUL_MESSAGE not in answer.content.decode()

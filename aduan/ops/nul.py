@@ -4,8 +4,10 @@ PostgreSQL cannot store or compare text with a NUL in it: a report code, a villa
 search term carrying one made the lookup fail with a 500 (the JSON API and Open311 refused it,
 each with a check of its own; the portal and the back office did not). No real client sends one,
 so the request is refused with a 400 before it reaches a view, in the language of the door it came
-to (`aduan.core.refusals`). Bodies are checked where they are read: Django's form fields refuse a
-NUL, and so do the API's schemas and Open311's form reader.
+to (`aduan.core.refusals`). A cookie with a NUL in it (Aduan never sets one: a forged session key
+made the session look-up fail) is set aside as if it had not been sent, so this runs before the
+sessions are opened. Bodies are checked where they are read: Django's form fields refuse a NUL,
+and so do the API's schemas and Open311's form reader.
 """
 
 from django.utils.translation import gettext as _
@@ -23,6 +25,8 @@ class NulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        for name in [name for name, value in request.COOKIES.items() if "\x00" in value]:
+            del request.COOKIES[name]
         if has_nul(request):
             return refusals.refuse(request, 400, _("Alamat atau parameter berisi karakter NUL."))
         return self.get_response(request)
