@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from aduan.core.pdf import latin1
 from aduan.reports.models import Report
 
-from . import choropleth, figures, recurring
+from . import choropleth, evidence, figures, recurring
 from .cells import for_xlsx
 from .filters import Period, by_deadline
 
@@ -28,42 +28,12 @@ def gather(period: Period) -> dict:
     return data
 
 
-def _agency_rows(data):
-    def fmt(v, suffix=""):
-        return "-" if v is None else f"{v}{suffix}"
-
-    for r in [*data["agencies"], data["total"]]:
-        yield [
-            r.name,
-            r.received,
-            r.open,
-            r.overdue,
-            fmt(r.on_time_pct, "%"),
-            fmt(r.median_accept),
-            fmt(r.median_answer),
-            fmt(r.reopen_pct, "%"),
-            r.done,
-            r.scheduled,
-            r.cannot,
-            fmt(r.avg_rating),
-        ]
+def _agency_header() -> list[str]:
+    return evidence.table_header(_("Perangkat daerah"))
 
 
-def _agency_header():
-    return [
-        _("Perangkat daerah"),
-        _("Diterima"),
-        _("Belum selesai"),
-        _("Terlambat"),
-        _("Tepat waktu"),
-        _("Median hari kerja terima"),
-        _("Median hari kerja jawab"),
-        _("Dibuka kembali"),
-        _("Selesai ditangani"),
-        _("Dijadwalkan"),
-        _("Tidak dapat ditangani"),
-        _("Rata-rata nilai"),
-    ]
+def _agency_rows(data) -> list[list]:
+    return evidence.table_rows(data["agencies"], data["total"])
 
 
 def _title(period: Period) -> str:

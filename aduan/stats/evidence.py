@@ -191,9 +191,11 @@ def summary(data) -> list[tuple[str, object, str]]:
     ]
 
 
-def table_header() -> list[str]:
+def table_header(first: str | None = None) -> list[str]:
+    """The columns of the per-agency (category, district) table, in every file that shows it (this
+    package, the monthly evaluation); `first` names the first column (by default "Nama")."""
     return [
-        _("Nama"),
+        first or _("Nama"),
         _("Diterima"),
         _("Belum selesai"),
         _("Terlambat"),
