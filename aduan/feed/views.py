@@ -8,6 +8,7 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from aduan.core.http import error_response
@@ -22,12 +23,12 @@ def replay(request):
     key = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
     subscription = Subscription.for_key(key) if key else None
     if subscription is None:
-        return error_response(401, "Kunci langganan tidak sah.")
+        return error_response(401, _("Kunci langganan tidak sah."))
     try:
         since = int(request.GET.get("since", "0"))
         limit = min(max(int(request.GET.get("limit", "100")), 1), settings.FEED_REPLAY_MAX)
     except ValueError:
-        return error_response(400, "since dan limit harus bilangan bulat.")
+        return error_response(400, _("since dan limit harus bilangan bulat."))
     chosen = FeedEvent.objects.filter(pk__gt=since)
     if subscription.kinds:  # the kinds it chose, as its deliveries (ids still only grow)
         chosen = chosen.filter(kind__in=subscription.kinds)
