@@ -155,6 +155,8 @@ MIDDLEWARE = [
     # A NUL in the address or its parameters: a 400 before any view; a cookie with one is set
     # aside before the session is read (aduan/ops/nul.py).
     "aduan.ops.nul.NulMiddleware",
+    # A view's bare 405 under a machine door becomes that door's error document.
+    "aduan.core.refusals.DoorErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aduan.ops.bodylimit.BodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +169,8 @@ MIDDLEWARE = [
     "aduan.accounts.middleware.StaffMfaMiddleware",
 ]
 
+# Under a machine door (/api/, /open311/, the webhooks) the refusal is that door's error document.
+CSRF_FAILURE_VIEW = "aduan.web.errors.csrf_failure"
 ROOT_URLCONF = "aduan.urls"
 WSGI_APPLICATION = "aduan.wsgi.application"
 

@@ -15,6 +15,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 handler500 = "aduan.web.errors.server_error_page"
 handler400 = "aduan.web.errors.bad_request_page"
+handler404 = "aduan.web.errors.not_found_page"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -106,3 +106,29 @@ def test_a_nul_refusal_speaks_the_chosen_language(client, settings):
     answer = client.get("/laporan/?q=%00")
     assert answer.status_code == 400 and "NUL" in answer.content.decode()
     assert NUL_MESSAGE not in answer.content.decode()
+
+
+@pytest.mark.parametrize(
+    "method,path,status,allow",
+    [
+        ("get", "/sms/webhook", 405, "POST"),
+        ("delete", "/whatsapp/webhook", 405, "GET, POST"),
+        ("post", "/sms/tidak-ada", 404, None),
+        ("get", "/integrasi/tidak-ada/", 404, None),
+        ("post", "/integrasi/peristiwa/", 403, None),  # CSRF runs before the view's methods
+    ],
+)
+def test_the_webhooks_and_the_replay_refuse_in_json(db, method, path, status, allow):
+    """Django's own answers (a view's bare 405, the 404, a failed CSRF check) under a machine door
+    are its JSON error, from a client that sends no CSRF cookie, as a gateway does."""
+    answer = getattr(Client(enforce_csrf_checks=True), method)(path)
+    assert answer.status_code == status, (path, answer.content[:200])
+    assert answer.get("Allow") == allow
+    assert answer.json()["error"]["message"], path
+
+
+def test_the_portal_keeps_its_own_pages_for_those(client, cast):
+    assert "<html" in client.get("/laporan/SBW-TIDAKADA/").content.decode()
+    strict = Client(enforce_csrf_checks=True)
+    stale = strict.post("/lacak/", {"kode": "SBW-X"})
+    assert stale.status_code == 403 and "Formulir kedaluwarsa" in stale.content.decode()

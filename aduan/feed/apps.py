@@ -13,6 +13,7 @@ class FeedConfig(AppConfig):
     verbose_name = _("Umpan peristiwa")
 
     def ready(self):
+        from aduan.core import refusals
         from aduan.notifications import transports
         from aduan.reports.signals import event_recorded
 
@@ -20,3 +21,5 @@ class FeedConfig(AppConfig):
 
         event_recorded.connect(_on_event, dispatch_uid="feed-publish-event")
         transports.register("webhook", send)
+        # Its clients read JSON (the replay): so do its refusals made before the view.
+        refusals.register("/integrasi/", refusals.json_error)

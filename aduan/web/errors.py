@@ -10,8 +10,11 @@ import logging
 from django.http import HttpResponseBadRequest, HttpResponseServerError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views import csrf
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.defaults import server_error
+from django.views.defaults import page_not_found, server_error
+
+from aduan.core import refusals
 
 log = logging.getLogger(__name__)
 
@@ -48,3 +51,20 @@ def bad_request_page(request, exception=None):
         "_error_page.html", {"heading": _("Permintaan tidak valid"), "message": message}
     )
     return HttpResponseBadRequest(page)
+
+
+def not_found_page(request, exception=None):
+    """404: the portal's page, or the error document of the machine door the address is under."""
+    if refusals.door(request) is not None:
+        return refusals.refuse(request, 404, _("Alamat ini tidak ada."))
+    return page_not_found(request, exception)
+
+
+def csrf_failure(request, reason=""):
+    """A failed CSRF check: the portal's page (403_csrf.html: the form is stale, reload it), or,
+    under a machine door, its error document."""
+    if refusals.door(request) is not None:
+        return refusals.refuse(
+            request, 403, _("Permintaan ditolak: kirim tanpa cookie sesi, atau dengan token CSRF.")
+        )
+    return csrf.csrf_failure(request, reason)

@@ -27,7 +27,7 @@ import logging
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -64,7 +64,7 @@ def webhook(request):
             return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
         return HttpResponse(status=403)
     if request.method != "POST":
-        return HttpResponse(status=405)
+        return HttpResponseNotAllowed(["GET", "POST"])
     if not settings.WHATSAPP_APP_SECRET:
         return HttpResponse(status=404)
     body = request.body
