@@ -3,11 +3,11 @@
 The middlewares that refuse a request for the whole site (a body too large, a NUL in the address),
 Django's answers to an unknown address and to a failed CSRF check (`aduan.web.errors`) and a bare
 405 from a view's allowed methods (`DoorErrorsMiddleware`) do not know which channel they stand in
-front of. Each machine door registers here, by the first
-segment of its addresses, the function that writes its own error document: the JSON API its
-`{"error": …}`, Open311 the GeoReport error list in the format the address names, the webhooks the
-JSON error shape. Every other address is a page, and gets the portal's error page. A door added
-later registers once (in its AppConfig.ready) and every site-wide refusal speaks its language.
+front of. Each machine door registers here, by the first segment of its addresses, the function
+that writes its own error document: the JSON API its `{"error": …}`, Open311 the GeoReport error
+list in the format the address names, the webhooks and the event replay the JSON error shape.
+Every other address is a page, and gets the portal's error page. A door added later registers once
+(in its AppConfig.ready) and every site-wide refusal speaks its language.
 """
 
 from collections.abc import Callable
@@ -72,7 +72,7 @@ class DoorErrorsMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 405 and not getattr(response, "content", b"x"):
+        if response.status_code == 405 and not response.streaming and not response.content:
             answer = door(request)
             if answer is not None:
                 refused = answer(request, 405, _("Metode HTTP ini tidak didukung di alamat ini."))

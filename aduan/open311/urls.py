@@ -3,6 +3,7 @@ import functools
 from django.urls import re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 from . import views
 from .render import error
@@ -10,19 +11,14 @@ from .render import error
 
 def door(view, methods=("GET",)):
     """What every Open311 address does before its view, so that an address added later does it
-    too: it answers in the format the client asked for (`.json`, else `.xml`), its refusals as
-    well. A method the address does not take is a 405 in the error document, with `Allow`.
-    There is no session here (a client is known by its `api_key`), so there is no CSRF check,
-    whose refusal would be the portal's HTML page. A form field with a NUL in it is a 400, never
-    a 500 (PostgreSQL cannot store it)."""
+    too. A method the address does not take is Django's 405, which `DoorErrorsMiddleware` turns
+    into the error document in the format the address names, with `Allow` (so does any refusal
+    made before the view: `aduan.core.refusals`). There is no session here (a client is known by
+    its `api_key`), so there is no CSRF check, whose refusal would be the portal's HTML page. A
+    form field with a NUL in it is a 400, never a 500 (PostgreSQL cannot store it)."""
 
-    @csrf_exempt
     @functools.wraps(view)
     def checked(request, *args, fmt="json", **kwargs):
-        if methods and request.method not in methods:
-            refused = error(fmt, 405, _("Metode HTTP ini tidak didukung di alamat ini."))
-            refused["Allow"] = ", ".join(methods)
-            return refused
         if request.method == "POST" and any(
             "\x00" in v for values in request.POST.lists() for v in values[1]
         ):
@@ -30,7 +26,7 @@ def door(view, methods=("GET",)):
             return error(fmt, 400, _("Permintaan berisi karakter NUL."))
         return view(request, *args, fmt=fmt, **kwargs)
 
-    return checked
+    return csrf_exempt(require_http_methods(methods)(checked) if methods else checked)
 
 
 FMT = r"\.(?P<fmt>json|xml)$"
