@@ -39,14 +39,22 @@ function fromCacheFirst(request) {
   });
 }
 
-function page(request) {
-  var path = new URL(request.url).pathname;
-  var kept = KEPT_PAGES.indexOf(path) >= 0;
+/* A copy of a kept page, stored before the worker may stop: a phone that loses its signal a moment
+   after opening the page still has it. Only a kept page, answered in full and not redirected (a
+   page that sent to the log-in is not the page asked for). */
+var loggedOut = 0;  // counts log-outs: a copy fetched before one is not stored after it
+
+function keep(path, response, since) {
+  if (KEPT_PAGES.indexOf(path) < 0 || !response.ok || response.redirected) return Promise.resolve();
+  return caches.open(PAGE_CACHE).then(function (cache) {
+    if (since === loggedOut) return cache.put(path, response);
+  });
+}
+
+function page(event) {
+  var request = event.request, path = new URL(request.url).pathname, since = loggedOut;
   return fetch(request).then(function (response) {
-    if (kept && response.ok && !response.redirected) {
-      var copy = response.clone();
-      caches.open(PAGE_CACHE).then(function (cache) { cache.put(path, copy); });
-    }
+    event.waitUntil(keep(path, response.clone(), since));
     return response;
   }, function () {
     return caches.match(path, {cacheName: PAGE_CACHE}).then(function (hit) {
@@ -61,7 +69,7 @@ self.addEventListener("fetch", function (event) {
   if (url.pathname.indexOf("{{ static_prefix }}") === 0) {
     event.respondWith(fromCacheFirst(request));
   } else if (request.mode === "navigate") {
-    event.respondWith(page(request));
+    event.respondWith(page(event));
   }
 });
 
@@ -82,8 +90,20 @@ self.addEventListener("sync", function (event) {
 self.addEventListener("message", function (event) {
   var type = event.data && event.data.type;
   if (type === "flush") event.waitUntil(flush());
+  // A page opened before this worker took charge (the first visit) was never seen by it: it is
+  // fetched once more, so that the filing page opens without signal from the first visit on.
+  var path = type === "keep" && new URL(String(event.data.path), self.location.origin).pathname;
+  if (path && KEPT_PAGES.indexOf(path) >= 0) {
+    var since = loggedOut;
+    event.waitUntil(fetch(path, {credentials: "same-origin"}).then(function (response) {
+      return keep(path, response, since);
+    }, function () {}));
+  }
   // Logging out: the kept pages carry the account's name; they go with the session.
-  if (type === "logout") event.waitUntil(caches.delete(PAGE_CACHE));
+  if (type === "logout") {
+    loggedOut += 1;
+    event.waitUntil(caches.delete(PAGE_CACHE));
+  }
 });
 
 /* Web Push (aduan/push/sender.py): {"title", "body", "url", "tag"}; the code and the status only. */
