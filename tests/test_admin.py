@@ -171,3 +171,39 @@ def test_import_records_name_a_report_by_its_code_only(client, cast, tmp_path):
     one = client.get(f"/admin/triage/importrecord/{record.pk}/change/").text
     for page in (listed, one):
         assert record.report.code in page and record.report.title not in page
+
+
+def test_forwardings_and_remote_requests_name_a_report_by_its_code_only(client, cast):
+    """A report's title (and the text sent outside with it) can name its reporter: the admin's
+    pages show its code (`Report.__str__`), as the import records' and LAPOR! links' do."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from aduan.federation.models import RemoteRequest, RemoteServer
+    from aduan.forwarding.models import Forwarding, OutsideContact
+    from aduan.reports.models import Status
+    from tests.conftest import report_in
+
+    report = report_in(cast, Status.IN_PROGRESS, title="Pak Made Wirawan memungut uang")
+    contact = OutsideContact.objects.create(name="Balai Jalan Nasional", email="bjn@example.test")
+    forwarding = Forwarding.objects.create(
+        report=report,
+        contact=contact,
+        text="Laporan Pak Made Wirawan: jalan rusak.",
+        token_hash="x" * 64,
+        created_by=cast.dispatcher,
+        expires_at=timezone.now() + dt.timedelta(days=14),
+    )
+    server = RemoteServer.objects.create(name="Provinsi NTB", base_url="https://ntb.example.test/")
+    remote = RemoteRequest.objects.create(report=report, server=server, service_code="jalan")
+    client.force_login(cast.sysadmin)
+    pages = [
+        "/admin/forwarding/forwarding/",
+        f"/admin/forwarding/forwarding/{forwarding.pk}/change/",
+        "/admin/federation/remoterequest/",
+        f"/admin/federation/remoterequest/{remote.pk}/change/",
+    ]
+    for url in pages:
+        page = client.get(url).text
+        assert report.code in page and "Wirawan" not in page, url

@@ -175,6 +175,25 @@ def test_the_case_file_holds_the_timeline_and_the_audit_proof(client, cast):
     assert overdue.hash not in flat.replace(" ", "")
 
 
+def test_the_case_file_names_staff_to_staff_and_their_agency_to_the_reporter(client, cast):
+    """Who did each step, as the API's timeline says it (`visibility.shown_actor`): the reporter
+    reads the agency or the role, the staff read the names."""
+    report = overdue_report(cast)
+    with past_the_limit(report):
+        actions.do_hand_over_to_ombudsman(report, actor=cast.citizen, consent=True)
+    staff_names = (cast.dispatcher.display_name, cast.officer_a.display_name)
+    client.force_login(cast.citizen)
+    flat = " ".join(
+        text_of(client.get(f"/laporan/{report.code}/berkas-ombudsman/").content).split()
+    )
+    assert not any(name in flat for name in staff_names), flat
+    assert report.agency.short_name in flat
+    client.force_login(cast.dispatcher)
+    staff = client.get(f"/kantor/laporan/{report.code}/berkas-ombudsman/")
+    flat = " ".join(text_of(staff.content).split())
+    assert all(name in flat for name in staff_names), flat
+
+
 def test_the_case_file_says_so_when_the_chain_is_broken(client, cast):
     from django.db import connection
 

@@ -182,3 +182,103 @@ def test_the_dispatchers_public_version_is_what_the_public_reads(client, cast):
     assert AuditEntry.objects.filter(report_code=report.code, action="public_edited").exists()
     with pytest.raises(errors.NotPermitted):
         actions.do_edit_public_text(report, actor=cast.officer_a, title="Judul lain")
+
+
+# --- every other surface that shows a report's words to someone outside the parties ---------
+# Each once kept a rule of its own and showed the original words (the open data, the map, the
+# Open311 list, the search, the API's `q`, the replay of the event feed).
+
+ORIGINAL_TITLE = "Kepala SDN 3 Seketeng, Pak Made 081339100011, memungut uang"
+
+
+def _edited_report(cast):
+    """A public report whose words name a person and a phone number, with the dispatcher's public
+    version, and a public note with a number."""
+    report = report_in(
+        cast,
+        Status.IN_PROGRESS,
+        title=ORIGINAL_TITLE,
+        description="Pak Made memungut Rp 50.000 per murid; hubungi saya 0813-3910-0011.",
+    )
+    actions.do_edit_public_text(
+        report,
+        actor=cast.dispatcher,
+        title="Pungutan di sebuah sekolah dasar",
+        description="Sekolah memungut uang dari murid; hubungi 0813-3910-0011.",
+    )
+    actions.do_add_note(
+        report, actor=cast.officer_a, text="Kami telepon bapak di +62 813 3910 0011.", public=True
+    )
+    return report
+
+
+def test_the_open_data_map_and_open311_list_read_the_public_words(client, cast, settings, tmp_path):
+    import json
+
+    from django.core.files.storage import default_storage
+
+    from aduan.stats import opendata
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    report = _edited_report(cast)
+    opendata.export()
+    with default_storage.open("opendata/laporan.json") as handle:
+        exported = json.load(handle)["reports"]
+    with default_storage.open("opendata/laporan.csv") as handle:
+        csv_text = handle.read().decode()
+    surfaces = {
+        "open data json": json.dumps(exported, ensure_ascii=False),
+        "open data csv": csv_text,
+        "map": client.get("/laporan/peta/").content.decode(),
+        "open311 list json": client.get("/open311/v2/requests.json").content.decode(),
+        "open311 list xml": client.get("/open311/v2/requests.xml").content.decode(),
+    }
+    for surface, body in surfaces.items():
+        assert report.code in body, surface
+        assert "3910" not in body and "Pak Made" not in body and "SDN" not in body, surface
+    assert [r["title"] for r in exported] == ["Pungutan di sebuah sekolah dasar"]
+    assert "Pungutan di sebuah sekolah dasar" in surfaces["map"]
+    assert "[nomor disamarkan]" in surfaces["open311 list json"]
+    # The staff's map reads the original words.
+    client.force_login(cast.dispatcher)
+    assert "Pak Made" in client.get("/kantor/laporan/peta.geojson").content.decode()
+
+
+@pytest.mark.parametrize("hidden", ["Made", "081339100011", "SDN"])
+def test_a_word_the_public_page_hides_finds_nothing(client, cast, hidden):
+    report = _edited_report(cast)
+    found = client.get("/laporan/", {"q": hidden}).content.decode()
+    assert report.code not in found
+    assert report.code not in ApiClient().get("/public/reports", {"q": hidden}).content.decode()
+    other = ApiClient(cast.other_citizen).get("/reports", {"q": hidden}).json()
+    assert report.code not in [r["code"] for r in other["items"]]
+    # The public words still find it, and the parties find it by the original words.
+    assert report.code in client.get("/laporan/", {"q": "pungutan sekolah"}).content.decode()
+    assert report.code in ApiClient().get("/public/reports", {"q": "sekolah"}).content.decode()
+    for party in (cast.citizen, cast.officer_a, cast.dispatcher):
+        mine = ApiClient(party).get("/reports", {"q": "Pak Made"}).json()
+        assert report.code in [r["code"] for r in mine["items"]], party
+
+
+def test_the_replay_leaves_out_a_report_made_confidential_since(client, cast):
+    from aduan.feed.models import FeedEvent, Subscription
+    from aduan.integrations import updates
+
+    subscription = Subscription(name="Dasbor", url="http://127.0.0.1:9/")
+    _secret, key = subscription.set_credentials()
+    subscription.save()
+    report = report_in(cast, Status.IN_PROGRESS)
+    kept = report_in(cast, Status.IN_PROGRESS, title="Lampu jalan padam")
+    assert FeedEvent.objects.filter(report_code=report.code).exists()
+    actions.do_reclassify(report, actor=cast.dispatcher, confidential=True)
+
+    def replayed():
+        page = client.get(
+            "/integrasi/peristiwa/?since=0", headers={"Authorization": f"Bearer {key}"}
+        ).json()
+        return {e["data"]["report"]["code"] for e in page["events"]}
+
+    assert replayed() == {kept.code}
+    assert {row["aduan_code"] for row in updates.rows(0, 100)[0]} == {kept.code}
+    actions.do_reclassify(report, actor=cast.dispatcher, confidential=False)
+    assert replayed() == {kept.code, report.code}

@@ -16,6 +16,7 @@ from aduan.reports.visibility import (
     may_see_internal,
     present_reporter,
     report_parts,
+    shown_actor,
     shown_coordinates,
     shown_text,
     surviving_report,
@@ -96,7 +97,7 @@ def detail(report: Report, viewer) -> dict:
             "from_status": e.from_status,
             "to_status": e.to_status,
             "audience": e.audience,
-            "actor": _actor(e, report, viewer, reporter),
+            "actor": shown_actor(e, report, viewer, reporter) or "Sistem",
             "text": e.text,
             "created_at": e.created_at,
         }
@@ -154,26 +155,3 @@ def detail(report: Report, viewer) -> dict:
         if viewer is not None
         else [],
     }
-
-
-def _actor(event: TimelineEvent, report: Report, viewer, reporter_view) -> str:
-    """The reporter's own events carry the reporter as this viewer may see them (an anonymous
-    reporter stays "Anonim"); staff appear by name to staff and by role to everyone else."""
-    actor = event.actor
-    if actor is None:
-        return "Sistem"
-    if actor.pk in (report.reporter_id, report.filed_by_id):
-        return reporter_view.name
-    if (
-        viewer is not None
-        and viewer.is_authenticated
-        and (may_see_internal(report, viewer) or viewer.pk == actor.pk)
-    ):
-        return actor.display_name
-    if actor.is_officer and actor.agency_id:
-        return (
-            str(report.agency.short_name)
-            if report.agency_id == actor.agency_id and report.agency is not None
-            else str(actor.get_role_display())
-        )
-    return str(actor.get_role_display())

@@ -11,6 +11,8 @@ subscription receives only the kinds it chose (`Subscription.kinds`; empty: all)
 
 import json
 
+from django.db.models import QuerySet
+
 from aduan.notifications import outbox
 from aduan.reports import visibility
 from aduan.reports.models import Audience
@@ -71,6 +73,14 @@ def publish(event) -> FeedEvent | None:
             extra={"subscription": subscription.pk, "event": item.pk},
         )
     return item
+
+
+def still_public(items: QuerySet[FeedEvent]) -> QuerySet[FeedEvent]:
+    """The events whose report the public may still see (`visibility.public_reports`). An event
+    is published while its report is public, but a report can later become confidential (a
+    reporter under threat, a private category) or be erased: from then on no replay and no export
+    gives its events again, to a receiver that missed them or registers later."""
+    return items.filter(report_code__in=visibility.public_reports().values("code"))
 
 
 def as_dict(item: FeedEvent) -> dict:

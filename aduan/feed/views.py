@@ -32,7 +32,7 @@ def replay(request):
     chosen = FeedEvent.objects.filter(pk__gt=since)
     if subscription.kinds:  # the kinds it chose, as its deliveries (ids still only grow)
         chosen = chosen.filter(kind__in=subscription.kinds)
-    items = list(chosen.order_by("pk")[:limit])
+    items = list(events.still_public(chosen).order_by("pk")[:limit])
     page = {
         "events": [events.as_dict(item) for item in items],
         "next_since": items[-1].pk if items else since,

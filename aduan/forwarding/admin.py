@@ -15,11 +15,13 @@ class OutsideContactAdmin(admin.ModelAdmin):
 
 @admin.register(Forwarding)
 class ForwardingAdmin(admin.ModelAdmin):
-    """Read-only: forwardings change only through their actions (the token is never shown)."""
+    """Read-only: forwardings change only through their actions. The report by its code only
+    (`Report.__str__`), and neither the token nor the text sent outside (the report's words, for
+    the staff who may open it, not for the sysadmin)."""
 
     list_display = ("report", "contact", "state", "created_at", "expires_at")
     list_filter = ("state",)
-    exclude = ("token_hash",)
+    exclude = ("token_hash", "text")
 
     def has_add_permission(self, request):
         return False

@@ -5,8 +5,9 @@ to enter on LAPOR! or for a bridge holding LAPOR!'s credentials to post
 
 Built only from `FeedEvent`s, which hold only public changes of public reports and no reporter
 (`feed.events.publish`); the title and text are the report's public version, masked
-(`visibility.shown_text` for no viewer). An event of a report that has since become confidential
-or was erased is left out. The cursor is the feed's `id`, as for the replay endpoint.
+(`visibility.shown_text` for no viewer). An event of a report the public may no longer see
+(`feed.events.still_public`: since made confidential, or erased) is left out, as by the replay
+endpoint. The cursor is the feed's `id`, as for the replay endpoint.
 """
 
 import datetime as dt
@@ -15,6 +16,7 @@ from typing import TextIO
 from django.utils import timezone
 
 from aduan.directory.models import Agency, Category
+from aduan.feed.events import still_public
 from aduan.feed.models import FeedEvent
 from aduan.reports import visibility
 from aduan.reports.models import Report
@@ -48,8 +50,8 @@ def _local(value: str | None) -> str:
 
 def rows(since_id: int, limit: int) -> tuple[list[dict[str, str]], int]:
     """The LAPOR!-shaped rows of the feed events after `since_id` (at most `limit` events), and
-    the cursor to pass next time (the id of the last event read, even one left out)."""
-    events = list(FeedEvent.objects.filter(pk__gt=since_id).order_by("pk")[:limit])
+    the cursor to pass next time (the id of the last event read)."""
+    events = list(still_public(FeedEvent.objects.filter(pk__gt=since_id)).order_by("pk")[:limit])
     codes = {e.report_code for e in events}
     reports = {
         r.code: r
@@ -65,7 +67,7 @@ def rows(since_id: int, limit: int) -> tuple[list[dict[str, str]], int]:
     out = []
     for event in events:
         report = reports.get(event.report_code)
-        if report is None or report.confidential:
+        if report is None:  # erased since the events were read
             continue
         out.append(_row(event, report, links, categories, agencies))
     return out, events[-1].pk if events else since_id

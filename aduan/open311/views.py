@@ -35,6 +35,7 @@ from aduan.reports.models import (
 from aduan.reports.visibility import (
     public_events,
     public_reports,
+    public_text,
     shown_coordinates,
     shown_text,
     visible_events,
@@ -189,7 +190,7 @@ LIST_FIELDS = (
 def _status_notes(report: Report) -> str:
     """The newest public text on the timeline: the answer, a public note or the closing reason."""
     if hasattr(report, "latest_public_text"):
-        return report.latest_public_text or ""
+        return public_text(report.latest_public_text or "")
     for event in reversed(visible_events(report, None)):
         if event.text:
             return event.text

@@ -409,7 +409,9 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title}"
+        # The code only, wherever a report is printed (the admin's lists and forms, logs, error
+        # reports): its title can name the reporter, and those readers may not see who that is.
+        return self.code
 
     @property
     def is_open(self) -> bool:

@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 
 from aduan.core.pdf import latin1
 
-from .visibility import ReporterView, present_reporter, visible_attachments, visible_events
+from .visibility import (
+    ReporterView,
+    present_reporter,
+    shown_actor,
+    visible_attachments,
+    visible_events,
+)
 
 
 def when(moment) -> str:
@@ -89,14 +95,11 @@ def summary(pdf, report, viewer, reporter: ReporterView) -> None:
 
 
 def timeline(pdf, report, viewer, reporter: ReporterView) -> None:
-    """Every event `viewer` may read, oldest first, with who did it (an anonymous reporter's own
-    steps under the name they are shown by)."""
+    """Every event `viewer` may read, oldest first, with who did it as `viewer` may read it
+    (`visibility.shown_actor`: staff by name only to staff)."""
     heading(pdf, _("Riwayat"))
     for event in visible_events(report, viewer):
-        actor = _("sistem")
-        if event.actor is not None:
-            mine = event.actor_id in (report.reporter_id, report.filed_by_id)
-            actor = reporter.name if mine and reporter.hidden else event.actor.display_name
+        actor = shown_actor(event, report, viewer, reporter) or _("sistem")
         pdf.set_font("Helvetica", "B", 9)
         line(pdf, 5, f"{when(event.created_at)} - {event.get_kind_display()} - {actor}")
         if event.text:

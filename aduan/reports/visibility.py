@@ -187,6 +187,17 @@ def attachment_name(report: Report, item, viewer, *, reporter: bool = False) -> 
     return item.original_name
 
 
+def original_text_q(user) -> Q:
+    """`shown_text`'s rule as a filter: the reports whose original words `user` reads (their own,
+    and those of the staff who work on or watch them), for a search that matches words in SQL."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_dispatcher or user.is_supervisor:
+        return Q()
+    own = Q(reporter=user) | Q(filed_by=user)
+    return own | handled_q(user) if getattr(user, "is_officer", False) else own
+
+
 def may_see_internal(report: Report, user) -> bool:
     """Internal notes and the full timeline: staff who may work on or watch the report."""
     if user is None or not user.is_authenticated:
@@ -499,6 +510,32 @@ def present_reporter(report: Report, viewer) -> ReporterView:
     return ReporterView(name=mask_name(name), hidden=True)
 
 
+def shown_actor(event: TimelineEvent, report: Report, viewer, reporter_view: ReporterView) -> str:
+    """Who did `event`, as `viewer` may read it, on every surface that names the actor (the API's
+    timeline, the case file): the reporter's own steps under the name the reporter is shown by
+    (an anonymous reporter stays "Anonim"); staff by name to the staff who work on or watch the
+    report and to themselves, and to everyone else (the reporter included) by their agency or
+    role. Empty for the system's own steps."""
+    actor = event.actor
+    if actor is None:
+        return ""
+    if actor.pk in (report.reporter_id, report.filed_by_id):
+        return reporter_view.name
+    if (
+        viewer is not None
+        and viewer.is_authenticated
+        and (may_see_internal(report, viewer) or viewer.pk == actor.pk)
+    ):
+        return actor.display_name
+    if actor.is_officer and actor.agency_id:
+        return (
+            str(report.agency.short_name)
+            if report.agency_id == actor.agency_id and report.agency is not None
+            else str(actor.get_role_display())
+        )
+    return str(actor.get_role_display())
+
+
 def _masked_nik(report: Report) -> str:
     from aduan.accounts import nik as niks
 
@@ -541,4 +578,10 @@ def shown_event_text(event, report: Report, viewer) -> str:
     """A timeline text (a note, an answer) as `viewer` may read it: masked outside the parties."""
     if is_own(report, viewer) or may_see_internal(report, viewer):
         return event.text
-    return masking.mask(event.text)
+    return public_text(event.text)
+
+
+def public_text(text: str) -> str:
+    """A timeline text as the public reads it, for a list that reads the text without its event
+    (Open311's `status_notes`): phone numbers, e-mail addresses and NIK-like numbers masked."""
+    return masking.mask(text)

@@ -12,6 +12,7 @@ from django.db import connection
 
 from aduan.core import fragments
 from aduan.reports.models import Report
+from aduan.reports.visibility import shown_text
 
 from .models import SearchDocument
 from .text import document
@@ -20,9 +21,13 @@ BATCH = 1000
 
 
 def source_text(report: Report) -> str:
-    """What a report is found by: its content and the names of its place, category and agency."""
+    """What a report is found by: its words as the public reads them (`visibility.shown_text` for
+    no viewer: the dispatcher's public version, numbers and e-mail addresses masked) and the names
+    of its place, category and agency. Not the original words: the portal's search is public, and
+    a search that matched a name or a number the public page hides would tell who wrote it."""
     _load_places(report)
-    parts = [report.title, report.description, report.address]
+    shown = shown_text(report, None)
+    parts = [shown.title, shown.description, shown.address]
     for related in ("village", "district", "category", "agency"):
         if getattr(report, f"{related}_id", None):
             obj = getattr(report, related)
@@ -53,6 +58,8 @@ def signature(report: Report) -> str:
         report.title,
         report.description,
         report.address,
+        getattr(report, "public_title", ""),  # a migration's historical model may predate them
+        getattr(report, "public_description", ""),
         report.village_id,
         report.district_id,
         report.category_id,

@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from aduan.reports.visibility import public_reports
+from aduan.reports.visibility import public_reports, shown_text
 
 from . import cells
 
@@ -98,12 +98,13 @@ def rows():
         .order_by("submitted_at", "id")
     )
     for r in qs.iterator(chunk_size=2000):
+        shown = shown_text(r, None)  # the public page's words: the public version, masked
         yield {
             "code": r.code,
             "classification": r.classification,
             "category": r.category.name if r.category else None,
-            "title": r.title,
-            "description": r.description,
+            "title": shown.title,
+            "description": shown.description,
             "district_code": r.district_id,
             "district": r.district.name if r.district else None,
             "village_code": r.village_id,

@@ -19,6 +19,7 @@ MAX_PINS = 1000
 MAP_FIELDS = (
     "code",
     "title",
+    "public_title",
     "status",
     "anonymous",
     "confidential",
@@ -29,6 +30,7 @@ MAP_FIELDS = (
     "reporter_id",
     "filed_by_id",
     "agency_id",
+    "sub_unit_id",
 )
 # What a staff map also reads: the deadline state that colours a pin's ring (`sla.zone`).
 DEADLINE_FIELDS = ("due_at", "warn_at", "paused_at")
@@ -52,7 +54,7 @@ def pin(report, viewer, *, staff: bool = False) -> dict | None:
     )
     shown = {
         "code": report.code,
-        "title": report.title,
+        "title": visibility.shown_text(report, viewer).title,
         "status": report.status,
         "label": str(report.get_status_display()),
         "lat": point[0],

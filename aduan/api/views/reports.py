@@ -23,9 +23,11 @@ from aduan.reports.models import Channel, Classification, ReportQuerySet, Status
 from aduan.reports.visibility import (
     case_file_for,
     get_report_for,
+    original_text_q,
     visible_attachment,
     visible_reports,
 )
+from aduan.search.backends import rank
 
 from .. import present
 from ..auth import ANY
@@ -59,7 +61,10 @@ class ReportFilter(Schema):
     overdue: bool | None = Field(None, description="true: melewati batas waktu")
     assigned_to_me: bool = False
     q: str | None = Field(
-        None, max_length=100, description="Cari di kode dan judul", examples=["jalan"]
+        None,
+        max_length=100,
+        description="Cari di kode dan judul (judul laporan orang lain: kata-kata versi publiknya)",
+        examples=["jalan"],
     )
     updated_since: dt.datetime | None = Field(
         None,
@@ -111,7 +116,15 @@ def filtered(queryset, f: ReportFilter, user):
     if f.q:
         term = f.q.replace("\x00", "").strip()
         if term:
-            queryset = queryset.filter(Q(code__iexact=term) | Q(title__icontains=term))
+            # The title as this viewer reads it: the original where they may read it, else the
+            # public words through the portal's own search (a name or a number the public page
+            # hides must not find the report).
+            public_hits = [pk for pk, _score, _how in rank(None, term, within=queryset).order]
+            queryset = queryset.filter(
+                Q(code__iexact=term)
+                | (original_text_q(user) & Q(title__icontains=term))
+                | Q(pk__in=public_hits)
+            )
     return queryset
 
 
