@@ -572,6 +572,11 @@ SMS_RATE_LIMIT_PER_PHONE_PER_HOUR = envint(
     "SMS_RATE_LIMIT_PER_PHONE_PER_HOUR", 10 * _limits_default
 )
 SMS_RATE_LIMIT_PER_IP_PER_HOUR = envint("SMS_RATE_LIMIT_PER_IP_PER_HOUR", 5000 * _limits_default)
+# Codes sent to prove a phone number (`sms.verification`): at most this many a day to one number,
+# whoever asks, and for one account, whatever number. A proven number files SMS and WhatsApp
+# reports for the account; five guesses a code and five codes a day leave a thief 25 guesses at a
+# million codes a day, and the owner of the number five unwanted SMS at most.
+PHONE_CODES_PER_DAY = envint("PHONE_CODES_PER_DAY", 5)
 # JSON API: request and file sizes.
 API_MAX_REQUEST_BYTES = envint("API_MAX_REQUEST_BYTES", 25 * 1024 * 1024)
 API_MAX_FILE_BYTES = envint("API_MAX_FILE_BYTES", 10 * 1024 * 1024)

@@ -7,6 +7,7 @@ account (`commands.account_for`). A number belongs to one account: proving it mo
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -44,6 +45,16 @@ def start(user, raw_phone: str) -> PhoneChallenge:
     ).exists():
         raise errors.InvalidState(
             _("Kode baru saja dikirim; tunggu satu menit sebelum meminta lagi.")
+        )
+    today = PhoneChallenge.objects.filter(created_at__gt=now - dt.timedelta(days=1))
+    if (
+        today.filter(phone=phone).count() >= settings.PHONE_CODES_PER_DAY
+        or today.filter(user=user).count() >= settings.PHONE_CODES_PER_DAY
+    ):
+        # A day's codes for this number (whoever asked) or for this account: guessing a code
+        # sent to somebody else's phone stays hopeless, and nobody is sent SMS without end.
+        raise errors.InvalidState(
+            _("Sudah terlalu banyak kode dikirim hari ini; coba lagi besok.")
         )
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():

@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 
 import pytest
@@ -52,3 +53,51 @@ def test_a_second_request_within_a_minute_is_refused(cast):
     citizen = ApiClient(cast.citizen)
     citizen.post("/me/phone/verification", {"phone": "+6281339100011"})
     error_of(citizen.post("/me/phone/verification", {"phone": "+6281339100011"}), 409)
+
+
+def test_a_number_gets_five_codes_a_day_whoever_asks(cast, settings):
+    """Guessing a code sent to somebody else's phone: five guesses a code, five codes a day to one
+    number from any number of accounts, five a day for one account."""
+    import time_machine
+    from django.utils import timezone
+
+    from aduan.accounts.models import User
+
+    victim = "+6281339100077"
+    start = timezone.now()
+    for minute in range(5):
+        thief = User.objects.create_user(f"pencuri{minute}", email=f"p{minute}@example.test")
+        with time_machine.travel(start + dt.timedelta(minutes=2 * minute)):
+            sent = ApiClient(thief).post("/me/phone/verification", {"phone": victim})
+            assert sent.status_code == 202
+    another = User.objects.create_user("pencuri9", email="p9@example.test")
+    with time_machine.travel(start + dt.timedelta(minutes=20)):
+        refused = error_of(
+            ApiClient(another).post("/me/phone/verification", {"phone": victim}), 409
+        )
+        assert "besok" in refused["message"]
+        # Another number still gets its code.
+        other = ApiClient(another).post("/me/phone/verification", {"phone": "+6281339100078"})
+        assert other.status_code == 202
+    with time_machine.travel(start + dt.timedelta(days=1, minutes=1)):
+        assert (
+            ApiClient(another).post("/me/phone/verification", {"phone": victim}).status_code == 202
+        )
+    sms_to_victim = [
+        n for n in Notification.objects.filter(channel=Channel.SMS) if n.address == victim
+    ]
+    assert len(sms_to_victim) == 6
+
+
+def test_an_account_gets_five_codes_a_day_whatever_the_number(cast):
+    import time_machine
+    from django.utils import timezone
+
+    citizen = ApiClient(cast.citizen)
+    start = timezone.now()
+    for minute in range(5):
+        with time_machine.travel(start + dt.timedelta(minutes=2 * minute)):
+            phone = f"+62813391001{minute:02d}"
+            assert citizen.post("/me/phone/verification", {"phone": phone}).status_code == 202
+    with time_machine.travel(start + dt.timedelta(minutes=20)):
+        error_of(citizen.post("/me/phone/verification", {"phone": "+6281339100199"}), 409)
