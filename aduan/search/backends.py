@@ -2,7 +2,8 @@
 
 1. The query is reduced to stems the way documents are (`text.terms`); every stem must match.
 2. Only reports `user` may open take part (`visible_reports`: the public sees no confidential
-   and no unverified report), and only through their search document, which holds no identity.
+   and no unverified report), and only through their search document, which holds no identity
+   and only the words the public reads (`index.source_text`).
 3. Staff also find a report by its tracking code, the reporter's name or phone, or NIK (through
    the keyed hash), but only where they may see the reporter's identity (`identity_scope`), so
    that searching a name never reveals who filed an anonymous report.
