@@ -174,6 +174,15 @@ CASES = [
         "Status jalan: jawaban tidak valid.",
     ),
     (
+        # The portal's form refuses it first, with the same bound (`CategoryQuestion.NUMBER_*`)
+        # and Django's message: tests/test_report_rules.py::test_the_form_and_the_rule_agree...
+        "a number answer of 5,001 digits (a 500 on save)",
+        {"answers": {"status-jalan": "kabupaten", "luas-kerusakan": "1e5000"}},
+        ("api", "open311"),
+        "Perkiraan panjang kerusakan (meter): angka paling banyak 10 digit sebelum koma dan 2 "
+        "digit sesudahnya.",
+    ),
+    (
         "an RT/RW filing for a resident without their consent",
         {"on_behalf": True},
         ("portal", "api"),
@@ -230,3 +239,56 @@ def test_the_good_report_is_filed_on_every_channel(client, cast):
     assert rules.clean_answers(report.category, {"status-jalan": "provinsi"}) == {
         "status-jalan": "provinsi"
     }
+
+
+@pytest.mark.parametrize(
+    ("answer", "accepted"),
+    [
+        ("1234567890.12", 1234567890.12),  # 12 digits, 2 after the point: the largest
+        ("12.50", 12.5),
+        ("1e3", 1000),
+        (7, 7),
+        (2.5, 2.5),
+        ("12345678901", None),  # 11 digits before the point
+        ("0.125", None),  # 3 after it
+        ("1e5000", None),
+        ("1e1000000", None),  # int() would take tens of seconds
+        ("9" * 100_000, None),
+        (1e300, None),
+    ],
+    ids=lambda value: str(value)[:20],
+)
+def test_the_form_and_the_rule_agree_on_a_number_answer(answer, accepted):
+    """One bound (`CategoryQuestion.NUMBER_DIGITS`, `NUMBER_DECIMALS`) for the portal's field and
+    the rule every channel's action applies; a number beyond it is refused on its digits and
+    exponent, before any arithmetic."""
+    import time
+
+    from aduan.directory import question_fields
+    from aduan.reports.errors import InvalidInput
+
+    question = Category.objects.get(code="infrastruktur-jalan").questions.get(code="luas-kerusakan")
+    field = question_fields._field(question)
+    started = time.monotonic()
+    try:
+        cleaned = rules.clean_answers(
+            question.category, {"status-jalan": "kabupaten", question.code: answer}
+        )
+    except InvalidInput as error:
+        assert accepted is None, error
+        assert error.field == "extra_answers.luas-kerusakan"
+        assert "paling banyak 10 digit sebelum koma dan 2 digit sesudahnya" in error.message
+    else:
+        assert cleaned[question.code] == accepted
+    assert time.monotonic() - started < 0.5
+    assert (accepted is not None) == _valid(field, str(answer))
+
+
+def _valid(field, text) -> bool:
+    from django.core.exceptions import ValidationError
+
+    try:
+        field.clean(text)
+    except ValidationError:
+        return False
+    return True
