@@ -292,3 +292,84 @@ def _valid(field, text) -> bool:
     except ValidationError:
         return False
     return True
+
+
+# --- the length of a report's text: one limit (`rules.DESCRIPTION_LENGTH`), never cut ---------
+
+
+def _text(length: int) -> str:
+    text = ("jalan berlubang besar di depan sekolah " * (length // 30 + 1))[: length - 1]
+    return text + "."
+
+
+def _too_long(length: int) -> str:
+    return (
+        f"Isi laporan terlalu panjang: {length} karakter, paling banyak "
+        f"{rules.DESCRIPTION_LENGTH}. Persingkat isinya, lalu kirim lagi."
+    )
+
+
+def _open311_post(client, description):
+    seed_demo_application()
+    data = {
+        "api_key": DEMO_KEY,
+        "service_code": "infrastruktur-jalan",
+        "description": description,
+        "address_string": "Jalan Garuda",
+        "phone": "081234567890",
+        "attribute[status-jalan]": "kabupaten",
+    }
+    return client.post("/open311/v2/requests.json", data)
+
+
+def test_a_text_over_the_limit_is_refused_with_the_same_message(client, cast, chat):  # noqa: F811
+    from aduan.sms.commands import handle as sms
+
+    over = rules.DESCRIPTION_LENGTH + 1
+    response = _open311_post(client, _text(over))
+    assert response.status_code == 400
+    assert response.json()[0]["description"] == _too_long(over)
+    assert _too_long(over) in sms("+6281300000055", "LAPOR " + _text(over))
+    assert _too_long(over) in chat("text", {"body": "LAPOR " + _text(over)})
+    assert not Report.objects.exists()
+
+
+def test_a_text_within_the_limit_is_filed_whole_on_every_channel(client, cast, chat):  # noqa: F811
+    """Open311 refused above 4,000 characters; SMS cut the text at 5,000 and WhatsApp a message
+    at 4,000, without a word to the citizen."""
+    from aduan.sms.commands import handle as sms
+
+    assert _open311_post(client, _text(rules.DESCRIPTION_LENGTH)).status_code == 201
+    assert len(Report.objects.get().description) == rules.DESCRIPTION_LENGTH
+    Report.objects.all().delete()
+    assert "Laporan diterima" in sms("+6281300000055", "LAPOR " + _text(6000))
+    assert len(Report.objects.get().description) == 6000
+    Report.objects.all().delete()
+    assert "Laporan diterima" in chat("text", {"body": "LAPOR " + _text(4090)})
+    assert len(Report.objects.get().description) == 4090
+
+
+def test_the_guided_filing_refuses_the_message_that_would_pass_the_limit(cast, chat):  # noqa: F811
+    """The citizen is told at once; the draft keeps what came before, whole."""
+    from aduan.messaging.models import Conversation
+
+    assert "Kapan" in chat("text", {"body": _text(8000)})
+    reply = chat("text", {"body": _text(4000)})  # the time, as part of the story
+    assert _too_long(8000 + 1 + 4000) in reply
+    [conversation] = Conversation.objects.all()
+    assert conversation.draft["text"] == [_text(8000)]
+
+
+def test_a_resubmitted_text_over_the_limit_is_refused(cast):
+    from aduan.reports import actions
+    from aduan.reports.errors import InvalidInput
+    from aduan.reports.models import Status
+    from tests.conftest import report_in
+
+    report = report_in(cast, Status.RETURNED)
+    over = rules.DESCRIPTION_LENGTH + 1
+    with pytest.raises(InvalidInput) as refused:
+        actions.do_resubmit(report, actor=cast.citizen, changes={"description": _text(over)})
+    assert (refused.value.field, refused.value.message) == ("description", _too_long(over))
+    report.refresh_from_db()
+    assert report.status == Status.RETURNED

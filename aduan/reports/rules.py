@@ -22,6 +22,10 @@ from aduan.directory.models import CategoryQuestion, Region
 
 from .errors import InvalidInput, NotPermitted
 
+# The longest text of a report, on every channel: the portal's and the intake's fields show it to
+# the browser, the API's schemas publish it, and `check_description` refuses what is longer
+# (SMS and WhatsApp say so in their reply; they never cut a citizen's text short).
+DESCRIPTION_LENGTH = 10_000
 ANSWER_FIELD = "extra_answers."  # + the question's code: where a channel shows an answer's error
 # A number answer (a length in metres, a count of households) within the bound the portal's
 # form also takes (`directory.question_fields`), checked by Django's validator for both.
@@ -44,6 +48,21 @@ def plain_text(value) -> str:
     becomes what the portal's form would have sent."""
     text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
     return text.translate(_CONTROLS).strip()
+
+
+def check_description(description: str) -> None:
+    """A report's text (already `plain_text`): given, and not longer than `DESCRIPTION_LENGTH`."""
+    if not description:
+        raise InvalidInput(_("Isi laporan wajib diisi."), field="description")
+    if len(description) > DESCRIPTION_LENGTH:
+        raise InvalidInput(
+            _(
+                "Isi laporan terlalu panjang: %(length)s karakter, paling banyak %(limit)s. "
+                "Persingkat isinya, lalu kirim lagi."
+            )
+            % {"length": len(description), "limit": DESCRIPTION_LENGTH},
+            field="description",
+        )
 
 
 def check_content(

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 
 from aduan.directory.models import PRIORITY_CODES
+from aduan.reports import rules
 from aduan.reports.models import Classification
 
 from .catalog import Ref
@@ -171,7 +172,9 @@ class ReportIn(Schema):
 
     title: Str(200, min_length=1, example="Jalan berlubang di Jalan Garuda")
     description: Str(
-        10000, min_length=1, example="Sejak awal bulan jalan di depan SD Seketeng berlubang besar."
+        rules.DESCRIPTION_LENGTH,
+        min_length=1,
+        example="Sejak awal bulan jalan di depan SD Seketeng berlubang besar.",
     )
     classification: Classification = Classification.COMPLAINT
     category: Str(60, example="infrastruktur-jalan") | None = None

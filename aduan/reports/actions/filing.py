@@ -76,8 +76,7 @@ def do_file_report(
     address, reporter_name = rules.plain_text(address), rules.plain_text(reporter_name)
     if not title:
         raise errors.InvalidInput(_("Judul laporan wajib diisi."), field="title")
-    if not description:
-        raise errors.InvalidInput(_("Isi laporan wajib diisi."), field="description")
+    rules.check_description(description)
     if reporter is None and not (reporter_name or reporter_phone or reporter_email):
         raise errors.InvalidInput(
             _("Identitas atau kontak pelapor wajib diisi."), field="reporter_name"
