@@ -1,7 +1,7 @@
 """A report as the API shows it (summary, detail, parts, events, files) and as it is filed."""
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -10,7 +10,7 @@ from aduan.reports import rules
 from aduan.reports.models import Classification
 
 from .catalog import Ref
-from .common import Email, Latitude, Longitude, Str
+from .common import Email, Latitude, Longitude, Phone, Str
 
 
 class ReporterOut(Schema):
@@ -198,7 +198,7 @@ class ReportIn(Schema):
         example="Siti Rahmah",
         description="Hanya RT/RW: nama warga yang diwakili; laporan menjadi milik warga itu.",
     ) = ""
-    resident_phone: Annotated[str, Field(max_length=20, pattern=r"^\+?[0-9 -]{0,19}$")] = ""
+    resident_phone: Phone = ""
     resident_email: Email = ""
     relationship: Str(100, example="Warga RT 01") = ""
     consent: bool = Field(
