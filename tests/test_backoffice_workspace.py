@@ -6,7 +6,7 @@ from aduan.audit.models import AuditEntry
 from aduan.backoffice.models import ResponseTemplate
 from aduan.directory.models import Category
 from aduan.notifications.models import Notification
-from aduan.reports.models import ArchiveReason, EventKind, Status
+from aduan.reports.models import ArchiveReason, EventKind, Report, Status
 from tests.conftest import file_report, photo_bytes, report_in
 
 pytestmark = pytest.mark.django_db
@@ -129,6 +129,36 @@ def test_it_reclassifies_and_a_new_category_brings_its_supervisory_default(clien
         True,
         False,
     )
+
+
+def test_it_refuses_to_reclassify_into_an_inactive_category_but_keeps_the_current_one(client, cast):
+    """The rule is the action's (`do_reclassify`): the API and this form refuse alike. A report
+    already in an inactive category (an import's) may be reclassified otherwise and keep it."""
+    from tests.api.conftest import ApiClient
+
+    report = report_in(cast, Status.SUBMITTED)
+    old = Category.objects.create(code="lama", name="Kategori lama", is_active=False)
+    client.force_login(cast.dispatcher)
+    response = _post(client, report, "reclassify", classification="complaint", category=old.pk)
+    assert response.status_code == 422
+    assert "Kategori ini tidak aktif; pilih kategori lain." in response.content.decode()
+    api = ApiClient(cast.dispatcher).post(
+        f"/reports/{report.code}/reclassify", {"category": "lama"}
+    )
+    assert api.status_code == 422
+    assert api.json()["error"]["message"] == "Kategori ini tidak aktif; pilih kategori lain."
+    report.refresh_from_db()
+    assert report.category != old
+    Report.objects.filter(pk=report.pk).update(category=old)
+    report.refresh_from_db()
+    assert (
+        _post(
+            client, report, "reclassify", classification="aspiration", category=old.pk
+        ).status_code
+        == 302
+    )
+    report.refresh_from_db()
+    assert (report.category, report.classification) == (old, "aspiration")
 
 
 def test_it_assigns_to_a_colleague_and_not_to_another_agency(client, cast):

@@ -190,3 +190,30 @@ def test_it_imports_the_real_development_file(cast):
 def test_it_imports_a_row_repeated_in_the_file_once(cast, tmp_path):
     out, _err = run(write_csv(tmp_path / "lama.csv", [GOOD[0], GOOD[1], GOOD[0]]))
     assert "2 laporan diimpor, 1 sudah ada" in out
+
+
+def test_it_drops_control_characters_and_imports_every_row(cast, tmp_path):
+    """A NUL in a cell (PostgreSQL refuses it in text and in JSON: a DataError stopped the import
+    part-way) is dropped as the portal drops it (`rules.plain_text`), in every cell it stores."""
+    rows = [
+        [
+            "Jalan\x00 desa rusak\x07 parah.",
+            "INFRA\x00",
+            "DINAS\x00 BARU",
+            "Web\x00",
+            "01-02-2018 06:30",
+            "Laporan\x00 Selesai",
+            "Sudah\x00 diperbaiki.",
+            "x",
+        ],
+        GOOD[1],
+    ]
+    out, err = run(write_csv(tmp_path / "lama.csv", rows))
+    assert "2 laporan diimpor, 0 sudah ada, 0 baris bermasalah" in out and err == ""
+    road = Report.objects.get(description__startswith="Jalan")
+    assert road.description == "Jalan desa rusak parah." and road.title == road.description
+    assert road.agency.name == "DINAS BARU" and road.category.name == "INFRA"
+    assert road.channel == "web"
+    assert road.events.filter(kind="answered", text="Sudah diperbaiki.").exists()
+    submitted = road.events.get(kind="submitted")
+    assert submitted.data["original_status"] == "Laporan Selesai"

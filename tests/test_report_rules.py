@@ -174,6 +174,15 @@ CASES = [
         "Status jalan: jawaban tidak valid.",
     ),
     (
+        # The portal's form refuses it first, with the same bound (`CategoryQuestion.NUMBER_*`)
+        # and Django's message: tests/test_report_rules.py::test_the_form_and_the_rule_agree...
+        "a number answer of 5,001 digits (a 500 on save)",
+        {"answers": {"status-jalan": "kabupaten", "luas-kerusakan": "1e5000"}},
+        ("api", "open311"),
+        "Perkiraan panjang kerusakan (meter): angka paling banyak 10 digit sebelum koma dan 2 "
+        "digit sesudahnya.",
+    ),
+    (
         "an RT/RW filing for a resident without their consent",
         {"on_behalf": True},
         ("portal", "api"),
@@ -230,3 +239,137 @@ def test_the_good_report_is_filed_on_every_channel(client, cast):
     assert rules.clean_answers(report.category, {"status-jalan": "provinsi"}) == {
         "status-jalan": "provinsi"
     }
+
+
+@pytest.mark.parametrize(
+    ("answer", "accepted"),
+    [
+        ("1234567890.12", 1234567890.12),  # 12 digits, 2 after the point: the largest
+        ("12.50", 12.5),
+        ("1e3", 1000),
+        (7, 7),
+        (2.5, 2.5),
+        ("12345678901", None),  # 11 digits before the point
+        ("0.125", None),  # 3 after it
+        ("1e5000", None),
+        ("1e1000000", None),  # int() would take tens of seconds
+        ("9" * 100_000, None),
+        (1e300, None),
+    ],
+    ids=lambda value: str(value)[:20],
+)
+def test_the_form_and_the_rule_agree_on_a_number_answer(answer, accepted):
+    """One bound (`CategoryQuestion.NUMBER_DIGITS`, `NUMBER_DECIMALS`) for the portal's field and
+    the rule every channel's action applies; a number beyond it is refused on its digits and
+    exponent, before any arithmetic."""
+    import time
+
+    from aduan.directory import question_fields
+    from aduan.reports.errors import InvalidInput
+
+    question = Category.objects.get(code="infrastruktur-jalan").questions.get(code="luas-kerusakan")
+    field = question_fields._field(question)
+    started = time.monotonic()
+    try:
+        cleaned = rules.clean_answers(
+            question.category, {"status-jalan": "kabupaten", question.code: answer}
+        )
+    except InvalidInput as error:
+        assert accepted is None, error
+        assert error.field == "extra_answers.luas-kerusakan"
+        assert "paling banyak 10 digit sebelum koma dan 2 digit sesudahnya" in error.message
+    else:
+        assert cleaned[question.code] == accepted
+    assert time.monotonic() - started < 0.5
+    assert (accepted is not None) == _valid(field, str(answer))
+
+
+def _valid(field, text) -> bool:
+    from django.core.exceptions import ValidationError
+
+    try:
+        field.clean(text)
+    except ValidationError:
+        return False
+    return True
+
+
+# --- the length of a report's text: one limit (`rules.DESCRIPTION_LENGTH`), never cut ---------
+
+
+def _text(length: int) -> str:
+    text = ("jalan berlubang besar di depan sekolah " * (length // 30 + 1))[: length - 1]
+    return text + "."
+
+
+def _too_long(length: int) -> str:
+    return (
+        f"Isi laporan terlalu panjang: {length} karakter, paling banyak "
+        f"{rules.DESCRIPTION_LENGTH}. Persingkat isinya, lalu kirim lagi."
+    )
+
+
+def _open311_post(client, description):
+    seed_demo_application()
+    data = {
+        "api_key": DEMO_KEY,
+        "service_code": "infrastruktur-jalan",
+        "description": description,
+        "address_string": "Jalan Garuda",
+        "phone": "081234567890",
+        "attribute[status-jalan]": "kabupaten",
+    }
+    return client.post("/open311/v2/requests.json", data)
+
+
+def test_a_text_over_the_limit_is_refused_with_the_same_message(client, cast, chat):  # noqa: F811
+    from aduan.sms.commands import handle as sms
+
+    over = rules.DESCRIPTION_LENGTH + 1
+    response = _open311_post(client, _text(over))
+    assert response.status_code == 400
+    assert response.json()[0]["description"] == _too_long(over)
+    assert _too_long(over) in sms("+6281300000055", "LAPOR " + _text(over))
+    assert _too_long(over) in chat("text", {"body": "LAPOR " + _text(over)})
+    assert not Report.objects.exists()
+
+
+def test_a_text_within_the_limit_is_filed_whole_on_every_channel(client, cast, chat):  # noqa: F811
+    """Open311 refused above 4,000 characters; SMS cut the text at 5,000 and WhatsApp a message
+    at 4,000, without a word to the citizen."""
+    from aduan.sms.commands import handle as sms
+
+    assert _open311_post(client, _text(rules.DESCRIPTION_LENGTH)).status_code == 201
+    assert len(Report.objects.get().description) == rules.DESCRIPTION_LENGTH
+    Report.objects.all().delete()
+    assert "Laporan diterima" in sms("+6281300000055", "LAPOR " + _text(6000))
+    assert len(Report.objects.get().description) == 6000
+    Report.objects.all().delete()
+    assert "Laporan diterima" in chat("text", {"body": "LAPOR " + _text(4090)})
+    assert len(Report.objects.get().description) == 4090
+
+
+def test_the_guided_filing_refuses_the_message_that_would_pass_the_limit(cast, chat):  # noqa: F811
+    """The citizen is told at once; the draft keeps what came before, whole."""
+    from aduan.messaging.models import Conversation
+
+    assert "Kapan" in chat("text", {"body": _text(8000)})
+    reply = chat("text", {"body": _text(4000)})  # the time, as part of the story
+    assert _too_long(8000 + 1 + 4000) in reply
+    [conversation] = Conversation.objects.all()
+    assert conversation.draft["text"] == [_text(8000)]
+
+
+def test_a_resubmitted_text_over_the_limit_is_refused(cast):
+    from aduan.reports import actions
+    from aduan.reports.errors import InvalidInput
+    from aduan.reports.models import Status
+    from tests.conftest import report_in
+
+    report = report_in(cast, Status.RETURNED)
+    over = rules.DESCRIPTION_LENGTH + 1
+    with pytest.raises(InvalidInput) as refused:
+        actions.do_resubmit(report, actor=cast.citizen, changes={"description": _text(over)})
+    assert (refused.value.field, refused.value.message) == ("description", _too_long(over))
+    report.refresh_from_db()
+    assert report.status == Status.RETURNED

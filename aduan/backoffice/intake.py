@@ -39,7 +39,9 @@ class IntakeForm(forms.Form):
     )
     title = forms.CharField(label=gettext_lazy("Judul"), max_length=200)
     description = forms.CharField(
-        label=gettext_lazy("Isi laporan (apa, kapan, kronologi)"), widget=forms.Textarea
+        label=gettext_lazy("Isi laporan (apa, kapan, kronologi)"),
+        max_length=rules.DESCRIPTION_LENGTH,
+        widget=forms.Textarea,
     )
     incident_date = forms.DateField(
         label=gettext_lazy("Tanggal kejadian"),

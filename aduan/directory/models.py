@@ -172,6 +172,12 @@ class CategoryQuestion(models.Model):
         SINGLE = "single", _("Pilihan tunggal")
         MULTI = "multi", _("Pilihan ganda")
 
+    # The bounds of an answer, one for every channel: the portal's form fields
+    # (`question_fields`) and the rule every action applies (`reports.rules.clean_answers`).
+    TEXT_LENGTH = 500
+    NUMBER_DIGITS = 12  # in all, NUMBER_DECIMALS of them after the decimal point
+    NUMBER_DECIMALS = 2
+
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="questions")
     code = models.SlugField(_("kode"), max_length=40)
     label = models.CharField(_("pertanyaan"), max_length=200)

@@ -34,7 +34,11 @@ def _field(question: CategoryQuestion) -> forms.Field:
     choices = [(c["key"], _master(c["name"])) for c in question.choices or []]
     common = {"label": gettext(question.label), "required": False}
     if question.type == CategoryQuestion.Type.NUMBER:
-        field = forms.DecimalField(max_digits=12, decimal_places=2, **common)
+        field = forms.DecimalField(
+            max_digits=CategoryQuestion.NUMBER_DIGITS,
+            decimal_places=CategoryQuestion.NUMBER_DECIMALS,
+            **common,
+        )
     elif question.type == CategoryQuestion.Type.DATE:
         field = forms.DateField(
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
@@ -44,7 +48,7 @@ def _field(question: CategoryQuestion) -> forms.Field:
     elif question.type == CategoryQuestion.Type.MULTI:
         return _Choices(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
     else:
-        field = forms.CharField(max_length=500, **common)
+        field = forms.CharField(max_length=CategoryQuestion.TEXT_LENGTH, **common)
     if question.required:
         field.widget.attrs["required"] = True
     return field

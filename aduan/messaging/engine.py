@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.notifications import outbox
-from aduan.reports import actions, errors
+from aduan.reports import actions, errors, rules
 from aduan.reports.models import EventKind, Report, Status
 from aduan.reports.visibility import visible_events
 
@@ -45,6 +45,9 @@ GREETINGS = {
 
 def handle(message: Incoming) -> list[Reply]:
     """Act on one message and queue the replies (call inside the webhook's transaction)."""
+    # The text as every channel stores it (`rules.plain_text`), before any of it is kept in the
+    # conversation's draft: PostgreSQL refuses a NUL in JSON, a DataError would lose the message.
+    message.text, message.place = rules.plain_text(message.text), rules.plain_text(message.place)
     sender = Sender.of(message.channel, message.phone)
     now = timezone.now()
     conversation, _created = Conversation.objects.select_for_update().get_or_create(

@@ -40,7 +40,7 @@ def _file(sender: Sender, text: str, **fields) -> Reply:
             reporter=sender.user,
             reporter_phone="" if sender.user else sender.phone,
             title=_title(text),
-            description=text[:5000],
+            description=text,  # whole: a text too long is refused in the reply, never cut
             **fields,
         )
     except errors.ActionError as exc:
@@ -109,7 +109,12 @@ def filing_step(sender, conversation, message: Incoming, *, first=False) -> list
         elif asked == "who":
             draft["who"] = (draft["who"] + " " + text).strip()[:500]
         else:
-            draft["text"].append(text)
+            try:  # the filing's rule, told now: the draft keeps what came before, whole
+                rules.check_description("\n".join([*draft["text"], text]))
+            except errors.InvalidInput as refused:
+                replies.append(Reply(str(refused.message)))
+            else:
+                draft["text"].append(text)
     if message.files:
         kept = keep_files(conversation, message.files)
         replies.append(Reply(_("%(n)s foto/berkas diterima.") % {"n": kept}))

@@ -25,7 +25,7 @@ from aduan.directory.models import Category, CategoryQuestion, Region
 from aduan.ops import ratelimit
 from aduan.ops.filter_dates import DateOutOfRange, filter_moment
 from aduan.ops.replica import replica_reads
-from aduan.reports import actions, errors
+from aduan.reports import actions, errors, rules
 from aduan.reports.models import (
     DONE_STATUSES,
     OPEN_STATUSES,
@@ -452,7 +452,8 @@ def _clean(value: str, limit: int, name: str) -> str:
 
 def _report_fields(data, category: Category) -> dict:
     """The report's fields from the form, or ValueError with what is wrong (a 400)."""
-    description = _clean(data.get("description"), 4000, "description")
+    # Its length is the filing's rule (`rules.check_description`), as on every channel.
+    description = rules.plain_text(data.get("description"))
     if not description:
         raise ValueError(_("description wajib diisi."))
     fields = {

@@ -11,6 +11,8 @@ import math
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +22,19 @@ from aduan.directory.models import CategoryQuestion, Region
 
 from .errors import InvalidInput, NotPermitted
 
+# The longest text of a report, on every channel: the portal's and the intake's fields show it to
+# the browser, the API's schemas publish it, and `check_description` refuses what is longer
+# (SMS and WhatsApp say so in their reply; they never cut a citizen's text short).
+DESCRIPTION_LENGTH = 10_000
 ANSWER_FIELD = "extra_answers."  # + the question's code: where a channel shows an answer's error
-TEXT_ANSWER_LENGTH = 500
+# A number answer (a length in metres, a count of households) within the bound the portal's
+# form also takes (`directory.question_fields`), checked by Django's validator for both.
+_NUMBER_ANSWER_BOUND = DecimalValidator(
+    CategoryQuestion.NUMBER_DIGITS, CategoryQuestion.NUMBER_DECIMALS
+)
+# Longer text is no number within the bound (12 digits and a point are 13 characters; this leaves
+# room for leading zeros and an exponent): refused before Decimal reads it.
+_NUMBER_ANSWER_TEXT = 40
 
 
 # C0 control characters but tab and newline, and DEL: never typed by a person, they only hide
@@ -35,6 +48,21 @@ def plain_text(value) -> str:
     becomes what the portal's form would have sent."""
     text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
     return text.translate(_CONTROLS).strip()
+
+
+def check_description(description: str) -> None:
+    """A report's text (already `plain_text`): given, and not longer than `DESCRIPTION_LENGTH`."""
+    if not description:
+        raise InvalidInput(_("Isi laporan wajib diisi."), field="description")
+    if len(description) > DESCRIPTION_LENGTH:
+        raise InvalidInput(
+            _(
+                "Isi laporan terlalu panjang: %(length)s karakter, paling banyak %(limit)s. "
+                "Persingkat isinya, lalu kirim lagi."
+            )
+            % {"length": len(description), "limit": DESCRIPTION_LENGTH},
+            field="description",
+        )
 
 
 def check_content(
@@ -147,6 +175,15 @@ def clean_answers(category, answers: dict) -> dict:
             continue
         try:
             cleaned[code] = _answer(question, value)
+        except NumberOutOfBounds:
+            problems[ANSWER_FIELD + code] = _(
+                "%(question)s: angka paling banyak %(whole)s digit sebelum koma dan "
+                "%(decimals)s digit sesudahnya."
+            ) % {
+                "question": label,
+                "whole": CategoryQuestion.NUMBER_DIGITS - CategoryQuestion.NUMBER_DECIMALS,
+                "decimals": CategoryQuestion.NUMBER_DECIMALS,
+            }
         except (TypeError, ValueError, InvalidOperation):
             problems[ANSWER_FIELD + code] = _("%(question)s: jawaban tidak valid.") % {
                 "question": label
@@ -157,15 +194,34 @@ def clean_answers(category, answers: dict) -> dict:
     return cleaned
 
 
+class NumberOutOfBounds(ValueError):
+    """A number answer with more digits than `CategoryQuestion.NUMBER_DIGITS` in all or more than
+    `NUMBER_DECIMALS` after the point."""
+
+
+def _number(value) -> int | float:
+    """A number answer within the form's bound, checked on the digits and the exponent before
+    any arithmetic: "1e5000" would be an int of 5,001 digits that JSON cannot write (a 500 on
+    save), "1e1000000" one that takes `int()` tens of seconds to build."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise TypeError
+    text = str(value).strip()
+    if len(text) > _NUMBER_ANSWER_TEXT:
+        raise NumberOutOfBounds
+    number = Decimal(text)
+    if not number.is_finite() or number < 0:
+        raise ValueError
+    try:  # the form's own validator, on the digits and the exponent only
+        _NUMBER_ANSWER_BOUND(number)
+    except ValidationError:
+        raise NumberOutOfBounds from None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
 def _answer(question: CategoryQuestion, value):
     keys = {c.get("key") for c in question.choices or []}
     if question.type == CategoryQuestion.Type.NUMBER:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
-            raise TypeError
-        number = Decimal(str(value).strip())
-        if not number.is_finite() or number < 0:
-            raise ValueError
-        return int(number) if number == number.to_integral_value() else float(number)
+        return _number(value)
     if question.type == CategoryQuestion.Type.DATE:
         if isinstance(value, dt.date):
             return value.isoformat()
@@ -184,7 +240,7 @@ def _answer(question: CategoryQuestion, value):
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError
     text = str(value).strip()
-    if len(text) > TEXT_ANSWER_LENGTH or "\x00" in text:
+    if len(text) > CategoryQuestion.TEXT_LENGTH or "\x00" in text:
         raise ValueError
     return text
 

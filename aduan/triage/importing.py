@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from aduan.directory.models import Agency, Category
-from aduan.reports import actions, errors
+from aduan.reports import actions, errors, rules
 from aduan.reports.models import Channel
 
 from . import sheets
@@ -82,6 +82,10 @@ class Importer:
         return self.result
 
     def _row(self, source: str, line: int, row: dict) -> None:
+        # Every cell as the portal would have stored it (`rules.plain_text`): a NUL in an agency's
+        # name or a status is refused by PostgreSQL as much as one in the text, and a DataError
+        # would stop the import part-way.
+        row = {k: rules.plain_text(v) if isinstance(v, str) else v for k, v in row.items()}
         text = str(row.get("text") or "").strip()
         if not text:
             raise errors.InvalidInput("teks laporan kosong")

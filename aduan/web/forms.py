@@ -11,6 +11,7 @@ from aduan.accounts.phone import normalise_phone
 from aduan.directory import question_fields as extra_questions
 from aduan.directory.fields import KnownRegionField
 from aduan.directory.models import Agency, Category, Region
+from aduan.reports import rules
 from aduan.reports.models import Classification, Status
 
 
@@ -123,7 +124,7 @@ class ReportForm(LocationFields):
     title = forms.CharField(label=_("Judul laporan"), max_length=200)
     description = forms.CharField(
         label=_("Isi laporan"),
-        max_length=10000,
+        max_length=rules.DESCRIPTION_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Apa yang terjadi, di mana, kapan, dan siapa yang terlibat."),
     )
@@ -225,7 +226,9 @@ class OnBehalfForm(forms.Form):
 class ResubmitForm(LocationFields):
     title = forms.CharField(label=_("Judul laporan"), max_length=200)
     description = forms.CharField(
-        label=_("Isi laporan"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Isi laporan"),
+        max_length=rules.DESCRIPTION_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     text = forms.CharField(
         label=_("Keterangan untuk admin"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -162,7 +162,7 @@ def _read(message: dict, incoming: engine.Incoming) -> str:
     kind = message.get("type")
     content = message.get(kind) or {}
     if kind == "text":
-        incoming.text = str(content.get("body", ""))[:4000]
+        incoming.text = str(content.get("body", ""))  # its length: `rules.check_description`
     elif kind == "interactive":
         reply = content.get("button_reply") or content.get("list_reply") or {}
         incoming.text = str(reply.get("id") or reply.get("title") or "")[:200]
@@ -178,7 +178,7 @@ def _read(message: dict, incoming: engine.Incoming) -> str:
             str(content.get(k, "")) for k in ("name", "address") if content.get(k)
         )[:255]
     elif kind in ("image", "document", "video"):
-        incoming.text = str(content.get("caption", ""))[:4000]
+        incoming.text = str(content.get("caption", ""))
         limit = max(settings.ATTACHMENT_MAX_MB, settings.ATTACHMENT_MAX_VIDEO_MB) * 1024 * 1024
         data, _type = graph.media(str(content.get("id", "")), limit)
         name = str(content.get("filename") or f"whatsapp-{kind}")

@@ -56,3 +56,37 @@ def test_completing_the_profile_through_patch_me_releases_the_report(cast):
 def test_a_citizen_with_the_profile_files_at_once(cast):
     filed = ApiClient(cast.citizen).post_form("/reports", form())
     assert filed.status_code == 201 and filed.json()["awaiting_profile"] is False
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("(0371) 21234", "+6237121234"), ("0813.3910.0011", "+6281339100011")],
+)
+def test_a_phone_is_read_by_the_rule_every_channel_uses(cast, typed, stored):
+    """`accounts.phone.normalise_phone`, as on the portal; the schema's own pattern refused
+    these with a bare "Nilai tidak valid."."""
+    done = ApiClient(cast.citizen).patch("/me", {"phone": typed})
+    assert done.status_code == 200, done.content
+    cast.citizen.refresh_from_db()
+    assert cast.citizen.phone == stored
+
+
+def test_a_resident_phone_is_read_by_the_same_rule(cast):
+    filed = ApiClient(cast.representative).post_form(
+        "/reports",
+        form(
+            resident_name="Siti Rahmah",
+            resident_phone="0813.3910.0022",
+            relationship="Ketua RT",
+            consent="true",
+        ),
+    )
+    assert filed.status_code == 201, filed.content
+    assert Report.objects.get().reporter_phone == "+6281339100022"
+
+
+def test_a_phone_that_is_not_one_is_refused_with_the_rules_message(cast):
+    refused = ApiClient(cast.citizen).patch("/me", {"phone": "0813 abc"})
+    assert refused.status_code == 422
+    message = "Nomor telepon tidak dikenali. Contoh: 0813 3910 0011."
+    assert refused.json()["error"]["fields"]["phone"] == [message]

@@ -396,3 +396,20 @@ def test_an_abandoned_draft_and_its_photo_are_dropped_by_the_sweep(client, cast,
     assert "sudah lewat waktu" in told
     mine.refresh_from_db()
     assert "expired" not in mine.draft and not Report.objects.exists()
+
+
+def test_control_characters_are_dropped_before_the_draft_keeps_the_text(client, cast, graph, chat):
+    """A NUL in a message (PostgreSQL refuses it in the draft's JSON: the message was lost in a
+    DataError) is dropped as the portal drops it (`rules.plain_text`), and the report is filed."""
+    chat("text", {"body": "Jalan di depan SD\x00 Seketeng\x07 berlubang besar sejak kemarin."})
+    conversation = Conversation.objects.get(phone=PHONE)
+    assert conversation.draft["text"] == [
+        "Jalan di depan SD Seketeng berlubang besar sejak kemarin."
+    ]
+    reply = chat(
+        "text",
+        {"body": "LAPOR Lampu\x00 jalan padam di depan Masjid Nurul Huda."},
+        sender="+6281300000078",  # another number, not in the middle of a guided filing
+    )
+    assert "Laporan diterima" in reply
+    assert Report.objects.get().description == "Lampu jalan padam di depan Masjid Nurul Huda."

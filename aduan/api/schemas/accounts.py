@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
-from .common import Email, Str, clean_text
+from .common import Email, Phone, Str, clean_text
 
 
 class TokenIn(Schema):
@@ -53,9 +53,7 @@ class RegisterIn(Schema):
     ]
     full_name: Str(150, min_length=1, example="Wayan Sudarsana")
     email: Email
-    phone: Annotated[
-        str, Field(max_length=20, pattern=r"^\+?[0-9 -]{0,19}$", examples=["+6281339100011"])
-    ] = ""
+    phone: Phone = ""
     password: Str(128, min_length=1, example="rahasia-panjang-sekali")
     # Optional at registration; needed (with full name and phone) before filing on the web portal.
     profile: CitizenProfileIn | None = None
@@ -82,7 +80,7 @@ class ProfileIn(Schema):
         description="Tidak diubah di sini: e-mail diganti lewat `POST /me/email` (kata sandi dan "
         "konfirmasi alamat baru).",
     )
-    phone: Annotated[str, Field(max_length=20, pattern=r"^\+?[0-9 -]{0,19}$")] | None = None
+    phone: Phone | None = None
     profile: CitizenProfileIn | None = None
 
 

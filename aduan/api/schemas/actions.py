@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
+from aduan.reports import rules
 from aduan.reports.models import ArchiveReason, Classification
 
 from .common import Code, Latitude, Longitude, Str, Version
@@ -147,7 +148,7 @@ class ResubmitIn(VersionIn):
     text: Str(5000, example="Lokasi sudah saya lengkapi.") = ""
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5)
     title: Str(200, min_length=1) | None = None
-    description: Str(10000, min_length=1) | None = None
+    description: Str(rules.DESCRIPTION_LENGTH, min_length=1) | None = None
     address: Str(255) | None = None
     incident_date: dt.date | None = None
     latitude: Latitude | None = None

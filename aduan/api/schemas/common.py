@@ -8,6 +8,8 @@ from django.core.validators import validate_email
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from aduan.accounts.phone import MAX_INPUT_LENGTH
+
 
 def clean_text(value: str) -> str:
     # PostgreSQL cannot store NUL; other control characters would only hide text from a reader.
@@ -45,6 +47,13 @@ def Str(
     ]
 
 
+# Any text a person may type as a number; which are numbers is `accounts.phone.normalise_phone`'s
+# rule, applied by the views (a 422 with its message), as on every other channel.
+Phone = Annotated[
+    str,
+    Field(max_length=MAX_INPUT_LENGTH, examples=["0813 3910 0011"]),
+    AfterValidator(clean_text),
+]
 Email = Annotated[
     str, Field(max_length=254, examples=["wayan@contoh.id"]), AfterValidator(_clean_email)
 ]

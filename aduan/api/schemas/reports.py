@@ -1,15 +1,16 @@
 """A report as the API shows it (summary, detail, parts, events, files) and as it is filed."""
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Field, Schema
 
 from aduan.directory.models import PRIORITY_CODES
+from aduan.reports import rules
 from aduan.reports.models import Classification
 
 from .catalog import Ref
-from .common import Email, Latitude, Longitude, Str
+from .common import Email, Latitude, Longitude, Phone, Str
 
 
 class ReporterOut(Schema):
@@ -171,7 +172,9 @@ class ReportIn(Schema):
 
     title: Str(200, min_length=1, example="Jalan berlubang di Jalan Garuda")
     description: Str(
-        10000, min_length=1, example="Sejak awal bulan jalan di depan SD Seketeng berlubang besar."
+        rules.DESCRIPTION_LENGTH,
+        min_length=1,
+        example="Sejak awal bulan jalan di depan SD Seketeng berlubang besar.",
     )
     classification: Classification = Classification.COMPLAINT
     category: Str(60, example="infrastruktur-jalan") | None = None
@@ -195,7 +198,7 @@ class ReportIn(Schema):
         example="Siti Rahmah",
         description="Hanya RT/RW: nama warga yang diwakili; laporan menjadi milik warga itu.",
     ) = ""
-    resident_phone: Annotated[str, Field(max_length=20, pattern=r"^\+?[0-9 -]{0,19}$")] = ""
+    resident_phone: Phone = ""
     resident_email: Email = ""
     relationship: Str(100, example="Warga RT 01") = ""
     consent: bool = Field(

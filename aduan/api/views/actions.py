@@ -202,7 +202,8 @@ def reclassify(request, data: ReclassifyIn, code: str = CodePath):
     changes = data.model_dump(exclude_unset=True, exclude={"expected_version"})
     changes = {k: v for k, v in changes.items() if v is not None or k == "category"}
     if "category" in changes and changes["category"] is not None:
-        category = Category.objects.filter(code=changes["category"], is_active=True).first()
+        # Whether it may be chosen (active) is the action's rule (`do_reclassify`).
+        category = Category.objects.filter(code=changes["category"]).first()
         if category is None:
             raise ApiError(
                 422, _("Kategori tidak dikenal."), fields={"category": [_("Tidak dikenal.")]}

@@ -289,6 +289,15 @@ def do_reclassify(report: Report, *, actor, expected_version=None, **changes) ->
         )
     if "classification" in changes and changes["classification"] not in Classification.values:
         raise errors.InvalidInput(_("Klasifikasi tidak dikenal."), field="classification")
+    new_category = changes.get("category")
+    if (
+        new_category is not None
+        and new_category.pk != report.category_id
+        and not new_category.is_active
+    ):  # one kept for history (an import's) is offered to nobody; the report's own may stay
+        raise errors.InvalidInput(
+            _("Kategori ini tidak aktif; pilih kategori lain."), field="category"
+        )
     if "category" in changes and "supervisory" not in changes and changes["category"] is not None:
         changes["supervisory"] = changes["category"].supervisory
     moved_to_private = (

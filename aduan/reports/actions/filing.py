@@ -76,8 +76,7 @@ def do_file_report(
     address, reporter_name = rules.plain_text(address), rules.plain_text(reporter_name)
     if not title:
         raise errors.InvalidInput(_("Judul laporan wajib diisi."), field="title")
-    if not description:
-        raise errors.InvalidInput(_("Isi laporan wajib diisi."), field="description")
+    rules.check_description(description)
     if reporter is None and not (reporter_name or reporter_phone or reporter_email):
         raise errors.InvalidInput(
             _("Identitas atau kontak pelapor wajib diisi."), field="reporter_name"
@@ -278,10 +277,16 @@ def do_import_historical(
     accepted, so that the routing model learns from it like from the instance's own.
     Imported reports are confidential unless the caller says otherwise: the people who sent them
     never agreed to publication on this portal."""
-    description = (description or "").strip()
+    # The text as every channel stores it (`rules.plain_text`): a NUL in a cell of the old
+    # system's export is refused by PostgreSQL (DataError), text and JSON (`source`) alike.
+    description, response = rules.plain_text(description), rules.plain_text(response)
     if not description:
         raise errors.InvalidInput(_("Isi laporan wajib diisi."), field="description")
-    title = (title or "").strip() or description[:80]
+    title = rules.plain_text(title) or description[:80]
+    external_body = rules.plain_text(external_body)
+    source = {
+        k: rules.plain_text(v) if isinstance(v, str) else v for k, v in (source or {}).items()
+    }
     closed = Status.ARCHIVED if out_of_authority else Status.CLOSED
     with transaction.atomic():
         report = Report(
@@ -296,14 +301,14 @@ def do_import_historical(
             status=closed,
             closed_at=submitted_at,
             archive_reason=ArchiveReason.OUT_OF_AUTHORITY if out_of_authority else "",
-            external_body=(external_body or "")[:200] if out_of_authority else "",
+            external_body=external_body[:200] if out_of_authority else "",
             dispositioned_at=submitted_at if agency else None,
             responded_at=submitted_at if response else None,
         )
         report.code = _unique_code()
         report.secret_hash = tracking.secret_hash(report.code, secrets.token_hex(16))
         report.save()
-        data = {"imported": True, **(source or {})}
+        data = {"imported": True, **source}
         _event(
             report,
             EventKind.SUBMITTED,
@@ -332,14 +337,14 @@ def do_import_historical(
                 data={"agency": agency.code, "agency_name": agency.short_name, "imported": True},
                 now=submitted_at,
             )
-        if response.strip():
+        if response:
             _event(
                 report,
                 EventKind.ANSWERED,
                 actor,
                 Status.IN_PROGRESS,
                 Status.RESPONDED,
-                text=response.strip(),
+                text=response,
                 data={"imported": True},
                 now=submitted_at,
             )

@@ -59,6 +59,8 @@ def do_resubmit(
     for field in ("title", "description"):
         if field in changes and not rules.plain_text(changes[field]):
             raise errors.InvalidInput(_("Kolom ini wajib diisi."), field=field)
+    if "description" in changes:
+        rules.check_description(rules.plain_text(changes["description"]))
     with transaction.atomic():
         r = _begin(report, Action.RESUBMIT, actor, expected_version)
         changes = _checked_changes(r, changes)
