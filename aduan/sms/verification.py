@@ -53,9 +53,7 @@ def start(user, raw_phone: str) -> PhoneChallenge:
     ):
         # A day's codes for this number (whoever asked) or for this account: guessing a code
         # sent to somebody else's phone stays hopeless, and nobody is sent SMS without end.
-        raise errors.InvalidState(
-            _("Sudah terlalu banyak kode dikirim hari ini; coba lagi besok.")
-        )
+        raise errors.InvalidState(_("Sudah terlalu banyak kode dikirim hari ini; coba lagi besok."))
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         challenge = PhoneChallenge.objects.create(
