@@ -579,8 +579,6 @@ SMS_RATE_LIMIT_PER_IP_PER_HOUR = envint("SMS_RATE_LIMIT_PER_IP_PER_HOUR", 5000 *
 PHONE_CODES_PER_DAY = envint("PHONE_CODES_PER_DAY", 5)
 # JSON API: request and file sizes.
 API_MAX_REQUEST_BYTES = envint("API_MAX_REQUEST_BYTES", 25 * 1024 * 1024)
-API_MAX_FILE_BYTES = envint("API_MAX_FILE_BYTES", 10 * 1024 * 1024)
-API_MAX_FILES = envint("API_MAX_FILES", 5)
 # Uploaded files above this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 

@@ -303,6 +303,11 @@ def file_report(cast, **kwargs):
         "incident_date": min(dt.date(2026, 3, 2), timezone.localdate()),
         "extra_answers": {"status-jalan": "kabupaten"},  # the category's required question
     }
+    if kwargs.get("filed_by") is not None and kwargs.get("reporter", cast.citizen) is None:
+        # Filed by an RT/RW for a resident: what the rule asks besides the name and the consent.
+        fields["representative_relationship"] = "Ketua RT 01"
+        if not (kwargs.get("reporter_phone") or kwargs.get("reporter_email")):
+            fields["reporter_phone"] = "+6281339100555"
     chosen = kwargs.get("category", fields["category"])
     if chosen is None or chosen.code != "infrastruktur-jalan":
         fields["extra_answers"] = {}  # the road's question is not another category's

@@ -4,7 +4,6 @@ upload."""
 import base64
 import binascii
 
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext as _
 
@@ -12,62 +11,38 @@ from aduan.reports import attachments
 
 from .errors import ApiError
 
-STATUS = {"size": 413, "type": 415}
+STATUS = {"size": 413, "count": 413, "type": 415}
 
 
-def checked(files, *, keep_document_bytes: bool = False) -> list:
+def _refused(refused: attachments.AttachmentRefused, field: str) -> ApiError:
+    return ApiError(
+        STATUS.get(refused.code, 422), refused.message, fields={field: [refused.message]}
+    )
+
+
+def checked(files, *, keep_document_bytes: bool = False, field: str = "files") -> list:
     """Uploads (multipart or decoded base64) through the one checker every surface uses
-    (`aduan.reports.attachments`): counted here, then sized, typed by content, cleaned."""
+    (`aduan.reports.attachments.clean_uploads`): counted, sized by their kind, typed by content
+    and cleaned, with the portal's limits and messages."""
     files = [f for f in (files or []) if f is not None]
-    if len(files) > settings.API_MAX_FILES:
-        raise ApiError(
-            413,
-            _("Paling banyak %(n)s lampiran.") % {"n": settings.API_MAX_FILES},
-            fields={"files": [_("Terlalu banyak lampiran.")]},
-        )
-    cleaned = []
-    for upload in files:
-        if upload.size > settings.API_MAX_FILE_BYTES:
-            raise ApiError(
-                413,
-                _("Lampiran %(name)s lebih dari %(mb)s MB.")
-                % {
-                    "name": attachments.shown_name(upload),
-                    "mb": settings.API_MAX_FILE_BYTES // (1024 * 1024),
-                },
-                fields={"files": [_("Lampiran terlalu besar.")]},
-            )
-        try:
-            cleaned.append(
-                attachments.clean_upload(upload, keep_document_bytes=keep_document_bytes).as_file()
-            )
-        except attachments.AttachmentRefused as refused:
-            raise ApiError(
-                STATUS.get(refused.code, 422), refused.message, fields={"files": [refused.message]}
-            ) from None
-    return cleaned
+    try:
+        cleaned = attachments.clean_uploads(files, keep_document_bytes=keep_document_bytes)
+    except attachments.AttachmentRefused as refused:
+        raise _refused(refused, field) from None
+    return [item.as_file() for item in cleaned]
 
 
 def from_json(items, *, keep_document_bytes: bool = False) -> list:
     """Base64 attachments of a JSON body as uploads, then the same checks as multipart files."""
     files = []
     for item in items or []:
-        if len(item.content_base64) * 3 // 4 > settings.API_MAX_FILE_BYTES + 3:
-            raise ApiError(
-                413,
-                _("Lampiran %(name)s lebih dari %(mb)s MB.")
-                % {
-                    "name": attachments.shown_name(item),
-                    "mb": settings.API_MAX_FILE_BYTES // (1024 * 1024),
-                },
-                fields={"attachments": [_("Lampiran terlalu besar.")]},
-            )
+        name = attachments.shown_name(item)
         try:
-            attachments.check_name(item.name, attachments.shown_name(item))
+            # Refused before decoding when even the largest kind could not be this large.
+            attachments.check_declared_size(name, len(item.content_base64) * 3 // 4 - 3)
+            attachments.check_name(item.name, name)
         except attachments.AttachmentRefused as refused:
-            raise ApiError(
-                422, refused.message, fields={"attachments": [refused.message]}
-            ) from None
+            raise _refused(refused, "attachments") from None
         try:
             content = base64.b64decode(item.content_base64, validate=True)
         except (binascii.Error, ValueError):
@@ -77,4 +52,4 @@ def from_json(items, *, keep_document_bytes: bool = False) -> list:
                 fields={"attachments": [_("Bukan base64.")]},
             ) from None
         files.append(SimpleUploadedFile(item.name, content))
-    return checked(files, keep_document_bytes=keep_document_bytes)
+    return checked(files, keep_document_bytes=keep_document_bytes, field="attachments")

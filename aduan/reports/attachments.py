@@ -270,15 +270,26 @@ def _refused(finding: file_formats.Finding, name: str) -> AttachmentRefused:
     return AttachmentRefused(str(FINDINGS[finding.code]) % {"name": name}, name, finding.code)
 
 
+def largest_bytes() -> int:
+    """The size of the largest file any surface accepts (a video's limit, or a photo's if that is
+    larger): what a door may refuse before reading a file, or bound a field by."""
+    return max(settings.ATTACHMENT_MAX_MB, settings.ATTACHMENT_MAX_VIDEO_MB) * 1024 * 1024
+
+
+def check_declared_size(name: str, size: int | None) -> None:
+    """A file whose size is known before it is read (an upload's, a base64 text's) and is larger
+    than any kind may be is refused at once, with the message of every surface."""
+    if size is not None and size > largest_bytes():
+        raise _too_big(name, size, largest_bytes() // (1024 * 1024))
+
+
 def clean_upload(upload, *, keep_document_bytes: bool = False) -> Cleaned:
     """`keep_document_bytes`: staff uploads, whose PDFs keep their bytes (and signatures)."""
     name = shown_name(upload)
     check_name(str(getattr(upload, "name", "") or ""), name)
     mb, video_mb = settings.ATTACHMENT_MAX_MB, settings.ATTACHMENT_MAX_VIDEO_MB
-    declared = getattr(upload, "size", None)
-    if declared is not None and declared > max(mb, video_mb) * 1024 * 1024:
-        raise _too_big(name, declared, max(mb, video_mb))
-    data = _read(upload, max(mb, video_mb) * 1024 * 1024)
+    check_declared_size(name, getattr(upload, "size", None))
+    data = _read(upload, largest_bytes())
     if not data:
         raise AttachmentRefused(_("Berkas “%(name)s” kosong.") % {"name": name}, name, "empty")
     kind = filetype.guess(data[:8192])

@@ -245,23 +245,50 @@ def _answer(question: CategoryQuestion, value):
     return text
 
 
-def check_on_behalf(*, reporter, filed_by, consent: bool, reporter_name: str) -> None:
+# What the filing doors (the portal's form on behalf, the API's ReportIn) call the action's fields
+# about the resident, so that both show a refusal of them under their own field.
+ON_BEHALF_FIELDS = {
+    "reporter_name": "resident_name",
+    "reporter_phone": "resident_phone",
+    "representative_relationship": "relationship",
+    "resident_name": "resident_name",
+    "consent": "consent",
+}
+
+
+def check_on_behalf(
+    *,
+    reporter,
+    filed_by,
+    consent: bool,
+    reporter_name: str,
+    reporter_phone: str = "",
+    reporter_email: str = "",
+    relationship: str = "",
+) -> None:
     """A citizen's account files for someone else only as an RT/RW representative (DESIGN §1),
-    with the resident's consent; a resident without an account is named."""
+    with the resident's consent and saying how they are related; a resident without an account
+    is named, with a phone number or an e-mail address the agency can reach them on (the
+    representative is not the one the agency must check with). The portal's form asks the
+    phone; the API takes either."""
     if filed_by is None or reporter == filed_by or filed_by.role != Role.CITIZEN:
         return  # the reporter themselves, or staff intake
     if not filed_by.is_representative:
         raise NotPermitted(
             _("Hanya RT/RW yang dapat melapor atas nama warga."), field="resident_name"
         )
+    problems: dict[str, str] = {}  # every one at once, each beside its field
+    if reporter is None and not (reporter_name or "").strip():
+        problems["reporter_name"] = _("Nama warga wajib diisi.")
+    if reporter is None and not (reporter_phone or reporter_email):
+        problems["reporter_phone"] = _("Nomor telepon warga wajib diisi.")
+    if not (relationship or "").strip():
+        problems["representative_relationship"] = _("Sebutkan hubungan Anda dengan warga.")
     if not consent:
-        raise InvalidInput(
-            _("Persetujuan warga yang diwakili wajib dikonfirmasi."), field="consent"
-        )
-    if reporter is not None:
-        return
-    if not (reporter_name or "").strip():
-        raise InvalidInput(_("Nama warga wajib diisi."), field="reporter_name")
+        problems["consent"] = _("Persetujuan warga yang diwakili wajib dikonfirmasi.")
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise InvalidInput(message, field=field, problems=problems)
 
 
 def profile_refusal(user) -> InvalidInput | None:

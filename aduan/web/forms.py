@@ -198,9 +198,9 @@ class OnBehalfForm(forms.Form):
     )
 
     def clean(self):
-        """The resident's phone and NIK as values, and what the portal asks of a representative
-        besides (a number to reach the resident, the relationship). That the resident is named
-        and consented is the action's rule (`reports.rules.check_on_behalf`)."""
+        """The resident's phone and NIK as values. What a representative must give (the
+        resident's name and phone, the relationship, the consent) is the action's rule
+        (`reports.rules.check_on_behalf`), shown under these fields."""
         data = super().clean()
         if not data.get("on_behalf"):
             return data
@@ -209,10 +209,6 @@ class OnBehalfForm(forms.Form):
                 data["resident_phone"] = normalise_phone(data["resident_phone"])
             except forms.ValidationError as error:
                 self.add_error("resident_phone", error)
-        else:
-            self.add_error("resident_phone", _("Nomor telepon warga wajib diisi."))
-        if not (data.get("relationship") or "").strip():
-            self.add_error("relationship", _("Sebutkan hubungan Anda dengan warga."))
         if data.get("resident_nik"):
             nik = niks.clean_nik(data["resident_nik"])
             try:

@@ -313,16 +313,6 @@ def _shown_secret(request, code: str) -> str | None:
     return sealing.unseal_text(entry[0], SECRET_PURPOSE) if entry else None
 
 
-# Where the portal shows an action's refusal of a resident's details (the form on behalf).
-BEHALF_FIELDS = {
-    "reporter_name": "resident_name",
-    "reporter_phone": "resident_phone",
-    "representative_relationship": "relationship",
-    "resident_name": "resident_name",
-    "consent": "consent",
-}
-
-
 def show_refusal(error: errors.InvalidInput, form, behalf=None) -> None:
     """Each problem the action found beside its field: a category's question (`q_<code>`), the
     resident's details on the form on behalf, else the report's field or the top of the form."""
@@ -330,8 +320,8 @@ def show_refusal(error: errors.InvalidInput, form, behalf=None) -> None:
         name = field or ""
         if name.startswith(rules.ANSWER_FIELD):
             name = extra_questions.PREFIX + name[len(rules.ANSWER_FIELD) :]
-        if behalf is not None and name in BEHALF_FIELDS:
-            behalf.add_error(BEHALF_FIELDS[name], message)
+        if behalf is not None and name in rules.ON_BEHALF_FIELDS:
+            behalf.add_error(rules.ON_BEHALF_FIELDS[name], message)
         else:
             form.add_error(name if name in form.fields else None, message)
 

@@ -319,7 +319,7 @@ def test_answers_and_information_carry_photos_as_base64(cast):
         ),
         415,
     )
-    with override_settings(API_MAX_FILE_BYTES=10):
+    with override_settings(ATTACHMENT_MAX_MB=0, ATTACHMENT_MAX_VIDEO_MB=0):
         error_of(
             officer.post(
                 f"/reports/{report.code}/answer", {"text": "Selesai.", "attachments": [photo]}

@@ -65,10 +65,26 @@ def test_it_refuses_a_file_that_is_not_a_photo_or_pdf_with_415(cast):
     assert not Report.objects.exists()
 
 
-@override_settings(API_MAX_FILE_BYTES=100)
+@override_settings(ATTACHMENT_MAX_MB=0, ATTACHMENT_MAX_VIDEO_MB=0)
 def test_it_refuses_a_too_large_file_with_413(cast):
     big = SimpleUploadedFile("besar.png", PNG * 4, content_type="image/png")
-    error_of(ApiClient(cast.citizen).post_form("/reports", form(files=[big])), 413)
+    error = error_of(ApiClient(cast.citizen).post_form("/reports", form(files=[big])), 413)
+    assert "terlalu besar" in error["message"]  # the portal's message
+
+
+def test_a_video_the_portal_takes_the_api_takes(cast):
+    """One limit per kind of file for every door (`attachments.clean_upload`): a 12 MB video is
+    within ATTACHMENT_MAX_VIDEO_MB (25) on the portal and WhatsApp; the API refused it with a
+    limit of its own (10 MB for any file)."""
+    from tests.hostile_files import _box
+
+    mp4 = _box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41") + _box(b"mdat", bytes(12 << 20))
+    video = SimpleUploadedFile("banjir.mp4", mp4, content_type="video/mp4")
+    filed = ApiClient(cast.citizen).post_form("/reports", form(files=[video]))
+    assert filed.status_code == 201, filed.content[:300]
+    assert filed.json()["report"]["attachments"][0]["content_type"] == "video/mp4"
+    photo = SimpleUploadedFile("besar.png", PNG + bytes(12 << 20), content_type="image/png")
+    error_of(ApiClient(cast.citizen).post_form("/reports", form(files=[photo])), 413)
 
 
 @override_settings(API_MAX_REQUEST_BYTES=1000)
@@ -278,6 +294,26 @@ def test_a_representative_files_for_a_resident_with_consent(cast):
         ),
         403,
     )
+
+
+def test_a_representative_gives_what_the_portal_asks_on_every_door(cast, client):
+    """The resident's phone and the relationship are the filing's rule (`check_on_behalf`): the
+    API refused only what the portal's form did not, and filed a report whose resident nobody
+    could reach. Every problem is named at once, under the field of the door's own form."""
+    rt = ApiClient(cast.representative)
+    error = error_of(rt.post_form("/reports", form(resident_name="Siti Rahmah")), 422)
+    assert set(error["fields"]) == {"resident_phone", "relationship", "consent"}
+    assert error["fields"]["resident_phone"] == ["Nomor telepon warga wajib diisi."]
+    assert not Report.objects.filter(reporter_name="Siti Rahmah").exists()
+    from tests.test_web_filing import _data, _form
+
+    client.force_login(cast.representative)
+    data = _data(_form(client))
+    data.update({"wakil-on_behalf": "on", "wakil-resident_name": "Siti Rahmah"})
+    refused = client.post("/lapor/", data)  # the form again, with what is missing
+    behalf = refused.context["behalf"]
+    assert {"resident_phone", "relationship", "consent"} <= set(behalf.errors), behalf.errors
+    assert not Report.objects.filter(reporter_name="Siti Rahmah").exists()
 
 
 def test_the_answer_to_a_filing_is_the_report_as_stored(cast):

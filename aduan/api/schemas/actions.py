@@ -3,9 +3,10 @@
 import datetime as dt
 from typing import Annotated, Literal
 
+from django.conf import settings
 from ninja import Field, Schema
 
-from aduan.reports import rules
+from aduan.reports import attachments, rules
 from aduan.reports.models import ArchiveReason, Classification
 
 from .common import Code, Latitude, Longitude, Str, Version
@@ -29,14 +30,19 @@ class AttachmentIn(Schema):
 
     name: Str(255, min_length=1, example="foto-perbaikan.jpg")
     content_base64: Annotated[
-        str, Field(max_length=14_000_000, description="Isi berkas, base64 (maks. 10 MB).")
+        str,
+        Field(
+            # The largest file any kind may be (`attachments.largest_bytes`), as base64.
+            max_length=(attachments.largest_bytes() + 2) // 3 * 4,
+            description="Isi berkas, base64 (batas ukuran per jenis seperti di portal).",
+        ),
     ]
 
 
 class WithFilesIn(TextIn):
     attachments: list[AttachmentIn] = Field(
         default_factory=list,
-        max_length=5,
+        max_length=settings.ATTACHMENT_MAX_FILES,
         description="Lampiran (foto, PDF, dokumen Office, video pendek), base64.",
     )
 
@@ -146,7 +152,9 @@ class NoteIn(WithFilesIn):
 
 class ResubmitIn(VersionIn):
     text: Str(5000, example="Lokasi sudah saya lengkapi.") = ""
-    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=5)
+    attachments: list[AttachmentIn] = Field(
+        default_factory=list, max_length=settings.ATTACHMENT_MAX_FILES
+    )
     title: Str(200, min_length=1) | None = None
     description: Str(rules.DESCRIPTION_LENGTH, min_length=1) | None = None
     address: Str(255) | None = None

@@ -17,7 +17,7 @@ from ninja import Status as Reply
 from aduan.accounts.phone import normalise_phone
 from aduan.directory.models import Category, Region
 from aduan.ops import ratelimit
-from aduan.reports import actions, case_file, rules
+from aduan.reports import actions, case_file, errors, rules
 from aduan.reports.attachments import open_stored
 from aduan.reports.models import Channel, Classification, ReportQuerySet, Status
 from aduan.reports.visibility import (
@@ -207,25 +207,32 @@ def file_report(request, data: Form[ReportIn], files: File[list[UploadedFile]] =
     refusal = ratelimit.filing(request, user)  # counted once the input is known to be good
     if refusal is not None:
         raise ApiError.too_many(refusal)
-    report, secret = actions.do_file_report(
-        **who,
-        channel=Channel.MOBILE,
-        title=data.title,
-        description=data.description,
-        classification=data.classification,
-        category=category,
-        incident_date=data.incident_date,
-        district=district,
-        village=village,
-        address=data.address.strip(),
-        latitude=_coordinate(data.latitude),
-        longitude=_coordinate(data.longitude),
-        parties_involved=data.parties_involved.strip(),
-        extra_answers=extra,
-        anonymous=data.anonymous,
-        confidential=data.confidential,
-        attachments=files,
-    )
+    try:
+        report, secret = actions.do_file_report(
+            **who,
+            channel=Channel.MOBILE,
+            title=data.title,
+            description=data.description,
+            classification=data.classification,
+            category=category,
+            incident_date=data.incident_date,
+            district=district,
+            village=village,
+            address=data.address.strip(),
+            latitude=_coordinate(data.latitude),
+            longitude=_coordinate(data.longitude),
+            parties_involved=data.parties_involved.strip(),
+            extra_answers=extra,
+            anonymous=data.anonymous,
+            confidential=data.confidential,
+            attachments=files,
+        )
+    except errors.InvalidInput as refused:
+        # A refusal of the resident's details, under the names this form gives the fields.
+        named = rules.ON_BEHALF_FIELDS
+        refused.field = named.get(refused.field or "", refused.field)
+        refused.problems = {named.get(k, k): v for k, v in refused.problems.items()}
+        raise
     # The report as just filed is in memory with its relations: only its event and files are read
     # back (no second read of the report with its six joins).
     prefetch_related_objects([report], *present.detail_prefetches())

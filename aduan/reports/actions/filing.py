@@ -105,6 +105,9 @@ def do_file_report(
         filed_by=filed_by,
         consent=consent,
         reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        reporter_email=reporter_email,
+        relationship=representative_relationship,
     )
     now = now or timezone.now()
     secret = tracking.new_secret()
