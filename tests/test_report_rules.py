@@ -373,3 +373,41 @@ def test_a_resubmitted_text_over_the_limit_is_refused(cast):
     assert (refused.value.field, refused.value.message) == ("description", _too_long(over))
     report.refresh_from_db()
     assert report.status == Status.RETURNED
+
+
+# --- the title, the address and the parties: one limit each (`rules.check_lengths`) ----------
+
+
+def test_every_channel_keeps_the_address_and_the_parties_within_their_limits(cast):
+    """The action refuses them, every one at once (the portal's form, the intake and the API had
+    the limits; the action had none, so a door without them stored what PostgreSQL refuses)."""
+    from aduan.reports.errors import InvalidInput
+    from tests.conftest import file_report
+
+    with pytest.raises(InvalidInput) as refused:
+        file_report(
+            cast,
+            address="Jalan Garuda " * 30,
+            parties_involved="Dinas PUPR " * 200,
+        )
+    assert set(refused.value.problems) == {"address", "parties_involved"}
+    assert refused.value.problems["address"] == (
+        f"Alamat terlalu panjang: {len(('Jalan Garuda ' * 30).strip())} karakter, paling "
+        f"banyak {rules.ADDRESS_LENGTH}."
+    )
+    assert not Report.objects.exists()
+
+
+def test_the_guided_filing_refuses_an_address_that_would_pass_the_limit(cast, chat):  # noqa: F811
+    """WhatsApp cut the place at 255 characters without a word; now the citizen is told, and the
+    draft keeps what came before."""
+    from aduan.messaging.models import Conversation
+
+    chat("text", {"body": _text(300)})
+    conversation = Conversation.objects.get()
+    conversation.step, conversation.draft["address"] = "filing:where", "Jalan Garuda"
+    conversation.save()
+    reply = chat("text", {"body": "dekat pasar " * 30})
+    assert "Alamat terlalu panjang" in reply
+    conversation.refresh_from_db()
+    assert conversation.draft["address"] == "Jalan Garuda"

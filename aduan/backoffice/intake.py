@@ -37,7 +37,7 @@ class IntakeForm(forms.Form):
         queryset=Category.objects.filter(is_active=True),
         required=False,
     )
-    title = forms.CharField(label=gettext_lazy("Judul"), max_length=200)
+    title = forms.CharField(label=gettext_lazy("Judul"), max_length=rules.TITLE_LENGTH)
     description = forms.CharField(
         label=gettext_lazy("Isi laporan (apa, kapan, kronologi)"),
         max_length=rules.DESCRIPTION_LENGTH,
@@ -62,10 +62,13 @@ class IntakeForm(forms.Form):
         queryset=Region.objects.none(),
         level=Region.Level.VILLAGE,
     )
-    address = forms.CharField(label=gettext_lazy("Alamat lokasi"), max_length=255, required=False)
+    address = forms.CharField(
+        label=gettext_lazy("Alamat lokasi"), max_length=rules.ADDRESS_LENGTH, required=False
+    )
     parties_involved = forms.CharField(
         label=gettext_lazy("Pihak terkait"),
         required=False,
+        max_length=rules.PARTIES_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     anonymous = forms.BooleanField(

@@ -104,17 +104,22 @@ def filing_step(sender, conversation, message: Incoming, *, first=False) -> list
         return [_summary(conversation)]
     asked = step.split(":", 1)[1] if ":" in step else ""
     if text and upper not in SKIP:
-        if asked == "where":
-            draft["address"] = (draft["address"] + " " + text).strip()[:255]
-        elif asked == "who":
-            draft["who"] = (draft["who"] + " " + text).strip()[:500]
-        else:
-            try:  # the filing's rule, told now: the draft keeps what came before, whole
-                rules.check_description("\n".join([*draft["text"], text]))
-            except errors.InvalidInput as refused:
-                replies.append(Reply(str(refused.message)))
+        # The filing's rules, told now: a part that would pass a limit is refused in the reply
+        # and the draft keeps what came before, whole.
+        try:
+            if asked == "where":
+                address = (draft["address"] + " " + text).strip()
+                rules.check_lengths(address=address)
+                draft["address"] = address
+            elif asked == "who":
+                who = (draft["who"] + " " + text).strip()
+                rules.check_lengths(parties_involved=who)
+                draft["who"] = who
             else:
+                rules.check_description("\n".join([*draft["text"], text]))
                 draft["text"].append(text)
+        except errors.InvalidInput as refused:
+            replies.append(Reply(str(refused.message)))
     if message.files:
         kept = keep_files(conversation, message.files)
         replies.append(Reply(_("%(n)s foto/berkas diterima.") % {"n": kept}))
@@ -128,8 +133,9 @@ def filing_step(sender, conversation, message: Incoming, *, first=False) -> list
             district, village = places.locate(message.latitude, message.longitude)
             draft["district"] = district.pk if district else None
             draft["village"] = village.pk if village else None
-            if message.place:
-                draft["address"] = (draft["address"] + " " + message.place).strip()[:255]
+            address = (draft["address"] + " " + (message.place or "")).strip()
+            if len(address) <= rules.ADDRESS_LENGTH:  # else the point says where, the name not
+                draft["address"] = address
             where = ", ".join(r.name for r in (village, district) if r)
             replies.append(Reply(_("Lokasi diterima: %(where)s.") % {"where": where}))
     if message.files and not text and message.latitude is None and asked and not first:

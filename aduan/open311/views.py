@@ -458,10 +458,10 @@ def _report_fields(data, category: Category) -> dict:
         raise ValueError(_("description wajib diisi."))
     fields = {
         "description": description,
-        "title": f"{category.name}: {description.splitlines()[0]}"[:200],
+        "title": f"{category.name}: {description.splitlines()[0]}"[: rules.TITLE_LENGTH],
     }
     lat, long = data.get("lat", "").strip(), data.get("long", "").strip()
-    address = _clean(data.get("address_string"), 255, "address_string")
+    address = _clean(data.get("address_string"), rules.ADDRESS_LENGTH, "address_string")
     address_id = _clean(data.get("address_id"), 13, "address_id")
     if not ((lat and long) or address or address_id):
         raise ValueError(_("Lokasi wajib: lat dan long, address_string, atau address_id."))

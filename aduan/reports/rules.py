@@ -26,6 +26,10 @@ from .errors import InvalidInput, NotPermitted
 # the browser, the API's schemas publish it, and `check_description` refuses what is longer
 # (SMS and WhatsApp say so in their reply; they never cut a citizen's text short).
 DESCRIPTION_LENGTH = 10_000
+# The longest of a report's other texts, on every channel in the same way (`check_lengths`).
+TITLE_LENGTH = 200
+ADDRESS_LENGTH = 255
+PARTIES_LENGTH = 2000
 ANSWER_FIELD = "extra_answers."  # + the question's code: where a channel shows an answer's error
 # A number answer (a length in metres, a count of households) within the bound the portal's
 # form also takes (`directory.question_fields`), checked by Django's validator for both.
@@ -63,6 +67,27 @@ def check_description(description: str) -> None:
             % {"length": len(description), "limit": DESCRIPTION_LENGTH},
             field="description",
         )
+
+
+def check_lengths(**texts: str) -> None:
+    """The title, address and parties of a report (already `plain_text`) within their lengths,
+    every one at once beside its field; the portal's and the intake's fields and the API's
+    schemas show the same limits, and SMS and WhatsApp say so in their reply, never cutting a
+    citizen's words short."""
+    limits = {
+        "title": (_("Judul laporan"), TITLE_LENGTH),
+        "address": (_("Alamat"), ADDRESS_LENGTH),
+        "parties_involved": (_("Pihak yang terlibat"), PARTIES_LENGTH),
+    }
+    problems = {
+        field: _("%(what)s terlalu panjang: %(length)s karakter, paling banyak %(limit)s.")
+        % {"what": limits[field][0], "length": len(value), "limit": limits[field][1]}
+        for field, value in texts.items()
+        if value and len(value) > limits[field][1]
+    }
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise InvalidInput(message, field=field, problems=problems)
 
 
 def check_content(

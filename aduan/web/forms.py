@@ -59,7 +59,9 @@ class LocationFields(forms.Form):
         empty_label=_("— pilih desa/kelurahan —"),
         level=Region.Level.VILLAGE,
     )
-    address = forms.CharField(label=_("Alamat atau patokan lokasi"), max_length=255, required=False)
+    address = forms.CharField(
+        label=_("Alamat atau patokan lokasi"), max_length=rules.ADDRESS_LENGTH, required=False
+    )
     latitude = forms.DecimalField(
         label=_("Lintang"),
         max_digits=9,
@@ -75,7 +77,7 @@ class LocationFields(forms.Form):
     parties_involved = forms.CharField(
         label=_("Pihak yang terlibat"),
         required=False,
-        max_length=2000,
+        max_length=rules.PARTIES_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -121,7 +123,7 @@ class ReportForm(LocationFields):
         required=False,
         empty_label=_("— pilih kategori (boleh dikosongkan) —"),
     )
-    title = forms.CharField(label=_("Judul laporan"), max_length=200)
+    title = forms.CharField(label=_("Judul laporan"), max_length=rules.TITLE_LENGTH)
     description = forms.CharField(
         label=_("Isi laporan"),
         max_length=rules.DESCRIPTION_LENGTH,
@@ -220,7 +222,7 @@ class OnBehalfForm(forms.Form):
 
 
 class ResubmitForm(LocationFields):
-    title = forms.CharField(label=_("Judul laporan"), max_length=200)
+    title = forms.CharField(label=_("Judul laporan"), max_length=rules.TITLE_LENGTH)
     description = forms.CharField(
         label=_("Isi laporan"),
         max_length=rules.DESCRIPTION_LENGTH,
@@ -248,7 +250,7 @@ class AcceptAnswerForm(forms.Form):
     comment = forms.CharField(
         label=_("Komentar (boleh dikosongkan)"),
         required=False,
-        max_length=2000,
+        max_length=rules.PARTIES_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

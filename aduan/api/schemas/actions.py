@@ -155,13 +155,13 @@ class ResubmitIn(VersionIn):
     attachments: list[AttachmentIn] = Field(
         default_factory=list, max_length=settings.ATTACHMENT_MAX_FILES
     )
-    title: Str(200, min_length=1) | None = None
+    title: Str(rules.TITLE_LENGTH, min_length=1) | None = None
     description: Str(rules.DESCRIPTION_LENGTH, min_length=1) | None = None
-    address: Str(255) | None = None
+    address: Str(rules.ADDRESS_LENGTH) | None = None
     incident_date: dt.date | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
-    parties_involved: Str(2000) | None = None
+    parties_involved: Str(rules.PARTIES_LENGTH) | None = None
 
 
 class VerdictIn(VersionIn):

@@ -170,7 +170,7 @@ class ReportPage(Schema):
 class ReportIn(Schema):
     """A new report (multipart/form-data; attachments in `files`)."""
 
-    title: Str(200, min_length=1, example="Jalan berlubang di Jalan Garuda")
+    title: Str(rules.TITLE_LENGTH, min_length=1, example="Jalan berlubang di Jalan Garuda")
     description: Str(
         rules.DESCRIPTION_LENGTH,
         min_length=1,
@@ -181,10 +181,10 @@ class ReportIn(Schema):
     incident_date: dt.date | None = None
     district: Str(13, example="52.04.08") | None = None
     village: Str(13, example="52.04.08.1004") | None = None
-    address: Str(255, example="Jalan Garuda, depan SD Seketeng") = ""
+    address: Str(rules.ADDRESS_LENGTH, example="Jalan Garuda, depan SD Seketeng") = ""
     latitude: Latitude | None = None
     longitude: Longitude | None = None
-    parties_involved: Str(2000, example="Dinas PUPR") = ""
+    parties_involved: Str(rules.PARTIES_LENGTH, example="Dinas PUPR") = ""
     extra_answers: Str(
         5000,
         example='{"tingkat-kerusakan": "rusak-berat"}',

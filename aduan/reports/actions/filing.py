@@ -77,6 +77,8 @@ def do_file_report(
     if not title:
         raise errors.InvalidInput(_("Judul laporan wajib diisi."), field="title")
     rules.check_description(description)
+    parties_involved = rules.plain_text(parties_involved)
+    rules.check_lengths(title=title, address=address, parties_involved=parties_involved)
     if reporter is None and not (reporter_name or reporter_phone or reporter_email):
         raise errors.InvalidInput(
             _("Identitas atau kontak pelapor wajib diisi."), field="reporter_name"

@@ -61,6 +61,9 @@ def do_resubmit(
             raise errors.InvalidInput(_("Kolom ini wajib diisi."), field=field)
     if "description" in changes:
         rules.check_description(rules.plain_text(changes["description"]))
+    rules.check_lengths(
+        **{f: rules.plain_text(changes[f]) for f in ("title", "address") if changes.get(f)}
+    )
     with transaction.atomic():
         r = _begin(report, Action.RESUBMIT, actor, expected_version)
         changes = _checked_changes(r, changes)
