@@ -192,3 +192,43 @@ def test_the_api_approves_and_returns_drafts_through_the_same_actions(cast, head
     reporter = ApiClient(cast.citizen).get(f"/reports/{report.code}").json()
     assert "Sudah dikirim surat ke PLN." in str(reporter)
     assert "Lampirkan surat" not in str(reporter)
+
+
+def test_an_approver_moved_to_another_agency_no_longer_holds_the_answers(client, cast, head):
+    """Who approves is one list (`transitions.answer_approvers`): named, active, and an officer of
+    the agency itself. The head moved to another agency while still named: answers no longer
+    wait for them, nobody tells them of a draft, and the answer form says it goes out at once."""
+    head.agency = cast.agency_b
+    head.save()
+    report = report_in(cast, Status.IN_PROGRESS)
+    client.force_login(cast.officer_a)
+    workspace = client.get(f"/kantor/laporan/{report.code}/")
+    assert workspace.status_code == 200 and "aksi/answer/" in workspace.text
+    assert "perlu persetujuan" not in workspace.text
+    actions.do_answer(
+        report, actor=cast.officer_a, text="Sudah ditambal.", attachments=[result_photo()]
+    )
+    report.refresh_from_db()
+    assert report.status == Status.RESPONDED and report.pending_answer_id is None
+    assert not Notification.objects.filter(recipient=head, kind="answer_drafted").exists()
+
+
+def test_a_sub_units_draft_goes_to_the_agency_when_its_named_approver_has_left(cast, head):
+    """A sub-unit's answer waits for the agency; with its only named approver gone elsewhere,
+    the agency's own officers approve it (as without approvers), instead of nobody."""
+    from aduan.directory.models import SubUnit
+
+    head.role = Role.SUPERVISOR
+    head.save()
+    unit = SubUnit.objects.create(agency=cast.agency_a, name="UPT Jalan Seketeng")
+    officer = _user("upt-jalan", Role.OFFICER, "pupr", full_name="Petugas UPT")
+    officer.sub_unit = unit
+    officer.save()
+    report = report_in(cast, Status.IN_PROGRESS)
+    actions.do_pass_down(report, actor=cast.officer_a, sub_unit=unit)
+    actions.do_answer(report, actor=officer, text="Sudah ditambal.", attachments=[result_photo()])
+    report.refresh_from_db()
+    assert report.pending_answer_id is not None
+    actions.do_approve_answer(report, actor=cast.officer_a)
+    report.refresh_from_db()
+    assert report.status == Status.RESPONDED

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from aduan.accounts.models import Role
+
 from . import errors
 from .models import (
     OPEN_STATUSES,
@@ -469,10 +471,25 @@ def oversees_sub_unit(user, report: Report) -> bool:
     return not agency_has_approvers(report.agency_id)
 
 
-def agency_has_approvers(agency_id) -> bool:
+def answer_approvers(agency_id):
+    """The people who approve the answers of the agency `agency_id` now: named approvers who are
+    still active officers of that agency itself (not of a sub-unit). The one list for who may
+    approve (`approves_answers` asks the same of one user), whether an answer waits for approval
+    (`actions.answer_needs_approval`) and who is told of a draft: someone moved to another agency
+    or role while still named is none of these."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(approves_answers_of=agency_id, is_active=True).exists()
+    return get_user_model().objects.filter(
+        approves_answers_of=agency_id,
+        is_active=True,
+        role=Role.OFFICER,
+        agency_id=agency_id,
+        sub_unit__isnull=True,
+    )
+
+
+def agency_has_approvers(agency_id) -> bool:
+    return answer_approvers(agency_id).exists()
 
 
 def refusal(action: Action, report: Report, user) -> errors.ActionError | None:

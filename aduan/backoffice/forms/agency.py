@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aduan.directory.models import SubUnit
-from aduan.reports import actions, transitions
+from aduan.reports import actions
 from aduan.reports.models import AnswerOutcome
 from aduan.reports.transitions import Action
 from aduan.triage.sub_units import proposed_sub_unit
@@ -130,9 +130,8 @@ class AnswerForm(ActionForm):
             self.fields["attachments"].help_text = _(
                 "Kategori ini memerlukan minimal satu foto hasil perbaikan untuk jawaban selesai."
             )
-        agency = self.report.agency
-        if agency is not None and agency.answers_need_approval:
-            self.needs_approval = not transitions.approves_answers(self.user, agency.pk)
+        if self.report.agency is not None:
+            self.needs_approval = actions.answer_needs_approval(self.report, self.user)
 
     def run(self, data):
         return actions.do_answer(

@@ -26,6 +26,7 @@ then sees the new status and is refused with `Conflict`: exactly one wins.
 """
 
 from .agency import (
+    answer_needs_approval,
     do_accept,
     do_add_note,
     do_answer,
@@ -120,6 +121,7 @@ __all__ = [
     "RECLASSIFIABLE",
     "RESUBMITTABLE",
     "VERDICT_GRACE_WORKING_DAYS",
+    "answer_needs_approval",
     "do_accept",
     "do_accept_answer",
     "do_add_note",

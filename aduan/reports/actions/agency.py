@@ -212,7 +212,7 @@ def do_answer(
         if outcome == AnswerOutcome.DONE:
             _require_result_photo(r, attachments)
         answer = _Answer(text, outcome, scheduled_for, responsible_body)
-        if _needs_approval(r, actor):
+        if answer_needs_approval(r, actor):
             _draft_answer(r, actor, answer, attachments)
         elif outcome == AnswerOutcome.SCHEDULED:
             event = _record_schedule(r, actor, answer)
@@ -346,17 +346,19 @@ def _record_schedule(r: Report, actor, answer: _Answer) -> TimelineEvent:
 # --- answer approval (issue 17) ------------------------------------------------------------
 
 
-def _needs_approval(r: Report, actor) -> bool:
-    """An agency that asks for approval and has someone to give it (without an active approver
-    the setting would hold every answer forever, so it does not apply). A sub-unit's answer
-    (issue 16) always waits for the agency: its approvers, else any officer of the agency itself
-    (`transitions.oversees_sub_unit`), so there is always someone to give it."""
+def answer_needs_approval(r: Report, actor) -> bool:
+    """Whether `actor`'s answer to `r` waits as a draft: an agency that asks for approval and has
+    someone to give it (`transitions.answer_approvers`; without one the setting would hold every
+    answer forever, so it does not apply), unless `actor` approves it themselves. A sub-unit's
+    answer (issue 16) always waits for the agency: its approvers, else any officer of the agency
+    itself (`transitions.oversees_sub_unit`), so there is always someone to give it. The back
+    office's answer form asks this too, to say so before the answer is sent."""
     if getattr(actor, "sub_unit_id", None) is not None:
         return True
     return (
         _holding_agency(r).answers_need_approval
         and not transitions.approves_answers(actor, r.agency_id)
-        and _holding_agency(r).answer_approvers.filter(is_active=True).exists()
+        and transitions.agency_has_approvers(r.agency_id)
     )
 
 
@@ -381,7 +383,7 @@ def _draft_answer(r: Report, actor, answer: _Answer, files) -> None:
     r.pending_answer = draft
     r.save(update_fields=["pending_answer"])
     _attach(r, files, draft, actor, public=False, keep_capture=True)
-    approvers = list(_holding_agency(r).answer_approvers.filter(is_active=True))
+    approvers = list(transitions.answer_approvers(r.agency_id))
     if not approvers and getattr(actor, "sub_unit_id", None) is not None:
         approvers = recipients.officers(r.agency)  # the agency's oversight of its sub-unit
     if approvers:
