@@ -10,7 +10,7 @@ from allauth.mfa.models import Authenticator
 from django.core.cache import cache
 from django.forms import CheckboxInput, SplitDateTimeWidget
 
-from aduan.accounts import actions
+from aduan.accounts import actions, mfa
 from aduan.accounts.models import Role
 from aduan.api.models import ApiToken
 from aduan.audit import trail
@@ -214,3 +214,48 @@ def test_a_sysadmin_changing_someones_e_mail_in_the_admin_is_on_the_record(sysad
     }
     page = _audit_page(Client(), cast.supervisor, action="account_email_changed")
     assert "dispatcher-uji" in page and "orang-lain" not in page
+
+
+# --- device tokens end with what they were granted under, whichever door changes it ----------
+
+
+def _live_tokens(user) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
+
+
+def test_unticking_active_on_the_admin_form_ends_the_tokens_and_reactivating_brings_none(
+    sysadmin, cast
+):
+    """The admin's list action revoked the tokens (`do_set_active`); its change form saved the
+    account without revoking them, and a reactivation brought them back."""
+    officer = ApiClient(cast.officer_b)
+    assert officer.get("/me").status_code == 200 and _live_tokens(cast.officer_b) == 1
+    _admin_save(sysadmin, cast.officer_b, is_active=False)
+    assert _live_tokens(cast.officer_b) == 0
+    _admin_save(sysadmin, cast.officer_b, is_active=True)
+    assert officer.get("/me").status_code == 401
+    revoked = AuditEntry.objects.get(action="account_tokens_revoked")
+    assert (revoked.actor, revoked.detail["reason"]) == (cast.sysadmin, "deactivated")
+
+
+def test_a_removed_second_factor_ends_the_tokens_it_proved(sysadmin, cast):
+    """A lost phone: its token must not work again once a new authenticator is set up."""
+    lost_phone = ApiClient(cast.officer_a)
+    assert lost_phone.get("/me").status_code == 200
+    totp_row = Authenticator.objects.get(user=cast.officer_a, type=Authenticator.Type.TOTP)
+    sysadmin.post(f"/admin/mfa/authenticator/{totp_row.pk}/delete/", {"post": "yes"})
+    mfa.give_totp(cast.officer_a, STAFF_TOTP_SECRET)  # the new phone
+    assert lost_phone.get("/me").status_code == 401
+    assert actions.do_reset_mfa(cast.dispatcher, actor=cast.sysadmin) == 1
+    assert AuditEntry.objects.filter(
+        action="account_tokens_revoked", detail__reason="mfa_removed"
+    ).exists()
+
+
+def test_a_citizens_token_does_not_become_a_staff_members(sysadmin, cast):
+    """A token got with a password alone, before the account was made staff."""
+    citizen = ApiClient(cast.citizen)
+    assert citizen.get("/me").status_code == 200
+    actions.do_set_role(cast.citizen, Role.DISPATCHER, actor=cast.sysadmin)
+    mfa.give_totp(cast.citizen, STAFF_TOTP_SECRET)
+    assert citizen.get("/me").status_code == 401

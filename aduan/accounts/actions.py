@@ -319,6 +319,11 @@ def do_revoke_tokens(user, *, actor, token_id: int | None = None, reason: str = 
         return _revoke(user, actor=actor, token_id=token_id, reason=reason)
 
 
+def revoke_tokens(user, *, actor=None, reason: str) -> int:
+    """End every device token of `user` (audited with `reason` when there was one)."""
+    return _revoke(user, actor=actor, reason=reason)
+
+
 def _revoke(user, *, actor=None, token_id=None, reason: str) -> int:
     live = _api_token_model().objects.filter(user=user, revoked_at__isnull=True)
     if token_id is not None:
@@ -369,12 +374,11 @@ def do_set_agency(user, agency, *, actor) -> User:
 
 
 def do_set_active(user, active: bool, *, actor) -> User:
-    """Deactivate (or reactivate) an account; a deactivated account also loses its tokens."""
+    """Deactivate (or reactivate) an account; a deactivated account also loses its tokens
+    (`audit_hooks`, whoever saves it)."""
     with transaction.atomic():
         user.is_active = active
         save_audited(user, actor=actor)
-        if not active:
-            _revoke(user, actor=actor, reason="deactivated")
     return user
 
 

@@ -14,7 +14,7 @@ import contextvars
 from allauth.core import context
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from .actions import AuditAction, audit, revoke_after_password_change
+from .actions import AuditAction, audit, revoke_after_password_change, revoke_tokens
 from .phone import mask_phone
 
 # Set while an erasure (`personal_data.do_execute_erasure`) removes an account's addresses, phones
@@ -107,6 +107,14 @@ def audit_user_changes(sender, instance, created, raw=False, **kwargs):
     if before is None:
         return
     actor = _actor(instance)
+    # Device tokens (the API, the app) end with what they were granted under, whoever saves the
+    # account (an action, the admin's list or form, a shell): a deactivated account's, which a
+    # reactivation must not bring back, and those of an account whose role changed (a citizen's
+    # token, got without a second factor, must not become a staff member's).
+    if before["is_active"] and not instance.is_active:
+        revoke_tokens(instance, actor=actor, reason="deactivated")
+    if before["role"] != instance.role:
+        revoke_tokens(instance, actor=actor, reason="role_changed")
     for field, action in WATCHED.items():
         old, new = before[field], getattr(instance, field)
         if old != new:
@@ -135,12 +143,12 @@ def audit_authenticator_added(sender, instance, created, raw=False, **kwargs):
 def audit_authenticator_removed(sender, instance, **kwargs):
     if _within_erasure.get():
         return
-    audit(
-        AuditAction.MFA_REMOVED,
-        instance.user,
-        actor=_actor(instance),
-        type=instance.type,
-    )
+    actor = _actor(instance)
+    audit(AuditAction.MFA_REMOVED, instance.user, actor=actor, type=instance.type)
+    # A second factor removed (a lost phone, `do_reset_mfa`, allauth's admin or own page): the
+    # tokens proven with it end too, or the lost phone's token works again once a new
+    # authenticator is set up.
+    revoke_tokens(instance.user, actor=actor, reason="mfa_removed")
 
 
 def remember_phone_before(sender, instance, raw=False, **kwargs):
