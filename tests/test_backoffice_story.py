@@ -154,3 +154,33 @@ def test_it_keeps_the_text_when_a_field_is_missing(client, cast):
     assert response.status_code == 422
     body = response.content.decode()
     assert "Sebutkan instansi yang berwenang." in body and "Bukan urusan pemda" in body
+
+
+def test_every_door_that_shows_a_reporter_puts_the_view_on_the_record(client, cast):
+    """One function (`visibility.reporter_seen`): the back office recorded its workspace, PDF
+    and case file, while the API's report showed the same name, phone and e-mail off the record.
+    The reporter reading their own report, and a viewer shown no identity, are not recorded."""
+    from aduan.reports.models import Status
+    from tests.api.conftest import ApiClient
+    from tests.conftest import report_in
+
+    report = report_in(cast, Status.IN_PROGRESS)
+
+    def views(actor):
+        return list(
+            AuditEntry.objects.filter(
+                action="identity_viewed", report_code=report.code, actor=actor
+            )
+            .order_by("id")
+            .values_list("detail__page", flat=True)
+        )
+
+    body = ApiClient(cast.dispatcher).get(f"/reports/{report.code}").json()
+    assert body["reporter"]["name"] == cast.citizen.display_name
+    assert views(cast.dispatcher) == ["api"]
+    client.force_login(cast.dispatcher)
+    assert client.get(f"/kantor/laporan/{report.code}/pdf/").status_code == 200
+    assert views(cast.dispatcher) == ["api", "pdf"]
+    assert ApiClient(cast.citizen).get(f"/reports/{report.code}").status_code == 200
+    assert ApiClient(cast.other_citizen).get(f"/reports/{report.code}").status_code == 200
+    assert views(cast.citizen) == [] and views(cast.other_citizen) == []

@@ -14,8 +14,8 @@ from aduan.reports.transitions import available_actions
 from aduan.reports.visibility import (
     is_own,
     may_see_internal,
-    present_reporter,
     report_parts,
+    reporter_seen,
     shown_actor,
     shown_coordinates,
     shown_text,
@@ -87,7 +87,7 @@ def detail_prefetches() -> tuple:
 def detail(report: Report, viewer) -> dict:
     insider = may_see_internal(report, viewer)
     party = insider or is_own(report, viewer)
-    reporter = present_reporter(report, viewer)
+    reporter = reporter_seen(report, viewer, seen_on="api")
     text = shown_text(report, viewer)
     events = [
         {

@@ -13,8 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aduan.accounts.access import staff_only
-from aduan.audit import trail as audit_trail
-from aduan.audit.models import AuditEntry
 from aduan.core import fragments
 from aduan.core.paging import BoundedPaginator
 from aduan.directory.models import Agency, Category, SubUnit
@@ -37,8 +35,8 @@ from aduan.reports.visibility import (
     case_file_for,
     may_open_case_file,
     other_reports_of_reporter,
-    present_reporter,
     report_parts,
+    reporter_seen,
     visible_attachment,
     visible_attachments,
     visible_events,
@@ -239,11 +237,7 @@ def _workspace(request, report, *, status=200, shown=None, error=None):
     """The report with the forms of the actions the user may take now; `shown` is a form to show
     open as it was posted (refused, or waiting to be looked at again)."""
     user = request.user
-    reporter = present_reporter(report, user)
-    if not reporter.hidden and user.pk not in (report.reporter_id, report.filed_by_id):
-        audit_trail.record(
-            AuditEntry.Kind.IDENTITY_VIEWED, actor=user, report=report, detail={"page": "workspace"}
-        )
+    reporter = reporter_seen(report, user, seen_on="workspace")
     events = visible_events(report, user)
     attachments = visible_attachments(report, user)
     for item in attachments:
@@ -338,7 +332,6 @@ def report_pdf(request, code):
     """The report with its timeline as a PDF, for a paper file: what the workspace shows this
     viewer, no more (`paper.render`); printing an identity is audited like seeing it."""
     report = get_workspace_report(request.user, code)
-    _audit_printed_identity(request.user, report, "pdf")
     return _pdf(paper.render(report, request.user), f"laporan-{report.code}.pdf")
 
 
@@ -348,18 +341,7 @@ def case_file(request, code):
     who may open the report's workspace and its case file (`visibility.case_file_for`); 404 to
     others and before a hand-over."""
     report = case_file_for(get_workspace_report(request.user, code), request.user)
-    _audit_printed_identity(request.user, report, "case_file")
     return _pdf(case_files.render(report, request.user), f"berkas-ombudsman-{report.code}.pdf")
-
-
-def _audit_printed_identity(user, report, page: str) -> None:
-    if not present_reporter(report, user).hidden and user.pk not in (
-        report.reporter_id,
-        report.filed_by_id,
-    ):
-        audit_trail.record(
-            AuditEntry.Kind.IDENTITY_VIEWED, actor=user, report=report, detail={"page": page}
-        )
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

@@ -22,7 +22,7 @@ from aduan.audit.models import AuditHead, SignedHead
 
 from . import paper
 from .models import EventKind
-from .visibility import present_reporter, visible_audit_entries, visible_events
+from .visibility import reporter_seen, visible_audit_entries, visible_events
 
 
 @dataclass
@@ -203,7 +203,7 @@ def _how_to_verify(pdf) -> None:
 
 def render(report, viewer) -> bytes:
     """The case file as `viewer` may see it (the caller checked `visibility.case_file_for`)."""
-    reporter = present_reporter(report, viewer)
+    reporter = reporter_seen(report, viewer, seen_on="case_file")
     pdf = paper.document(
         _("Berkas perkara untuk Ombudsman RI: %(code)s - %(title)s")
         % {"code": report.code, "title": report.title}

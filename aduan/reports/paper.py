@@ -15,7 +15,7 @@ from aduan.core.pdf import latin1
 
 from .visibility import (
     ReporterView,
-    present_reporter,
+    reporter_seen,
     shown_actor,
     visible_attachments,
     visible_events,
@@ -123,7 +123,7 @@ def footer(pdf, viewer) -> bytes:
 
 def render(report, viewer) -> bytes:
     """One report for a paper file (the back office's "Unduh PDF")."""
-    reporter = present_reporter(report, viewer)
+    reporter = reporter_seen(report, viewer, seen_on="pdf")
     pdf = document(f"{report.code} - {report.title}")
     summary(pdf, report, viewer, reporter)
     timeline(pdf, report, viewer, reporter)

@@ -510,6 +510,22 @@ def present_reporter(report: Report, viewer) -> ReporterView:
     return ReporterView(name=mask_name(name), hidden=True)
 
 
+def reporter_seen(report: Report, viewer, *, seen_on: str) -> ReporterView:
+    """`present_reporter` for a surface that shows one report's reporter (the back office's
+    workspace, the API's report, the PDF, the case file), with the view on the record: who saw
+    the identity of a reporter who is not themselves, and where (`identity_viewed`). One function,
+    so that no door shows an identity off the record."""
+    shown = present_reporter(report, viewer)
+    if not shown.hidden and viewer is not None and not is_own(report, viewer):
+        from aduan.audit import trail
+        from aduan.audit.models import AuditEntry
+
+        trail.record(
+            AuditEntry.Kind.IDENTITY_VIEWED, actor=viewer, report=report, detail={"page": seen_on}
+        )
+    return shown
+
+
 def shown_actor(event: TimelineEvent, report: Report, viewer, reporter_view: ReporterView) -> str:
     """Who did `event`, as `viewer` may read it, on every surface that names the actor (the API's
     timeline, the case file): the reporter's own steps under the name the reporter is shown by
