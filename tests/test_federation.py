@@ -248,6 +248,35 @@ def test_a_recalled_report_is_no_longer_followed(cast, province, fake):
     assert not report.events.filter(kind=EventKind.ANSWERED).exists()
 
 
+def test_a_report_forwarded_elsewhere_while_the_server_is_asked_keeps_the_new_forward(
+    cast, province, fake, monkeypatch
+):
+    """The server's "closed" arrives after a dispatcher recalled the report and forwarded it by
+    link to another body: it is asked again under the report's lock (as the link's door does) and
+    no longer answers the report."""
+    from aduan.forwarding.models import OutsideContact
+
+    fake.on("requests.json", (201, [{"service_request_id": "NTB-9"}]))
+    fake.on("requests/NTB-9.json", (200, [{"status": "closed", "status_notes": "Selesai."}]))
+    report, request = forwarded(cast, province)
+    sweep_and_reload(request)
+    due_now(request)
+    asked = client.get_request
+
+    def meanwhile(server, remote_id):
+        seen = asked(server, remote_id)
+        forwarding.do_recall(report, actor=cast.dispatcher, reason="Bukan jalan provinsi.")
+        pdam = OutsideContact.objects.create(name="PDAM Batulanteh", email="pdam@example.test")
+        forwarding.do_forward(report, pdam, actor=cast.dispatcher, text="Pipa bocor.")
+        return seen
+
+    monkeypatch.setattr(client, "get_request", meanwhile)
+    sweep_and_reload(request, report)
+    assert request.state == RemoteRequest.State.DETACHED
+    assert report.status == Status.FORWARDED
+    assert not report.events.filter(kind=EventKind.ANSWERED).exists()
+
+
 def test_what_cannot_be_forwarded_is_refused_with_a_reason(cast, province):
     report = file_report(cast, confidential=True)
     with pytest.raises(errors.InvalidState, match="rahasia"):

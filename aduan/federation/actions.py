@@ -270,6 +270,13 @@ def _bring_news(request: RemoteRequest, seen: dict, now: dt.datetime) -> None:
     notes, status = seen["status_notes"], seen["status"]
     state = RemoteRequest.State.SENT
     with transaction.atomic():
+        # Asked again under the report's lock, as the e-mail link's door does (`_relock`): while
+        # the server was being asked, a dispatcher may have recalled the report or forwarded it
+        # elsewhere, and this server's answer must not then become the report's.
+        request.report = Report.objects.select_for_update().get(pk=request.report_id)
+        if not _current(request):
+            _detach(request)
+            return
         if status == "closed":
             text = notes or _("%(server)s menyatakan laporan ini selesai.") % {
                 "server": request.server.name
