@@ -41,6 +41,11 @@ def test_an_agency_is_deactivated_not_deleted(client, cast):
     )
     agency.refresh_from_db()
     assert not agency.is_active and Agency.objects.filter(pk=agency.pk).exists()
+    # In the admin's history, with who did it, as an edit on the agency's form would be.
+    from django.contrib.admin.models import LogEntry
+
+    entry = LogEntry.objects.get(object_id=str(agency.pk), content_type__model="agency")
+    assert entry.user == cast.sysadmin and "is_active" in entry.change_message
 
 
 def test_the_audit_trail_is_read_only_in_the_admin(client, cast):

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aduan.accounts.access import staff_only
+from aduan.accounts.actions import save_audited
 from aduan.accounts.models import Role
-from aduan.audit import trail as audit_trail
 
 User = get_user_model()
 LIMIT = 50
@@ -46,12 +46,10 @@ def set_representative(request, pk):
     citizen = get_object_or_404(User, pk=pk, role=Role.CITIZEN, is_active=True)
     flag = request.POST.get("is_representative") == "1"
     if citizen.is_representative != flag:
-        User.objects.filter(pk=citizen.pk).update(is_representative=flag)
-        audit_trail.record(
-            "representative_set" if flag else "representative_unset",
-            actor=request.user,
-            detail={"user": citizen.username},
-        )
+        # Saved through the accounts' audit hooks, as the admin saves it: one record of the same
+        # name (`account_representative_changed`, before and after) whichever door changes it.
+        citizen.is_representative = flag
+        save_audited(citizen, actor=request.user, update_fields=["is_representative"])
     messages.success(
         request,
         (_("%(name)s sekarang RT/RW.") if flag else _("%(name)s bukan lagi RT/RW."))
