@@ -271,6 +271,39 @@ def test_merge_archives_the_duplicate_and_moves_its_supporters(cast):
     assert survivor.title not in text
 
 
+def test_two_dispatchers_merging_two_reports_into_each_other_exactly_one_wins(cast):
+    """B looked at both reports before A merged X into Y; B's merge of Y into X then waited on
+    the locks A held. Asked again under the locks, X is no target any more: B gets a conflict,
+    instead of both reports archived as duplicates of each other (and out of every queue)."""
+    from aduan.reports.models import Report
+
+    x = file_report(cast, title="Jalan Garuda berlubang")
+    y = file_report(cast, reporter=cast.other_citizen, title="Lubang di Jalan Garuda")
+    seen_by_b = (Report.objects.get(pk=x.pk), Report.objects.get(pk=y.pk))
+    actions.do_merge(x, y, actor=cast.dispatcher)
+    b_x, b_y = seen_by_b
+    with pytest.raises(errors.Conflict):
+        actions.do_merge(b_y, b_x, actor=cast.dispatcher)
+    x.refresh_from_db()
+    y.refresh_from_db()
+    assert (x.status, x.merged_into_id) == (Status.ARCHIVED, y.pk)
+    assert (y.status, y.merged_into_id) == (Status.SUBMITTED, None)
+
+
+def test_a_reporter_cannot_support_their_own_report_on_any_door(client, cast):
+    from tests.api.conftest import ApiClient, error_of
+
+    report = report_in(cast, Status.IN_PROGRESS)
+    with pytest.raises(errors.NotPermitted):
+        actions.do_support(report, actor=cast.citizen)
+    error_of(ApiClient(cast.citizen).post(f"/reports/{report.code}/support"), 403)
+    client.force_login(cast.citizen)
+    page = client.post(f"/laporan/{report.code}/dukung/", follow=True)
+    assert page.status_code == 200 and "tidak dapat Anda dukung" in page.content.decode()
+    assert not report.supports.exists()
+    assert actions.do_support(report, actor=cast.other_citizen)
+
+
 def test_merging_into_itself_or_into_an_archived_report_is_refused(cast):
     report = report_in(cast, Status.SUBMITTED)
     archived = report_in(cast, Status.ARCHIVED)

@@ -166,11 +166,9 @@ def _archive_text(r: Report, text: str) -> str:
     return text.strip()
 
 
-def do_merge(
-    report: Report, into: Report, *, actor, text: str = "", expected_version=None
-) -> Report:
-    """Archive `report` as a duplicate of `into`: its supporters move there, and its reporters
-    follow `into` from now on (they are notified of every change to it)."""
+def _merge_target(report: Report, into: Report) -> Report:
+    """The report `report` is merged into: `into`, or what `into` was itself merged into; never
+    `report` itself nor an archived one."""
     while (further := into.merged_into) is not None:  # never merge into one merged away itself
         into = further
     if into.pk == report.pk:
@@ -179,11 +177,27 @@ def do_merge(
         )
     if into.status == Status.ARCHIVED:
         raise errors.InvalidInput(_("Laporan tujuan sudah diarsipkan."), field="into")
+    return into
+
+
+def do_merge(
+    report: Report, into: Report, *, actor, text: str = "", expected_version=None
+) -> Report:
+    """Archive `report` as a duplicate of `into`: its supporters move there, and its reporters
+    follow `into` from now on (they are notified of every change to it)."""
+    into = _merge_target(report, into)
     with transaction.atomic():
         # Both rows locked, always in the same order, so two merges cannot deadlock.
         list(Report.objects.select_for_update().filter(pk__in=[report.pk, into.pk]).order_by("pk"))
         r = _begin(report, Action.MERGE, actor, expected_version)
+        # Asked again under the locks: a merge of `into` (into this very report, say) or its
+        # archiving that finished while this one waited makes it no target any more. Two
+        # dispatchers merging two reports into each other at once: exactly one wins.
         target = Report.objects.get(pk=into.pk)
+        if target.merged_into_id is not None or target.status == Status.ARCHIVED:
+            raise errors.Conflict(
+                _("Laporan tujuan baru saja digabungkan atau diarsipkan; muat ulang halaman.")
+            )
         r.archive_reason, r.merged_into, r.closed_at = ArchiveReason.DUPLICATE, target, _now()
         sla.stop_clock(r)
         _finish(

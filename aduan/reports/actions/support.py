@@ -23,6 +23,10 @@ def do_support(report: Report, *, actor) -> bool:
         raise errors.InvalidState(_("Hanya laporan publik yang dapat didukung."))
     if actor is None or not actor.is_authenticated:
         raise errors.NotPermitted(_("Masuk terlebih dahulu untuk mendukung laporan."))
+    if actor.pk in (report.reporter_id, report.filed_by_id):
+        # The public count is of other people's support: every door (the portal's button is
+        # not shown to the reporter, but a hand-made POST or the API reached this).
+        raise errors.NotPermitted(_("Laporan Anda sendiri tidak dapat Anda dukung."))
     support, created = Support.objects.get_or_create(report=report, user=actor)
     if not created and not support.following:  # supporting again is following again
         Support.objects.filter(pk=support.pk).update(following=True)
