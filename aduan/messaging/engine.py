@@ -95,6 +95,20 @@ def expiry() -> dt.timedelta:
 KEEP_RECEIVED = dt.timedelta(days=14)
 
 
+def delivered_before(channel: str, external_id: str) -> bool:
+    """Whether the channel already delivered the message `external_id` (its gateway's id): a
+    retry, handled as nothing. The same rule for SMS and WhatsApp."""
+    return ReceivedMessage.objects.filter(channel=channel, external_id=external_id).exists()
+
+
+def record_delivery(channel: str, external_id: str) -> None:
+    """Note the message as handled, inside the transaction that handles it: a second copy that
+    arrives at the same moment fails here (IntegrityError) and does nothing."""
+    ReceivedMessage.objects.create(
+        channel=channel, external_id=external_id, received_at=timezone.now()
+    )
+
+
 def expire_drafts(now: dt.datetime | None = None) -> dict[str, int]:
     """The sweep: exchanges left unfinished longer than MESSAGING_CONVERSATION_HOURS are dropped
     with their photos and documents (they may show a person or a KTP; nothing of them is kept

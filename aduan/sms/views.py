@@ -4,7 +4,9 @@
 2. Timestamp, nonce and signature headers must be present and the signature valid (401).
 3. The timestamp must be within SMS_WEBHOOK_TOLERANCE of now (401), and the nonce new (409):
    a captured request cannot be replayed later, nor twice at once (unique constraint).
-4. The body is JSON `{"from": "+62…", "text": "…"}` (400 otherwise).
+4. The body is JSON `{"from": "+62…", "text": "…"}` (400 otherwise), with the gateway's `"id"`
+   of the message where it has one: a message whose id was already handled (a retry after a
+   time-out, with a new nonce) answers 200 `"duplicate"` and does nothing, as WhatsApp's do.
 5. Rate limits (`ops.ratelimit`): calls per address, checked first, and messages per sender's
    number, checked once the message is proven genuine. Over either: 429 with `Retry-After`, nothing
    filed and the nonce not used. A refused sender gets one SMS per window saying the message was
@@ -26,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from aduan.accounts.phone import normalise_phone_or_none
+from aduan.messaging import engine
 from aduan.ops import ratelimit
 
 from . import commands, signing
@@ -76,10 +79,15 @@ def webhook(request):
         message = json.loads(body)
         phone = normalise_phone_or_none(str(message["from"]))
         text = str(message["text"])
-    except (ValueError, KeyError, TypeError):
+        # The gateway's id of the message, where it sends one: a retry of the same message (a
+        # new nonce and time, after a time-out) is then handled once, as WhatsApp's are.
+        message_id = str(message.get("id") or "")[:200]
+    except (ValueError, KeyError, TypeError, AttributeError):
         return _refuse(400, 'Isi harus JSON {"from": "+62…", "text": "…"}.')
-    if phone is None or "\x00" in text:
+    if phone is None or "\x00" in text or "\x00" in message_id:
         return _refuse(400, "Nomor pengirim atau teks tidak valid.")
+    if message_id and engine.delivered_before("sms", message_id):
+        return JsonResponse({"status": "duplicate", "reply": None})
     refusal = ratelimit.sms_phone(phone)
     if refusal is not None:
         reply = None
@@ -94,8 +102,10 @@ def webhook(request):
     try:
         with transaction.atomic():
             WebhookNonce.objects.create(nonce=nonce, received_at=now)
+            if message_id:
+                engine.record_delivery("sms", message_id)
             reply = commands.handle(phone, text)
-    except IntegrityError:
+    except IntegrityError:  # the nonce again, or the same message arriving twice at once
         return _refuse(409, "Permintaan ini sudah pernah diterima (nonce dipakai ulang).")
     horizon = now - dt.timedelta(seconds=2 * settings.SMS_WEBHOOK_TOLERANCE)
     WebhookNonce.objects.filter(received_at__lt=horizon).delete()

@@ -34,7 +34,6 @@ from django.views.decorators.csrf import csrf_exempt
 
 from aduan.accounts.phone import normalise_phone_or_none
 from aduan.messaging import engine
-from aduan.messaging.models import ReceivedMessage
 from aduan.notifications import outbox
 from aduan.notifications.models import Notification
 from aduan.ops import ratelimit
@@ -116,7 +115,7 @@ def _handle_message(message: dict) -> int:
     message_id = str(message.get("id", ""))[:200]
     if not phone or not message_id:
         return 0
-    if ReceivedMessage.objects.filter(channel="whatsapp", external_id=message_id).exists():
+    if engine.delivered_before("whatsapp", message_id):
         return 0
     refusal = ratelimit.hit(
         ratelimit.Rule(
@@ -144,9 +143,7 @@ def _handle_message(message: dict) -> int:
     refused = _read(message, incoming)
     try:
         with transaction.atomic():
-            ReceivedMessage.objects.create(
-                channel="whatsapp", external_id=message_id, received_at=timezone.now()
-            )
+            engine.record_delivery("whatsapp", message_id)
             engine.record_inbound("whatsapp", phone)
             if refused:
                 outbox.send_to("whatsapp", phone, refused, kind="chat_reply")

@@ -179,6 +179,26 @@ def test_a_replayed_call_is_refused(client, cast, gateway):
     assert Report.objects.count() == 1
 
 
+def test_a_message_the_gateway_sends_again_is_handled_once(client, cast, gateway):
+    """A retry after a time-out: the same message id with a new nonce and time. Before, the
+    nonce was all that was checked, so the retry filed a second report and paid a second reply;
+    WhatsApp's webhook already dropped a message id it had handled."""
+    from aduan.notifications.models import Notification
+
+    message = {"from": PHONE, "text": "LAPOR Jalan rusak di Seketeng.", "id": "gw-7731"}
+    first = call(client, message)
+    retry = call(client, message, timestamp=int(time.time()) + 5)
+    assert (first.status_code, retry.status_code) == (200, 200)
+    assert retry.json() == {"status": "duplicate", "reply": None}
+    assert Report.objects.count() == 1
+    assert Notification.objects.filter(channel=NotificationChannel.SMS).count() == 1
+    # Another message (another id), the same words: a second report, as the citizen meant.
+    assert call(client, {**message, "id": "gw-7732"}).status_code == 200
+    assert Report.objects.count() == 2
+    # Without an id the nonce alone decides, as before.
+    assert call(client, {"from": PHONE, "text": "LAPOR Lampu padam."}).status_code == 200
+
+
 def test_without_a_configured_secret_nothing_is_accepted(client, cast):
     with override_settings(SMS_WEBHOOK_SECRET=""):
         response = call(client, {"from": PHONE, "text": "LAPOR x"}, secret="apa-saja")
