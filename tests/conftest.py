@@ -483,3 +483,9 @@ def chromium(_chromium_of_this_process):
     closed after it."""
     with _chromium_of_this_process.for_a_test() as browser:
         yield browser
+
+
+def intake_token(client) -> str:
+    """The token of a fresh intake form (`/kantor/pengaduan-baru/`), as the page gives it: a
+    submit without one is refused as an expired form."""
+    return client.get("/kantor/pengaduan-baru/").context["form_token"]

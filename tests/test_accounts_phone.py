@@ -13,6 +13,7 @@ from aduan.sms import verification
 from aduan.sms.models import PhoneChallenge
 from tests.api.conftest import ApiClient, error_of
 from tests.api.test_api_reports import form
+from tests.conftest import intake_token
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +125,7 @@ def test_the_back_office_intake_stores_the_number_normalised(client, cast):
     response = client.post(
         "/kantor/pengaduan-baru/",
         {
+            "form_token": intake_token(client),
             "channel": "phone",
             "reporter_name": "Ibu Sumarni",
             "reporter_phone": TYPED,

@@ -7,7 +7,7 @@ from aduan.backoffice.models import ResponseTemplate
 from aduan.directory.models import Category
 from aduan.notifications.models import Notification
 from aduan.reports.models import ArchiveReason, EventKind, Report, Status
-from tests.conftest import file_report, photo_bytes, report_in
+from tests.conftest import file_report, intake_token, photo_bytes, report_in
 
 pytestmark = pytest.mark.django_db
 
@@ -262,19 +262,22 @@ def test_a_template_goes_into_the_text_box_to_be_edited_before_sending(client, c
 
 def test_dispatcher_intake_records_the_channel_and_the_desk(client, cast):
     client.force_login(cast.dispatcher)
-    response = client.post(
-        "/kantor/pengaduan-baru/",
-        {
-            "channel": "phone",
-            "reporter_name": "Ibu Sumarni",
-            "reporter_phone": "081234567890",
-            "classification": "complaint",
-            "title": "Air PDAM mati",
-            "description": "Sudah tiga hari air mati.",
-        },
-    )
+    data = {
+        "form_token": intake_token(client),
+        "channel": "phone",
+        "reporter_name": "Ibu Sumarni",
+        "reporter_phone": "081234567890",
+        "classification": "complaint",
+        "title": "Air PDAM mati",
+        "description": "Sudah tiga hari air mati.",
+    }
+    response = client.post("/kantor/pengaduan-baru/", data)
     assert response.status_code == 302
     code = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    # The same form sent again (a double click): the report the first one filed, not a second.
+    again = client.post("/kantor/pengaduan-baru/", data)
+    assert again.status_code == 302 and again["Location"] == response["Location"]
+    assert Report.objects.filter(filed_by=cast.dispatcher).count() == 1
     page = client.get(response["Location"])
     report = page.context["report"]
     assert (report.code, report.channel, report.filed_by, report.reporter) == (

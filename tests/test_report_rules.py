@@ -15,6 +15,7 @@ from aduan.open311.models import ServiceRequest
 from aduan.reports import rules
 from aduan.reports.models import Report
 from tests.api.conftest import ApiClient
+from tests.conftest import intake_token
 from tests.whatsapp.test_whatsapp_webhook import chat, graph  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def intake(client, cast, bad):
         "village": bad["village"],
         **{f"q_{code}": value for code, value in bad["answers"].items()},
     }
-    response = client.post("/kantor/pengaduan-baru/", data)
+    response = client.post("/kantor/pengaduan-baru/", {**data, "form_token": intake_token(client)})
     assert response.status_code == 422
     return html.unescape(response.content.decode())
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +15,7 @@ from aduan.directory.fields import KnownRegionField
 from aduan.directory.models import Category, Region
 from aduan.reports import actions, errors, rules
 from aduan.reports.models import Channel, Classification
+from aduan.web.models import FilingToken
 
 INTAKE_CHANNELS = [(c.value, c.label) for c in (Channel.PAPER, Channel.PHONE, Channel.WALK_IN)]
 
@@ -103,12 +105,49 @@ class IntakeForm(forms.Form):
 
 @staff_only(roles=("dispatcher",))
 def intake(request):
+    """A complaint taken by letter, telephone or at the desk. Each form carries a token of its
+    own, claimed in the filing's transaction as the portal's filing form does (`FilingToken`): a
+    second submit of the same form (a double click, the browser sending it again) shows the
+    report the first one filed instead of filing it twice."""
     form = IntakeForm(request.POST or None)
+    token = request.POST.get("form_token", "") if request.method == "POST" else ""
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        answers = question_fields.answers(data, form.question_names)
-        for name in form.question_names:
-            data.pop(name)
+        filed = _file(request, form, token)
+        if filed is not None:
+            return redirect("backoffice:workspace", code=filed.code)
+    return render(
+        request,
+        "backoffice/intake.html",
+        {
+            "form": form,
+            "form_token": token or FilingToken.objects.create(user=request.user).token,
+            "title": _("Catat pengaduan langsung"),
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _file(request, form: IntakeForm, token: str):
+    """The report this form filed, now or by an earlier submit; None with the form's errors."""
+    data = dict(form.cleaned_data)
+    answers = question_fields.answers(data, form.question_names)
+    for name in form.question_names:
+        data.pop(name)
+    with transaction.atomic():
+        claim = (
+            FilingToken.objects.select_for_update()
+            .filter(token=token, user=request.user)
+            .select_related("report")
+            .first()
+        )
+        if claim is None:
+            form.add_error(
+                None,
+                _("Formulir ini sudah kedaluwarsa. Periksa isian Anda lalu kirim sekali lagi."),
+            )
+            return None
+        if claim.report_id:
+            return claim.report
         try:
             report, secret = actions.do_file_report(
                 reporter=None, filed_by=request.user, extra_answers=answers, **data
@@ -117,19 +156,15 @@ def intake(request):
             for field, message in (exc.problems or {None: exc.message}).items():
                 name = (field or "").replace(rules.ANSWER_FIELD, question_fields.PREFIX, 1)
                 form.add_error(name if name in form.fields else None, message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Laporan %(code)s tercatat. Berikan kode dan kata sandi pelacakan %(secret)s "
-                    "kepada pelapor; kata sandi ini tidak ditampilkan lagi."
-                )
-                % {"code": report.code, "secret": secret},
-            )
-            return redirect("backoffice:workspace", code=report.code)
-    return render(
+            return None
+        claim.report = report
+        claim.save(update_fields=["report"])
+    messages.success(
         request,
-        "backoffice/intake.html",
-        {"form": form, "title": _("Catat pengaduan langsung")},
-        status=422 if request.method == "POST" else 200,
+        _(
+            "Laporan %(code)s tercatat. Berikan kode dan kata sandi pelacakan %(secret)s "
+            "kepada pelapor; kata sandi ini tidak ditampilkan lagi."
+        )
+        % {"code": report.code, "secret": secret},
     )
+    return report
