@@ -199,7 +199,13 @@ def with_version(key, **fields):
 
 
 def intake_form(world, role):
+    """The intake form as the page gives it, with its token, to the role allowed to send it (the
+    token is a row: for a refused role, whose call must write nothing, there is none)."""
+    from aduan.web.models import FilingToken
+
+    token = FilingToken.objects.create(user=world.users[role]).token if role == "dispatcher" else ""
     return {
+        "form_token": token,
         "channel": "phone",
         "reporter_name": "Siti Aminah",
         "reporter_phone": "081234567890",
@@ -1623,7 +1629,8 @@ MATRIX = (
         C(
             POST,
             at("/api/v1/reports/{code}/support", "public"),
-            signed_in(public=401),
+            # Its reporter, and the RT/RW who filed it, may not support it (`do_support`).
+            {**signed_in(public=401), "citizen": 403, "representative": 403},
             body="json",
             name="public",
         ),
