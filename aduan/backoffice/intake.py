@@ -135,7 +135,7 @@ def _file(request, form: IntakeForm, token: str):
         data.pop(name)
     with transaction.atomic():
         claim = (
-            FilingToken.objects.select_for_update()
+            FilingToken.objects.select_for_update(of=("self",))
             .filter(token=token, user=request.user)
             .select_related("report")
             .first()
