@@ -134,17 +134,9 @@ def _file(request, form: IntakeForm, token: str):
     for name in form.question_names:
         data.pop(name)
     with transaction.atomic():
-        claim = (
-            FilingToken.objects.select_for_update(of=("self",))
-            .filter(token=token, user=request.user)
-            .select_related("report")
-            .first()
-        )
+        claim = FilingToken.claim(token, request.user)
         if claim is None:
-            form.add_error(
-                None,
-                _("Formulir ini sudah kedaluwarsa. Periksa isian Anda lalu kirim sekali lagi."),
-            )
+            form.add_error(None, FilingToken.EXPIRED)
             return None
         if claim.report_id:
             return claim.report

@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def new_token() -> str:
@@ -22,8 +23,23 @@ class FilingToken(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Said when a submit's token is unknown (never issued, or swept away after a day unused).
+    EXPIRED = _("Formulir ini sudah kedaluwarsa. Periksa isian Anda lalu kirim sekali lagi.")
+
     def __str__(self) -> str:
         return f"{self.user_id} {self.token[:6]}…"
+
+    @classmethod
+    def claim(cls, token: str, user) -> "FilingToken | None":
+        """Inside the filing's transaction: `user`'s token, locked until the transaction ends (a
+        second submit of the same form waits here, then finds `report` set); None when unknown.
+        The portal's filing form and the back office's intake both file through it."""
+        return (
+            cls.objects.select_for_update(of=("self",))
+            .filter(token=token, user=user)
+            .select_related("report")
+            .first()
+        )
 
 
 def pending_upload_path(instance: "PendingUpload", filename: str) -> str:

@@ -256,12 +256,9 @@ def _file(request, form, behalf, kept, token):
     else:
         kwargs.update(reporter=user, channel=Channel.WEB)
     with transaction.atomic():
-        claim = FilingToken.objects.select_for_update().filter(token=token, user=user).first()
+        claim = FilingToken.claim(token, user)
         if claim is None:
-            form.add_error(
-                None,
-                _("Formulir ini sudah kedaluwarsa. Periksa isian Anda lalu kirim sekali lagi."),
-            )
+            form.add_error(None, FilingToken.EXPIRED)
             return None
         if claim.report_id:
             return claim.report
