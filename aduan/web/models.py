@@ -34,12 +34,10 @@ class FilingToken(models.Model):
         """Inside the filing's transaction: `user`'s token, locked until the transaction ends (a
         second submit of the same form waits here, then finds `report` set); None when unknown.
         The portal's filing form and the back office's intake both file through it."""
-        return (
-            cls.objects.select_for_update(of=("self",))
-            .filter(token=token, user=user)
-            .select_related("report")
-            .first()
-        )
+        # Not joined with its report: a submit that waited for the lock reads the token row as
+        # the first one left it, but PostgreSQL's joined rows as they were when it started (no
+        # report yet). `claim.report` is read afterwards, by a query of its own.
+        return cls.objects.select_for_update().filter(token=token, user=user).first()
 
 
 def pending_upload_path(instance: "PendingUpload", filename: str) -> str:
